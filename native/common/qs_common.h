@@ -1,0 +1,76 @@
+/*
+ * Shared helpers for the qsign-pqc C core: fixed-width types, constant-time
+ * primitives and secret zeroization. Every algorithm family includes this.
+ */
+#ifndef QS_COMMON_H
+#define QS_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__wasm__)
+#define QS_EXPORT(name) __attribute__((export_name(name), visibility("default")))
+#else
+#define QS_EXPORT(name) __attribute__((visibility("default")))
+#endif
+
+#define QS_INLINE static inline __attribute__((always_inline))
+
+/* Return codes shared by the whole core; the TypeScript layer maps them to
+ * typed errors (src/wasm/status.ts), so the numbers are part of the ABI. */
+enum {
+  QS_OK = 0,
+  QS_ERR_INVALID_PUBLIC_KEY = -1,
+  QS_ERR_INVALID_SECRET_KEY = -2,
+  QS_ERR_INVALID_CIPHERTEXT_LENGTH = -3,
+  QS_ERR_INVALID_SIGNATURE = -4,
+  QS_ERR_INVALID_ARGUMENT = -5,
+  QS_ERR_OUT_OF_MEMORY = -6,
+  QS_ERR_RANDOMNESS = -7,
+};
+
+/* Wipes memory in a way the optimiser may not remove: the barrier makes the
+ * compiler assume the buffer is read afterwards. */
+void qs_zeroize(void *p, size_t n);
+
+/* Optimisation barrier: the compiler cannot reason about the value that
+ * comes out, so it cannot turn masked selects back into branches. */
+QS_INLINE uint32_t qs_value_barrier_u32(uint32_t x) {
+  __asm__ volatile("" : "+r"(x));
+  return x;
+}
+QS_INLINE uint8_t qs_value_barrier_u8(uint8_t x) {
+  uint32_t y = x;
+  __asm__ volatile("" : "+r"(y));
+  return (uint8_t)y;
+}
+
+/* 0 when the buffers are equal, 0xFF otherwise; time depends only on n. */
+QS_INLINE uint8_t qs_ct_memcmp_mask(const uint8_t *a, const uint8_t *b, size_t n) {
+  uint8_t acc = 0;
+  for (size_t i = 0; i < n; i++) acc |= (uint8_t)(a[i] ^ b[i]);
+  uint32_t nz = qs_value_barrier_u32((uint32_t)acc);
+  /* (nz | -nz) has its top bit set iff nz != 0 */
+  return (uint8_t)(0u - (((nz | (0u - nz)) >> 31) & 1u));
+}
+
+/* dst = mask ? src : dst, for mask in {0x00, 0xFF}; no branch on mask. */
+QS_INLINE void qs_ct_cmov(uint8_t *dst, const uint8_t *src, size_t n, uint8_t mask) {
+  mask = qs_value_barrier_u8(mask);
+  for (size_t i = 0; i < n; i++) dst[i] ^= (uint8_t)(mask & (dst[i] ^ src[i]));
+}
+
+/* Little-endian loads/stores, alignment-free. */
+QS_INLINE uint64_t qs_load64_le(const uint8_t *p) {
+  uint64_t r = 0;
+  for (int i = 7; i >= 0; i--) r = (r << 8) | p[i];
+  return r;
+}
+QS_INLINE void qs_store64_le(uint8_t *p, uint64_t v) {
+  for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+QS_INLINE uint32_t qs_load32_le(const uint8_t *p) {
+  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+#endif

@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+// Builds native/ into two standalone, import-free wasm modules (SIMD128 and
+// scalar) and records what made them in wasm/build-info.json.
+//
+//   node scripts/build-wasm.mjs            build and write wasm/
+//   node scripts/build-wasm.mjs --check    rebuild in a temp dir; fail if bytes differ from wasm/
+//   node scripts/build-wasm.mjs --if-stale build only when native/ changed since wasm/ was made
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, dirname } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const nativeDir = join(root, 'native');
+const wasmDir = join(root, 'wasm');
+const lock = JSON.parse(readFileSync(join(root, 'emsdk.lock'), 'utf8'));
+
+// Memory is fixed (no growth import): 4 MiB holds the largest ML-DSA-87 stack
+// frames plus the I/O buffers the TypeScript layer allocates, and a bounded
+// heap is itself a defence against inputs that try to exhaust memory.
+const COMMON_FLAGS = [
+  '-O3', '-std=c11', '-Wall', '-Wextra', '-Werror', '-Wno-unused-function',
+  '-g0', '-ffile-prefix-map=' + root + '=.',
+  '-sSTANDALONE_WASM', '--no-entry', '-sMALLOC=emmalloc',
+  '-sTOTAL_STACK=524288', '-sINITIAL_MEMORY=4194304', '-sALLOW_MEMORY_GROWTH=0',
+  '-sEXPORTED_FUNCTIONS=_malloc,_free', '-sERROR_ON_UNDEFINED_SYMBOLS=1',
+];
+const VARIANTS = {
+  simd: { file: 'qsign-simd.wasm', flags: ['-msimd128'] },
+  scalar: { file: 'qsign-scalar.wasm', flags: [] },
+};
+// Families in dependency order; each is a folder of scalar sources whose
+// simd128/ twins replace them, file for file, in the SIMD build.
+// QSIGN_WASM_FAMILIES=common,fips202,mlkem lets one family be built alone
+// while another is mid-change (development only; the committed build has all).
+const FAMILIES = (process.env.QSIGN_WASM_FAMILIES ?? 'common,fips202,mlkem,mldsa').split(',');
+
+function fail(msg) {
+  console.error(`build-wasm: ${msg}`);
+  process.exit(1);
+}
+
+function checkToolchain() {
+  const problems = [];
+  for (const [pkg, want] of Object.entries(lock.debian_packages)) {
+    let have = '';
+    try {
+      have = execFileSync('dpkg-query', ['-W', '-f=${Version}', pkg], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch { have = '(not installed)'; }
+    if (have !== want) problems.push(`  ${pkg}: have ${have}, want ${want}`);
+  }
+  let line = '(emcc not found)';
+  try { line = execFileSync('emcc', ['--version'], { encoding: 'utf8' }).split('\n')[0].trim(); } catch { /* reported below */ }
+  if (line !== lock.emcc_version_line) problems.push(`  emcc --version: "${line}", want "${lock.emcc_version_line}"`);
+  if (problems.length) {
+    fail(`the toolchain differs from emsdk.lock, so the wasm bytes would not match:\n${problems.join('\n')}\n` +
+      `Install the pinned toolchain (Debian 12):\n  ${lock.install}\nor run: npm run setup`);
+  }
+}
+
+function listSources(variant) {
+  const files = [];
+  for (const family of FAMILIES) {
+    const dir = join(nativeDir, family);
+    if (!existsSync(dir)) continue;
+    const simdDir = join(dir, 'simd128');
+    for (const name of readdirSync(dir).filter((f) => f.endsWith('.c')).sort()) {
+      const twin = join(simdDir, name);
+      files.push(variant === 'simd' && existsSync(twin) ? twin : join(dir, name));
+    }
+    // SIMD-only helpers (no scalar twin) are compiled into the SIMD build only.
+    if (variant === 'simd' && existsSync(simdDir)) {
+      for (const name of readdirSync(simdDir).filter((f) => f.endsWith('.c')).sort()) {
+        if (!existsSync(join(dir, name))) files.push(join(simdDir, name));
+      }
+    }
+  }
+  return files;
+}
+
+/** Hash of every file under native/ (path + bytes), so stale builds are detectable. */
+export function nativeSourceHash() {
+  const h = createHash('sha256');
+  const walk = (dir) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.(c|h)$/.test(name)) {
+        h.update(relative(root, p) + '\0');
+        h.update(readFileSync(p));
+        h.update('\0');
+      }
+    }
+  };
+  walk(nativeDir);
+  h.update(JSON.stringify({ COMMON_FLAGS: COMMON_FLAGS.filter((f) => !f.startsWith('-ffile-prefix-map')), VARIANTS, lock: lock.debian_packages }));
+  return h.digest('hex');
+}
+
+function build(outDir) {
+  const outputs = {};
+  for (const [name, v] of Object.entries(VARIANTS)) {
+    const sources = listSources(name).map((p) => relative(root, p));
+    const out = join(outDir, v.file);
+    const args = [...COMMON_FLAGS, ...v.flags, '-Inative/include', ...sources, '-o', out];
+    execFileSync('emcc', args, { cwd: root, stdio: 'inherit', env: { ...process.env, EMCC_SKIP_SANITY_CHECK: '1' } });
+    const bytes = readFileSync(out);
+    outputs[name] = {
+      file: v.file,
+      bytes: bytes.length,
+      gzipBytes: gzipSync(bytes, { level: 9 }).length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      flags: [...COMMON_FLAGS.filter((f) => !f.startsWith('-ffile-prefix-map')), ...v.flags],
+      sources,
+    };
+  }
+  return outputs;
+}
+
+const mode = process.argv[2] ?? '';
+const infoPath = join(wasmDir, 'build-info.json');
+
+if (mode === '--if-stale' && existsSync(infoPath)) {
+  const info = JSON.parse(readFileSync(infoPath, 'utf8'));
+  const fresh = info.nativeSourceHash === nativeSourceHash() && Object.values(info.outputs).every((o) => {
+    const p = join(wasmDir, o.file);
+    return existsSync(p) && createHash('sha256').update(readFileSync(p)).digest('hex') === o.sha256;
+  });
+  if (fresh) process.exit(0);
+}
+
+checkToolchain();
+if (mode === '--check') {
+  const tmp = mkdtempSync(join(tmpdir(), 'qsign-wasm-'));
+  try {
+    const outputs = build(tmp);
+    const info = JSON.parse(readFileSync(infoPath, 'utf8'));
+    let bad = false;
+    for (const [name, o] of Object.entries(outputs)) {
+      const want = info.outputs[name]?.sha256;
+      const committed = existsSync(join(wasmDir, o.file)) ? createHash('sha256').update(readFileSync(join(wasmDir, o.file))).digest('hex') : '(missing)';
+      if (o.sha256 !== want || committed !== want) {
+        console.error(`build-wasm --check: ${o.file}: rebuilt ${o.sha256}, build-info ${want}, committed file ${committed}`);
+        bad = true;
+      }
+    }
+    if (info.nativeSourceHash !== nativeSourceHash()) { console.error('build-wasm --check: native/ changed since wasm/ was built; run npm run build:wasm'); bad = true; }
+    if (bad) process.exit(1);
+    console.log('build-wasm --check: rebuilt wasm is byte-identical to the committed wasm/');
+  } finally { rmSync(tmp, { recursive: true, force: true }); }
+} else {
+  const outputs = build(wasmDir);
+  const info = {
+    toolchain: { emcc: lock.emcc_version_line, debian_packages: lock.debian_packages },
+    nativeSourceHash: nativeSourceHash(),
+    outputs,
+  };
+  writeFileSync(infoPath, JSON.stringify(info, null, 2) + '\n');
+  for (const o of Object.values(outputs)) console.log(`wasm/${o.file}: ${o.bytes} B, ${o.gzipBytes} B gzip, sha256 ${o.sha256}`);
+}

@@ -1,0 +1,11 @@
+/**
+ * qsign-pqc core: the wasm loader, SHA-3/SHAKE, ML-KEM and ML-DSA.
+ * Protocol layers live in subpaths: `qsign-pqc/hybrid`, `qsign-pqc/jose`,
+ * `qsign-pqc/transit`, `qsign-pqc/x509`.
+ */
+export { init, backend, isInitialized, simdSupported } from './wasm/loader.js';
+export type { InitOptions, Backend, WasmSource } from './wasm/loader.js';
+export { QsignError, isQsignError, CoreErrorCodes } from './errors.js';
+export { algorithms, findAlgorithm } from './registry.js';
+export type { AlgorithmInfo, AlgorithmKind } from './registry.js';
+export * from './hash/index.js';

@@ -1,0 +1,83 @@
+import { QsignError } from '../errors.js';
+
+/** Byte arrays accepted everywhere; the SDK never keeps a reference to them. */
+export type Bytes = Uint8Array;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value instanceof Uint8Array) return `${value.length} bytes`;
+  if (ArrayBuffer.isView(value)) return value.constructor.name;
+  return typeof value;
+}
+
+/**
+ * Checks that `value` is a Uint8Array (of `length` bytes when given) and
+ * returns it; otherwise throws ERR_INVALID_ARGUMENT naming the argument.
+ */
+export function ensureBytes(name: string, value: unknown, length?: number | readonly number[]): Uint8Array {
+  if (!(value instanceof Uint8Array)) {
+    throw new QsignError('ERR_INVALID_ARGUMENT', `${name} must be a Uint8Array${lengthText(length)}, got ${describe(value)}`);
+  }
+  if (length !== undefined) {
+    const ok = typeof length === 'number' ? value.length === length : length.includes(value.length);
+    if (!ok) throw new QsignError('ERR_INVALID_ARGUMENT', `${name} must be${lengthText(length)}, got ${value.length} bytes`);
+  }
+  return value;
+}
+
+function lengthText(length?: number | readonly number[]): string {
+  if (length === undefined) return '';
+  return typeof length === 'number' ? ` of ${length} bytes` : ` of ${length.join(' or ')} bytes`;
+}
+
+/** Cryptographically secure random bytes from the platform (Web Crypto). */
+export function randomBytes(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  // getRandomValues refuses more than 65536 bytes per call.
+  for (let i = 0; i < n; i += 65536) globalThis.crypto.getRandomValues(out.subarray(i, Math.min(n, i + 65536)));
+  return out;
+}
+
+/** Constant-time equality for equal-length inputs (length itself is not secret). */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+/** Concatenates byte arrays into a new one. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let len = 0;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(len);
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
+/** Overwrites a buffer with zeros (best effort: JS engines may hold copies). */
+export function wipe(...buffers: (Uint8Array | undefined)[]): void {
+  for (const b of buffers) b?.fill(0);
+}
+
+const utf8Encoder = new TextEncoder();
+/** UTF-8 bytes of a string, or the bytes themselves. */
+export function utf8(value: string | Uint8Array): Uint8Array {
+  return typeof value === 'string' ? utf8Encoder.encode(value) : value;
+}
+
+export function toHex(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += x.toString(16).padStart(2, '0');
+  return s;
+}
+
+export function fromHex(hex: string): Uint8Array {
+  if (hex.length % 2 !== 0 || /[^0-9a-fA-F]/.test(hex)) {
+    throw new QsignError('ERR_INVALID_ARGUMENT', 'hex string must have an even number of hex digits');
+  }
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}

@@ -1,0 +1,80 @@
+import { QsignError } from '../errors.js';
+import type { QsignExports } from './exports.js';
+import { getExports } from './loader.js';
+
+/**
+ * Scoped scratch memory in the wasm heap. Every call into wasm copies its
+ * inputs in and outputs out through one of these scopes, and the scope wipes
+ * every byte it handed out when it ends, thrown or not, so secrets do not
+ * outlive the call that needed them.
+ */
+export interface Heap {
+  readonly x: QsignExports;
+  /** Reserves `len` zeroed bytes; returns the pointer. */
+  alloc(len: number): number;
+  /** Copies `bytes` in; returns the pointer. */
+  put(bytes: Uint8Array): number;
+  /** Copies `len` bytes out of wasm memory into a new array. */
+  read(ptr: number, len: number): Uint8Array;
+  /** A view of current wasm memory (do not keep it past the scope). */
+  view(): Uint8Array;
+}
+
+/** Size of the scratch arena; bounds every single call's I/O. */
+export const ARENA_BYTES = 512 * 1024;
+
+interface Arena {
+  x: QsignExports;
+  base: number;
+  top: number;
+}
+let arena: Arena | undefined;
+
+/** Called by the loader once per instance. */
+export function attachArena(x: QsignExports): void {
+  const base = x.qs_malloc(ARENA_BYTES);
+  if (base === 0) throw new QsignError('ERR_OUT_OF_MEMORY', 'could not reserve the wasm scratch arena');
+  arena = { x, base, top: base };
+}
+
+export function detachArena(): void {
+  arena = undefined;
+}
+
+function u8(x: QsignExports): Uint8Array {
+  return new Uint8Array(x.memory.buffer);
+}
+
+/** Runs `fn` with a heap scope; see {@link Heap}. Scopes nest. */
+export function withHeap<T>(fn: (h: Heap) => T): T {
+  const x = getExports();
+  const a = arena!;
+  const start = a.top;
+  const heap: Heap = {
+    x,
+    alloc(len: number): number {
+      const ptr = (a.top + 15) & ~15;
+      if (ptr + len > a.base + ARENA_BYTES) {
+        throw new QsignError('ERR_INPUT_TOO_LARGE', `input of ${len} bytes does not fit the ${ARENA_BYTES}-byte wasm scratch area; use the streaming API for large data`);
+      }
+      a.top = ptr + len;
+      u8(x).fill(0, ptr, ptr + len);
+      return ptr;
+    },
+    put(bytes: Uint8Array): number {
+      const ptr = heap.alloc(bytes.length);
+      u8(x).set(bytes, ptr);
+      return ptr;
+    },
+    read(ptr: number, len: number): Uint8Array {
+      return u8(x).slice(ptr, ptr + len);
+    },
+    view: () => u8(x),
+  };
+  try {
+    return fn(heap);
+  } finally {
+    u8(x).fill(0, start, a.top);
+    a.top = start;
+  }
+}
