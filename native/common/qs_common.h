@@ -29,6 +29,22 @@ enum {
   QS_ERR_RANDOMNESS = -7,
 };
 
+/* Constant-time analysis hooks. The test:ct build (scripts/test-native.mjs)
+ * compiles with QS_CT_VALGRIND and marks every secret input undefined for
+ * Valgrind memcheck, so a branch or memory index that depends on a secret is
+ * reported. QS_DECLASSIFY marks a value the standard makes public (a public
+ * key part, a rejection decision, a signature component) as defined; every use
+ * carries a comment saying why that value is public. In normal builds both are
+ * no-ops. */
+#if defined(QS_CT_VALGRIND)
+#include <valgrind/memcheck.h>
+#define QS_SECRET(p, n) VALGRIND_MAKE_MEM_UNDEFINED((p), (n))
+#define QS_DECLASSIFY(p, n) VALGRIND_MAKE_MEM_DEFINED((p), (n))
+#else
+#define QS_SECRET(p, n) ((void)(p), (void)(n))
+#define QS_DECLASSIFY(p, n) ((void)(p), (void)(n))
+#endif
+
 /* Wipes memory in a way the optimiser may not remove: the barrier makes the
  * compiler assume the buffer is read afterwards. */
 void qs_zeroize(void *p, size_t n);
