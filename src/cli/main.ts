@@ -6,9 +6,15 @@
 import { QsignError } from '../errors.js';
 import type { Command } from './command.js';
 import { hashCommands } from './commands/hash.js';
+import { transitCommands } from './commands/transit.js';
+import { joseCommands } from './commands/jose.js';
+import { pkiCommands } from './commands/pki.js';
 
 const COMMANDS: Command[] = [
   ...hashCommands,
+  ...transitCommands,
+  ...joseCommands,
+  ...pkiCommands,
 ];
 
 function help(): string {

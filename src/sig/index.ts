@@ -1,5 +1,90 @@
-// TEMPORARY STAND-IN written by the lead so the protocol layers (engine,
-// hybrid, jose, transit, x509) compile and run while our wasm ML-DSA is being
-// written. The ML-DSA engineer REPLACES THIS WHOLE FILE with the real
-// exports (ml_dsa44/65/87 on our wasm core, same noble-shaped API).
-export { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
+/**
+ * ML-DSA (FIPS 204) signatures on the wasm core.
+ *
+ * `ml_dsa44/65/87` have the shape of @noble/post-quantum 0.7.1's objects
+ * (`keygen`, `getPublicKey`, `sign`, `verify`, `internal`, `prehash`,
+ * `lengths`) plus external μ (`computeMu`, `signMu`, `verifyMu`) and
+ * streaming (`signer`, `verifier`, `signStream`, `verifyStream`).
+ * `hashml_dsa44/65/87` are HashML-DSA, a separate algorithm.
+ *
+ * @example
+ * ```ts
+ * import { init, ml_dsa65 } from 'qsign-pqc';
+ * await init();
+ * const { publicKey, secretKey } = ml_dsa65.keygen();
+ * const sig = ml_dsa65.sign(msg, secretKey, { context });
+ * ml_dsa65.verify(sig, msg, publicKey, { context }); // true
+ * const s = await ml_dsa65.signStream(fs.createReadStream('big.iso'), secretKey);
+ * ```
+ */
+import { QsignError } from '../errors.js';
+import { findAlgorithm } from '../registry.js';
+import { makeMlDsa, coreOf, type MlDsa, type MlDsaLevel, type MlDsaSignOptions, type MlDsaVerifyOptions } from './mldsa.js';
+import { makeSigner, makeVerifier, signStream, verifyStream, type ByteSource, type MlDsaStreamSigner, type MlDsaStreamVerifier } from './stream.js';
+
+export type {
+  MlDsa, MlDsaLevel, MlDsaLengths, MlDsaKeyPair, MlDsaSignOptions, MlDsaVerifyOptions, MlDsaInternal,
+  MlDsaInternalOptions, MlDsaSigner, PrehashFunction,
+} from './mldsa.js';
+export type { ByteSource, MlDsaStreamSigner, MlDsaStreamVerifier } from './stream.js';
+export { hashml_dsa44, hashml_dsa65, hashml_dsa87, prehashName } from './hashml-dsa.js';
+export type { HashMlDsa, HashMlDsaSignOptions, HashMlDsaVerifyOptions, PrehashName } from './hashml-dsa.js';
+
+/** An ML-DSA parameter set with streaming. */
+export interface MlDsaStreaming extends MlDsa {
+  /**
+   * Starts an incremental signature over a message fed with `update()`; the
+   * result equals `sign(wholeMessage, secretKey, opts)` (byte for byte when
+   * deterministic). Call `sign()` or `destroy()` (or use `using`) so the
+   * wasm state is freed promptly.
+   */
+  signer(secretKey: Uint8Array, opts?: MlDsaSignOptions): MlDsaStreamSigner;
+  /** Starts an incremental verification; finish with `verify(sig)`. */
+  verifier(publicKey: Uint8Array, opts?: MlDsaVerifyOptions): MlDsaStreamVerifier;
+  /** Signs a ReadableStream / Node stream / (async) iterable of chunks with flat memory. */
+  signStream(source: ByteSource, secretKey: Uint8Array, opts?: MlDsaSignOptions): Promise<Uint8Array>;
+  /** Verifies `sig` over a stream of chunks; resolves false for an invalid signature. */
+  verifyStream(sig: Uint8Array, source: ByteSource, publicKey: Uint8Array, opts?: MlDsaVerifyOptions): Promise<boolean>;
+}
+
+function build(level: MlDsaLevel): MlDsaStreaming {
+  const core = coreOf(level);
+  return Object.freeze({
+    ...makeMlDsa(level),
+    signer: (secretKey: Uint8Array, opts?: MlDsaSignOptions) => makeSigner(core, secretKey, opts),
+    verifier: (publicKey: Uint8Array, opts?: MlDsaVerifyOptions) => makeVerifier(core, publicKey, opts),
+    signStream: (source: ByteSource, secretKey: Uint8Array, opts?: MlDsaSignOptions) => signStream(core, source, secretKey, opts),
+    verifyStream: (sig: Uint8Array, source: ByteSource, publicKey: Uint8Array, opts?: MlDsaVerifyOptions) =>
+      verifyStream(core, sig, source, publicKey, opts),
+  });
+}
+
+/** ML-DSA-44 (FIPS 204, NIST category 2). */
+export const ml_dsa44: MlDsaStreaming = build(44);
+/** ML-DSA-65 (FIPS 204, NIST category 3). */
+export const ml_dsa65: MlDsaStreaming = build(65);
+/** ML-DSA-87 (FIPS 204, NIST category 5). */
+export const ml_dsa87: MlDsaStreaming = build(87);
+
+const BY_LEVEL: Record<MlDsaLevel, MlDsaStreaming> = { 44: ml_dsa44, 65: ml_dsa65, 87: ml_dsa87 };
+
+/**
+ * Looks up an ML-DSA parameter set by name: `ML-DSA-65`, the liboqs name,
+ * or an alias such as `mldsa65`, `dilithium3` / `Dilithium3`
+ * (case-insensitive).
+ *
+ * Aliases `dilithium2/3/5` map to the FIPS 204 sets for convenience only:
+ * round-3 Dilithium keys and signatures are NOT compatible (e.g. Dilithium3
+ * sk 4000 / sig 3293 bytes vs ML-DSA-65 4032 / 3309; tr, c̃ and the message
+ * formatting changed).
+ *
+ * @throws QsignError `ERR_UNKNOWN_ALGORITHM` for any other name.
+ */
+export function sig(name: string): MlDsaStreaming {
+  const info = findAlgorithm(name, 'signature');
+  const m = info?.name.match(/^ML-DSA-(44|65|87)$/);
+  if (!m) {
+    throw new QsignError('ERR_UNKNOWN_ALGORITHM', `unknown signature algorithm ${JSON.stringify(name)}; use ML-DSA-44, ML-DSA-65 or ML-DSA-87 (aliases: mldsa65, dilithium3, …)`);
+  }
+  return BY_LEVEL[Number(m[1]) as MlDsaLevel];
+}

@@ -18,6 +18,26 @@ export interface QsignExports {
   qs_keccak_clone(state: number): number;
   qs_keccak_free(state: number): void;
   qs_keccak_oneshot(kind: number, inPtr: number, inLen: number, outPtr: number, outLen: number): number;
+
+  // 2-way SHAKE (native/fips202/x2_exports.c): kind 1 = SHAKE128, 2 = SHAKE256; nblocks·rate bytes per lane
+  qs_shake_x2(kind: number, in0: number, in1: number, inLen: number, out0: number, out1: number, nblocks: number): number;
+
+  // mlkem (native/mlkem/exports.c); k = 2, 3, 4 for ML-KEM-512/768/1024
+  qs_mlkem_keypair(k: number, seedPtr: number, pkPtr: number, skPtr: number): number;
+  qs_mlkem_encaps(k: number, pkPtr: number, msgPtr: number, ctPtr: number, ssPtr: number): number;
+  qs_mlkem_decaps(k: number, skPtr: number, ctPtr: number, ssPtr: number): number;
+  qs_mlkem_check_pk(k: number, pkPtr: number): number;
+  qs_mlkem_check_sk(k: number, skPtr: number): number;
+
+  // mldsa (native/mldsa/exports.c); level = 44, 65, 87. `pre` is the M' prefix
+  // (0x00||len||ctx pure, 0x01||len||ctx||OID HashML-DSA, empty for Sign_internal).
+  qs_mldsa_keypair(level: number, xiPtr: number, pkPtr: number, skPtr: number): number;
+  qs_mldsa_pk_from_sk(level: number, skPtr: number, pkPtr: number): number;
+  qs_mldsa_sign_mu(level: number, skPtr: number, muPtr: number, rndPtr: number, sigPtr: number): number;
+  qs_mldsa_verify_mu(level: number, pkPtr: number, muPtr: number, sigPtr: number, sigLen: number): number;
+  qs_mldsa_sign_msg(level: number, skPtr: number, prePtr: number, preLen: number, msgPtr: number, msgLen: number, rndPtr: number, sigPtr: number): number;
+  qs_mldsa_verify_msg(level: number, pkPtr: number, prePtr: number, preLen: number, msgPtr: number, msgLen: number, sigPtr: number, sigLen: number): number;
+  qs_mldsa_mu(level: number, pkPtr: number, prePtr: number, preLen: number, msgPtr: number, msgLen: number, muPtr: number): number;
 }
 
 /** Keccak instance kinds; part of the ABI with native/fips202/exports.c. */

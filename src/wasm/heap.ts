@@ -1,6 +1,5 @@
 import { QsignError } from '../errors.js';
 import type { QsignExports } from './exports.js';
-import { getExports } from './loader.js';
 
 /**
  * Scoped scratch memory in the wasm heap. Every call into wasm copies its
@@ -47,8 +46,9 @@ function u8(x: QsignExports): Uint8Array {
 
 /** Runs `fn` with a heap scope; see {@link Heap}. Scopes nest. */
 export function withHeap<T>(fn: (h: Heap) => T): T {
-  const x = getExports();
-  const a = arena!;
+  const a = arena;
+  if (!a) throw new QsignError('ERR_NOT_INITIALIZED', 'qsign-pqc is not initialized: call `await init()` once before using the primitives');
+  const x = a.x;
   const start = a.top;
   const heap: Heap = {
     x,

@@ -3,6 +3,7 @@ import type { QsignExports } from './exports.js';
 import { attachArena, detachArena } from './heap.js';
 import { runSelfTests } from './selftest.js';
 import { defaultWasmSource } from '#wasm-source';
+import { setEngineMode, type EngineMode } from '../engine/mode.js';
 
 /**
  * Where the wasm comes from. Workers need a precompiled `WebAssembly.Module`
@@ -21,6 +22,14 @@ export interface InitOptions {
   wasm?: WasmSource | { simd?: WasmSource; scalar?: WasmSource };
   /** Replace an existing instance (tests switch builds with this). */
   force?: boolean;
+  /**
+   * Which engine the async engine interface uses (see docs/engines.md):
+   * `'auto'` (default) the faster per the committed policy, `'wasm'` never
+   * native Web Crypto, `'webcrypto'` native only (init then waits for the
+   * native probe; calls the runtime cannot serve fail with
+   * `ERR_UNSUPPORTED_BY_RUNTIME`). Can be changed by calling init again.
+   */
+  engine?: EngineMode;
 }
 
 interface State {
@@ -103,6 +112,7 @@ async function load(options: InitOptions): Promise<void> {
     if (previous) attachArena(previous.exports); else detachArena();
     throw new QsignError('ERR_SELF_TEST_FAILED', `power-on self-test failed (${(cause as Error)?.message ?? cause}); the wasm build is corrupt or miscompiled`, { cause });
   }
+  if (options.engine !== undefined) await setEngineMode(options.engine);
 }
 
 /**
@@ -117,7 +127,8 @@ async function load(options: InitOptions): Promise<void> {
  * ```
  */
 export function init(options: InitOptions = {}): Promise<void> {
-  if (pending && !options.force) return pending;
+  // Switching the engine needs no reload: chain the mode change onto the load.
+  if (pending && !options.force) return options.engine === undefined ? pending : pending.then(() => setEngineMode(options.engine));
   const p = load(options);
   pending = p;
   // A failed init can be retried (e.g. with an explicit wasm source).

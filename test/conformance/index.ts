@@ -2,3 +2,10 @@
 // imports this file, then calls runAll() from ../harness.js.
 import './core.test.js';
 import './hash.test.js';
+import './mlkem.test.js';
+import './mldsa.test.js';
+import './jose.test.js';
+import './hybrid.test.js';
+import './engine.test.js';
+import './x509.test.js';
+import './transit.test.js';

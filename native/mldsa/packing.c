@@ -1,0 +1,135 @@
+/*
+ * FIPS 204 §7.1-7.2 encodings: SimpleBitPack/BitPack (Alg 16-19),
+ * HintBitPack/HintBitUnpack (Alg 20-21) and the pk/sk/sig layouts
+ * (Alg 22-27). Bit widths are public, so the loops branch only on them.
+ */
+#include <string.h>
+#include "mldsa.h"
+
+/* Writes 256 fields of `bits` bits, least significant bit first; field i
+ * holds `add - a_i` when negate is set (BitPack) or a_i (SimpleBitPack). */
+static void pack_bits(uint8_t *out, const int32_t *a, unsigned bits, int32_t add, int negate) {
+  uint64_t acc = 0;
+  unsigned have = 0;
+  for (unsigned i = 0; i < 256; i++) {
+    uint32_t v = (uint32_t)(negate ? add - a[i] : a[i]) & ((1u << bits) - 1u);
+    acc |= (uint64_t)v << have;
+    have += bits;
+    while (have >= 8) {
+      *out++ = (uint8_t)acc;
+      acc >>= 8;
+      have -= 8;
+    }
+  }
+}
+
+/* Inverse of pack_bits: a_i = add - field (negate) or field. */
+static void unpack_bits(int32_t *a, const uint8_t *in, unsigned bits, int32_t add, int negate) {
+  uint64_t acc = 0;
+  unsigned have = 0;
+  for (unsigned i = 0; i < 256; i++) {
+    while (have < bits) {
+      acc |= (uint64_t)(*in++) << have;
+      have += 8;
+    }
+    int32_t v = (int32_t)(acc & ((1u << bits) - 1u));
+    acc >>= bits;
+    have -= bits;
+    a[i] = negate ? add - v : v;
+  }
+}
+
+void qs_mldsa_pack_pk(const qs_mldsa_params *p, uint8_t *pk, const uint8_t rho[32], const qs_poly *t1) {
+  memcpy(pk, rho, 32);
+  for (int i = 0; i < p->k; i++) pack_bits(pk + 32 + i * QS_MLDSA_POLYT1_BYTES, t1[i].c, 10, 0, 0);
+}
+
+void qs_mldsa_unpack_pk(const qs_mldsa_params *p, uint8_t rho[32], qs_poly *t1, const uint8_t *pk) {
+  memcpy(rho, pk, 32);
+  for (int i = 0; i < p->k; i++) unpack_bits(t1[i].c, pk + 32 + i * QS_MLDSA_POLYT1_BYTES, 10, 0, 0);
+}
+
+void qs_mldsa_pack_sk(const qs_mldsa_params *p, uint8_t *sk, const uint8_t rho[32], const uint8_t key[32],
+                      const uint8_t tr[64], const qs_poly *s1, const qs_poly *s2, const qs_poly *t0) {
+  unsigned eb = p->eta == 2 ? 3 : 4;
+  memcpy(sk, rho, 32);
+  memcpy(sk + 32, key, 32);
+  memcpy(sk + 64, tr, 64);
+  sk += 128;
+  for (int i = 0; i < p->l; i++, sk += p->polyeta_bytes) pack_bits(sk, s1[i].c, eb, p->eta, 1);
+  for (int i = 0; i < p->k; i++, sk += p->polyeta_bytes) pack_bits(sk, s2[i].c, eb, p->eta, 1);
+  for (int i = 0; i < p->k; i++, sk += QS_MLDSA_POLYT0_BYTES) pack_bits(sk, t0[i].c, 13, 1 << 12, 1);
+}
+
+/* All-ones when some coefficient lies outside [-eta, eta]. */
+static uint32_t eta_out_of_range(const int32_t *a, int32_t eta) {
+  int32_t bad = 0;
+  for (unsigned i = 0; i < 256; i++) bad |= ((eta - a[i]) | (a[i] + eta)) >> 31;
+  return (uint32_t)bad;
+}
+
+int qs_mldsa_unpack_sk(const qs_mldsa_params *p, uint8_t rho[32], uint8_t key[32], uint8_t tr[64],
+                       qs_poly *s1, qs_poly *s2, qs_poly *t0, const uint8_t *sk) {
+  unsigned eb = p->eta == 2 ? 3 : 4;
+  uint32_t bad = 0;
+  memcpy(rho, sk, 32);
+  memcpy(key, sk + 32, 32);
+  memcpy(tr, sk + 64, 64);
+  sk += 128;
+  for (int i = 0; i < p->l; i++, sk += p->polyeta_bytes) {
+    unpack_bits(s1[i].c, sk, eb, p->eta, 1);
+    bad |= eta_out_of_range(s1[i].c, p->eta);
+  }
+  for (int i = 0; i < p->k; i++, sk += p->polyeta_bytes) {
+    unpack_bits(s2[i].c, sk, eb, p->eta, 1);
+    bad |= eta_out_of_range(s2[i].c, p->eta);
+  }
+  for (int i = 0; i < p->k; i++, sk += QS_MLDSA_POLYT0_BYTES) unpack_bits(t0[i].c, sk, 13, 1 << 12, 1);
+  /* Validity of the key is not secret; only the coefficients are. */
+  return qs_value_barrier_u32(bad) ? QS_ERR_INVALID_SECRET_KEY : QS_OK;
+}
+
+void qs_mldsa_pack_sig(const qs_mldsa_params *p, uint8_t *sig, const uint8_t *ctilde, const qs_poly *z, const qs_poly *h) {
+  unsigned zb = p->gamma1 == (1 << 17) ? 18 : 20;
+  memcpy(sig, ctilde, p->ctilde_bytes);
+  sig += p->ctilde_bytes;
+  for (int i = 0; i < p->l; i++, sig += p->polyz_bytes) pack_bits(sig, z[i].c, zb, p->gamma1, 1);
+  /* The hint is part of the published signature, so index-driven writes are fine. */
+  memset(sig, 0, (size_t)p->omega + (size_t)p->k);
+  unsigned idx = 0;
+  for (int i = 0; i < p->k; i++) {
+    for (unsigned j = 0; j < 256; j++)
+      if (h[i].c[j]) sig[idx++] = (uint8_t)j;
+    sig[p->omega + i] = (uint8_t)idx;
+  }
+}
+
+int qs_mldsa_unpack_sig(const qs_mldsa_params *p, uint8_t *ctilde, qs_poly *z, qs_poly *h, const uint8_t *sig) {
+  unsigned zb = p->gamma1 == (1 << 17) ? 18 : 20;
+  memcpy(ctilde, sig, p->ctilde_bytes);
+  sig += p->ctilde_bytes;
+  for (int i = 0; i < p->l; i++, sig += p->polyz_bytes) unpack_bits(z[i].c, sig, zb, p->gamma1, 1);
+  /* Alg 21: per-poly counts must be non-decreasing and <= omega, indices in
+   * each poly strictly increasing, and unused slots zero, so every hint has
+   * exactly one encoding (strong unforgeability depends on it). */
+  unsigned idx = 0;
+  const unsigned omega = (unsigned)p->omega;
+  for (int i = 0; i < p->k; i++) {
+    memset(h[i].c, 0, sizeof h[i].c);
+    unsigned end = sig[omega + i];
+    if (end < idx || end > omega) return -1;
+    for (unsigned j = idx; j < end; j++) {
+      if (j > idx && sig[j] <= sig[j - 1]) return -1;
+      h[i].c[sig[j]] = 1;
+    }
+    idx = end;
+  }
+  for (unsigned j = idx; j < omega; j++)
+    if (sig[j] != 0) return -1;
+  return 0;
+}
+
+void qs_mldsa_pack_w1(const qs_mldsa_params *p, uint8_t *out, const qs_poly *w1) {
+  unsigned bits = p->gamma2 == (QS_MLDSA_Q - 1) / 88 ? 6 : 4;
+  for (int i = 0; i < p->k; i++) pack_bits(out + i * p->polyw1_bytes, w1[i].c, bits, 0, 0);
+}

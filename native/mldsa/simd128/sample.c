@@ -1,0 +1,261 @@
+/*
+ * SIMD128 twin of ../sample.c: the same samplers, but ExpandA, ExpandS and
+ * ExpandMask run two SHAKE instances side by side through the 2-way Keccak
+ * (fips202x2.h), whose SIMD128 build permutes both states in one pass.
+ * Outputs are identical to the scalar file (each lane is plain SHAKE).
+ */
+#include <string.h>
+#include <wasm_simd128.h>
+#include "../mldsa.h"
+#include "../../fips202/fips202.h"
+#include "../../fips202/fips202x2.h"
+
+#define Q QS_MLDSA_Q
+
+/* Candidates are 23-bit integers from 3 bytes; A-hat is public, so plain
+ * branches are fine here. Returns how many coefficients were filled. */
+static unsigned rej_uniform(int32_t *a, unsigned ctr, const uint8_t *buf, size_t len) {
+  for (size_t pos = 0; ctr < 256 && pos + 3 <= len; pos += 3) {
+    uint32_t t = (uint32_t)buf[pos] | ((uint32_t)buf[pos + 1] << 8) | ((uint32_t)(buf[pos + 2] & 0x7F) << 16);
+    if (t < Q) a[ctr++] = (int32_t)t;
+  }
+  return ctr;
+}
+
+
+void qs_mldsa_expand_a(qs_poly *a, const uint8_t rho[32], int k, int l) {
+  uint8_t buf0[5 * QS_SHAKE128_RATE], buf1[5 * QS_SHAKE128_RATE];
+  uint8_t in0[34], in1[34];
+  const int n = k * l;
+  memcpy(in0, rho, 32);
+  memcpy(in1, rho, 32);
+  int idx = 0;
+  for (; idx + 1 < n; idx += 2) {
+    qs_keccakx2_state st;
+    in0[32] = (uint8_t)(idx % l); /* column s, then row r: public indices */
+    in0[33] = (uint8_t)(idx / l);
+    in1[32] = (uint8_t)((idx + 1) % l);
+    in1[33] = (uint8_t)((idx + 1) / l);
+    qs_shake128x2_absorb(&st, in0, in1, 34);
+    qs_shake128x2_squeezeblocks(buf0, buf1, 5, &st);
+    unsigned c0 = rej_uniform(a[idx].c, 0, buf0, sizeof buf0);
+    unsigned c1 = rej_uniform(a[idx + 1].c, 0, buf1, sizeof buf1);
+    while (c0 < 256 || c1 < 256) {
+      qs_shake128x2_squeezeblocks(buf0, buf1, 1, &st);
+      c0 = rej_uniform(a[idx].c, c0, buf0, QS_SHAKE128_RATE);
+      c1 = rej_uniform(a[idx + 1].c, c1, buf1, QS_SHAKE128_RATE);
+    }
+  }
+  if (idx < n) {
+    qs_keccak_state st;
+    in0[32] = (uint8_t)(idx % l);
+    in0[33] = (uint8_t)(idx / l);
+    qs_shake128_init(&st);
+    qs_keccak_absorb(&st, in0, 34);
+    qs_keccak_finalize(&st);
+    qs_keccak_squeezeblocks(&st, buf0, 5);
+    unsigned c0 = rej_uniform(a[idx].c, 0, buf0, sizeof buf0);
+    while (c0 < 256) {
+      qs_keccak_squeezeblocks(&st, buf0, 1);
+      c0 = rej_uniform(a[idx].c, c0, buf0, QS_SHAKE128_RATE);
+    }
+  }
+}
+
+/* RejBoundedPoly's inner step. The value mapping is branch-free; whether a
+ * nibble is kept (z < 15 or z < 9) still steers the write position. That
+ * reveals only which nibbles were discarded, and a discarded nibble is
+ * independent of every kept one (they are distinct SHAKE output bits), so
+ * nothing about s1/s2 leaks — the same standard-sanctioned leak as the
+ * rejection itself. `tmp` has a spare slot so the write never branches. */
+static unsigned rej_eta(int32_t tmp[257], unsigned ctr, const uint8_t *buf, size_t len, int eta) {
+  for (size_t pos = 0; pos < len && ctr < 256; pos++) {
+    uint32_t z[2] = {buf[pos] & 15u, (uint32_t)buf[pos] >> 4};
+    for (int h = 0; h < 2; h++) {
+      uint32_t v = z[h];
+      int32_t coeff;
+      uint32_t keep;
+      if (eta == 2) { /* eta is a public parameter */
+        keep = (v - 15u) >> 31;
+        uint32_t mod5 = v - 5u * ((v * 205u) >> 10); /* exact for v < 16 */
+        coeff = 2 - (int32_t)mod5;
+      } else {
+        keep = (v - 9u) >> 31;
+        coeff = 4 - (int32_t)v;
+      }
+      tmp[ctr] = coeff;
+      ctr += keep & (uint32_t)((ctr - 256u) >> 31); /* stop counting at 256 */
+    }
+  }
+  return ctr;
+}
+
+static void rej_bounded_poly(qs_poly *a, const uint8_t rhoprime[64], uint16_t nonce, int eta) {
+  uint8_t seed[66];
+  uint8_t buf[2 * QS_SHAKE256_RATE];
+  int32_t tmp[257];
+  qs_keccak_state st;
+  memcpy(seed, rhoprime, 64);
+  seed[64] = (uint8_t)nonce;
+  seed[65] = (uint8_t)(nonce >> 8);
+  qs_shake256_init(&st);
+  qs_keccak_absorb(&st, seed, sizeof seed);
+  qs_keccak_finalize(&st);
+  qs_keccak_squeezeblocks(&st, buf, 2);
+  unsigned ctr = rej_eta(tmp, 0, buf, sizeof buf, eta);
+  while (ctr < 256) {
+    qs_keccak_squeezeblocks(&st, buf, 1);
+    ctr = rej_eta(tmp, ctr, buf, QS_SHAKE256_RATE, eta);
+  }
+  memcpy(a->c, tmp, sizeof a->c);
+  qs_zeroize(tmp, sizeof tmp);
+  qs_zeroize(buf, sizeof buf);
+  qs_zeroize(seed, sizeof seed);
+  qs_zeroize(&st, sizeof st);
+}
+
+
+void qs_mldsa_expand_s(qs_poly *s1, qs_poly *s2, const uint8_t rhoprime[64], int k, int l, int eta) {
+  uint8_t in0[66], in1[66];
+  uint8_t buf0[2 * QS_SHAKE256_RATE], buf1[2 * QS_SHAKE256_RATE];
+  int32_t tmp0[257], tmp1[257];
+  const int n = k + l;
+  memcpy(in0, rhoprime, 64);
+  memcpy(in1, rhoprime, 64);
+  int r = 0;
+  for (; r + 1 < n; r += 2) {
+    qs_keccakx2_state st;
+    in0[64] = (uint8_t)r;
+    in0[65] = 0;
+    in1[64] = (uint8_t)(r + 1);
+    in1[65] = 0;
+    qs_shake256x2_absorb(&st, in0, in1, 66);
+    qs_shake256x2_squeezeblocks(buf0, buf1, 2, &st);
+    unsigned c0 = rej_eta(tmp0, 0, buf0, sizeof buf0, eta);
+    unsigned c1 = rej_eta(tmp1, 0, buf1, sizeof buf1, eta);
+    /* Both lanes keep squeezing until both are full: whether a lane needed
+     * more blocks is the same discarded-sample information as in rej_eta. */
+    while (c0 < 256 || c1 < 256) {
+      qs_shake256x2_squeezeblocks(buf0, buf1, 1, &st);
+      c0 = rej_eta(tmp0, c0, buf0, QS_SHAKE256_RATE, eta);
+      c1 = rej_eta(tmp1, c1, buf1, QS_SHAKE256_RATE, eta);
+    }
+    memcpy(r < l ? s1[r].c : s2[r - l].c, tmp0, sizeof s1[0].c);
+    memcpy(r + 1 < l ? s1[r + 1].c : s2[r + 1 - l].c, tmp1, sizeof s1[0].c);
+    qs_zeroize(&st, sizeof st);
+  }
+  if (r < n) rej_bounded_poly(r < l ? &s1[r] : &s2[r - l], rhoprime, (uint16_t)r, eta);
+  qs_zeroize(tmp0, sizeof tmp0);
+  qs_zeroize(tmp1, sizeof tmp1);
+  qs_zeroize(buf0, sizeof buf0);
+  qs_zeroize(buf1, sizeof buf1);
+  qs_zeroize(in0, sizeof in0);
+  qs_zeroize(in1, sizeof in1);
+}
+
+/* BitUnpack(y, gamma1 - 1, gamma1) of one squeezed mask polynomial. */
+static void unpack_mask(int32_t *c, const uint8_t *buf, int32_t gamma1) {
+  if (gamma1 == (1 << 17)) {
+    for (unsigned i = 0; i < 64; i++) {
+      const uint8_t *b = buf + 9 * i;
+      uint64_t v = qs_load64_le(b);
+      c[4 * i + 0] = gamma1 - (int32_t)(v & 0x3FFFF);
+      c[4 * i + 1] = gamma1 - (int32_t)((v >> 18) & 0x3FFFF);
+      c[4 * i + 2] = gamma1 - (int32_t)((v >> 36) & 0x3FFFF);
+      c[4 * i + 3] = gamma1 - (int32_t)(((v >> 54) | ((uint64_t)b[8] << 10)) & 0x3FFFF);
+    }
+  } else {
+    for (unsigned i = 0; i < 128; i++) {
+      const uint8_t *b = buf + 5 * i;
+      uint64_t v = (uint64_t)qs_load32_le(b) | ((uint64_t)b[4] << 32);
+      c[2 * i + 0] = gamma1 - (int32_t)(v & 0xFFFFF);
+      c[2 * i + 1] = gamma1 - (int32_t)((v >> 20) & 0xFFFFF);
+    }
+  }
+}
+
+void qs_mldsa_expand_mask(qs_poly *y, const uint8_t rhopp[64], uint16_t kappa, int l, int32_t gamma1) {
+  uint8_t in0[66], in1[66];
+  uint8_t buf0[5 * QS_SHAKE256_RATE], buf1[5 * QS_SHAKE256_RATE];
+  memcpy(in0, rhopp, 64);
+  memcpy(in1, rhopp, 64);
+  int r = 0;
+  for (; r + 1 < l; r += 2) {
+    qs_keccakx2_state st;
+    uint16_t n0 = (uint16_t)(kappa + r), n1 = (uint16_t)(kappa + r + 1);
+    in0[64] = (uint8_t)n0;
+    in0[65] = (uint8_t)(n0 >> 8);
+    in1[64] = (uint8_t)n1;
+    in1[65] = (uint8_t)(n1 >> 8);
+    qs_shake256x2_absorb(&st, in0, in1, 66);
+    qs_shake256x2_squeezeblocks(buf0, buf1, 5, &st);
+    unpack_mask(y[r].c, buf0, gamma1);
+    unpack_mask(y[r + 1].c, buf1, gamma1);
+    qs_zeroize(&st, sizeof st);
+  }
+  if (r < l) {
+    qs_keccak_state st;
+    uint16_t n0 = (uint16_t)(kappa + r);
+    in0[64] = (uint8_t)n0;
+    in0[65] = (uint8_t)(n0 >> 8);
+    qs_shake256_init(&st);
+    qs_keccak_absorb(&st, in0, 66);
+    qs_keccak_finalize(&st);
+    qs_keccak_squeezeblocks(&st, buf0, 5);
+    unpack_mask(y[r].c, buf0, gamma1);
+    qs_zeroize(&st, sizeof st);
+  }
+  qs_zeroize(buf0, sizeof buf0);
+  qs_zeroize(buf1, sizeof buf1);
+  qs_zeroize(in0, sizeof in0);
+  qs_zeroize(in1, sizeof in1);
+}
+
+void qs_mldsa_sample_in_ball(qs_poly *c, const uint8_t *ctilde, size_t ctilde_len, int tau) {
+  uint8_t buf[QS_SHAKE256_RATE];
+  qs_keccak_state st;
+  qs_shake256_init(&st);
+  qs_keccak_absorb(&st, ctilde, ctilde_len);
+  qs_keccak_finalize(&st);
+  qs_keccak_squeezeblocks(&st, buf, 1);
+  uint64_t signs = qs_load64_le(buf);
+  size_t pos = 8;
+  memset(c->c, 0, sizeof c->c);
+  for (unsigned i = 256 - (unsigned)tau; i < 256; i++) {
+    /* Rejecting bytes > i reveals only discarded samples (standard leak). */
+    uint32_t j;
+    do {
+      if (pos >= QS_SHAKE256_RATE) {
+        qs_keccak_squeezeblocks(&st, buf, 1);
+        pos = 0;
+      }
+      j = buf[pos++];
+    } while (j > i);
+    /* c[i] <- c[j]; c[j] <- +-1, as a scan over every slot <= i so that the
+     * accessed addresses do not depend on j: c of a rejected signing attempt
+     * is never published. */
+    int32_t sign = 1 - 2 * (int32_t)(signs & 1);
+    signs >>= 1;
+    /* Vector scan over the groups of four that cover 0..i; slots above i
+     * are still zero and never equal j, so covering a few extra is harmless. */
+    const v128_t jv = wasm_i32x4_splat((int32_t)j), sv = wasm_i32x4_splat(sign);
+    v128_t idx = wasm_i32x4_make(0, 1, 2, 3), acc = wasm_i32x4_splat(0);
+    const unsigned groups = (i >> 2) + 1;
+    for (unsigned g = 0; g < groups; g++) {
+      v128_t eq = wasm_i32x4_eq(idx, jv);
+      acc = wasm_v128_or(acc, wasm_v128_and(wasm_v128_load(c->c + 4 * g), eq));
+      idx = wasm_i32x4_add(idx, wasm_i32x4_splat(4));
+    }
+    acc = wasm_v128_or(acc, wasm_i32x4_shuffle(acc, acc, 2, 3, 0, 1));
+    acc = wasm_v128_or(acc, wasm_i32x4_shuffle(acc, acc, 1, 0, 3, 2));
+    c->c[i] = wasm_i32x4_extract_lane(acc, 0);
+    idx = wasm_i32x4_make(0, 1, 2, 3);
+    for (unsigned g = 0; g < groups; g++) {
+      v128_t eq = wasm_i32x4_eq(idx, jv);
+      wasm_v128_store(c->c + 4 * g, wasm_v128_bitselect(sv, wasm_v128_load(c->c + 4 * g), eq));
+      idx = wasm_i32x4_add(idx, wasm_i32x4_splat(4));
+    }
+  }
+  qs_zeroize(buf, sizeof buf);
+  qs_zeroize(&st, sizeof st);
+}

@@ -1,0 +1,78 @@
+/*
+ * Byte encodings (FIPS 203 Alg 5/6). The bit packer shifts by public
+ * amounts only, so it is also safe for the message bits.
+ */
+#include "mlkem.h"
+
+/* Eight d-bit values fill exactly d bytes. Inlined with a constant d, the
+ * 128-bit accumulator compiles to a few fixed 64-bit shifts per group. */
+QS_INLINE void pack_d(uint8_t *out, const uint16_t *in, const int d) {
+  for (unsigned i = 0; i < QS_MLKEM_N; i += 8) {
+    unsigned __int128 acc = 0;
+    for (int j = 0; j < 8; j++) acc |= (unsigned __int128)in[i + j] << (d * j);
+    for (int b = 0; b < d; b++) out[b] = (uint8_t)(acc >> (8 * b));
+    out += d;
+  }
+}
+
+QS_INLINE void unpack_d(uint16_t *out, const uint8_t *in, const int d) {
+  const uint32_t mask = (1u << d) - 1;
+  for (unsigned i = 0; i < QS_MLKEM_N; i += 8) {
+    unsigned __int128 acc = 0;
+    for (int b = 0; b < d; b++) acc |= (unsigned __int128)in[b] << (8 * b);
+    for (int j = 0; j < 8; j++) out[i + j] = (uint16_t)((uint32_t)(acc >> (d * j)) & mask);
+    in += d;
+  }
+}
+
+/* d is a public parameter (1, 4, 5, 10, 11 in ML-KEM) */
+void qs_mlkem_pack(uint8_t *out, const uint16_t in[QS_MLKEM_N], int d) {
+  switch (d) {
+    case 1: pack_d(out, in, 1); break;
+    case 4: pack_d(out, in, 4); break;
+    case 5: pack_d(out, in, 5); break;
+    case 10: pack_d(out, in, 10); break;
+    case 11: pack_d(out, in, 11); break;
+    default: for (int i = 1; i <= 12; i++) if (i == d) pack_d(out, in, i); break;
+  }
+}
+
+void qs_mlkem_unpack(uint16_t out[QS_MLKEM_N], const uint8_t *in, int d) {
+  switch (d) {
+    case 1: unpack_d(out, in, 1); break;
+    case 4: unpack_d(out, in, 4); break;
+    case 5: unpack_d(out, in, 5); break;
+    case 10: unpack_d(out, in, 10); break;
+    case 11: unpack_d(out, in, 11); break;
+    default: for (int i = 1; i <= 12; i++) if (i == d) unpack_d(out, in, i); break;
+  }
+}
+
+void qs_mlkem_poly_tobytes(uint8_t out[QS_MLKEM_POLYBYTES], const qs_mlkem_poly *a) {
+  for (unsigned i = 0; i < QS_MLKEM_N / 2; i++) {
+    uint16_t a0 = (uint16_t)a->c[2 * i], a1 = (uint16_t)a->c[2 * i + 1];
+    out[3 * i] = (uint8_t)a0;
+    out[3 * i + 1] = (uint8_t)((a0 >> 8) | (a1 << 4));
+    out[3 * i + 2] = (uint8_t)(a1 >> 4);
+  }
+}
+
+void qs_mlkem_poly_frombytes(qs_mlkem_poly *r, const uint8_t in[QS_MLKEM_POLYBYTES]) {
+  for (unsigned i = 0; i < QS_MLKEM_N / 2; i++) {
+    uint16_t b0 = in[3 * i], b1 = in[3 * i + 1], b2 = in[3 * i + 2];
+    r->c[2 * i] = (int16_t)(b0 | ((b1 & 0x0F) << 8));
+    r->c[2 * i + 1] = (int16_t)((b1 >> 4) | (b2 << 4));
+  }
+}
+
+uint32_t qs_mlkem_modulus_check_fails(const uint8_t *in, int k) {
+  uint32_t bad = 0;
+  for (unsigned i = 0; i < (unsigned)k * QS_MLKEM_N / 2; i++) {
+    uint32_t b0 = in[3 * i], b1 = in[3 * i + 1], b2 = in[3 * i + 2];
+    uint32_t a0 = b0 | ((b1 & 0x0F) << 8);
+    uint32_t a1 = (b1 >> 4) | (b2 << 4);
+    /* (q-1 - a) underflows (sets bit 31) exactly when a >= q */
+    bad |= ((uint32_t)(QS_MLKEM_Q - 1) - a0) | ((uint32_t)(QS_MLKEM_Q - 1) - a1);
+  }
+  return bad >> 31;
+}

@@ -1,0 +1,262 @@
+/**
+ * `qsign ca|csr|cert …`: the seed §7.1 OQS CA script and the day-to-day PKI
+ * chores on top of qsign-pqc/x509. Files are PEM; private keys are written
+ * seed-only PKCS#8 (RFC 9881/9935 RECOMMENDED) with mode 0600 unless
+ * `--key-form both` asks for OpenSSL 3.5's default form.
+ */
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { QsignError } from '../../errors.js';
+import { init } from '../../index.js';
+import {
+  Certificate, CertificateError, Csr, createCaHierarchy, createCertificate, createCsr, decodePKCS8, encodePKCS8Pem,
+  generateKey, isSignatureAlgorithm, keyAlg, parseSanList, pemDecodeAll, roleFromJson, signCsrWithRole, verifyChain,
+  type DecodedPrivateKey, type KeyAlgorithm, type PrivateKeyForm, type Purpose,
+} from '../../x509/index.js';
+import type { Command } from '../command.js';
+import { parseArgs, requireOpt, stringOpt } from '../command.js';
+
+async function readText(file: string): Promise<string> {
+  try { return await readFile(file, 'utf8'); } catch (e) {
+    throw new QsignError('ERR_FILE', `cannot read ${file}: ${(e as Error).message}`);
+  }
+}
+
+async function readCerts(file: string): Promise<Certificate[]> {
+  const blocks = pemDecodeAll(await readText(file)).filter((b) => b.label === 'CERTIFICATE');
+  if (blocks.length === 0) throw new QsignError('ERR_PEM', `${file} contains no CERTIFICATE PEM block`);
+  return blocks.map((b) => Certificate.fromDer(b.der));
+}
+
+async function readKey(file: string): Promise<DecodedPrivateKey> {
+  return decodePKCS8(await readText(file));
+}
+
+/** Writes a private key PEM readable only by the owner (chmod too, in case the file existed). */
+async function writeKey(file: string, pem: string): Promise<void> {
+  await writeFile(file, pem, { mode: 0o600 });
+  await chmod(file, 0o600);
+}
+
+function keyForm(p: ReturnType<typeof parseArgs>): PrivateKeyForm {
+  const f = stringOpt(p, 'key-form') ?? 'seed';
+  if (f !== 'seed' && f !== 'both') throw new QsignError('ERR_USAGE', '--key-form must be "seed" or "both"');
+  return f;
+}
+
+function positiveInt(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new QsignError('ERR_USAGE', `--${name} must be a positive integer`);
+  return n;
+}
+
+function sans(p: ReturnType<typeof parseArgs>): string[] {
+  return (p.options.san as string[] | undefined) ?? [];
+}
+
+const PURPOSES: Purpose[] = ['serverAuth', 'clientAuth', 'codeSigning', 'emailProtection', 'timeStamping', 'any'];
+
+export const pkiCommands: Command[] = [
+  {
+    path: ['ca', 'create'],
+    usage: 'ca create --out DIR [--root-alg ML-DSA-87] [--alg ML-DSA-65] [--cn NAME] [--san S]… [--days N]',
+    summary: 'Create a root CA, an intermediate CA and a server certificate (verified)',
+    help: 'Writes root-ca.key/.crt, intermediate-ca.key/.crt, server.key/.crt and server-chain.crt (server + intermediate)\n' +
+      'into DIR. Keys are PKCS#8 PEM, seed-only unless --key-form both, mode 0600. --san takes DNS names, wildcards\n' +
+      '(*.example.com), IP:…, URI:… or email:… and may repeat. The chain is verified before the command returns.',
+    async run(args, io) {
+      const p = parseArgs(args, { strings: ['out', 'root-alg', 'alg', 'cn', 'days', 'key-form', 'org'], repeatable: ['san'] });
+      const out = requireOpt(p, 'out');
+      await init();
+      const started = performance.now();
+      const h = await createCaHierarchy({
+        rootAlg: keyAlg(stringOpt(p, 'root-alg') ?? 'ML-DSA-87'),
+        alg: keyAlg(stringOpt(p, 'alg') ?? 'ML-DSA-65'),
+        cn: stringOpt(p, 'cn') ?? 'server.example.com',
+        san: sans(p),
+        days: positiveInt(stringOpt(p, 'days'), 'days') ?? 365,
+        organization: stringOpt(p, 'org') ?? 'qsign',
+      });
+      const form = keyForm(p);
+      await mkdir(out, { recursive: true });
+      for (const [name, level] of [['root-ca', h.root], ['intermediate-ca', h.intermediate], ['server', h.server]] as const) {
+        await writeKey(join(out, `${name}.key`), encodePKCS8Pem(level.key.alg, level.key, { form }));
+        await writeFile(join(out, `${name}.crt`), level.certificate.pem);
+      }
+      await writeFile(join(out, 'server-chain.crt'), h.chainPem);
+      io.out(`Root CA:         ${h.root.certificate.subject} (${h.root.key.alg})`);
+      io.out(`Intermediate CA: ${h.intermediate.certificate.subject} (${h.intermediate.key.alg})`);
+      io.out(`Server:          ${h.server.certificate.subject} (${h.server.key.alg})`);
+      io.out(`chain verified; files in ${out} (${Math.round(performance.now() - started)} ms)`);
+      return 0;
+    },
+  },
+  {
+    path: ['csr', 'create'],
+    usage: 'csr create --subject DN [--key KEY | --alg ML-DSA-65 --key-out KEY] [--san S]… [--out CSR]',
+    summary: 'Create a PKCS#10 CSR signed with an ML-DSA key',
+    help: 'DN is "CN=server.example.com,O=Example" (or /CN=…/O=…). Without --key a fresh key of --alg is made and\n' +
+      'written to --key-out (required then). The CSR goes to --out or stdout.',
+    async run(args, io) {
+      const p = parseArgs(args, { strings: ['subject', 'key', 'alg', 'key-out', 'out', 'key-form'], repeatable: ['san'] });
+      const subject = requireOpt(p, 'subject');
+      await init();
+      let key: DecodedPrivateKey;
+      const keyFile = stringOpt(p, 'key');
+      if (keyFile) key = await readKey(keyFile);
+      else {
+        const keyOut = stringOpt(p, 'key-out');
+        if (!keyOut) throw new QsignError('ERR_USAGE', 'give --key KEY, or --key-out FILE for a new key');
+        key = generateKey(keyAlg(stringOpt(p, 'alg') ?? 'ML-DSA-65'));
+        await writeKey(keyOut, encodePKCS8Pem(key.alg, key, { form: keyForm(p) }));
+      }
+      const s = sans(p);
+      const csr = await createCsr({ subject, ...(s.length ? { subjectAltName: parseSanList(s) } : {}) }, key);
+      const out = stringOpt(p, 'out');
+      if (out) await writeFile(out, csr.pem); else io.out(csr.pem.trimEnd());
+      return 0;
+    },
+  },
+  {
+    path: ['cert', 'issue'],
+    usage: 'cert issue --ca-cert CRT --ca-key KEY (--csr CSR | --cn NAME [--alg A] --key-out KEY) [--san S]… [--days N] [--role role.json] [--out CRT]',
+    summary: 'Issue a certificate from a CSR or for a new key, optionally under a role policy',
+    help: '--role takes a Vault-style role JSON (allowed_domains, allow_subdomains, allow_bare_domains, allow_glob_domains,\n' +
+      'allow_wildcard_certificates, allowed_key_types, max_ttl, ttl, key_usage, ext_key_usage, use_csr_sans, use_csr_extensions…);\n' +
+      'a violation fails with the rule\'s error code (e.g. ERR_ROLE_DOMAIN_NOT_ALLOWED). Without --role the CSR\'s SANs and\n' +
+      'requested keyUsage/EKU are used as given, and --ca makes a CA certificate. ML-KEM keys (--alg ML-KEM-768) get\n' +
+      'keyEncipherment only (RFC 9935).',
+    async run(args, io) {
+      const p = parseArgs(args, {
+        strings: ['ca-cert', 'ca-key', 'csr', 'cn', 'alg', 'key-out', 'days', 'role', 'out', 'key-form', 'path-len', 'purpose'],
+        booleans: ['ca'], repeatable: ['san'],
+      });
+      await init();
+      const [caCert] = await readCerts(requireOpt(p, 'ca-cert'));
+      const caKey = await readKey(requireOpt(p, 'ca-key'));
+      const issuer = { certificate: caCert!, key: caKey };
+      const days = positiveInt(stringOpt(p, 'days'), 'days');
+      const csrFile = stringOpt(p, 'csr');
+      const cn = stringOpt(p, 'cn');
+      if (!csrFile && !cn) throw new QsignError('ERR_USAGE', 'give --csr CSR or --cn NAME');
+      let cert: Certificate;
+      const roleFile = stringOpt(p, 'role');
+      if (roleFile) {
+        let raw: Record<string, unknown>;
+        try { raw = JSON.parse(await readText(roleFile)); } catch (e) {
+          if (e instanceof QsignError) throw e;
+          throw new QsignError('ERR_ROLE_INVALID', `${roleFile} is not valid JSON: ${(e as Error).message}`);
+        }
+        const role = roleFromJson(raw, (raw.name as string | undefined) ?? roleFile.replace(/^.*\//, '').replace(/\.json$/, ''));
+        const s = parseSanList(sans(p));
+        const req = { ...(cn ? { commonName: cn } : {}), altNames: [...s.dns, ...s.email], ipSans: s.ip, uriSans: s.uri, ...(days ? { ttl: days * 86_400 } : {}) };
+        if (csrFile) cert = (await signCsrWithRole(role, Csr.parse(await readText(csrFile)), req, issuer)).certificate;
+        else {
+          const alg = keyAlg(stringOpt(p, 'alg') ?? role.keyType ?? 'ML-DSA-65', role);
+          const keyOut = requireOpt(p, 'key-out');
+          const { issueFromRole } = await import('../../x509/role.js');
+          const r = await issueFromRole(role, { ...req, keyType: alg }, issuer);
+          await writeKey(keyOut, encodePKCS8Pem(r.privateKey!.alg, r.privateKey!, { form: keyForm(p) }));
+          cert = r.certificate;
+        }
+      } else {
+        let publicKey: { alg: KeyAlgorithm; publicKey: Uint8Array };
+        let subject: string;
+        const s = parseSanList(sans(p));
+        let extra: Partial<Parameters<typeof createCertificate>[0]> = {};
+        if (csrFile) {
+          const csr = Csr.parse(await readText(csrFile));
+          await csr.assertValid();
+          publicKey = csr.publicKey;
+          subject = cn ? `CN=${cn}` : csr.subject;
+          const x = csr.requestedExtensions;
+          if (x.subjectAltName) for (const k of ['dns', 'ip', 'uri', 'email'] as const) s[k] = [...new Set([...(s[k] ?? []), ...x.subjectAltName[k]])];
+          extra = { ...(x.keyUsage ? { keyUsage: x.keyUsage } : {}), ...(x.extendedKeyUsage ? { extendedKeyUsage: x.extendedKeyUsage } : {}) };
+        } else {
+          const key = generateKey(keyAlg(stringOpt(p, 'alg') ?? 'ML-DSA-65'));
+          await writeKey(requireOpt(p, 'key-out'), encodePKCS8Pem(key.alg, key, { form: keyForm(p) }));
+          publicKey = key;
+          subject = `CN=${cn}`;
+          if (!p.options.ca && !s.dns?.includes(cn!) && !/[\s@]/.test(cn!)) s.dns = [cn!, ...(s.dns ?? [])];
+        }
+        const isCa = p.options.ca === true;
+        const pathLen = stringOpt(p, 'path-len');
+        cert = await createCertificate({
+          subject, publicKey, days: days ?? 365, ...extra,
+          ...(isCa ? { ca: true, ...(pathLen !== undefined ? { pathLength: Number(pathLen) } : {}) } : { extendedKeyUsage: extra.extendedKeyUsage ?? (isSignatureAlgorithm(publicKey.alg) ? ['serverAuth', 'clientAuth'] : []) }),
+          ...((s.dns?.length || s.ip?.length || s.uri?.length || s.email?.length) ? { subjectAltName: s } : {}),
+        }, issuer);
+      }
+      const out = stringOpt(p, 'out');
+      if (out) await writeFile(out, cert.pem); else io.out(cert.pem.trimEnd());
+      io.err(`issued ${cert.subject} serial ${cert.serialNumber} by ${caCert!.subject}, valid until ${cert.notAfter.toISOString()}`);
+      return 0;
+    },
+  },
+  {
+    path: ['cert', 'verify'],
+    usage: 'cert verify --ca ROOT [--untrusted FILE]… [--host H] [--purpose serverAuth] [--at ISO-TIME] LEAF',
+    summary: 'Validate a certificate chain; exit 0 valid, 1 invalid (prints the error code)',
+    help: 'ROOT and --untrusted files may hold several PEM certificates; a LEAF file holding a chain (server-chain.crt)\n' +
+      'contributes its extra certificates as untrusted intermediates.',
+    async run(args, io) {
+      const p = parseArgs(args, { strings: ['ca', 'host', 'purpose', 'at'], repeatable: ['untrusted'] });
+      const leafFile = p.positionals[0];
+      if (!leafFile) throw new QsignError('ERR_USAGE', 'usage: qsign cert verify --ca ROOT [--untrusted FILE]… LEAF');
+      const purpose = (stringOpt(p, 'purpose') ?? 'any') as Purpose;
+      if (!PURPOSES.includes(purpose)) throw new QsignError('ERR_USAGE', `--purpose must be one of ${PURPOSES.join(', ')}`);
+      const at = stringOpt(p, 'at');
+      const time = at ? new Date(at) : new Date();
+      if (Number.isNaN(time.getTime())) throw new QsignError('ERR_USAGE', `--at "${at}" is not a date`);
+      await init();
+      const anchors = await readCerts(requireOpt(p, 'ca'));
+      const [leaf, ...rest] = await readCerts(leafFile);
+      const untrusted = [...rest];
+      for (const f of (p.options.untrusted as string[] | undefined) ?? []) untrusted.push(...(await readCerts(f)));
+      const host = stringOpt(p, 'host');
+      try {
+        const r = await verifyChain(leaf!, { trustAnchors: anchors, intermediates: untrusted, time, purpose, ...(host !== undefined ? { hostname: host } : {}) });
+        io.out(`${leafFile}: OK`);
+        for (const [i, c] of r.chain.entries()) io.out(`  depth ${i}: ${c.subject} (${c.publicKey.alg})`);
+        return 0;
+      } catch (e) {
+        if (e instanceof CertificateError) {
+          io.err(`${leafFile}: FAIL ${e.code} (TLS alert ${e.tlsAlert}) at depth ${e.depth}: ${e.message}`);
+          return 1;
+        }
+        throw e;
+      }
+    },
+  },
+  {
+    path: ['cert', 'show'],
+    usage: 'cert show FILE',
+    summary: 'Print the fields of certificates, CSRs and keys in a PEM/DER file',
+    async run(args, io) {
+      const p = parseArgs(args, {});
+      const file = p.positionals[0];
+      if (!file) throw new QsignError('ERR_USAGE', 'usage: qsign cert show FILE');
+      await init();
+      let raw: Uint8Array;
+      try { raw = new Uint8Array(await readFile(file)); } catch (e) { throw new QsignError('ERR_FILE', `cannot read ${file}: ${(e as Error).message}`); }
+      const text = new TextDecoder().decode(raw);
+      const blocks = text.includes('-----BEGIN ') ? pemDecodeAll(text) : [{ label: 'CERTIFICATE', der: raw }];
+      const outs: string[] = [];
+      for (const b of blocks) {
+        if (b.label === 'CERTIFICATE') outs.push(Certificate.fromDer(b.der).describe());
+        else if (b.label === 'CERTIFICATE REQUEST') {
+          const c = Csr.fromDer(b.der);
+          const x = c.requestedExtensions.subjectAltName;
+          outs.push([`CSR subject:    ${c.subject}`, `Public key:     ${c.publicKey.alg}`, `Self-signature: ${(await c.verify()) ? 'OK' : 'INVALID'}`,
+            ...(x ? [`Requested SAN:  ${[...x.dns, ...x.ip, ...x.uri, ...x.email].join(', ')}`] : [])].join('\n'));
+        } else if (b.label === 'PRIVATE KEY') {
+          const k = decodePKCS8(b.der);
+          outs.push(`Private key:    ${k.alg}, PKCS#8 form "${k.form}" (consistency checked)`);
+        } else outs.push(`(skipped PEM block ${b.label})`);
+      }
+      io.out(outs.join('\n\n'));
+      return 0;
+    },
+  },
+];

@@ -1,0 +1,46 @@
+/**
+ * Async forms of the primitives, with the primitives' (noble-shaped)
+ * argument order, for direct native speed: `ml_dsa65_async.signAsync(msg,
+ * sk, opts)` mirrors `ml_dsa65.sign(msg, sk, opts)` but may run on native
+ * Web Crypto (per the engine policy) and also accepts a CryptoKey.
+ * The synchronous primitives themselves always run on wasm.
+ */
+import type { SignatureAlgorithm, KemAlgorithm } from './native.js';
+import { signatureKeygen, sign, verify, kemKeygen, encapsulate, decapsulate, type KeygenOptions, type SignOptions, type KeyPair } from './index.js';
+
+export interface AsyncSignature {
+  /** Like `keygen(seed?)`; `opts.output` may ask for a seed or a CryptoKey instead of the expanded key. */
+  keygenAsync(seed?: Uint8Array, opts?: KeygenOptions): Promise<KeyPair<Uint8Array | CryptoKey>>;
+  signAsync(message: Uint8Array, secretKey: Uint8Array | CryptoKey, opts?: SignOptions): Promise<Uint8Array>;
+  verifyAsync(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array | CryptoKey, opts?: { context?: Uint8Array }): Promise<boolean>;
+}
+
+export interface AsyncKem {
+  keygenAsync(seed?: Uint8Array, opts?: KeygenOptions): Promise<KeyPair<Uint8Array | CryptoKey>>;
+  encapsulateAsync(publicKey: Uint8Array | CryptoKey, msg?: Uint8Array): Promise<{ cipherText: Uint8Array; sharedSecret: Uint8Array }>;
+  decapsulateAsync(cipherText: Uint8Array, secretKey: Uint8Array | CryptoKey): Promise<Uint8Array>;
+}
+
+function sig(alg: SignatureAlgorithm): AsyncSignature {
+  return Object.freeze({
+    keygenAsync: (seed?: Uint8Array, opts: KeygenOptions = {}) => signatureKeygen(alg, seed, opts as KeygenOptions & { output?: 'expanded' }),
+    signAsync: (message: Uint8Array, secretKey: Uint8Array | CryptoKey, opts?: SignOptions) => sign(alg, secretKey, message, opts),
+    verifyAsync: (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array | CryptoKey, opts?: { context?: Uint8Array }) =>
+      verify(alg, publicKey, message, signature, opts),
+  });
+}
+
+function kem(alg: KemAlgorithm): AsyncKem {
+  return Object.freeze({
+    keygenAsync: (seed?: Uint8Array, opts: KeygenOptions = {}) => kemKeygen(alg, seed, opts as KeygenOptions & { output?: 'expanded' }),
+    encapsulateAsync: (publicKey: Uint8Array | CryptoKey, msg?: Uint8Array) => encapsulate(alg, publicKey, msg),
+    decapsulateAsync: (cipherText: Uint8Array, secretKey: Uint8Array | CryptoKey) => decapsulate(alg, cipherText, secretKey),
+  });
+}
+
+export const ml_dsa44_async: AsyncSignature = sig('ML-DSA-44');
+export const ml_dsa65_async: AsyncSignature = sig('ML-DSA-65');
+export const ml_dsa87_async: AsyncSignature = sig('ML-DSA-87');
+export const ml_kem512_async: AsyncKem = kem('ML-KEM-512');
+export const ml_kem768_async: AsyncKem = kem('ML-KEM-768');
+export const ml_kem1024_async: AsyncKem = kem('ML-KEM-1024');

@@ -1,0 +1,115 @@
+/*
+ * The post-quantum HPKE KEMs of draft-ietf-hpke-pq: ML-KEM-512/768/1024
+ * (private key = the 64-byte FIPS 203 seed d‖z) and X-Wing / MLKEM768-X25519
+ * (private key = its 32-byte seed). None is an authenticated KEM, so only the
+ * base (and PSK) modes exist for them. Their shared secret goes straight
+ * into the key schedule: no DHKEM-style ExtractAndExpand.
+ */
+import { QsignError } from '../../errors.js';
+import { ensureBytes, randomBytes, wipe } from '../../util/bytes.js';
+import { MLKEM, type MlKemName, type MlKemParams, mlkemDecaps, mlkemEncaps, mlkemFromSeed } from '../mlkem.js';
+import { xwing } from '../xwing.js';
+import { i2osp, shake256LabeledDerive } from './kdf.js';
+
+export type KemName = MlKemName | 'X-Wing';
+
+/** An HPKE KEM (RFC 9180 §4 interface). */
+export interface HpkeKem {
+  readonly id: number;
+  readonly name: KemName;
+  readonly Nsecret: number;
+  readonly Nenc: number;
+  readonly Npk: number;
+  readonly Nsk: number;
+  /** Bytes of randomness one encapsulation consumes (the `ikmE` of the test vectors). */
+  readonly Nrandom: number;
+  generateKeyPair(): { publicKey: Uint8Array; secretKey: Uint8Array };
+  /** DeriveKeyPair(ikm): seed = SHAKE256.LabeledDerive(ikm, "DeriveKeyPair", "", Nsk). */
+  deriveKeyPair(ikm: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array };
+  /** Public key of a serialized private key. */
+  publicKeyOf(secretKey: Uint8Array): Uint8Array;
+  encap(publicKey: Uint8Array, rand?: Uint8Array): { sharedSecret: Uint8Array; enc: Uint8Array };
+  decap(enc: Uint8Array, secretKey: Uint8Array): Uint8Array;
+}
+
+function kemSuiteId(id: number): Uint8Array {
+  return new Uint8Array([0x4b, 0x45, 0x4d, ...i2osp(id, 2)]); // "KEM" ‖ I2OSP(kem_id, 2)
+}
+
+function checkPublicKey(name: string, pk: unknown, n: number): Uint8Array {
+  if (!(pk instanceof Uint8Array) || pk.length !== n) {
+    throw new QsignError('ERR_INVALID_PUBLIC_KEY', `${name} HPKE recipient public key must be ${n} bytes, got ${pk instanceof Uint8Array ? `${pk.length} bytes` : typeof pk}`);
+  }
+  return pk;
+}
+
+function checkSecretKey(name: string, sk: unknown, n: number): Uint8Array {
+  if (!(sk instanceof Uint8Array) || sk.length !== n) {
+    throw new QsignError('ERR_INVALID_SECRET_KEY',
+      `${name} HPKE private key must be the ${n}-byte seed, got ${sk instanceof Uint8Array ? `${sk.length} bytes` : typeof sk}` +
+      (n === 64 && sk instanceof Uint8Array && sk.length > 64 ? ' (an expanded ML-KEM decapsulation key is not accepted: HPKE-PQ keys are seeds)' : ''));
+  }
+  return sk;
+}
+
+function checkEnc(name: string, enc: unknown, n: number): Uint8Array {
+  if (!(enc instanceof Uint8Array) || enc.length !== n) {
+    throw new QsignError('ERR_INVALID_CIPHERTEXT_LENGTH', `${name} HPKE enc must be ${n} bytes, got ${enc instanceof Uint8Array ? `${enc.length} bytes` : typeof enc}`);
+  }
+  return enc;
+}
+
+function mlkemHpke(id: number, p: MlKemParams): HpkeKem {
+  const suiteId = kemSuiteId(id);
+  const fromSeed = (seed: Uint8Array) => {
+    const { publicKey, secretKey: expanded } = mlkemFromSeed(p, seed);
+    wipe(expanded);
+    return { publicKey, secretKey: seed };
+  };
+  return Object.freeze({
+    id, name: p.name, Nsecret: 32, Nenc: p.cipherText, Npk: p.publicKey, Nsk: 64, Nrandom: 32,
+    generateKeyPair: () => fromSeed(randomBytes(64)),
+    deriveKeyPair: (ikm: Uint8Array) => fromSeed(shake256LabeledDerive(suiteId, ensureBytes('ikm', ikm), 'DeriveKeyPair', new Uint8Array(0), 64)),
+    publicKeyOf: (sk: Uint8Array) => fromSeed(checkSecretKey(p.name, sk, 64)).publicKey,
+    encap(pk: Uint8Array, rand?: Uint8Array) {
+      checkPublicKey(p.name, pk, p.publicKey);
+      const { cipherText, sharedSecret } = mlkemEncaps(p, pk, rand === undefined ? undefined : ensureBytes('ikmE', rand, 32));
+      return { sharedSecret, enc: cipherText };
+    },
+    decap(enc: Uint8Array, sk: Uint8Array) {
+      checkEnc(p.name, enc, p.cipherText);
+      // expandDecapsKey: the seed is the private key; the expanded form only
+      // lives for this call.
+      const { secretKey: dk } = mlkemFromSeed(p, checkSecretKey(p.name, sk, 64));
+      try { return mlkemDecaps(p, enc, dk); } finally { wipe(dk); }
+    },
+  });
+}
+
+function xwingHpke(): HpkeKem {
+  const suiteId = kemSuiteId(0x647a);
+  return Object.freeze({
+    id: 0x647a, name: 'X-Wing' as const, Nsecret: 32, Nenc: 1120, Npk: 1216, Nsk: 32, Nrandom: 64,
+    generateKeyPair: () => xwing.keygen(),
+    // draft-ietf-hpke-pq's labeled derivation (not the bare SHAKE256(ikm, 32)
+    // of the X-Wing draft's own HPKE section): the HPKE-PQ vectors use this.
+    deriveKeyPair: (ikm: Uint8Array) => xwing.keygen(shake256LabeledDerive(suiteId, ensureBytes('ikm', ikm), 'DeriveKeyPair', new Uint8Array(0), 32)),
+    publicKeyOf: (sk: Uint8Array) => xwing.getPublicKey(checkSecretKey('X-Wing', sk, 32)),
+    encap(pk: Uint8Array, rand?: Uint8Array) {
+      checkPublicKey('X-Wing', pk, 1216);
+      const { cipherText, sharedSecret } = xwing.encapsulate(pk, rand === undefined ? undefined : ensureBytes('ikmE', rand, 64));
+      return { sharedSecret, enc: cipherText };
+    },
+    decap(enc: Uint8Array, sk: Uint8Array) {
+      return xwing.decapsulate(checkEnc('X-Wing', enc, 1120), checkSecretKey('X-Wing', sk, 32));
+    },
+  });
+}
+
+/** Every KEM this module implements, by HPKE KEM id. */
+export const KEMS: ReadonlyMap<number, HpkeKem> = new Map<number, HpkeKem>([
+  [0x0040, mlkemHpke(0x0040, MLKEM['ML-KEM-512'])],
+  [0x0041, mlkemHpke(0x0041, MLKEM['ML-KEM-768'])],
+  [0x0042, mlkemHpke(0x0042, MLKEM['ML-KEM-1024'])],
+  [0x647a, xwingHpke()],
+]);

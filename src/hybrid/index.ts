@@ -1,0 +1,38 @@
+/**
+ * `qsign-pqc/hybrid`: post-quantum/traditional hybrid key establishment.
+ *
+ * - {@link xwing} (alias {@link ml_kem768_x25519}): the X-Wing KEM
+ *   (draft-connolly-cfrg-xwing-kem-10), ML-KEM-768 + X25519 with a SHA3-256 combiner.
+ * - {@link x25519mlkem768}: the TLS 1.3 group X25519MLKEM768 (0x11EC,
+ *   draft-ietf-tls-ecdhe-mlkem). Not X-Wing; different outputs.
+ * - HPKE (RFC 9180, base mode) with ML-KEM-512/768/1024 and X-Wing
+ *   (draft-ietf-hpke-pq): {@link suite}, {@link seal}/{@link open},
+ *   {@link setupBaseS}/{@link setupBaseR}.
+ *
+ * The KEM objects are synchronous and need `await init()` from `qsign-pqc`
+ * first; the HPKE functions are async and initialize on their own.
+ * @module
+ */
+export { xwing, ml_kem768_x25519 } from './xwing.js';
+export type { XWing, XWingLengths, KemKeyPair, Encapsulation } from './xwing.js';
+export { x25519mlkem768 } from './x25519mlkem768.js';
+export type { X25519MLKEM768, X25519MLKEM768Client, X25519MLKEM768Server, X25519MLKEM768Lengths } from './x25519mlkem768.js';
+export {
+  suite, seal, open, setupBaseS, setupBaseR, generateKeyPair, deriveKeyPair, publicKeyFromSecretKey,
+  SenderContext, RecipientContext,
+} from './hpke/index.js';
+export type {
+  CipherSuite, SuiteSpec, SealOptions, SetupSenderOptions, SetupRecipientOptions, PreSharedKey, BytesLike,
+  HpkeKem, HpkeKdf, HpkeAead, KemName, KdfName, AeadName,
+} from './hpke/index.js';
+
+/** Error codes this layer adds to the core ones (see `CoreErrorCodes`). */
+export const HybridErrorCodes = {
+  INVALID_PUBLIC_KEY: 'ERR_INVALID_PUBLIC_KEY',
+  INVALID_SECRET_KEY: 'ERR_INVALID_SECRET_KEY',
+  INVALID_CIPHERTEXT_LENGTH: 'ERR_INVALID_CIPHERTEXT_LENGTH',
+  DECRYPTION_FAILED: 'ERR_DECRYPTION_FAILED',
+  UNSUPPORTED_ALGORITHM: 'ERR_UNSUPPORTED_ALGORITHM',
+  MESSAGE_LIMIT_REACHED: 'ERR_MESSAGE_LIMIT_REACHED',
+  INVALID_ARGUMENT: 'ERR_INVALID_ARGUMENT',
+} as const;

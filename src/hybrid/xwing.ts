@@ -1,0 +1,185 @@
+/*
+ * X-Wing: the ML-KEM-768 + X25519 hybrid KEM of draft-connolly-cfrg-xwing-kem-10
+ * (identical to MLKEM768-X25519 of draft-irtf-cfrg-concrete-hybrid-kems, HPKE
+ * KEM 0x647a, TLS group 0x647a). SHA3-256 and SHAKE256 run on our wasm Keccak;
+ * ML-KEM comes from ../kem; X25519 from @noble/curves.
+ */
+import { QsignError } from '../errors.js';
+import { sha3_256, shake256 } from '../hash/index.js';
+import { concatBytes, ensureBytes, randomBytes, wipe } from '../util/bytes.js';
+import { MLKEM, mlkemDecaps, mlkemEncaps, mlkemFromSeed } from './mlkem.js';
+import { x25519Base, x25519Raw, isLowOrder } from './x25519.js';
+
+/** A KEM key pair; `secretKey` is whatever the KEM defines as its private key. */
+export interface KemKeyPair {
+  publicKey: Uint8Array;
+  secretKey: Uint8Array;
+}
+
+/** Result of encapsulation: send `cipherText`, keep `sharedSecret`. */
+export interface Encapsulation {
+  cipherText: Uint8Array;
+  sharedSecret: Uint8Array;
+}
+
+/** Sizes in bytes, named as in @noble/post-quantum. */
+export interface XWingLengths {
+  /** Key generation seed (= the secret key). */
+  readonly seed: 32;
+  readonly secretKey: 32;
+  readonly publicKey: 1216;
+  readonly cipherText: 1120;
+  readonly sharedSecret: 32;
+  /** Encapsulation randomness: 32 bytes for ML-KEM ‖ 32 for the ephemeral X25519 key. */
+  readonly msgRand: 64;
+}
+
+/** The X-Wing KEM object (same shape as `ml_kem768` plus `lengths`/`name`). */
+export interface XWing {
+  readonly name: 'X-Wing';
+  readonly lengths: XWingLengths;
+  /**
+   * Generates a key pair. With `seed` (32 bytes) it is deterministic
+   * (GenerateKeyPairDerand): the secret key *is* the seed.
+   */
+  keygen(seed?: Uint8Array): KemKeyPair;
+  /** Recomputes the 1216-byte public key from the 32-byte secret key. */
+  getPublicKey(secretKey: Uint8Array): Uint8Array;
+  /**
+   * Encapsulates to a 1216-byte public key. `rand` (64 bytes) makes it
+   * deterministic (EncapsulateDerand); omit it in production.
+   * @throws QsignError ERR_INVALID_PUBLIC_KEY if the ML-KEM half fails the
+   *   FIPS 203 §7.2 check or the X25519 half is a low-order point.
+   */
+  encapsulate(publicKey: Uint8Array, rand?: Uint8Array): Encapsulation;
+  /**
+   * Decapsulates a 1120-byte ciphertext. Never fails for well-sized input: a
+   * forged ciphertext gives an unrelated key (ML-KEM implicit rejection).
+   */
+  decapsulate(cipherText: Uint8Array, secretKey: Uint8Array): Uint8Array;
+}
+
+const M = MLKEM['ML-KEM-768'];
+/** XWingLabel = "\.//^\" (5c2e2f2f5e5c), hashed last. */
+const LABEL = new Uint8Array([0x5c, 0x2e, 0x2f, 0x2f, 0x5e, 0x5c]);
+
+const LENGTHS: XWingLengths = Object.freeze({
+  seed: 32, secretKey: 32, publicKey: 1216, cipherText: 1120, sharedSecret: 32, msgRand: 64,
+} as const);
+
+interface Expanded {
+  skM: Uint8Array;
+  skX: Uint8Array;
+  pkM: Uint8Array;
+  pkX: Uint8Array;
+}
+
+function secretKeyArg(sk: unknown): Uint8Array {
+  if (!(sk instanceof Uint8Array) || sk.length !== 32) {
+    throw new QsignError('ERR_INVALID_SECRET_KEY',
+      `X-Wing secret key must be a 32-byte Uint8Array (the seed), got ${sk instanceof Uint8Array ? `${sk.length} bytes` : typeof sk}`);
+  }
+  return sk;
+}
+
+/** expandDecapsulationKey (§5.2): SHAKE256(sk, 96) → ML-KEM (d, z) and the X25519 scalar. */
+function expand(sk: Uint8Array): Expanded {
+  const e = shake256(sk, { dkLen: 96 });
+  try {
+    const { publicKey: pkM, secretKey: skM } = mlkemFromSeed(M, e.subarray(0, 64));
+    const skX = e.slice(64, 96);
+    return { skM, skX, pkM, pkX: x25519Base(skX) };
+  } finally {
+    wipe(e);
+  }
+}
+
+function combiner(ssM: Uint8Array, ssX: Uint8Array, ctX: Uint8Array, pkX: Uint8Array): Uint8Array {
+  const input = concatBytes(ssM, ssX, ctX, pkX, LABEL);
+  try { return sha3_256(input); } finally { wipe(input); }
+}
+
+/**
+ * X-Wing (draft-connolly-cfrg-xwing-kem-10). Synchronous: `await init()`
+ * from `qsign-pqc` must have completed first (SHA-3 and ML-KEM run in wasm).
+ *
+ * @example
+ * ```ts
+ * await init();
+ * const { publicKey, secretKey } = xwing.keygen();
+ * const { cipherText, sharedSecret } = xwing.encapsulate(publicKey);
+ * xwing.decapsulate(cipherText, secretKey); // equals sharedSecret
+ * ```
+ */
+export const xwing: XWing = Object.freeze({
+  name: 'X-Wing' as const,
+  lengths: LENGTHS,
+
+  keygen(seed?: Uint8Array): KemKeyPair {
+    const sk = seed === undefined ? randomBytes(32) : ensureBytes('seed', seed, 32).slice();
+    const x = expand(sk);
+    wipe(x.skM, x.skX);
+    return { publicKey: concatBytes(x.pkM, x.pkX), secretKey: sk };
+  },
+
+  getPublicKey(secretKey: Uint8Array): Uint8Array {
+    const x = expand(secretKeyArg(secretKey));
+    wipe(x.skM, x.skX);
+    return concatBytes(x.pkM, x.pkX);
+  },
+
+  encapsulate(publicKey: Uint8Array, rand?: Uint8Array): Encapsulation {
+    if (!(publicKey instanceof Uint8Array) || publicKey.length !== 1216) {
+      throw new QsignError('ERR_INVALID_PUBLIC_KEY',
+        `X-Wing public key must be a 1216-byte Uint8Array (ML-KEM-768 key ‖ X25519 key), got ${publicKey instanceof Uint8Array ? `${publicKey.length} bytes` : typeof publicKey}`);
+    }
+    const eseed = rand === undefined ? randomBytes(64) : ensureBytes('rand', rand, 64);
+    const pkM = publicKey.subarray(0, 1184);
+    const pkX = publicKey.subarray(1184, 1216);
+    // The draft does not require this check (X25519 of a low-order point is
+    // simply zero and the combiner still binds ss_M). Honest key generation
+    // never yields a low-order pk_X, so such a key is malformed or malicious;
+    // refusing it up front keeps the classical half from silently
+    // contributing nothing. Decapsulation stays exactly as specified.
+    if (isLowOrder(pkX)) {
+      throw new QsignError('ERR_INVALID_PUBLIC_KEY',
+        'X-Wing public key has a low-order X25519 part (its shared secret would be all zeros); obtain the recipient\'s real public key');
+    }
+    const ekX = eseed.slice(32, 64);
+    try {
+      const { cipherText: ctM, sharedSecret: ssM } = mlkemEncaps(M, pkM, eseed.subarray(0, 32));
+      const ctX = x25519Base(ekX);
+      const ssX = x25519Raw(ekX, pkX);
+      const sharedSecret = combiner(ssM, ssX, ctX, pkX);
+      wipe(ssM, ssX);
+      return { cipherText: concatBytes(ctM, ctX), sharedSecret };
+    } finally {
+      wipe(ekX);
+      if (rand === undefined) wipe(eseed);
+    }
+  },
+
+  decapsulate(cipherText: Uint8Array, secretKey: Uint8Array): Uint8Array {
+    if (!(cipherText instanceof Uint8Array) || cipherText.length !== 1120) {
+      throw new QsignError('ERR_INVALID_CIPHERTEXT_LENGTH',
+        `X-Wing ciphertext must be 1120 bytes (ML-KEM-768 ciphertext ‖ X25519 ephemeral key), got ${cipherText instanceof Uint8Array ? `${cipherText.length} bytes` : typeof cipherText}`);
+    }
+    const x = expand(secretKeyArg(secretKey));
+    try {
+      const ctM = cipherText.subarray(0, 1088);
+      const ctX = cipherText.subarray(1088, 1120);
+      const ssM = mlkemDecaps(M, ctM, x.skM);
+      // Raw RFC 7748 output, as the draft specifies: no all-zero abort here,
+      // so a forged ct_X behaves like any other forged ciphertext.
+      const ssX = x25519Raw(x.skX, ctX);
+      const ss = combiner(ssM, ssX, ctX, x.pkX);
+      wipe(ssM, ssX);
+      return ss;
+    } finally {
+      wipe(x.skM, x.skX);
+    }
+  },
+});
+
+/** Alias used by @noble/post-quantum and draft-irtf-cfrg-concrete-hybrid-kems (MLKEM768-X25519). */
+export const ml_kem768_x25519: XWing = xwing;

@@ -1,0 +1,193 @@
+import { QsignError } from '../errors.js';
+import { findAlgorithm } from '../registry.js';
+import { wipe } from '../util/bytes.js';
+import { checkStatus } from '../wasm/status.js';
+import { withHeap } from '../wasm/heap.js';
+
+/*
+ * ML-KEM (FIPS 203) on the wasm core, shaped like @noble/post-quantum's
+ * `ml_kem512/768/1024` so code written for noble runs unchanged. The C side
+ * does all secret-dependent work; this layer checks argument types and
+ * lengths (so every failure carries a typed code), supplies randomness from
+ * Web Crypto to the derandomized C entry points, and never keeps secrets:
+ * the heap scope wipes every wasm byte it used.
+ */
+
+/** Byte lengths of one ML-KEM parameter set (noble's field names, plus `sharedSecret`). */
+export interface MlKemLengths {
+  readonly publicKey: number;
+  readonly secretKey: number;
+  readonly cipherText: number;
+  readonly sharedSecret: number;
+  /** Key-generation seed d‖z (FIPS 203 §7.1). */
+  readonly seed: number;
+  /** Encapsulation randomness m (FIPS 203 §7.2). */
+  readonly msg: number;
+  /** Same as `msg`; noble's name for the random-message length. */
+  readonly msgRand: number;
+}
+
+/** One ML-KEM parameter set. Call `await init()` once before using it; every method is then synchronous. */
+export interface MlKem {
+  /** FIPS 203 name, e.g. `ML-KEM-768`. */
+  readonly name: 'ML-KEM-512' | 'ML-KEM-768' | 'ML-KEM-1024';
+  readonly info: { readonly type: 'ml-kem' };
+  readonly lengths: MlKemLengths;
+  /**
+   * ML-KEM.KeyGen. With `seed` (64 bytes, d‖z) the result is deterministic
+   * (KeyGen_internal, Alg 16); store that seed as the private key if you
+   * like, it re-derives the same pair. Without it, the seed comes from Web Crypto.
+   * @throws QsignError `ERR_INVALID_ARGUMENT` when seed is not 64 bytes.
+   */
+  keygen(seed?: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array };
+  /**
+   * The encapsulation key embedded in an expanded secret key.
+   * @throws QsignError `ERR_INVALID_SECRET_KEY` on a wrong length or a failed FIPS 203 §7.3 hash check.
+   */
+  getPublicKey(secretKey: Uint8Array): Uint8Array;
+  /**
+   * ML-KEM.Encaps. `msg` (32 bytes) makes it deterministic (Encaps_internal,
+   * Alg 17) and is meant for tests; leave it out in production.
+   * @throws QsignError `ERR_INVALID_PUBLIC_KEY` when the key fails the §7.2 length or modulus check,
+   * `ERR_INVALID_ARGUMENT` when `msg` is not 32 bytes.
+   */
+  encapsulate(publicKey: Uint8Array, msg?: Uint8Array): { cipherText: Uint8Array; sharedSecret: Uint8Array };
+  /**
+   * ML-KEM.Decaps. A ciphertext of the right length that was not made for
+   * this key returns a pseudorandom key (implicit rejection), not an error,
+   * so callers cannot tell a forgery apart by behaviour.
+   * @throws QsignError `ERR_INVALID_CIPHERTEXT_LENGTH` on a wrong-length ciphertext,
+   * `ERR_INVALID_SECRET_KEY` on a wrong-length key or a failed §7.3 hash check.
+   */
+  decapsulate(cipherText: Uint8Array, secretKey: Uint8Array): Uint8Array;
+}
+
+// crypto.getRandomValues costs about 5 µs per call in Node whatever the size,
+// a quarter of a keygen, so randomness is drawn 4 KiB at a time. Each slice
+// is wiped from the pool as it is handed out: no byte is used twice, and the
+// pool never holds randomness that was already used.
+const POOL_BYTES = 4096;
+let pool: Uint8Array | undefined;
+let poolAt = POOL_BYTES;
+function freshRandom(n: number): Uint8Array {
+  if (pool === undefined) pool = new Uint8Array(POOL_BYTES);
+  if (poolAt + n > POOL_BYTES) {
+    globalThis.crypto.getRandomValues(pool);
+    poolAt = 0;
+  }
+  const out = pool.slice(poolAt, poolAt + n);
+  pool.fill(0, poolAt, poolAt + n);
+  poolAt += n;
+  return out;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  return v instanceof Uint8Array ? `${v.length} bytes` : typeof v;
+}
+
+function needBytes(what: string, v: unknown, len: number, code: string): asserts v is Uint8Array {
+  if (!(v instanceof Uint8Array)) {
+    throw new QsignError('ERR_INVALID_ARGUMENT', `${what} must be a Uint8Array of ${len} bytes, got ${describe(v)}`);
+  }
+  if (v.length !== len) throw new QsignError(code, `${what} must be ${len} bytes, got ${v.length}`);
+}
+
+function make(name: MlKem['name'], k: 2 | 3 | 4, du: number, dv: number): MlKem {
+  const publicKey = 384 * k + 32;
+  const secretKey = 768 * k + 96;
+  const cipherText = 32 * (du * k + dv);
+  const lengths: MlKemLengths = Object.freeze({ publicKey, secretKey, cipherText, sharedSecret: 32, seed: 64, msg: 32, msgRand: 32 });
+
+  function keygen(seed?: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array } {
+    if (seed !== undefined) needBytes(`${name} keygen seed (d‖z)`, seed, 64, 'ERR_INVALID_ARGUMENT');
+    const s = seed ?? freshRandom(64);
+    try {
+      return withHeap((h) => {
+        const seedPtr = h.put(s);
+        const pk = h.alloc(publicKey);
+        const sk = h.alloc(secretKey);
+        checkStatus(h.x.qs_mlkem_keypair(k, seedPtr, pk, sk), `${name} keygen`);
+        return { publicKey: h.read(pk, publicKey), secretKey: h.read(sk, secretKey) };
+      });
+    } finally {
+      if (seed === undefined) wipe(s);
+    }
+  }
+
+  function checkedSecretKey(what: string, sk: unknown): Uint8Array {
+    needBytes(`${name} ${what} secretKey`, sk, secretKey, 'ERR_INVALID_SECRET_KEY');
+    return sk;
+  }
+
+  function getPublicKey(sk: Uint8Array): Uint8Array {
+    checkedSecretKey('getPublicKey', sk);
+    withHeap((h) => checkStatus(h.x.qs_mlkem_check_sk(k, h.put(sk)), `${name} getPublicKey`));
+    return sk.slice(384 * k, 768 * k + 32);
+  }
+
+  function encapsulate(pk: Uint8Array, msg?: Uint8Array): { cipherText: Uint8Array; sharedSecret: Uint8Array } {
+    needBytes(`${name} encapsulate publicKey`, pk, publicKey, 'ERR_INVALID_PUBLIC_KEY');
+    if (msg !== undefined) needBytes(`${name} encapsulate msg`, msg, 32, 'ERR_INVALID_ARGUMENT');
+    const m = msg ?? freshRandom(32);
+    try {
+      return withHeap((h) => {
+        const pkPtr = h.put(pk);
+        const mPtr = h.put(m);
+        const ct = h.alloc(cipherText);
+        const ss = h.alloc(32);
+        checkStatus(h.x.qs_mlkem_encaps(k, pkPtr, mPtr, ct, ss), `${name} encapsulate`);
+        return { cipherText: h.read(ct, cipherText), sharedSecret: h.read(ss, 32) };
+      });
+    } finally {
+      if (msg === undefined) wipe(m);
+    }
+  }
+
+  function decapsulate(ct: Uint8Array, sk: Uint8Array): Uint8Array {
+    needBytes(`${name} decapsulate cipherText`, ct, cipherText, 'ERR_INVALID_CIPHERTEXT_LENGTH');
+    checkedSecretKey('decapsulate', sk);
+    return withHeap((h) => {
+      const skPtr = h.put(sk);
+      const ctPtr = h.put(ct);
+      const ss = h.alloc(32);
+      checkStatus(h.x.qs_mlkem_decaps(k, skPtr, ctPtr, ss), `${name} decapsulate`);
+      return h.read(ss, 32);
+    });
+  }
+
+  return Object.freeze({ name, info: Object.freeze({ type: 'ml-kem' as const }), lengths, keygen, getPublicKey, encapsulate, decapsulate });
+}
+
+/** ML-KEM-512 (FIPS 203, NIST level 1): pk 800, sk 1632, ct 768 bytes. */
+export const ml_kem512: MlKem = make('ML-KEM-512', 2, 10, 4);
+/** ML-KEM-768 (FIPS 203, NIST level 3): pk 1184, sk 2400, ct 1088 bytes. The usual choice. */
+export const ml_kem768: MlKem = make('ML-KEM-768', 3, 10, 4);
+/** ML-KEM-1024 (FIPS 203, NIST level 5): pk 1568, sk 3168, ct 1568 bytes. */
+export const ml_kem1024: MlKem = make('ML-KEM-1024', 4, 11, 5);
+
+const BY_NAME: Record<string, MlKem> = { 'ML-KEM-512': ml_kem512, 'ML-KEM-768': ml_kem768, 'ML-KEM-1024': ml_kem1024 };
+
+/**
+ * Looks up an ML-KEM parameter set by FIPS 203 name, liboqs name or alias
+ * (case-insensitive): `ML-KEM-768`, `mlkem768`, `ml_kem768`, `kyber768`, …
+ *
+ * The `kyber*` aliases resolve to FIPS 203 ML-KEM. Keys and ciphertexts have
+ * the same sizes as round-3 Kyber, but the outputs differ (FIPS 203 dropped
+ * Kyber's hashing of m and of the ciphertext into the key, and added the k
+ * byte to G), so ML-KEM does not interoperate with round-3 Kyber peers.
+ *
+ * @throws QsignError `ERR_UNKNOWN_ALGORITHM` for anything that is not ML-KEM.
+ * @example
+ * ```ts
+ * const k = kem('kyber768'); // === ml_kem768
+ * ```
+ */
+export function kem(name: string): MlKem {
+  const info = findAlgorithm(name, 'kem');
+  const found = info ? BY_NAME[info.name] : undefined;
+  if (!found) {
+    throw new QsignError('ERR_UNKNOWN_ALGORITHM', `unknown KEM ${JSON.stringify(name)}; use ML-KEM-512, ML-KEM-768 or ML-KEM-1024 (aliases: mlkem768, kyber768, …)`);
+  }
+  return found;
+}

@@ -1,0 +1,159 @@
+/**
+ * `TransitClient`: the `Keyring` API over HTTP (fetch), for any runtime. It
+ * speaks the same JSON as Vault Transit, so it also works against a Vault or
+ * OpenBao server for the operations they share. Failures come back as
+ * QsignError with the same codes the keyring throws, recovered from the
+ * status and message.
+ */
+import { QsignError } from '../errors.js';
+import { fromBase64, toBase64 } from './base64.js';
+import { TransitErrorCodes } from './errors.js';
+import type { DataKeyOptions, DecryptOptions, EncryptOptions, SignOptions } from './keyring.js';
+import type { CreateKeyOptions, KeyConfig, KeyInfo, KeyType } from './types.js';
+
+export interface TransitClientOptions {
+  /** Server base URL, e.g. `http://127.0.0.1:8200`. */
+  address: string;
+  token: string;
+  mount?: string;
+  fetch?: typeof fetch;
+}
+
+export interface BatchResult {
+  ciphertext?: string;
+  plaintext?: string;
+  signature?: string;
+  valid?: boolean;
+  key_version?: number;
+  reference?: string;
+  error?: string;
+}
+
+const MESSAGE_CODES: Record<string, string> = {
+  'encryption key not found': TransitErrorCodes.KEY_NOT_FOUND,
+  'invalid ciphertext format': TransitErrorCodes.INVALID_CIPHERTEXT,
+  'key version no longer supported': TransitErrorCodes.VERSION_DISALLOWED,
+  'decryption failed': TransitErrorCodes.DECRYPTION_FAILED,
+  'insufficient resources': TransitErrorCodes.LIMIT_EXCEEDED,
+  'request timeout': TransitErrorCodes.TIMEOUT,
+  'permission denied': TransitErrorCodes.PERMISSION_DENIED,
+};
+
+function codeFor(status: number, message: string): string {
+  if (MESSAGE_CODES[message]) return MESSAGE_CODES[message]!;
+  if (status === 403) return TransitErrorCodes.PERMISSION_DENIED;
+  if (status === 404) return TransitErrorCodes.KEY_NOT_FOUND;
+  if (status === 400) return TransitErrorCodes.INVALID_REQUEST;
+  return 'ERR_TRANSIT_HTTP';
+}
+
+const b64 = (v: Uint8Array | undefined) => (v === undefined ? undefined : toBase64(v));
+
+export class TransitClient {
+  private readonly base: string;
+  private readonly f: typeof fetch;
+  constructor(private readonly opts: TransitClientOptions) {
+    this.base = `${opts.address.replace(/\/+$/, '')}/v1/${(opts.mount ?? 'oqs-transit').replace(/^\/+|\/+$/g, '')}/`;
+    this.f = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  /** One request; resolves to the response JSON (or null for 204). */
+  async request(method: string, path: string, body?: unknown, okStatuses: number[] = []): Promise<any> {
+    const res = await this.f(this.base + path, {
+      method,
+      headers: { 'x-vault-token': this.opts.token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (res.status === 204) return null;
+    const text = await res.text();
+    let parsed: any;
+    try { parsed = text ? JSON.parse(text) : {}; } catch { parsed = { errors: [text] }; }
+    if (res.ok || okStatuses.includes(res.status)) return parsed;
+    const message = Array.isArray(parsed.errors) && parsed.errors.length ? String(parsed.errors[0]) : `HTTP ${res.status}`;
+    const e = new QsignError(codeFor(res.status, message), message);
+    (e as QsignError & { status?: number; body?: unknown }).status = res.status;
+    (e as QsignError & { status?: number; body?: unknown }).body = parsed;
+    throw e;
+  }
+
+  private enc(name: string) { return encodeURIComponent(name); }
+
+  async createKey(name: string, opts: CreateKeyOptions = {}): Promise<KeyInfo> {
+    return (await this.request('POST', `keys/${this.enc(name)}`, opts)).data;
+  }
+  async readKey(name: string): Promise<KeyInfo> {
+    return (await this.request('GET', `keys/${this.enc(name)}`)).data;
+  }
+  async listKeys(): Promise<string[]> {
+    try { return (await this.request('LIST', 'keys')).data.keys; } catch (e) {
+      // Vault answers an empty LIST with 404.
+      if ((e as { status?: number }).status === 404) return [];
+      throw e;
+    }
+  }
+  async configKey(name: string, cfg: KeyConfig): Promise<KeyInfo> {
+    return (await this.request('POST', `keys/${this.enc(name)}/config`, cfg)).data;
+  }
+  async rotateKey(name: string): Promise<KeyInfo> {
+    return (await this.request('POST', `keys/${this.enc(name)}/rotate`, {})).data;
+  }
+  async trimKey(name: string, minAvailableVersion: number): Promise<KeyInfo> {
+    return (await this.request('POST', `keys/${this.enc(name)}/trim`, { min_available_version: minAvailableVersion })).data;
+  }
+  async deleteKey(name: string): Promise<void> {
+    await this.request('DELETE', `keys/${this.enc(name)}`);
+  }
+  async encrypt(name: string, plaintext: Uint8Array, opts: EncryptOptions = {}): Promise<{ ciphertext: string; keyVersion: number }> {
+    const d = (await this.request('POST', `encrypt/${this.enc(name)}`, { plaintext: toBase64(plaintext), associated_data: b64(opts.associatedData), key_version: opts.keyVersion })).data;
+    return { ciphertext: d.ciphertext, keyVersion: d.key_version };
+  }
+  async decrypt(name: string, ciphertext: string, opts: DecryptOptions = {}): Promise<{ plaintext: Uint8Array; keyVersion: number }> {
+    const d = (await this.request('POST', `decrypt/${this.enc(name)}`, { ciphertext, associated_data: b64(opts.associatedData) })).data;
+    return { plaintext: fromBase64(d.plaintext), keyVersion: Number(/^vault:v(\d+):/.exec(ciphertext)?.[1]) };
+  }
+  async rewrap(name: string, ciphertext: string, opts: EncryptOptions = {}): Promise<{ ciphertext: string; keyVersion: number }> {
+    const d = (await this.request('POST', `rewrap/${this.enc(name)}`, { ciphertext, associated_data: b64(opts.associatedData), key_version: opts.keyVersion })).data;
+    return { ciphertext: d.ciphertext, keyVersion: d.key_version };
+  }
+  async dataKey(name: string, mode: 'plaintext' | 'wrapped', opts: DataKeyOptions = {}): Promise<{ ciphertext: string; keyVersion: number; plaintext?: Uint8Array }> {
+    const d = (await this.request('POST', `datakey/${mode}/${this.enc(name)}`, { bits: opts.bits, associated_data: b64(opts.associatedData), key_version: opts.keyVersion })).data;
+    return { ciphertext: d.ciphertext, keyVersion: d.key_version, ...(d.plaintext ? { plaintext: fromBase64(d.plaintext) } : {}) };
+  }
+  async sign(name: string, input: Uint8Array, opts: SignOptions = {}): Promise<{ signature: string; keyVersion: number }> {
+    const d = (await this.request('POST', `sign/${this.enc(name)}`, { input: toBase64(input), key_version: opts.keyVersion, context: b64(opts.context) })).data;
+    return { signature: d.signature, keyVersion: d.key_version };
+  }
+  async verify(name: string, input: Uint8Array, signature: string, opts: { context?: Uint8Array } = {}): Promise<boolean> {
+    return (await this.request('POST', `verify/${this.enc(name)}`, { input: toBase64(input), signature, context: b64(opts.context) })).data.valid === true;
+  }
+  async exportPublicKeys(name: string, version?: number | 'latest'): Promise<{ name: string; type: KeyType; keys: Record<string, string> }> {
+    return (await this.request('GET', `export/public-key/${this.enc(name)}${version === undefined ? '' : `/${version}`}`)).data;
+  }
+  async backup(name: string): Promise<string> {
+    return (await this.request('GET', `backup/${this.enc(name)}`)).data.backup;
+  }
+  async restore(backup: string, opts: { name?: string; force?: boolean } = {}): Promise<KeyInfo> {
+    return (await this.request('POST', `restore${opts.name ? '/' + this.enc(opts.name) : ''}`, { backup, force: opts.force })).data;
+  }
+  /**
+   * Batch form of encrypt/decrypt/rewrap/sign/verify: items in Vault's
+   * `batch_input` shape; results come back in order with `reference` echoed.
+   */
+  async batch(op: 'encrypt' | 'decrypt' | 'rewrap' | 'sign' | 'verify', name: string, items: Record<string, unknown>[], opts: { partialFailureResponseCode?: number } = {}): Promise<{ status: 'ok' | 'partial'; results: BatchResult[] }> {
+    const pfc = opts.partialFailureResponseCode;
+    try {
+      const r = await this.request('POST', `${op}/${this.enc(name)}`, { batch_input: items, partial_failure_response_code: pfc }, pfc ? [pfc] : []);
+      return { status: r.data.batch_results.some((x: BatchResult) => x.error) ? 'partial' : 'ok', results: r.data.batch_results };
+    } catch (e) {
+      // A 400 with batch_results is a batch where items failed, not a request failure.
+      const body = (e as { body?: any }).body;
+      if (body?.data?.batch_results) return { status: 'partial', results: body.data.batch_results };
+      throw e;
+    }
+  }
+  /** GET /v1/sys/health (no token needed). */
+  async health(): Promise<Record<string, unknown>> {
+    const url = this.base.replace(/\/v1\/.*$/, '/v1/sys/health');
+    return (await this.f(url)).json() as Promise<Record<string, unknown>>;
+  }
+}

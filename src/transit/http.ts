@@ -1,0 +1,306 @@
+/**
+ * The Vault-compatible HTTP API as a plain `(Request) => Promise<Response>`
+ * function, so one handler serves Node (via ./node/server.ts), `Deno.serve`,
+ * Bun and Cloudflare Workers unchanged.
+ *
+ * Paths (mount defaults to `oqs-transit`): `/v1/<mount>/keys[/:name[/config|rotate|trim]]`,
+ * `encrypt|decrypt|rewrap/:name`, `datakey/:type/:name`, `sign|verify/:name`,
+ * `export/public-key/:name[/:version]`, `backup/:name`, `restore[/:name]`,
+ * plus `/v1/sys/health`. Request and response JSON follow Vault (`data`
+ * envelope, standard base64 binary fields, `batch_input`), errors are
+ * `{"errors":[…]}` with the status of `httpStatusFor`.
+ */
+import { QsignError } from '../errors.js';
+import { randomBytes, toHex } from '../util/bytes.js';
+import type { AuditLog, AuditRecord } from './audit.js';
+import { createAuth, type AuthConfig, type Authorizer, type Capability } from './auth.js';
+import { fromBase64, toBase64 } from './base64.js';
+import { httpStatusFor, transitError, TransitErrorCodes } from './errors.js';
+import type { Keyring } from './keyring.js';
+import type { KeyConfig } from './types.js';
+
+export interface TransitLimits {
+  /** Largest request body in bytes (default 32 MiB); larger → 507. */
+  maxBodyBytes?: number;
+  /** Most items in one `batch_input` (default 1000); more → 507. */
+  maxBatchItems?: number;
+  /** Per-request deadline in ms (default 30 000, the seed's 30 s); later → 504. */
+  timeoutMs?: number;
+}
+
+export interface TransitHandlerOptions {
+  keyring: Keyring;
+  /** An authorizer, or tokens + policies to build one. */
+  auth: Authorizer | AuthConfig;
+  /** Mount path under /v1/ (default `oqs-transit`). */
+  mount?: string;
+  limits?: TransitLimits;
+  audit?: AuditLog;
+  /** Reported by sys/health. */
+  version?: string;
+}
+
+type Json = Record<string, unknown>;
+
+class HttpError extends Error {
+  constructor(readonly status: number, readonly errors: string[]) { super(errors[0] ?? String(status)); }
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(status === 204 ? null : JSON.stringify(body), { status, headers: status === 204 ? {} : { 'content-type': 'application/json' } });
+}
+
+function ok(requestId: string, data: unknown, warnings: string[] | null = null): Json {
+  return { request_id: requestId, lease_id: '', renewable: false, lease_duration: 0, data, wrap_info: null, warnings, auth: null };
+}
+
+function str(body: Json, field: string, required = false): string | undefined {
+  const v = body[field];
+  if (v === undefined || v === null || v === '') {
+    if (required) throw transitError(TransitErrorCodes.INVALID_REQUEST, `missing ${field}`);
+    return undefined;
+  }
+  if (typeof v !== 'string') throw transitError(TransitErrorCodes.INVALID_REQUEST, `${field} must be a string`);
+  return v;
+}
+
+function int(body: Json, field: string): number | undefined {
+  const v = body[field];
+  if (v === undefined || v === null || v === '') return undefined;
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw transitError(TransitErrorCodes.INVALID_REQUEST, `${field} must be a non-negative integer`);
+  return n;
+}
+
+function bool(body: Json, field: string): boolean | undefined {
+  const v = body[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'boolean') return v;
+  if (v === 'true' || v === 'false') return v === 'true';
+  throw transitError(TransitErrorCodes.INVALID_REQUEST, `${field} must be a boolean`);
+}
+
+function b64(body: Json, field: string, required = false): Uint8Array | undefined {
+  const s = str(body, field, required);
+  return s === undefined ? (required ? new Uint8Array(0) : undefined) : fromBase64(s, field);
+}
+
+/** Reads at most `max` bytes of body; more is ERR_TRANSIT_LIMIT_EXCEEDED (never buffered whole). */
+async function readBody(req: Request, max: number): Promise<Json> {
+  const declared = Number(req.headers.get('content-length') ?? NaN);
+  if (declared > max) throw transitError(TransitErrorCodes.LIMIT_EXCEEDED, 'request body too large');
+  if (!req.body) return {};
+  const reader = req.body.getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const r = await reader.read();
+    if (r.done) break;
+    total += r.value.length;
+    if (total > max) { await reader.cancel().catch(() => undefined); throw transitError(TransitErrorCodes.LIMIT_EXCEEDED, 'request body too large'); }
+    parts.push(r.value);
+  }
+  if (total === 0) return {};
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) { all.set(p, at); at += p.length; }
+  let v: unknown;
+  try { v = JSON.parse(new TextDecoder().decode(all)); } catch { throw transitError(TransitErrorCodes.INVALID_REQUEST, 'request body is not valid JSON'); }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'request body must be a JSON object');
+  return v as Json;
+}
+
+interface Route {
+  capability: Capability | ((name: string) => Promise<Capability>);
+  run(body: Json): Promise<{ status?: number; data?: unknown; warnings?: string[] } | undefined>;
+  /** Field of the body that holds batch items, if the route supports batches. */
+  batch?: (item: Json) => Promise<Json>;
+  needsBody: boolean;
+}
+
+/** Creates the handler. */
+export function createTransitHandler(opts: TransitHandlerOptions): (req: Request) => Promise<Response> {
+  const { keyring, audit } = opts;
+  const auth: Authorizer = 'check' in opts.auth ? opts.auth : createAuth(opts.auth);
+  const mount = (opts.mount ?? 'oqs-transit').replace(/^\/+|\/+$/g, '');
+  const maxBody = opts.limits?.maxBodyBytes ?? 32 * 1024 * 1024;
+  const maxBatch = opts.limits?.maxBatchItems ?? 1000;
+  const timeoutMs = opts.limits?.timeoutMs ?? 30_000;
+
+  const encryptItem = async (name: string, b: Json): Promise<Json> => {
+    const r = await keyring.encrypt(name, b64(b, 'plaintext', true)!, { associatedData: b64(b, 'associated_data'), keyVersion: int(b, 'key_version') });
+    return { ciphertext: r.ciphertext, key_version: r.keyVersion };
+  };
+  const decryptItem = async (name: string, b: Json): Promise<Json> => {
+    const r = await keyring.decrypt(name, str(b, 'ciphertext', true)!, { associatedData: b64(b, 'associated_data') });
+    return { plaintext: toBase64(r.plaintext) };
+  };
+  const rewrapItem = async (name: string, b: Json): Promise<Json> => {
+    const r = await keyring.rewrap(name, str(b, 'ciphertext', true)!, { associatedData: b64(b, 'associated_data'), keyVersion: int(b, 'key_version') });
+    return { ciphertext: r.ciphertext, key_version: r.keyVersion };
+  };
+  const signItem = async (name: string, b: Json): Promise<Json> => {
+    if (bool(b, 'prehashed')) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'prehashed input is not supported for ML-DSA keys (pure ML-DSA signs the message itself)');
+    const r = await keyring.sign(name, b64(b, 'input', true)!, { keyVersion: int(b, 'key_version'), context: b64(b, 'context') });
+    return { signature: r.signature, key_version: r.keyVersion };
+  };
+  const verifyItem = async (name: string, b: Json): Promise<Json> => {
+    const valid = await keyring.verify(name, b64(b, 'input', true)!, str(b, 'signature', true)!, { context: b64(b, 'context') });
+    return { valid };
+  };
+
+  const createCap = async (name: string): Promise<Capability> => ((await keyring.store.get(name)) ? 'update' : 'create');
+
+  function route(method: string, parts: string[], query: URLSearchParams): Route | 'method' | undefined {
+    const [op, a, b, c] = parts;
+    const n = parts.length;
+    const isGet = method === 'GET' || method === 'HEAD';
+    if (op === 'keys' && n === 1) {
+      if (method === 'LIST' || (isGet && query.get('list') === 'true')) return { capability: 'list', needsBody: false, run: async () => ({ data: { keys: await keyring.listKeys() } }) };
+      return 'method';
+    }
+    if (op === 'keys' && n === 2 && a) {
+      if (isGet) return { capability: 'read', needsBody: false, run: async () => ({ data: await keyring.readKey(a) }) };
+      if (method === 'POST' || method === 'PUT') return {
+        capability: createCap, needsBody: true,
+        run: async (body) => ({ data: await keyring.createKey(a, {
+          type: str(body, 'type'), parameter_set: body.parameter_set as string | undefined,
+          exportable: bool(body, 'exportable'), deletion_allowed: bool(body, 'deletion_allowed'),
+          auto_rotate_period: body.auto_rotate_period as string | number | undefined,
+        }) }),
+      };
+      if (method === 'DELETE') return { capability: 'delete', needsBody: false, run: async () => { await keyring.deleteKey(a); return { status: 204 }; } };
+      return 'method';
+    }
+    if (op === 'keys' && n === 3 && a && (b === 'config' || b === 'rotate' || b === 'trim')) {
+      if (method !== 'POST' && method !== 'PUT') return 'method';
+      if (b === 'rotate') return { capability: 'update', needsBody: true, run: async () => ({ data: await keyring.rotateKey(a) }) };
+      if (b === 'trim') return { capability: 'update', needsBody: true, run: async (body) => ({ data: await keyring.trimKey(a, int(body, 'min_available_version') ?? NaN) }) };
+      return {
+        capability: 'update', needsBody: true,
+        run: async (body) => {
+          const cfg: KeyConfig = {
+            min_decryption_version: int(body, 'min_decryption_version'), min_encryption_version: int(body, 'min_encryption_version'),
+            deletion_allowed: bool(body, 'deletion_allowed'), exportable: bool(body, 'exportable'),
+            auto_rotate_period: body.auto_rotate_period as string | number | undefined,
+          };
+          return { data: await keyring.configKey(a, cfg) };
+        },
+      };
+    }
+    const batchOps: Record<string, (name: string, b: Json) => Promise<Json>> = { encrypt: encryptItem, decrypt: decryptItem, rewrap: rewrapItem, sign: signItem, verify: verifyItem };
+    // sign/verify accept a trailing /:hash_algorithm like Vault; ML-DSA ignores it.
+    if (op && batchOps[op] && a && (n === 2 || (n === 3 && (op === 'sign' || op === 'verify')))) {
+      if (method !== 'POST' && method !== 'PUT') return 'method';
+      const f = batchOps[op]!;
+      return { capability: 'update', needsBody: true, batch: (item) => f(a, item), run: async (body) => ({ data: await f(a, body) }) };
+    }
+    if (op === 'datakey' && n === 3 && a && b) {
+      if (method !== 'POST' && method !== 'PUT') return 'method';
+      return {
+        capability: 'update', needsBody: true,
+        run: async (body) => {
+          const r = await keyring.dataKey(b, a as 'plaintext' | 'wrapped', { bits: int(body, 'bits'), associatedData: b64(body, 'associated_data'), keyVersion: int(body, 'key_version') });
+          return { data: { ciphertext: r.ciphertext, key_version: r.keyVersion, ...(r.plaintext ? { plaintext: toBase64(r.plaintext) } : {}) } };
+        },
+      };
+    }
+    if (op === 'export' && a === 'public-key' && b && (n === 3 || n === 4)) {
+      if (!isGet) return 'method';
+      const v = c === undefined ? undefined : c === 'latest' ? 'latest' : Number(c);
+      if (typeof v === 'number' && !(Number.isSafeInteger(v) && v > 0)) return undefined;
+      return { capability: 'read', needsBody: false, run: async () => ({ data: await keyring.exportPublicKeys(b, v) }) };
+    }
+    if (op === 'backup' && n === 2 && a) {
+      if (!isGet) return 'method';
+      return { capability: 'read', needsBody: false, run: async () => ({ data: { backup: await keyring.backup(a) } }) };
+    }
+    if (op === 'restore' && (n === 1 || n === 2)) {
+      if (method !== 'POST' && method !== 'PUT') return 'method';
+      return { capability: 'update', needsBody: true, run: async (body) => ({ data: await keyring.restore(str(body, 'backup', true)!, { name: a, force: bool(body, 'force') }) }) };
+    }
+    return undefined;
+  }
+
+  async function runBatch(r: Route, body: Json): Promise<{ status: number; data: Json }> {
+    const items = body.batch_input;
+    if (!Array.isArray(items)) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'batch_input must be an array');
+    if (items.length > maxBatch) throw transitError(TransitErrorCodes.LIMIT_EXCEEDED, 'too many batch items');
+    const pfc = int(body, 'partial_failure_response_code');
+    let failed = 0;
+    const results = await Promise.all(items.map(async (item: unknown) => {
+      const it = (item && typeof item === 'object' ? item : {}) as Json;
+      const reference = typeof it.reference === 'string' ? it.reference : undefined;
+      try {
+        const out = await r.batch!(it);
+        return reference === undefined ? out : { ...out, reference };
+      } catch (e) {
+        failed++;
+        return { error: httpStatusFor(e).message, ...(reference === undefined ? {} : { reference }) };
+      }
+    }));
+    // Vault: any failure → 400 unless partial_failure_response_code; all failed → 400.
+    const status = failed === 0 ? 200 : failed === items.length || !pfc ? 400 : pfc;
+    return { status, data: { batch_results: results } };
+  }
+
+  return async function handle(req: Request): Promise<Response> {
+    const started = Date.now();
+    const requestId = toHex(randomBytes(16)).replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
+    const url = new URL(req.url);
+    const method = req.method.toUpperCase();
+    const path = url.pathname.replace(/^\/v1\//, '');
+    const token = req.headers.get('x-vault-token');
+    const rec: AuditRecord = { time: new Date().toISOString(), type: 'request', request_id: requestId, method, path };
+    let body: Json = {};
+    let authInfo: { policies?: string[]; displayName?: string } = {};
+
+    const respond = async (status: number, payload: unknown, err?: unknown): Promise<Response> => {
+      if (audit) {
+        const base = { ...rec, client_token: token ? audit.hash(token) : undefined, display_name: authInfo.displayName, policies: authInfo.policies };
+        await audit.write({ ...base, type: 'request', data: audit.redact(body) });
+        const error = err === undefined ? undefined : (payload as { errors?: string[] }).errors?.[0];
+        await audit.write({ ...base, time: new Date().toISOString(), type: 'response', status, data: err === undefined ? audit.redact(payload) : undefined, error, error_code: err instanceof QsignError ? err.code : undefined, duration_ms: Date.now() - started });
+      }
+      return json(status, payload);
+    };
+
+    if (!url.pathname.startsWith('/v1/')) return respond(404, { errors: [] });
+    if (path === 'sys/health') {
+      return respond(200, { initialized: true, sealed: false, standby: false, performance_standby: false, server_time_utc: Math.floor(Date.now() / 1000), version: opts.version ?? 'qsign-pqc' });
+    }
+    if (!path.startsWith(mount + '/')) return respond(404, { errors: [] });
+    const parts = path.slice(mount.length + 1).split('/').filter((p) => p !== '');
+    const r = route(method, parts, url.searchParams);
+    if (r === undefined) return respond(404, { errors: [] });
+    if (r === 'method') return respond(405, { errors: ['unsupported operation'] });
+
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const work = (async () => {
+        const capability = typeof r.capability === 'function' ? await r.capability(parts[1] ?? '') : r.capability;
+        const a = auth.check(token, path, capability);
+        authInfo = { policies: a.policies, displayName: a.displayName };
+        if (!a.allowed) throw transitError(TransitErrorCodes.PERMISSION_DENIED, 'permission denied');
+        if (r.needsBody) body = await readBody(req, maxBody);
+        if (r.batch && Array.isArray(body.batch_input)) return runBatch(r, body);
+        const out = (await r.run(body)) ?? {};
+        return { status: out.status ?? 200, data: out.data, warnings: out.warnings };
+      })();
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(transitError(TransitErrorCodes.TIMEOUT, 'request timeout')), timeoutMs);
+      });
+      // The losing operation keeps running (crypto cannot be interrupted) but its result is dropped.
+      work.catch(() => undefined);
+      const out = await Promise.race([work, deadline]) as { status: number; data?: unknown; warnings?: string[] };
+      if (out.status === 204) return respond(204, null);
+      return respond(out.status, ok(requestId, out.data ?? null, out.warnings ?? null));
+    } catch (e) {
+      if (e instanceof HttpError) return respond(e.status, { errors: e.errors }, e);
+      const { status, message } = httpStatusFor(e);
+      return respond(status, { errors: [message] }, e);
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  };
+}

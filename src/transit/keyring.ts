@@ -1,0 +1,497 @@
+/**
+ * The transit keyring: named keys with versions 1..n, Vault Transit semantics
+ * (`latest_version`, `min_decryption_version`, `min_encryption_version`,
+ * `min_available_version`, `deletion_allowed`, `exportable`,
+ * `auto_rotate_period`), post-quantum key types, and a storage backend behind
+ * `TransitStore`.
+ *
+ * Every operation re-reads the key document from the store, so several
+ * keyrings (processes) sharing a store agree on the latest version; writes are
+ * compare-and-swap on the document revision, so a rotate is all-or-nothing.
+ * Unsealed (expanded) private keys are cached per sealed blob, which is unique
+ * per version, so a deleted-and-recreated key never hits a stale entry.
+ */
+import { sign as engineSign, signatureKeygen, verify as engineVerify } from '../engine/index.js';
+import { QsignError } from '../errors.js';
+import { randomBytes, wipe, utf8 } from '../util/bytes.js';
+import { fromBase64, toBase64 } from './base64.js';
+import { KEMS, kemKeyPair, openEnvelope, sealEnvelope, type KemKeyPair, type KemKeyType } from './envelope.js';
+import { transitError, TransitErrorCodes } from './errors.js';
+import { sealAad, type MasterKey } from './master-key.js';
+import type { TransitStore } from './store.js';
+import { decryptStream, encryptStream, type StreamEncryptOptions } from './stream.js';
+import { isSignatureType, parseDuration, resolveKeyType, type CreateKeyOptions, type KeyConfig, type KeyInfo, type KeyType, type SignatureKeyType } from './types.js';
+
+/** One stored version: public key in the clear, private seed sealed. */
+interface VersionRecord {
+  creation_time: string;
+  public_key: string;
+  sealed: string;
+}
+
+/** The stored key document (format 1). */
+interface KeyRecord {
+  format: 1;
+  name: string;
+  type: KeyType;
+  deletion_allowed: boolean;
+  exportable: boolean;
+  auto_rotate_period: number;
+  latest_version: number;
+  min_decryption_version: number;
+  min_encryption_version: number;
+  min_available_version: number;
+  versions: Record<string, VersionRecord>;
+}
+
+export interface KeyringOptions {
+  store: TransitStore;
+  masterKey: MasterKey;
+  /** Milliseconds since the epoch; inject for auto-rotation tests. */
+  now?: () => number;
+  /**
+   * Randomness for key seeds and encapsulation. Test hook only: a fixed
+   * source makes envelopes reproducible (docs/envelope.md vectors).
+   */
+  random?: (n: number) => Uint8Array;
+  /** Expanded private keys kept in memory (default 1024). */
+  cacheSize?: number;
+}
+
+export interface EncryptOptions {
+  /** Bound as AEAD associated data; must be given again to decrypt. */
+  associatedData?: Uint8Array;
+  /** Encrypt with this version instead of the latest (must be ≥ min_encryption_version). */
+  keyVersion?: number;
+}
+
+export interface DecryptOptions {
+  associatedData?: Uint8Array;
+}
+
+export interface SignOptions {
+  keyVersion?: number;
+  /** FIPS 204 context string (0..255 bytes). */
+  context?: Uint8Array;
+}
+
+export interface DataKeyOptions extends EncryptOptions {
+  /** 128, 256 (default) or 512. */
+  bits?: number;
+}
+
+const PREFIX = 'vault:v';
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const SIG_ALG: Record<SignatureKeyType, string> = { 'ml-dsa-44': 'ML-DSA-44', 'ml-dsa-65': 'ML-DSA-65', 'ml-dsa-87': 'ML-DSA-87' };
+const BACKUP_AAD = utf8('qsign-pqc/transit/backup/v1');
+
+/** Splits `vault:vN:payload`; every malformed shape is ERR_TRANSIT_INVALID_CIPHERTEXT. */
+export function parseVersioned(s: unknown): { version: number; payload: Uint8Array } {
+  const bad = () => transitError(TransitErrorCodes.INVALID_CIPHERTEXT, 'invalid ciphertext format');
+  if (typeof s !== 'string' || !s.startsWith(PREFIX)) throw bad();
+  const colon = s.indexOf(':', PREFIX.length);
+  if (colon < 0) throw bad();
+  const v = s.slice(PREFIX.length, colon);
+  if (!/^[1-9]\d{0,8}$/.test(v)) throw bad();
+  return { version: Number(v), payload: fromBase64(s.slice(colon + 1), 'ciphertext', TransitErrorCodes.INVALID_CIPHERTEXT) };
+}
+
+function checkName(name: string): void {
+  if (typeof name !== 'string' || !NAME_RE.test(name)) {
+    throw transitError(TransitErrorCodes.INVALID_REQUEST, 'key names are 1-128 characters of A-Z a-z 0-9 . _ - and start with a letter or digit');
+  }
+}
+
+function checkBytes(what: string, v: unknown): Uint8Array {
+  if (!(v instanceof Uint8Array)) throw transitError(TransitErrorCodes.INVALID_REQUEST, `${what} must be a Uint8Array`);
+  return v;
+}
+
+function notFound(): QsignError {
+  return transitError(TransitErrorCodes.KEY_NOT_FOUND, 'encryption key not found');
+}
+
+/** A keyring over one store and master key. Safe to share between concurrent requests. */
+export class Keyring {
+  readonly store: TransitStore;
+  private readonly masterKey: MasterKey;
+  private readonly now: () => number;
+  private readonly random: (n: number) => Uint8Array;
+  private readonly cacheSize: number;
+  private readonly cache = new Map<string, Promise<KemKeyPair>>();
+
+  constructor(opts: KeyringOptions) {
+    this.store = opts.store;
+    this.masterKey = opts.masterKey;
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? randomBytes;
+    this.cacheSize = opts.cacheSize ?? 1024;
+  }
+
+  // ---- storage helpers -------------------------------------------------
+
+  private async load(name: string): Promise<{ rec: KeyRecord; revision: number } | undefined> {
+    checkName(name);
+    const row = await this.store.get(name);
+    if (!row) return undefined;
+    return { rec: JSON.parse(row.json) as KeyRecord, revision: row.revision };
+  }
+
+  private async must(name: string): Promise<KeyRecord> {
+    const r = await this.load(name);
+    if (!r) throw notFound();
+    return r.rec;
+  }
+
+  /** Read-modify-write with compare-and-swap; retried when another writer wins. */
+  private async mutate(name: string, fn: (rec: KeyRecord) => Promise<KeyRecord | undefined> | KeyRecord | undefined): Promise<KeyRecord> {
+    for (let attempt = 0; attempt < 64; attempt++) {
+      const cur = await this.load(name);
+      if (!cur) throw notFound();
+      const next = await fn(structuredClone(cur.rec));
+      if (next === undefined) return cur.rec; // nothing to change
+      if (await this.store.put(name, JSON.stringify(next), cur.revision) !== undefined) return next;
+      // Lost the race: back off a little (jitter spreads competing processes).
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
+    }
+    throw transitError(TransitErrorCodes.CONFLICT, `too many concurrent updates of key "${name}"; retry`);
+  }
+
+  private async newVersion(name: string, type: KeyType, version: number): Promise<VersionRecord> {
+    const seed = this.random(isSignatureType(type) ? 32 : KEMS[type].nsk);
+    try {
+      const pk = isSignatureType(type)
+        ? (await signatureKeygen(SIG_ALG[type], seed)).publicKey
+        : (await kemKeyPair(type, seed)).publicKey;
+      const sealed = await this.masterKey.seal(seed, sealAad(name, version));
+      return { creation_time: new Date(this.now()).toISOString(), public_key: toBase64(pk), sealed: toBase64(sealed) };
+    } finally {
+      wipe(seed);
+    }
+  }
+
+  /** The expanded private key of one version (cached). */
+  private keyPair(rec: KeyRecord, version: number): Promise<KemKeyPair> {
+    const v = rec.versions[String(version)];
+    if (!v) throw transitError(TransitErrorCodes.VERSION_DISALLOWED, 'key version no longer supported');
+    const cacheKey = v.sealed;
+    let p = this.cache.get(cacheKey);
+    if (!p) {
+      p = (async () => {
+        const seed = await this.masterKey.open(fromBase64(v.sealed), sealAad(rec.name, version));
+        try {
+          return isSignatureType(rec.type) ? await signatureKeygen(SIG_ALG[rec.type], seed) : await kemKeyPair(rec.type, seed);
+        } finally { wipe(seed); }
+      })();
+      // A failed unseal must not poison the cache.
+      p.catch(() => this.cache.delete(cacheKey));
+      if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(cacheKey, p);
+    }
+    return p;
+  }
+
+  private info(rec: KeyRecord): KeyInfo {
+    const keys: KeyInfo['keys'] = {};
+    for (const [v, r] of Object.entries(rec.versions)) keys[v] = { creation_time: r.creation_time, name: rec.type, public_key: r.public_key };
+    const sig = isSignatureType(rec.type);
+    return {
+      name: rec.name, type: rec.type, keys,
+      latest_version: rec.latest_version,
+      min_available_version: rec.min_available_version,
+      min_decryption_version: rec.min_decryption_version,
+      min_encryption_version: rec.min_encryption_version,
+      deletion_allowed: rec.deletion_allowed,
+      derived: false,
+      exportable: rec.exportable,
+      allow_plaintext_backup: false,
+      supports_encryption: !sig, supports_decryption: !sig, supports_derivation: false, supports_signing: sig,
+      auto_rotate_period: rec.auto_rotate_period,
+      imported_key: false,
+    };
+  }
+
+  /** Version used to encrypt/sign, after the policy checks of Vault. */
+  private encryptionVersion(rec: KeyRecord, requested: number | undefined, what: 'encryption' | 'signing'): number {
+    if (requested === undefined || requested === 0) return rec.latest_version;
+    if (!Number.isSafeInteger(requested) || requested < 0) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'key_version must be a positive integer');
+    if (requested > rec.latest_version) throw transitError(TransitErrorCodes.INVALID_REQUEST, `requested version for ${what} is higher than the latest key version`);
+    if (requested < rec.min_encryption_version) throw transitError(TransitErrorCodes.INVALID_REQUEST, `requested version for ${what} is less than the minimum ${what === 'encryption' ? 'encryption' : 'signing'} key version`);
+    if (requested < rec.min_decryption_version || !rec.versions[String(requested)]) throw transitError(TransitErrorCodes.VERSION_DISALLOWED, 'key version no longer supported');
+    return requested;
+  }
+
+  /** Refuses versions the policy disallows (seed §9.2 scenario 3). */
+  private decryptionVersion(rec: KeyRecord, version: number): number {
+    if (version > rec.latest_version) throw transitError(TransitErrorCodes.INVALID_CIPHERTEXT, 'invalid ciphertext format');
+    if (version < rec.min_decryption_version || version < rec.min_available_version || !rec.versions[String(version)]) {
+      throw transitError(TransitErrorCodes.VERSION_DISALLOWED, 'key version no longer supported');
+    }
+    return version;
+  }
+
+  private async rotateIfDue(rec: KeyRecord): Promise<KeyRecord> {
+    if (!rec.auto_rotate_period) return rec;
+    const due = (r: KeyRecord) => this.now() - Date.parse(r.versions[String(r.latest_version)]!.creation_time) >= r.auto_rotate_period * 1000;
+    if (!due(rec)) return rec;
+    return this.mutate(rec.name, async (r) => (due(r) ? this.addVersion(r) : undefined));
+  }
+
+  private async addVersion(r: KeyRecord): Promise<KeyRecord> {
+    const v = r.latest_version + 1;
+    r.versions[String(v)] = await this.newVersion(r.name, r.type, v);
+    r.latest_version = v;
+    return r;
+  }
+
+  private async kemRecord(name: string): Promise<KeyRecord & { type: KemKeyType }> {
+    const rec = await this.must(name);
+    if (isSignatureType(rec.type)) throw transitError(TransitErrorCodes.UNSUPPORTED_OPERATION, `key type ${rec.type} does not support encryption`);
+    return rec as KeyRecord & { type: KemKeyType };
+  }
+
+  // ---- key management --------------------------------------------------
+
+  /** Creates key `name` (version 1). Like Vault, creating an existing key returns it unchanged. */
+  async createKey(name: string, opts: CreateKeyOptions = {}): Promise<KeyInfo> {
+    checkName(name);
+    const type = resolveKeyType(opts.type, opts.parameter_set);
+    const existing = await this.load(name);
+    if (existing) return this.info(existing.rec);
+    const rec: KeyRecord = {
+      format: 1, name, type,
+      deletion_allowed: opts.deletion_allowed === true,
+      exportable: opts.exportable === true,
+      auto_rotate_period: parseDuration(opts.auto_rotate_period) ?? 0,
+      latest_version: 1, min_decryption_version: 1, min_encryption_version: 0, min_available_version: 0,
+      versions: { '1': await this.newVersion(name, type, 1) },
+    };
+    if (await this.store.put(name, JSON.stringify(rec), undefined) === undefined) {
+      // Someone created it concurrently; theirs wins, as with Vault's upsert.
+      return this.readKey(name);
+    }
+    return this.info(rec);
+  }
+
+  /** Public description of a key (public keys per version, never secrets). */
+  async readKey(name: string): Promise<KeyInfo> {
+    return this.info(await this.must(name));
+  }
+
+  async listKeys(): Promise<string[]> {
+    return this.store.list();
+  }
+
+  /** Changes policy fields with Vault's validation rules. */
+  async configKey(name: string, cfg: KeyConfig): Promise<KeyInfo> {
+    const next = await this.mutate(name, (r) => {
+      const int = (v: unknown, f: string) => {
+        if (!Number.isSafeInteger(v) || (v as number) < 0) throw transitError(TransitErrorCodes.INVALID_REQUEST, `${f} must be a non-negative integer`);
+        return v as number;
+      };
+      if (cfg.min_decryption_version !== undefined) {
+        let v = int(cfg.min_decryption_version, 'min_decryption_version');
+        if (v === 0) v = 1;
+        if (v > r.latest_version) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'cannot set min decryption version above the latest version');
+        if (v < r.min_available_version) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'cannot set min decryption version below min available version (trimmed)');
+        r.min_decryption_version = v;
+      }
+      if (cfg.min_encryption_version !== undefined) {
+        const v = int(cfg.min_encryption_version, 'min_encryption_version');
+        if (v > r.latest_version) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'cannot set min encryption version above the latest version');
+        r.min_encryption_version = v;
+      }
+      if (r.min_encryption_version !== 0 && r.min_encryption_version < r.min_decryption_version) {
+        throw transitError(TransitErrorCodes.INVALID_REQUEST, 'min encryption version must be 0 or at least the min decryption version');
+      }
+      if (cfg.deletion_allowed !== undefined) r.deletion_allowed = cfg.deletion_allowed === true;
+      if (cfg.exportable !== undefined) {
+        if (r.exportable && cfg.exportable !== true) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'exportable cannot be disabled once enabled');
+        r.exportable = cfg.exportable === true;
+      }
+      if (cfg.auto_rotate_period !== undefined) r.auto_rotate_period = parseDuration(cfg.auto_rotate_period)!;
+      return r;
+    });
+    return this.info(next);
+  }
+
+  /** Adds version latest+1 and makes it the encryption/signing default. */
+  async rotateKey(name: string): Promise<KeyInfo> {
+    return this.info(await this.mutate(name, (r) => this.addVersion(r)));
+  }
+
+  /**
+   * Destroys versions below `minAvailableVersion`. This, and delete, are the
+   * only operations that make existing ciphertexts undecryptable.
+   */
+  async trimKey(name: string, minAvailableVersion: number): Promise<KeyInfo> {
+    return this.info(await this.mutate(name, (r) => {
+      const v = minAvailableVersion;
+      if (!Number.isSafeInteger(v) || v < 1) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'min_available_version must be a positive integer');
+      if (r.min_encryption_version === 0) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'cannot trim while min_encryption_version is 0 (latest); set it first');
+      if (v > r.min_decryption_version || v > r.min_encryption_version) {
+        throw transitError(TransitErrorCodes.INVALID_REQUEST, 'min available version must not exceed the min decryption and min encryption versions');
+      }
+      if (v < r.min_available_version) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'min available version cannot go backwards');
+      for (const k of Object.keys(r.versions)) if (Number(k) < v) delete r.versions[k];
+      r.min_available_version = v;
+      return r;
+    }));
+  }
+
+  /** Deletes the key and every version; refused unless `deletion_allowed`. */
+  async deleteKey(name: string): Promise<void> {
+    for (let attempt = 0; attempt < 64; attempt++) {
+      const cur = await this.load(name);
+      if (!cur) throw notFound();
+      if (!cur.rec.deletion_allowed) throw transitError(TransitErrorCodes.DELETION_NOT_ALLOWED, `error deleting policy ${name}: deletion is not allowed for this key`);
+      if (await this.store.delete(name, cur.revision)) return;
+    }
+    throw transitError(TransitErrorCodes.CONFLICT, `too many concurrent updates of key "${name}"; retry`);
+  }
+
+  // ---- encryption ------------------------------------------------------
+
+  /** Encrypts to `vault:vN:…` with HPKE on version N's KEM (latest unless `keyVersion`). */
+  async encrypt(name: string, plaintext: Uint8Array, opts: EncryptOptions = {}): Promise<{ ciphertext: string; keyVersion: number }> {
+    checkBytes('plaintext', plaintext);
+    const rec = await this.rotateIfDue(await this.kemRecord(name)) as KeyRecord & { type: KemKeyType };
+    const version = this.encryptionVersion(rec, opts.keyVersion, 'encryption');
+    const pk = fromBase64(rec.versions[String(version)]!.public_key);
+    const body = await sealEnvelope(rec.type, pk, name, version, plaintext, opts.associatedData ?? new Uint8Array(0), this.random(KEMS[rec.type].nrand));
+    return { ciphertext: `${PREFIX}${version}:${toBase64(body)}`, keyVersion: version };
+  }
+
+  /** Decrypts a `vault:vN:` envelope of this key. */
+  async decrypt(name: string, ciphertext: string, opts: DecryptOptions = {}): Promise<{ plaintext: Uint8Array; keyVersion: number }> {
+    const { version, payload } = parseVersioned(ciphertext);
+    const rec = await this.kemRecord(name);
+    this.decryptionVersion(rec, version);
+    const kp = await this.keyPair(rec, version);
+    const plaintext = await openEnvelope(rec.type, kp, name, version, payload, opts.associatedData ?? new Uint8Array(0));
+    return { plaintext, keyVersion: version };
+  }
+
+  /** Decrypts and re-encrypts under the latest (or given) version; the plaintext never leaves. */
+  async rewrap(name: string, ciphertext: string, opts: EncryptOptions = {}): Promise<{ ciphertext: string; keyVersion: number }> {
+    const { plaintext } = await this.decrypt(name, ciphertext, opts);
+    try { return await this.encrypt(name, plaintext, opts); } finally { wipe(plaintext); }
+  }
+
+  /** A fresh random data key, returned wrapped (and in the clear for `plaintext` mode). */
+  async dataKey(name: string, mode: 'plaintext' | 'wrapped', opts: DataKeyOptions = {}): Promise<{ ciphertext: string; keyVersion: number; plaintext?: Uint8Array }> {
+    const bits = opts.bits ?? 256;
+    if (bits !== 128 && bits !== 256 && bits !== 512) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'bits must be 128, 256 or 512');
+    if (mode !== 'plaintext' && mode !== 'wrapped') throw transitError(TransitErrorCodes.INVALID_REQUEST, 'data key type must be "plaintext" or "wrapped"');
+    const key = randomBytes(bits / 8);
+    const r = await this.encrypt(name, key, opts);
+    if (mode === 'wrapped') { wipe(key); return r; }
+    return { ...r, plaintext: key };
+  }
+
+  // ---- signatures ------------------------------------------------------
+
+  /** ML-DSA signature as `vault:vN:` + base64(raw signature). */
+  async sign(name: string, input: Uint8Array, opts: SignOptions = {}): Promise<{ signature: string; keyVersion: number }> {
+    checkBytes('input', input);
+    let rec = await this.must(name);
+    if (!isSignatureType(rec.type)) throw transitError(TransitErrorCodes.UNSUPPORTED_OPERATION, `key type ${rec.type} does not support signing`);
+    rec = await this.rotateIfDue(rec);
+    const version = this.encryptionVersion(rec, opts.keyVersion, 'signing');
+    const kp = await this.keyPair(rec, version);
+    const sig = await engineSign(SIG_ALG[rec.type as SignatureKeyType], kp.secretKey, input, opts.context ? { context: opts.context } : {});
+    return { signature: `${PREFIX}${version}:${toBase64(sig)}`, keyVersion: version };
+  }
+
+  /** True when `signature` is a valid signature of `input` by the version it names. */
+  async verify(name: string, input: Uint8Array, signature: string, opts: { context?: Uint8Array } = {}): Promise<boolean> {
+    checkBytes('input', input);
+    const { version, payload } = parseVersioned(signature);
+    const rec = await this.must(name);
+    if (!isSignatureType(rec.type)) throw transitError(TransitErrorCodes.UNSUPPORTED_OPERATION, `key type ${rec.type} does not support verification`);
+    this.decryptionVersion(rec, version);
+    const pk = fromBase64(rec.versions[String(version)]!.public_key);
+    try {
+      return await engineVerify(SIG_ALG[rec.type], pk, input, payload, opts.context ? { context: opts.context } : {});
+    } catch {
+      return false; // wrong-length signatures are simply invalid
+    }
+  }
+
+  /** Public keys by version (`export/public-key/:name[/:version]`). */
+  async exportPublicKeys(name: string, version?: number | 'latest'): Promise<{ name: string; type: KeyType; keys: Record<string, string> }> {
+    const rec = await this.must(name);
+    const keys: Record<string, string> = {};
+    const want = version === 'latest' ? rec.latest_version : version;
+    for (const [v, r] of Object.entries(rec.versions)) if (want === undefined || Number(v) === want) keys[v] = r.public_key;
+    if (want !== undefined && Object.keys(keys).length === 0) throw transitError(TransitErrorCodes.VERSION_DISALLOWED, 'key version no longer supported');
+    return { name, type: rec.type, keys };
+  }
+
+  // ---- backup ----------------------------------------------------------
+
+  /**
+   * The whole key document sealed under the master key (base64). Restorable
+   * only where the same master key is configured.
+   */
+  async backup(name: string): Promise<string> {
+    const rec = await this.must(name);
+    const sealed = await this.masterKey.seal(utf8(JSON.stringify(rec)), BACKUP_AAD);
+    return toBase64(sealed);
+  }
+
+  /** Restores a backup, optionally under a new name; refuses to overwrite unless `force`. */
+  async restore(backup: string, opts: { name?: string; force?: boolean } = {}): Promise<KeyInfo> {
+    let rec: KeyRecord;
+    try {
+      const bytes = await this.masterKey.open(fromBase64(backup, 'backup'), BACKUP_AAD);
+      rec = JSON.parse(new TextDecoder().decode(bytes)) as KeyRecord;
+    } catch (e) {
+      if (e instanceof QsignError && e.code === TransitErrorCodes.SEALED) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'backup cannot be opened with this master key or was modified', e);
+      throw e;
+    }
+    const name = opts.name ?? rec.name;
+    checkName(name);
+    if (name !== rec.name) {
+      // Sealed seeds are bound to their key name: reseal them for the new one.
+      for (const [v, r] of Object.entries(rec.versions)) {
+        const seed = await this.masterKey.open(fromBase64(r.sealed), sealAad(rec.name, Number(v)));
+        r.sealed = toBase64(await this.masterKey.seal(seed, sealAad(name, Number(v))));
+        wipe(seed);
+      }
+      rec.name = name;
+    }
+    const cur = await this.store.get(name);
+    if (cur && !opts.force) throw transitError(TransitErrorCodes.INVALID_REQUEST, `key "${name}" already exists; restore with force to overwrite`);
+    if (await this.store.put(name, JSON.stringify(rec), cur?.revision) === undefined) throw transitError(TransitErrorCodes.CONFLICT, `key "${name}" changed during restore; retry`);
+    return this.info(rec);
+  }
+
+  // ---- streaming -------------------------------------------------------
+
+  /** Encrypts a large payload as framed chunks (see stream.ts); memory stays at about one chunk. */
+  encryptStream(name: string, input: ReadableStream<Uint8Array>, opts: StreamEncryptOptions = {}): Promise<ReadableStream<Uint8Array>> {
+    return encryptStream(this, name, input, opts);
+  }
+
+  /** Decrypts a stream from `encryptStream`; the output errors on tampering, truncation or reordering. */
+  decryptStream(name: string, input: ReadableStream<Uint8Array>, opts: { associatedData?: Uint8Array } = {}): Promise<ReadableStream<Uint8Array>> {
+    return decryptStream(this, name, input, opts);
+  }
+
+  // ---- internals for the stream framing -------------------------------
+
+  /** @internal Key type, version and public key to encrypt a stream with. */
+  async encryptionTarget(name: string, keyVersion?: number): Promise<{ type: KemKeyType; version: number; publicKey: Uint8Array; rand: (n: number) => Uint8Array }> {
+    const rec = await this.rotateIfDue(await this.kemRecord(name)) as KeyRecord & { type: KemKeyType };
+    const version = this.encryptionVersion(rec, keyVersion, 'encryption');
+    return { type: rec.type, version, publicKey: fromBase64(rec.versions[String(version)]!.public_key), rand: this.random };
+  }
+
+  /** @internal Key pair of one version for stream decryption, after the policy checks. */
+  async decryptionKey(name: string, version: number): Promise<{ type: KemKeyType; keyPair: KemKeyPair }> {
+    const rec = await this.kemRecord(name);
+    this.decryptionVersion(rec, version);
+    return { type: rec.type, keyPair: await this.keyPair(rec, version) };
+  }
+}

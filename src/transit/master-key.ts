@@ -1,0 +1,59 @@
+/**
+ * Sealing of secret key material at rest (seed §4.1: "Encrypt secret_key
+ * (master key)"). Every private seed is AES-256-GCM encrypted under the master
+ * key before any store sees it, with the key name and version as AAD so a
+ * sealed blob cannot be moved to another key or version inside the store.
+ *
+ * Uses Web Crypto only, so the same code runs in Node, Deno, workerd and
+ * browsers; in browsers the master key can be a non-extractable CryptoKey
+ * kept in IndexedDB, which script can use but never read.
+ */
+import { concatBytes, randomBytes, utf8 } from '../util/bytes.js';
+import { transitError, TransitErrorCodes } from './errors.js';
+
+/** Seals and opens secrets; implementations must be authenticated encryption. */
+export interface MasterKey {
+  seal(plaintext: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;
+  /** Throws ERR_TRANSIT_SEALED when the blob does not authenticate (wrong master key or tampering). */
+  open(sealed: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;
+}
+
+const SEAL_FORMAT = 0x01;
+
+/** A master key on a Web Crypto AES-GCM 256-bit key (may be non-extractable). */
+export function masterKeyFromCryptoKey(key: CryptoKey): MasterKey {
+  return {
+    async seal(plaintext, aad) {
+      const iv = randomBytes(12);
+      const ct = await globalThis.crypto.subtle.encrypt({ name: 'AES-GCM', iv: iv as Uint8Array<ArrayBuffer>, additionalData: aad as Uint8Array<ArrayBuffer> }, key, plaintext as Uint8Array<ArrayBuffer>);
+      return concatBytes(new Uint8Array([SEAL_FORMAT]), iv, new Uint8Array(ct));
+    },
+    async open(sealed, aad) {
+      if (sealed.length < 1 + 12 + 16 || sealed[0] !== SEAL_FORMAT) throw transitError(TransitErrorCodes.SEALED, 'stored key material has an unknown format');
+      try {
+        const pt = await globalThis.crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.subarray(1, 13) as Uint8Array<ArrayBuffer>, additionalData: aad as Uint8Array<ArrayBuffer> }, key, sealed.subarray(13) as Uint8Array<ArrayBuffer>);
+        return new Uint8Array(pt);
+      } catch (e) {
+        throw transitError(TransitErrorCodes.SEALED, 'cannot unseal stored key material: wrong master key or corrupted store', e);
+      }
+    },
+  };
+}
+
+/** Imports 32 raw bytes as a non-extractable master key. */
+export async function masterKeyFromBytes(raw: Uint8Array): Promise<MasterKey> {
+  if (!(raw instanceof Uint8Array) || raw.length !== 32) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'the master key must be exactly 32 bytes (AES-256)');
+  const key = await globalThis.crypto.subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, 'AES-GCM', false, ['encrypt', 'decrypt']);
+  return masterKeyFromCryptoKey(key);
+}
+
+/** Generates a fresh non-extractable master key (dev mode, tests, browsers). */
+export async function generateMasterKey(): Promise<{ key: CryptoKey; masterKey: MasterKey }> {
+  const key = await globalThis.crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']) as CryptoKey;
+  return { key, masterKey: masterKeyFromCryptoKey(key) };
+}
+
+/** AAD binding a sealed secret to its key name and version. */
+export function sealAad(name: string, version: number): Uint8Array {
+  return concatBytes(utf8('qsign-pqc/transit/seal/v1\0'), utf8(name), utf8(`\0${version}`));
+}

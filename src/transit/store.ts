@@ -1,0 +1,33 @@
+/**
+ * The storage contract. A store keeps one JSON document per key name with a
+ * revision counter; every write is a compare-and-swap on that revision. That
+ * single primitive gives the guarantees transit needs on every backend:
+ * - atomic updates: a rotate writes the whole new document or nothing, so a
+ *   crash leaves the old or the new keyring, never a mix;
+ * - no lost updates between processes sharing one store (two servers on one
+ *   SQLite file, Durable Object replicas): the loser re-reads and retries.
+ *
+ * Stores never see secret key material in the clear: the keyring seals it
+ * with the master key before calling `put`.
+ */
+export interface StoredRecord {
+  /** The key document (JSON text, secrets already sealed). */
+  json: string;
+  /** Increases by one on every successful write. */
+  revision: number;
+}
+
+export interface TransitStore {
+  get(name: string): Promise<StoredRecord | undefined>;
+  /** All key names, sorted. */
+  list(): Promise<string[]>;
+  /**
+   * Writes `json` if the current revision equals `expectedRevision`
+   * (`undefined` = the key must not exist yet). Resolves to the new revision,
+   * or `undefined` when another writer got there first.
+   */
+  put(name: string, json: string, expectedRevision: number | undefined): Promise<number | undefined>;
+  /** Deletes if the revision matches; false on conflict or absence. */
+  delete(name: string, expectedRevision: number): Promise<boolean>;
+  close?(): void | Promise<void>;
+}

@@ -1,0 +1,193 @@
+/**
+ * A Vault-PKI-shaped HTTP API as a fetch handler, `(Request) => Promise<Response>`,
+ * so it mounts unchanged in Cloudflare Workers, Deno.serve, Bun.serve or a
+ * Node adapter. Routes under the mount (default `/v1/oqs-pki/`), following
+ * seed §4.2 and Vault's PKI engine:
+ *
+ * | method | path | body → `data` |
+ * |---|---|---|
+ * | POST | `root/generate/internal` | `{common_name, key_type?, ttl?}` → `{certificate, issuing_ca, serial_number, expiration}` |
+ * | POST/GET | `roles/:name` | Vault role fields (`allowed_domains`, `allow_subdomains`, `max_ttl`, …) |
+ * | POST | `issue/:role` | `{common_name, alt_names?, ip_sans?, uri_sans?, ttl?, key_type?}` → `{certificate, private_key, private_key_type, issuing_ca, ca_chain, serial_number, expiration}` |
+ * | POST | `sign/:role` | `{csr, common_name?, alt_names?, ttl?}` → `{certificate, issuing_ca, ca_chain, serial_number, expiration}` |
+ * | GET | `cert/:serial` (`ca` for the root) | → `{certificate}` |
+ *
+ * Errors answer `{errors: [message], error_code}` with 400 (policy/input),
+ * 403 (token), 404 (unknown role/serial/route) or 405. State is in memory;
+ * pass `store` to persist it elsewhere.
+ */
+import { QsignError } from '../errors.js';
+import { Certificate, createCertificate, type Issuer } from './cert.js';
+import { Csr } from './csr.js';
+import { X509ErrorCodes as E } from './errors.js';
+import { encodePKCS8Pem, generateKey, type DecodedPrivateKey } from './keys.js';
+import { issueFromRole, keyAlg, parseTtl, roleFromJson, signCsrWithRole, type RolePolicy } from './role.js';
+
+/** Where the handler keeps its CA, roles and issued certificates. */
+export interface PkiStore {
+  ca?: { certificate: Certificate; key: DecodedPrivateKey };
+  roles: Map<string, { policy: RolePolicy; raw: Record<string, unknown> }>;
+  /** Serial (lowercase hex, no colons) → PEM. */
+  certs: Map<string, string>;
+}
+
+/** Options for {@link createPkiHandler}. */
+export interface PkiHandlerOptions {
+  /** Path prefix; default `/v1/oqs-pki/`. */
+  mount?: string;
+  /** When set, requests must carry `X-Vault-Token: <token>` (compared in constant time). */
+  token?: string;
+  /** Default root key algorithm; default ML-DSA-87 (seed §7.1 uses Dilithium5 for the root). */
+  rootKeyType?: string;
+  store?: PkiStore;
+  /** Clock for tests. */
+  now?: () => Date;
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+function vault(data: Record<string, unknown>, warnings: string[] | null = null): Response {
+  return json(200, { request_id: crypto.randomUUID(), lease_id: '', renewable: false, lease_duration: 0, data, wrap_info: null, warnings, auth: null });
+}
+
+function errorResponse(e: unknown): Response {
+  if (e instanceof QsignError) {
+    const status = e.code === 'ERR_NOT_FOUND' ? 404 : e.code === 'ERR_FORBIDDEN' ? 403 : e.code === 'ERR_METHOD' ? 405 : 400;
+    return json(status, { errors: [e.message], error_code: e.code });
+  }
+  return json(500, { errors: ['internal error'], error_code: 'ERR_INTERNAL' });
+}
+
+/** Vault prints serials as colon-separated hex pairs. */
+export function vaultSerial(hex: string): string {
+  const h = hex.length % 2 ? '0' + hex : hex;
+  return h.match(/../g)!.join(':');
+}
+
+function normSerial(s: string): string {
+  return s.toLowerCase().replace(/[:-]/g, '').replace(/^0+(?=.)/, '');
+}
+
+function safeEq(a: string, b: string): boolean {
+  const x = new TextEncoder().encode(a), y = new TextEncoder().encode(b);
+  let d = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) d |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return d === 0;
+}
+
+const str = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : String(v));
+const list = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : Array.isArray(v) ? v.map(String) : String(v).split(',').map((s) => s.trim()).filter(Boolean));
+
+/**
+ * Creates the handler. Requests outside the mount get 404; the handler
+ * never throws (errors become JSON responses).
+ */
+export function createPkiHandler(options: PkiHandlerOptions = {}): (req: Request) => Promise<Response> {
+  const mount = (options.mount ?? '/v1/oqs-pki/').replace(/\/?$/, '/');
+  const store: PkiStore = options.store ?? { roles: new Map(), certs: new Map() };
+  const now = options.now ?? (() => new Date());
+
+  const needCa = (): Issuer & { certificate: Certificate } => {
+    if (!store.ca) throw new QsignError(E.ROLE_INVALID, 'no CA configured: POST root/generate/internal first');
+    return { certificate: store.ca.certificate, key: store.ca.key };
+  };
+  const needRole = (name: string) => {
+    const r = store.roles.get(name);
+    if (!r) throw new QsignError('ERR_NOT_FOUND', `unknown role "${name}"`);
+    return r.policy;
+  };
+  const record = (c: Certificate) => { store.certs.set(normSerial(c.serialNumber), c.pem); };
+  const issued = (c: Certificate, extra: Record<string, unknown> = {}) => {
+    const ca = needCa().certificate;
+    return vault({
+      certificate: c.pem.trimEnd(), issuing_ca: ca.pem.trimEnd(), ca_chain: [ca.pem.trimEnd()],
+      serial_number: vaultSerial(c.serialNumber), expiration: Math.floor(c.notAfter.getTime() / 1000), ...extra,
+    });
+  };
+
+  return async (req: Request): Promise<Response> => {
+    try {
+      const url = new URL(req.url);
+      if (!url.pathname.startsWith(mount)) throw new QsignError('ERR_NOT_FOUND', `no route for ${url.pathname}`);
+      if (options.token !== undefined && !safeEq(req.headers.get('x-vault-token') ?? '', options.token)) {
+        throw new QsignError('ERR_FORBIDDEN', 'permission denied: missing or wrong X-Vault-Token');
+      }
+      const path = url.pathname.slice(mount.length).replace(/\/$/, '').split('/');
+      const method = req.method.toUpperCase();
+      const body = async (): Promise<Record<string, unknown>> => {
+        const text = await req.text();
+        if (!text) return {};
+        try {
+          const v = JSON.parse(text);
+          if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+        } catch { /* fall through */ }
+        throw new QsignError('ERR_INVALID_ARGUMENT', 'request body must be a JSON object');
+      };
+      const [head, arg] = path;
+
+      if (path.join('/') === 'root/generate/internal' && (method === 'POST' || method === 'PUT')) {
+        const b = await body();
+        const cn = str(b.common_name);
+        if (!cn) throw new QsignError('ERR_INVALID_ARGUMENT', 'common_name is required');
+        const alg = keyAlg(str(b.key_type) ?? str(b.algorithm) ?? options.rootKeyType ?? 'ML-DSA-87');
+        const key = generateKey(alg);
+        const ttl = b.ttl !== undefined ? parseTtl(b.ttl as string | number) : 10 * 365 * 86_400;
+        const t = now();
+        const certificate = await createCertificate({
+          subject: `CN=${cn.replace(/([,+\\=])/g, '\\$1')}`, publicKey: key, ca: true,
+          notBefore: new Date(t.getTime() - 30_000), notAfter: new Date(t.getTime() + ttl * 1000),
+        }, { key });
+        store.ca = { certificate, key };
+        record(certificate);
+        return vault({
+          certificate: certificate.pem.trimEnd(), issuing_ca: certificate.pem.trimEnd(),
+          serial_number: vaultSerial(certificate.serialNumber), expiration: Math.floor(certificate.notAfter.getTime() / 1000), key_type: alg,
+        });
+      }
+      if (head === 'roles' && arg && path.length === 2) {
+        if (method === 'GET') {
+          const r = store.roles.get(arg);
+          if (!r) throw new QsignError('ERR_NOT_FOUND', `unknown role "${arg}"`);
+          return vault(r.raw);
+        }
+        if (method === 'POST' || method === 'PUT') {
+          const raw = await body();
+          store.roles.set(arg, { policy: roleFromJson(raw, arg), raw });
+          return new Response(null, { status: 204 });
+        }
+        if (method === 'DELETE') { store.roles.delete(arg); return new Response(null, { status: 204 }); }
+        throw new QsignError('ERR_METHOD', `${method} not allowed on roles/${arg}`);
+      }
+      if ((head === 'issue' || head === 'sign') && arg && path.length === 2) {
+        if (method !== 'POST' && method !== 'PUT') throw new QsignError('ERR_METHOD', `${method} not allowed on ${head}/${arg}`);
+        const role = needRole(arg);
+        const b = await body();
+        const request = {
+          commonName: str(b.common_name), altNames: list(b.alt_names), ipSans: list(b.ip_sans), uriSans: list(b.uri_sans),
+          ttl: b.ttl as string | number | undefined,
+          keyType: str(b.key_type) ? keyAlg(str(b.key_type)!, role) : undefined,
+        };
+        if (head === 'issue') {
+          const r = await issueFromRole(role, request, needCa(), now());
+          record(r.certificate);
+          return issued(r.certificate, { private_key: encodePKCS8Pem(r.privateKey!.alg, r.privateKey!).trimEnd(), private_key_type: r.privateKey!.alg });
+        }
+        const pem = str(b.csr);
+        if (!pem) throw new QsignError('ERR_INVALID_ARGUMENT', 'csr is required');
+        const r = await signCsrWithRole(role, Csr.parse(pem), request, needCa(), now());
+        record(r.certificate);
+        return issued(r.certificate);
+      }
+      if (head === 'cert' && arg && path.length === 2 && method === 'GET') {
+        if (arg === 'ca') return vault({ certificate: needCa().certificate.pem.trimEnd() });
+        const pem = store.certs.get(normSerial(arg));
+        if (!pem) throw new QsignError('ERR_NOT_FOUND', `no certificate with serial ${arg}`);
+        return vault({ certificate: pem.trimEnd() });
+      }
+      throw new QsignError('ERR_NOT_FOUND', `no route for ${method} ${url.pathname}`);
+    } catch (e) {
+      return errorResponse(e);
+    }
+  };
+}

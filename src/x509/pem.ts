@@ -1,0 +1,79 @@
+/**
+ * PEM (RFC 7468) encoding and decoding with the platform's btoa/atob, so it
+ * runs unchanged in browsers, workerd, Deno, Bun and Node.
+ */
+import { QsignError } from '../errors.js';
+
+/** One PEM block: its label (e.g. `CERTIFICATE`) and DER contents. */
+export interface PemBlock {
+  label: string;
+  der: Uint8Array;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  // Chunked so String.fromCharCode never sees a huge argument list.
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function fromBase64(b64: string, label: string): Uint8Array {
+  let bin: string;
+  try { bin = atob(b64); } catch {
+    throw new QsignError('ERR_PEM', `PEM block "${label}" has invalid base64`);
+  }
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** PEM text of `der` under `label`, base64 wrapped at 64 columns, ending in a newline. */
+export function pemEncode(label: string, der: Uint8Array): string {
+  const b64 = toBase64(der);
+  const lines = [`-----BEGIN ${label}-----`];
+  for (let i = 0; i < b64.length; i += 64) lines.push(b64.slice(i, i + 64));
+  lines.push(`-----END ${label}-----`, '');
+  return lines.join('\n');
+}
+
+const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
+
+/** Every PEM block in `text`, in order (explanatory text between blocks is ignored). */
+export function pemDecodeAll(text: string): PemBlock[] {
+  const out: PemBlock[] = [];
+  for (const m of text.matchAll(BLOCK)) {
+    const [, begin, body, end] = m;
+    if (begin !== end) throw new QsignError('ERR_PEM', `PEM block BEGIN ${begin} ends with END ${end}`);
+    // RFC 7468 allows headers only in legacy encrypted keys, which we do not read.
+    if (body!.includes(':')) throw new QsignError('ERR_PEM', `PEM block "${begin}" has headers (encrypted PEM is not supported)`);
+    out.push({ label: begin!, der: fromBase64(body!.replace(/\s+/g, ''), begin!) });
+  }
+  return out;
+}
+
+/**
+ * DER of the first PEM block with `label` (any label when omitted). Throws
+ * ERR_PEM when there is none.
+ */
+export function pemDecode(text: string, label?: string): Uint8Array {
+  const blocks = pemDecodeAll(text);
+  const hit = label === undefined ? blocks[0] : blocks.find((b) => b.label === label);
+  if (!hit) throw new QsignError('ERR_PEM', label ? `no "${label}" PEM block found` : 'no PEM block found');
+  return hit.der;
+}
+
+/** True when `data` looks like PEM text rather than DER bytes. */
+export function isPem(data: string | Uint8Array): boolean {
+  if (typeof data === 'string') return data.includes('-----BEGIN ');
+  // DER starts with 0x30 (SEQUENCE); PEM with '-' or whitespace.
+  return data.length > 0 && data[0] !== 0x30 && new TextDecoder().decode(data.subarray(0, 200)).includes('-----BEGIN ');
+}
+
+/** DER from PEM text/bytes or DER bytes, checking the PEM label when given. */
+export function toDer(data: string | Uint8Array, label?: string): Uint8Array {
+  if (typeof data === 'string') return pemDecode(data, label);
+  if (isPem(data)) return pemDecode(new TextDecoder().decode(data), label);
+  // A Node Buffer's slice() is a view, not a copy; work on a plain Uint8Array
+  // so every key we hand out is an independent copy of the input.
+  return data.constructor === Uint8Array ? data : new Uint8Array(data);
+}

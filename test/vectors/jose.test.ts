@@ -1,0 +1,70 @@
+// RFC 9964 (draft-ietf-cose-dilithium) JOSE examples and the IETF hackathon
+// JOSE/COSE v1 artifacts (noble-ref, py-ref): every JWS verifies with our
+// implementation, every kid equals its RFC 7638 thumbprint, every private
+// JWK's seed re-derives its pub, and re-signing with the seeds round-trips.
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { vectorPath, loadJson, hex } from '../helpers/vectors.js';
+import {
+  compactVerify, importJWK, exportJWK, calculateJwkThumbprint, importRaw, CompactSign, decodeProtectedHeader, createLocalJWKSet,
+} from '../../src/jose/index.js';
+
+const ALGS = ['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87'] as const;
+const text = (rel: string) => readFileSync(vectorPath(rel), 'utf8').trim();
+const b64uToBytes = (s: string) => Uint8Array.from(Buffer.from(s, 'base64url'));
+
+describe('RFC 9964 draft examples', () => {
+  for (const alg of ALGS) {
+    const v = loadJson(`jose-cose/draft-examples/ML_DSA_${alg.slice(-2)}.jose.json`);
+    it(`${alg}: JWS verifies, kid is the thumbprint, seed derives pub`, async () => {
+      const pub = await importJWK(v.jwk);
+      expect(pub.alg).toBe(alg);
+      expect(await calculateJwkThumbprint(v.jwk)).toBe(v.jwk.kid);
+      expect(pub.publicKey).toEqual(hex(v.raw_public_key));
+      const { payload, protectedHeader } = await compactVerify(v.jws, v.jwk);
+      expect(new TextDecoder().decode(payload)).toBe('It’s a dangerous business, Frodo, going out your door.');
+      expect(protectedHeader).toEqual({ alg, kid: v.jwk.kid });
+      // The signing input and the raw signature are the compact parts.
+      const [h, p, s] = v.jws.split('.');
+      expect(Buffer.from(`${h}.${p}`).toString('hex')).toBe(v.raw_to_be_signed);
+      expect(Buffer.from(s, 'base64url').toString('hex')).toBe(v.raw_signature);
+      // The all-zero seed in "priv" (hex) derives the published key.
+      const priv = await importRaw(alg, hex(v.priv), 'seed');
+      expect(priv.publicKey).toEqual(hex(v.raw_public_key));
+      expect(priv.kid).toBe(v.jwk.kid);
+    });
+    it(`${alg}: a flipped signature bit fails with ERR_JWS_SIGNATURE_VERIFICATION_FAILED`, async () => {
+      const [h, p, s] = v.jws.split('.');
+      const sig = b64uToBytes(s);
+      sig[100]! ^= 1;
+      await expect(compactVerify(`${h}.${p}.${Buffer.from(sig).toString('base64url')}`, v.jwk)).rejects.toMatchObject({ code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
+    });
+  }
+});
+
+for (const set of ['noble-ref', 'py-ref'] as const) {
+  describe(`IETF hackathon JOSE/COSE v1: ${set}`, () => {
+    const dir = `jose-cose/hackathon-pqc-jose-cose-${set}`;
+    for (const alg of ALGS) {
+      it(`${alg}: JWS verifies via a JWKS, kids are thumbprints, priv matches pub, re-sign round-trips`, async () => {
+        const pubJwk = loadJson(`${dir}/${alg}_jwk_pub.json`);
+        const privJwk = loadJson(`${dir}/${alg}_jwk_priv.json`);
+        const jws = text(`${dir}/${alg}_jws.txt`);
+        const payloadText = text(`${dir}/payload.txt`);
+        expect(await calculateJwkThumbprint(pubJwk)).toBe(pubJwk.kid);
+        expect(await calculateJwkThumbprint(privJwk)).toBe(privJwk.kid);
+        expect(decodeProtectedHeader(jws).kid).toBe(pubJwk.kid);
+        const r = await compactVerify(jws, createLocalJWKSet({ keys: [pubJwk] }), { algorithms: [alg] });
+        expect(new TextDecoder().decode(r.payload)).toBe(payloadText);
+        expect(r.key!.kid).toBe(pubJwk.kid);
+        const priv = await importJWK(privJwk);
+        expect(priv.type).toBe('private');
+        const exported = await exportJWK(priv);
+        expect(exported.priv).toBe(privJwk.priv);
+        expect(exported.pub).toBe(pubJwk.pub);
+        const ours = await new CompactSign(new TextEncoder().encode(payloadText)).setProtectedHeader({ alg, kid: priv.kid }).sign(priv);
+        expect((await compactVerify(ours, pubJwk)).payload).toEqual(new TextEncoder().encode(payloadText));
+      });
+    }
+  });
+}
