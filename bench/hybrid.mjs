@@ -9,8 +9,7 @@
 // Each figure is the median ops/s of several timed samples after a warm-up
 // (so V8 tiers the code up), with the min..max of the samples. The SDK is
 // bundled from src/ with esbuild on the fly: no build step needed. Our ML-KEM
-// is whatever src/kem/index.ts exports at the time (numbers move when the
-// wasm ML-KEM replaces the noble stand-in).
+// and SHA-3 are the wasm core; X25519 is @noble/curves (it dominates X-Wing).
 import { build } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

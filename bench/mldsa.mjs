@@ -3,7 +3,7 @@
 // and @oqs/liboqs-js, ML-DSA-44/65/87, keygen / sign / verify with 32 B and
 // 1 KiB messages, plus streaming-signature throughput on a 256 MiB input.
 //
-//   node bench/mldsa.mjs [--quick] [--sets 65] [--no-peers] [--stream-mib 256]
+//   node bench/mldsa.mjs [--quick] [--sets 65] [--no-peers] [--stream-mib 256] [--stream-only] [--wall] [--json]
 //
 // Each figure is the median of several timed samples (after a warm-up that
 // lets V8 tier the code up), printed with the min..max of the samples.
@@ -21,8 +21,8 @@ const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
 const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
 const QUICK = flag('--quick');
-const SETS = opt('--sets', '44,65,87').split(',').map(Number);
-const PEERS = !flag('--no-peers');
+const SETS = flag('--stream-only') ? [] : opt('--sets', '44,65,87').split(',').map(Number);
+const PEERS = !flag('--no-peers') && !flag('--stream-only');
 const STREAM_MIB = Number(opt('--stream-mib', QUICK ? '64' : '256'));
 const SAMPLES = QUICK ? 5 : 9;
 const SAMPLE_MS = QUICK ? 150 : 300;

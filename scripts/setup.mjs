@@ -15,7 +15,7 @@
 //
 // Runs before node_modules exists, so only Node 20 built-ins are used here.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -141,9 +141,10 @@ function wasmStep() {
 }
 
 // tsc takes ~6 s, so it runs only when an input is newer than the stamp the
-// last successful compile left in dist/.
+// last successful compile left in .cache/ (not in dist/, which is published).
 function tscStep() {
-  const stamp = join(root, 'dist', '.setup-tsc-stamp');
+  mkdirSync(join(root, '.cache'), { recursive: true });
+  const stamp = join(root, '.cache', 'setup-tsc-stamp');
   const inputs = Math.max(newest(join(root, 'src')), mtime(join(root, 'tsconfig.json')));
   if (existsSync(join(root, 'dist/index.js')) && mtime(stamp) > inputs) return;
   const t = Date.now();

@@ -26,6 +26,16 @@ void qs_shake128x2_squeezeblocks(uint8_t *out0, uint8_t *out1, size_t nblocks, q
 void qs_shake256x2_absorb(qs_keccakx2_state *st, const uint8_t *in0, const uint8_t *in1, size_t inlen);
 void qs_shake256x2_squeezeblocks(uint8_t *out0, uint8_t *out1, size_t nblocks, qs_keccakx2_state *st);
 
+/* General absorb-once for two sponges at one rate (e.g. SHA3-256 of ek beside
+ * SHAKE256(z‖c) in ML-KEM decapsulation): ds is 0x06 for SHA-3, 0x1F for
+ * SHAKE. The inputs must span the same number of full blocks
+ * (len0/rate == len1/rate); otherwise nothing is absorbed and
+ * QS_ERR_INVALID_ARGUMENT is returned. */
+int qs_keccakx2_absorb_once(qs_keccakx2_state *st, uint32_t rate, const uint8_t *in0, size_t len0, uint8_t ds0,
+                            const uint8_t *in1, size_t len1, uint8_t ds1);
+/* Permutes, then writes one rate-sized block per lane, nblocks times. */
+void qs_keccakx2_squeezeblocks(uint8_t *out0, uint8_t *out1, size_t nblocks, uint32_t rate, qs_keccakx2_state *st);
+
 /* Exposed for tests of the permutation itself (lane i of s is s[2*j+i] in
  * the interleaved layout; the scalar twin uses the same layout so the test
  * harness can compare both builds). */

@@ -25,6 +25,30 @@ static void pack_bits(uint8_t *out, const int32_t *a, unsigned bits, int32_t add
 
 /* Inverse of pack_bits: a_i = add - field (negate) or field. */
 static void unpack_bits(int32_t *a, const uint8_t *in, unsigned bits, int32_t add, int negate) {
+  /* Hot widths (t1, z) decode a whole byte-aligned group per 64-bit load;
+   * the generic loop below handles the rest. */
+  if (bits == 10 || bits == 20) {
+    const unsigned group = bits == 10 ? 4 : 2; /* either way one group is 5 bytes */
+    const uint32_t mask = (1u << bits) - 1u;
+    for (unsigned i = 0; i < 256; i += group, in += 5) {
+      uint64_t v = (uint64_t)qs_load32_le(in) | ((uint64_t)in[4] << 32);
+      for (unsigned k = 0; k < group; k++) {
+        int32_t f = (int32_t)((v >> (k * bits)) & mask);
+        a[i + k] = negate ? add - f : f;
+      }
+    }
+    return;
+  }
+  if (bits == 18) { /* only z uses 18 bits, always as BitUnpack (negate) */
+    for (unsigned i = 0; i < 256; i += 4, in += 9) {
+      uint64_t v = qs_load64_le(in);
+      a[i + 0] = add - (int32_t)(v & 0x3FFFF);
+      a[i + 1] = add - (int32_t)((v >> 18) & 0x3FFFF);
+      a[i + 2] = add - (int32_t)((v >> 36) & 0x3FFFF);
+      a[i + 3] = add - (int32_t)(((v >> 54) | ((uint64_t)in[8] << 10)) & 0x3FFFF);
+    }
+    return;
+  }
   uint64_t acc = 0;
   unsigned have = 0;
   for (unsigned i = 0; i < 256; i++) {
@@ -86,7 +110,9 @@ int qs_mldsa_unpack_sk(const qs_mldsa_params *p, uint8_t rho[32], uint8_t key[32
   }
   for (int i = 0; i < p->k; i++, sk += QS_MLDSA_POLYT0_BYTES) unpack_bits(t0[i].c, sk, 13, 1 << 12, 1);
   /* Validity of the key is not secret; only the coefficients are. */
-  return qs_value_barrier_u32(bad) ? QS_ERR_INVALID_SECRET_KEY : QS_OK;
+  bad = qs_value_barrier_u32(bad);
+  QS_DECLASSIFY(&bad, sizeof bad);
+  return bad ? QS_ERR_INVALID_SECRET_KEY : QS_OK;
 }
 
 void qs_mldsa_pack_sig(const qs_mldsa_params *p, uint8_t *sig, const uint8_t *ctilde, const qs_poly *z, const qs_poly *h) {
@@ -130,6 +156,19 @@ int qs_mldsa_unpack_sig(const qs_mldsa_params *p, uint8_t *ctilde, qs_poly *z, q
 }
 
 void qs_mldsa_pack_w1(const qs_mldsa_params *p, uint8_t *out, const qs_poly *w1) {
-  unsigned bits = p->gamma2 == (QS_MLDSA_Q - 1) / 88 ? 6 : 4;
-  for (int i = 0; i < p->k; i++) pack_bits(out + i * p->polyw1_bytes, w1[i].c, bits, 0, 0);
+  /* Runs once per signing attempt, so the two widths get straight-line loops. */
+  for (int i = 0; i < p->k; i++) {
+    const int32_t *c = w1[i].c;
+    uint8_t *o = out + i * p->polyw1_bytes;
+    if (p->gamma2 == (QS_MLDSA_Q - 1) / 88) {
+      for (unsigned j = 0; j < 256; j += 4, o += 3) {
+        uint32_t v = (uint32_t)c[j] | ((uint32_t)c[j + 1] << 6) | ((uint32_t)c[j + 2] << 12) | ((uint32_t)c[j + 3] << 18);
+        o[0] = (uint8_t)v;
+        o[1] = (uint8_t)(v >> 8);
+        o[2] = (uint8_t)(v >> 16);
+      }
+    } else {
+      for (unsigned j = 0; j < 256; j += 2) o[j >> 1] = (uint8_t)(c[j] | (c[j + 1] << 4));
+    }
+  }
 }

@@ -58,6 +58,7 @@ int qs_mldsa_keygen_internal(const qs_mldsa_params *p, uint8_t *pk, uint8_t *sk,
   in[33] = (uint8_t)p->l;
   qs_shake256(ws.expanded, 128, in, sizeof in);
   const uint8_t *rho = ws.expanded, *rhoprime = ws.expanded + 32, *key = ws.expanded + 96;
+  QS_DECLASSIFY(ws.expanded, 32); /* rho is published in pk */
 
   qs_mldsa_expand_a(ws.a, rho, p->k, p->l);
   qs_mldsa_expand_s(ws.s1, ws.s2, rhoprime, p->k, p->l, p->eta);
@@ -81,6 +82,7 @@ int qs_mldsa_pk_from_sk(const qs_mldsa_params *p, uint8_t *pk, const uint8_t *sk
   uint8_t rho[32], key[32];
   int rc = qs_mldsa_unpack_sk(p, rho, key, ws.tr, ws.s1, ws.s2, ws.t0, sk);
   if (rc == QS_OK) {
+    QS_DECLASSIFY(rho, 32); /* rho is published in pk */
     qs_mldsa_expand_a(ws.a, rho, p->k, p->l);
     for (int i = 0; i < p->l; i++) {
       ws.s1hat[i] = ws.s1[i];
@@ -112,6 +114,7 @@ int qs_mldsa_sign_mu_internal(const qs_mldsa_params *p, uint8_t *sig, const uint
   const int k = p->k, l = p->l;
   int rc = qs_mldsa_unpack_sk(p, ws.rho, ws.key, ws.tr, ws.s1, ws.s2, ws.t0, sk);
   if (rc != QS_OK) goto done;
+  QS_DECLASSIFY(ws.rho, 32); /* rho is published in pk */
 
   for (int i = 0; i < l; i++) qs_mldsa_ntt(&ws.s1[i]);
   for (int i = 0; i < k; i++) qs_mldsa_ntt(&ws.s2[i]);
@@ -174,8 +177,14 @@ int qs_mldsa_sign_mu_internal(const qs_mldsa_params *p, uint8_t *sig, const uint
       hints += qs_mldsa_poly_make_hint(&ws.h[i], &ws.w0[i], &ws.w1[i], p->gamma2);
     }
     reject |= (uint32_t)((int32_t)((unsigned)p->omega - hints) >> 31);
-    if (qs_value_barrier_u32(reject) == 0) break; /* public: attempt accepted */
+    reject = qs_value_barrier_u32(reject);
+    QS_DECLASSIFY(&reject, sizeof reject); /* public: whether this attempt was rejected */
+    if (reject == 0) break;
   }
+  /* c-tilde, z and h of the accepted attempt are the published signature. */
+  QS_DECLASSIFY(ws.ctilde, sizeof ws.ctilde);
+  QS_DECLASSIFY(ws.z, sizeof ws.z);
+  QS_DECLASSIFY(ws.h, sizeof ws.h);
   qs_mldsa_pack_sig(p, sig, ws.ctilde, ws.z, ws.h);
 
 done:

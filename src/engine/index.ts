@@ -26,7 +26,7 @@ import { QsignError } from '../errors.js';
 import { findAlgorithm } from '../registry.js';
 import { init, isInitialized } from '../wasm/loader.js';
 import {
-  ENGINE_ALGORITHMS, EngineErrorCodes, isKem, sizeOf, unsupported, importSeed, importPublic, publicOf, exportRaw,
+  ENGINE_ALGORITHMS, isKem, sizeOf, unsupported, importSeed, importPublic, publicOf, exportRaw,
   nativeSign, nativeVerify, nativeEncapsulate, nativeDecapsulate, nativeGenerate,
   type EngineAlgorithm, type KemAlgorithm, type SignatureAlgorithm,
 } from './native.js';
@@ -112,11 +112,7 @@ function opMatchesKind(alg: EngineAlgorithm, op: EngineOperation): boolean {
   return isKem(alg) ? op === 'encapsulate' || op === 'decapsulate' : op === 'sign' || op === 'verify';
 }
 
-/**
- * The decision, without side effects. `force` marks decisions a CryptoKey
- * or 'webcrypto' mode imposes: if native cannot serve them the call fails
- * with `ERR_UNSUPPORTED_BY_RUNTIME` rather than using wasm.
- */
+/** An engine decision with what the router needs to act on it. */
 interface Decision extends EngineDecision {
   /** A CryptoKey or 'webcrypto' mode imposes native. */
   force: boolean;
@@ -126,6 +122,14 @@ interface Decision extends EngineDecision {
   needsProbe: boolean;
 }
 
+/**
+ * The decision, without side effects. Order matters: first what native can
+ * never take (so the reason names the real obstacle), then the mode, then
+ * what the probe found, then the policy. Forced decisions (a CryptoKey,
+ * CryptoKey output, 'webcrypto' mode) that native cannot serve are marked
+ * impossible: the call fails with ERR_UNSUPPORTED_BY_RUNTIME instead of
+ * silently using wasm.
+ */
 function decide(alg: EngineAlgorithm, op: EngineOperation, call: EngineCall): Decision {
   const mode = engineMode();
   const cap = knownCapability(alg);
@@ -173,7 +177,7 @@ function decide(alg: EngineAlgorithm, op: EngineOperation, call: EngineCall): De
  * @example
  * ```ts
  * await init(); await probeWebCrypto();
- * engineFor('ML-DSA-65', 'verify');                                   // 'webcrypto' in Node 24
+ * engineFor('ML-DSA-65', 'verify');                                   // 'webcrypto' in Bun 1.4, 'wasm' in Firefox
  * engineFor('ML-DSA-65', 'sign', { extraEntropy: false });           // 'wasm': native is hedged only
  * ```
  */
@@ -362,7 +366,9 @@ export async function encapsulate(alg: string, publicKey: Uint8Array | CryptoKey
   checkKey(a, publicKey, 'public');
   if (msg !== undefined) {
     checkBytes(msg, 'msg');
-    if (isCryptoKey(publicKey)) throw unsupported(`${a} encapsulate: native Web Crypto draws its own randomness, so a caller-chosen m cannot be used with a CryptoKey`);
+    if (isCryptoKey(publicKey) || engineMode() === 'webcrypto') {
+      throw unsupported(`${a} encapsulate: native Web Crypto draws its own randomness, so a caller-chosen m needs the wasm engine (and byte keys)`);
+    }
     return WASM_KEMS[a].encapsulate(publicKey, msg);
   }
   if ((await route(a, 'encapsulate', { key: publicKey })) === 'webcrypto') {

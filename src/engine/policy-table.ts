@@ -16,60 +16,36 @@ export const POLICY_TABLE: PolicyTable = {
     'ML-DSA-87': {
       sign: 'webcrypto',
       verify: 'webcrypto'
-    }
-  },
-  'chromium@156': {
-    'ML-DSA-44': {
-      sign: 'webcrypto',
-      verify: 'webcrypto'
-    },
-    'ML-DSA-65': {
-      sign: 'webcrypto'
-    },
-    'ML-DSA-87': {
-      sign: 'webcrypto'
-    }
-  },
-  'deno@2': {
-    'ML-DSA-44': {
-      keygen: 'webcrypto'
-    },
-    'ML-DSA-87': {
-      keygen: 'webcrypto',
-      verify: 'webcrypto'
-    },
-    'ML-KEM-512': {
-      encapsulate: 'webcrypto',
-      decapsulate: 'webcrypto'
-    },
-    'ML-KEM-768': {
-      encapsulate: 'webcrypto',
-      decapsulate: 'webcrypto'
     },
     'ML-KEM-1024': {
       encapsulate: 'webcrypto'
     }
   },
+  'chromium@156': {
+    'ML-DSA-44': {
+      sign: 'webcrypto'
+    },
+    'ML-DSA-65': {
+      sign: 'webcrypto'
+    }
+  },
+  'deno@2': {
+    'ML-DSA-44': {
+      sign: 'webcrypto'
+    },
+    'ML-DSA-65': {
+      sign: 'webcrypto',
+      verify: 'webcrypto'
+    },
+    'ML-DSA-87': {
+      sign: 'webcrypto'
+    }
+  },
   'firefox@153': {},
   'node@20': {},
   'node@24': {
-    'ML-DSA-44': {
-      sign: 'webcrypto',
-      verify: 'webcrypto'
-    },
-    'ML-DSA-65': {
-      keygen: 'webcrypto',
-      sign: 'webcrypto'
-    },
     'ML-DSA-87': {
-      keygen: 'webcrypto',
-      sign: 'webcrypto',
-      verify: 'webcrypto'
-    },
-    'ML-KEM-768': {
-      keygen: 'webcrypto',
-      encapsulate: 'webcrypto',
-      decapsulate: 'webcrypto'
+      sign: 'webcrypto'
     }
   }
 };

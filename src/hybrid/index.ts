@@ -5,7 +5,7 @@
  *   (draft-connolly-cfrg-xwing-kem-10), ML-KEM-768 + X25519 with a SHA3-256 combiner.
  * - {@link x25519mlkem768}: the TLS 1.3 group X25519MLKEM768 (0x11EC,
  *   draft-ietf-tls-ecdhe-mlkem). Not X-Wing; different outputs.
- * - HPKE (RFC 9180, base mode) with ML-KEM-512/768/1024 and X-Wing
+ * - HPKE (RFC 9180, base and PSK modes) with ML-KEM-512/768/1024 and X-Wing
  *   (draft-ietf-hpke-pq): {@link suite}, {@link seal}/{@link open},
  *   {@link setupBaseS}/{@link setupBaseR}.
  *

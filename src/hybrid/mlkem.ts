@@ -1,15 +1,12 @@
 /*
  * The few ML-KEM calls the hybrid layer makes, with the error mapping done in
- * one place. ML-KEM comes only from ../kem/index.js so this layer runs on our
- * wasm ML-KEM unchanged once it replaces the temporary stand-in; whatever
- * that implementation throws that is not already a QsignError is turned into
- * the stable code the caller can act on.
+ * one place. ML-KEM comes only from ../kem/index.js (the wasm core). It
+ * already throws QsignErrors with the right codes; anything else it might
+ * throw (a future engine, a bug) is still turned into a stable code here, so
+ * the hybrid layer's contract does not depend on it.
  */
-import { ml_kem512, ml_kem768, ml_kem1024 } from '../kem/index.js';
+import { ml_kem512, ml_kem768, ml_kem1024, type MlKem } from '../kem/index.js';
 import { QsignError } from '../errors.js';
-
-/** The noble-shaped ML-KEM object exported by ../kem/index.js. */
-export type MlKem = typeof ml_kem768;
 
 export type MlKemName = 'ML-KEM-512' | 'ML-KEM-768' | 'ML-KEM-1024';
 
@@ -21,9 +18,9 @@ export interface MlKemParams {
 }
 
 export const MLKEM: Readonly<Record<MlKemName, MlKemParams>> = {
-  'ML-KEM-512': { name: 'ML-KEM-512', kem: ml_kem512 as MlKem, publicKey: 800, cipherText: 768 },
+  'ML-KEM-512': { name: 'ML-KEM-512', kem: ml_kem512, publicKey: 800, cipherText: 768 },
   'ML-KEM-768': { name: 'ML-KEM-768', kem: ml_kem768, publicKey: 1184, cipherText: 1088 },
-  'ML-KEM-1024': { name: 'ML-KEM-1024', kem: ml_kem1024 as MlKem, publicKey: 1568, cipherText: 1568 },
+  'ML-KEM-1024': { name: 'ML-KEM-1024', kem: ml_kem1024, publicKey: 1568, cipherText: 1568 },
 };
 
 function rethrow(e: unknown, code: string, message: string): never {

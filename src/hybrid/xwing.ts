@@ -8,7 +8,7 @@ import { QsignError } from '../errors.js';
 import { sha3_256, shake256 } from '../hash/index.js';
 import { concatBytes, ensureBytes, randomBytes, wipe } from '../util/bytes.js';
 import { MLKEM, mlkemDecaps, mlkemEncaps, mlkemFromSeed } from './mlkem.js';
-import { x25519Base, x25519Raw, isLowOrder } from './x25519.js';
+import { x25519Base, x25519BaseAsync, x25519Raw, x25519RawAsync, isLowOrder } from './x25519.js';
 
 /** A KEM key pair; `secretKey` is whatever the KEM defines as its private key. */
 export interface KemKeyPair {
@@ -82,16 +82,51 @@ function secretKeyArg(sk: unknown): Uint8Array {
   return sk;
 }
 
-/** expandDecapsulationKey (§5.2): SHAKE256(sk, 96) → ML-KEM (d, z) and the X25519 scalar. */
-function expand(sk: Uint8Array): Expanded {
+/** expandDecapsulationKey (§5.2) up to the X25519 base multiplication: SHAKE256(sk, 96) → ML-KEM (d, z) and the X25519 scalar. */
+function expandCore(sk: Uint8Array): Omit<Expanded, 'pkX'> {
   const e = shake256(sk, { dkLen: 96 });
   try {
     const { publicKey: pkM, secretKey: skM } = mlkemFromSeed(M, e.subarray(0, 64));
-    const skX = e.slice(64, 96);
-    return { skM, skX, pkM, pkX: x25519Base(skX) };
+    return { skM, skX: e.slice(64, 96), pkM };
   } finally {
     wipe(e);
   }
+}
+
+function expand(sk: Uint8Array): Expanded {
+  const c = expandCore(sk);
+  return { ...c, pkX: x25519Base(c.skX) };
+}
+
+async function expandAsync(sk: Uint8Array): Promise<Expanded> {
+  const c = expandCore(sk);
+  return { ...c, pkX: await x25519BaseAsync(c.skX) };
+}
+
+function checkPublicKey(publicKey: unknown): { pkM: Uint8Array; pkX: Uint8Array } {
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== 1216) {
+    throw new QsignError('ERR_INVALID_PUBLIC_KEY',
+      `X-Wing public key must be a 1216-byte Uint8Array (ML-KEM-768 key ‖ X25519 key), got ${publicKey instanceof Uint8Array ? `${publicKey.length} bytes` : typeof publicKey}`);
+  }
+  const pkX = publicKey.subarray(1184, 1216);
+  // The draft does not require this check (X25519 of a low-order point is
+  // simply zero and the combiner still binds ss_M). Honest key generation
+  // never yields a low-order pk_X, so such a key is malformed or malicious;
+  // refusing it up front keeps the classical half from silently
+  // contributing nothing. Decapsulation stays exactly as specified.
+  if (isLowOrder(pkX)) {
+    throw new QsignError('ERR_INVALID_PUBLIC_KEY',
+      'X-Wing public key has a low-order X25519 part (its shared secret would be all zeros); obtain the recipient\'s real public key');
+  }
+  return { pkM: publicKey.subarray(0, 1184), pkX };
+}
+
+function checkCipherText(cipherText: unknown): Uint8Array {
+  if (!(cipherText instanceof Uint8Array) || cipherText.length !== 1120) {
+    throw new QsignError('ERR_INVALID_CIPHERTEXT_LENGTH',
+      `X-Wing ciphertext must be 1120 bytes (ML-KEM-768 ciphertext ‖ X25519 ephemeral key), got ${cipherText instanceof Uint8Array ? `${cipherText.length} bytes` : typeof cipherText}`);
+  }
+  return cipherText;
 }
 
 function combiner(ssM: Uint8Array, ssX: Uint8Array, ctX: Uint8Array, pkX: Uint8Array): Uint8Array {
@@ -129,22 +164,8 @@ export const xwing: XWing = Object.freeze({
   },
 
   encapsulate(publicKey: Uint8Array, rand?: Uint8Array): Encapsulation {
-    if (!(publicKey instanceof Uint8Array) || publicKey.length !== 1216) {
-      throw new QsignError('ERR_INVALID_PUBLIC_KEY',
-        `X-Wing public key must be a 1216-byte Uint8Array (ML-KEM-768 key ‖ X25519 key), got ${publicKey instanceof Uint8Array ? `${publicKey.length} bytes` : typeof publicKey}`);
-    }
+    const { pkM, pkX } = checkPublicKey(publicKey);
     const eseed = rand === undefined ? randomBytes(64) : ensureBytes('rand', rand, 64);
-    const pkM = publicKey.subarray(0, 1184);
-    const pkX = publicKey.subarray(1184, 1216);
-    // The draft does not require this check (X25519 of a low-order point is
-    // simply zero and the combiner still binds ss_M). Honest key generation
-    // never yields a low-order pk_X, so such a key is malformed or malicious;
-    // refusing it up front keeps the classical half from silently
-    // contributing nothing. Decapsulation stays exactly as specified.
-    if (isLowOrder(pkX)) {
-      throw new QsignError('ERR_INVALID_PUBLIC_KEY',
-        'X-Wing public key has a low-order X25519 part (its shared secret would be all zeros); obtain the recipient\'s real public key');
-    }
     const ekX = eseed.slice(32, 64);
     try {
       const { cipherText: ctM, sharedSecret: ssM } = mlkemEncaps(M, pkM, eseed.subarray(0, 32));
@@ -160,15 +181,11 @@ export const xwing: XWing = Object.freeze({
   },
 
   decapsulate(cipherText: Uint8Array, secretKey: Uint8Array): Uint8Array {
-    if (!(cipherText instanceof Uint8Array) || cipherText.length !== 1120) {
-      throw new QsignError('ERR_INVALID_CIPHERTEXT_LENGTH',
-        `X-Wing ciphertext must be 1120 bytes (ML-KEM-768 ciphertext ‖ X25519 ephemeral key), got ${cipherText instanceof Uint8Array ? `${cipherText.length} bytes` : typeof cipherText}`);
-    }
+    const ct = checkCipherText(cipherText);
     const x = expand(secretKeyArg(secretKey));
     try {
-      const ctM = cipherText.subarray(0, 1088);
-      const ctX = cipherText.subarray(1088, 1120);
-      const ssM = mlkemDecaps(M, ctM, x.skM);
+      const ctX = ct.subarray(1088, 1120);
+      const ssM = mlkemDecaps(M, ct.subarray(0, 1088), x.skM);
       // Raw RFC 7748 output, as the draft specifies: no all-zero abort here,
       // so a forged ct_X behaves like any other forged ciphertext.
       const ssX = x25519Raw(x.skX, ctX);
@@ -183,3 +200,57 @@ export const xwing: XWing = Object.freeze({
 
 /** Alias used by @noble/post-quantum and draft-irtf-cfrg-concrete-hybrid-kems (MLKEM768-X25519). */
 export const ml_kem768_x25519: XWing = xwing;
+
+/*
+ * The same operations for the async entry points (HPKE): identical bytes,
+ * but X25519 runs on Web Crypto where the runtime has it (see x25519.ts).
+ * Internal to the package; the public X-Wing object stays synchronous.
+ */
+
+/** @internal {@link XWing.keygen}, asynchronously. */
+export async function xwingKeygenAsync(seed?: Uint8Array): Promise<KemKeyPair> {
+  const sk = seed === undefined ? randomBytes(32) : ensureBytes('seed', seed, 32).slice();
+  const x = await expandAsync(sk);
+  wipe(x.skM, x.skX);
+  return { publicKey: concatBytes(x.pkM, x.pkX), secretKey: sk };
+}
+
+/** @internal {@link XWing.encapsulate}, asynchronously. */
+export async function xwingEncapsulateAsync(publicKey: Uint8Array, rand?: Uint8Array): Promise<Encapsulation> {
+  const { pkM, pkX } = checkPublicKey(publicKey);
+  const eseed = rand === undefined ? randomBytes(64) : ensureBytes('rand', rand, 64);
+  const ekX = eseed.slice(32, 64);
+  try {
+    const { cipherText: ctM, sharedSecret: ssM } = mlkemEncaps(M, pkM, eseed.subarray(0, 32));
+    const [ctX, ssX] = await Promise.all([x25519BaseAsync(ekX), x25519RawAsync(ekX, pkX)]);
+    const sharedSecret = combiner(ssM, ssX, ctX, pkX);
+    wipe(ssM, ssX);
+    return { cipherText: concatBytes(ctM, ctX), sharedSecret };
+  } finally {
+    wipe(ekX);
+    if (rand === undefined) wipe(eseed);
+  }
+}
+
+/** @internal {@link XWing.decapsulate}, asynchronously. */
+export async function xwingDecapsulateAsync(cipherText: Uint8Array, secretKey: Uint8Array): Promise<Uint8Array> {
+  const ct = checkCipherText(cipherText);
+  const c = expandCore(secretKeyArg(secretKey));
+  try {
+    const ctX = ct.subarray(1088, 1120);
+    const ssM = mlkemDecaps(M, ct.subarray(0, 1088), c.skM);
+    const [pkX, ssX] = await Promise.all([x25519BaseAsync(c.skX), x25519RawAsync(c.skX, ctX)]);
+    const ss = combiner(ssM, ssX, ctX, pkX);
+    wipe(ssM, ssX);
+    return ss;
+  } finally {
+    wipe(c.skM, c.skX);
+  }
+}
+
+/** @internal {@link XWing.getPublicKey}, asynchronously. */
+export async function xwingGetPublicKeyAsync(secretKey: Uint8Array): Promise<Uint8Array> {
+  const x = await expandAsync(secretKeyArg(secretKey));
+  wipe(x.skM, x.skX);
+  return concatBytes(x.pkM, x.pkX);
+}

@@ -54,6 +54,13 @@ function timestamp(label: string, input: number | string | Date, now: number): n
   throw new QsignError('ERR_INVALID_ARGUMENT', `${label} must be a number, Date or time span string`);
 }
 
+// Registered string claims: a number or object here is a caller bug that
+// verifiers would reject later with a less helpful error.
+function str(label: string, v: unknown): string {
+  if (typeof v !== 'string') throw new QsignError('ERR_INVALID_ARGUMENT', `${label} needs a string`);
+  return v;
+}
+
 /**
  * Builds and signs a JWT.
  *
@@ -79,10 +86,13 @@ export class SignJWT {
     this.#now = () => epoch(fixed ?? new Date());
   }
   setProtectedHeader(h: JWSHeaderParameters): this { this.#header = h; return this; }
-  setIssuer(iss: string): this { this.#payload.iss = iss; return this; }
-  setSubject(sub: string): this { this.#payload.sub = sub; return this; }
-  setAudience(aud: string | string[]): this { this.#payload.aud = aud; return this; }
-  setJti(jti: string): this { this.#payload.jti = jti; return this; }
+  setIssuer(iss: string): this { this.#payload.iss = str('setIssuer', iss); return this; }
+  setSubject(sub: string): this { this.#payload.sub = str('setSubject', sub); return this; }
+  setAudience(aud: string | string[]): this {
+    this.#payload.aud = Array.isArray(aud) ? aud.map((a) => str('setAudience', a)) : str('setAudience', aud);
+    return this;
+  }
+  setJti(jti: string): this { this.#payload.jti = str('setJti', jti); return this; }
   /** No argument: now. A time span is relative to now. */
   setIssuedAt(input?: number | string | Date): this {
     this.#payload.iat = input === undefined ? this.#now() : timestamp('setIssuedAt', input, this.#now());

@@ -10,6 +10,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { QsignError } from '../errors.js';
 import { signatureKeygen } from '../engine/index.js';
+import { init } from '../wasm/loader.js';
 import { equalBytes, randomBytes, wipe } from '../util/bytes.js';
 import { encode as b64u, decode as b64uDecode } from './base64url.js';
 import { JWKInvalid, JOSENotSupported } from './errors.js';
@@ -264,7 +265,8 @@ export async function exportRaw(key: AkpKey, format: 'seed' | 'public'): Promise
 
 // --- SPKI / PKCS#8 seam -----------------------------------------------------
 // DER lives in the X.509 layer (src/x509/keys.ts); this module must not grow
-// a second ASN.1 codec. The lead registers x509's codec once at module load.
+// a second ASN.1 codec. By default that layer is loaded lazily on first use
+// (so JWT-only bundles do not carry it); registerKeyCodec() can replace it.
 
 /** What an SPKI/PKCS#8 codec hands back and takes. */
 export interface KeyCodec {
@@ -274,14 +276,36 @@ export interface KeyCodec {
   encodePKCS8(alg: string, seed: Uint8Array): string;
 }
 
-let codec: KeyCodec | undefined;
+let codec: KeyCodec | null | undefined;
 
-/** Installs the SPKI/PKCS#8 codec (the X.509 layer's). */
-export function registerKeyCodec(c: KeyCodec | undefined): void { codec = c; }
+/**
+ * Installs an SPKI/PKCS#8 codec; `undefined` restores the default (the X.509
+ * layer's), `null` disables SPKI/PKCS#8 (ERR_JOSE_NOT_SUPPORTED).
+ */
+export function registerKeyCodec(c: KeyCodec | null | undefined): void { codec = c; }
 
-function needCodec(): KeyCodec {
-  if (!codec) throw new JOSENotSupported('SPKI/PKCS#8 support is not wired in; register the X.509 key codec with registerKeyCodec()');
-  return codec;
+async function x509Codec(): Promise<KeyCodec> {
+  // x509's decoders expand keys synchronously on the wasm core.
+  await init();
+  const x = await import('../x509/keys.js');
+  type KA = Parameters<typeof x.encodeSPKI>[0];
+  return {
+    decodeSPKI: (i) => x.decodeSPKI(i),
+    decodePKCS8: (i) => {
+      const d = x.decodePKCS8(i);
+      wipe(d.secretKey);
+      // RFC 9964 keys are seeds; an expanded-only key cannot become one.
+      if (!d.seed) throw new JOSENotSupported('this PKCS#8 key is expanded-only; JOSE (RFC 9964) keys need the seed form');
+      return { alg: d.alg, seed: d.seed };
+    },
+    encodeSPKI: (alg, pk) => x.encodeSPKIPem(alg as KA, pk),
+    encodePKCS8: (alg, seed) => x.encodePKCS8Pem(alg as KA, seed, { form: 'seed' }),
+  };
+}
+
+async function needCodec(): Promise<KeyCodec> {
+  if (codec === null) throw new JOSENotSupported('SPKI/PKCS#8 support is disabled; register a codec with registerKeyCodec()');
+  return codec ?? x509Codec();
 }
 
 function checkAlg(expected: JoseAlgorithm, got: string): void {
@@ -290,24 +314,24 @@ function checkAlg(expected: JoseAlgorithm, got: string): void {
 
 /** Imports a PEM/DER SPKI public key (RFC 9881) for `alg`. */
 export async function importSPKI(spki: string | Uint8Array, alg: JoseAlgorithm): Promise<AkpKey> {
-  const { alg: a, publicKey } = needCodec().decodeSPKI(spki);
+  const { alg: a, publicKey } = (await needCodec()).decodeSPKI(spki);
   checkAlg(alg, a);
   return importRaw(alg, publicKey, 'public');
 }
 
 /** Imports a PEM/DER PKCS#8 private key (seed form, RFC 9881) for `alg`. */
 export async function importPKCS8(pkcs8: string | Uint8Array, alg: JoseAlgorithm, opts: KeyOptions = {}): Promise<AkpKey> {
-  const { alg: a, seed } = needCodec().decodePKCS8(pkcs8);
+  const { alg: a, seed } = (await needCodec()).decodePKCS8(pkcs8);
   try { checkAlg(alg, a); return await importRaw(alg, seed, 'seed', opts); } finally { wipe(seed); }
 }
 
 /** Exports the public key as PEM SPKI. */
 export async function exportSPKI(key: AkpKey): Promise<string> {
-  return needCodec().encodeSPKI(key.alg, key._pub());
+  return (await needCodec()).encodeSPKI(key.alg, key._pub());
 }
 
 /** Exports an extractable private key as PEM PKCS#8 (seed-only form). */
 export async function exportPKCS8(key: AkpKey): Promise<string> {
   const seed = await exportRaw(key, 'seed');
-  try { return needCodec().encodePKCS8(key.alg, seed); } finally { wipe(seed); }
+  try { return (await needCodec()).encodePKCS8(key.alg, seed); } finally { wipe(seed); }
 }

@@ -191,6 +191,9 @@ function asBytes(chunk: unknown): Uint8Array {
 
 /** Feeds every chunk of `source` to `sink`. */
 export async function drain(source: ByteSource, sink: (chunk: Uint8Array) => void): Promise<void> {
+  if (source === null || typeof source !== 'object') {
+    throw new QsignError('ERR_INVALID_ARGUMENT', `expected a ReadableStream, a Node stream or an (async) iterable of Uint8Array chunks, got ${source === null ? 'null' : typeof source}`);
+  }
   const s = source as { getReader?: unknown };
   if (typeof s.getReader === 'function' && !(Symbol.asyncIterator in (source as object))) {
     // Web streams without async iteration (older Safari).
@@ -206,7 +209,7 @@ export async function drain(source: ByteSource, sink: (chunk: Uint8Array) => voi
     }
     return;
   }
-  if (source && (Symbol.asyncIterator in (source as object) || Symbol.iterator in (source as object))) {
+  if (Symbol.asyncIterator in source || Symbol.iterator in source) {
     for await (const chunk of source as AsyncIterable<Uint8Array>) sink(asBytes(chunk));
     return;
   }

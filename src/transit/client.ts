@@ -85,7 +85,8 @@ export class TransitClient {
     return (await this.request('GET', `keys/${this.enc(name)}`)).data;
   }
   async listKeys(): Promise<string[]> {
-    try { return (await this.request('LIST', 'keys')).data.keys; } catch (e) {
+    // GET ?list=true rather than the LIST verb: some runtimes (workerd) and proxies refuse unknown methods.
+    try { return (await this.request('GET', 'keys?list=true')).data.keys; } catch (e) {
       // Vault answers an empty LIST with 404.
       if ((e as { status?: number }).status === 404) return [];
       throw e;

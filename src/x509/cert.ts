@@ -25,7 +25,8 @@ import {
   KEY_OIDS, algorithmIdentifier, decodeSPKI, encodeSPKI, isKemAlgorithm, isSignatureAlgorithm, parseAlgorithmIdentifier,
   type DecodedPublicKey, type KeyAlgorithm,
 } from './keys.js';
-import { nameDer, nameToString, parseName } from './name.js';
+import { nameDer, parseName } from './name.js';
+import { decodeAki, decodeBasicConstraints, decodeExtensionList, decodeGeneralNames, decodeKeyUsage, decodeName, decodeOidList, decodeTime } from './decode.js';
 import { pemEncode, toDer } from './pem.js';
 
 /** keyUsage bit names (RFC 5280 §4.2.1.3). */
@@ -240,6 +241,16 @@ export function buildExtensions(opts: Omit<CertificateOptions, 'subject' | 'seri
   return exts;
 }
 
+/**
+ * The SPKI as an ASN.1 object, built directly: parsing our own DER back
+ * with asn1-schema would cost milliseconds for a multi-kilobyte BIT STRING.
+ * encodeSPKI validates the size; the AlgorithmIdentifier has no parameters.
+ */
+export function spkiAsn(alg: KeyAlgorithm, publicKey: Uint8Array): SubjectPublicKeyInfo {
+  encodeSPKI(alg, publicKey);
+  return new SubjectPublicKeyInfo({ algorithm: new AlgorithmIdentifier({ algorithm: KEY_OIDS[alg] }), subjectPublicKey: publicKey.slice().buffer });
+}
+
 /** Signs `tbs` and wraps it as SEQUENCE { tbs, AlgorithmIdentifier, BIT STRING sig }. */
 export async function signStructure(tbs: Uint8Array, key: SigningKey): Promise<Uint8Array> {
   const alg = signingAlg(key, 'signing key');
@@ -279,7 +290,7 @@ export async function createCertificate(opts: CertificateOptions, issuer: Issuer
     issuer: selfSigned ? subject : AsnConvert.parse(issuer.certificate!.subjectDer, Name),
     validity: new Validity(),
     subject,
-    subjectPublicKeyInfo: AsnConvert.parse(encodeSPKI(opts.publicKey.alg, opts.publicKey.publicKey), SubjectPublicKeyInfo),
+    subjectPublicKeyInfo: spkiAsn(opts.publicKey.alg, opts.publicKey.publicKey),
     extensions: new Extensions(exts),
   });
   tbs.validity.notBefore = time(notBefore);
@@ -309,50 +320,24 @@ export interface CertificateExtensions {
 
 const KNOWN_EXTENSIONS = new Set([id_ce_basicConstraints, id_ce_keyUsage, id_ce_extKeyUsage, id_ce_subjectAltName, id_ce_subjectKeyIdentifier, id_ce_authorityKeyIdentifier]);
 
-/** Decodes the extensions this layer understands. */
-export function decodeExtensions(list: Extensions | undefined): CertificateExtensions {
+/** Decodes the extensions this layer understands from an `Extensions` SEQUENCE DER (absent → none). */
+export function decodeExtensions(der: Uint8Array | undefined): CertificateExtensions {
   const out: CertificateExtensions = { unknownCritical: [] };
+  if (!der) return out;
   const seen = new Set<string>();
-  for (const x of list ?? []) {
-    if (seen.has(x.extnID)) throw new QsignError(E.DER, `extension ${x.extnID} appears twice (RFC 5280 §4.2)`);
-    seen.add(x.extnID);
-    const v = x.extnValue.buffer;
-    switch (x.extnID) {
-      case id_ce_basicConstraints: {
-        const bc = AsnConvert.parse(v, BasicConstraints);
-        out.basicConstraints = bc.pathLenConstraint === undefined ? { ca: bc.cA, critical: x.critical } : { ca: bc.cA, pathLength: bc.pathLenConstraint, critical: x.critical };
-        break;
-      }
-      case id_ce_keyUsage: {
-        const ku = AsnConvert.parse(v, KeyUsage);
-        const flags = ku.toNumber();
-        out.keyUsage = (Object.keys(KU_FLAGS) as KeyUsageName[]).filter((n) => flags & KU_FLAGS[n]);
-        break;
-      }
-      case id_ce_extKeyUsage:
-        out.extendedKeyUsage = Array.from(AsnConvert.parse(v, ExtendedKeyUsage), (o) => EKU_NAMES.get(o) ?? o);
-        break;
-      case id_ce_subjectAltName: {
-        const san: Required<SubjectAltNames> = { dns: [], ip: [], uri: [], email: [] };
-        for (const g of AsnConvert.parse(v, SubjectAlternativeName)) {
-          if (g.dNSName !== undefined) san.dns.push(g.dNSName);
-          else if (g.iPAddress !== undefined) san.ip.push(g.iPAddress);
-          else if (g.uniformResourceIdentifier !== undefined) san.uri.push(g.uniformResourceIdentifier);
-          else if (g.rfc822Name !== undefined) san.email.push(g.rfc822Name);
-        }
-        out.subjectAltName = san;
-        break;
-      }
-      case id_ce_subjectKeyIdentifier:
-        out.subjectKeyIdentifier = new Uint8Array(AsnConvert.parse(v, SubjectKeyIdentifier).buffer);
-        break;
-      case id_ce_authorityKeyIdentifier: {
-        const aki = AsnConvert.parse(v, AuthorityKeyIdentifier);
-        if (aki.keyIdentifier) out.authorityKeyIdentifier = new Uint8Array(aki.keyIdentifier.buffer);
-        break;
-      }
+  for (const x of decodeExtensionList(der)) {
+    if (seen.has(x.oid)) throw new QsignError(E.DER, `extension ${x.oid} appears twice (RFC 5280 §4.2)`);
+    seen.add(x.oid);
+    const v = x.value;
+    switch (x.oid) {
+      case id_ce_basicConstraints: out.basicConstraints = { ...decodeBasicConstraints(v), critical: x.critical }; break;
+      case id_ce_keyUsage: out.keyUsage = decodeKeyUsage(v); break;
+      case id_ce_extKeyUsage: out.extendedKeyUsage = decodeOidList(v).map((o) => EKU_NAMES.get(o) ?? o); break;
+      case id_ce_subjectAltName: out.subjectAltName = decodeGeneralNames(v); break;
+      case id_ce_subjectKeyIdentifier: out.subjectKeyIdentifier = readWhole(v, 0x04, 'subjectKeyIdentifier').value.slice(); break;
+      case id_ce_authorityKeyIdentifier: { const k = decodeAki(v); if (k) out.authorityKeyIdentifier = k; break; }
       default:
-        if (x.critical && !KNOWN_EXTENSIONS.has(x.extnID)) out.unknownCritical.push(x.extnID);
+        if (x.critical && !KNOWN_EXTENSIONS.has(x.oid)) out.unknownCritical.push(x.oid);
     }
   }
   return out;
@@ -404,35 +389,23 @@ export class Certificate {
     this.issuerDer = tbs[off + 2]!.raw;
     this.subjectDer = tbs[off + 4]!.raw;
     this.publicKey = decodeSPKI(tbs[off + 5]!.raw);
-    // Only the small fields go through @peculiar/asn1-schema: parsing a whole
-    // ML-DSA certificate with it costs ~10 ms (its BIT STRING handling is slow
-    // on multi-kilobyte keys and signatures), slicing first costs ~0.1 ms.
+    // Small fields are decoded by hand (decode.ts explains the measurement).
     const version = off ? readChildren(tbs[0]!.value)[0]?.value[0] ?? 0 : 0;
-    let issuer: Name, subject: Name, validity: Validity, exts: Extensions | undefined;
-    try {
-      issuer = AsnConvert.parse(this.issuerDer, Name);
-      subject = AsnConvert.parse(this.subjectDer, Name);
-      validity = AsnConvert.parse(tbs[off + 3]!.raw, Validity);
-      const extTlv = tbs.slice(off + 6).find((t) => t.tag === 0xa3);
-      if (extTlv) {
-        if (version !== 2) fail('extensions need version 3');
-        exts = AsnConvert.parse(readWhole(extTlv.value, 0x30, 'extensions').raw, Extensions);
-      }
-    } catch (e) {
-      if (e instanceof QsignError) throw e;
-      throw new QsignError(E.DER, `certificate: ${(e as Error).message}`, { cause: e });
-    }
+    const validity = readChildren(tbs[off + 3]!.value);
+    if (tbs[off + 3]!.tag !== 0x30 || validity.length !== 2) fail('validity must be SEQUENCE { notBefore, notAfter }');
+    const extTlv = tbs.slice(off + 6).find((t) => t.tag === 0xa3);
+    if (extTlv && version !== 2) fail('extensions need version 3');
     const serialTlv = tbs[off]!;
     if (serialTlv.tag !== 0x02 || serialTlv.value.length === 0) fail('serialNumber must be an INTEGER');
     const serial = serialTlv.value;
     let i = 0;
     while (i < serial.length - 1 && serial[i] === 0) i++;
     this.serialNumber = toHex(serial.subarray(i));
-    this.subject = nameToString(subject);
-    this.issuer = nameToString(issuer);
-    this.notBefore = validity.notBefore.getTime();
-    this.notAfter = validity.notAfter.getTime();
-    this.extensions = decodeExtensions(exts);
+    this.subject = decodeName(this.subjectDer);
+    this.issuer = decodeName(this.issuerDer);
+    this.notBefore = decodeTime(validity[0]!);
+    this.notAfter = decodeTime(validity[1]!);
+    this.extensions = decodeExtensions(extTlv?.value);
   }
 
   /** Parses a PEM (`CERTIFICATE`) or DER certificate. */

@@ -9,14 +9,15 @@
  */
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Attributes, CertificationRequestInfo } from '@peculiar/asn1-csr';
-import { Attribute, Extensions, Name, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
+import { Attribute, Extensions, type Name } from '@peculiar/asn1-x509';
 import { QsignError } from '../errors.js';
 import { verify as engineVerify, type SignatureAlgorithm } from '../engine/index.js';
-import { buildExtensions, decodeExtensions, signStructure, type CertificateExtensions, type KeyUsageName, type SigningKey, type SubjectAltNames } from './cert.js';
-import { readChildren, readWhole } from './der.js';
+import { buildExtensions, decodeExtensions, signStructure, spkiAsn, type CertificateExtensions, type KeyUsageName, type SigningKey, type SubjectAltNames } from './cert.js';
+import { oidString, readChildren, readWhole } from './der.js';
+import { decodeName } from './decode.js';
 import { X509ErrorCodes as E } from './errors.js';
-import { decodeSPKI, encodeSPKI, isSignatureAlgorithm, parseAlgorithmIdentifier, type DecodedPublicKey } from './keys.js';
-import { nameToString, parseName } from './name.js';
+import { decodeSPKI, isSignatureAlgorithm, parseAlgorithmIdentifier, type DecodedPublicKey } from './keys.js';
+import { parseName } from './name.js';
 import { pemEncode, toDer } from './pem.js';
 
 const EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
@@ -50,7 +51,7 @@ export async function createCsr(opts: CsrOptions, key: SigningKey): Promise<Csr>
   const info = new CertificationRequestInfo({
     version: 0,
     subject,
-    subjectPKInfo: AsnConvert.parse(encodeSPKI(key.alg, key.publicKey), SubjectPublicKeyInfo),
+    subjectPKInfo: spkiAsn(key.alg, key.publicKey),
     attributes: new Attributes(attrs),
   });
   const infoDer = new Uint8Array(AsnConvert.serialize(info));
@@ -92,17 +93,15 @@ export class Csr {
     if (!version || version.length !== 1 || version[0] !== 0) throw new QsignError(E.DER, 'CSR version must be 0 (v1)');
     const attrTlv = info[3];
     if (attrTlv && attrTlv.tag !== 0xa0) throw new QsignError(E.DER, 'CSR attributes must be [0] IMPLICIT SET');
-    let exts: Extensions | undefined;
-    try {
-      this.subject = nameToString(AsnConvert.parse(this.subjectDer, Name));
-      const attrs = attrTlv ? readChildren(attrTlv.value).map((t) => AsnConvert.parse(t.raw, Attribute)) : [];
-      const req = attrs.find((a) => a.type === EXTENSION_REQUEST);
-      this.hasExtensionRequest = !!req;
-      if (req?.values[0]) exts = AsnConvert.parse(req.values[0], Extensions);
-    } catch (e) {
-      if (e instanceof QsignError) throw e;
-      throw new QsignError(E.DER, `CSR: ${(e as Error).message}`, { cause: e });
+    this.subject = decodeName(this.subjectDer);
+    // extensionRequest = SEQUENCE { OID 1.2.840.113549.1.9.14, SET { Extensions } }
+    let exts: Uint8Array | undefined;
+    for (const attr of attrTlv ? readChildren(attrTlv.value) : []) {
+      const [type, values] = readChildren(attr.value);
+      if (attr.tag !== 0x30 || type?.tag !== 0x06 || values?.tag !== 0x31) throw new QsignError(E.DER, 'CSR attribute must be SEQUENCE { OID, SET }');
+      if (oidString(type.value) === EXTENSION_REQUEST) exts = readChildren(values.value)[0]?.raw;
     }
+    this.hasExtensionRequest = exts !== undefined;
     this.requestedExtensions = decodeExtensions(exts);
   }
 

@@ -267,11 +267,14 @@ describe('engine', () => {
         }
         // Native cannot do these anywhere, so forcing it is an honest error.
         await expect(sign(alg, seed, msg, { extraEntropy: false })).rejects('ERR_UNSUPPORTED_BY_RUNTIME');
+        await expect(sign(alg, seed, msg, { extraEntropy: new Uint8Array(32) })).rejects('ERR_UNSUPPORTED_BY_RUNTIME');
         await expect(sign(alg, SIGS[alg].keygen(seed).secretKey, msg)).rejects('ERR_UNSUPPORTED_BY_RUNTIME');
       }
       for (const alg of Object.keys(KEMS) as KemName[]) {
         const seed = seedOf(64, 60 + alg.length);
         const pub = KEMS[alg].keygen(seed).publicKey;
+        await expect(encapsulate(alg, pub, new Uint8Array(32))).rejects('ERR_UNSUPPORTED_BY_RUNTIME');
+        await expect(decapsulate(alg, new Uint8Array(KEMS[alg].lengths.cipherText), KEMS[alg].keygen(seed).secretKey)).rejects('ERR_UNSUPPORTED_BY_RUNTIME');
         if (caps.algorithms[alg].encapsulate && caps.algorithms[alg].decapsulate) {
           const { cipherText, sharedSecret } = await encapsulate(alg, pub);
           expect(await decapsulate(alg, cipherText, seed)).toEqual(sharedSecret);

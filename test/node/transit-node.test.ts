@@ -14,6 +14,26 @@ import {
 } from '../../src/transit/index.js';
 import { serveNode } from '../../src/transit/node/server.js';
 import { fileAuditSink } from '../../src/transit/node/audit-file.js';
+import { transitCommands } from '../../src/cli/commands/transit.js';
+import { QsignError } from '../../src/errors.js';
+
+/** Runs a transit CLI command in-process (spawning node per command is slow on a busy machine). */
+async function cliIn(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  let stdout = '', stderr = '';
+  try {
+    const c = transitCommands.filter((c) => c.path.every((w, i) => args[i] === w)).sort((a, b) => b.path.length - a.path.length)[0]!;
+    const code = await c.run(args.slice(c.path.length), { out: (s) => { stdout += s + '\n'; }, err: (s) => { stderr += s + '\n'; } });
+    return { code, stdout, stderr };
+  } catch (e) {
+    if (!(e instanceof QsignError)) throw e;
+    return { code: e.code === 'ERR_USAGE' ? 2 : 1, stdout, stderr: stderr + `qsign: ${e.code}: ${e.message}\n` };
+  } finally {
+    for (const k of Object.keys(env)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+}
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const te = new TextEncoder();
@@ -179,31 +199,31 @@ describe('transit CLI and server processes', () => {
     const env = { QSIGN_TRANSIT_TOKEN: token };
     const a = ['--addr', url];
     const client = new TransitClient({ address: url, token });
-    expect((await run(['transit', 'create', 'cli-key', '--type', 'kyber768', ...a], env)).stdout).toMatch(/"type":"ml-kem-768"/);
-    const enc = await run(['transit', 'encrypt', 'cli-key', '--plaintext', 'from the cli', '--aad', 'ctx', ...a], env);
+    expect((await cliIn(['transit', 'create', 'cli-key', '--type', 'kyber768', ...a], env)).stdout).toMatch(/"type":"ml-kem-768"/);
+    const enc = await cliIn(['transit', 'encrypt', 'cli-key', '--plaintext', 'from the cli', '--aad', 'ctx', ...a], env);
     expect(enc.code).toBe(0);
     const ct = enc.stdout.trim();
     expect(ct).toMatch(/^vault:v1:/);
     expect((await run(['transit', 'decrypt', 'cli-key', ct, '--aad', 'ctx', ...a], env)).stdout).toBe('from the cli');
-    const bad = await run(['transit', 'decrypt', 'cli-key', ct, ...a], env);
+    const bad = await cliIn(['transit', 'decrypt', 'cli-key', ct, ...a], env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/ERR_TRANSIT_DECRYPTION_FAILED: decryption failed/);
-    expect((await run(['transit', 'rotate', 'cli-key', ...a], env)).stdout).toMatch(/"latest_version":2/);
+    expect((await cliIn(['transit', 'rotate', 'cli-key', ...a], env)).stdout).toMatch(/"latest_version":2/);
     expect((await client.encrypt('cli-key', te.encode('x'))).keyVersion).toBe(2);
     await client.createKey('cli-sig', { type: 'ml-dsa-65' });
     const sig = (await run(['transit', 'sign', 'cli-sig', '--file', '-', ...a], env, 'doc')).stdout.trim();
     expect(sig).toMatch(/^vault:v1:/);
     expect(await client.verify('cli-sig', te.encode('doc'), sig)).toBe(true);
-    const inv = await run(['transit', 'verify', 'cli-sig', sig, '--input', 'dox', ...a], env);
+    const inv = await cliIn(['transit', 'verify', 'cli-sig', sig, '--input', 'dox', ...a], env);
     expect([inv.code, inv.stdout.trim()]).toEqual([1, 'invalid']);
-    const missing = await run(['transit', 'encrypt', 'nonexistent-key', '--plaintext', 'x', ...a], env);
+    const missing = await cliIn(['transit', 'encrypt', 'nonexistent-key', '--plaintext', 'x', ...a], env);
     expect(missing.stderr).toMatch(new RegExp(`${C.KEY_NOT_FOUND}: encryption key not found`));
     await stop(proc);
   });
 
   it('serve refuses to start without a token; creates the master key file 0600 and reuses it', async () => {
     const db = join(dir, 'keyfile.db');
-    const noTok = await run(['transit', 'serve', '--db', db, '--listen', '127.0.0.1:0'], { QSIGN_TRANSIT_TOKEN: '', QSIGN_MASTER_KEY: '' });
+    const noTok = await cliIn(['transit', 'serve', '--db', db, '--listen', '127.0.0.1:0'], { QSIGN_TRANSIT_TOKEN: '', QSIGN_MASTER_KEY: '' });
     expect(noTok.code).toBe(2);
     const tokenFile = join(dir, 'token.txt');
     writeFileSync(tokenFile, TOKEN + '\n', { mode: 0o600 });

@@ -115,6 +115,9 @@ export async function bundle({ contents, outfile, platform, conditions, entry, p
     format: 'esm',
     platform,
     conditions,
+    // @peculiar/asn1-* ship only main/module (no "exports"); the neutral
+    // platform has no default main fields, so name them.
+    ...(platform === 'neutral' ? { mainFields: ['module', 'main'] } : {}),
     target: 'es2022',
     outfile,
     // Suites may import vectors directly: JSON is inlined; compressed or

@@ -27,10 +27,18 @@ import { resetProbes, knownCapability } from '../../src/engine/probe.js';
 import { parseUserAgent, runtimeInfo } from '../../src/engine/runtime.js';
 import { policyPick, policyRow } from '../../src/engine/policy.js';
 
-const PRIMS: Record<string, any> = {
+/** The slice of the primitives the fake uses (both kinds, loosely typed). */
+interface AnyPrim {
+  keygen(seed?: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array };
+  sign(m: Uint8Array, sk: Uint8Array, o?: object): Uint8Array;
+  verify(s: Uint8Array, m: Uint8Array, pk: Uint8Array, o?: object): boolean;
+  encapsulate(pk: Uint8Array): { cipherText: Uint8Array; sharedSecret: Uint8Array };
+  decapsulate(ct: Uint8Array, sk: Uint8Array): Uint8Array;
+}
+const PRIMS: Record<string, AnyPrim> = {
   'ML-DSA-44': ml_dsa44, 'ML-DSA-65': ml_dsa65, 'ML-DSA-87': ml_dsa87,
   'ML-KEM-512': ml_kem512, 'ML-KEM-768': ml_kem768, 'ML-KEM-1024': ml_kem1024,
-};
+} as unknown as Record<string, AnyPrim>;
 
 interface FakeOptions {
   algorithms?: string[];
@@ -123,7 +131,7 @@ const original = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
 
 function install(fake: { subtle: unknown } | undefined, onSubtle?: () => void): void {
   const c = {
-    getRandomValues: <T extends ArrayBufferView | null>(a: T) => realCrypto.getRandomValues(a as any) as T,
+    getRandomValues: <T extends ArrayBufferView | null>(a: T) => realCrypto.getRandomValues(a as Uint8Array<ArrayBuffer>) as unknown as T,
     randomUUID: () => realCrypto.randomUUID(),
     get subtle() { onSubtle?.(); return fake?.subtle; },
   };

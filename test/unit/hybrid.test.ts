@@ -14,6 +14,7 @@ import {
   generateKeyPair, deriveKeyPair, publicKeyFromSecretKey, type CipherSuite,
 } from '../../src/hybrid/index.js';
 import { QsignError } from '../../src/errors.js';
+import { xwingDecapsulateAsync, xwingEncapsulateAsync, xwingGetPublicKeyAsync, xwingKeygenAsync } from '../../src/hybrid/xwing.js';
 
 beforeAll(async () => { await init(); });
 
@@ -118,6 +119,28 @@ describe('X-Wing', () => {
     // Low-order X25519 half: never produced by honest keygen, refused on encapsulation.
     const lo = publicKey.slice(); lo.set(LOW_ORDER, 1184);
     throwsCode(() => xwing.encapsulate(lo), 'ERR_INVALID_PUBLIC_KEY');
+  });
+
+  it('the async path HPKE uses (X25519 on Web Crypto) gives the same bytes as the sync one', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.uint8Array({ minLength: 32, maxLength: 32 }),
+      fc.uint8Array({ minLength: 64, maxLength: 64 }),
+      async (seed, eseed) => {
+        const a = xwing.keygen(seed);
+        expect(await xwingKeygenAsync(seed)).toEqual(a);
+        expect(await xwingGetPublicKeyAsync(a.secretKey)).toEqual(a.publicKey);
+        const e = xwing.encapsulate(a.publicKey, eseed);
+        expect(await xwingEncapsulateAsync(a.publicKey, eseed)).toEqual(e);
+        expect(await xwingDecapsulateAsync(e.cipherText, a.secretKey)).toEqual(e.sharedSecret);
+        const lo = e.cipherText.slice(); lo.set(LOW_ORDER, 1088);
+        expect(await xwingDecapsulateAsync(lo, a.secretKey)).toEqual(xwing.decapsulate(lo, a.secretKey));
+        const hi = e.cipherText.slice(); hi[1119]! |= 0x80; // top bit set: masked per RFC 7748
+        expect(await xwingDecapsulateAsync(hi, a.secretKey)).toEqual(xwing.decapsulate(hi, a.secretKey));
+      },
+    ), { numRuns: 15 });
+    const lo = xwing.keygen(bytes(32, 1)).publicKey; lo.set(LOW_ORDER, 1184);
+    await rejectsCode(xwingEncapsulateAsync(lo), 'ERR_INVALID_PUBLIC_KEY');
+    await rejectsCode(xwingDecapsulateAsync(bytes(1119), bytes(32)), 'ERR_INVALID_CIPHERTEXT_LENGTH');
   });
 
   it('keygen(seed) copies the seed, so the caller may wipe theirs', () => {

@@ -102,6 +102,7 @@ describe('keys', () => {
     const { alg: _a, ...noAlg } = jwk;
     expect(await code(importJWK(noAlg))).toBe('ERR_JWK_INVALID');
     expect(await code(importJWK({ ...jwk, kty: 'OKP' }))).toBe('ERR_JWK_INVALID');
+    expect(await code(importJWK({ ...jwk, alg: 'EdDSA' }))).toBe('ERR_JWK_INVALID');
     expect(await code(importJWK({ ...jwk, alg: 'ML-DSA-44' }))).toBe('ERR_JWK_INVALID'); // pub size wrong for 44
     expect(await code(importJWK({ ...jwk, priv: b64u(seed(7)) }))).toBe('ERR_JWK_INVALID');
     expect(await code(importJWK({ ...jwk, priv: b64u(new Uint8Array(64)) }))).toBe('ERR_JWK_INVALID');
@@ -109,8 +110,8 @@ describe('keys', () => {
     expect(await code(importJWK({ kty: 'AKP', alg: 'ML-DSA-65', pub: 'not base64url!' }))).toBe('ERR_JWK_INVALID');
   });
 
-  it('SPKI/PKCS#8 go through a registered codec; without one ERR_JOSE_NOT_SUPPORTED', async () => {
-    registerKeyCodec(undefined);
+  it('SPKI/PKCS#8 go through a replaceable codec; disabled → ERR_JOSE_NOT_SUPPORTED', async () => {
+    registerKeyCodec(null);
     expect(await code(importSPKI('-----BEGIN PUBLIC KEY-----', 'ML-DSA-65'))).toBe('ERR_JOSE_NOT_SUPPORTED');
     const pk = k65.publicKey.publicKey;
     registerKeyCodec({
@@ -240,6 +241,9 @@ describe('JWT', () => {
     // Absolute numbers and Dates.
     const j2 = await new SignJWT({}).setProtectedHeader({ alg: 'ML-DSA-65' }).setExpirationTime(new Date((T + 5) * 1000)).setIssuedAt(T).sign(k65.privateKey);
     expect(decodeJwt(j2)).toEqual({ exp: T + 5, iat: T });
+    expect(await code(() => new SignJWT({}).setIssuer(42 as unknown as string))).toBe('ERR_INVALID_ARGUMENT');
+    expect(await code(() => new SignJWT({}).setAudience(['a', 1 as unknown as string]))).toBe('ERR_INVALID_ARGUMENT');
+    expect(await code(() => new SignJWT({}).setExpirationTime('tomorrow'))).toBe('ERR_INVALID_ARGUMENT');
   });
 
   it('ERR_JWT_EXPIRED at exp (with claim/reason), tolerated by clockTolerance; maxTokenAge too', async () => {

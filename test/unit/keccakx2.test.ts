@@ -13,7 +13,10 @@ for (const file of ['qsign-simd.wasm', 'qsign-scalar.wasm']) {
     it('both lanes equal one-way SHAKE128/256 for input lengths 0..600 and 1..3 output blocks', async () => {
       const bytes = readFileSync(fileURLToPath(new URL(`../../wasm/${file}`, import.meta.url)));
       const { instance } = await WebAssembly.instantiate(bytes, {});
-      const x = instance.exports as any;
+      const x = instance.exports as unknown as {
+        memory: WebAssembly.Memory; _initialize(): void; qs_malloc(n: number): number;
+        qs_shake_x2(kind: number, in0: number, in1: number, len: number, out0: number, out1: number, nblocks: number): number;
+      };
       x._initialize();
       const maxIn = 600, maxOut = 3 * 168;
       const in0 = x.qs_malloc(maxIn), in1 = x.qs_malloc(maxIn), out0 = x.qs_malloc(maxOut), out1 = x.qs_malloc(maxOut);

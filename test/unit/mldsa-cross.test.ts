@@ -196,6 +196,8 @@ describe('streaming signer / verifier', () => {
     tampered[777_777]! ^= 1;
     expect(await ml_dsa44.verifyStream(want, [tampered], publicKey)).toBe(false);
     await expect(ml_dsa44.signStream(['not bytes' as never], secretKey)).rejects.toThrow(QsignError);
+    await expect(ml_dsa44.signStream('not a stream' as never, secretKey)).rejects.toThrow(QsignError);
+    await expect(ml_dsa44.verifyStream(want, null as never, publicKey)).rejects.toThrow(QsignError);
     // hedged streaming signatures differ each time but verify
     const h1 = await ml_dsa44.signStream(gen(), secretKey);
     expect(hex(h1)).not.toBe(hex(want));

@@ -106,7 +106,7 @@ describe('ML-KEM API contract', () => {
     for (const { ours, theirs } of SETS) {
       expect(Object.isFrozen(ours)).toBe(true);
       expect(Object.isFrozen(ours.lengths)).toBe(true);
-      for (const [key, value] of Object.entries(theirs.lengths)) expect((ours.lengths as any)[key], key).toBe(value);
+      for (const [key, value] of Object.entries(theirs.lengths)) expect((ours.lengths as unknown as Record<string, number>)[key], key).toBe(value);
       expect(ours.lengths.sharedSecret).toBe(32);
       expect(ours.info.type).toBe(theirs.info!.type);
     }
@@ -126,17 +126,17 @@ describe('ML-KEM API contract', () => {
     const { publicKey, secretKey } = ml_kem768.keygen();
     const { cipherText } = ml_kem768.encapsulate(publicKey);
     expect(codeOf(() => ml_kem768.keygen(new Uint8Array(63)))).toBe('ERR_INVALID_ARGUMENT');
-    expect(codeOf(() => ml_kem768.keygen('seed' as any))).toBe('ERR_INVALID_ARGUMENT');
+    expect(codeOf(() => ml_kem768.keygen('seed' as unknown as Uint8Array))).toBe('ERR_INVALID_ARGUMENT');
     expect(codeOf(() => ml_kem768.encapsulate(publicKey, new Uint8Array(31)))).toBe('ERR_INVALID_ARGUMENT');
     expect(codeOf(() => ml_kem768.encapsulate(publicKey.subarray(1)))).toBe('ERR_INVALID_PUBLIC_KEY');
-    expect(codeOf(() => ml_kem768.encapsulate([...publicKey] as any))).toBe('ERR_INVALID_ARGUMENT');
+    expect(codeOf(() => ml_kem768.encapsulate([...publicKey] as unknown as Uint8Array))).toBe('ERR_INVALID_ARGUMENT');
     expect(codeOf(() => ml_kem768.encapsulate(ml_kem512.keygen().publicKey))).toBe('ERR_INVALID_PUBLIC_KEY');
     const unreduced = publicKey.slice();
     unreduced[0] = 0xff; unreduced[1]! |= 0x0f; // first coefficient = 4095 >= q
     expect(codeOf(() => ml_kem768.encapsulate(unreduced))).toBe('ERR_INVALID_PUBLIC_KEY');
     expect(codeOf(() => ml_kem768.decapsulate(cipherText.subarray(0, 1087), secretKey))).toBe('ERR_INVALID_CIPHERTEXT_LENGTH');
     expect(codeOf(() => ml_kem768.decapsulate(cipherText, secretKey.subarray(0, 2399)))).toBe('ERR_INVALID_SECRET_KEY');
-    expect(codeOf(() => ml_kem768.decapsulate(null as any, secretKey))).toBe('ERR_INVALID_ARGUMENT');
+    expect(codeOf(() => ml_kem768.decapsulate(null as unknown as Uint8Array, secretKey))).toBe('ERR_INVALID_ARGUMENT');
     const badHash = secretKey.slice();
     badHash[2400 - 64]! ^= 1; // H(ek)
     expect(codeOf(() => ml_kem768.decapsulate(cipherText, badHash))).toBe('ERR_INVALID_SECRET_KEY');
@@ -157,8 +157,18 @@ describe('ML-KEM API contract', () => {
 
 // ---- raw-export differential: SIMD128 build vs scalar build ----
 
+/** The raw ML-KEM exports of one instance (see src/wasm/exports.ts). */
+interface RawExports {
+  memory: WebAssembly.Memory;
+  _initialize(): void;
+  qs_malloc(n: number): number;
+  qs_mlkem_keypair(k: number, seed: number, pk: number, sk: number): number;
+  qs_mlkem_encaps(k: number, pk: number, m: number, ct: number, ss: number): number;
+  qs_mlkem_decaps(k: number, sk: number, ct: number, ss: number): number;
+}
+
 interface Raw {
-  x: any;
+  x: RawExports;
   mem: () => Uint8Array;
   buf: { seed: number; pk: number; sk: number; ct: number; m: number; ss: number };
 }
@@ -166,7 +176,7 @@ interface Raw {
 async function raw(file: string): Promise<Raw> {
   const bytes = readFileSync(fileURLToPath(new URL(`../../wasm/${file}`, import.meta.url)));
   const { instance } = await WebAssembly.instantiate(bytes, {});
-  const x = instance.exports as any;
+  const x = instance.exports as unknown as RawExports;
   x._initialize();
   const buf = { seed: x.qs_malloc(64), pk: x.qs_malloc(1568), sk: x.qs_malloc(3168), ct: x.qs_malloc(1568), m: x.qs_malloc(32), ss: x.qs_malloc(32) };
   return { x, mem: () => new Uint8Array(x.memory.buffer), buf };
@@ -310,7 +320,8 @@ describe('wasm memory hygiene', () => {
     expect(contains(new Uint8Array(x.memory.buffer), marker)).toBe(false);
   });
 
-  it('no seed, secret-key, message or shared-secret bytes remain in wasm memory after use', () => {
+  for (const simd of [true, false]) it(`no seed, secret-key, message or shared-secret bytes remain in wasm memory after use (${simd ? 'SIMD128' : 'scalar'} build)`, async () => {
+    await init({ simd, force: true });
     const x = getExports();
     for (const ours of [ml_kem512, ml_kem768, ml_kem1024] as MlKem[]) {
       const k = ours.lengths.publicKey === 800 ? 2 : ours.lengths.publicKey === 1184 ? 3 : 4;
@@ -336,5 +347,6 @@ describe('wasm memory hygiene', () => {
         expect(contains(mem, bytes), `${ours.name}: ${name} left in wasm memory`).toBe(false);
       }
     }
+    await init({ force: true });
   });
 });

@@ -352,8 +352,8 @@ describe('transit envelope: tamper resistance and vectors', () => {
       expect(ciphertext).toBe(expected);
       // Independent reading of the documented layout with src/hybrid directly.
       const body = fromBase64(ciphertext.slice(9));
-      const kemId = { 'ml-kem-768': 0x0041, 'ml-kem-1024': 0x0042, xwing: 0x647a }[type];
-      const nenc = { 'ml-kem-768': 1088, 'ml-kem-1024': 1568, xwing: 1120 }[type];
+      const kemId = ({ 'ml-kem-768': 0x0041, 'ml-kem-1024': 0x0042, xwing: 0x647a } as Record<string, number>)[type]!;
+      const nenc = ({ 'ml-kem-768': 1088, 'ml-kem-1024': 1568, xwing: 1120 } as Record<string, number>)[type]!;
       expect([...body.subarray(0, 7)]).toEqual([0x01, kemId >> 8, kemId & 0xff, 0x00, 0x01, 0x00, 0x02]);
       const name = te.encode('vector-key');
       const info = new Uint8Array([...te.encode('qsign-pqc/transit/v1'), 0, 0, name.length, ...name, 0, 0, 0, 1]);

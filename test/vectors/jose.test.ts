@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { vectorPath, loadJson, hex } from '../helpers/vectors.js';
 import {
   compactVerify, importJWK, exportJWK, calculateJwkThumbprint, importRaw, CompactSign, decodeProtectedHeader, createLocalJWKSet,
+  importSPKI, importPKCS8, exportSPKI, exportPKCS8, exportRaw, SignJWT, jwtVerify,
 } from '../../src/jose/index.js';
 
 const ALGS = ['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87'] as const;
@@ -68,3 +69,23 @@ for (const set of ['noble-ref', 'py-ref'] as const) {
     }
   });
 }
+
+describe('RFC 9881 PEM keys through the X.509 codec (lamps-wg examples, seed 000102…1f)', () => {
+  for (const alg of ALGS) {
+    it(`${alg}: importPKCS8 (seed and both forms) pairs with importSPKI; expanded-only is refused; exports round-trip`, async () => {
+      const dir = 'x509/lamps-dilithium-certificates';
+      const spki = text(`${dir}/${alg}.pub`);
+      const pub = await importSPKI(spki, alg);
+      const priv = await importPKCS8(text(`${dir}/${alg}-seed.priv`), alg, { extractable: true });
+      expect(await exportRaw(priv, 'seed')).toEqual(Uint8Array.from({ length: 32 }, (_, i) => i));
+      expect(priv.kid).toBe(pub.kid);
+      expect((await importPKCS8(text(`${dir}/${alg}-both.priv`), alg)).kid).toBe(pub.kid);
+      await expect(importPKCS8(text(`${dir}/${alg}-expanded.priv`), alg)).rejects.toMatchObject({ code: 'ERR_JOSE_NOT_SUPPORTED' });
+      await expect(importSPKI(spki, alg === 'ML-DSA-44' ? 'ML-DSA-65' : 'ML-DSA-44')).rejects.toMatchObject({ code: 'ERR_JWK_INVALID' });
+      const jwt = await new SignJWT({ x: alg }).setProtectedHeader({ alg }).sign(priv);
+      expect((await jwtVerify(jwt, pub)).payload.x).toBe(alg);
+      expect((await exportSPKI(pub)).replace(/\s+/g, '')).toBe(spki.replace(/\s+/g, ''));
+      expect((await exportPKCS8(priv)).replace(/\s+/g, '')).toBe(text(`${dir}/${alg}-seed.priv`).replace(/\s+/g, ''));
+    });
+  }
+});

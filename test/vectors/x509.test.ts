@@ -48,6 +48,10 @@ describe('RFC 9935 ML-KEM example certificates', () => {
       const verdicts = await Promise.all(['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87'].map((a) => c.verifySignature(lampsDsa(a).publicKey)));
       expect(verdicts.filter(Boolean)).toHaveLength(1);
       expect(verdicts[['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87'].indexOf(c.signatureAlgorithm)]).toBe(true);
+      // All three LAMPS roots share the issuer name, so path building must pick the one whose signature verifies.
+      const roots = ['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87'].map(lampsDsa);
+      const r = await verifyChain(c, { trustAnchors: roots, time: new Date(c.notBefore.getTime() + 1000) });
+      expect(r.trustAnchor.publicKey.alg).toBe(c.signatureAlgorithm);
     });
   }
 });
@@ -75,6 +79,10 @@ describe('IETF hackathon R5 certificates', () => {
         expect(ee.publicKey.alg).toBe(kem.toUpperCase());
         expect(await ee.verifySignature(ta.publicKey)).toBe(true);
         expect(await flipAndVerify(ee, ta)).toBe(false);
+        // Full path validation (TA → KEM EE) at a time inside both validity periods.
+        const time = new Date(Math.max(ee.notBefore.getTime(), ta.notBefore.getTime()) + 1000);
+        const r = await verifyChain(ee, { trustAnchors: [ta], time });
+        expect(r.chain.map((c) => c.publicKey.alg)).toEqual([kem.toUpperCase(), dsa.toUpperCase()]);
         // The KEM certificate's key matches the provider's KEM private key.
         const k = decodePKCS8(new Uint8Array(readFileSync(join(dir, files.find((f) => f.startsWith(kem + '-') && f.endsWith('_seed_priv.der'))!))));
         expect(ee.publicKey.publicKey).toEqual(k.publicKey);

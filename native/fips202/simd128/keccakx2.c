@@ -94,9 +94,11 @@ void qs_keccakf1600x2(uint64_t s[50]) {
   for (int j = 0; j < 25; j++) wasm_v128_store(&s[2 * j], a[j]);
 }
 
-static void absorb_x2(qs_keccakx2_state *st, uint32_t rate, const uint8_t *in0, const uint8_t *in1, size_t inlen) {
+int qs_keccakx2_absorb_once(qs_keccakx2_state *st, uint32_t rate, const uint8_t *in0, size_t len0, uint8_t ds0,
+                            const uint8_t *in1, size_t len1, uint8_t ds1) {
+  if (len0 / rate != len1 / rate) return QS_ERR_INVALID_ARGUMENT; /* public lengths */
   memset(st->s, 0, sizeof st->s);
-  while (inlen >= rate) {
+  while (len0 >= rate) {
     for (uint32_t j = 0; j < rate / 8; j++) {
       v128_t w = wasm_i64x2_make((int64_t)qs_load64_le(in0 + 8 * j), (int64_t)qs_load64_le(in1 + 8 * j));
       wasm_v128_store(&st->s[2 * j], XOR(wasm_v128_load(&st->s[2 * j]), w));
@@ -104,19 +106,18 @@ static void absorb_x2(qs_keccakx2_state *st, uint32_t rate, const uint8_t *in0, 
     qs_keccakf1600x2(st->s);
     in0 += rate;
     in1 += rate;
-    inlen -= rate;
+    len0 -= rate;
+    len1 -= rate;
   }
-  for (size_t i = 0; i < inlen; i++) {
-    st->s[2 * (i >> 3)] ^= (uint64_t)in0[i] << (8 * (i & 7));
-    st->s[2 * (i >> 3) + 1] ^= (uint64_t)in1[i] << (8 * (i & 7));
-  }
-  for (int l = 0; l < 2; l++) {
-    st->s[2 * (inlen >> 3) + l] ^= (uint64_t)0x1F << (8 * (inlen & 7));
-    st->s[2 * ((rate - 1) >> 3) + l] ^= 0x80ULL << (8 * ((rate - 1) & 7));
-  }
+  for (size_t i = 0; i < len0; i++) st->s[2 * (i >> 3)] ^= (uint64_t)in0[i] << (8 * (i & 7));
+  for (size_t i = 0; i < len1; i++) st->s[2 * (i >> 3) + 1] ^= (uint64_t)in1[i] << (8 * (i & 7));
+  st->s[2 * (len0 >> 3)] ^= (uint64_t)ds0 << (8 * (len0 & 7));
+  st->s[2 * (len1 >> 3) + 1] ^= (uint64_t)ds1 << (8 * (len1 & 7));
+  for (int l = 0; l < 2; l++) st->s[2 * ((rate - 1) >> 3) + l] ^= 0x80ULL << (8 * ((rate - 1) & 7));
+  return QS_OK;
 }
 
-static void squeeze_x2(uint8_t *out0, uint8_t *out1, size_t nblocks, uint32_t rate, qs_keccakx2_state *st) {
+void qs_keccakx2_squeezeblocks(uint8_t *out0, uint8_t *out1, size_t nblocks, uint32_t rate, qs_keccakx2_state *st) {
   while (nblocks--) {
     qs_keccakf1600x2(st->s);
     /* wasm is little-endian, so each 64-bit element is already in byte order */
@@ -131,14 +132,14 @@ static void squeeze_x2(uint8_t *out0, uint8_t *out1, size_t nblocks, uint32_t ra
 }
 
 void qs_shake128x2_absorb(qs_keccakx2_state *st, const uint8_t *in0, const uint8_t *in1, size_t inlen) {
-  absorb_x2(st, QS_SHAKE128_RATE, in0, in1, inlen);
+  (void)qs_keccakx2_absorb_once(st, QS_SHAKE128_RATE, in0, inlen, 0x1F, in1, inlen, 0x1F);
 }
 void qs_shake128x2_squeezeblocks(uint8_t *out0, uint8_t *out1, size_t nblocks, qs_keccakx2_state *st) {
-  squeeze_x2(out0, out1, nblocks, QS_SHAKE128_RATE, st);
+  qs_keccakx2_squeezeblocks(out0, out1, nblocks, QS_SHAKE128_RATE, st);
 }
 void qs_shake256x2_absorb(qs_keccakx2_state *st, const uint8_t *in0, const uint8_t *in1, size_t inlen) {
-  absorb_x2(st, QS_SHAKE256_RATE, in0, in1, inlen);
+  (void)qs_keccakx2_absorb_once(st, QS_SHAKE256_RATE, in0, inlen, 0x1F, in1, inlen, 0x1F);
 }
 void qs_shake256x2_squeezeblocks(uint8_t *out0, uint8_t *out1, size_t nblocks, qs_keccakx2_state *st) {
-  squeeze_x2(out0, out1, nblocks, QS_SHAKE256_RATE, st);
+  qs_keccakx2_squeezeblocks(out0, out1, nblocks, QS_SHAKE256_RATE, st);
 }

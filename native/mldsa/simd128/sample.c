@@ -83,6 +83,9 @@ static unsigned rej_eta(int32_t tmp[257], unsigned ctr, const uint8_t *buf, size
         keep = (v - 9u) >> 31;
         coeff = 4 - (int32_t)v;
       }
+      /* Whether this nibble is kept is the rejection decision discussed
+       * above (it concerns a discarded sample); the value stays secret. */
+      QS_DECLASSIFY(&keep, sizeof keep);
       tmp[ctr] = coeff;
       ctr += keep & (uint32_t)((ctr - 256u) >> 31); /* stop counting at 256 */
     }
@@ -223,14 +226,18 @@ void qs_mldsa_sample_in_ball(qs_poly *c, const uint8_t *ctilde, size_t ctilde_le
   memset(c->c, 0, sizeof c->c);
   for (unsigned i = 256 - (unsigned)tau; i < 256; i++) {
     /* Rejecting bytes > i reveals only discarded samples (standard leak). */
-    uint32_t j;
+    uint32_t j, rejected;
     do {
       if (pos >= QS_SHAKE256_RATE) {
         qs_keccak_squeezeblocks(&st, buf, 1);
         pos = 0;
       }
       j = buf[pos++];
-    } while (j > i);
+      rejected = (i - j) >> 31; /* j > i */
+      /* Only the accept/reject bit is public (a rejected byte is discarded);
+       * the accepted position j stays secret and is used only by the scans. */
+      QS_DECLASSIFY(&rejected, sizeof rejected);
+    } while (rejected);
     /* c[i] <- c[j]; c[j] <- +-1, as a scan over every slot <= i so that the
      * accessed addresses do not depend on j: c of a rejected signing attempt
      * is never published. */

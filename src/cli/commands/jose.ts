@@ -28,7 +28,7 @@ export const joseCommands: Command[] = [
   {
     path: ['jwk', 'generate'],
     usage: 'jwk generate [--alg ML-DSA-65] [--out key.jwk]',
-    summary: 'Generate an ML-DSA AKP private JWK (RFC 9964; priv is the 32-byte seed)',
+    summary: 'Generate an ML-DSA private JWK (RFC 9964 AKP, seed priv)',
     async run(args, io) {
       const p = parseArgs(args, { strings: ['alg', 'out'] });
       const { privateKey } = await generateKeyPair(alg(p), { extractable: true });
@@ -43,7 +43,7 @@ export const joseCommands: Command[] = [
   {
     path: ['jwk', 'public'],
     usage: 'jwk public KEY.jwk [--jwks]',
-    summary: 'Print the public JWK (or, with --jwks, a one-key JWKS) of an AKP JWK',
+    summary: 'Print the public JWK (--jwks: as a one-key JWKS)',
     async run(args, io) {
       const p = parseArgs(args, { booleans: ['jwks'] });
       const file = p.positionals[0];
@@ -57,8 +57,9 @@ export const joseCommands: Command[] = [
   },
   {
     path: ['jwt', 'sign'],
-    usage: "jwt sign --key KEY.jwk [--claims '{…}'] [--exp 1h] [--iss I] [--aud A] [--sub S]",
-    summary: 'Sign a JWT with an ML-DSA private JWK (header alg + kid from the key)',
+    usage: "jwt sign --key KEY.jwk [--claims '{…}'] [--exp 1h] [--iss --aud --sub]",
+    summary: 'Sign an ML-DSA JWT (alg and kid from the key)',
+    help: "Options: --claims JSON object, --exp time span ('15m', '2h', '-1m') or seconds from now,\n--iss/--aud/--sub registered claims, --typ header typ (default JWT). iat is set to now.",
     async run(args, io) {
       const p = parseArgs(args, { strings: ['key', 'claims', 'exp', 'iss', 'aud', 'sub', 'typ'] });
       const key = await importJWK((await readJson(requireOpt(p, 'key'), 'key')) as Record<string, unknown>);
@@ -83,8 +84,9 @@ export const joseCommands: Command[] = [
   },
   {
     path: ['jwt', 'verify'],
-    usage: 'jwt verify --jwks JWKS.json|URL [--iss I] [--aud A] [--alg ALG] TOKEN|-',
-    summary: 'Verify a JWT against a JWKS file or URL; exit 0 valid (prints claims), 1 invalid (prints the error code)',
+    usage: 'jwt verify --jwks JWKS.json|URL [--iss --aud --alg] TOKEN|-',
+    summary: 'Verify a JWT; exit 0 valid, 1 invalid (prints the error code)',
+    help: 'Prints {valid, protectedHeader, payload} as JSON when valid; otherwise {valid:false, code} on stdout and\n"invalid: CODE: message" on stderr. --jwks takes a JWKS file, a single JWK file or an http(s) URL.\n--clock-tolerance takes seconds or a time span.',
     async run(args, io) {
       const p = parseArgs(args, { strings: ['jwks', 'iss', 'aud', 'alg', 'clock-tolerance'] });
       let token = p.positionals[0];

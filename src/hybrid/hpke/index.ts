@@ -267,7 +267,7 @@ export async function setupBaseS(s: CipherSuite, recipientPublicKey: Uint8Array,
   checkSuite(s);
   const inf = bytesArg('info', info);
   pskInputs(opts.psk); // refuse a bad PSK before spending an encapsulation
-  const { sharedSecret, enc } = s.kem.encap(recipientPublicKey, opts.ikmE);
+  const { sharedSecret, enc } = await s.kem.encap(recipientPublicKey, opts.ikmE);
   const { key, baseNonce, exporterSecret } = schedule(s, sharedSecret, inf, opts.psk);
   return new SenderContext(s, enc, key, baseNonce, exporterSecret);
 }
@@ -290,7 +290,7 @@ export async function setupBaseR(s: CipherSuite, enc: Uint8Array, recipientSecre
   checkSuite(s);
   const inf = bytesArg('info', info);
   pskInputs(opts.psk);
-  const sharedSecret = s.kem.decap(enc, recipientSecretKey);
+  const sharedSecret = await s.kem.decap(enc, recipientSecretKey);
   const { key, baseNonce, exporterSecret } = schedule(s, sharedSecret, inf, opts.psk);
   return new RecipientContext(s, key, baseNonce, exporterSecret);
 }

@@ -29,7 +29,7 @@ export interface HpkeKdf {
   readonly oneStage: boolean;
   /** Largest L that export() accepts. */
   readonly maxExportLength: number;
-  /** Base-mode key schedule: key (Nk), base_nonce (Nn), exporter_secret (Nh). */
+  /** Key schedule (mode 0 base, 1 PSK): key (Nk), base_nonce (Nn), exporter_secret (Nh). */
   keySchedule(suiteId: Uint8Array, mode: number, sharedSecret: Uint8Array, info: Uint8Array, psk: Uint8Array, pskId: Uint8Array, Nk: number, Nn: number): { key: Uint8Array; baseNonce: Uint8Array; exporterSecret: Uint8Array };
   /** Secret export: the "sec" labeled derivation from exporter_secret. */
   export(suiteId: Uint8Array, exporterSecret: Uint8Array, exporterContext: Uint8Array, L: number): Uint8Array;

@@ -8,7 +8,7 @@
 import { QsignError } from '../../errors.js';
 import { ensureBytes, randomBytes, wipe } from '../../util/bytes.js';
 import { MLKEM, type MlKemName, type MlKemParams, mlkemDecaps, mlkemEncaps, mlkemFromSeed } from '../mlkem.js';
-import { xwing } from '../xwing.js';
+import { xwingDecapsulateAsync, xwingEncapsulateAsync, xwingGetPublicKeyAsync, xwingKeygenAsync } from '../xwing.js';
 import { i2osp, shake256LabeledDerive } from './kdf.js';
 
 export type KemName = MlKemName | 'X-Wing';
@@ -23,13 +23,14 @@ export interface HpkeKem {
   readonly Nsk: number;
   /** Bytes of randomness one encapsulation consumes (the `ikmE` of the test vectors). */
   readonly Nrandom: number;
-  generateKeyPair(): { publicKey: Uint8Array; secretKey: Uint8Array };
+  // Async because X-Wing's X25519 runs on Web Crypto where available.
+  generateKeyPair(): Promise<{ publicKey: Uint8Array; secretKey: Uint8Array }>;
   /** DeriveKeyPair(ikm): seed = SHAKE256.LabeledDerive(ikm, "DeriveKeyPair", "", Nsk). */
-  deriveKeyPair(ikm: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array };
+  deriveKeyPair(ikm: Uint8Array): Promise<{ publicKey: Uint8Array; secretKey: Uint8Array }>;
   /** Public key of a serialized private key. */
-  publicKeyOf(secretKey: Uint8Array): Uint8Array;
-  encap(publicKey: Uint8Array, rand?: Uint8Array): { sharedSecret: Uint8Array; enc: Uint8Array };
-  decap(enc: Uint8Array, secretKey: Uint8Array): Uint8Array;
+  publicKeyOf(secretKey: Uint8Array): Promise<Uint8Array>;
+  encap(publicKey: Uint8Array, rand?: Uint8Array): Promise<{ sharedSecret: Uint8Array; enc: Uint8Array }>;
+  decap(enc: Uint8Array, secretKey: Uint8Array): Promise<Uint8Array>;
 }
 
 function kemSuiteId(id: number): Uint8Array {
@@ -68,15 +69,15 @@ function mlkemHpke(id: number, p: MlKemParams): HpkeKem {
   };
   return Object.freeze({
     id, name: p.name, Nsecret: 32, Nenc: p.cipherText, Npk: p.publicKey, Nsk: 64, Nrandom: 32,
-    generateKeyPair: () => fromSeed(randomBytes(64)),
-    deriveKeyPair: (ikm: Uint8Array) => fromSeed(shake256LabeledDerive(suiteId, ensureBytes('ikm', ikm), 'DeriveKeyPair', new Uint8Array(0), 64)),
-    publicKeyOf: (sk: Uint8Array) => fromSeed(checkSecretKey(p.name, sk, 64)).publicKey,
-    encap(pk: Uint8Array, rand?: Uint8Array) {
+    generateKeyPair: async () => fromSeed(randomBytes(64)),
+    deriveKeyPair: async (ikm: Uint8Array) => fromSeed(shake256LabeledDerive(suiteId, ensureBytes('ikm', ikm), 'DeriveKeyPair', new Uint8Array(0), 64)),
+    publicKeyOf: async (sk: Uint8Array) => fromSeed(checkSecretKey(p.name, sk, 64)).publicKey,
+    async encap(pk: Uint8Array, rand?: Uint8Array) {
       checkPublicKey(p.name, pk, p.publicKey);
       const { cipherText, sharedSecret } = mlkemEncaps(p, pk, rand === undefined ? undefined : ensureBytes('ikmE', rand, 32));
       return { sharedSecret, enc: cipherText };
     },
-    decap(enc: Uint8Array, sk: Uint8Array) {
+    async decap(enc: Uint8Array, sk: Uint8Array) {
       checkEnc(p.name, enc, p.cipherText);
       // expandDecapsKey: the seed is the private key; the expanded form only
       // lives for this call.
@@ -90,18 +91,18 @@ function xwingHpke(): HpkeKem {
   const suiteId = kemSuiteId(0x647a);
   return Object.freeze({
     id: 0x647a, name: 'X-Wing' as const, Nsecret: 32, Nenc: 1120, Npk: 1216, Nsk: 32, Nrandom: 64,
-    generateKeyPair: () => xwing.keygen(),
+    generateKeyPair: () => xwingKeygenAsync(),
     // draft-ietf-hpke-pq's labeled derivation (not the bare SHAKE256(ikm, 32)
     // of the X-Wing draft's own HPKE section): the HPKE-PQ vectors use this.
-    deriveKeyPair: (ikm: Uint8Array) => xwing.keygen(shake256LabeledDerive(suiteId, ensureBytes('ikm', ikm), 'DeriveKeyPair', new Uint8Array(0), 32)),
-    publicKeyOf: (sk: Uint8Array) => xwing.getPublicKey(checkSecretKey('X-Wing', sk, 32)),
-    encap(pk: Uint8Array, rand?: Uint8Array) {
+    deriveKeyPair: (ikm: Uint8Array) => xwingKeygenAsync(shake256LabeledDerive(suiteId, ensureBytes('ikm', ikm), 'DeriveKeyPair', new Uint8Array(0), 32)),
+    publicKeyOf: async (sk: Uint8Array) => xwingGetPublicKeyAsync(checkSecretKey('X-Wing', sk, 32)),
+    async encap(pk: Uint8Array, rand?: Uint8Array) {
       checkPublicKey('X-Wing', pk, 1216);
-      const { cipherText, sharedSecret } = xwing.encapsulate(pk, rand === undefined ? undefined : ensureBytes('ikmE', rand, 64));
+      const { cipherText, sharedSecret } = await xwingEncapsulateAsync(pk, rand === undefined ? undefined : ensureBytes('ikmE', rand, 64));
       return { sharedSecret, enc: cipherText };
     },
-    decap(enc: Uint8Array, sk: Uint8Array) {
-      return xwing.decapsulate(checkEnc('X-Wing', enc, 1120), checkSecretKey('X-Wing', sk, 32));
+    async decap(enc: Uint8Array, sk: Uint8Array) {
+      return xwingDecapsulateAsync(checkEnc('X-Wing', enc, 1120), checkSecretKey('X-Wing', sk, 32));
     },
   });
 }

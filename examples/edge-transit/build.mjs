@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// Bundles the example from this checkout for workerd (wrangler users need
+// none of this: `wrangler deploy` resolves qsign-pqc/transit under the
+// "workerd" condition).
+//   node examples/edge-transit/build.mjs OUTDIR  → OUTDIR/worker.js + both .wasm
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = resolve(here, '../..');
+
+/** Bundles the worker into `outdir`; returns the worker.js path. */
+export async function bundleEdgeTransit(outdir) {
+  mkdirSync(outdir, { recursive: true });
+  const plugin = {
+    name: 'qsign-checkout',
+    setup(b) {
+      // From a checkout the SDK is the TypeScript source, not dist/.
+      b.onResolve({ filter: /^qsign-pqc\/transit$/ }, () => ({ path: join(root, 'src/transit/index.ts') }));
+      b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: join(root, 'src/entries/workerd.ts') }));
+      // wasm stays a module import that workerd (or wrangler) compiles ahead of time.
+      b.onResolve({ filter: /\.wasm$/ }, (a) => ({ path: `./${basename(a.path)}`, external: true }));
+    },
+  };
+  const outfile = join(outdir, 'worker.js');
+  await build({
+    entryPoints: [join(here, 'src/worker.ts')],
+    bundle: true, format: 'esm', target: 'es2022', outfile, logLevel: 'error',
+    platform: 'browser', conditions: ['workerd', 'worker', 'browser'],
+    // The package is marked side-effect free; keep the whole module graph.
+    ignoreAnnotations: true,
+    plugins: [plugin],
+  });
+  for (const v of ['simd', 'scalar']) copyFileSync(join(root, `wasm/qsign-${v}.wasm`), join(outdir, `qsign-${v}.wasm`));
+  return outfile;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  console.log(await bundleEdgeTransit(resolve(process.argv[2] ?? join(here, 'dist'))));
+}

@@ -1,0 +1,82 @@
+/**
+ * Starts and stops examples/demo/server.mjs as a child process (the way
+ * `npm start` runs it) on a free port with its own data dir, and reads the
+ * URL and admin token from its start-up banner.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const SERVER = join(root, 'examples/demo/server.mjs');
+export const USERS = { alice: 'alice-pqc-demo', bob: 'bob-pqc-demo' };
+
+export function tempDataDir(tag) {
+  return mkdtempSync(join(tmpdir(), `qsign-e2e-${tag}-`));
+}
+
+export function removeDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Spawns the demo server; resolves with { url, adminToken, stop() } once the banner is printed. */
+export function startServer(dataDir, { timeoutMs = 60_000, port = 0 } = {}) {
+  const child = spawn(process.execPath, [SERVER, '--data', dataDir], {
+    cwd: root, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d) => { err += d; });
+  const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`server did not start in ${timeoutMs} ms\n${out}\n${err}`)); }, timeoutMs);
+    const early = (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code} before listening\n${out}\n${err}`)); };
+    child.once('exit', early);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(out)?.[1];
+      const adminToken = /admin token:\s+(\S+)/.exec(out)?.[1];
+      if (url && adminToken && out.includes('documents:')) {
+        clearTimeout(timer);
+        child.off('exit', early);
+        resolvePromise({
+          url, adminToken, child,
+          output: () => out + err,
+          async stop() {
+            if (child.exitCode !== null) return;
+            child.kill('SIGTERM');
+            const r = await Promise.race([exited, new Promise((t) => setTimeout(() => t(undefined), 10_000))]);
+            if (!r) { child.kill('SIGKILL'); await exited; }
+          },
+        });
+      }
+    });
+  });
+}
+
+/** fetch + JSON with the status kept. */
+export async function call(url, { method = 'GET', token, body, headers = {} } = {}) {
+  const res = await fetch(url, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  let json;
+  try { json = JSON.parse(text); } catch { json = undefined; }
+  return { status: res.status, json, text, headers: res.headers };
+}
+
+export async function login(base, username, password = USERS[username], extra = {}) {
+  const r = await call(`${base}/token`, { method: 'POST', body: { grant_type: 'password', username, password, ...extra } });
+  if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+export const b64 = (u8) => Buffer.from(u8).toString('base64');
+export const unb64 = (s) => new Uint8Array(Buffer.from(s, 'base64'));
+export const b64url = (s) => new Uint8Array(Buffer.from(s, 'base64url'));
