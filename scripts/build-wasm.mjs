@@ -36,7 +36,7 @@ const VARIANTS = {
 // simd128/ twins replace them, file for file, in the SIMD build.
 // QSIGN_WASM_FAMILIES=common,fips202,mlkem lets one family be built alone
 // while another is mid-change (development only; the committed build has all).
-const FAMILIES = (process.env.QSIGN_WASM_FAMILIES ?? 'common,fips202,mlkem,mldsa').split(',');
+const FAMILIES = (process.env.QSIGN_WASM_FAMILIES ?? 'common,fips202,mlkem,mldsa,x25519').split(',');
 
 function fail(msg) {
   console.error(`build-wasm: ${msg}`);

@@ -11,7 +11,7 @@ import { join, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const FAMILIES = ['common', 'fips202', 'mlkem', 'mldsa'];
+const FAMILIES = ['common', 'fips202', 'mlkem', 'mldsa', 'x25519'];
 
 function coreSources() {
   const files = [];

@@ -25,7 +25,8 @@ class LocalJWKSet {
   constructor(jwks: unknown) {
     if (!isJWKSLike(jwks)) throw new JWKSInvalid('JSON Web Key Set malformed');
     // Copy so later mutation of the caller's object cannot change what we trust.
-    this.#jwks = structuredClone(jwks);
+    // A set holding functions or symbols is not JSON; structuredClone's DataCloneError becomes a typed error.
+    try { this.#jwks = structuredClone(jwks); } catch { throw new JWKSInvalid('JSON Web Key Set malformed (not JSON data)'); }
   }
 
   jwks(): JSONWebKeySet { return structuredClone(this.#jwks); }

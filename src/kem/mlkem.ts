@@ -27,6 +27,25 @@ export interface MlKemLengths {
   readonly msgRand: number;
 }
 
+/**
+ * A public key checked once for repeated use, shaped like noble's
+ * `KEMPrepared`. It holds only public data; `clean()` drops it.
+ */
+export interface MlKemPrepared {
+  /** Private copy of the encapsulation key. */
+  readonly publicKey: Uint8Array;
+  /** Same as {@link MlKem.encapsulate} with this key. */
+  encapsulate(msg?: Uint8Array): { cipherText: Uint8Array; sharedSecret: Uint8Array };
+  /**
+   * Same as {@link MlKem.decapsulate}, and additionally refuses a secret key
+   * that does not embed this public key.
+   * @throws QsignError `ERR_INVALID_SECRET_KEY` for a key of another pair.
+   */
+  decapsulate(cipherText: Uint8Array, secretKey: Uint8Array): Uint8Array;
+  /** Wipes the cached key; the object must not be used afterwards. */
+  clean(): void;
+}
+
 /** One ML-KEM parameter set. Call `await init()` once before using it; every method is then synchronous. */
 export interface MlKem {
   /** FIPS 203 name, e.g. `ML-KEM-768`. */
@@ -60,6 +79,12 @@ export interface MlKem {
    * `ERR_INVALID_SECRET_KEY` on a wrong-length key or a failed §7.3 hash check.
    */
   decapsulate(cipherText: Uint8Array, secretKey: Uint8Array): Uint8Array;
+  /**
+   * Checks `publicKey` once (FIPS 203 §7.2) and returns an object bound to
+   * it, like noble's `prepare`.
+   * @throws QsignError `ERR_INVALID_PUBLIC_KEY` as for `encapsulate`.
+   */
+  prepare(publicKey: Uint8Array): MlKemPrepared;
 }
 
 // crypto.getRandomValues costs about 5 µs per call in Node whatever the size,
@@ -156,7 +181,37 @@ function make(name: MlKem['name'], k: 2 | 3 | 4, du: number, dv: number): MlKem 
     });
   }
 
-  return Object.freeze({ name, info: Object.freeze({ type: 'ml-kem' as const }), lengths, keygen, getPublicKey, encapsulate, decapsulate });
+  function prepare(pk: Uint8Array): MlKemPrepared {
+    needBytes(`${name} prepare publicKey`, pk, publicKey, 'ERR_INVALID_PUBLIC_KEY');
+    withHeap((h) => checkStatus(h.x.qs_mlkem_check_pk(k, h.put(pk)), `${name} prepare`));
+    let key: Uint8Array | undefined = pk.slice();
+    const live = (): Uint8Array => {
+      if (key === undefined) throw new QsignError('ERR_DESTROYED', `this prepared ${name} key was cleaned; call prepare() again`);
+      return key;
+    };
+    return Object.freeze({
+      get publicKey() { return live(); },
+      encapsulate: (msg?: Uint8Array) => encapsulate(live(), msg),
+      decapsulate(ct: Uint8Array, sk: Uint8Array): Uint8Array {
+        const own = live();
+        checkedSecretKey('decapsulate', sk);
+        // the embedded ek is public, so a plain comparison is fine
+        const embedded = sk.subarray(384 * k, 768 * k + 32);
+        let diff = 0;
+        for (let i = 0; i < own.length; i++) diff |= own[i]! ^ embedded[i]!;
+        if (diff !== 0) {
+          throw new QsignError('ERR_INVALID_SECRET_KEY', `${name} decapsulate: the secret key belongs to a different public key than the prepared one`);
+        }
+        return decapsulate(ct, sk);
+      },
+      clean(): void {
+        key?.fill(0);
+        key = undefined;
+      },
+    });
+  }
+
+  return Object.freeze({ name, info: Object.freeze({ type: 'ml-kem' as const }), lengths, keygen, getPublicKey, encapsulate, decapsulate, prepare });
 }
 
 /** ML-KEM-512 (FIPS 203, NIST level 1): pk 800, sk 1632, ct 768 bytes. */

@@ -107,16 +107,22 @@ function rejNttPoly(rho: Uint8Array, s: number, r: number): number[] {
   input.set(rho);
   input[32] = s;
   input[33] = r;
-  h.update(input);
-  const out: number[] = [];
-  while (out.length < N) {
-    const buf = h.xof(168 * 3);
-    for (let i = 0; i + 2 < buf.length && out.length < N; i += 3) {
-      const c = buf[i]! | (buf[i + 1]! << 8) | ((buf[i + 2]! & 0x7f) << 16);
-      if (c < Q) out.push(c);
+  // xof() never frees the wasm Keccak state; destroy it here or each call
+  // leaks one state until GC, and the fixed 4 MiB heap runs out under load.
+  try {
+    h.update(input);
+    const out: number[] = [];
+    while (out.length < N) {
+      const buf = h.xof(168 * 3);
+      for (let i = 0; i + 2 < buf.length && out.length < N; i += 3) {
+        const c = buf[i]! | (buf[i + 1]! << 8) | ((buf[i + 2]! & 0x7f) << 16);
+        if (c < Q) out.push(c);
+      }
     }
+    return out;
+  } finally {
+    h.destroy();
   }
-  return out;
 }
 
 /** Result of checking an expanded ML-DSA secret key. */

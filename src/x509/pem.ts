@@ -40,6 +40,7 @@ const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/
 
 /** Every PEM block in `text`, in order (explanatory text between blocks is ignored). */
 export function pemDecodeAll(text: string): PemBlock[] {
+  if (typeof text !== 'string') throw new QsignError('ERR_PEM', `PEM input must be a string, got ${text === null ? 'null' : typeof text}`);
   const out: PemBlock[] = [];
   for (const m of text.matchAll(BLOCK)) {
     const [, begin, body, end] = m;
@@ -72,6 +73,8 @@ export function isPem(data: string | Uint8Array): boolean {
 /** DER from PEM text/bytes or DER bytes, checking the PEM label when given. */
 export function toDer(data: string | Uint8Array, label?: string): Uint8Array {
   if (typeof data === 'string') return pemDecode(data, label);
+  // Untyped callers (JSON, CLI) can pass anything; refuse it with a typed error, not a TypeError.
+  if (!(data instanceof Uint8Array)) throw new QsignError('ERR_INVALID_ARGUMENT', `expected PEM text or DER bytes (Uint8Array), got ${data === null ? 'null' : typeof data}`);
   if (isPem(data)) return pemDecode(new TextDecoder().decode(data), label);
   // A Node Buffer's slice() is a view, not a copy; work on a plain Uint8Array
   // so every key we hand out is an independent copy of the input.

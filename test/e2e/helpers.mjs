@@ -21,10 +21,10 @@ export function removeDir(dir) {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** Spawns the demo server; resolves with { url, adminToken, stop() } once the banner is printed. */
-export function startServer(dataDir, { timeoutMs = 60_000, port = 0 } = {}) {
-  const child = spawn(process.execPath, [SERVER, '--data', dataDir], {
-    cwd: root, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'],
+/** Spawns the demo server (or `command`); resolves with { url, adminToken, stop() } once the banner is printed. */
+export function startServer(dataDir, { timeoutMs = 60_000, port = 0, command = [process.execPath, SERVER, '--data', dataDir], readyWhen = 'documents:', env = {} } = {}) {
+  const child = spawn(command[0], command.slice(1), {
+    cwd: root, env: { ...process.env, PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
@@ -40,7 +40,7 @@ export function startServer(dataDir, { timeoutMs = 60_000, port = 0 } = {}) {
       out += d;
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(out)?.[1];
       const adminToken = /admin token:\s+(\S+)/.exec(out)?.[1];
-      if (url && adminToken && out.includes('documents:')) {
+      if (url && adminToken && out.includes(readyWhen)) {
         clearTimeout(timer);
         child.off('exit', early);
         resolvePromise({

@@ -38,6 +38,7 @@ export function encodeInput(v: unknown): string {
     if (x instanceof Uint8Array) return { $b64: Buffer.from(x).toString('base64') };
     if (typeof x === 'bigint') return { $big: x.toString() };
     if (x === undefined) return { $undef: true };
+    if (typeof x === 'symbol') return { $sym: x.description ?? '' };
     return x;
   }, 1);
 }
@@ -47,6 +48,7 @@ export function decodeInput(s: string): unknown {
       if (typeof x.$b64 === 'string' && Object.keys(x).length === 1) return new Uint8Array(Buffer.from(x.$b64, 'base64'));
       if (typeof x.$big === 'string' && Object.keys(x).length === 1) return BigInt(x.$big);
       if (x.$undef === true && Object.keys(x).length === 1) return undefined;
+      if (typeof x.$sym === 'string' && Object.keys(x).length === 1) return Symbol(x.$sym);
     }
     return x;
   });
@@ -61,16 +63,18 @@ export function arenaTop(): number {
 /** True when the whole free arena (from its current top) is zero: scopes wiped what they used. */
 export function arenaWiped(): boolean {
   const top = arenaTop();
-  const mem = new Uint8Array(getExports().memory.buffer, top, Math.min(ARENA_BYTES, getExports().memory.buffer.byteLength - top));
+  // top is the arena base rounded up to 16, so the last <16 bytes may belong
+  // to the allocator's next chunk header; stop short of them.
+  const mem = new Uint8Array(getExports().memory.buffer, top, ARENA_BYTES - 16);
   for (let i = 0; i < mem.length; i++) if (mem[i] !== 0) return false;
   return true;
 }
 
-/** Largest block qs_malloc can hand out (binary search, 4 KiB granularity); a leak shrinks it. */
+/** Largest block qs_malloc can hand out (binary search, 64-byte granularity); a leak shrinks it. */
 export function largestFreeBlock(): number {
   const x = getExports();
   let lo = 0, hi = x.memory.buffer.byteLength;
-  while (hi - lo > 4096) {
+  while (hi - lo > 64) {
     const mid = Math.floor((lo + hi) / 2);
     const p = x.qs_malloc(mid);
     if (p !== 0) { x.qs_free(p); lo = mid; } else hi = mid;

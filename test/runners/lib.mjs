@@ -115,6 +115,9 @@ export async function bundle({ contents, outfile, platform, conditions, entry, p
     format: 'esm',
     platform,
     conditions,
+    // "neutral" (Deno, workerd) assumes no package.json main fields; our
+    // dependencies still ship CommonJS-only `main`s (e.g. @peculiar/*).
+    ...(platform === 'neutral' ? { mainFields: ['module', 'main'] } : {}),
     // @peculiar/asn1-* ship only main/module (no "exports"); the neutral
     // platform has no default main fields, so name them.
     ...(platform === 'neutral' ? { mainFields: ['module', 'main'] } : {}),

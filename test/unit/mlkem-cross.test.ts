@@ -109,6 +109,7 @@ describe('ML-KEM API contract', () => {
       for (const [key, value] of Object.entries(theirs.lengths)) expect((ours.lengths as unknown as Record<string, number>)[key], key).toBe(value);
       expect(ours.lengths.sharedSecret).toBe(32);
       expect(ours.info.type).toBe(theirs.info!.type);
+      for (const key of Object.keys(theirs)) expect(typeof (ours as unknown as Record<string, unknown>)[key], key).toBe(typeof (theirs as unknown as Record<string, unknown>)[key]);
     }
   });
 
@@ -142,6 +143,25 @@ describe('ML-KEM API contract', () => {
     expect(codeOf(() => ml_kem768.decapsulate(cipherText, badHash))).toBe('ERR_INVALID_SECRET_KEY');
     expect(codeOf(() => ml_kem768.getPublicKey(badHash))).toBe('ERR_INVALID_SECRET_KEY');
     try { ml_kem768.keygen(new Uint8Array(10)); } catch (e) { expect((e as Error).message).toMatch(/64 bytes/); }
+  });
+
+  it('prepare(publicKey) matches noble\'s prepare and the one-shot calls', () => {
+    for (const { ours, theirs } of SETS) {
+      const seed = rnd(64), m = rnd(32);
+      const { publicKey, secretKey } = ours.keygen(seed);
+      const prepared = ours.prepare(publicKey);
+      const a = prepared.encapsulate(m);
+      const b = theirs.prepare(theirs.keygen(seed).publicKey).encapsulate(m);
+      expect(hex(a.cipherText)).toBe(hex(b.cipherText));
+      expect(hex(a.sharedSecret)).toBe(hex(ours.encapsulate(publicKey, m).sharedSecret));
+      expect(hex(prepared.decapsulate(a.cipherText, secretKey))).toBe(hex(a.sharedSecret));
+      expect(codeOf(() => prepared.decapsulate(a.cipherText, ours.keygen().secretKey))).toBe('ERR_INVALID_SECRET_KEY');
+      prepared.clean();
+      expect(codeOf(() => prepared.encapsulate())).toBe('ERR_DESTROYED');
+      const unreduced = publicKey.slice();
+      unreduced[0] = 0xff; unreduced[1]! |= 0x0f;
+      expect(codeOf(() => ours.prepare(unreduced))).toBe('ERR_INVALID_PUBLIC_KEY');
+    }
   });
 
   it('inputs are not modified and outputs do not alias wasm memory', () => {

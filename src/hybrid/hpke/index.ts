@@ -53,7 +53,8 @@ function pick<T extends { id: number; name: string }>(table: ReadonlyMap<number,
     const want = ALIASES[v.toLowerCase()] ?? v.toLowerCase();
     for (const x of table.values()) if (x.name.toLowerCase() === want) return x;
   }
-  const shown = typeof v === 'number' ? `0x${v.toString(16).padStart(4, '0')}` : JSON.stringify(v);
+  // Only numbers and strings are shown verbatim: JSON.stringify throws on a BigInt or a cyclic object.
+  const shown = typeof v === 'number' ? `0x${v.toString(16).padStart(4, '0')}` : typeof v === 'string' ? JSON.stringify(v) : `(${typeof v})`;
   throw new QsignError('ERR_UNSUPPORTED_ALGORITHM', `unsupported HPKE ${what} ${shown}; supported: ${hint}`);
 }
 

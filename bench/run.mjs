@@ -1,0 +1,206 @@
+#!/usr/bin/env node
+// `npm run bench`: one command, one run per runtime, this SDK (SIMD128 and
+// scalar builds) against @noble/post-quantum, @oqs/liboqs-js,
+// @openforge-sh/liboqs, mlkem and @hpke/core. bench/suite.ts holds every case
+// and the timing loop; this script bundles it per runtime with the same
+// esbuild setup as the test runners (test/runners/lib.mjs), runs it, writes
+// bench/results/<runtime>.json and regenerates bench/results/README.md and
+// bench/results/bench.svg.
+//
+//   node bench/run.mjs                                  all runtimes, full run
+//   node bench/run.mjs --runtime node20,deno --quick    a subset, short samples
+//   node bench/run.mjs --filter mlkem,ML-DSA-65         cases whose "group name" contains a term
+//   node bench/run.mjs --no-native --no-coldstart       skip the native C reference / cold start
+//   node bench/run.mjs --samples 15 --sample-ms 400     override the timing
+//
+// Runtimes: node20 (this Node), node24, deno, bun, chromium, firefox, workerd.
+import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, bundle, cleanup, externalWasmPlugin, freePort, run, root, scratchDir, serveRoot, sleep, requireFile } from '../test/runners/lib.mjs';
+import { writeReport } from './report.mjs';
+
+const TAG = '@@QSIGN_BENCH ';
+const ALL = ['node20', 'node24', 'deno', 'bun', 'chromium', 'firefox', 'workerd'];
+const args = process.argv.slice(2);
+const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const flag = (name) => args.includes(name);
+const runtimes = opt('--runtime', ALL.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+for (const r of runtimes) if (!ALL.includes(r)) { console.error(`unknown runtime ${r}; one of ${ALL.join(', ')}`); process.exit(2); }
+const benchOpts = {
+  quick: flag('--quick'),
+  filter: opt('--filter', ''),
+  ...(opt('--samples') ? { samples: Number(opt('--samples')) } : {}),
+  ...(opt('--sample-ms') ? { sampleMs: Number(opt('--sample-ms')) } : {}),
+  ...(opt('--stream-mib') ? { streamMiB: Number(opt('--stream-mib')) } : {}),
+};
+const outDir = join(root, 'bench/results');
+mkdirSync(outDir, { recursive: true });
+const dir = scratchDir('bench');
+
+// Peers stay external in the process runtimes, loaded from node_modules as an
+// app would (@openforge-sh/liboqs picks its wasm with a computed import path
+// that no bundler can follow); browsers and workerd get them bundled.
+const PEERS_EXTERNAL = ['@noble/post-quantum', '@noble/post-quantum/*', '@oqs/liboqs-js', '@openforge-sh/liboqs', 'mlkem', '@hpke/*'];
+const PROCESS_FINISH = (o) => `const r = await runBench(${JSON.stringify(o)}, (s) => console.error(s));\nconsole.log(${JSON.stringify(TAG)} + JSON.stringify(r));`;
+const entry = (finish) => `import { runBench } from '../../bench/suite.ts';\n${finish}`;
+
+function parse(label, res) {
+  const line = res.stdout.split('\n').find((l) => l.startsWith(TAG));
+  if (!line) throw new Error(`${label}: ${res.timedOut ? 'timed out' : `exited with ${res.code}`}\n${(res.stderr || res.stdout).trim().split('\n').slice(-12).join('\n')}`);
+  return JSON.parse(line.slice(TAG.length));
+}
+
+async function processRuntime(name, cmd, argsFor, platform, conditions, wasmEntry, env = {}) {
+  const outfile = join(dir, `${name}.mjs`);
+  await bundle({ contents: entry(PROCESS_FINISH(benchOpts)), outfile, platform, conditions, entry: wasmEntry, external: PEERS_EXTERNAL });
+  const res = await run(cmd, [...argsFor(outfile)], { env, timeoutMs: 3_600_000 });
+  if (process.env.QSIGN_BENCH_VERBOSE) process.stderr.write(res.stderr);
+  return parse(name, res);
+}
+
+const DENO_ENV = { DENO_DIR: join(root, '.cache/deno'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
+const RUNNERS = {
+  node20: () => processRuntime('node20', process.execPath, (f) => [f], 'node', ['node'], 'node'),
+  node24: () => processRuntime('node24', requireFile(BIN.node24, 'run `npm run setup`'), (f) => [f], 'node', ['node'], 'node'),
+  deno: () => processRuntime('deno', requireFile(BIN.deno, 'run `npm run setup`'), (f) => ['run', '-A', '--no-prompt', f], 'neutral', ['deno', 'import', 'module', 'default'], 'deno', DENO_ENV),
+  bun: () => processRuntime('bun', requireFile(BIN.bun, 'run `npm run setup`'), (f) => [f], 'node', ['bun', 'node'], 'node'),
+  chromium: () => browser('chromium'),
+  firefox: () => browser('firefox'),
+  workerd: () => workerd(),
+};
+
+async function browser(kind) {
+  const file = join(dir, `${kind}.mjs`);
+  await bundle({
+    contents: entry(`runBench(${JSON.stringify(benchOpts)}, (s) => console.log(s)).then((r) => { globalThis.__bench = r; }, (e) => { globalThis.__bench = { error: String(e && e.stack || e) }; });`),
+    outfile: file, platform: 'browser', conditions: ['browser'], entry: 'browser',
+  });
+  writeFileSync(join(dir, `${kind}.html`), `<!doctype html><meta charset="utf-8"><script type="module" src="./${kind}.mjs"></script>\n`);
+  const server = await serveRoot();
+  const path = `${dir.slice(root.length + 1)}/${kind}.html`;
+  let close;
+  try {
+    let page;
+    if (kind === 'chromium') {
+      const { chromium } = await import('playwright-core');
+      const { mkdtempSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'qsign-bench-chromium-')), {
+        executablePath: requireFile(process.env.QSIGN_CHROMIUM ?? '/usr/bin/chromium', 'run `npm run setup`'), headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      });
+      close = () => ctx.close();
+      page = await ctx.newPage();
+      await page.goto(`${server.origin}/${path}`);
+      await page.waitForFunction(() => globalThis.__bench !== undefined, null, { timeout: 3_600_000, polling: 500 });
+      const r = await page.evaluate(() => globalThis.__bench);
+      r.userAgent = await page.evaluate(() => navigator.userAgent);
+      if (r.error) throw new Error(r.error);
+      return r;
+    }
+    const puppeteer = (await import('puppeteer-core')).default;
+    const b = await puppeteer.launch({ browser: 'firefox', protocol: 'webDriverBiDi', executablePath: requireFile(process.env.QSIGN_FIREFOX ?? '/usr/bin/firefox-esr', 'run `npm run setup`'), headless: true });
+    close = () => b.close();
+    page = await b.newPage();
+    await page.goto(`${server.origin}/${path}`);
+    await page.waitForFunction(() => globalThis.__bench !== undefined, { timeout: 3_600_000, polling: 500 });
+    const r = await page.evaluate(() => globalThis.__bench);
+    r.userAgent = await page.evaluate(() => navigator.userAgent);
+    if (r.error) throw new Error(r.error);
+    return r;
+  } finally {
+    await close?.().catch(() => {});
+    await server.close();
+  }
+}
+
+async function workerd() {
+  const file = join(dir, 'workerd.mjs');
+  // workerd refuses to compile wasm from bytes ("Wasm code generation
+  // disallowed by embedder"): our builds come in as static module imports;
+  // the liboqs peers compile theirs from inlined bytes, so they end up n/a with that reason.
+  await bundle({
+    contents: entry(`let p; export default { async fetch() { p ??= runBench(${JSON.stringify(benchOpts)}).catch((e) => ({ error: String(e && e.stack || e) })); return Response.json(await p); } };`),
+    outfile: file, platform: 'neutral', conditions: ['workerd', 'worker', 'browser', 'import', 'module', 'default'], entry: 'workerd', plugins: [externalWasmPlugin],
+  });
+  const port = await freePort();
+  const wasm = ['qsign-simd.wasm', 'qsign-scalar.wasm'].map((f) => `(name = "wasm/${f}", wasm = embed ${JSON.stringify(join(root, 'wasm', f))})`);
+  writeFileSync(join(dir, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "bench", worker = .bench) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "bench") ],
+);
+const bench :Workerd.Worker = (
+  modules = [ (name = "worker.mjs", esModule = embed ${JSON.stringify(file)}), ${wasm.join(', ')} ],
+  compatibilityDate = "2025-06-01",
+  compatibilityFlags = ["nodejs_compat"],
+);
+`);
+  const child = run(requireFile(BIN.workerd, 'run `npm run setup`'), ['serve', join(dir, 'config.capnp'), 'config'], { timeoutMs: 3_600_000 });
+  let exited = false;
+  child.then(() => { exited = true; });
+  try {
+    for (let i = 0; i < 300 && !exited; i++) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(3_600_000) });
+        const r = await res.json();
+        if (r.error) throw new Error(r.error);
+        return r;
+      } catch (e) { if (e.cause?.code !== 'ECONNREFUSED') throw e; await sleep(100); }
+    }
+    throw new Error(`workerd did not start: ${(await Promise.race([child, sleep(10).then(() => ({ stderr: '' }))])).stderr}`);
+  } finally { child.child.kill('SIGTERM'); await child; }
+}
+
+async function versionOf(name) {
+  const v = {
+    node20: process.version,
+    node24: () => run(BIN.node24, ['--version']),
+    deno: () => run(BIN.deno, ['--version']),
+    bun: () => run(BIN.bun, ['--version']),
+  }[name];
+  if (typeof v === 'string') return v;
+  if (v) return (await v()).stdout.split('\n')[0].trim();
+  return undefined;
+}
+
+const started = Date.now();
+let failed = 0;
+for (const name of runtimes) {
+  process.stderr.write(`bench: ${name} …\n`);
+  const t0 = Date.now();
+  try {
+    const r = await RUNNERS[name]();
+    r.runtime = name;
+    r.version = r.userAgent ?? (await versionOf(name));
+    r.measured = new Date().toISOString();
+    r.cpu = cpuModel();
+    writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(r, null, 1)}\n`);
+    process.stderr.write(`bench: ${name} done in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+  } catch (e) {
+    failed++;
+    console.error(`bench: ${name} failed: ${e.stack ?? e}`);
+  }
+}
+cleanup(dir);
+
+if (!flag('--no-native') && !benchOpts.filter) {
+  const r = await run(process.execPath, [join(root, 'bench/native.mjs'), ...(benchOpts.quick ? ['--quick'] : [])], { timeoutMs: 1_800_000 });
+  process.stderr.write(r.stdout + r.stderr);
+  if (r.code !== 0) failed++;
+}
+if (!flag('--no-coldstart') && !benchOpts.filter) {
+  const r = await run(process.execPath, [join(root, 'bench/coldstart.mjs'), ...(benchOpts.quick ? ['--quick'] : [])], { timeoutMs: 1_800_000 });
+  process.stderr.write(r.stdout + r.stderr);
+  if (r.code !== 0) failed++;
+}
+
+const md = writeReport({ command: `node bench/run.mjs ${args.join(' ')}`.trim() });
+console.log(md);
+console.error(`bench: finished in ${((Date.now() - started) / 1000).toFixed(0)} s; results in bench/results/`);
+if (failed) process.exitCode = 1;
+
+function cpuModel() {
+  try { return readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1]; } catch { return undefined; }
+}
+void existsSync;

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+/**
+ * Bundles examples/deno-server/main.mjs for Deno (the `deno` export
+ * condition, no Node built-ins) into OUT/server.js and copies the two wasm
+ * builds beside it.   node examples/deno-server/build.mjs OUT
+ */
+import { build } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const out = resolve(process.argv[2] ?? join(root, '.cache/deno-server'));
+if (!existsSync(join(root, 'dist/index.js'))) {
+  console.error('dist/ is missing: run `npm run setup` (or `npx tsc -p tsconfig.json`) first');
+  process.exit(1);
+}
+mkdirSync(out, { recursive: true });
+await build({
+  entryPoints: [join(here, 'main.mjs')],
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  conditions: ['deno', 'import', 'module', 'default'],
+  // @peculiar/asn1-* ship only main/module; the neutral platform names none by default.
+  mainFields: ['module', 'main'],
+  target: 'es2022',
+  outfile: join(out, 'server.js'),
+  external: ['node:*', 'better-sqlite3'],
+  logLevel: 'warning',
+});
+for (const v of ['simd', 'scalar']) copyFileSync(join(root, `wasm/qsign-${v}.wasm`), join(out, `qsign-${v}.wasm`));
+console.log(`${join(out, 'server.js')} (+ qsign-simd.wasm, qsign-scalar.wasm)`);

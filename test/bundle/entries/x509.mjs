@@ -1,0 +1,3 @@
+// Certificate parsing and chain verification.
+import { Certificate, verifyChain } from 'qsign-pqc/x509';
+export { Certificate, verifyChain };
