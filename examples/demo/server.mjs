@@ -112,7 +112,11 @@ function serveStatic(request) {
 }
 
 let demo;
-const handler = async (request) => (await demo.handle(request)) ?? serveStatic(request);
+// The issuer URL needs the bound port, so the state opens just after listen; until then answer 503.
+const handler = async (request) => {
+  if (!demo) return new Response(JSON.stringify({ error: 'starting', errors: ['the demo is starting; retry in a moment'] }), { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '1' } });
+  return (await demo.handle(request)) ?? serveStatic(request);
+};
 const srv = await serveNode(handler, { host, port }).catch((e) => fail(`cannot listen on ${host}:${port}: ${e.message}`));
 const base = srv.url;
 try {

@@ -8,7 +8,8 @@
  * products with enough headroom to sum ten of them (times 19 for the
  * wrap-around, times 2 where two odd limbs meet) in a uint64 without carries
  * between the products. (A 5×51-bit layout needs unsigned __int128, which
- * wasm lowers to a helper call per product; it measured ~2.5× slower.)
+ * wasm lowers to a __multi3 helper call per product; measured 2.5-4× slower
+ * per field multiplication in V8.)
  *
  * Limb bounds, used in the comments below:
  *   "tight"  limb i < 2^26 (even) / 2^25 (odd), plus at most 2^18 on limbs 1

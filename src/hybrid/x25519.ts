@@ -1,17 +1,20 @@
 /*
- * X25519 (RFC 7748) as the hybrid constructions need it, on @noble/curves.
+ * X25519 (RFC 7748) as the hybrid constructions need it, on the wasm core
+ * (native/x25519: constant-time Montgomery ladder, clamping inside).
  *
- * noble refuses low-order public keys by throwing. The constructions here
- * need two different behaviours, so this module makes the choice explicit:
+ * The core computes the plain RFC 7748 function: for a low-order u it returns
+ * the all-zero string, as the math does. The constructions here need two
+ * different behaviours, so this module makes the choice explicit:
  *
- *  - `x25519Raw` is the plain RFC 7748 function: for a low-order u it returns
- *    the all-zero string, as the math does. X-Wing decapsulation is defined on
- *    that function and must not fail on a well-sized ciphertext.
+ *  - `x25519Raw` is that plain function. X-Wing decapsulation is defined on
+ *    it and must not fail on a well-sized ciphertext.
  *  - `x25519Checked` throws ERR_INVALID_PUBLIC_KEY instead, the all-zero check
  *    RFC 8446 §7.4.2 makes mandatory for TLS key shares.
+ *
+ * Synchronous, like the rest of the hybrid layer: `await init()` first.
  */
-import { x25519 } from '@noble/curves/ed25519.js';
 import { QsignError } from '../errors.js';
+import { withHeap } from '../wasm/heap.js';
 
 const P = (1n << 255n) - 19n;
 
@@ -43,15 +46,32 @@ export function isLowOrder(u: Uint8Array): boolean {
   return LOW_ORDER_U.has(decodeU(u));
 }
 
+function check32(what: 'secret' | 'public', b: Uint8Array): void {
+  if (!(b instanceof Uint8Array) || b.length !== 32) {
+    throw new QsignError(what === 'secret' ? 'ERR_INVALID_SECRET_KEY' : 'ERR_INVALID_PUBLIC_KEY',
+      `X25519 ${what} key must be a 32-byte Uint8Array, got ${b instanceof Uint8Array ? `${b.length} bytes` : typeof b}`);
+  }
+}
+
 /** X25519(sk, 9): the public key (or X-Wing / TLS "ciphertext") of a 32-byte scalar. */
 export function x25519Base(secretKey: Uint8Array): Uint8Array {
-  return x25519.getPublicKey(secretKey);
+  check32('secret', secretKey);
+  return withHeap((h) => {
+    const k = h.put(secretKey), out = h.alloc(32);
+    h.x.qs_x25519_base(out, k);
+    return h.read(out, 32);
+  });
 }
 
 /** RFC 7748 X25519(k, u) including the all-zero output for low-order u. */
 export function x25519Raw(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
-  if (isLowOrder(publicKey)) return new Uint8Array(32);
-  return x25519.getSharedSecret(secretKey, publicKey);
+  check32('secret', secretKey);
+  check32('public', publicKey);
+  return withHeap((h) => {
+    const k = h.put(secretKey), u = h.put(publicKey), out = h.alloc(32);
+    h.x.qs_x25519(out, k, u);
+    return h.read(out, 32);
+  });
 }
 
 /**
@@ -59,77 +79,29 @@ export function x25519Raw(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Ar
  * error naming `what` so the caller knows which input was bad.
  */
 export function x25519Checked(secretKey: Uint8Array, publicKey: Uint8Array, what: string): Uint8Array {
+  check32('public', publicKey);
   if (isLowOrder(publicKey)) {
     throw new QsignError('ERR_INVALID_PUBLIC_KEY',
       `${what} is a low-order X25519 point: the X25519 shared secret would be all zeros (RFC 7748 §6.1, RFC 8446 §7.4.2); the peer must send an honestly generated key`);
   }
-  return x25519.getSharedSecret(secretKey, publicKey);
+  return x25519Raw(secretKey, publicKey);
 }
 
 /*
- * Asynchronous X25519 for the async entry points (HPKE). Where Web Crypto
- * implements X25519 (Node ≥ 20, Deno, Bun, workerd, current browsers) it is
- * several times faster than the BigInt ladder, and X25519 is most of
- * X-Wing's cost. Feature-detected once; any failure of the native path
- * (runtime without X25519, an encoding it rejects) falls back to noble for
- * that call, so results never depend on the runtime. Low-order inputs never
- * reach Web Crypto (it refuses the all-zero result by design).
+ * Asynchronous forms for the async entry points (HPKE). They used to run on
+ * Web Crypto X25519 where the runtime had it, because that beat the BigInt
+ * ladder of @noble/curves; the wasm ladder is ~4× faster than the Web Crypto
+ * round trip (importKey ×2 + deriveBits) in Node 20, so they now run the same
+ * wasm code as the synchronous forms, and results can no longer depend on the
+ * runtime. Kept as Promise-returning functions so callers need not change.
  */
 
-/** PKCS#8 prefix of an X25519 private key (RFC 8410): the 32-byte scalar follows. */
-const PKCS8_X25519 = new Uint8Array([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20]);
-const BASE_U = new Uint8Array(32);
-BASE_U[0] = 9;
-
-let native: Promise<SubtleCrypto | undefined> | undefined;
-
-function nativeSubtle(): Promise<SubtleCrypto | undefined> {
-  native ??= (async () => {
-    const s = globalThis.crypto?.subtle;
-    if (!s) return undefined;
-    try {
-      // Known answer: X25519(sk = 1…1, 9) must equal noble's result.
-      const sk = new Uint8Array(32).fill(1);
-      const got = await nativeDh(s, sk, BASE_U);
-      const want = x25519.getPublicKey(sk);
-      return got.length === 32 && got.every((b, i) => b === want[i]) ? s : undefined;
-    } catch {
-      return undefined;
-    }
-  })();
-  return native;
-}
-
-async function nativeDh(s: SubtleCrypto, secretKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array> {
-  const pkcs8 = new Uint8Array(48);
-  pkcs8.set(PKCS8_X25519);
-  pkcs8.set(secretKey, 16);
-  try {
-    const [priv, pub] = await Promise.all([
-      s.importKey('pkcs8', pkcs8, { name: 'X25519' }, false, ['deriveBits']),
-      s.importKey('raw', publicKey as Uint8Array<ArrayBuffer>, { name: 'X25519' }, false, []),
-    ]);
-    return new Uint8Array(await s.deriveBits({ name: 'X25519', public: pub }, priv, 256));
-  } finally {
-    pkcs8.fill(0);
-  }
-}
-
-async function dhAsync(secretKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array> {
-  const s = await nativeSubtle();
-  if (s) {
-    try { return await nativeDh(s, secretKey, publicKey); } catch { /* fall back below */ }
-  }
-  return x25519.getSharedSecret(secretKey, publicKey);
-}
-
-/** {@link x25519Base}, on Web Crypto where available. */
+/** {@link x25519Base}, asynchronously. */
 export function x25519BaseAsync(secretKey: Uint8Array): Promise<Uint8Array> {
-  return dhAsync(secretKey, BASE_U);
+  try { return Promise.resolve(x25519Base(secretKey)); } catch (e) { return Promise.reject(e); }
 }
 
-/** {@link x25519Raw}, on Web Crypto where available. */
-export async function x25519RawAsync(secretKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array> {
-  if (isLowOrder(publicKey)) return new Uint8Array(32);
-  return dhAsync(secretKey, publicKey);
+/** {@link x25519Raw}, asynchronously. */
+export function x25519RawAsync(secretKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array> {
+  try { return Promise.resolve(x25519Raw(secretKey, publicKey)); } catch (e) { return Promise.reject(e); }
 }

@@ -14,6 +14,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { equalBytes, utf8 } from '../util/bytes.js';
+import { transitError, TransitErrorCodes } from './errors.js';
 
 export type Capability = 'create' | 'read' | 'update' | 'delete' | 'list' | 'sudo' | 'deny';
 
@@ -70,7 +71,8 @@ function ruleMatches(pattern: string, path: string): boolean {
 export function createAuth(config: AuthConfig): Authorizer {
   const policies: Record<string, PolicyRule[]> = { root: [{ path: '*', capabilities: ['create', 'read', 'update', 'delete', 'list', 'sudo'] }], ...(config.policies ?? {}) };
   const entries = config.tokens.map((t) => {
-    if (typeof t.token !== 'string' || t.token.length < 8) throw new TypeError('tokens must be strings of at least 8 characters');
+    // Short tokens are guessable over the network; refuse them at configuration time.
+    if (typeof t.token !== 'string' || t.token.length < 8) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'tokens must be strings of at least 8 characters');
     return { digest: sha256(utf8(t.token)), policies: t.policies, displayName: t.displayName ?? t.policies[0] ?? 'token' };
   });
   return {

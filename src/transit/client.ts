@@ -57,7 +57,11 @@ export class TransitClient {
     this.f = opts.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
-  /** One request; resolves to the response JSON (or null for 204). */
+  /**
+   * One request; resolves to the response JSON (or null for 204). The JSON is
+   * untyped wire data: each method below reads and converts the fields it needs.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async request(method: string, path: string, body?: unknown, okStatuses: number[] = []): Promise<any> {
     const res = await this.f(this.base + path, {
       method,
@@ -66,6 +70,7 @@ export class TransitClient {
     });
     if (res.status === 204) return null;
     const text = await res.text();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     let parsed: any;
     try { parsed = text ? JSON.parse(text) : {}; } catch { parsed = { errors: [text] }; }
     if (res.ok || okStatuses.includes(res.status)) return parsed;
@@ -147,7 +152,7 @@ export class TransitClient {
       return { status: r.data.batch_results.some((x: BatchResult) => x.error) ? 'partial' : 'ok', results: r.data.batch_results };
     } catch (e) {
       // A 400 with batch_results is a batch where items failed, not a request failure.
-      const body = (e as { body?: any }).body;
+      const body = (e as { body?: { data?: { batch_results?: BatchResult[] } } }).body;
       if (body?.data?.batch_results) return { status: 'partial', results: body.data.batch_results };
       throw e;
     }

@@ -85,6 +85,26 @@ function b64(body: Json, field: string, required = false): Uint8Array | undefine
   return s === undefined ? (required ? new Uint8Array(0) : undefined) : fromBase64(s, field);
 }
 
+/**
+ * Deepest bracket nesting in JSON text (strings skipped). Vault bodies nest 3
+ * levels at most; a body nesting thousands deep would parse, then overflow the
+ * stack of every recursive walk over it (audit redaction), so it is refused first.
+ */
+const MAX_JSON_DEPTH = 32;
+function jsonDepth(text: string): number {
+  let depth = 0, max = 0, inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) { if (++depth > max) max = depth; }
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
 /** Reads at most `max` bytes of body; more is ERR_TRANSIT_LIMIT_EXCEEDED (never buffered whole). */
 async function readBody(req: Request, max: number): Promise<Json> {
   const declared = Number(req.headers.get('content-length') ?? NaN);
@@ -104,8 +124,10 @@ async function readBody(req: Request, max: number): Promise<Json> {
   const all = new Uint8Array(total);
   let at = 0;
   for (const p of parts) { all.set(p, at); at += p.length; }
+  const text = new TextDecoder().decode(all);
+  if (jsonDepth(text) > MAX_JSON_DEPTH) throw transitError(TransitErrorCodes.INVALID_REQUEST, `request body nests deeper than ${MAX_JSON_DEPTH} levels`);
   let v: unknown;
-  try { v = JSON.parse(new TextDecoder().decode(all)); } catch { throw transitError(TransitErrorCodes.INVALID_REQUEST, 'request body is not valid JSON'); }
+  try { v = JSON.parse(text); } catch { throw transitError(TransitErrorCodes.INVALID_REQUEST, 'request body is not valid JSON'); }
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'request body must be a JSON object');
   return v as Json;
 }

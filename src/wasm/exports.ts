@@ -38,6 +38,11 @@ export interface QsignExports {
   qs_mldsa_sign_msg(level: number, skPtr: number, prePtr: number, preLen: number, msgPtr: number, msgLen: number, rndPtr: number, sigPtr: number): number;
   qs_mldsa_verify_msg(level: number, pkPtr: number, prePtr: number, preLen: number, msgPtr: number, msgLen: number, sigPtr: number, sigLen: number): number;
   qs_mldsa_mu(level: number, pkPtr: number, prePtr: number, preLen: number, msgPtr: number, msgLen: number, muPtr: number): number;
+
+  // x25519 (native/x25519/exports.c): RFC 7748 X25519, 32-byte scalar (clamped
+  // inside) and u; writes 32 bytes, returns QS_OK. Low-order u gives all zeros.
+  qs_x25519(outPtr: number, scalarPtr: number, uPtr: number): number;
+  qs_x25519_base(outPtr: number, scalarPtr: number): number;
 }
 
 /** Keccak instance kinds; part of the ABI with native/fips202/exports.c. */

@@ -85,10 +85,23 @@ function mldsaKat(): void {
   });
 }
 
+/** X25519 (RFC 7748 §5.2, first test vector). */
+function x25519Kat(): void {
+  withHeap((h) => {
+    const fromHex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g)!, (b) => parseInt(b, 16));
+    const k = h.put(fromHex('a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4'));
+    const u = h.put(fromHex('e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c'));
+    const out = h.alloc(32);
+    if (h.x.qs_x25519(out, k, u) !== 0) throw new QsignError('ERR_SELF_TEST_FAILED', 'X25519 failed');
+    expectHex('X25519', h.read(out, 32), 'c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552');
+  });
+}
+
 const SELF_TESTS: Array<[string, () => void]> = [
   ['keccak', keccakKat],
   ['ml-kem', mlkemKat],
   ['ml-dsa', mldsaKat],
+  ['x25519', x25519Kat],
 ];
 
 export function runSelfTests(): void {

@@ -58,8 +58,16 @@ export function readChildren(value: Uint8Array, code = 'ERR_X509_DER'): Tlv[] {
   return out;
 }
 
+/**
+ * Largest DER object parsed (certificate, CSR, SPKI, PKCS#8): 256 KiB. The
+ * biggest real one, an ML-DSA-87 certificate with a long SAN list, is ~20 KiB;
+ * anything larger is refused before any parsing work.
+ */
+export const MAX_DER_BYTES = 256 * 1024;
+
 /** Reads a TLV that must span the whole buffer with the given tag. */
 export function readWhole(buf: Uint8Array, tag: number, what: string, code = 'ERR_X509_DER'): Tlv {
+  if (buf.length > MAX_DER_BYTES) bad(`${what}: ${buf.length} bytes exceeds the ${MAX_DER_BYTES}-byte limit`, code);
   const t = readTlv(buf, 0, code);
   if (t.tag !== tag) bad(`${what}: expected tag 0x${tag.toString(16)}, got 0x${t.tag.toString(16)}`, code);
   if (t.end !== buf.length) bad(`${what}: ${buf.length - t.end} trailing bytes`, code);

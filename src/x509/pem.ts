@@ -36,11 +36,15 @@ export function pemEncode(label: string, der: Uint8Array): string {
   return lines.join('\n');
 }
 
+/** Largest PEM text read (a whole CA bundle fits: Mozilla's is ~250 KiB); refused before the regex runs. */
+export const MAX_PEM_CHARS = 8 * 1024 * 1024;
+
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
 
 /** Every PEM block in `text`, in order (explanatory text between blocks is ignored). */
 export function pemDecodeAll(text: string): PemBlock[] {
   if (typeof text !== 'string') throw new QsignError('ERR_PEM', `PEM input must be a string, got ${text === null ? 'null' : typeof text}`);
+  if (text.length > MAX_PEM_CHARS) throw new QsignError('ERR_PEM', `PEM text of ${text.length} characters exceeds the ${MAX_PEM_CHARS}-character limit`);
   const out: PemBlock[] = [];
   for (const m of text.matchAll(BLOCK)) {
     const [, begin, body, end] = m;

@@ -48,7 +48,10 @@ function adapter(kind, page) {
       if (kind === 'playwright') await page.setViewportSize({ width, height });
       else await page.setViewport({ width, height });
     },
-    screenshot: (path, fullPage = true) => page.screenshot({ path, fullPage }),
+    async screenshot(path, fullPage = true) {
+      if (!fullPage) await page.evaluate(() => window.scrollTo(0, 0)); // the first screen a phone user sees
+      await page.screenshot({ path, fullPage });
+    },
   };
 }
 

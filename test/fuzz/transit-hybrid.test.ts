@@ -170,29 +170,46 @@ const reqArb = fc.record({
   lying: fc.constantFrom(null, '0', '1', '-5', '99999999999', 'abc'),
 });
 
+const validPaths = ['/v1/oqs-transit/encrypt/k768', '/v1/oqs-transit/decrypt/kx', '/v1/oqs-transit/sign/sig', '/v1/oqs-transit/verify/sig/sha2-256', '/v1/oqs-transit/rewrap/k768',
+  '/v1/oqs-transit/datakey/plaintext/k768', '/v1/oqs-transit/keys/new-key', '/v1/oqs-transit/keys/k768/config', '/v1/oqs-transit/keys/k1024/trim', '/v1/oqs-transit/restore'];
+const reqValidPathArb = fc.record({
+  method: fc.constantFrom('POST', 'PUT'), path: fc.constantFrom(...validPaths), body: bodyArb, token: fc.constant(ROOT as string | null),
+  contentType: fc.constantFrom('application/json', null), lying: fc.constant(null as string | null),
+});
+
 describe('fuzz: transit HTTP', () => {
+  fuzz({
+    name: 'transit-http-bodies', runs: 250, seed: 802, timeoutMs: 5000,
+    arb: reqValidPathArb,
+    run: (r) => sendReq(r),
+    expectOutcome: (_r, out) => checkHttp(out),
+  });
   fuzz({
     name: 'transit-http', runs: 400, seed: 801, timeoutMs: 5000,
     arb: reqArb,
-    run: async (r) => {
-      const headers: Record<string, string> = {};
-      if (r.token !== null) headers['x-vault-token'] = r.token;
-      if (r.contentType) headers['content-type'] = r.contentType;
-      if (r.lying) headers['content-length'] = r.lying;
-      const hasBody = r.method !== 'GET' && r.method !== 'HEAD';
-      const res = await handler(new Request(`http://127.0.0.1${r.path}`, { method: r.method, headers, body: hasBody ? r.body : undefined }));
-      const text = await res.text();
-      return { status: res.status, text };
-    },
-    expectOutcome: (_r, out) => {
-      expect(out.ok, 'the handler must answer, not reject').toBe(true);
-      const { status, text } = out.value as { status: number; text: string };
-      // 5xx other than 504/507 (timeout/limits) would mean an internal error leaked out.
-      expect([200, 204, 400, 403, 404, 405, 409, 413, 415, 503, 504, 507]).toContain(status);
-      if (status !== 204 && text) expect(() => JSON.parse(text)).not.toThrow();
-    },
+    run: (r) => sendReq(r),
+    expectOutcome: (_r, out) => checkHttp(out),
   });
 });
+
+async function sendReq(r: { method: string; path: string; body: string; token: string | null; contentType: string | null; lying: string | null }) {
+  const headers: Record<string, string> = {};
+  if (r.token !== null) headers['x-vault-token'] = r.token;
+  if (r.contentType) headers['content-type'] = r.contentType;
+  if (r.lying) headers['content-length'] = r.lying;
+  const hasBody = r.method !== 'GET' && r.method !== 'HEAD';
+  const res = await handler(new Request(`http://127.0.0.1${r.path}`, { method: r.method, headers, body: hasBody ? r.body : undefined }));
+  const text = await res.text();
+  return { status: res.status, text };
+}
+
+function checkHttp(out: { ok: boolean; value?: unknown }) {
+  expect(out.ok, 'the handler must answer, not reject').toBe(true);
+  const { status, text } = out.value as { status: number; text: string };
+  // 5xx other than 504/507 (timeout/limits) would mean an internal error leaked out.
+  expect([200, 204, 400, 403, 404, 405, 409, 413, 415, 503, 504, 507]).toContain(status);
+  if (status !== 204 && text) expect(() => JSON.parse(text)).not.toThrow();
+}
 
 // ---------------------------------------------------------------- CLI
 const cliWords = ['algorithms', 'hash', 'jwk', 'generate', 'public', 'jwt', 'sign', 'verify', 'ca', 'create', 'csr', 'cert', 'issue', 'show',

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import {
-  Keyring, memoryStore, durableObjectStore, generateMasterKey, type TransitStore, type DurableObjectStorageLike,
+  Keyring, memoryStore, durableObjectStore, generateMasterKey, type TransitStore, type DurableObjectStorageLike, type DurableObjectTransactionLike,
 } from '../../src/transit/index.js';
 
 /** An in-memory stand-in for DurableObjectStorage: transactions are serialized and roll back on throw. */
@@ -11,11 +11,11 @@ function fakeDoStorage(): DurableObjectStorageLike & { data: Map<string, unknown
     data,
     async get<T>(k: string) { return structuredClone(data.get(k)) as T | undefined; },
     async list<T>({ prefix }: { prefix: string }) { return new Map([...data].filter(([k]) => k.startsWith(prefix)).sort()) as Map<string, T>; },
-    transaction<T>(fn: (txn: any) => Promise<T>): Promise<T> {
+    transaction<T>(fn: (txn: DurableObjectTransactionLike) => Promise<T>): Promise<T> {
       const run = chain.then(async () => {
         const writes = new Map<string, unknown>();
-        const txn = {
-          get: async (k: string) => structuredClone(writes.has(k) ? writes.get(k) : data.get(k)),
+        const txn: DurableObjectTransactionLike = {
+          get: async <V>(k: string) => structuredClone(writes.has(k) ? writes.get(k) : data.get(k)) as V | undefined,
           put: async (k: string, v: unknown) => { await new Promise((r) => setTimeout(r, 0)); writes.set(k, structuredClone(v)); },
           delete: async (k: string) => { const had = data.has(k) || (writes.has(k) && writes.get(k) !== undefined); writes.set(k, undefined); return had; },
         };
