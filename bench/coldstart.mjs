@@ -10,9 +10,10 @@
 //   node bench/coldstart.mjs [--quick] [--reps 31] [--runtime node20,deno]
 // Target: Node, qsign, ≤ 25 ms over the empty `node` process.
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { BIN, bundle, cleanup, externalWasmPlugin, freePort, root, run, scratchDir, sleep } from '../test/runners/lib.mjs';
+import { build } from 'esbuild';
+import { BIN, cleanup, externalWasmPlugin, freePort, root, run, scratchDir, sleep } from '../test/runners/lib.mjs';
 
 const args = process.argv.slice(2);
 const opt = (n, d) => { const i = args.indexOf(n); return i >= 0 ? args[i + 1] : d; };
@@ -59,6 +60,17 @@ const PROC = {
   deno: { cmd: BIN.deno, args: (f) => ['run', '-A', '--no-prompt', f], platform: 'neutral', conditions: ['deno', 'import', 'module', 'default'], entry: 'deno', env: DENO_ENV },
   bun: { cmd: BIN.bun, args: (f) => [f], platform: 'node', conditions: ['bun', 'node'], entry: 'node' },
 };
+
+// Like test/runners/lib.mjs bundle(), minus its inline source map and
+// ignoreAnnotations (test-only needs): what an app's production bundle looks like.
+function bundle({ contents, outfile, platform, conditions, entry, external = [], plugins = [] }) {
+  return build({
+    stdin: { contents, resolveDir: dir, sourcefile: 'entry.ts', loader: 'ts' }, bundle: true, format: 'esm', platform, conditions,
+    ...(platform === 'neutral' ? { mainFields: ['module', 'main'] } : {}), target: 'es2022', outfile, logLevel: 'error',
+    external: ['node:*', ...external],
+    plugins: [{ name: 'wasm-source', setup(b) { b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: join(root, 'src/entries', `${entry}.ts`) })); } }, ...plugins],
+  });
+}
 
 const stats = (xs) => { const s = [...xs].sort((a, b) => a - b); return { median: s[s.length >> 1], min: s[0], max: s[s.length - 1] }; };
 const rows = [];
@@ -117,10 +129,10 @@ async function workerdRuntime() {
     for (const [task, file] of Object.entries(configs)) {
       const port = await freePort();
       const cfg = join(dir, `workerd-${i}.capnp`);
-      const wasm = ['qsign-simd.wasm', 'qsign-scalar.wasm'].map((f) => `(name = "wasm/${f}", wasm = embed ${JSON.stringify(join(root, 'wasm', f))})`);
+      const wasm = ['qsign-simd.wasm', 'qsign-scalar.wasm'].map((f) => `(name = "wasm/${f}", wasm = embed ${JSON.stringify(relative(dir, join(root, 'wasm', f)))})`);
       writeFileSync(cfg, `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = ( services = [ (name = "w", worker = .w) ], sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "w") ] );
-const w :Workerd.Worker = ( modules = [ (name = "worker.mjs", esModule = embed ${JSON.stringify(file)}), ${wasm.join(', ')} ], compatibilityDate = "2025-06-01" );
+const w :Workerd.Worker = ( modules = [ (name = "worker.mjs", esModule = embed ${JSON.stringify(relative(dir, file))}), ${wasm.join(', ')} ], compatibilityDate = "2025-06-01" );
 `);
       const child = run(BIN.workerd, ['serve', cfg, 'config'], { timeoutMs: 60_000 });
       try {
@@ -134,7 +146,12 @@ const w :Workerd.Worker = ( modules = [ (name = "worker.mjs", esModule = embed $
         const t = performance.now();
         const res = await fetch(`http://127.0.0.1:${port}/`);
         await res.text();
-        if (res.ok) times[task].push(performance.now() - t);
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        times[task].push(performance.now() - t);
+      } catch (e) {
+        child.child.kill('SIGTERM');
+        const r = await child;
+        throw new Error(`${e.message}: ${e.cause?.message ?? ''} ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`);
       } finally { child.child.kill('SIGTERM'); await child; }
     }
   }

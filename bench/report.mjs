@@ -78,12 +78,50 @@ function coldSection(c) {
   return lines.join('\n');
 }
 
+const SUMMARY_CASES = ['ML-KEM-768 keygen', 'ML-KEM-768 encaps', 'ML-KEM-768 decaps', 'ML-DSA-65 keygen', 'ML-DSA-65 sign 1 KiB', 'ML-DSA-65 verify 1 KiB',
+  'X-Wing encaps', 'X-Wing decaps', 'HPKE X-Wing/HKDF-SHA256/AES-128-GCM seal 1 KiB', 'HPKE X-Wing/HKDF-SHA256/AES-128-GCM open 1 KiB', 'JWT ML-DSA-65 verify',
+  'transit ml-kem-768 encrypt 1 KiB', 'transit ml-kem-768 decrypt 1 KiB', 'X.509 ML-DSA-65 verifyChain (3 certs)'];
+
+/** The README table: key cases on the reference runtime with peers and ratios, then our SIMD build on every other runtime. */
+export function summaryTable(rts, ref = 'node20') {
+  const r = rts[ref];
+  if (!r) return '_no results yet: run `npm run bench`_';
+  const others = RUNTIME_ORDER.filter((n) => n !== ref && rts[n]);
+  const peers = ['qsign scalar', '@oqs/liboqs-js', '@noble/post-quantum'];
+  const find = (res, key) => res?.results.find((c) => `${c.group} ${c.name}` === key || (key === 'stream' && c.group === 'ML-DSA-65 streaming'));
+  const v = (c, impl) => { const x = c?.cells.find((y) => y.impl === impl); return x && !x.na ? x : undefined; };
+  const row = (cells) => `| ${cells.join(' | ')} |`;
+  const lines = [row([`${ref} ops/s`, 'qsign simd128', ...peers, 'best other peer', 'simd128 ÷ liboqs-js', 'simd128 ÷ noble', ...others.map((n) => `simd128 ${n}`)]),
+    row(['---', '--:', ...peers.map(() => '--:'), '---', '--:', '--:', ...others.map(() => '--:')])];
+  for (const key of [...SUMMARY_CASES, 'stream']) {
+    const c = find(r, key);
+    if (!c) continue;
+    const ours = v(c, OURS);
+    const rest = c.cells.filter((x) => !x.na && x.impl !== OURS && !peers.includes(x.impl)).sort((a, b) => b.median - a.median)[0];
+    const unit = c.unit === 'MB/s' ? ' (MB/s)' : '';
+    lines.push(row([`${c.group} ${c.name}${unit}`, `**${fmt(ours?.median)}**`, ...peers.map((p) => (c.cells.some((x) => x.impl === p) ? fmt(v(c, p)?.median) : '–')),
+      rest ? `${rest.impl} ${fmt(rest.median)}` : '–', fr(ratio(ours, v(c, '@oqs/liboqs-js'))), fr(ratio(ours, v(c, '@noble/post-quantum'))),
+      ...others.map((n) => fmt(v(find(rts[n], key === 'stream' ? 'stream' : `${c.group} ${c.name}`), OURS)?.median))]));
+  }
+  return lines.join('\n');
+}
+
+/** Rewrites the block between <!-- bench:start --> and <!-- bench:end --> in README.md, if both markers are there. */
+export function updateReadme(block) {
+  const p = join(root, 'README.md');
+  const s = readFileSync(p, 'utf8');
+  const a = s.indexOf('<!-- bench:start -->'), b = s.indexOf('<!-- bench:end -->');
+  if (a < 0 || b < a) return false;
+  writeFileSync(p, `${s.slice(0, a + '<!-- bench:start -->'.length)}\n${block}\n${s.slice(b)}`);
+  return true;
+}
+
 export function machineLine() {
   const c = cpus();
   return `${c[0]?.model ?? 'unknown CPU'}, ${c.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
 }
 
-export function writeReport({ command = 'node bench/run.mjs' } = {}) {
+export function writeReport({ command = 'node bench/run.mjs', readme = false } = {}) {
   const all = loadResults();
   const { native, coldstart, ...rts } = all;
   const names = RUNTIME_ORDER.filter((n) => rts[n]);
@@ -93,9 +131,13 @@ export function writeReport({ command = 'node bench/run.mjs' } = {}) {
     const r = rts[n];
     lines.push(`## ${n} — ${r.version ?? ''}`, '', `Measured ${r.measured}; ${r.samples} samples × ~${r.sampleMs} ms after ${r.warmupMs} ms warm-up${r.quick ? ' (quick)' : ''}.`, '', runtimeTable(r), '');
   }
+  lines.splice(5, 0, '## Summary', '', summaryTable(rts), '');
   lines.push(nativeSection(native), '', coldSection(coldstart), '');
   const md = lines.join('\n');
   writeFileSync(join(resultsDir, 'README.md'), md);
+  const ref = rts.node20 ?? rts[names[0]];
+  if (ref && readme) updateReadme([`Measured by \`${command}\` on ${machineLine()}, ${ref.measured?.slice(0, 10) ?? ''}; ops/s, median of ${ref.samples} samples, higher is better; every ratio is against a peer measured in the same run.`,
+    '', summaryTable(rts), '', '![ops/s per library and operation](bench/results/bench.svg)', '', 'All runtimes, min..max ranges, native C and cold start: [bench/results/README.md](bench/results/README.md); method: [docs/performance.md](docs/performance.md).'].join('\n'));
   writeFileSync(join(resultsDir, 'bench.svg'), chart(rts[names.includes('node20') ? 'node20' : names[0]], names.includes('node20') ? 'node20' : names[0]));
   return md;
 }
@@ -141,4 +183,4 @@ ${legend.join('\n')}
 `;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(writeReport({ command: process.argv[2] ?? 'node bench/run.mjs' }));
+if (import.meta.url === `file://${process.argv[1]}`) console.log(writeReport({ command: process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'npm run bench', readme: process.argv.includes('--readme') }));

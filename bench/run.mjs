@@ -15,7 +15,7 @@
 //
 // Runtimes: node20 (this Node), node24, deno, bun, chromium, firefox, workerd.
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { BIN, bundle, cleanup, externalWasmPlugin, freePort, run, root, scratchDir, serveRoot, sleep, requireFile } from '../test/runners/lib.mjs';
 import { writeReport } from './report.mjs';
 
@@ -124,14 +124,14 @@ async function workerd() {
     outfile: file, platform: 'neutral', conditions: ['workerd', 'worker', 'browser', 'import', 'module', 'default'], entry: 'workerd', plugins: [externalWasmPlugin],
   });
   const port = await freePort();
-  const wasm = ['qsign-simd.wasm', 'qsign-scalar.wasm'].map((f) => `(name = "wasm/${f}", wasm = embed ${JSON.stringify(join(root, 'wasm', f))})`);
+  const wasm = ['qsign-simd.wasm', 'qsign-scalar.wasm'].map((f) => `(name = "wasm/${f}", wasm = embed ${JSON.stringify(relative(dir, join(root, 'wasm', f)))})`);
   writeFileSync(join(dir, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [ (name = "bench", worker = .bench) ],
   sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "bench") ],
 );
 const bench :Workerd.Worker = (
-  modules = [ (name = "worker.mjs", esModule = embed ${JSON.stringify(file)}), ${wasm.join(', ')} ],
+  modules = [ (name = "worker.mjs", esModule = embed ${JSON.stringify(relative(dir, file))}), ${wasm.join(', ')} ],
   compatibilityDate = "2025-06-01",
   compatibilityFlags = ["nodejs_compat"],
 );
@@ -195,7 +195,9 @@ if (!flag('--no-coldstart') && !benchOpts.filter) {
   if (r.code !== 0) failed++;
 }
 
-const md = writeReport({ command: `node bench/run.mjs ${args.join(' ')}`.trim() });
+// README's Performance section is rewritten only by a full run (no --filter/--runtime/--quick).
+const full = !benchOpts.quick && !benchOpts.filter && !args.includes('--runtime');
+const md = writeReport({ command: full ? 'npm run bench' : `node bench/run.mjs ${args.join(' ')}`.trim(), readme: full || flag('--readme') });
 console.log(md);
 console.error(`bench: finished in ${((Date.now() - started) / 1000).toFixed(0)} s; results in bench/results/`);
 if (failed) process.exitCode = 1;

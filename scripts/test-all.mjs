@@ -60,7 +60,25 @@ export const SUITES = [
   { name: 'chromium', cmd: node, args: ['test/runners/chromium.mjs'], count: 'summary' },
   { name: 'firefox', cmd: node, args: ['test/runners/firefox.mjs'], count: 'summary' },
   // ── Suites registered by other parts of the project go below this line. ──
+  // The C core compiled natively (scalar): every test/native program under
+  // ASan+UBSan, and the constant-time check under Valgrind (secrets undefined).
+  { name: 'native-asan-ubsan', cmd: node, args: ['scripts/test-native.mjs', '--sanitize'], count: 'summary' },
+  { name: 'native-ct-valgrind', cmd: node, args: ['scripts/test-native.mjs', '--ct'], count: 'summary' },
+  // The demo end to end: HTTP flow, Deno server, Chromium + Firefox page flow.
+  {
+    name: 'e2e', cmd: node,
+    args: ['--test', '--test-concurrency=1', 'test/e2e/http.e2e.test.mjs', 'test/e2e/deno.e2e.test.mjs', 'test/e2e/browser.e2e.test.mjs'],
+    count: nodeTestCount,
+  },
 ];
+
+/** node --test's closing "# pass N" / "# fail N" lines. */
+function nodeTestCount(output, code) {
+  const passed = Number(/^# pass (\d+)/m.exec(output)?.[1] ?? 0);
+  let failed = Number(/^# fail (\d+)/m.exec(output)?.[1] ?? 0);
+  if (code !== 0 && failed === 0) failed = 1;
+  return { passed, failed };
+}
 
 function countSummary(output, code) {
   let passed = 0, failed = 0;
