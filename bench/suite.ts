@@ -78,8 +78,14 @@ function peer(name: string, load: () => Promise<any>): Promise<any> {
 const noblePq = () => peer('noble-kem', () => import('@noble/post-quantum/ml-kem.js'));
 const nobleDsa = () => peer('noble-dsa', () => import('@noble/post-quantum/ml-dsa.js'));
 const nobleHybrid = () => peer('noble-hybrid', () => import('@noble/post-quantum/hybrid.js'));
-const oqs = () => peer('oqs', () => import('@oqs/liboqs-js'));
-const openforge = () => peer('openforge', () => import('@openforge-sh/liboqs'));
+// Both liboqs packages import their per-algorithm wasm glue through computed
+// paths and compile the wasm from inlined bytes at run time; workerd refuses
+// the latter for any script ("Wasm code generation disallowed by embedder"),
+// so there they are n/a with that reason rather than a bundler error.
+const IN_WORKERD = (globalThis as any).navigator?.userAgent === 'Cloudflare-Workers';
+const NO_CODEGEN = 'compiles its wasm from bytes at run time, which workerd refuses ("Wasm code generation disallowed by embedder")';
+const oqs = () => peer('oqs', async () => { if (IN_WORKERD) throw new Error(NO_CODEGEN); return import('@oqs/liboqs-js'); });
+const openforge = () => peer('openforge', async () => { if (IN_WORKERD) throw new Error(NO_CODEGEN); return import('@openforge-sh/liboqs'); });
 const mlkemPkg = () => peer('mlkem', () => import('mlkem'));
 const hpkePkgs = () => peer('hpke', async () => ({ ...(await import('@hpke/core')), ...(await import('@hpke/hybridkem-x-wing')) }));
 const liboqsPeers: Array<[string, () => Promise<any>]> = [['@oqs/liboqs-js', oqs], ['@openforge-sh/liboqs', openforge]];
