@@ -12,7 +12,7 @@
 // round, while a real regression stays below in all of them. It fails only
 // below target × (1 − tolerance) (default 10 %), and then prints the table.
 //
-//   node bench/quick.mjs [--tries 3] [--tolerance 0.1] [--verbose]
+//   node bench/quick.mjs [--tries 3] [--tolerance 0.1] [--verbose] [--known "<case>:<peer>" …]
 //
 // Runs in Node (this process) in well under 60 s; last line is
 // "bench-quick: N passed, N failed".
@@ -27,6 +27,10 @@ const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args
 const TRIES = Number(opt('--tries', process.env.QSIGN_BENCH_TRIES ?? 3));
 const TOLERANCE = Number(opt('--tolerance', process.env.QSIGN_BENCH_TOLERANCE ?? 0.1));
 const VERBOSE = args.includes('--verbose');
+// --known "ML-DSA-65 sign 1 KiB:@oqs/liboqs-js" (repeatable): a shortfall already
+// tracked elsewhere. It is still measured and printed (KNOWN), but does not
+// fail the run, so the other checks keep guarding while it is being fixed.
+const KNOWN = args.flatMap((a, i) => (a === '--known' ? [args[i + 1]] : []));
 const started = Date.now();
 
 const CASES = ['ML-KEM-768 encaps', 'ML-KEM-768 decaps', 'ML-DSA-65 sign 1 KiB', 'ML-DSA-65 verify 1 KiB'];
@@ -77,9 +81,10 @@ for (const k of CASES) {
   for (const { peer, target } of CHECKS) {
     const x = bestRatio.get(`${k}|${peer}`);
     const floor = target * (1 - TOLERANCE);
-    const ok = x !== undefined && x >= floor;
-    const note = x === undefined ? 'not measured' : x >= target ? 'ok' : ok ? `below target, within the ${TOLERANCE * 100}% noise tolerance` : 'REGRESSION';
-    lines.push(`${ok ? 'ok  ' : 'FAIL'} ${k.padEnd(24)} simd128 ÷ ${peer.padEnd(15)} ${x === undefined ? '   –' : `${x.toFixed(2)}×`.padStart(6)}  (target ≥ ${target}×, fails below ${floor.toFixed(2)}×) ${note}`);
+    const known = KNOWN.includes(`${k}:${peer}`);
+    const ok = (x !== undefined && x >= floor) || known;
+    const note = x === undefined ? 'not measured' : x >= target ? 'ok' : x >= floor ? `below target, within the ${TOLERANCE * 100}% noise tolerance` : known ? 'below target: known shortfall (--known)' : 'REGRESSION';
+    lines.push(`${known && !(x >= floor) ? 'KNOWN' : ok ? 'ok   ' : 'FAIL '} ${k.padEnd(24)} simd128 ÷ ${peer.padEnd(15)} ${x === undefined ? '   –' : `${x.toFixed(2)}×`.padStart(6)}  (target ≥ ${target}×, fails below ${floor.toFixed(2)}×) ${note}`);
     if (ok) passed++; else failed++;
   }
 }

@@ -14,7 +14,7 @@
 //   node bench/run.mjs --samples 15 --sample-ms 400     override the timing
 //
 // Runtimes: node20 (this Node), node24, deno, bun, chromium, firefox, workerd.
-import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { BIN, bundle, cleanup, externalWasmPlugin, freePort, run, root, scratchDir, serveRoot, sleep, requireFile } from '../test/runners/lib.mjs';
 import { writeReport } from './report.mjs';
@@ -41,6 +41,7 @@ const dir = scratchDir('bench');
 // app would (@openforge-sh/liboqs picks its wasm with a computed import path
 // that no bundler can follow); browsers and workerd get them bundled.
 const PEERS_EXTERNAL = ['@noble/post-quantum', '@noble/post-quantum/*', '@oqs/liboqs-js', '@openforge-sh/liboqs', 'mlkem', '@hpke/*'];
+const LIBOQS = ['@oqs/liboqs-js', '@openforge-sh/liboqs'];
 const PROCESS_FINISH = (o) => `const r = await runBench(${JSON.stringify(o)}, (s) => console.error(s));\nconsole.log(${JSON.stringify(TAG)} + JSON.stringify(r));`;
 const entry = (finish) => `import { runBench } from '../../bench/suite.ts';\n${finish}`;
 
@@ -73,9 +74,13 @@ async function browser(kind) {
   const file = join(dir, `${kind}.mjs`);
   await bundle({
     contents: entry(`runBench(${JSON.stringify(benchOpts)}, (s) => console.log(s)).then((r) => { globalThis.__bench = r; }, (e) => { globalThis.__bench = { error: String(e && e.stack || e) }; });`),
-    outfile: file, platform: 'browser', conditions: ['browser'], entry: 'browser',
+    outfile: file, platform: 'browser', conditions: ['browser'], entry: 'browser', external: LIBOQS,
   });
-  writeFileSync(join(dir, `${kind}.html`), `<!doctype html><meta charset="utf-8"><script type="module" src="./${kind}.mjs"></script>\n`);
+  // The liboqs packages load their per-algorithm glue with computed relative
+  // imports, which no bundler can follow: the page loads them unbundled from
+  // node_modules (served by serveRoot) through an import map, as their docs do.
+  const importMap = { imports: Object.fromEntries(LIBOQS.map((p) => [p, `/node_modules/${p}/src/index.js`])) };
+  writeFileSync(join(dir, `${kind}.html`), `<!doctype html><meta charset="utf-8"><script type="importmap">${JSON.stringify(importMap)}</script><script type="module" src="./${kind}.mjs"></script>\n`);
   const server = await serveRoot();
   const path = `${dir.slice(root.length + 1)}/${kind}.html`;
   let close;
@@ -169,6 +174,8 @@ let failed = 0;
 for (const name of runtimes) {
   process.stderr.write(`bench: ${name} …\n`);
   const t0 = Date.now();
+  // A runtime that fails this time must not leave an older result in the report.
+  rmSync(join(outDir, `${name}.json`), { force: true });
   try {
     const r = await RUNNERS[name]();
     r.runtime = name;
@@ -205,4 +212,3 @@ if (failed) process.exitCode = 1;
 function cpuModel() {
   try { return readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1]; } catch { return undefined; }
 }
-void existsSync;

@@ -341,16 +341,16 @@ function scaleMB(cell: Cell, bytes: number): Cell {
 
 /** Picks cases by `filter` (comma-separated substrings, case-insensitive, matched against "group name"). */
 export function selectCases(o: BenchOptions): Case[] {
-  const terms = (o.filter ?? '').toLowerCase().split(',').map((t) => t.trim().replace(/-/g, '')).filter(Boolean);
+  const terms = (o.filter ?? '').toLowerCase().split(',').map((t) => t.trim().replace(/[-\s]/g, '')).filter(Boolean);
   return allCases(o)
-    .filter((c) => !terms.length || terms.some((t) => `${c.group} ${c.name}`.toLowerCase().replace(/-/g, '').includes(t)))
+    .filter((c) => !terms.length || terms.some((t) => `${c.group} ${c.name}`.toLowerCase().replace(/[-\s]/g, '').includes(t)))
     .map((c) => (o.impls ? { ...c, impls: c.impls.filter((i) => o.impls!.includes(i.name)) } : c));
 }
 
 export async function runBench(o: BenchOptions = {}, log: (s: string) => void = () => {}) {
   const opts = {
-    sampleMs: o.sampleMs ?? (o.quick ? 100 : 250),
-    samples: o.samples ?? (o.quick ? 5 : 9),
+    sampleMs: o.sampleMs ?? (o.quick ? 100 : 200),
+    samples: o.samples ?? (o.quick ? 5 : 7),
     warmupMs: o.warmupMs ?? (o.quick ? 150 : 400),
   };
   const started = now();

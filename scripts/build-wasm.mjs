@@ -7,7 +7,7 @@
 //   node scripts/build-wasm.mjs --if-stale build only when native/ changed since wasm/ was made
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync, rmSync, statSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -105,8 +105,12 @@ function build(outDir) {
   for (const [name, v] of Object.entries(VARIANTS)) {
     const sources = listSources(name).map((p) => relative(root, p));
     const out = join(outDir, v.file);
-    const args = [...COMMON_FLAGS, ...v.flags, '-Inative/include', ...sources, '-o', out];
+    // Build beside the target and rename, so a test reading wasm/ mid-build
+    // never sees a half-written module.
+    const partial = `${out}.partial-${process.pid}.wasm`;
+    const args = [...COMMON_FLAGS, ...v.flags, '-Inative/include', ...sources, '-o', partial];
     execFileSync('emcc', args, { cwd: root, stdio: 'inherit', env: { ...process.env, EMCC_SKIP_SANITY_CHECK: '1' } });
+    renameSync(partial, out);
     const bytes = readFileSync(out);
     outputs[name] = {
       file: v.file,

@@ -30,6 +30,8 @@ const soak = args.includes('--soak');
 if (!(minutes > 0) || !(scale >= 1)) { console.error('usage: npm run fuzz -- --minutes N [--scale S] [--soak] [--only NAME]'); process.exit(2); }
 
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
+// ANSI colour codes, built from a string so the regex holds no literal control character.
+const ANSI = new RegExp(String.fromCharCode(27) + '\\[[0-9;]*m', 'g');
 const corpusCount = () => {
   const dir = join(root, 'test', 'fuzz', 'corpus');
   if (!existsSync(dir)) return 0;
@@ -44,12 +46,12 @@ function run(label, extraEnv, files, timeoutMs) {
   });
   const secs = ((Date.now() - t0) / 1000).toFixed(0);
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  const summary = out.split('\n').filter((l) => /Tests\s+\d/.test(l)).map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trim()).join(' ');
+  const summary = out.split('\n').filter((l) => /Tests\s+\d/.test(l)).map((l) => l.replace(ANSI, '').trim()).join(' ');
   if (r.error || r.status !== 0) {
     console.log(`✗ ${label} (${secs} s) ${r.error ? `killed: ${r.error.message}` : summary}`);
-    const lines = out.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+    const lines = out.replace(ANSI, '').split('\n');
     const keep = lines.filter((l) => /Caused by|threw|hang|took|saved to|changed size|arena|leak|Counterexample|seed:/.test(l));
-    console.log(keep.slice(0, 40).join('\n'));
+    console.log(keep.slice(0, 40).map((l) => (l.length > 300 ? l.slice(0, 300) + "…" : l)).join("\n"));
     return false;
   }
   console.log(`✓ ${label} (${secs} s) ${summary}`);

@@ -52,15 +52,15 @@ typedef struct {
 } __attribute__((aligned(16))) qs_poly;
 
 /* ---- kernels (ntt.c / simd128/ntt.c) ---- */
-/* Forward NTT, in place. Input |a| < q; output |a| < 9q, plain (non-Montgomery) domain. */
+/* Forward NTT, in place. Input |a| < q; output |a| < 11q, plain (non-Montgomery) domain. */
 void qs_mldsa_ntt(qs_poly *a);
 /* Inverse NTT times 2^32 (undoes the 2^-32 of one Montgomery product).
  * Input |a| < q; output |a| < q. */
 void qs_mldsa_invntt_tomont(qs_poly *a);
 /* r = sum_i a[i] * b[i] * 2^-32 over n <= 7 polys (NTT domain); a in [0, q)
- * (A-hat), |b| < 9q; output |r| < q. */
+ * (A-hat), |b| < 11q; output |r| < q. */
 void qs_mldsa_pointwise_acc(qs_poly *r, const qs_poly *a, const qs_poly *b, int n);
-/* r = a * b * 2^-32 (NTT domain); output |r| < q. */
+/* r = a * b * 2^-32 (NTT domain), |a|, |b| < 11q (so |ab| < 2^31 q); output |r| < q. */
 void qs_mldsa_pointwise(qs_poly *r, const qs_poly *a, const qs_poly *b);
 /* a = representative of a mod q in [-6283008, 6283008]; input a <= 2^31 - 2^22 - 1. */
 void qs_mldsa_poly_reduce(qs_poly *a);

@@ -61,8 +61,8 @@ void qs_mldsa_pointwise(qs_poly *r, const qs_poly *a, const qs_poly *b) {
 }
 
 void qs_mldsa_pointwise_acc(qs_poly *r, const qs_poly *a, const qs_poly *b, int n) {
-  /* `a` is always A-hat (coefficients in [0, q)) and |b| < 9q, so the 64-bit
-   * sum of at most 7 raw products stays below 2^31 q and one Montgomery
+  /* `a` is always A-hat (coefficients in [0, q)) and |b| < 11q, so the 64-bit
+   * sum of at most 7 raw products (< 77 q^2) stays below 2^31 q and one Montgomery
    * reduction per coefficient suffices. */
   for (unsigned i = 0; i < 256; i++) {
     int64_t acc = 0;

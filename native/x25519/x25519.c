@@ -257,8 +257,8 @@ QS_INLINE void fe_cswap(fe *f, fe *g, uint32_t mask) {
  * the pair is swapped in and out with a mask, and consecutive swaps are
  * merged (swap only when the bit differs from the previous one).
  */
-void qs_x25519_scalarmult(uint8_t out[QS_X25519_BYTES], const uint8_t scalar[QS_X25519_BYTES],
-                          const uint8_t u[QS_X25519_BYTES]) {
+QS_INLINE void ladder(uint8_t out[QS_X25519_BYTES], const uint8_t scalar[QS_X25519_BYTES],
+                      const uint8_t u[QS_X25519_BYTES], const int u_is_nine) {
   uint8_t e[32];
   fe x1, x2, z2, x3, z3, a, b, c, d, aa, bb, da, cb, t;
   memcpy(e, scalar, 32);
@@ -295,7 +295,9 @@ void qs_x25519_scalarmult(uint8_t out[QS_X25519_BYTES], const uint8_t scalar[QS_
     fe_sq(&x3, &t);         /* x3 = (DA + CB)^2 */
     fe_sub(&t, &da, &cb);
     fe_sq(&t, &t);
-    fe_mul(&z3, &x1, &t);   /* z3 = x1 · (DA - CB)^2 */
+    /* z3 = x1 · (DA - CB)^2; for the base point x1 = 9, a small constant.
+     * u_is_nine is a compile-time constant of each caller, not secret. */
+    if (u_is_nine) fe_mul_small(&z3, &t, 9); else fe_mul(&z3, &x1, &t);
     fe_mul(&x2, &aa, &bb);  /* x2 = AA · BB */
     fe_sub(&t, &aa, &bb);   /* E = AA - BB */
     fe_mul_small(&a, &t, A24);
@@ -317,7 +319,12 @@ void qs_x25519_scalarmult(uint8_t out[QS_X25519_BYTES], const uint8_t scalar[QS_
   qs_zeroize(&t, sizeof t);
 }
 
+void qs_x25519_scalarmult(uint8_t out[QS_X25519_BYTES], const uint8_t scalar[QS_X25519_BYTES],
+                          const uint8_t u[QS_X25519_BYTES]) {
+  ladder(out, scalar, u, 0);
+}
+
 void qs_x25519_scalarmult_base(uint8_t out[QS_X25519_BYTES], const uint8_t scalar[QS_X25519_BYTES]) {
   static const uint8_t base[32] = { 9 };
-  qs_x25519_scalarmult(out, scalar, base);
+  ladder(out, scalar, base, 1);
 }

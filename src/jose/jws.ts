@@ -218,7 +218,11 @@ export async function flattenedVerify(jws: FlattenedJWS, key: KeyInput | KeyReso
  * ```
  */
 export async function compactVerify(jws: string | Uint8Array, key: KeyInput | KeyResolver, options: VerifyOptions = {}): Promise<CompactVerifyResult> {
-  if (jws instanceof Uint8Array) jws = dec.decode(jws);
+  if (jws instanceof Uint8Array) {
+    // Size first (one UTF-8 byte per token character), then decode: invalid UTF-8 is a malformed JWS, not a TypeError.
+    if (jws.length > (options.maxTokenSize ?? DEFAULT_MAX_TOKEN_SIZE)) throw new JWSInvalid(`JWS exceeds the maximum size of ${options.maxTokenSize ?? DEFAULT_MAX_TOKEN_SIZE} characters`);
+    try { jws = dec.decode(jws); } catch { throw new JWSInvalid('Compact JWS bytes are not valid UTF-8'); }
+  }
   if (typeof jws !== 'string') throw new JWSInvalid('Compact JWS must be a string or Uint8Array');
   const max = options.maxTokenSize ?? DEFAULT_MAX_TOKEN_SIZE;
   if (jws.length > max) throw new JWSInvalid(`JWS exceeds the maximum size of ${max} characters`);

@@ -109,16 +109,24 @@ function jsonDepth(text: string): number {
 async function readBody(req: Request, max: number): Promise<Json> {
   const declared = Number(req.headers.get('content-length') ?? NaN);
   if (declared > max) throw transitError(TransitErrorCodes.LIMIT_EXCEEDED, 'request body too large');
-  if (!req.body) return {};
-  const reader = req.body.getReader();
   const parts: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const r = await reader.read();
-    if (r.done) break;
-    total += r.value.length;
-    if (total > max) { await reader.cancel().catch(() => undefined); throw transitError(TransitErrorCodes.LIMIT_EXCEEDED, 'request body too large'); }
-    parts.push(r.value);
+  if (req.body) {
+    const reader = req.body.getReader();
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      total += r.value.length;
+      if (total > max) { await reader.cancel().catch(() => undefined); throw transitError(TransitErrorCodes.LIMIT_EXCEEDED, 'request body too large'); }
+      parts.push(r.value);
+    }
+  } else if (!req.bodyUsed) {
+    // Firefox's Request has no `body` stream even when it carries one; the
+    // declared length was checked above, and the read is re-checked here.
+    const buf = new Uint8Array(await req.arrayBuffer());
+    if (buf.length > max) throw transitError(TransitErrorCodes.LIMIT_EXCEEDED, 'request body too large');
+    total = buf.length;
+    parts.push(buf);
   }
   if (total === 0) return {};
   const all = new Uint8Array(total);

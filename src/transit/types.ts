@@ -36,7 +36,8 @@ export function resolveKeyType(type?: string, parameterSet?: string | number): K
   if ((KEY_TYPES as readonly string[]).includes(t)) return t as KeyType;
   const a = ALIASES[t];
   if (a) return a;
-  throw transitError(TransitErrorCodes.INVALID_REQUEST, `unsupported key type "${type}"; use one of ${KEY_TYPES.join(', ')} (alias kyber768)`);
+  // String(), not the template literal: a Symbol `type` from an untyped caller must not throw a TypeError here.
+  throw transitError(TransitErrorCodes.INVALID_REQUEST, `unsupported key type "${String(type)}"; use one of ${KEY_TYPES.join(', ')} (alias kyber768)`);
 }
 
 export function isSignatureType(t: KeyType): t is SignatureKeyType {

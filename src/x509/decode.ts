@@ -27,7 +27,8 @@ function bad(what: string): never {
 export function decodeString(t: Tlv): string {
   const v = t.value;
   switch (t.tag) {
-    case 0x0c: return new TextDecoder('utf-8', { fatal: true }).decode(v); // UTF8String
+    case 0x0c: // UTF8String; invalid UTF-8 is malformed DER, not a TypeError from the decoder
+      try { return new TextDecoder('utf-8', { fatal: true }).decode(v); } catch { return bad('UTF8String is not valid UTF-8'); }
     case 0x13: case 0x16: case 0x12: case 0x1a: // Printable, IA5, Numeric, Visible
     case 0x14: { let s = ''; for (const b of v) s += String.fromCharCode(b); return s; } // Teletex read as Latin-1
     case 0x1e: { let s = ''; for (let i = 0; i + 1 < v.length; i += 2) s += String.fromCharCode((v[i]! << 8) | v[i + 1]!); return s; } // BMPString

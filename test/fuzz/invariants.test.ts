@@ -12,15 +12,15 @@ beforeAll(async () => { await init(); });
 
 describe('fuzz harness', () => {
   it('accepts a normal result and a QsignError with a stable code', async () => {
-    expect(await checkInput('t', 1, (x) => x + 1)).toEqual({ ok: true, value: 2 });
-    expect(await checkInput('t', 1, () => { throw new QsignError('ERR_SOMETHING', 'x'); })).toEqual({ ok: false, code: 'ERR_SOMETHING' });
+    expect(await checkInput('_selftest', 1, (x) => x + 1)).toEqual({ ok: true, value: 2 });
+    expect(await checkInput('_selftest', 1, () => { throw new QsignError('ERR_SOMETHING', 'x'); })).toEqual({ ok: false, code: 'ERR_SOMETHING' });
   });
   it('rejects any other exception, an unstable code, a hang and a slow call', async () => {
-    await expect(checkInput('t', 1, () => { throw new TypeError('boom'); })).rejects.toThrow(/other than QsignError/);
-    await expect(checkInput('t', 1, () => Promise.reject(new RangeError('x')))).rejects.toThrow(/other than QsignError/);
-    await expect(checkInput('t', 1, () => { throw new QsignError('oops', 'x'); })).rejects.toThrow(/unstable code/);
-    await expect(checkInput('t', 1, () => new Promise(() => undefined), 50)).rejects.toThrow(/hang/);
-    await expect(checkInput('t', 1, () => { const t = performance.now(); while (performance.now() - t < 80); }, 50)).rejects.toThrow(/took/);
+    await expect(checkInput('_selftest', 1, () => { throw new TypeError('boom'); })).rejects.toThrow(/other than QsignError/);
+    await expect(checkInput('_selftest', 1, () => Promise.reject(new RangeError('x')))).rejects.toThrow(/other than QsignError/);
+    await expect(checkInput('_selftest', 1, () => { throw new QsignError('oops', 'x'); })).rejects.toThrow(/unstable code/);
+    await expect(checkInput('_selftest', 1, () => new Promise(() => undefined), 50)).rejects.toThrow(/hang/);
+    await expect(checkInput('_selftest', 1, () => { const t = performance.now(); while (performance.now() - t < 80); }, 50)).rejects.toThrow(/took/);
   });
   it('sees a wasm heap leak and a dirty arena', () => {
     const x = getExports();

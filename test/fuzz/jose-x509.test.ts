@@ -50,6 +50,13 @@ describe('fuzz: JOSE', () => {
     expectOutcome: (t, out) => { if (t !== token44 && t !== jws65) expect(out.ok, 'mutated JWS verified').toBe(false); },
   });
   fuzz({
+    name: 'jws-compact-bytes', runs: 150, seed: 409,
+    // Tokens as bytes (the API takes Uint8Array too): invalid UTF-8 must be a typed error.
+    arb: fc.oneof(mutatedBytes([te.encode(token44)]), fc.uint8Array({ maxLength: 64 })),
+    run: (b) => compactVerify(b, jwks),
+    expectOutcome: (b, out) => { if (new TextDecoder().decode(b) !== token44) expect(out.ok).toBe(false); },
+  });
+  fuzz({
     name: 'jwt-mutated', runs: 200, seed: 402,
     arb: fc.tuple(mutatedStrings([token44]), fc.constantFrom('verify', 'decode', 'header')),
     run: ([t, op]) => op === 'verify' ? jwtVerify(t, k44.publicKey) : op === 'decode' ? decodeJwt(t) : decodeProtectedHeader(t),

@@ -90,7 +90,7 @@ describe('fuzz: ML-DSA primitives', () => {
 
 describe('fuzz: hybrid KEM primitives', () => {
   const xw = xwing.keygen(new Uint8Array(32).fill(3));
-  const xwSizes = [xwing.lengths.publicKey, xwing.lengths.secretKey, xwing.lengths.cipherText].filter((n): n is number => typeof n === 'number');
+  const xwSizes = [xwing.lengths.publicKey, xwing.lengths.secretKey, xwing.lengths.cipherText].filter((n) => typeof n === 'number') as number[];
   fuzz({
     name: 'xwing-args', runs: 200, seed: 301,
     arb: fc.tuple(fc.constantFrom('encapsulate', 'decapsulate', 'keygen'), arg(xwSizes), fc.oneof(fc.constant(xw.secretKey as unknown), arg(xwSizes))),

@@ -20,7 +20,7 @@ const TOKEN = 'load-test-token-0123456789';
 let close: (() => Promise<void>) | undefined;
 afterAll(async () => { await close?.(); });
 
-interface Case { name: string; method: string; path: string; body?: string; token?: string | null; headers?: Record<string, string>; expect: number; check?: (j: any) => void }
+interface Case { name: string; method: string; path: string; body?: string; token?: string | null; headers?: Record<string, string>; expect: number; check?: (j: { data: Record<string, unknown> }) => void }
 
 describe('transit service under load (127.0.0.1)', () => {
   it(`answers a bounded valid/invalid mix with the right statuses and flat memory`, async () => {
@@ -44,7 +44,7 @@ describe('transit service under load (127.0.0.1)', () => {
       { name: 'encrypt', method: 'POST', path: `${T}/encrypt/enc`, body: JSON.stringify({ plaintext: pt }), expect: 200, check: (j) => expect(j.data.ciphertext).toMatch(/^vault:v1:/) },
       { name: 'encrypt-xwing', method: 'POST', path: `${T}/encrypt/xw`, body: JSON.stringify({ plaintext: pt }), expect: 200 },
       { name: 'decrypt', method: 'POST', path: `${T}/decrypt/enc`, body: JSON.stringify({ ciphertext: ct }), expect: 200, check: (j) => expect(j.data.plaintext).toBe(pt) },
-      { name: 'batch', method: 'POST', path: `${T}/encrypt/enc`, body: JSON.stringify({ batch_input: [{ plaintext: pt }, { plaintext: pt }, { plaintext: pt }] }), expect: 200, check: (j) => expect(j.data.batch_results).toHaveLength(3) },
+      { name: 'batch', method: 'POST', path: `${T}/encrypt/enc`, body: JSON.stringify({ batch_input: [{ plaintext: pt }, { plaintext: pt }, { plaintext: pt }] }), expect: 200, check: (j) => expect(j.data.batch_results as unknown[]).toHaveLength(3) },
       { name: 'sign', method: 'POST', path: `${T}/sign/sig`, body: JSON.stringify({ input: pt }), expect: 200 },
       { name: 'verify', method: 'POST', path: `${T}/verify/sig`, body: JSON.stringify({ input: pt, signature: sig }), expect: 200, check: (j) => expect(j.data.valid).toBe(true) },
       { name: 'read', method: 'GET', path: `${T}/keys/enc`, expect: 200 },

@@ -13,15 +13,46 @@
 #define Q QS_MLDSA_Q
 
 /* Candidates are 23-bit integers from 3 bytes; A-hat is public, so plain
- * branches are fine here. Returns how many coefficients were filled. */
+ * branches and table lookups on the accept pattern are fine here. Four
+ * candidates (12 bytes) per step: widen to lanes, mask, compare with q, and
+ * move the accepted lanes to the front with a shuffle chosen by the 4-bit
+ * accept mask. The vector path stores four lanes, so it runs only while at
+ * least four slots are free; the scalar loop finishes. Returns how many
+ * coefficients were filled. */
+static const uint8_t compact_idx[16][16] = {
+#define L0 0, 1, 2, 3
+#define L1 4, 5, 6, 7
+#define L2 8, 9, 10, 11
+#define L3 12, 13, 14, 15
+#define Z 128, 128, 128, 128
+  {Z, Z, Z, Z},     {L0, Z, Z, Z},     {L1, Z, Z, Z},     {L0, L1, Z, Z},
+  {L2, Z, Z, Z},    {L0, L2, Z, Z},    {L1, L2, Z, Z},    {L0, L1, L2, Z},
+  {L3, Z, Z, Z},    {L0, L3, Z, Z},    {L1, L3, Z, Z},    {L0, L1, L3, Z},
+  {L2, L3, Z, Z},   {L0, L2, L3, Z},   {L1, L2, L3, Z},   {L0, L1, L2, L3},
+#undef L0
+#undef L1
+#undef L2
+#undef L3
+#undef Z
+};
+
 static unsigned rej_uniform(int32_t *a, unsigned ctr, const uint8_t *buf, size_t len) {
-  for (size_t pos = 0; ctr < 256 && pos + 3 <= len; pos += 3) {
+  size_t pos = 0;
+  const v128_t spread = wasm_i8x16_make(0, 1, 2, -128, 3, 4, 5, -128, 6, 7, 8, -128, 9, 10, 11, -128);
+  const v128_t mask23 = wasm_i32x4_splat(0x7FFFFF), q = wasm_i32x4_splat(Q);
+  while (ctr + 4 <= 256 && pos + 16 <= len) {
+    v128_t v = wasm_v128_and(wasm_i8x16_swizzle(wasm_v128_load(buf + pos), spread), mask23);
+    unsigned bits = (unsigned)wasm_i32x4_bitmask(wasm_i32x4_lt(v, q));
+    wasm_v128_store(a + ctr, wasm_i8x16_swizzle(v, wasm_v128_load(compact_idx[bits])));
+    ctr += (unsigned)__builtin_popcount(bits);
+    pos += 12;
+  }
+  for (; ctr < 256 && pos + 3 <= len; pos += 3) {
     uint32_t t = (uint32_t)buf[pos] | ((uint32_t)buf[pos + 1] << 8) | ((uint32_t)(buf[pos + 2] & 0x7F) << 16);
     if (t < Q) a[ctr++] = (int32_t)t;
   }
   return ctr;
 }
-
 
 void qs_mldsa_expand_a(qs_poly *a, const uint8_t rho[32], int k, int l) {
   uint8_t buf0[5 * QS_SHAKE128_RATE], buf1[5 * QS_SHAKE128_RATE];
@@ -243,25 +274,25 @@ void qs_mldsa_sample_in_ball(qs_poly *c, const uint8_t *ctilde, size_t ctilde_le
      * is never published. */
     int32_t sign = 1 - 2 * (int32_t)(signs & 1);
     signs >>= 1;
-    /* Vector scan over the groups of four that cover 0..i; slots above i
-     * are still zero and never equal j, so covering a few extra is harmless. */
-    const v128_t jv = wasm_i32x4_splat((int32_t)j), sv = wasm_i32x4_splat(sign);
+    /* One vector pass over the groups of four that cover 0..i: gather
+     * c[j] and write the sign into slot j. Slots above i are still zero and
+     * never equal j, so covering a few extra is harmless. Then c[i] = old
+     * c[j], except when j == i, where slot i must keep the sign; that case
+     * is a mask, not a branch. */
+    const v128_t jv = wasm_i32x4_splat((int32_t)j), sv = wasm_i32x4_splat(sign), four = wasm_i32x4_splat(4);
     v128_t idx = wasm_i32x4_make(0, 1, 2, 3), acc = wasm_i32x4_splat(0);
     const unsigned groups = (i >> 2) + 1;
     for (unsigned g = 0; g < groups; g++) {
-      v128_t eq = wasm_i32x4_eq(idx, jv);
-      acc = wasm_v128_or(acc, wasm_v128_and(wasm_v128_load(c->c + 4 * g), eq));
-      idx = wasm_i32x4_add(idx, wasm_i32x4_splat(4));
+      v128_t eq = wasm_i32x4_eq(idx, jv), v = wasm_v128_load(c->c + 4 * g);
+      acc = wasm_v128_or(acc, wasm_v128_and(v, eq));
+      wasm_v128_store(c->c + 4 * g, wasm_v128_bitselect(sv, v, eq));
+      idx = wasm_i32x4_add(idx, four);
     }
     acc = wasm_v128_or(acc, wasm_i32x4_shuffle(acc, acc, 2, 3, 0, 1));
     acc = wasm_v128_or(acc, wasm_i32x4_shuffle(acc, acc, 1, 0, 3, 2));
-    c->c[i] = wasm_i32x4_extract_lane(acc, 0);
-    idx = wasm_i32x4_make(0, 1, 2, 3);
-    for (unsigned g = 0; g < groups; g++) {
-      v128_t eq = wasm_i32x4_eq(idx, jv);
-      wasm_v128_store(c->c + 4 * g, wasm_v128_bitselect(sv, wasm_v128_load(c->c + 4 * g), eq));
-      idx = wasm_i32x4_add(idx, wasm_i32x4_splat(4));
-    }
+    uint32_t d = i ^ j;
+    int32_t same = -(int32_t)(((d | (0u - d)) >> 31) ^ 1u);
+    c->c[i] = (wasm_i32x4_extract_lane(acc, 0) & ~same) | (sign & same);
   }
   qs_zeroize(buf, sizeof buf);
   qs_zeroize(&st, sizeof st);
