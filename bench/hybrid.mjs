@@ -9,7 +9,7 @@
 // Each figure is the median ops/s of several timed samples after a warm-up
 // (so V8 tiers the code up), with the min..max of the samples. The SDK is
 // bundled from src/ with esbuild on the fly: no build step needed. Our ML-KEM
-// and SHA-3 are the wasm core; X25519 is @noble/curves (it dominates X-Wing).
+// SHA-3 and X25519 are the wasm core.
 import { build } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

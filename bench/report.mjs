@@ -132,7 +132,7 @@ export function writeReport({ command = 'node bench/run.mjs', readme = false } =
     'ops/s: median of the samples <sub>min..max</sub>; higher is better. Ratios: our SIMD128 build ÷ each peer, measured in the same run.', ''];
   for (const n of names) {
     const r = rts[n];
-    lines.push(`## ${n} — ${r.version ?? ''}`, '', `Measured ${r.measured}; ${r.samples} samples × ~${r.sampleMs} ms after ${r.warmupMs} ms warm-up${r.quick ? ' (quick)' : ''}.`, '', runtimeTable(r), '');
+    lines.push(`## ${n} — ${r.version ?? ''}`, '', `Measured ${r.measured}; ${r.samples} samples × ~${r.sampleMs} ms after ${r.warmupMs} ms warm-up${r.quick ? ' (quick)' : ''}; clock: ${r.clock ?? 'wall (performance.now)'}.`, '', runtimeTable(r), '');
   }
   lines.splice(5, 0, '## Summary', '', summaryTable(rts), '');
   const refName = names.includes('node20') ? 'node20' : names[0];

@@ -12,6 +12,7 @@
 //   node bench/run.mjs --filter mlkem,ML-DSA-65         cases whose "group name" contains a term
 //   node bench/run.mjs --no-native --no-coldstart       skip the native C reference / cold start
 //   node bench/run.mjs --samples 15 --sample-ms 400     override the timing
+//   node bench/run.mjs --clock cpu                      process CPU time in Node/Deno/Bun (busy machines)
 //
 // Runtimes: node20 (this Node), node24, deno, bun, chromium, firefox, workerd.
 import { mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
@@ -42,8 +43,12 @@ const dir = scratchDir('bench');
 // that no bundler can follow); browsers and workerd get them bundled.
 const PEERS_EXTERNAL = ['@noble/post-quantum', '@noble/post-quantum/*', '@oqs/liboqs-js', '@openforge-sh/liboqs', 'mlkem', '@hpke/*'];
 const LIBOQS = ['@oqs/liboqs-js', '@openforge-sh/liboqs'];
-const PROCESS_FINISH = (o) => `const r = await runBench(${JSON.stringify(o)}, (s) => console.error(s));\nconsole.log(${JSON.stringify(TAG)} + JSON.stringify(r));`;
-const entry = (finish) => `import { runBench } from '../../bench/suite.ts';\n${finish}`;
+// --clock cpu (Node, Deno, Bun): time with process CPU time, which leaves out
+// time spent descheduled: steadier on a shared machine. Browsers and workerd
+// have no such clock and always use performance.now().
+const CPU_CLOCK = opt('--clock', 'wall') === 'cpu';
+const PROCESS_FINISH = (o) => `${CPU_CLOCK ? 'import process from "node:process"; setClock(() => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; });\n' : ''}const r = await runBench(${JSON.stringify(o)}, (s) => console.error(s));\nconsole.log(${JSON.stringify(TAG)} + JSON.stringify(r));`;
+const entry = (finish) => `import { runBench, setClock } from '../../bench/suite.ts';\n${finish}`;
 
 function parse(label, res) {
   const line = res.stdout.split('\n').find((l) => l.startsWith(TAG));
@@ -59,6 +64,7 @@ async function processRuntime(name, cmd, argsFor, platform, conditions, wasmEntr
   return parse(name, res);
 }
 
+const PROC_RUNTIMES = ['node20', 'node24', 'deno', 'bun'];
 const DENO_ENV = { DENO_DIR: join(root, '.cache/deno'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
 const RUNNERS = {
   node20: () => processRuntime('node20', process.execPath, (f) => [f], 'node', ['node'], 'node'),
@@ -179,6 +185,7 @@ for (const name of runtimes) {
   try {
     const r = await RUNNERS[name]();
     r.runtime = name;
+    r.clock = CPU_CLOCK && PROC_RUNTIMES.includes(name) ? 'process CPU time' : 'wall (performance.now)';
     r.version = r.userAgent ?? (await versionOf(name));
     r.measured = new Date().toISOString();
     r.cpu = cpuModel();

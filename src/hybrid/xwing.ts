@@ -2,7 +2,7 @@
  * X-Wing: the ML-KEM-768 + X25519 hybrid KEM of draft-connolly-cfrg-xwing-kem-10
  * (identical to MLKEM768-X25519 of draft-irtf-cfrg-concrete-hybrid-kems, HPKE
  * KEM 0x647a, TLS group 0x647a). SHA3-256 and SHAKE256 run on our wasm Keccak;
- * ML-KEM comes from ../kem; X25519 from @noble/curves.
+ * ML-KEM comes from ../kem; X25519 from our wasm core (native/x25519).
  */
 import { QsignError } from '../errors.js';
 import { sha3_256, shake256 } from '../hash/index.js';
@@ -202,9 +202,10 @@ export const xwing: XWing = Object.freeze({
 export const ml_kem768_x25519: XWing = xwing;
 
 /*
- * The same operations for the async entry points (HPKE): identical bytes,
- * but X25519 runs on Web Crypto where the runtime has it (see x25519.ts).
- * Internal to the package; the public X-Wing object stays synchronous.
+ * The same operations for the async entry points (HPKE). They return the
+ * same bytes as the synchronous object; they stay async so an engine with
+ * native X25519 can slot in without changing HPKE (today the wasm X25519 is
+ * faster than a Web Crypto round trip, so they run on wasm).
  */
 
 /** @internal {@link XWing.keygen}, asynchronously. */

@@ -257,6 +257,8 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
     if (!Array.isArray(items)) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'batch_input must be an array');
     if (items.length > maxBatch) throw transitError(TransitErrorCodes.LIMIT_EXCEEDED, 'too many batch items');
     const pfc = int(body, 'partial_failure_response_code');
+    // It becomes the HTTP status: anything outside 200–599 would make `new Response` throw.
+    if (pfc !== undefined && (pfc < 200 || pfc > 599)) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'partial_failure_response_code must be an HTTP status code (200-599)');
     let failed = 0;
     const results = await Promise.all(items.map(async (item: unknown) => {
       const it = (item && typeof item === 'object' ? item : {}) as Json;

@@ -254,6 +254,7 @@ export class Keyring {
 
   /** Creates key `name` (version 1). Like Vault, creating an existing key returns it unchanged. */
   async createKey(name: string, opts: CreateKeyOptions = {}): Promise<KeyInfo> {
+    opts ??= {}; // a null from an untyped (JSON) caller means "no options", not a TypeError
     checkName(name);
     const type = resolveKeyType(opts.type, opts.parameter_set);
     const existing = await this.load(name);
@@ -284,6 +285,8 @@ export class Keyring {
 
   /** Changes policy fields with Vault's validation rules. */
   async configKey(name: string, cfg: KeyConfig): Promise<KeyInfo> {
+    // Untyped callers may pass nothing; that is a bad request, not a TypeError on cfg.x.
+    if (!cfg || typeof cfg !== 'object') throw transitError(TransitErrorCodes.INVALID_REQUEST, 'key config must be an object');
     const next = await this.mutate(name, (r) => {
       const int = (v: unknown, f: string) => {
         if (!Number.isSafeInteger(v) || (v as number) < 0) throw transitError(TransitErrorCodes.INVALID_REQUEST, `${f} must be a non-negative integer`);
@@ -354,6 +357,7 @@ export class Keyring {
 
   /** Encrypts to `vault:vN:…` with HPKE on version N's KEM (latest unless `keyVersion`). */
   async encrypt(name: string, plaintext: Uint8Array, opts: EncryptOptions = {}): Promise<{ ciphertext: string; keyVersion: number }> {
+    opts ??= {};
     checkBytes('plaintext', plaintext);
     const rec = await this.rotateIfDue(await this.kemRecord(name)) as KeyRecord & { type: KemKeyType };
     const version = this.encryptionVersion(rec, opts.keyVersion, 'encryption');
@@ -364,6 +368,7 @@ export class Keyring {
 
   /** Decrypts a `vault:vN:` envelope of this key. */
   async decrypt(name: string, ciphertext: string, opts: DecryptOptions = {}): Promise<{ plaintext: Uint8Array; keyVersion: number }> {
+    opts ??= {};
     const { version, payload } = parseVersioned(ciphertext);
     const rec = await this.kemRecord(name);
     this.decryptionVersion(rec, version);
@@ -374,12 +379,14 @@ export class Keyring {
 
   /** Decrypts and re-encrypts under the latest (or given) version; the plaintext never leaves. */
   async rewrap(name: string, ciphertext: string, opts: EncryptOptions = {}): Promise<{ ciphertext: string; keyVersion: number }> {
+    opts ??= {};
     const { plaintext } = await this.decrypt(name, ciphertext, opts);
     try { return await this.encrypt(name, plaintext, opts); } finally { wipe(plaintext); }
   }
 
   /** A fresh random data key, returned wrapped (and in the clear for `plaintext` mode). */
   async dataKey(name: string, mode: 'plaintext' | 'wrapped', opts: DataKeyOptions = {}): Promise<{ ciphertext: string; keyVersion: number; plaintext?: Uint8Array }> {
+    opts ??= {};
     const bits = opts.bits ?? 256;
     if (bits !== 128 && bits !== 256 && bits !== 512) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'bits must be 128, 256 or 512');
     if (mode !== 'plaintext' && mode !== 'wrapped') throw transitError(TransitErrorCodes.INVALID_REQUEST, 'data key type must be "plaintext" or "wrapped"');
@@ -393,6 +400,7 @@ export class Keyring {
 
   /** ML-DSA signature as `vault:vN:` + base64(raw signature). */
   async sign(name: string, input: Uint8Array, opts: SignOptions = {}): Promise<{ signature: string; keyVersion: number }> {
+    opts ??= {};
     checkBytes('input', input);
     let rec = await this.must(name);
     if (!isSignatureType(rec.type)) throw transitError(TransitErrorCodes.UNSUPPORTED_OPERATION, `key type ${rec.type} does not support signing`);
@@ -405,6 +413,7 @@ export class Keyring {
 
   /** True when `signature` is a valid signature of `input` by the version it names. */
   async verify(name: string, input: Uint8Array, signature: string, opts: { context?: Uint8Array } = {}): Promise<boolean> {
+    opts ??= {};
     checkBytes('input', input);
     const { version, payload } = parseVersioned(signature);
     const rec = await this.must(name);
@@ -442,6 +451,7 @@ export class Keyring {
 
   /** Restores a backup, optionally under a new name; refuses to overwrite unless `force`. */
   async restore(backup: string, opts: { name?: string; force?: boolean } = {}): Promise<KeyInfo> {
+    opts ??= {};
     let rec: KeyRecord;
     try {
       const bytes = await this.masterKey.open(fromBase64(backup, 'backup'), BACKUP_AAD);

@@ -114,7 +114,7 @@ describe('fuzz: transit envelopes and streams', () => {
     arb: fc.tuple(fc.constantFrom('encrypt', 'decrypt', 'sign', 'verify', 'create', 'restore', 'config', 'trim', 'datakey'),
       fc.oneof(fc.constantFrom('k768', 'sig', 'kx', '', '.', '..', '../etc/passwd', 'a/b', 'A'.repeat(129), 'ok-name'), fc.string({ maxLength: 20 }), junkValue),
       fc.oneof(fc.uint8Array({ maxLength: 64 }) as fc.Arbitrary<unknown>, fc.string({ maxLength: 40 }), junkValue, fc.constant(backupSeed), backupSeed ? mutatedStrings([backupSeed]) : fc.constant('x')),
-      fc.oneof(fc.constant({}), fc.record({ keyVersion: junkValue, associatedData: junkValue, context: junkValue, type: junkValue, bits: junkValue, force: junkValue, name: junkValue }, { requiredKeys: [] }))),
+      fc.oneof(fc.constant({}), junkValue, fc.record({ keyVersion: junkValue, associatedData: junkValue, context: junkValue, type: junkValue, bits: junkValue, force: junkValue, name: junkValue }, { requiredKeys: [] }))),
     run: ([op, name, data, opts]) => {
       const n = name as string, o = opts as never;
       switch (op) {

@@ -23,7 +23,7 @@ export interface HpkeKem {
   readonly Nsk: number;
   /** Bytes of randomness one encapsulation consumes (the `ikmE` of the test vectors). */
   readonly Nrandom: number;
-  // Async because X-Wing's X25519 runs on Web Crypto where available.
+  // Async so a native engine can serve KEM calls without changing HPKE.
   generateKeyPair(): Promise<{ publicKey: Uint8Array; secretKey: Uint8Array }>;
   /** DeriveKeyPair(ikm): seed = SHAKE256.LabeledDerive(ikm, "DeriveKeyPair", "", Nsk). */
   deriveKeyPair(ikm: Uint8Array): Promise<{ publicKey: Uint8Array; secretKey: Uint8Array }>;
