@@ -157,15 +157,28 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
   const maxBatch = opts.limits?.maxBatchItems ?? 1000;
   const timeoutMs = opts.limits?.timeoutMs ?? 30_000;
 
+  // Vault's `context`/`nonce` select a derived or convergent key, which this
+  // engine does not offer; ignoring them would encrypt under a different key
+  // than the caller asked for, so they are refused.
+  const refuseDerivation = (b: Json): void => {
+    for (const field of ['context', 'nonce'] as const) {
+      if (b[field] !== undefined && b[field] !== null && b[field] !== '') {
+        throw transitError(TransitErrorCodes.INVALID_REQUEST, `"${field}" is not supported: qsign transit keys are not derived or convergent keys; remove the field`);
+      }
+    }
+  };
   const encryptItem = async (name: string, b: Json): Promise<Json> => {
+    refuseDerivation(b);
     const r = await keyring.encrypt(name, b64(b, 'plaintext', true)!, { associatedData: b64(b, 'associated_data'), keyVersion: int(b, 'key_version') });
     return { ciphertext: r.ciphertext, key_version: r.keyVersion };
   };
   const decryptItem = async (name: string, b: Json): Promise<Json> => {
+    refuseDerivation(b);
     const r = await keyring.decrypt(name, str(b, 'ciphertext', true)!, { associatedData: b64(b, 'associated_data') });
     return { plaintext: toBase64(r.plaintext) };
   };
   const rewrapItem = async (name: string, b: Json): Promise<Json> => {
+    refuseDerivation(b);
     const r = await keyring.rewrap(name, str(b, 'ciphertext', true)!, { associatedData: b64(b, 'associated_data'), keyVersion: int(b, 'key_version') });
     return { ciphertext: r.ciphertext, key_version: r.keyVersion };
   };

@@ -128,6 +128,18 @@ describe('transit HTTP: error mapping (seed §9.2)', () => {
     expect(health.json.sealed).toBe(false);
   });
 
+  it('refuses Vault key-derivation fields (context, nonce) instead of silently ignoring them', async () => {
+    const { call } = await setup();
+    await call('POST', '/v1/oqs-transit/keys/plain', {});
+    const enc = await call('POST', '/v1/oqs-transit/encrypt/plain', { plaintext: b64('x'), context: b64('tenant-1') });
+    expect(enc.status).toBe(400);
+    expect(enc.json.errors[0]).toMatch(/context.*not supported/);
+    const ok = await call('POST', '/v1/oqs-transit/encrypt/plain', { plaintext: b64('x') });
+    const dec = await call('POST', '/v1/oqs-transit/decrypt/plain', { ciphertext: ok.json.data.ciphertext, nonce: b64('n') });
+    expect(dec.status).toBe(400);
+    expect(dec.json.errors[0]).toMatch(/nonce.*not supported/);
+  });
+
   it('a request past the deadline gets 504 request timeout', async () => {
     const inner = memoryStore();
     let slow = false;

@@ -48,17 +48,22 @@ export const hashCommands: Command[] = [
         if (!Number.isSafeInteger(len) || len <= 0 || len > 1 << 20) throw new QsignError('ERR_USAGE', '--length must be an integer from 1 to 1048576');
         hasher = fn.create({ dkLen: len });
       } else throw new QsignError('ERR_USAGE', `unknown hash "${alg}"; use one of ${[...Object.keys(HASHES), ...Object.keys(XOFS)].join(', ')}`);
-      if (file === '-') {
-        for await (const chunk of process.stdin) hasher.update(chunk as Uint8Array);
-      } else {
-        try { if (!(await stat(file)).isFile()) throw new Error('not a regular file'); } catch (e) {
-          throw new QsignError('ERR_FILE', `cannot read ${file}: ${(e as Error).message}`);
+      // destroy() in finally: a missing or unreadable file must not leave the wasm Keccak state to the GC.
+      try {
+        if (file === '-') {
+          for await (const chunk of process.stdin) hasher.update(chunk as Uint8Array);
+        } else {
+          try { if (!(await stat(file)).isFile()) throw new Error('not a regular file'); } catch (e) {
+            throw new QsignError('ERR_FILE', `cannot read ${file}: ${(e as Error).message}`);
+          }
+          for await (const chunk of createReadStream(file)) hasher.update(chunk as Uint8Array);
         }
-        for await (const chunk of createReadStream(file)) hasher.update(chunk as Uint8Array);
+        const digest = hasher.digest();
+        io.out(`${Buffer.from(digest).toString('hex')}  ${file}`);
+        return 0;
+      } finally {
+        hasher.destroy();
       }
-      const digest = hasher.digest();
-      io.out(`${Buffer.from(digest).toString('hex')}  ${file}`);
-      return 0;
     },
   },
 ];
