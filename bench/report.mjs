@@ -142,7 +142,7 @@ export function writeReport({ command = 'node bench/run.mjs', readme = false } =
   const ref = rts.node20 ?? rts[names[0]];
   if (ref && readme) updateReadme([`Measured by \`${command}\` on ${machineLine()}, ${ref.measured?.slice(0, 10) ?? ''}; ops/s, median of ${ref.samples} samples, higher is better; every ratio is against a peer measured in the same run.`,
     '', summaryTable(rts), '', '![ops/s per library and operation](bench/results/bench.svg)', '', 'All runtimes, min..max ranges, native C and cold start: [bench/results/README.md](bench/results/README.md); method: [docs/performance.md](docs/performance.md).'].join('\n'));
-  writeFileSync(join(resultsDir, 'bench.svg'), chart(rts[names.includes('node20') ? 'node20' : names[0]], names.includes('node20') ? 'node20' : names[0]));
+  writeFileSync(join(resultsDir, 'bench.svg'), chart(rts[names.includes('node20') ? 'node20' : names[0]], names.includes('node20') ? 'node20' : names[0], command));
   return md;
 }
 
@@ -152,7 +152,7 @@ const CHART_CASES = ['ML-KEM-768 keygen', 'ML-KEM-768 encaps', 'ML-KEM-768 decap
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** Grouped horizontal bars, log scale (the peers span two orders of magnitude). */
-export function chart(r, runtime) {
+export function chart(r, runtime, command = 'npm run bench') {
   if (!r) return '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>';
   const cases = CHART_CASES.map((k) => r.results.find((c) => `${c.group} ${c.name}` === k)).filter(Boolean);
   const impls = [...new Set(cases.flatMap((c) => c.cells.filter((x) => !x.na).map((x) => x.impl)))];
@@ -160,7 +160,7 @@ export function chart(r, runtime) {
   const vals = cases.flatMap((c) => c.cells.filter((x) => !x.na).map((x) => x.median));
   const lo = Math.pow(10, Math.floor(Math.log10(Math.min(...vals)))), hi = Math.pow(10, Math.ceil(Math.log10(Math.max(...vals))));
   const x = (v) => (Math.log10(v / lo) / Math.log10(hi / lo)) * width;
-  let y = 40;
+  let y = 52;
   const parts = [];
   for (const c of cases) {
     const cells = impls.map((i) => c.cells.find((x) => x.impl === i)).filter((x) => x && !x.na);
@@ -174,12 +174,13 @@ export function chart(r, runtime) {
     y += gap;
   }
   const axis = [];
-  for (let v = lo; v <= hi; v *= 10) axis.push(`<line x1="${left + x(v)}" y1="32" x2="${left + x(v)}" y2="${y - gap + 4}" stroke="#ddd"/><text x="${left + x(v)}" y="${y + 8}" text-anchor="middle" font-size="9">${fmt(v)}</text>`);
+  for (let v = lo; v <= hi; v *= 10) axis.push(`<line x1="${left + x(v)}" y1="44" x2="${left + x(v)}" y2="${y - gap + 4}" stroke="#ddd"/><text x="${left + x(v)}" y="${y + 8}" text-anchor="middle" font-size="9">${fmt(v)}</text>`);
   const legend = impls.map((i, k) => `<rect x="${left + (k % 4) * 150}" y="${y + 20 + Math.floor(k / 4) * 16}" width="10" height="10" fill="${COLORS[i] ?? '#888'}"/><text x="${left + (k % 4) * 150 + 14}" y="${y + 29 + Math.floor(k / 4) * 16}">${esc(i)}</text>`);
   const h = y + 30 + Math.ceil(impls.length / 4) * 16;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + right}" height="${h}" font-family="system-ui, sans-serif" font-size="11">
 <rect width="100%" height="100%" fill="#fff"/>
-<text x="10" y="18" font-size="13" font-weight="600">ops/s (log scale, higher is better) — ${esc(runtime)} ${esc(r.version ?? '')}, ${esc(r.cpu ?? '')}</text>
+<text x="10" y="18" font-size="13" font-weight="600">ops/s (log scale, higher is better) — ${esc(runtime)} ${esc(r.version ?? '')}</text>
+<text x="10" y="33" font-size="10" fill="#555">\`${esc(command)}\` on ${esc(machineLine())}, ${esc(r.measured?.slice(0, 10) ?? '')}; median of ${r.samples} samples</text>
 ${axis.join('\n')}
 ${parts.join('\n')}
 ${legend.join('\n')}

@@ -180,8 +180,12 @@ let failed = 0;
 for (const name of runtimes) {
   process.stderr.write(`bench: ${name} …\n`);
   const t0 = Date.now();
-  // A runtime that fails this time must not leave an older result in the report.
-  rmSync(join(outDir, `${name}.json`), { force: true });
+  // A full run replaces the runtime's file (and one that fails leaves none, so
+  // no stale figures reach the report); a --filter run updates only its cases.
+  const file = join(outDir, `${name}.json`);
+  let previous;
+  try { previous = benchOpts.filter ? JSON.parse(readFileSync(file, 'utf8')) : undefined; } catch { previous = undefined; }
+  if (!benchOpts.filter) rmSync(file, { force: true });
   try {
     const r = await RUNNERS[name]();
     r.runtime = name;
@@ -189,7 +193,13 @@ for (const name of runtimes) {
     r.version = r.userAgent ?? (await versionOf(name));
     r.measured = new Date().toISOString();
     r.cpu = cpuModel();
-    writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(r, null, 1)}\n`);
+    if (previous) {
+      const key = (c) => `${c.group} ${c.name}`;
+      const fresh = new Map(r.results.map((c) => [key(c), c]));
+      r.results = [...previous.results.map((c) => fresh.get(key(c)) ?? c), ...r.results.filter((c) => !previous.results.some((p) => key(p) === key(c)))];
+      r.partialUpdate = true;
+    }
+    writeFileSync(file, `${JSON.stringify(r, null, 1)}\n`);
     process.stderr.write(`bench: ${name} done in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
   } catch (e) {
     failed++;

@@ -107,6 +107,11 @@ function checkBytes(what: string, v: unknown): Uint8Array {
   return v;
 }
 
+/** Associated data: absent means empty; anything but bytes (e.g. an ArrayBuffer) is a bad request, not a RangeError deep in HPKE. */
+function adOf(v: unknown): Uint8Array {
+  return v === undefined || v === null ? new Uint8Array(0) : checkBytes('associatedData', v);
+}
+
 function notFound(): QsignError {
   return transitError(TransitErrorCodes.KEY_NOT_FOUND, 'encryption key not found');
 }
@@ -362,7 +367,7 @@ export class Keyring {
     const rec = await this.rotateIfDue(await this.kemRecord(name)) as KeyRecord & { type: KemKeyType };
     const version = this.encryptionVersion(rec, opts.keyVersion, 'encryption');
     const pk = fromBase64(rec.versions[String(version)]!.public_key);
-    const body = await sealEnvelope(rec.type, pk, name, version, plaintext, opts.associatedData ?? new Uint8Array(0), this.random(KEMS[rec.type].nrand));
+    const body = await sealEnvelope(rec.type, pk, name, version, plaintext, adOf(opts.associatedData), this.random(KEMS[rec.type].nrand));
     return { ciphertext: `${PREFIX}${version}:${toBase64(body)}`, keyVersion: version };
   }
 
@@ -373,7 +378,7 @@ export class Keyring {
     const rec = await this.kemRecord(name);
     this.decryptionVersion(rec, version);
     const kp = await this.keyPair(rec, version);
-    const plaintext = await openEnvelope(rec.type, kp, name, version, payload, opts.associatedData ?? new Uint8Array(0));
+    const plaintext = await openEnvelope(rec.type, kp, name, version, payload, adOf(opts.associatedData));
     return { plaintext, keyVersion: version };
   }
 

@@ -18,10 +18,12 @@
  * inverse runs the same passes backwards and folds the final scaling by
  * 2^32/256 into its last layer. Bounds: the forward NTT uses the cheaper
  * floor quotient (products in [-q/4, 5q/4)), so input |a| < q gives
- * |a| < q + 8 * 5q/4 = 11q; inverse input |a| < q keeps the
- * unreduced sums below 2^L q < 2^31 at layer L <= 8 (products are < q),
- * and the output is |a| <= 3q/4. Montgomery products remain for the
- * pointwise kernels. No branch or index depends on coefficient values.
+ * |a| < q + 8 * 5q/4 = 11q. The inverse uses it too, except in the last
+ * layer: after layer L a sum is either 2^L input coefficients (< 2^L q) or
+ * 2^(L-j) products of layer j >= 1 (< 2^(L-1) 5q/4), so every value stays
+ * below 2^L q, and the last layer's multiplicands (x + y and x - y) below
+ * 256 q < 2^31; its rounded products give the output |a| <= 3q/4.
+ * Montgomery products remain for the pointwise kernels. No branch or index depends on coefficient values.
  */
 #include <wasm_simd128.h>
 #include "../mldsa.h"
@@ -52,8 +54,8 @@ static inline v128_t mont_reduce64(v128_t lo, v128_t hi) {
 }
 
 /* a * z mod q with t = floor(a z' / 2^32) instead of the rounded quotient:
- * a z / q - t lies in [-1/4, 5/4), so r lies in [-q/4, 5q/4). Used by the forward
- * NTT only, where it saves two additions per product. */
+ * a z / q - t lies in [-1/4, 5/4), so r lies in [-q/4, 5q/4). It saves two
+ * additions per product wherever the wider range is harmless. */
 static inline v128_t mulz_floor(v128_t a, v128_t z, v128_t zs) {
   v128_t t = hi32(wasm_i64x2_extmul_low_i32x4(a, zs), wasm_i64x2_extmul_high_i32x4(a, zs));
   return wasm_i32x4_sub(wasm_i32x4_mul(a, z), wasm_i32x4_mul(t, wasm_i32x4_splat(Q)));
@@ -66,12 +68,12 @@ static inline v128_t mulz_floor(v128_t a, v128_t z, v128_t zs) {
     (y) = wasm_i32x4_sub((x), t_);              \
     (x) = wasm_i32x4_add((x), t_);              \
   } while (0)
-/* Gentleman-Sande butterfly: (x, y) <- (x + y, z (x - y)) */
+/* Gentleman-Sande butterfly: (x, y) <- (x + y, z (x - y)), floor quotient */
 #define GS(x, y, z, zs)                                     \
   do {                                                      \
     v128_t d_ = wasm_i32x4_sub((x), (y));                   \
     (x) = wasm_i32x4_add((x), (y));                         \
-    (y) = mulz(d_, (z), (zs));                              \
+    (y) = mulz_floor(d_, (z), (zs));                        \
   } while (0)
 #define SPL(t, m) wasm_i32x4_splat(t[m])
 
