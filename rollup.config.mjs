@@ -1,7 +1,7 @@
 // Consumer bundles: what an app that imports qsign-pqc actually ships. Each
 // entry in test/bundle/entries/ imports one slice of the public API by package
 // name; `npm run build:bundles` bundles them for the browser the way Vite or
-// Rollup users would, and test/bundle/budget.test.ts checks their gzip sizes
+// Rollup users would, and test/node/budget.test.ts checks their gzip sizes
 // and that tree-shaking keeps unrelated layers out (e.g. JOSE verify must not
 // pull in ML-KEM, transit or X.509).
 import { nodeResolve } from '@rollup/plugin-node-resolve';
