@@ -22,15 +22,18 @@ const lock = JSON.parse(readFileSync(join(root, 'emsdk.lock'), 'utf8'));
 // frames plus the I/O buffers the TypeScript layer allocates, and a bounded
 // heap is itself a defence against inputs that try to exhaust memory.
 const COMMON_FLAGS = [
-  '-O3', '-std=c11', '-Wall', '-Wextra', '-Werror', '-Wno-unused-function',
+  '-std=c11', '-Wall', '-Wextra', '-Werror', '-Wno-unused-function',
   '-g0', '-ffile-prefix-map=' + root + '=.',
   '-sSTANDALONE_WASM', '--no-entry', '-sMALLOC=emmalloc',
   '-sTOTAL_STACK=524288', '-sINITIAL_MEMORY=4194304', '-sALLOW_MEMORY_GROWTH=0',
   '-sEXPORTED_FUNCTIONS=_malloc,_free', '-sERROR_ON_UNDEFINED_SYMBOLS=1',
 ];
 const VARIANTS = {
-  simd: { file: 'qsign-simd.wasm', flags: ['-msimd128'] },
-  scalar: { file: 'qsign-scalar.wasm', flags: [] },
+  // The SIMD build is -O2: measured within noise of -O3 on ML-KEM/ML-DSA (the
+  // hot loops are explicit SIMD kernels, so -O3's extra unrolling buys little)
+  // and 1.2 KB smaller gzipped, which keeps the core under its 35 KB budget.
+  simd: { file: 'qsign-simd.wasm', flags: ['-O2', '-msimd128'] },
+  scalar: { file: 'qsign-scalar.wasm', flags: ['-O3'] },
 };
 // Families in dependency order; each is a folder of scalar sources whose
 // simd128/ twins replace them, file for file, in the SIMD build.
