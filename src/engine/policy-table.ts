@@ -6,46 +6,25 @@ import type { PolicyTable } from './policy.js';
 export const POLICY_TABLE: PolicyTable = {
   'bun@1': {
     'ML-DSA-44': {
-      sign: 'webcrypto',
-      verify: 'webcrypto'
+      keygen: 'webcrypto'
     },
     'ML-DSA-65': {
-      sign: 'webcrypto',
-      verify: 'webcrypto'
+      keygen: 'webcrypto',
+      sign: 'webcrypto'
     },
     'ML-DSA-87': {
-      sign: 'webcrypto',
-      verify: 'webcrypto'
+      keygen: 'webcrypto'
+    },
+    'ML-KEM-768': {
+      decapsulate: 'webcrypto'
     },
     'ML-KEM-1024': {
-      encapsulate: 'webcrypto'
+      decapsulate: 'webcrypto'
     }
   },
-  'chromium@156': {
-    'ML-DSA-44': {
-      sign: 'webcrypto'
-    },
-    'ML-DSA-65': {
-      sign: 'webcrypto'
-    }
-  },
-  'deno@2': {
-    'ML-DSA-44': {
-      sign: 'webcrypto'
-    },
-    'ML-DSA-65': {
-      sign: 'webcrypto',
-      verify: 'webcrypto'
-    },
-    'ML-DSA-87': {
-      sign: 'webcrypto'
-    }
-  },
+  'chromium@156': {},
+  'deno@2': {},
   'firefox@153': {},
   'node@20': {},
-  'node@24': {
-    'ML-DSA-87': {
-      sign: 'webcrypto'
-    }
-  }
+  'node@24': {}
 };
