@@ -192,30 +192,14 @@ void qs_mldsa_expand_mask(qs_poly *y, const uint8_t rhopp[64], uint16_t kappa, i
   qs_zeroize(in1, sizeof in1);
 }
 
+#include "../ball_stream.h"
+
 void qs_mldsa_sample_in_ball(qs_poly *c, const uint8_t *ctilde, size_t ctilde_len, int tau) {
-  uint8_t buf[QS_SHAKE256_RATE];
-  qs_keccak_state st;
-  qs_shake256_init(&st);
-  qs_keccak_absorb(&st, ctilde, ctilde_len);
-  qs_keccak_finalize(&st);
-  qs_keccak_squeezeblocks(&st, buf, 1);
-  uint64_t signs = qs_load64_le(buf);
-  size_t pos = 8;
+  ball_stream s;
+  uint64_t signs = ball_start(&s, ctilde, ctilde_len);
   memset(c->c, 0, sizeof c->c);
   for (unsigned i = 256 - (unsigned)tau; i < 256; i++) {
-    /* Rejecting bytes > i reveals only discarded samples (standard leak). */
-    uint32_t j, rejected;
-    do {
-      if (pos >= QS_SHAKE256_RATE) {
-        qs_keccak_squeezeblocks(&st, buf, 1);
-        pos = 0;
-      }
-      j = buf[pos++];
-      rejected = (i - j) >> 31; /* j > i */
-      /* Only the accept/reject bit is public (a rejected byte is discarded);
-       * the accepted position j stays secret and is used only by the scans. */
-      QS_DECLASSIFY(&rejected, sizeof rejected);
-    } while (rejected);
+    uint32_t j = ball_next(&s, i);
     /* c[i] <- c[j]; c[j] <- +-1, as a scan over every slot <= i so that the
      * accessed addresses do not depend on j: c of a rejected signing attempt
      * is never published. */
@@ -241,6 +225,5 @@ void qs_mldsa_sample_in_ball(qs_poly *c, const uint8_t *ctilde, size_t ctilde_le
     int32_t same = -(int32_t)(((d | (0u - d)) >> 31) ^ 1u);
     c->c[i] = (wasm_i32x4_extract_lane(acc, 0) & ~same) | (sign & same);
   }
-  qs_zeroize(buf, sizeof buf);
-  qs_zeroize(&st, sizeof st);
+  ball_end(&s);
 }
