@@ -6,7 +6,9 @@
  * The synchronous primitives themselves always run on wasm.
  */
 import type { SignatureAlgorithm, KemAlgorithm } from './native.js';
-import { signatureKeygen, sign, verify, kemKeygen, encapsulate, decapsulate, type KeygenOptions, type SignOptions, type KeyPair } from './index.js';
+import { signatureKeygen, sign, verify } from './signature.js';
+import { kemKeygen, encapsulate, decapsulate } from './kem.js';
+import type { KeygenOptions, SignOptions, KeyPair } from './router.js';
 
 export interface AsyncSignature {
   /** Like `keygen(seed?)`; `opts.output` may ask for a seed or a CryptoKey instead of the expanded key. */

@@ -156,10 +156,10 @@ function freeze(c: Omit<NativeAlgorithmCapability, 'notes'> & { notes: string[] 
 }
 
 /**
- * Probes one algorithm (memoized; concurrent callers share the run). Needs
- * the wasm core loaded (the cross-checks use it); never rejects.
+ * Memoizes one algorithm's probe (concurrent callers share the run). Needs
+ * the wasm core loaded (the cross-checks use it); never rejects otherwise.
  */
-export function probeAlgorithm(alg: EngineAlgorithm): Promise<NativeAlgorithmCapability> {
+function memo(alg: EngineAlgorithm, run: () => Promise<NativeAlgorithmCapability>): Promise<NativeAlgorithmCapability> {
   const done = results.get(alg);
   if (done) return Promise.resolve(done);
   let p = running.get(alg);
@@ -168,7 +168,7 @@ export function probeAlgorithm(alg: EngineAlgorithm): Promise<NativeAlgorithmCap
       let cap: NativeAlgorithmCapability;
       if (!nativeSubtle()) cap = freeze({ ...NONE, probed: true, notes: ['no crypto.subtle in this runtime'] });
       else {
-        try { cap = await (isKem(alg) ? probeKem(alg) : probeSignature(alg as SignatureAlgorithm)); } catch (e) {
+        try { cap = await run(); } catch (e) {
           // A wasm-side failure here means init() was not awaited; do not cache it.
           running.delete(alg);
           throw e;
@@ -181,6 +181,21 @@ export function probeAlgorithm(alg: EngineAlgorithm): Promise<NativeAlgorithmCap
     running.set(alg, p);
   }
   return p;
+}
+
+/** Probes one ML-DSA parameter set; references only the ML-DSA wrappers. */
+export function probeSignatureAlgorithm(alg: SignatureAlgorithm): Promise<NativeAlgorithmCapability> {
+  return memo(alg, () => probeSignature(alg));
+}
+
+/** Probes one ML-KEM parameter set; references only the ML-KEM wrappers. */
+export function probeKemAlgorithm(alg: KemAlgorithm): Promise<NativeAlgorithmCapability> {
+  return memo(alg, () => probeKem(alg));
+}
+
+/** Probes either kind (pulls in both halves: for key import and probeAll, not for the call path). */
+export function probeAlgorithm(alg: EngineAlgorithm): Promise<NativeAlgorithmCapability> {
+  return isKem(alg) ? probeKemAlgorithm(alg as KemAlgorithm) : probeSignatureAlgorithm(alg as SignatureAlgorithm);
 }
 
 /** Probes every algorithm (in parallel). */

@@ -8,7 +8,7 @@
  * equal to the key's alg), then the signature.
  */
 import { QsignError } from '../errors.js';
-import { sign as engineSign, verify as engineVerify } from '../engine/index.js';
+import { sign as engineSign, verify as engineVerify } from '../engine/signature.js';
 import { concatBytes } from '../util/bytes.js';
 import { encode as b64u, decode as b64uDecode } from './base64url.js';
 import { JOSEAlgNotAllowed, JOSENotSupported, JWSInvalid, JWSSignatureVerificationFailed, JWKSMultipleMatchingKeys } from './errors.js';

@@ -9,7 +9,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { QsignError } from '../errors.js';
-import { signatureKeygen } from '../engine/index.js';
+import { signatureKeygen } from '../engine/signature.js';
 import { init } from '../wasm/loader.js';
 import { equalBytes, randomBytes, wipe } from '../util/bytes.js';
 import { encode as b64u, decode as b64uDecode } from './base64url.js';

@@ -11,7 +11,7 @@
  * Unsealed (expanded) private keys are cached per sealed blob, which is unique
  * per version, so a deleted-and-recreated key never hits a stale entry.
  */
-import { sign as engineSign, signatureKeygen, verify as engineVerify } from '../engine/index.js';
+import { sign as engineSign, signatureKeygen, verify as engineVerify } from '../engine/signature.js';
 import { QsignError } from '../errors.js';
 import { randomBytes, wipe, utf8 } from '../util/bytes.js';
 import { fromBase64, toBase64 } from './base64.js';

@@ -17,7 +17,8 @@ import {
 } from '@peculiar/asn1-x509';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { QsignError } from '../errors.js';
-import { sign as engineSign, verify as engineVerify, type SignatureAlgorithm } from '../engine/index.js';
+import { sign as engineSign, verify as engineVerify } from '../engine/signature.js';
+import type { SignatureAlgorithm } from '../engine/native.js';
 import { randomBytes, toHex, fromHex } from '../util/bytes.js';
 import { readChildren, readWhole, tlv } from './der.js';
 import { X509ErrorCodes as E } from './errors.js';
