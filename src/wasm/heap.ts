@@ -33,11 +33,10 @@ let arena: Arena | undefined;
 export function attachArena(x: QsignExports): void {
   const base = x.qs_malloc(ARENA_BYTES);
   if (base === 0) throw new QsignError('ERR_OUT_OF_MEMORY', 'could not reserve the wasm scratch arena');
+  // malloc does not zero: the block may hold the allocator's bookkeeping from
+  // earlier frees (the self-tests' scratch). Scopes rely on a zeroed arena.
+  u8(x).fill(0, base, base + ARENA_BYTES);
   arena = { x, base, top: base };
-}
-
-export function detachArena(): void {
-  arena = undefined;
 }
 
 function u8(x: QsignExports): Uint8Array {
@@ -48,14 +47,34 @@ function u8(x: QsignExports): Uint8Array {
 export function withHeap<T>(fn: (h: Heap) => T): T {
   const a = arena;
   if (!a) throw new QsignError('ERR_NOT_INITIALIZED', 'qsign-pqc is not initialized: call `await init()` once before using the primitives');
+  return scope(a, ARENA_BYTES, fn);
+}
+
+/**
+ * Like {@link withHeap}, but on a block of its own taken from the C heap of
+ * `x` and freed (wiped) afterwards: for work that may start while a caller's
+ * scope already fills the shared arena (the self-tests run on first use,
+ * from inside the caller's call).
+ */
+export function withOwnHeap<T>(x: QsignExports, bytes: number, fn: (h: Heap) => T): T {
+  const base = x.qs_malloc(bytes);
+  if (base === 0) throw new QsignError('ERR_OUT_OF_MEMORY', `could not reserve ${bytes} bytes of wasm memory`);
+  try {
+    return scope({ x, base, top: base }, bytes, fn);
+  } finally {
+    x.qs_free(base);
+  }
+}
+
+function scope<T>(a: Arena, size: number, fn: (h: Heap) => T): T {
   const x = a.x;
   const start = a.top;
   const heap: Heap = {
     x,
     alloc(len: number): number {
       const ptr = (a.top + 15) & ~15;
-      if (ptr + len > a.base + ARENA_BYTES) {
-        throw new QsignError('ERR_INPUT_TOO_LARGE', `input of ${len} bytes does not fit the ${ARENA_BYTES}-byte wasm scratch area; use the streaming API for large data`);
+      if (ptr + len > a.base + size) {
+        throw new QsignError('ERR_INPUT_TOO_LARGE', `input of ${len} bytes does not fit the ${size}-byte wasm scratch area; use the streaming API for large data`);
       }
       a.top = ptr + len;
       u8(x).fill(0, ptr, ptr + len);

@@ -1,7 +1,7 @@
 import { QsignError } from '../errors.js';
 import type { QsignExports } from './exports.js';
-import { attachArena, detachArena } from './heap.js';
-import { runSelfTests } from './selftest.js';
+import { attachArena } from './heap.js';
+import { selfTestedExports } from './selftest.js';
 import { defaultWasmSource } from '#wasm-source';
 import { setEngineMode, type EngineMode } from '../engine/mode.js';
 
@@ -30,6 +30,14 @@ export interface InitOptions {
    * `ERR_UNSUPPORTED_BY_RUNTIME`). Can be changed by calling init again.
    */
   engine?: EngineMode;
+  /**
+   * When the known-answer self-tests run: `'lazy'` (default) tests SHA-3 in
+   * init() and every other family (ML-KEM, ML-DSA, X25519) just before its
+   * first use, which then throws `ERR_SELF_TEST_FAILED` if the build is
+   * broken; `'eager'` tests all of them in init(), for services that would
+   * rather fail at start-up (costs ~10 ms of cold start).
+   */
+  selfTest?: 'lazy' | 'eager';
 }
 
 interface State {
@@ -100,23 +108,21 @@ async function load(options: InitOptions): Promise<void> {
     throw new QsignError('ERR_WASM_LOAD_FAILED', `could not load the ${simd ? 'SIMD128' : 'scalar'} wasm build: ${(cause as Error)?.message ?? cause}. ` +
       'Pass init({ wasm }) with a WebAssembly.Module, a Response/URL or the bytes of wasm/qsign-*.wasm.', { cause });
   }
-  const exports = instance.exports as unknown as QsignExports;
-  exports._initialize();
-  const previous = state;
+  const raw = instance.exports as unknown as QsignExports;
+  raw._initialize();
+  let exports: QsignExports;
+  try {
+    exports = selfTestedExports(raw, options.selfTest === 'eager');
+  } catch (cause) {
+    throw cause instanceof QsignError ? cause : new QsignError('ERR_SELF_TEST_FAILED', `self-test failed (${(cause as Error)?.message ?? cause}); the wasm build is corrupt or miscompiled`, { cause });
+  }
   state = { exports, backend: simd ? 'simd128' : 'scalar' };
   attachArena(exports);
-  try {
-    runSelfTests();
-  } catch (cause) {
-    state = previous;
-    if (previous) attachArena(previous.exports); else detachArena();
-    throw new QsignError('ERR_SELF_TEST_FAILED', `power-on self-test failed (${(cause as Error)?.message ?? cause}); the wasm build is corrupt or miscompiled`, { cause });
-  }
   if (options.engine !== undefined) await setEngineMode(options.engine);
 }
 
 /**
- * Loads and self-tests the wasm core. Call once before any primitive;
+ * Loads the wasm core (self-tests: see {@link InitOptions.selfTest}). Call once before any primitive;
  * further calls return the same promise (concurrent callers share it).
  *
  * @example

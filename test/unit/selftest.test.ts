@@ -1,0 +1,79 @@
+// Self-tests (src/wasm/selftest.ts): SHA-3 in init(), every other family
+// before its first use. A build whose ML-KEM (or ML-DSA, X25519) code is
+// broken must refuse that family with ERR_SELF_TEST_FAILED — on the first
+// call and every later one — while the healthy families keep working;
+// `eager` must refuse the whole build up front.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { selfTestedExports } from '../../src/wasm/selftest.js';
+import type { QsignExports } from '../../src/wasm/exports.js';
+import { init, ml_kem768, ml_dsa44 } from '../../src/index.js';
+
+async function rawExports(file: string): Promise<QsignExports> {
+  const bytes = readFileSync(fileURLToPath(new URL(`../../wasm/${file}`, import.meta.url)));
+  const { instance } = await WebAssembly.instantiate(bytes, {});
+  const x = instance.exports as unknown as QsignExports;
+  x._initialize();
+  return x;
+}
+
+/** The raw exports with one function made to corrupt the first byte it writes at `outArg`. */
+function tampered(raw: QsignExports, name: keyof QsignExports, outArg: number): QsignExports {
+  const fn = raw[name] as unknown as (...a: number[]) => number;
+  return {
+    ...raw,
+    [name]: (...args: number[]) => {
+      const r = fn(...args);
+      new Uint8Array(raw.memory.buffer)[args[outArg]!]! ^= 1;
+      return r;
+    },
+  } as QsignExports;
+}
+
+function codeOf(f: () => unknown): string | undefined {
+  try { f(); } catch (e) { return (e as { code?: string }).code; }
+  return undefined;
+}
+
+for (const file of ['qsign-simd.wasm', 'qsign-scalar.wasm']) {
+  describe(`self-tests on ${file}`, () => {
+    it('a broken family fails on first use and stays failed; the others still work', async () => {
+      const raw = await rawExports(file);
+      const x = selfTestedExports(tampered(raw, 'qs_mlkem_keypair', 2), false);
+      const seed = raw.qs_malloc(64), pk = raw.qs_malloc(1184), sk = raw.qs_malloc(2400);
+      expect(codeOf(() => x.qs_mlkem_keypair(3, seed, pk, sk))).toBe('ERR_SELF_TEST_FAILED');
+      expect(codeOf(() => x.qs_mlkem_keypair(3, seed, pk, sk))).toBe('ERR_SELF_TEST_FAILED');
+      expect(codeOf(() => x.qs_mlkem_encaps(3, pk, seed, sk, seed))).toBe('ERR_SELF_TEST_FAILED');
+      const dpk = raw.qs_malloc(1312), dsk = raw.qs_malloc(2560);
+      expect(x.qs_mldsa_keypair(44, seed, dpk, dsk)).toBe(0);
+    });
+
+    it('a family that passes is handed to the raw exports (no wrapper left on the hot path)', async () => {
+      const raw = await rawExports(file);
+      const x = selfTestedExports(raw, false);
+      expect(x.qs_mlkem_decaps).not.toBe(raw.qs_mlkem_decaps);
+      const seed = raw.qs_malloc(64), pk = raw.qs_malloc(1184), sk = raw.qs_malloc(2400);
+      expect(x.qs_mlkem_keypair(3, seed, pk, sk)).toBe(0);
+      expect(x.qs_mlkem_decaps).toBe(raw.qs_mlkem_decaps);
+      expect(x.qs_mldsa_verify_mu).not.toBe(raw.qs_mldsa_verify_mu);
+    });
+
+    it('eager mode and a broken SHA-3 refuse the build at once', async () => {
+      const raw = await rawExports(file);
+      expect(codeOf(() => selfTestedExports(tampered(raw, 'qs_mldsa_sign_msg', 7), true))).toBe('ERR_SELF_TEST_FAILED');
+      expect(codeOf(() => selfTestedExports(tampered(raw, 'qs_x25519', 0), true))).toBe('ERR_SELF_TEST_FAILED');
+      expect(codeOf(() => selfTestedExports(tampered(raw, 'qs_keccak_oneshot', 3), false))).toBe('ERR_SELF_TEST_FAILED');
+      expect(selfTestedExports(raw, true)).toBe(raw);
+    });
+  });
+}
+
+describe('init({ selfTest })', () => {
+  it("'eager' and the default both give working primitives", async () => {
+    await init({ force: true, selfTest: 'eager' });
+    expect(ml_kem768.keygen(new Uint8Array(64)).publicKey.length).toBe(1184);
+    await init({ force: true });
+    expect(ml_dsa44.keygen(new Uint8Array(32)).publicKey.length).toBe(1312);
+  });
+});
