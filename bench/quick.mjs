@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench:quick`: the CI regression guard. Ratio-based, so it holds on
 // a slow or busy machine where absolute ops/s mean nothing:
-//   - ML-KEM-768 encaps/decaps and ML-DSA-65 sign/verify: our SIMD128 build
+//   - ML-KEM-768 keygen/encaps/decaps and ML-DSA-65 keygen/sign/verify: our SIMD128 build
 //     ≥ 2× @oqs/liboqs-js (liboqs compiled to wasm without SIMD128)
 //   - the same operations: SIMD128 ≥ 1.5× our scalar build
 // Each case interleaves the samples of the three implementations (load hits
@@ -33,7 +33,7 @@ const VERBOSE = args.includes('--verbose');
 const KNOWN = args.flatMap((a, i) => (a === '--known' ? [args[i + 1]] : []));
 const started = Date.now();
 
-const CASES = ['ML-KEM-768 encaps', 'ML-KEM-768 decaps', 'ML-DSA-65 sign 1 KiB', 'ML-DSA-65 verify 1 KiB'];
+const CASES = ['ML-KEM-768 keygen', 'ML-KEM-768 encaps', 'ML-KEM-768 decaps', 'ML-DSA-65 keygen', 'ML-DSA-65 sign 1 KiB', 'ML-DSA-65 verify 1 KiB'];
 const OURS = 'qsign simd128', SCALAR = 'qsign scalar', OQS = '@oqs/liboqs-js';
 const CHECKS = [
   { peer: OQS, target: 2 },

@@ -166,7 +166,44 @@ function dsaCases(): Case[] {
       out.push({ group, name, impls });
     }
   }
+  out.push(...rotatingKeyCases());
   return out;
+}
+
+/**
+ * ML-DSA-65 sign/verify cycling through 8 keys, one per call: more keys than
+ * our A-hat cache holds (4, native/mldsa/sign.c), so every call of ours
+ * expands A-hat again, as the first use of a key does. The peers rotate the
+ * same way (they expand A-hat on every call anyway).
+ */
+function rotatingKeyCases(): Case[] {
+  const KEYS = 8;
+  const msg = MSGS.find(([l]) => l === '1 KiB')![1];
+  const cycle = <K, S>(keys: K[], sigs: S[], f: (k: K, s: S) => unknown) => {
+    let i = 0;
+    return () => { const j = i++ % KEYS; f(keys[j]!, sigs[j]!); };
+  };
+  const must = (ok: boolean) => { if (!ok) throw new Error('verify failed'); };
+  return (['sign', 'verify'] as const).map((op) => ({ group: 'ML-DSA-65', name: `${op} 1 KiB, ${KEYS} keys in turn`, impls: [
+    ...ours(() => {
+      const alg = sdk.ml_dsa65;
+      const kps = Array.from({ length: KEYS }, (_, i) => alg.keygen(new Uint8Array(32).fill(i + 1)));
+      const sigs = kps.map((kp) => alg.sign(msg, kp.secretKey));
+      return op === 'sign' ? cycle(kps, sigs, (kp) => alg.sign(msg, kp.secretKey)) : cycle(kps, sigs, (kp, sig) => must(alg.verify(sig, msg, kp.publicKey)));
+    }),
+    ...liboqsPeers.map(([pname, load]): Impl => ({ name: pname, setup: async () => {
+      const s = await (await load()).createMLDSA65();
+      const kps = Array.from({ length: KEYS }, () => s.generateKeyPair());
+      const sigs = kps.map((kp: any) => s.sign(msg, kp.secretKey));
+      return op === 'sign' ? cycle(kps, sigs, (kp: any) => s.sign(msg, kp.secretKey)) : cycle(kps, sigs, (kp: any, sig) => must(s.verify(msg, sig, kp.publicKey)));
+    } })),
+    { name: '@noble/post-quantum', setup: async () => {
+      const alg = (await nobleDsa()).ml_dsa65;
+      const kps = Array.from({ length: KEYS }, (_, i) => alg.keygen(new Uint8Array(32).fill(i + 1)));
+      const sigs = kps.map((kp: any) => alg.sign(msg, kp.secretKey));
+      return op === 'sign' ? cycle(kps, sigs, (kp: any) => alg.sign(msg, kp.secretKey)) : cycle(kps, sigs, (kp: any, sig) => must(alg.verify(sig, msg, kp.publicKey)));
+    } },
+  ] }));
 }
 
 function hybridCases(): Case[] {

@@ -60,8 +60,14 @@ void qs_mldsa_invntt_tomont(qs_poly *a);
 /* r = sum_i a[i] * b[i] * 2^-32 over n <= 7 polys (NTT domain); a in [0, q)
  * (A-hat), |b| < 11q; output |r| < q. */
 void qs_mldsa_pointwise_acc(qs_poly *r, const qs_poly *a, const qs_poly *b, int n);
-/* r = a * b * 2^-32 (NTT domain), |a|, |b| < 11q (so |ab| < 2^31 q); output |r| < q. */
-void qs_mldsa_pointwise(qs_poly *r, const qs_poly *a, const qs_poly *b);
+/* For a multiplicand used in many products (c-hat in sign and verify):
+ * rewrites b (|b| < 11q) into whatever form qs_mldsa_pointwise_fixed needs and
+ * fills bs (the SIMD build: b * 2^-32 centred and its Shoup companion; the
+ * scalar reference leaves b as it is and ignores bs). */
+void qs_mldsa_pointwise_prepare(qs_poly *b, qs_poly *bs);
+/* r = a * b * 2^-32 (NTT domain) with b, bs from qs_mldsa_pointwise_prepare;
+ * |a| < 11q (so |ab| < 2^31 q in the scalar Montgomery product); output |r| < q. */
+void qs_mldsa_pointwise_fixed(qs_poly *r, const qs_poly *a, const qs_poly *b, const qs_poly *bs);
 /* a = representative of a mod q in [-6283008, 6283008]; input a <= 2^31 - 2^22 - 1. */
 void qs_mldsa_poly_reduce(qs_poly *a);
 /* a += q where a < 0. */
@@ -92,8 +98,11 @@ uint32_t qs_mldsa_poly_exceeds(const qs_poly *a, int32_t bound);
 void qs_mldsa_expand_a(qs_poly *a, const uint8_t rho[32], int k, int l);
 /* FIPS 204 Alg 33: s1 (l polys, nonce 0..l-1) and s2 (k polys, nonce l..). */
 void qs_mldsa_expand_s(qs_poly *s1, qs_poly *s2, const uint8_t rhoprime[64], int k, int l, int eta);
-/* FIPS 204 Alg 34: y[r] for r = 0..l-1 from rho'' and nonce kappa + r. */
-void qs_mldsa_expand_mask(qs_poly *y, const uint8_t rhopp[64], uint16_t kappa, int l, int32_t gamma1);
+/* FIPS 204 Alg 34 for two polynomials: y0 from rho'' and nonce n0, y1 from
+ * nonce n1 (ExpandMask's y[r] uses nonce kappa + r). Taking them in pairs
+ * lets the SIMD build run both SHAKE256 streams in one 2-way Keccak. */
+void qs_mldsa_expand_mask_x2(qs_poly *y0, qs_poly *y1, const uint8_t rhopp[64], uint16_t n0, uint16_t n1,
+                             int32_t gamma1);
 /* FIPS 204 Alg 29 on the full c-tilde. */
 void qs_mldsa_sample_in_ball(qs_poly *c, const uint8_t *ctilde, size_t ctilde_len, int tau);
 

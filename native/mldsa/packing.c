@@ -7,18 +7,22 @@
 #include "mldsa.h"
 
 /* Writes 256 fields of `bits` bits, least significant bit first; field i
- * holds `add - a_i` when negate is set (BitPack) or a_i (SimpleBitPack). */
+ * holds `add - a_i` when negate is set (BitPack) or a_i (SimpleBitPack).
+ * 256 fields always fill a whole number of 32-bit words, so the accumulator
+ * is flushed a word at a time and there is no tail. */
 static void pack_bits(uint8_t *out, const int32_t *a, unsigned bits, int32_t add, int negate) {
+  const uint32_t mask = (1u << bits) - 1u;
   uint64_t acc = 0;
   unsigned have = 0;
   for (unsigned i = 0; i < 256; i++) {
-    uint32_t v = (uint32_t)(negate ? add - a[i] : a[i]) & ((1u << bits) - 1u);
+    uint32_t v = (uint32_t)(negate ? add - a[i] : a[i]) & mask;
     acc |= (uint64_t)v << have;
     have += bits;
-    while (have >= 8) {
-      *out++ = (uint8_t)acc;
-      acc >>= 8;
-      have -= 8;
+    if (have >= 32) {
+      for (int b = 0; b < 4; b++) out[b] = (uint8_t)(acc >> (8 * b));
+      out += 4;
+      acc >>= 32;
+      have -= 32;
     }
   }
 }
@@ -49,12 +53,14 @@ static void unpack_bits(int32_t *a, const uint8_t *in, unsigned bits, int32_t ad
     }
     return;
   }
+  /* As in pack_bits, whole 32-bit words: reads exactly 32 * bits bytes. */
   uint64_t acc = 0;
   unsigned have = 0;
   for (unsigned i = 0; i < 256; i++) {
-    while (have < bits) {
-      acc |= (uint64_t)(*in++) << have;
-      have += 8;
+    if (have < bits) {
+      acc |= (uint64_t)qs_load32_le(in) << have;
+      in += 4;
+      have += 32;
     }
     int32_t v = (int32_t)(acc & ((1u << bits) - 1u));
     acc >>= bits;

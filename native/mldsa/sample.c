@@ -50,46 +50,49 @@ void qs_mldsa_expand_s(qs_poly *s1, qs_poly *s2, const uint8_t rhoprime[64], int
   for (int r = 0; r < k; r++) rej_bounded_poly(&s2[r], rhoprime, (uint16_t)(l + r), eta);
 }
 
-void qs_mldsa_expand_mask(qs_poly *y, const uint8_t rhopp[64], uint16_t kappa, int l, int32_t gamma1) {
+static void expand_mask_poly(qs_poly *y, const uint8_t rhopp[64], uint16_t nonce, int32_t gamma1) {
   uint8_t seed[66];
   uint8_t buf[5 * QS_SHAKE256_RATE]; /* 680 >= 640 bytes needed */
+  qs_keccak_state st;
   memcpy(seed, rhopp, 64);
-  for (int r = 0; r < l; r++) {
-    uint16_t nonce = (uint16_t)(kappa + r);
-    qs_keccak_state st;
-    seed[64] = (uint8_t)nonce;
-    seed[65] = (uint8_t)(nonce >> 8);
-    qs_shake256_init(&st);
-    qs_keccak_absorb(&st, seed, sizeof seed);
-    qs_keccak_finalize(&st);
-    qs_keccak_squeezeblocks(&st, buf, 5);
-    int32_t *c = y[r].c;
-    if (gamma1 == (1 << 17)) {
-      /* 18-bit fields: four coefficients per 9 bytes */
-      for (unsigned i = 0; i < 64; i++) {
-        const uint8_t *b = buf + 9 * i;
-        uint64_t v = (uint64_t)b[0] | ((uint64_t)b[1] << 8) | ((uint64_t)b[2] << 16) | ((uint64_t)b[3] << 24) |
-                     ((uint64_t)b[4] << 32) | ((uint64_t)b[5] << 40) | ((uint64_t)b[6] << 48) | ((uint64_t)b[7] << 56);
-        uint32_t top = b[8];
-        c[4 * i + 0] = gamma1 - (int32_t)(v & 0x3FFFF);
-        c[4 * i + 1] = gamma1 - (int32_t)((v >> 18) & 0x3FFFF);
-        c[4 * i + 2] = gamma1 - (int32_t)((v >> 36) & 0x3FFFF);
-        c[4 * i + 3] = gamma1 - (int32_t)(((v >> 54) | ((uint64_t)top << 10)) & 0x3FFFF);
-      }
-    } else {
-      /* 20-bit fields: two coefficients per 5 bytes */
-      for (unsigned i = 0; i < 128; i++) {
-        const uint8_t *b = buf + 5 * i;
-        uint64_t v = (uint64_t)b[0] | ((uint64_t)b[1] << 8) | ((uint64_t)b[2] << 16) | ((uint64_t)b[3] << 24) |
-                     ((uint64_t)b[4] << 32);
-        c[2 * i + 0] = gamma1 - (int32_t)(v & 0xFFFFF);
-        c[2 * i + 1] = gamma1 - (int32_t)((v >> 20) & 0xFFFFF);
-      }
+  seed[64] = (uint8_t)nonce;
+  seed[65] = (uint8_t)(nonce >> 8);
+  qs_shake256_init(&st);
+  qs_keccak_absorb(&st, seed, sizeof seed);
+  qs_keccak_finalize(&st);
+  qs_keccak_squeezeblocks(&st, buf, 5);
+  int32_t *c = y->c;
+  if (gamma1 == (1 << 17)) {
+    /* 18-bit fields: four coefficients per 9 bytes */
+    for (unsigned i = 0; i < 64; i++) {
+      const uint8_t *b = buf + 9 * i;
+      uint64_t v = (uint64_t)b[0] | ((uint64_t)b[1] << 8) | ((uint64_t)b[2] << 16) | ((uint64_t)b[3] << 24) |
+                   ((uint64_t)b[4] << 32) | ((uint64_t)b[5] << 40) | ((uint64_t)b[6] << 48) | ((uint64_t)b[7] << 56);
+      uint32_t top = b[8];
+      c[4 * i + 0] = gamma1 - (int32_t)(v & 0x3FFFF);
+      c[4 * i + 1] = gamma1 - (int32_t)((v >> 18) & 0x3FFFF);
+      c[4 * i + 2] = gamma1 - (int32_t)((v >> 36) & 0x3FFFF);
+      c[4 * i + 3] = gamma1 - (int32_t)(((v >> 54) | ((uint64_t)top << 10)) & 0x3FFFF);
     }
-    qs_zeroize(&st, sizeof st);
+  } else {
+    /* 20-bit fields: two coefficients per 5 bytes */
+    for (unsigned i = 0; i < 128; i++) {
+      const uint8_t *b = buf + 5 * i;
+      uint64_t v = (uint64_t)b[0] | ((uint64_t)b[1] << 8) | ((uint64_t)b[2] << 16) | ((uint64_t)b[3] << 24) |
+                   ((uint64_t)b[4] << 32);
+      c[2 * i + 0] = gamma1 - (int32_t)(v & 0xFFFFF);
+      c[2 * i + 1] = gamma1 - (int32_t)((v >> 20) & 0xFFFFF);
+    }
   }
+  qs_zeroize(&st, sizeof st);
   qs_zeroize(buf, sizeof buf);
   qs_zeroize(seed, sizeof seed);
+}
+
+void qs_mldsa_expand_mask_x2(qs_poly *y0, qs_poly *y1, const uint8_t rhopp[64], uint16_t n0, uint16_t n1,
+                             int32_t gamma1) {
+  expand_mask_poly(y0, rhopp, n0, gamma1);
+  expand_mask_poly(y1, rhopp, n1, gamma1);
 }
 
 #include "ball_stream.h"

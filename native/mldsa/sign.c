@@ -13,6 +13,63 @@
 #define K_MAX QS_MLDSA_K_MAX
 #define L_MAX QS_MLDSA_L_MAX
 
+/*
+ * A-hat cache. A-hat is a pure function of the public seed rho (FIPS 204
+ * lets an implementation compute it ahead of time and keep it), yet ExpandA
+ * is about half of the Keccak work of a signature and most of the work of a
+ * verification. So the last few matrices stay in a small LRU cache keyed by
+ * the whole 32-byte rho and the dimensions (k, l): the same rho under two
+ * parameter sets yields differently shaped matrices, and the row-major layout
+ * depends on l. Sign, verify and pk_from_sk look it up; keygen has a fresh
+ * rho, so it only fills a slot (expanding straight into it costs nothing
+ * extra), which makes signing right after keygen a hit. Nothing secret is
+ * stored: rho is in the public key and A-hat is derived from rho alone, so
+ * the hit/miss timing reveals only which public key was used recently.
+ *
+ * The wasm build is single-threaded and uses plain static slots (4 x 56 KiB
+ * of the fixed 4 MiB memory, in .bss). Native builds may be called from
+ * several threads, so there each thread has its own cache.
+ */
+#ifndef QS_MLDSA_A_CACHE_SLOTS
+#define QS_MLDSA_A_CACHE_SLOTS 4
+#endif
+#if defined(__wasm__) && !defined(__wasm_atomics__)
+#define A_CACHE_STORAGE static
+#else
+#define A_CACHE_STORAGE static _Thread_local
+#endif
+
+typedef struct {
+  qs_poly a[K_MAX * L_MAX];
+  uint8_t rho[32];
+  int k, l;      /* 0 while the slot is empty */
+  uint32_t used; /* LRU stamp; a wrap after 2^32 lookups only spoils one eviction choice */
+} a_cache_slot;
+
+A_CACHE_STORAGE a_cache_slot a_cache[QS_MLDSA_A_CACHE_SLOTS];
+A_CACHE_STORAGE uint32_t a_cache_clock;
+
+/* rho must already be public (declassified). The matrix stays valid until
+ * the next lookup, which may evict it. */
+static const qs_poly *expand_a_cached(const qs_mldsa_params *p, const uint8_t rho[32]) {
+  a_cache_slot *victim = &a_cache[0];
+  for (int i = 0; i < QS_MLDSA_A_CACHE_SLOTS; i++) {
+    a_cache_slot *s = &a_cache[i];
+    if (s->k == p->k && s->l == p->l && memcmp(s->rho, rho, 32) == 0) {
+      s->used = ++a_cache_clock;
+      return s->a;
+    }
+    if (s->used < victim->used) victim = s;
+  }
+  victim->k = victim->l = 0;
+  qs_mldsa_expand_a(victim->a, rho, p->k, p->l);
+  memcpy(victim->rho, rho, 32);
+  victim->k = p->k;
+  victim->l = p->l;
+  victim->used = ++a_cache_clock;
+  return victim->a;
+}
+
 void qs_mldsa_mu_from_tr(uint8_t mu[64], const uint8_t tr[64], const uint8_t *pre, size_t prelen,
                          const uint8_t *msg, size_t msglen) {
   qs_keccak_state st;
@@ -44,7 +101,6 @@ static void compute_t(const qs_mldsa_params *p, qs_poly *t, const qs_poly *a, co
 }
 
 typedef struct {
-  qs_poly a[K_MAX * L_MAX];
   qs_poly s1[L_MAX], s1hat[L_MAX], s2[K_MAX], t[K_MAX], t1[K_MAX], t0[K_MAX];
   uint8_t expanded[128];
   uint8_t tr[64];
@@ -60,13 +116,13 @@ int qs_mldsa_keygen_internal(const qs_mldsa_params *p, uint8_t *pk, uint8_t *sk,
   const uint8_t *rho = ws.expanded, *rhoprime = ws.expanded + 32, *key = ws.expanded + 96;
   QS_DECLASSIFY(ws.expanded, 32); /* rho is published in pk */
 
-  qs_mldsa_expand_a(ws.a, rho, p->k, p->l);
+  const qs_poly *a = expand_a_cached(p, rho);
   qs_mldsa_expand_s(ws.s1, ws.s2, rhoprime, p->k, p->l, p->eta);
   for (int i = 0; i < p->l; i++) {
     ws.s1hat[i] = ws.s1[i];
     qs_mldsa_ntt(&ws.s1hat[i]);
   }
-  compute_t(p, ws.t, ws.a, ws.s1hat, ws.s2);
+  compute_t(p, ws.t, a, ws.s1hat, ws.s2);
   for (int i = 0; i < p->k; i++) qs_mldsa_poly_power2round(&ws.t1[i], &ws.t0[i], &ws.t[i]);
   qs_mldsa_pack_pk(p, pk, rho, ws.t1);
   qs_shake256(ws.tr, 64, pk, p->pk_bytes);
@@ -83,12 +139,12 @@ int qs_mldsa_pk_from_sk(const qs_mldsa_params *p, uint8_t *pk, const uint8_t *sk
   int rc = qs_mldsa_unpack_sk(p, rho, key, ws.tr, ws.s1, ws.s2, ws.t0, sk);
   if (rc == QS_OK) {
     QS_DECLASSIFY(rho, 32); /* rho is published in pk */
-    qs_mldsa_expand_a(ws.a, rho, p->k, p->l);
+    const qs_poly *a = expand_a_cached(p, rho);
     for (int i = 0; i < p->l; i++) {
       ws.s1hat[i] = ws.s1[i];
       qs_mldsa_ntt(&ws.s1hat[i]);
     }
-    compute_t(p, ws.t, ws.a, ws.s1hat, ws.s2);
+    compute_t(p, ws.t, a, ws.s1hat, ws.s2);
     for (int i = 0; i < p->k; i++) qs_mldsa_poly_power2round(&ws.t1[i], &ws.t[i], &ws.t[i]);
     qs_mldsa_pack_pk(p, pk, rho, ws.t1);
   }
@@ -98,11 +154,10 @@ int qs_mldsa_pk_from_sk(const qs_mldsa_params *p, uint8_t *pk, const uint8_t *sk
 }
 
 typedef struct {
-  qs_poly a[K_MAX * L_MAX];
   qs_poly s1[L_MAX], s2[K_MAX], t0[K_MAX];
-  qs_poly y[L_MAX], yhat[L_MAX], z[L_MAX];
+  qs_poly y[L_MAX], yhat[L_MAX], z[L_MAX], ynext;
   qs_poly w[K_MAX], w1[K_MAX], w0[K_MAX], h[K_MAX];
-  qs_poly c, tmp;
+  qs_poly c, cs, tmp;
   uint8_t w1buf[K_MAX * 192];
   uint8_t rho[32], key[32], tr[64], rhopp[64], ctilde[QS_MLDSA_CTILDE_MAX];
   uint8_t seedbuf[32 + 32 + 64];
@@ -119,21 +174,34 @@ int qs_mldsa_sign_mu_internal(const qs_mldsa_params *p, uint8_t *sig, const uint
   for (int i = 0; i < l; i++) qs_mldsa_ntt(&ws.s1[i]);
   for (int i = 0; i < k; i++) qs_mldsa_ntt(&ws.s2[i]);
   for (int i = 0; i < k; i++) qs_mldsa_ntt(&ws.t0[i]);
-  qs_mldsa_expand_a(ws.a, ws.rho, k, l);
+  const qs_poly *a = expand_a_cached(p, ws.rho);
 
   memcpy(ws.seedbuf, ws.key, 32);
   memcpy(ws.seedbuf + 32, rnd, 32);
   memcpy(ws.seedbuf + 64, mu, 64);
   qs_shake256(ws.rhopp, 64, ws.seedbuf, sizeof ws.seedbuf);
 
+  /* ExpandMask draws its polynomials in pairs. When l is odd, the last one
+   * of an attempt is paired with the first of the next attempt (nonce
+   * kappa + l), which is kept in ynext: every pair then fills both lanes of
+   * the 2-way Keccak. Whether ynext is filled depends only on the attempt
+   * count, which is public; it is secret like y and wiped with ws. */
+  int have_next = 0;
   for (uint16_t kappa = 0;; kappa = (uint16_t)(kappa + l)) {
-    qs_mldsa_expand_mask(ws.y, ws.rhopp, kappa, l, p->gamma1);
+    int r = 0;
+    if (have_next) ws.y[r++] = ws.ynext;
+    for (; r + 1 < l; r += 2)
+      qs_mldsa_expand_mask_x2(&ws.y[r], &ws.y[r + 1], ws.rhopp, (uint16_t)(kappa + r), (uint16_t)(kappa + r + 1),
+                              p->gamma1);
+    have_next = r < l;
+    if (have_next)
+      qs_mldsa_expand_mask_x2(&ws.y[r], &ws.ynext, ws.rhopp, (uint16_t)(kappa + r), (uint16_t)(kappa + l), p->gamma1);
     for (int i = 0; i < l; i++) {
       ws.yhat[i] = ws.y[i];
       qs_mldsa_ntt(&ws.yhat[i]);
     }
     for (int i = 0; i < k; i++) {
-      qs_mldsa_pointwise_acc(&ws.w[i], &ws.a[i * l], ws.yhat, l);
+      qs_mldsa_pointwise_acc(&ws.w[i], &a[i * l], ws.yhat, l);
       qs_mldsa_invntt_tomont(&ws.w[i]);
       qs_mldsa_poly_caddq(&ws.w[i]);
       qs_mldsa_poly_decompose(&ws.w1[i], &ws.w0[i], &ws.w[i], p->gamma2);
@@ -150,13 +218,14 @@ int qs_mldsa_sign_mu_internal(const qs_mldsa_params *p, uint8_t *sig, const uint
     }
     qs_mldsa_sample_in_ball(&ws.c, ws.ctilde, p->ctilde_bytes, p->tau);
     qs_mldsa_ntt(&ws.c);
+    qs_mldsa_pointwise_prepare(&ws.c, &ws.cs);
 
     /* All four rejection conditions are folded into one mask and tested by a
      * single branch: the standard treats "this attempt was rejected" as
      * public, but not which bound failed or where. */
     uint32_t reject = 0;
     for (int i = 0; i < l; i++) {
-      qs_mldsa_pointwise(&ws.z[i], &ws.c, &ws.s1[i]);
+      qs_mldsa_pointwise_fixed(&ws.z[i], &ws.s1[i], &ws.c, &ws.cs);
       qs_mldsa_invntt_tomont(&ws.z[i]);
       qs_mldsa_poly_add(&ws.z[i], &ws.z[i], &ws.y[i]);
       qs_mldsa_poly_reduce(&ws.z[i]);
@@ -164,12 +233,12 @@ int qs_mldsa_sign_mu_internal(const qs_mldsa_params *p, uint8_t *sig, const uint
     }
     unsigned hints = 0;
     for (int i = 0; i < k; i++) {
-      qs_mldsa_pointwise(&ws.tmp, &ws.c, &ws.s2[i]);
+      qs_mldsa_pointwise_fixed(&ws.tmp, &ws.s2[i], &ws.c, &ws.cs);
       qs_mldsa_invntt_tomont(&ws.tmp);
       qs_mldsa_poly_sub(&ws.w0[i], &ws.w0[i], &ws.tmp);
       qs_mldsa_poly_reduce(&ws.w0[i]);
       reject |= qs_mldsa_poly_exceeds(&ws.w0[i], p->gamma2 - p->beta);
-      qs_mldsa_pointwise(&ws.tmp, &ws.c, &ws.t0[i]);
+      qs_mldsa_pointwise_fixed(&ws.tmp, &ws.t0[i], &ws.c, &ws.cs);
       qs_mldsa_invntt_tomont(&ws.tmp);
       qs_mldsa_poly_reduce(&ws.tmp);
       reject |= qs_mldsa_poly_exceeds(&ws.tmp, p->gamma2);
@@ -193,8 +262,7 @@ done:
 }
 
 typedef struct {
-  qs_poly a[K_MAX * L_MAX];
-  qs_poly t1[K_MAX], z[L_MAX], h[K_MAX], w[K_MAX], c, tmp;
+  qs_poly t1[K_MAX], z[L_MAX], h[K_MAX], w[K_MAX], c, cs, tmp;
   uint8_t w1buf[K_MAX * 192];
   uint8_t rho[32], ctilde[QS_MLDSA_CTILDE_MAX], ctilde2[QS_MLDSA_CTILDE_MAX];
 } verify_ws;
@@ -212,15 +280,16 @@ int qs_mldsa_verify_mu_internal(const qs_mldsa_params *p, const uint8_t *pk, con
   if (bad) return QS_ERR_INVALID_SIGNATURE;
 
   qs_mldsa_unpack_pk(p, ws->rho, ws->t1, pk);
-  qs_mldsa_expand_a(ws->a, ws->rho, k, l);
+  const qs_poly *a = expand_a_cached(p, ws->rho);
   qs_mldsa_sample_in_ball(&ws->c, ws->ctilde, p->ctilde_bytes, p->tau);
   qs_mldsa_ntt(&ws->c);
+  qs_mldsa_pointwise_prepare(&ws->c, &ws->cs);
   for (int i = 0; i < l; i++) qs_mldsa_ntt(&ws->z[i]);
   for (int i = 0; i < k; i++) {
-    qs_mldsa_pointwise_acc(&ws->w[i], &ws->a[i * l], ws->z, l);
+    qs_mldsa_pointwise_acc(&ws->w[i], &a[i * l], ws->z, l);
     qs_mldsa_poly_shiftl(&ws->t1[i]);
     qs_mldsa_ntt(&ws->t1[i]);
-    qs_mldsa_pointwise(&ws->tmp, &ws->c, &ws->t1[i]);
+    qs_mldsa_pointwise_fixed(&ws->tmp, &ws->t1[i], &ws->c, &ws->cs);
     qs_mldsa_poly_sub(&ws->w[i], &ws->w[i], &ws->tmp);
     qs_mldsa_poly_reduce(&ws->w[i]);
     qs_mldsa_invntt_tomont(&ws->w[i]);

@@ -50,15 +50,20 @@ function declaredExports(): string[] {
 }
 const EXPECTED_EXPORTS = declaredExports();
 
-/** gzip ceilings for the consumer bundles (test/bundle/entries/<name>.mjs). */
+/**
+ * gzip ceilings for the consumer bundles (test/bundle/entries/<name>.mjs),
+ * ~10-15 % above the sizes measured on 2026-11-25 after the engine split
+ * (which shrank hybrid and transit by a third) and the per-family self-tests
+ * (which grew every core bundle by ~0.9 KB). The bundles are not minified.
+ */
 const BUNDLE_BUDGET_GZIP: Record<string, number> = {
-  'core-hash': 8 * KB,
-  'core-kem': 8 * KB,
-  'core-dsa': 12.5 * KB,
+  'core-hash': 9 * KB,
+  'core-kem': 9 * KB,
+  'core-dsa': 13.5 * KB,
   'jose-verify': 43 * KB,
-  hybrid: 110 * KB,
+  hybrid: 72 * KB,
   x509: 72 * KB,
-  transit: 140 * KB,
+  transit: 100 * KB,
 };
 
 describe('wasm budgets', () => {

@@ -23,7 +23,9 @@
  * 2^(L-j) products of layer j >= 1 (< 2^(L-1) 5q/4), so every value stays
  * below 2^L q, and the last layer's multiplicands (x + y and x - y) below
  * 256 q < 2^31; its rounded products give the output |a| <= 3q/4.
- * Montgomery products remain for the pointwise kernels. No branch or index depends on coefficient values.
+ * The products by c-hat (qs_mldsa_pointwise_prepare/_fixed) use the same
+ * rounded multiplication; only the accumulated A-hat products stay Montgomery.
+ * No branch or index depends on coefficient values.
  */
 #include <wasm_simd128.h>
 #include "../mldsa.h"
@@ -187,12 +189,35 @@ void qs_mldsa_invntt_tomont(qs_poly *p) {
   }
 }
 
-void qs_mldsa_pointwise(qs_poly *r, const qs_poly *a, const qs_poly *b) {
+/* The product c-hat * s with c-hat fixed for 17 (ML-DSA-65) products per
+ * signing attempt: store z = c * 2^-32 mod q, centred (|z| <= (q-1)/2), and
+ * its companion z' = round(z 2^32 / q), so that each product is one rounded
+ * Shoup multiplication (mulz) with the same residue as the Montgomery
+ * product. No division: z 2^32 - e = z' q with e = z 2^32 mod q = c mod q
+ * centred, and q is odd, so z' = -e q^-1 mod 2^32. */
+void qs_mldsa_pointwise_prepare(qs_poly *b, qs_poly *bs) {
+  const v128_t q = wasm_i32x4_splat(Q), hq = wasm_i32x4_splat((Q - 1) / 2), nhq = wasm_i32x4_splat(-(Q - 1) / 2);
+  const v128_t half = wasm_i32x4_splat(1 << 22);
   for (unsigned i = 0; i < 256; i += 4) {
-    v128_t x = wasm_v128_load(a->c + i), y = wasm_v128_load(b->c + i);
-    v128_t lo = wasm_i64x2_extmul_low_i32x4(x, y), hi = wasm_i64x2_extmul_high_i32x4(x, y);
-    wasm_v128_store(r->c + i, mont_reduce64(lo, hi));
+    v128_t x = wasm_v128_load(b->c + i);
+    /* Montgomery reduction of x itself: (x - tq) / 2^32, exact */
+    v128_t t = wasm_i32x4_mul(x, wasm_i32x4_splat((int32_t)QINV));
+    v128_t z = wasm_i32x4_sub(wasm_i32x4_shr(x, 31),
+                              hi32(wasm_i64x2_extmul_low_i32x4(t, q), wasm_i64x2_extmul_high_i32x4(t, q)));
+    z = wasm_i32x4_add(z, wasm_v128_and(wasm_i32x4_shr(z, 31), q));
+    z = wasm_i32x4_sub(z, wasm_v128_and(wasm_i32x4_gt(z, hq), q));
+    v128_t e = wasm_i32x4_sub(x, wasm_i32x4_mul(wasm_i32x4_shr(wasm_i32x4_add(x, half), 23), q));
+    e = wasm_i32x4_add(e, wasm_v128_and(wasm_i32x4_lt(e, nhq), q));
+    e = wasm_i32x4_sub(e, wasm_v128_and(wasm_i32x4_gt(e, hq), q));
+    wasm_v128_store(b->c + i, z);
+    wasm_v128_store(bs->c + i, wasm_i32x4_mul(e, wasm_i32x4_splat(-(int32_t)QINV)));
   }
+}
+
+/* |a| < 11q < 2^31 and |z| < q/2, so mulz gives |r| <= 3q/4. */
+void qs_mldsa_pointwise_fixed(qs_poly *r, const qs_poly *a, const qs_poly *b, const qs_poly *bs) {
+  for (unsigned i = 0; i < 256; i += 4)
+    wasm_v128_store(r->c + i, mulz(wasm_v128_load(a->c + i), wasm_v128_load(b->c + i), wasm_v128_load(bs->c + i)));
 }
 
 void qs_mldsa_pointwise_acc(qs_poly *r, const qs_poly *a, const qs_poly *b, int n) {

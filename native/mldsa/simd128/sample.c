@@ -1,6 +1,6 @@
 /*
  * SIMD128 twin of ../sample.c: the same samplers, but ExpandA, ExpandS and
- * ExpandMask run two SHAKE instances side by side through the 2-way Keccak
+ * the paired ExpandMask run two SHAKE instances side by side through the 2-way Keccak
  * (fips202x2.h), whose SIMD128 build permutes both states in one pass.
  * Outputs are identical to the scalar file (each lane is plain SHAKE).
  */
@@ -155,37 +155,22 @@ static void unpack_mask(int32_t *c, const uint8_t *buf, int32_t gamma1) {
   }
 }
 
-void qs_mldsa_expand_mask(qs_poly *y, const uint8_t rhopp[64], uint16_t kappa, int l, int32_t gamma1) {
+void qs_mldsa_expand_mask_x2(qs_poly *y0, qs_poly *y1, const uint8_t rhopp[64], uint16_t n0, uint16_t n1,
+                             int32_t gamma1) {
   uint8_t in0[66], in1[66];
   uint8_t buf0[5 * QS_SHAKE256_RATE], buf1[5 * QS_SHAKE256_RATE];
+  qs_keccakx2_state st;
   memcpy(in0, rhopp, 64);
   memcpy(in1, rhopp, 64);
-  int r = 0;
-  for (; r + 1 < l; r += 2) {
-    qs_keccakx2_state st;
-    uint16_t n0 = (uint16_t)(kappa + r), n1 = (uint16_t)(kappa + r + 1);
-    in0[64] = (uint8_t)n0;
-    in0[65] = (uint8_t)(n0 >> 8);
-    in1[64] = (uint8_t)n1;
-    in1[65] = (uint8_t)(n1 >> 8);
-    qs_shake256x2_absorb(&st, in0, in1, 66);
-    qs_shake256x2_squeezeblocks(buf0, buf1, 5, &st);
-    unpack_mask(y[r].c, buf0, gamma1);
-    unpack_mask(y[r + 1].c, buf1, gamma1);
-    qs_zeroize(&st, sizeof st);
-  }
-  if (r < l) {
-    qs_keccak_state st;
-    uint16_t n0 = (uint16_t)(kappa + r);
-    in0[64] = (uint8_t)n0;
-    in0[65] = (uint8_t)(n0 >> 8);
-    qs_shake256_init(&st);
-    qs_keccak_absorb(&st, in0, 66);
-    qs_keccak_finalize(&st);
-    qs_keccak_squeezeblocks(&st, buf0, 5);
-    unpack_mask(y[r].c, buf0, gamma1);
-    qs_zeroize(&st, sizeof st);
-  }
+  in0[64] = (uint8_t)n0;
+  in0[65] = (uint8_t)(n0 >> 8);
+  in1[64] = (uint8_t)n1;
+  in1[65] = (uint8_t)(n1 >> 8);
+  qs_shake256x2_absorb(&st, in0, in1, 66);
+  qs_shake256x2_squeezeblocks(buf0, buf1, 5, &st);
+  unpack_mask(y0->c, buf0, gamma1);
+  unpack_mask(y1->c, buf1, gamma1);
+  qs_zeroize(&st, sizeof st);
   qs_zeroize(buf0, sizeof buf0);
   qs_zeroize(buf1, sizeof buf1);
   qs_zeroize(in0, sizeof in0);
@@ -196,34 +181,49 @@ void qs_mldsa_expand_mask(qs_poly *y, const uint8_t rhopp[64], uint16_t kappa, i
 
 void qs_mldsa_sample_in_ball(qs_poly *c, const uint8_t *ctilde, size_t ctilde_len, int tau) {
   ball_stream s;
+  /* c is built in one byte per coefficient (every value is 0 or +-1), so a
+   * vector covers 16 slots and the scan over slots 0..i takes at most 16
+   * steps instead of 64; it is widened to 32 bits at the end. */
+  int8_t cb[256] __attribute__((aligned(16)));
   uint64_t signs = ball_start(&s, ctilde, ctilde_len);
-  memset(c->c, 0, sizeof c->c);
+  memset(cb, 0, sizeof cb);
   for (unsigned i = 256 - (unsigned)tau; i < 256; i++) {
     uint32_t j = ball_next(&s, i);
     /* c[i] <- c[j]; c[j] <- +-1, as a scan over every slot <= i so that the
      * accessed addresses do not depend on j: c of a rejected signing attempt
      * is never published. */
-    int32_t sign = 1 - 2 * (int32_t)(signs & 1);
+    int8_t sign = (int8_t)(1 - 2 * (int32_t)(signs & 1));
     signs >>= 1;
-    /* One vector pass over the groups of four that cover 0..i: gather
-     * c[j] and write the sign into slot j. Slots above i are still zero and
-     * never equal j, so covering a few extra is harmless. Then c[i] = old
-     * c[j], except when j == i, where slot i must keep the sign; that case
-     * is a mask, not a branch. */
-    const v128_t jv = wasm_i32x4_splat((int32_t)j), sv = wasm_i32x4_splat(sign), four = wasm_i32x4_splat(4);
-    v128_t idx = wasm_i32x4_make(0, 1, 2, 3), acc = wasm_i32x4_splat(0);
-    const unsigned groups = (i >> 2) + 1;
+    /* One vector pass over the groups of 16 that cover 0..i: gather c[j]
+     * and write the sign into slot j. Slots above i are still zero and never
+     * equal j, so covering a few extra is harmless. Then c[i] = old c[j],
+     * except when j == i, where slot i must keep the sign; that case is a
+     * mask, not a branch. */
+    const v128_t jv = wasm_i8x16_splat((int8_t)j), sv = wasm_i8x16_splat(sign), step = wasm_i8x16_splat(16);
+    v128_t idx = wasm_i8x16_make(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), acc = wasm_i8x16_splat(0);
+    const unsigned groups = (i >> 4) + 1;
     for (unsigned g = 0; g < groups; g++) {
-      v128_t eq = wasm_i32x4_eq(idx, jv), v = wasm_v128_load(c->c + 4 * g);
+      v128_t eq = wasm_i8x16_eq(idx, jv), v = wasm_v128_load(cb + 16 * g);
       acc = wasm_v128_or(acc, wasm_v128_and(v, eq));
-      wasm_v128_store(c->c + 4 * g, wasm_v128_bitselect(sv, v, eq));
-      idx = wasm_i32x4_add(idx, four);
+      wasm_v128_store(cb + 16 * g, wasm_v128_bitselect(sv, v, eq));
+      idx = wasm_i8x16_add(idx, step);
     }
-    acc = wasm_v128_or(acc, wasm_i32x4_shuffle(acc, acc, 2, 3, 0, 1));
-    acc = wasm_v128_or(acc, wasm_i32x4_shuffle(acc, acc, 1, 0, 3, 2));
+    acc = wasm_v128_or(acc, wasm_i64x2_shuffle(acc, acc, 1, 0));
+    acc = wasm_v128_or(acc, wasm_u64x2_shr(acc, 32));
+    acc = wasm_v128_or(acc, wasm_u64x2_shr(acc, 16));
+    acc = wasm_v128_or(acc, wasm_u64x2_shr(acc, 8));
     uint32_t d = i ^ j;
     int32_t same = -(int32_t)(((d | (0u - d)) >> 31) ^ 1u);
-    c->c[i] = (wasm_i32x4_extract_lane(acc, 0) & ~same) | (sign & same);
+    cb[i] = (int8_t)((wasm_i8x16_extract_lane(acc, 0) & ~same) | (sign & same));
   }
+  for (unsigned g = 0; g < 16; g++) {
+    v128_t v = wasm_v128_load(cb + 16 * g);
+    v128_t lo = wasm_i16x8_extend_low_i8x16(v), hi = wasm_i16x8_extend_high_i8x16(v);
+    wasm_v128_store(c->c + 16 * g, wasm_i32x4_extend_low_i16x8(lo));
+    wasm_v128_store(c->c + 16 * g + 4, wasm_i32x4_extend_high_i16x8(lo));
+    wasm_v128_store(c->c + 16 * g + 8, wasm_i32x4_extend_low_i16x8(hi));
+    wasm_v128_store(c->c + 16 * g + 12, wasm_i32x4_extend_high_i16x8(hi));
+  }
+  qs_zeroize(cb, sizeof cb);
   ball_end(&s);
 }
