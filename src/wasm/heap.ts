@@ -29,13 +29,22 @@ interface Arena {
 }
 let arena: Arena | undefined;
 
-/** Called by the loader once per instance. */
-export function attachArena(x: QsignExports): void {
+/**
+ * Reserves the arena in a fresh instance, before anything else allocates:
+ * memory nobody has used yet is zero, as scopes expect, except for the
+ * allocator's own free-list words at the start of the block (emmalloc leaves
+ * ~24 bytes there), which the first page wipe clears. Wiping all 512 KiB
+ * would fault in every page up front: ~2 ms of cold start for nothing.
+ */
+export function reserveArena(x: QsignExports): number {
   const base = x.qs_malloc(ARENA_BYTES);
   if (base === 0) throw new QsignError('ERR_OUT_OF_MEMORY', 'could not reserve the wasm scratch arena');
-  // malloc does not zero: the block may hold the allocator's bookkeeping from
-  // earlier frees (the self-tests' scratch). Scopes rely on a zeroed arena.
-  u8(x).fill(0, base, base + ARENA_BYTES);
+  u8(x).fill(0, base, base + 4096);
+  return base;
+}
+
+/** Makes `base` (from {@link reserveArena}) the arena, with `x` as the exports scopes hand out. */
+export function attachArena(x: QsignExports, base: number): void {
   arena = { x, base, top: base };
 }
 

@@ -1,6 +1,6 @@
 import { QsignError } from '../errors.js';
 import type { QsignExports } from './exports.js';
-import { attachArena } from './heap.js';
+import { attachArena, reserveArena } from './heap.js';
 import { selfTestedExports } from './selftest.js';
 import { defaultWasmSource } from '#wasm-source';
 import { setEngineMode, type EngineMode } from '../engine/mode.js';
@@ -110,6 +110,7 @@ async function load(options: InitOptions): Promise<void> {
   }
   const raw = instance.exports as unknown as QsignExports;
   raw._initialize();
+  const arenaBase = reserveArena(raw);
   let exports: QsignExports;
   try {
     exports = selfTestedExports(raw, options.selfTest === 'eager');
@@ -117,7 +118,7 @@ async function load(options: InitOptions): Promise<void> {
     throw cause instanceof QsignError ? cause : new QsignError('ERR_SELF_TEST_FAILED', `self-test failed (${(cause as Error)?.message ?? cause}); the wasm build is corrupt or miscompiled`, { cause });
   }
   state = { exports, backend: simd ? 'simd128' : 'scalar' };
-  attachArena(exports);
+  attachArena(exports, arenaBase);
   if (options.engine !== undefined) await setEngineMode(options.engine);
 }
 
