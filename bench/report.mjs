@@ -70,14 +70,37 @@ function nativeSection(n, node, refName) {
 
 function coldSection(c) {
   if (!c) return '';
-  const lines = ['## Cold start', '', `Fresh process to the first result, median of ${c.reps} runs (min..max), milliseconds; "over empty" subtracts the runtime's empty process.`, ''];
-  lines.push('| runtime | task | implementation | median ms | min..max | over empty |');
-  lines.push('|---|---|---|--:|--:|--:|');
-  for (const row of c.rows) lines.push(`| ${row.runtime} | ${row.task} | ${row.impl} | ${row.na ? 'n/a' : row.median.toFixed(1)} | ${row.na ? row.na : `${row.min.toFixed(1)}..${row.max.toFixed(1)}`} | ${row.overEmpty === undefined ? '' : `+${row.overEmpty.toFixed(1)}`} |`);
+  const lines = ['## Cold start', '', `Fresh process to the first result (the script prints "ok" when its task is done), median of ${c.reps} runs (min..max), milliseconds; "over empty" subtracts the runtime's empty process. "to exit" is the time until the process has exited (V8 runtimes also wait there for background compiles the task set off).`, ''];
+  lines.push('| runtime | task | implementation | median ms | min..max | over empty | to exit, over empty |');
+  lines.push('|---|---|---|--:|--:|--:|--:|');
+  const plus = (x) => (x === undefined ? '' : `+${x.toFixed(1)}`);
+  for (const row of c.rows) lines.push(`| ${row.runtime} | ${row.task} | ${row.impl} | ${row.na ? 'n/a' : row.median.toFixed(1)} | ${row.na ? row.na : `${row.min.toFixed(1)}..${row.max.toFixed(1)}`} | ${plus(row.overEmpty)} | ${plus(row.exitOverEmpty)} |`);
   lines.push('');
   for (const row of c.rows.filter((r) => r.runtime === 'node20' && r.impl === 'qsign' && !r.na)) {
-    lines.push(`- Target (Node, ≤ 25 ms over the empty process): ${row.task} +${row.overEmpty.toFixed(1)} ms — **${row.overEmpty <= 25 ? 'met' : 'not met'}**`);
+    lines.push(`- Target (Node, ≤ 25 ms over the empty process): ${row.task} +${row.overEmpty.toFixed(1)} ms to the result${row.exitOverEmpty === undefined ? '' : `, +${row.exitOverEmpty.toFixed(1)} ms to exit`} — **${row.overEmpty <= 25 && (row.exitOverEmpty ?? 0) <= 25 ? 'met' : 'not met'}**`);
   }
+  return lines.join('\n');
+}
+
+/** The issue's speed targets, checked from the JSON: ML-KEM-768 and ML-DSA-65 ≥ 2× @oqs/liboqs-js and ≥ 10× noble in Node, Deno and Chromium. */
+export function targetsSection(rts) {
+  const cases = ['ML-KEM-768 keygen', 'ML-KEM-768 encaps', 'ML-KEM-768 decaps', 'ML-DSA-65 keygen', 'ML-DSA-65 sign 1 KiB', 'ML-DSA-65 verify 1 KiB',
+    'ML-DSA-65 sign 1 KiB, 8 keys in turn', 'ML-DSA-65 verify 1 KiB, 8 keys in turn'];
+  const runtimes = ['node20', 'deno', 'chromium'].filter((n) => rts[n]);
+  if (!runtimes.length) return '';
+  const lines = ['## Targets', '', 'simd128 ÷ @oqs/liboqs-js (target ≥ 2×) and ÷ @noble/post-quantum (target ≥ 10×), same run. The "8 keys in turn" rows use more keys than the A-hat cache holds (docs/mldsa.md): every call expands A-hat, as the first use of a key does; they are shown for honesty and are not part of the target.', ''];
+  lines.push(`| case | ${runtimes.map((n) => `${n} ÷ liboqs-js | ${n} ÷ noble`).join(' | ')} |`);
+  lines.push(`|---|${runtimes.map(() => '--:|--:').join('|')}|`);
+  for (const key of cases) {
+    const cells = runtimes.flatMap((n) => {
+      const c = rts[n].results.find((x) => `${x.group} ${x.name}` === key);
+      const v = (impl) => { const x = c?.cells.find((y) => y.impl === impl); return x && !x.na ? x : undefined; };
+      const mark = (r, t) => (r === undefined ? '–' : `${fr(r)}${key.includes('keys in turn') ? '' : r >= t ? '' : ' ✗'}`);
+      return [mark(ratio(v(OURS), v('@oqs/liboqs-js')), 2), mark(ratio(v(OURS), v('@noble/post-quantum')), 10)];
+    });
+    lines.push(`| ${key} | ${cells.join(' | ')} |`);
+  }
+  lines.push('', '✗: below target in this run.');
   return lines.join('\n');
 }
 
@@ -135,7 +158,7 @@ export function writeReport({ command = 'node bench/run.mjs', readme = false } =
     const r = rts[n];
     lines.push(`## ${n} — ${r.version ?? ''}`, '', `Measured ${r.measured}; ${r.samples} samples × ~${r.sampleMs} ms after ${r.warmupMs} ms warm-up${r.quick ? ' (quick)' : ''}; clock: ${r.clock ?? 'wall (performance.now)'}.`, '', runtimeTable(r), '');
   }
-  lines.splice(5, 0, '## Summary', '', summaryTable(rts), '');
+  lines.splice(5, 0, '## Summary', '', summaryTable(rts), '', targetsSection(rts), '');
   const refName = names.includes('node20') ? 'node20' : names[0];
   lines.push(nativeSection(native, rts[refName], refName), '', coldSection(coldstart), '');
   const md = lines.join('\n');

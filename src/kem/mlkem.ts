@@ -1,6 +1,6 @@
 import { QsignError } from '../errors.js';
 import { findAlgorithm } from '../registry.js';
-import { wipe } from '../util/bytes.js';
+import { randomBytes, wipe } from '../util/bytes.js';
 import { checkStatus } from '../wasm/status.js';
 import { withHeap } from '../wasm/heap.js';
 
@@ -87,25 +87,6 @@ export interface MlKem {
   prepare(publicKey: Uint8Array): MlKemPrepared;
 }
 
-// crypto.getRandomValues costs about 5 µs per call in Node whatever the size,
-// a quarter of a keygen, so randomness is drawn 4 KiB at a time. Each slice
-// is wiped from the pool as it is handed out: no byte is used twice, and the
-// pool never holds randomness that was already used.
-const POOL_BYTES = 4096;
-let pool: Uint8Array | undefined;
-let poolAt = POOL_BYTES;
-function freshRandom(n: number): Uint8Array {
-  if (pool === undefined) pool = new Uint8Array(POOL_BYTES);
-  if (poolAt + n > POOL_BYTES) {
-    globalThis.crypto.getRandomValues(pool);
-    poolAt = 0;
-  }
-  const out = pool.slice(poolAt, poolAt + n);
-  pool.fill(0, poolAt, poolAt + n);
-  poolAt += n;
-  return out;
-}
-
 function describe(v: unknown): string {
   if (v === null) return 'null';
   return v instanceof Uint8Array ? `${v.length} bytes` : typeof v;
@@ -126,7 +107,7 @@ function make(name: MlKem['name'], k: 2 | 3 | 4, du: number, dv: number): MlKem 
 
   function keygen(seed?: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array } {
     if (seed !== undefined) needBytes(`${name} keygen seed (d‖z)`, seed, 64, 'ERR_INVALID_ARGUMENT');
-    const s = seed ?? freshRandom(64);
+    const s = seed ?? randomBytes(64);
     try {
       return withHeap((h) => {
         const seedPtr = h.put(s);
@@ -154,7 +135,7 @@ function make(name: MlKem['name'], k: 2 | 3 | 4, du: number, dv: number): MlKem 
   function encapsulate(pk: Uint8Array, msg?: Uint8Array): { cipherText: Uint8Array; sharedSecret: Uint8Array } {
     needBytes(`${name} encapsulate publicKey`, pk, publicKey, 'ERR_INVALID_PUBLIC_KEY');
     if (msg !== undefined) needBytes(`${name} encapsulate msg`, msg, 32, 'ERR_INVALID_ARGUMENT');
-    const m = msg ?? freshRandom(32);
+    const m = msg ?? randomBytes(32);
     try {
       return withHeap((h) => {
         const pkPtr = h.put(pk);

