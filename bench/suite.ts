@@ -11,6 +11,7 @@
 // of whichever happened to run while the machine was busy. A cell is the
 // median of the samples with their min..max.
 import * as sdk from '../src/index.ts';
+import { currentInstance, restoreInstance } from '../src/wasm/loader.ts';
 import * as hybrid from '../src/hybrid/index.ts';
 import * as jose from '../src/jose/index.ts';
 import * as transit from '../src/transit/index.ts';
@@ -44,8 +45,10 @@ export function setClock(clock: () => number) { now = clock; }
 const errText = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0].slice(0, 160);
 
 // ---- our two builds, compiled once ------------------------------------
-// Switching between already compiled modules only instantiates (microseconds
-// of work), so samples of the two builds can be interleaved like any peer's.
+// Each build is compiled and instantiated once; switching between the two
+// instances costs nothing, so samples of the two builds interleave like any
+// peer's without a fresh instance (4 MiB of memory to allocate and collect)
+// per sample.
 const modules: Record<'simd' | 'scalar', WebAssembly.Module | undefined> = { simd: undefined, scalar: undefined };
 async function compiled(v: 'simd' | 'scalar'): Promise<WebAssembly.Module> {
   if (modules[v]) return modules[v]!;
@@ -57,10 +60,16 @@ async function compiled(v: 'simd' | 'scalar'): Promise<WebAssembly.Module> {
   return (modules[v] = m);
 }
 let active: string | undefined;
+const instances: Partial<Record<'simd' | 'scalar', object>> = {};
 async function use(v: 'simd' | 'scalar') {
   if (active === v) return;
-  // engine: 'wasm' so the async layers never route to native Web Crypto: this measures our wasm.
-  await sdk.init({ simd: v === 'simd', force: true, engine: 'wasm', wasm: await compiled(v) });
+  const kept = instances[v];
+  if (kept) restoreInstance(kept);
+  else {
+    // engine: 'wasm' so the async layers never route to native Web Crypto: this measures our wasm.
+    await sdk.init({ simd: v === 'simd', force: true, engine: 'wasm', wasm: await compiled(v) });
+    instances[v] = currentInstance();
+  }
   active = v;
 }
 
@@ -362,9 +371,8 @@ export async function measureCase(c: Case, o: Required<Pick<BenchOptions, 'sampl
       try {
         if (l.impl.before) {
           await l.impl.before();
-          // Switching our builds instantiates a fresh module: its first call
-          // runs the family self-test and touches fresh memory pages. Do that
-          // outside the timed batch, as a long-running app would have.
+          // One untimed call after switching builds, so nothing left over from
+          // the switch (a cold cache line, a first call) lands in the sample.
           await runBatch(l.fn!, 1, l.isAsync!);
         }
         const dt = await runBatch(l.fn!, l.batch!, l.isAsync!);

@@ -43,6 +43,7 @@ export interface InitOptions {
 interface State {
   exports: QsignExports;
   backend: Backend;
+  arenaBase: number;
 }
 
 let state: State | undefined;
@@ -117,7 +118,7 @@ async function load(options: InitOptions): Promise<void> {
   } catch (cause) {
     throw cause instanceof QsignError ? cause : new QsignError('ERR_SELF_TEST_FAILED', `self-test failed (${(cause as Error)?.message ?? cause}); the wasm build is corrupt or miscompiled`, { cause });
   }
-  state = { exports, backend: simd ? 'simd128' : 'scalar' };
+  state = { exports, backend: simd ? 'simd128' : 'scalar', arenaBase };
   attachArena(exports, arenaBase);
   if (options.engine !== undefined) await setEngineMode(options.engine);
 }
@@ -163,4 +164,21 @@ function current(): State {
 /** The raw typed exports of the loaded module (floor 2 only). */
 export function getExports(): QsignExports {
   return current().exports;
+}
+
+/**
+ * @internal For benchmarks that interleave our two builds: the current
+ * instance as an opaque handle, and a switch back to one without
+ * instantiating again (a fresh 4 MiB instance per sample would put its
+ * allocation and collection inside other samples).
+ */
+export function currentInstance(): object {
+  return current();
+}
+
+/** @internal See {@link currentInstance}. */
+export function restoreInstance(handle: object): void {
+  const s = handle as State;
+  state = s;
+  attachArena(s.exports, s.arenaBase);
 }
