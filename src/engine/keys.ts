@@ -13,13 +13,13 @@
  * accept it in place of secret bytes and run it natively.
  */
 import { QsignError } from '../errors.js';
-import { findAlgorithm } from '../registry.js';
 import { init, isInitialized } from '../wasm/loader.js';
 import {
   EngineErrorCodes, importSeed, importPublic, publicOf, exportRaw, privateUsages, publicUsages, requireSubtle, sizeOf, unsupported,
   checkKemPublicKey, isKem, type EngineAlgorithm,
 } from './native.js';
 import { probeAlgorithm } from './probe.js';
+import { engineAlgorithm } from './router.js';
 import { isCryptoKey } from './runtime.js';
 
 /** Key formats of the Web Crypto modern-algorithms draft for ML-DSA / ML-KEM. */
@@ -30,12 +30,6 @@ export interface ImportKeyOptions {
   extractable?: boolean;
   /** Key usages; default: sign/verify or decapsulateBits/encapsulateBits by key type. */
   usages?: string[];
-}
-
-function algorithmOf(name: string): EngineAlgorithm {
-  const info = findAlgorithm(name, 'signature') ?? findAlgorithm(name, 'kem');
-  if (!info) throw new QsignError('ERR_UNKNOWN_ALGORITHM', `unknown algorithm "${name}"; expected ML-DSA-44/65/87 or ML-KEM-512/768/1024`);
-  return info.name as EngineAlgorithm;
 }
 
 /** Throws ERR_UNSUPPORTED_BY_RUNTIME unless the probe found native seed import for `alg`. */
@@ -66,7 +60,7 @@ function checkSeed(alg: EngineAlgorithm, seed: unknown): asserts seed is Uint8Ar
  * ```
  */
 export async function importKeyToWebCrypto(alg: string, seed: Uint8Array, opts: ImportKeyOptions = {}): Promise<CryptoKeyPair> {
-  const a = algorithmOf(alg);
+  const a = engineAlgorithm(alg);
   checkSeed(a, seed);
   await requireNative(a);
   const privateKey = await importSeed(a, seed, opts.extractable ?? false, opts.usages ?? privateUsages(a));
@@ -75,7 +69,7 @@ export async function importKeyToWebCrypto(alg: string, seed: Uint8Array, opts: 
 
 /** Imports raw public-key bytes as a native public key. */
 export async function importPublicKeyToWebCrypto(alg: string, publicKey: Uint8Array): Promise<CryptoKey> {
-  const a = algorithmOf(alg);
+  const a = engineAlgorithm(alg);
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== sizeOf(a, 'publicKey')) {
     throw new QsignError('ERR_INVALID_PUBLIC_KEY', `a ${a} public key is ${sizeOf(a, 'publicKey')} bytes`);
   }
@@ -88,7 +82,7 @@ export async function importPublicKeyToWebCrypto(alg: string, publicKey: Uint8Ar
  * seed form), `raw-public` / `spki` (public), `jwk` (either, `kty: "AKP"`).
  */
 export async function importWebCryptoKey(alg: string, format: WebCryptoKeyFormat, data: Uint8Array | JsonWebKey, opts: ImportKeyOptions = {}): Promise<CryptoKey> {
-  const a = algorithmOf(alg);
+  const a = engineAlgorithm(alg);
   await requireNative(a);
   const isPrivate = format === 'raw-seed' || format === 'pkcs8' || (format === 'jwk' && typeof (data as { priv?: unknown }).priv === 'string');
   if (format === 'jwk' ? data instanceof Uint8Array : !(data instanceof Uint8Array)) {
@@ -136,6 +130,6 @@ export async function seedFromWebCrypto(key: CryptoKey): Promise<Uint8Array> {
 /** The raw public-key bytes of a public CryptoKey, or of a private one (even non-extractable). */
 export async function publicKeyFromWebCrypto(key: CryptoKey): Promise<Uint8Array> {
   if (!isCryptoKey(key)) throw new QsignError('ERR_INVALID_ARGUMENT', 'publicKeyFromWebCrypto takes a CryptoKey');
-  const a = algorithmOf(key.algorithm.name);
+  const a = engineAlgorithm(key.algorithm.name);
   return exportRaw(key.type === 'public' ? key : await publicOf(a, key), 'raw-public');
 }

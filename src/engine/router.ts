@@ -39,6 +39,7 @@ import { policyPick, type EngineName, type PolicyOperation } from './policy.js';
 import { engineMode } from './mode.js';
 import { runtimeInfo, isCryptoKey, nativeSubtle } from './runtime.js';
 
+/** Resolves an ML-DSA or ML-KEM name or alias to its canonical name. */
 export function engineAlgorithm(name: string): EngineAlgorithm {
   const info = findAlgorithm(name, 'signature') ?? findAlgorithm(name, 'kem');
   if (!info) throw new QsignError('ERR_UNKNOWN_ALGORITHM', `unknown algorithm "${name}"; expected ML-DSA-44/65/87 or ML-KEM-512/768/1024`);
