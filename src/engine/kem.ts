@@ -3,20 +3,16 @@
  * generation, encapsulation and decapsulation on wasm or native Web Crypto.
  * It references only the ML-KEM wrappers.
  */
-import { QsignError } from '../errors.js';
-import { findAlgorithm } from '../registry.js';
 import { sizeOf, unsupported, importSeed, importPublic, nativeEncapsulate, nativeDecapsulate, type KemAlgorithm } from './native.js';
 import { probeKemAlgorithm } from './probe.js';
 import { engineMode } from './mode.js';
-import { route, keygenWith, checkBytes, checkKey, type KeygenOptions, type KeyPair } from './router.js';
+import { route, keygenWith, resolveAlgorithm, checkBytes, checkKey, type KeygenOptions, type KeyPair } from './router.js';
 import { isCryptoKey } from './runtime.js';
 import { WASM_KEMS } from './wasm.js';
 
 /** Resolves a KEM algorithm name or alias to its canonical name. */
 export function kemAlgorithm(name: string): KemAlgorithm {
-  const info = findAlgorithm(name, 'kem');
-  if (!info) throw new QsignError('ERR_UNKNOWN_ALGORITHM', `unknown KEM algorithm "${name}"; expected ML-KEM-512, ML-KEM-768 or ML-KEM-1024`);
-  return info.name as KemAlgorithm;
+  return resolveAlgorithm(name, ['kem'], 'KEM ', 'ML-KEM-512, ML-KEM-768 or ML-KEM-1024');
 }
 
 /** Key pair from a 64-byte ML-KEM seed d‖z (or fresh randomness); see {@link KeygenOptions}. */

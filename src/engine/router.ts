@@ -39,11 +39,21 @@ import { policyPick, type EngineName, type PolicyOperation } from './policy.js';
 import { engineMode } from './mode.js';
 import { runtimeInfo, isCryptoKey, nativeSubtle } from './runtime.js';
 
+/**
+ * Resolves a name or alias to the canonical name of an algorithm of the
+ * given kinds; `expected` lists the valid names for the error message.
+ */
+export function resolveAlgorithm<T extends EngineAlgorithm>(name: string, kinds: ReadonlyArray<'signature' | 'kem'>, what: string, expected: string): T {
+  for (const kind of kinds) {
+    const info = findAlgorithm(name, kind);
+    if (info) return info.name as T;
+  }
+  throw new QsignError('ERR_UNKNOWN_ALGORITHM', `unknown ${what}algorithm "${name}"; expected ${expected}`);
+}
+
 /** Resolves an ML-DSA or ML-KEM name or alias to its canonical name. */
 export function engineAlgorithm(name: string): EngineAlgorithm {
-  const info = findAlgorithm(name, 'signature') ?? findAlgorithm(name, 'kem');
-  if (!info) throw new QsignError('ERR_UNKNOWN_ALGORITHM', `unknown algorithm "${name}"; expected ML-DSA-44/65/87 or ML-KEM-512/768/1024`);
-  return info.name as EngineAlgorithm;
+  return resolveAlgorithm(name, ['signature', 'kem'], '', 'ML-DSA-44/65/87 or ML-KEM-512/768/1024');
 }
 
 export interface SignOptions {

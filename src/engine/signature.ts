@@ -4,19 +4,15 @@
  * references only the ML-DSA wrappers, so a verifier's bundle carries no
  * ML-KEM code.
  */
-import { QsignError } from '../errors.js';
-import { findAlgorithm } from '../registry.js';
 import { sizeOf, importSeed, importPublic, nativeSign, nativeVerify, type SignatureAlgorithm } from './native.js';
 import { probeSignatureAlgorithm } from './probe.js';
-import { route, keygenWith, checkBytes, checkContext, checkKey, signOpts, type KeygenOptions, type KeyPair, type SignOptions } from './router.js';
+import { route, keygenWith, resolveAlgorithm, checkBytes, checkContext, checkKey, signOpts, type KeygenOptions, type KeyPair, type SignOptions } from './router.js';
 import { isCryptoKey } from './runtime.js';
 import { WASM_SIGS } from './wasm.js';
 
 /** Resolves a signature algorithm name or alias to its canonical name. */
 export function signatureAlgorithm(name: string): SignatureAlgorithm {
-  const info = findAlgorithm(name, 'signature');
-  if (!info) throw new QsignError('ERR_UNKNOWN_ALGORITHM', `unknown signature algorithm "${name}"; expected ML-DSA-44, ML-DSA-65 or ML-DSA-87`);
-  return info.name as SignatureAlgorithm;
+  return resolveAlgorithm(name, ['signature'], 'signature ', 'ML-DSA-44, ML-DSA-65 or ML-DSA-87');
 }
 
 /**
