@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// A/B of two builds of the C core, for changes under native/: both modules
+// are instantiated in this one process and called straight through their
+// exports (no TypeScript layer), in alternating ~150 ms rounds, so load on
+// the machine hits both alike. Prints the median ops/s of each and B ÷ A.
+//
+//   git show HEAD:wasm/qsign-simd.wasm > /tmp/base.wasm     (the committed build as A)
+//   node scripts/build-wasm.mjs                              (your change as B)
+//   node bench/ab.mjs /tmp/base.wasm wasm/qsign-simd.wasm mldsa-sign [--level 65] [--rounds 16]
+//
+// Operations: mldsa-keygen, mldsa-sign (1 KiB, hedged), mldsa-verify (1 KiB),
+// mlkem-keygen, mlkem-encaps, mlkem-decaps. --level: 44/65/87 or 512/768/1024.
+// Run it under deno or node24 (same arguments) to compare in other engines.
+import { readFileSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const [fileA, fileB, op] = args;
+const OPS = ['mldsa-keygen', 'mldsa-sign', 'mldsa-verify', 'mlkem-keygen', 'mlkem-encaps', 'mlkem-decaps'];
+if (!fileA || !fileB || !OPS.includes(op)) {
+  console.error(`usage: node bench/ab.mjs A.wasm B.wasm <${OPS.join('|')}> [--level N] [--rounds N]`);
+  process.exit(2);
+}
+const kem = op.startsWith('mlkem');
+const level = Number(opt('--level', kem ? 768 : 65));
+const rounds = Number(opt('--rounds', 16));
+const SIG_BYTES = { 44: 2420, 65: 3309, 87: 4627 };
+
+function setup(file) {
+  const x = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), {}).exports;
+  x._initialize?.();
+  const mem = () => new Uint8Array(x.memory.buffer);
+  const seed = x.malloc(64), pk = x.malloc(4096), sk = x.malloc(8192), sig = x.malloc(8192);
+  const rnd = x.malloc(32), msg = x.malloc(1024), ct = x.malloc(2048), ss = x.malloc(32), m = x.malloc(32);
+  mem().fill(7, seed, seed + 64);
+  mem().fill(9, msg, msg + 1024);
+  const check = (rc, what) => { if (rc !== 0) throw new Error(`${file}: ${what} returned ${rc}`); };
+  // Each call varies one seed byte pair, so signing runs through a fair mix of attempt counts.
+  const vary = (ptr, i) => { mem()[ptr] = i; mem()[ptr + 1] = i >> 8; };
+  const run = {
+    'mldsa-keygen': (i) => { vary(seed, i); check(x.qs_mldsa_keypair(level, seed, pk, sk), 'keypair'); },
+    'mldsa-sign': (i) => { vary(rnd, i); check(x.qs_mldsa_sign_msg(level, sk, msg, 0, msg, 1024, rnd, sig), 'sign'); },
+    'mldsa-verify': () => check(x.qs_mldsa_verify_msg(level, pk, msg, 0, msg, 1024, sig, SIG_BYTES[level]), 'verify'),
+    'mlkem-keygen': (i) => { vary(seed, i); x.qs_mlkem_keypair(level, seed, pk, sk); },
+    'mlkem-encaps': (i) => { vary(m, i); check(x.qs_mlkem_encaps(level, pk, m, ct, ss), 'encaps'); },
+    'mlkem-decaps': () => check(x.qs_mlkem_decaps(level, sk, ct, ss), 'decaps'),
+  };
+  if (kem) { x.qs_mlkem_keypair(level, seed, pk, sk); run['mlkem-encaps'](1); }
+  else { check(x.qs_mldsa_keypair(level, seed, pk, sk), 'keypair'); run['mldsa-sign'](0); }
+  return run[op];
+}
+
+const a = setup(fileA), b = setup(fileB);
+const rate = (fn, ms) => { const t0 = performance.now(); let n = 0; while (performance.now() - t0 < ms) fn(n++); return n / ((performance.now() - t0) / 1000); };
+rate(a, 300); rate(b, 300); // warm-up: both tiered up before the first round
+const ra = [], rb = [];
+for (let r = 0; r < rounds; r++) {
+  if (r & 1) { rb.push(rate(b, 150)); ra.push(rate(a, 150)); } else { ra.push(rate(a, 150)); rb.push(rate(b, 150)); }
+}
+const median = (v) => v.sort((p, q) => p - q)[v.length >> 1];
+const ma = median(ra), mb = median(rb);
+console.log(`${op} level ${level}: A ${ma.toFixed(0)} ops/s, B ${mb.toFixed(0)} ops/s, B ÷ A ${(mb / ma).toFixed(3)}`);
