@@ -95,6 +95,44 @@ void qs_mldsa_expand_a(qs_poly *a, const uint8_t rho[32], int k, int l) {
 
 #include "../rej_bounded.h"
 
+/* rej_eta, sixteen nibbles (8 bytes) per step while at least 16 slots are
+ * free, then the scalar rej_eta finishes. Same order, same output. The
+ * keep mask picks a compaction shuffle from compact_idx: it is the
+ * discarded-sample information rej_eta already declassifies, and the
+ * coefficient values only pass through lane-wise arithmetic. */
+static unsigned rej_eta_vec(int32_t tmp[257], unsigned ctr, const uint8_t *buf, size_t len, int eta) {
+  size_t pos = 0;
+  const v128_t low4 = wasm_i8x16_splat(0x0F);
+  while (ctr + 16 <= 256 && pos + 8 <= len) {
+    v128_t v = wasm_v128_load64_zero(buf + pos);
+    v128_t n = wasm_i8x16_shuffle(wasm_v128_and(v, low4), wasm_u8x16_shr(v, 4), 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5,
+                                  21, 6, 22, 7, 23);
+    v128_t keep, coeff;
+    if (eta == 2) { /* public parameter; n mod 5 by two compare-and-subtract steps */
+      keep = wasm_u8x16_lt(n, wasm_i8x16_splat(15));
+      const v128_t five = wasm_i8x16_splat(5);
+      v128_t m = wasm_i8x16_sub(n, wasm_v128_and(wasm_u8x16_gt(n, wasm_i8x16_splat(4)), five));
+      m = wasm_i8x16_sub(m, wasm_v128_and(wasm_u8x16_gt(n, wasm_i8x16_splat(9)), five));
+      coeff = wasm_i8x16_sub(wasm_i8x16_splat(2), m);
+    } else {
+      keep = wasm_u8x16_lt(n, wasm_i8x16_splat(9));
+      coeff = wasm_i8x16_sub(wasm_i8x16_splat(4), n);
+    }
+    uint32_t bits = (uint32_t)wasm_i8x16_bitmask(keep);
+    QS_DECLASSIFY(&bits, sizeof bits);
+    v128_t lo = wasm_i16x8_extend_low_i8x16(coeff), hi = wasm_i16x8_extend_high_i8x16(coeff);
+    v128_t q[4] = {wasm_i32x4_extend_low_i16x8(lo), wasm_i32x4_extend_high_i16x8(lo), wasm_i32x4_extend_low_i16x8(hi),
+                   wasm_i32x4_extend_high_i16x8(hi)};
+    for (unsigned g = 0; g < 4; g++) {
+      unsigned m4 = (bits >> (4 * g)) & 15u;
+      wasm_v128_store(tmp + ctr, wasm_i8x16_swizzle(q[g], wasm_v128_load(compact_idx[m4])));
+      ctr += (unsigned)__builtin_popcount(m4);
+    }
+    pos += 8;
+  }
+  return rej_eta(tmp, ctr, buf + pos, len - pos, eta);
+}
+
 
 void qs_mldsa_expand_s(qs_poly *s1, qs_poly *s2, const uint8_t rhoprime[64], int k, int l, int eta) {
   uint8_t in0[66], in1[66];
@@ -112,14 +150,14 @@ void qs_mldsa_expand_s(qs_poly *s1, qs_poly *s2, const uint8_t rhoprime[64], int
     in1[65] = 0;
     qs_shake256x2_absorb(&st, in0, in1, 66);
     qs_shake256x2_squeezeblocks(buf0, buf1, 2, &st);
-    unsigned c0 = rej_eta(tmp0, 0, buf0, sizeof buf0, eta);
-    unsigned c1 = rej_eta(tmp1, 0, buf1, sizeof buf1, eta);
+    unsigned c0 = rej_eta_vec(tmp0, 0, buf0, sizeof buf0, eta);
+    unsigned c1 = rej_eta_vec(tmp1, 0, buf1, sizeof buf1, eta);
     /* Both lanes keep squeezing until both are full: whether a lane needed
      * more blocks is the same discarded-sample information as in rej_eta. */
     while (c0 < 256 || c1 < 256) {
       qs_shake256x2_squeezeblocks(buf0, buf1, 1, &st);
-      c0 = rej_eta(tmp0, c0, buf0, QS_SHAKE256_RATE, eta);
-      c1 = rej_eta(tmp1, c1, buf1, QS_SHAKE256_RATE, eta);
+      c0 = rej_eta_vec(tmp0, c0, buf0, QS_SHAKE256_RATE, eta);
+      c1 = rej_eta_vec(tmp1, c1, buf1, QS_SHAKE256_RATE, eta);
     }
     memcpy(r < l ? s1[r].c : s2[r - l].c, tmp0, sizeof s1[0].c);
     memcpy(r + 1 < l ? s1[r + 1].c : s2[r + 1 - l].c, tmp1, sizeof s1[0].c);
