@@ -8,9 +8,38 @@
 
 /* Writes 256 fields of `bits` bits, least significant bit first; field i
  * holds `add - a_i` when negate is set (BitPack) or a_i (SimpleBitPack).
- * 256 fields always fill a whole number of 32-bit words, so the accumulator
- * is flushed a word at a time and there is no tail. */
+ * Eight fields fill `bits` whole bytes (at most 16 bytes here, two 64-bit
+ * words), so each group is assembled and written on its own; with `bits` a
+ * constant the shifts and the byte count are constants too. */
+QS_INLINE void pack_groups_of_8(uint8_t *out, const int32_t *a, unsigned bits, int32_t add, int negate) {
+  const uint32_t mask = (1u << bits) - 1u;
+#pragma clang loop unroll(disable) vectorize(disable)
+  for (unsigned i = 0; i < 256; i += 8, out += bits) {
+    uint64_t w[2] = {0, 0};
+    for (unsigned j = 0; j < 8; j++) {
+      uint64_t v = (uint32_t)(negate ? add - a[i + j] : a[i + j]) & mask;
+      unsigned s = j * bits;
+      if (s >= 64) {
+        w[1] |= v << (s - 64);
+      } else {
+        w[0] |= v << s;
+        if (s + bits > 64) w[1] |= v >> (64 - s);
+      }
+    }
+    for (unsigned b = 0; b < bits; b++) out[b] = (uint8_t)(w[b >> 3] >> (8 * (b & 7)));
+  }
+}
+
+/* The widths a key pair writes (s1/s2 at eta = 4, t1, t0) get constant-width
+ * copies: packing was ~7% of ML-DSA-65 keygen with the generic loop below,
+ * which carries its bit position from one field to the next. */
 static void pack_bits(uint8_t *out, const int32_t *a, unsigned bits, int32_t add, int negate) {
+  switch (bits) {
+    case 4: pack_groups_of_8(out, a, 4, add, negate); return;
+    case 10: pack_groups_of_8(out, a, 10, add, negate); return;
+    case 13: pack_groups_of_8(out, a, 13, add, negate); return;
+    default: break;
+  }
   const uint32_t mask = (1u << bits) - 1u;
   uint64_t acc = 0;
   unsigned have = 0;
