@@ -10,14 +10,15 @@
 //
 // Operations: mldsa-keygen, mldsa-sign (1 KiB, hedged), mldsa-verify (1 KiB),
 // mlkem-keygen, mlkem-encaps, mlkem-decaps, shake128x2 (two 5-block SHAKE128
-// streams, as in ExpandA). --level: 44/65/87 or 512/768/1024.
+// streams, as in ExpandA), shake256 (a 1952-byte input, as tr = H(pk) of
+// ML-DSA-65: fifteen one-way permutations). --level: 44/65/87 or 512/768/1024.
 // Run it under deno or node24 (same arguments) to compare in other engines.
 import { readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
 const [fileA, fileB, op] = args;
-const OPS = ['mldsa-keygen', 'mldsa-sign', 'mldsa-verify', 'mlkem-keygen', 'mlkem-encaps', 'mlkem-decaps', 'shake128x2'];
+const OPS = ['mldsa-keygen', 'mldsa-sign', 'mldsa-verify', 'mlkem-keygen', 'mlkem-encaps', 'mlkem-decaps', 'shake128x2', 'shake256'];
 if (!fileA || !fileB || !OPS.includes(op)) {
   console.error(`usage: node bench/ab.mjs A.wasm B.wasm <${OPS.join('|')}> [--level N] [--rounds N]`);
   process.exit(2);
@@ -46,6 +47,7 @@ function setup(file) {
     'mlkem-keygen': (i) => { vary(seed, i); check(x.qs_mlkem_keypair(kemK, seed, pk, sk), 'keypair'); },
     'mlkem-encaps': (i) => { vary(m, i); check(x.qs_mlkem_encaps(kemK, pk, m, ct, ss), 'encaps'); },
     'mlkem-decaps': () => check(x.qs_mlkem_decaps(kemK, sk, ct, ss), 'decaps'),
+    shake256: (i) => { vary(sig, i); check(x.qs_keccak_oneshot(2, sig, 1952, ss, 32), 'oneshot'); },
     shake128x2: (i) => { vary(seed, i); check(x.qs_shake_x2(1, seed, seed + 32, 34, sig, sig + 1024, 5), 'shake_x2'); },
   };
   if (kem) { run['mlkem-keygen'](0); run['mlkem-encaps'](1); }
