@@ -221,7 +221,9 @@ if (!flag('--no-coldstart') && !benchOpts.filter) {
 
 // README's Performance section is rewritten only by a full run (no --filter/--runtime/--quick).
 const full = !benchOpts.quick && !benchOpts.filter && !args.includes('--runtime');
-const md = writeReport({ command: full ? 'npm run bench' : `node bench/run.mjs ${args.join(' ')}`.trim(), readme: full || flag('--readme') });
+// The report names the exact command, flags included (`npm run bench -- --clock cpu`).
+const command = args.length === 0 ? 'npm run bench' : full ? `npm run bench -- ${args.join(' ')}` : `node bench/run.mjs ${args.join(' ')}`;
+const md = writeReport({ command, readme: full || flag('--readme') });
 console.log(md);
 console.error(`bench: finished in ${((Date.now() - started) / 1000).toFixed(0)} s; results in bench/results/`);
 if (failed) process.exitCode = 1;
