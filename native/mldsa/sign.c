@@ -232,10 +232,11 @@ int qs_mldsa_sign_mu_internal(const qs_mldsa_params *p, uint8_t *sig, const uint
      * ready, and the attempt stops at the first failure. Which check failed,
      * and on which polynomial, is declassified: a rejected candidate is
      * discarded, so its bounds say nothing about the key (Dilithium round 3
-     * specification, section 5.5; mldsa-native stops the same way). Only the
-     * values stay secret. The r0 check goes first because it fails most often
-     * (about 2 in 3 attempts for ML-DSA-65, against 2 in 5 for z), which
-     * skips most inverse NTTs of a rejected attempt: ~6 instead of 17. */
+     * specification, section 5.5; the reference code stops the same way).
+     * Only the values stay secret. The r0 check goes first because it fails
+     * most often (about 2 in 3 attempts for ML-DSA-65, against 2 in 5 for
+     * z), which skips most inverse NTTs of a rejected attempt: ~6 instead of
+     * 17. */
     int rejected = 0;
     for (int i = 0; i < k && !rejected; i++) {
       qs_mldsa_pointwise_fixed(&ws.tmp, &ws.s2[i], &ws.c, &ws.cs);
