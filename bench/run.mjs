@@ -110,7 +110,10 @@ async function browser(kind) {
       return r;
     }
     const puppeteer = (await import('puppeteer-core')).default;
-    const b = await puppeteer.launch({ browser: 'firefox', protocol: 'webDriverBiDi', executablePath: requireFile(process.env.QSIGN_FIREFOX ?? '/usr/bin/firefox-esr', 'run `npm run setup`'), headless: true });
+    // protocolTimeout: the page runs the whole suite without yielding to its event
+    // loop, so the waitForFunction poll's BiDi command stays pending until the end;
+    // Puppeteer's default (180 s) failed full runs (~5 min) with "Waiting failed".
+    const b = await puppeteer.launch({ browser: 'firefox', protocol: 'webDriverBiDi', protocolTimeout: 3_600_000, executablePath: requireFile(process.env.QSIGN_FIREFOX ?? '/usr/bin/firefox-esr', 'run `npm run setup`'), headless: true });
     close = () => b.close();
     page = await b.newPage();
     await page.goto(`${server.origin}/${path}`);
