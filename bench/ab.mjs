@@ -33,8 +33,8 @@ function setup(file) {
   const x = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), {}).exports;
   x._initialize?.();
   const mem = () => new Uint8Array(x.memory.buffer);
-  const seed = x.malloc(64), pk = x.malloc(4096), sk = x.malloc(8192), sig = x.malloc(8192);
-  const rnd = x.malloc(32), msg = x.malloc(1024), ct = x.malloc(2048), ss = x.malloc(32), m = x.malloc(32);
+  const seed = x.qs_malloc(64), pk = x.qs_malloc(4096), sk = x.qs_malloc(8192), sig = x.qs_malloc(8192);
+  const rnd = x.qs_malloc(32), msg = x.qs_malloc(1024), ct = x.qs_malloc(2048), ss = x.qs_malloc(32), m = x.qs_malloc(32);
   mem().fill(7, seed, seed + 64);
   mem().fill(9, msg, msg + 1024);
   const check = (rc, what) => { if (rc !== 0) throw new Error(`${file}: ${what} returned ${rc}`); };
