@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #if defined(__wasm__)
 #define QS_EXPORT(name) __attribute__((export_name(name), visibility("default")))
@@ -76,17 +77,45 @@ QS_INLINE void qs_ct_cmov(uint8_t *dst, const uint8_t *src, size_t n, uint8_t ma
   for (size_t i = 0; i < n; i++) dst[i] ^= (uint8_t)(mask & (dst[i] ^ src[i]));
 }
 
-/* Little-endian loads/stores, alignment-free. */
+/* Little-endian loads/stores, alignment-free. On little-endian targets they
+ * are one unaligned memcpy each: clang does not merge the byte-by-byte form
+ * into a single wasm load or store, and wasm allows unaligned access. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define QS_LITTLE_ENDIAN 1
+#endif
 QS_INLINE uint64_t qs_load64_le(const uint8_t *p) {
+#ifdef QS_LITTLE_ENDIAN
+  uint64_t r;
+  memcpy(&r, p, 8);
+  return r;
+#else
   uint64_t r = 0;
   for (int i = 7; i >= 0; i--) r = (r << 8) | p[i];
   return r;
+#endif
 }
 QS_INLINE void qs_store64_le(uint8_t *p, uint64_t v) {
+#ifdef QS_LITTLE_ENDIAN
+  memcpy(p, &v, 8);
+#else
   for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
+#endif
+}
+QS_INLINE void qs_store32_le(uint8_t *p, uint32_t v) {
+#ifdef QS_LITTLE_ENDIAN
+  memcpy(p, &v, 4);
+#else
+  for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+#endif
 }
 QS_INLINE uint32_t qs_load32_le(const uint8_t *p) {
+#ifdef QS_LITTLE_ENDIAN
+  uint32_t r;
+  memcpy(&r, p, 4);
+  return r;
+#else
   return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+#endif
 }
 
 #endif

@@ -34,7 +34,18 @@ QS_INLINE void pack_groups_of_8(uint8_t *out, const int32_t *a, unsigned bits, i
         if (s + bits > 64) w[1] |= v >> (64 - s);
       }
     }
-    for (unsigned b = 0; b < bits; b++) out[b] = (uint8_t)(w[b >> 3] >> (8 * (b & 7)));
+    /* Whole-word stores: clang does not merge the byte stores of a group. */
+    if (bits >= 8) {
+      qs_store64_le(out, w[0]);
+      unsigned b = 8;
+      if (bits - b >= 4) {
+        qs_store32_le(out + b, (uint32_t)w[1]);
+        b += 4;
+      }
+      for (; b < bits; b++) out[b] = (uint8_t)(w[1] >> (8 * (b - 8)));
+    } else {
+      qs_store32_le(out, (uint32_t)w[0]); /* bits == 4 */
+    }
   }
 }
 
