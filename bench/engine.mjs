@@ -164,13 +164,7 @@ async function runOne(name, lib, quick) {
       try {
         let page;
         if (name === 'chromium') {
-          const { chromium } = await load('playwright-core');
-          const { mkdtempSync } = await load('node:fs');
-          const { tmpdir } = await load('node:os');
-          context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'qsign-bench-')), {
-            executablePath: process.env.QSIGN_CHROMIUM ?? '/usr/bin/chromium', headless: true,
-            args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-          });
+          context = await lib.launchChromium();
           page = await context.newPage();
         } else {
           const puppeteer = (await load('puppeteer-core')).default;

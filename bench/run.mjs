@@ -17,7 +17,7 @@
 // Runtimes: node20 (this Node), node24, deno, bun, chromium, firefox, workerd.
 import { mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { BIN, bundle, cleanup, externalWasmPlugin, freePort, run, root, scratchDir, serveRoot, sleep, requireFile } from '../test/runners/lib.mjs';
+import { BIN, bundle, cleanup, externalWasmPlugin, freePort, launchChromium, run, root, scratchDir, serveRoot, sleep, requireFile } from '../test/runners/lib.mjs';
 import { writeReport } from './report.mjs';
 
 const TAG = '@@QSIGN_BENCH ';
@@ -93,13 +93,7 @@ async function browser(kind) {
   try {
     let page;
     if (kind === 'chromium') {
-      const { chromium } = await import('playwright-core');
-      const { mkdtempSync } = await import('node:fs');
-      const { tmpdir } = await import('node:os');
-      const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'qsign-bench-chromium-')), {
-        executablePath: requireFile(process.env.QSIGN_CHROMIUM ?? '/usr/bin/chromium', 'run `npm run setup`'), headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      });
+      const ctx = await launchChromium();
       close = () => ctx.close();
       page = await ctx.newPage();
       await page.goto(`${server.origin}/${path}`);

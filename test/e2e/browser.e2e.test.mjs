@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeDir, root, startServer, tempDataDir, USERS } from './helpers.mjs';
+import { launchChromium } from '../runners/lib.mjs';
 
 const SHOTS = join(root, 'test-results');
 const wanted = (process.env.QSIGN_E2E_BROWSERS ?? 'chromium,firefox').split(',');
@@ -134,12 +135,8 @@ describe('QSIGN demo page in real browsers', () => {
   });
 
   it('Chromium (playwright-core): 50 MiB signed in the page, full flow, failure cases', { skip: !wanted.includes('chromium') || !existsSync(CHROMIUM) }, async () => {
-    const { chromium } = await import('playwright-core');
-    const profile = mkdtempSync(join(tmpdir(), 'qsign-chromium-'));
-    const ctx = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const ctx = await launchChromium({ viewport: { width: 1280, height: 900 } });
+    const work = mkdtempSync(join(tmpdir(), 'qsign-e2e-'));
     const errors = [];
     const offsite = [];
     try {
@@ -152,7 +149,7 @@ describe('QSIGN demo page in real browsers', () => {
 
       // A small picked file is uploaded as the document itself (not a manifest).
       await page.setViewportSize({ width: 1280, height: 900 });
-      const small = join(profile, 'letter.txt');
+      const small = join(work, 'letter.txt');
       writeFileSync(small, 'Dear Bob, this letter is signed with ML-DSA-65.\n'.repeat(100));
       await page.setInputFiles('#file', small);
       const p = adapter('playwright', page);
@@ -172,7 +169,7 @@ describe('QSIGN demo page in real browsers', () => {
       assert.deepEqual(errors, [], 'no page errors');
     } finally {
       await ctx.close();
-      rmSync(profile, { recursive: true, force: true });
+      rmSync(work, { recursive: true, force: true });
     }
   });
 

@@ -3,27 +3,16 @@
 // playwright-core (which never downloads a browser), SIMD and scalar passes,
 // each in a fresh page so each gets a fresh module graph and loader state.
 // Pages and wasm come from a loopback HTTP server with application/wasm.
-import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildBrowserPages, cleanup, crashResult, report, requireFile, scratchDir, serveRoot, PAGE_TIMEOUT_MS } from './lib.mjs';
+import { buildBrowserPages, cleanup, crashResult, launchChromium, report, scratchDir, serveRoot, PAGE_TIMEOUT_MS } from './lib.mjs';
 
 const started = Date.now();
 const parts = [];
 const dir = scratchDir('chromium');
-const profile = mkdtempSync(join(tmpdir(), 'qsign-chromium-'));
 let context, server;
 try {
-  const executablePath = requireFile(process.env.QSIGN_CHROMIUM ?? '/usr/bin/chromium', 'run `npm run setup` (it apt-installs chromium)');
   const pages = await buildBrowserPages(dir);
   server = await serveRoot();
-  // Flags from shared/toolchain.md: root needs --no-sandbox; the network
-  // flags stop Chromium's background calls to hosts this machine cannot reach.
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  context = await launchChromium();
   for (const [mode, path] of pages) {
     const page = await context.newPage();
     const errors = [];
@@ -41,7 +30,6 @@ try {
 finally {
   await context?.close().catch(() => {});
   await server?.close();
-  rmSync(profile, { recursive: true, force: true });
   cleanup(dir);
 }
 report('chromium', parts, started);

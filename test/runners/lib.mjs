@@ -4,7 +4,8 @@
 // TypeScript step; every runtime gets the same test files.
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -207,6 +208,31 @@ export function freePort() {
 export function requireFile(path, hint) {
   if (!existsSync(path)) throw new Error(`${relative(root, path)} is missing; ${hint}`);
   return path;
+}
+
+/**
+ * Debian's Chromium through playwright-core, headless, in a fresh profile.
+ * Flags from shared/toolchain.md: root needs --no-sandbox; the network flags
+ * stop Chromium's background calls to hosts this machine cannot reach.
+ * `options` go to launchPersistentContext (e.g. a viewport).
+ */
+export async function launchChromium(options = {}) {
+  const { chromium } = await import('playwright-core');
+  const executablePath = requireFile(process.env.QSIGN_CHROMIUM ?? '/usr/bin/chromium', 'run `npm run setup` (it apt-installs chromium)');
+  const profile = mkdtempSync(join(tmpdir(), 'qsign-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    ...options,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  // The profile goes with the context. Not on its 'close' event: that fires
+  // while the browser may still write to the profile; close() has waited for it.
+  const close = context.close.bind(context);
+  context.close = async (options) => {
+    try { await close(options); } finally { rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }); }
+  };
+  return context;
 }
 
 /** Waits `ms` milliseconds. */
