@@ -1,20 +1,21 @@
 #!/usr/bin/env node
-// Where the time of one ML-DSA-65 key pair goes, ours and @oqs/liboqs-js's,
-// in Chromium and in Node 20: the raw wasm call, the same call plus copying
-// the two keys out into fresh arrays (as both libraries return them), the
-// public API, and a loop that only allocates two such arrays. Every case runs
-// in one page (or process) in interleaved ~250 ms rounds; the table gives
-// the median µs per key pair and the spread over 9 rounds.
+// Where the time of one ML-DSA-65 and one ML-KEM-768 key pair goes, ours
+// and @oqs/liboqs-js's, in Chromium and in Node 20: the raw wasm call, the
+// same call plus copying the two keys out into fresh arrays (as both
+// libraries return them), the public API, and a loop that only allocates two
+// such arrays. Every case runs in one page (or process) in interleaved
+// ~250 ms rounds; the tables give the median µs per key pair and the spread
+// over 9 rounds.
 //
 //   node bench/keygen-copyout.mjs                    Chromium and Node 20
 //   node bench/keygen-copyout.mjs --runtime node20   one of them
 //
-// It explains the "ML-DSA-65 keygen in Chromium" row of docs/performance.md
-// ("Known gaps"); it is not part of `npm run bench`.
+// It explains the Chromium keygen rows of docs/performance.md ("Known
+// gaps"); it is not part of `npm run bench`.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { bundle, cleanup, requireFile, root, scratchDir, serveRoot } from '../test/runners/lib.mjs';
+import { bundle, cleanup, launchChromium, root, scratchDir, serveRoot } from '../test/runners/lib.mjs';
 
 const args = process.argv.slice(2);
 const runtimes = (args.includes('--runtime') ? args[args.indexOf('--runtime') + 1] : 'chromium,node20').split(',');
@@ -22,31 +23,42 @@ const runtimes = (args.includes('--runtime') ? args[args.indexOf('--runtime') + 
 // One source for both runtimes: `env` supplies what differs (how the wasm
 // bytes and liboqs-js's module are reached).
 const SUITE = `
-import { init, ml_dsa65 } from '../../src/index.ts';
-import { createMLDSA65 } from '@oqs/liboqs-js';
+import { init, ml_dsa65, ml_kem768 } from '../../src/index.ts';
+import { createMLDSA65, createMLKEM768 } from '@oqs/liboqs-js';
 export async function measure(env) {
   await init();
-  const oqs = await createMLDSA65();
-  const M = await env.liboqsModule();
-  M._OQS_init();
-  const name = M._malloc(16);
-  M.stringToUTF8('ML-DSA-65', name, 16);
-  const oqsSig = M._OQS_SIG_new(name);
-  const opk = M._malloc(1952), osk = M._malloc(4032);
   // Our core instantiated directly, to call it without the SDK around it.
   const x = (await WebAssembly.instantiate(await env.wasmBytes(), {})).instance.exports;
   x._initialize?.();
-  const seed = x.qs_malloc(32), pk = x.qs_malloc(1952), sk = x.qs_malloc(4032);
   const mem = () => new Uint8Array(x.memory.buffer);
+  const seed = x.qs_malloc(64), pk = x.qs_malloc(1952), sk = x.qs_malloc(4032);
+  // liboqs-js's emscripten modules, likewise called directly.
+  const raw = async (glue, newFn, name) => {
+    const M = await env.liboqsModule(glue);
+    M._OQS_init();
+    const n = M._malloc(16);
+    M.stringToUTF8(name, n, 16);
+    return { M, obj: M[newFn](n) };
+  };
+  const dsa = await raw('ml-dsa-65', '_OQS_SIG_new', 'ML-DSA-65'), kem = await raw('ml-kem-768', '_OQS_KEM_new', 'ML-KEM-768');
+  const oqsDsa = await createMLDSA65(), oqsKem = await createMLKEM768();
   let sink;
+  const set = (alg, pkLen, skLen, ours, lib, oursApi, libApi) => {
+    const copy = (heap, p, s) => { sink = [heap.slice(p, p + pkLen), heap.slice(s, s + skLen)]; };
+    const lp = lib.M._malloc(pkLen), ls = lib.M._malloc(skLen);
+    return {
+      [alg + ' | qsign: raw wasm call']: (i) => { mem()[seed] = i; ours(); },
+      [alg + ' | qsign: raw call + copy both keys out']: (i) => { mem()[seed] = i; ours(); copy(mem(), pk, sk); },
+      [alg + ' | qsign: keygen()']: () => { sink = oursApi(); },
+      [alg + ' | @oqs/liboqs-js: raw wasm call']: () => { lib.call(lp, ls); },
+      [alg + ' | @oqs/liboqs-js: raw call + copy both keys out']: () => { lib.call(lp, ls); copy(lib.M.HEAPU8, lp, ls); },
+      [alg + ' | @oqs/liboqs-js: generateKeyPair()']: () => { sink = libApi(); },
+      [alg + ' | JS only: two new arrays (' + pkLen + ' + ' + skLen + ' B)']: () => { sink = [new Uint8Array(pkLen), new Uint8Array(skLen)]; },
+    };
+  };
   const cases = {
-    'qsign: raw wasm call': (i) => { mem()[seed] = i; x.qs_mldsa_keypair(65, seed, pk, sk); },
-    'qsign: raw call + copy both keys out': (i) => { mem()[seed] = i; x.qs_mldsa_keypair(65, seed, pk, sk); sink = [mem().slice(pk, pk + 1952), mem().slice(sk, sk + 4032)]; },
-    'qsign: ml_dsa65.keygen()': () => { sink = ml_dsa65.keygen(); },
-    '@oqs/liboqs-js: raw wasm call': () => { M._OQS_SIG_keypair(oqsSig, opk, osk); },
-    '@oqs/liboqs-js: raw call + copy both keys out': () => { M._OQS_SIG_keypair(oqsSig, opk, osk); sink = [M.HEAPU8.slice(opk, opk + 1952), M.HEAPU8.slice(osk, osk + 4032)]; },
-    '@oqs/liboqs-js: generateKeyPair()': () => { sink = oqs.generateKeyPair(); },
-    'JS only: two new arrays (1952 + 4032 B)': () => { sink = [new Uint8Array(1952), new Uint8Array(4032)]; },
+    ...set('ML-DSA-65', 1952, 4032, () => x.qs_mldsa_keypair(65, seed, pk, sk), { ...dsa, call: (p, s) => dsa.M._OQS_SIG_keypair(dsa.obj, p, s) }, () => ml_dsa65.keygen(), () => oqsDsa.generateKeyPair()),
+    ...set('ML-KEM-768', 1184, 2400, () => x.qs_mlkem_keypair(3, seed, pk, sk), { ...kem, call: (p, s) => kem.M._OQS_KEM_keypair(kem.obj, p, s) }, () => ml_kem768.keygen(), () => oqsKem.generateKeyPair()),
   };
   const rate = (fn, ms) => { const t0 = performance.now(); let n = 0; while (performance.now() - t0 < ms) fn(n++); return n / ((performance.now() - t0) / 1000); };
   for (const fn of Object.values(cases)) rate(fn, 300);
@@ -58,7 +70,7 @@ export async function measure(env) {
 }
 `;
 
-const LIBOQS_GLUE = 'node_modules/@oqs/liboqs-js/dist/ml-dsa-65.min.js';
+const LIBOQS_DIST = 'node_modules/@oqs/liboqs-js/dist';
 const dir = scratchDir('keygen-copyout');
 writeFileSync(join(dir, 'suite.ts'), SUITE);
 const results = {};
@@ -69,30 +81,22 @@ try {
       await bundle({ contents: `export { measure } from '${join(dir, 'suite.ts')}';`, outfile, platform: 'node', conditions: ['node'], entry: 'node', external: ['@oqs/liboqs-js'] });
       // The bundle lives in .cache/, so node resolves @oqs/liboqs-js from the repo's node_modules.
       const { measure } = await import(outfile);
-      // Not in the package's "exports": its emscripten module, by path.
-      const { default: factory } = await import(pathToFileURL(join(root, LIBOQS_GLUE)).href);
-      results['Node 20'] = await measure({ wasmBytes: async () => readFileSync(join(root, 'wasm/qsign-simd.wasm')), liboqsModule: () => factory() });
+      // Not in the package's "exports": its emscripten modules, by path.
+      const liboqsModule = async (glue) => (await import(pathToFileURL(join(root, LIBOQS_DIST, `${glue}.min.js`)).href)).default();
+      results['Node 20'] = await measure({ wasmBytes: async () => readFileSync(join(root, 'wasm/qsign-simd.wasm')), liboqsModule });
     } else if (rt === 'chromium') {
       const file = join(dir, 'page.mjs');
       await bundle({
         contents: `import { measure } from '${join(dir, 'suite.ts')}';
-import factory from '/${LIBOQS_GLUE}';
-measure({ wasmBytes: async () => (await fetch('/wasm/qsign-simd.wasm')).arrayBuffer(), liboqsModule: () => factory() })
+measure({ wasmBytes: async () => (await fetch('/wasm/qsign-simd.wasm')).arrayBuffer(), liboqsModule: async (glue) => { const url = \`/${LIBOQS_DIST}/\${glue}.min.js\`; return (await import(url)).default(); } })
   .then((r) => { globalThis.__result = r; }, (e) => { globalThis.__result = { error: String(e && e.stack || e) }; });`,
-        outfile: file, platform: 'browser', conditions: ['browser'], entry: 'browser', external: ['@oqs/liboqs-js', `/${LIBOQS_GLUE}`],
+        outfile: file, platform: 'browser', conditions: ['browser'], entry: 'browser', external: ['@oqs/liboqs-js'],
       });
       // As in bench/run.mjs: liboqs-js loads its glue with computed imports, so the page takes it unbundled through an import map.
       const importMap = { imports: { '@oqs/liboqs-js': '/node_modules/@oqs/liboqs-js/src/index.js' } };
       writeFileSync(join(dir, 'page.html'), `<!doctype html><meta charset="utf-8"><script type="importmap">${JSON.stringify(importMap)}</script><script type="module" src="./page.mjs"></script>\n`);
       const server = await serveRoot();
-      const { chromium } = await import('playwright-core');
-      const { mkdtempSync } = await import('node:fs');
-      const { tmpdir } = await import('node:os');
-      // The same browser and flags as bench/run.mjs.
-      const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'qsign-bench-chromium-')), {
-        executablePath: requireFile(process.env.QSIGN_CHROMIUM ?? '/usr/bin/chromium', 'run `npm run setup`'), headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      });
+      const ctx = await launchChromium(); // the browser and flags of bench/run.mjs
       try {
         const page = await ctx.newPage();
         await page.goto(`${server.origin}/${dir.slice(root.length + 1)}/page.html`);
@@ -110,10 +114,14 @@ measure({ wasmBytes: async () => (await fetch('/wasm/qsign-simd.wasm')).arrayBuf
 
 const f = (v) => v.toFixed(1);
 for (const [rt, rows] of Object.entries(results)) {
-  console.log(`\n${rt}: µs per ML-DSA-65 key pair, median of 9 rounds (min..max)\n`);
-  console.log('| case | µs | spread |\n|---|--:|--:|');
-  for (const [k, v] of Object.entries(rows)) console.log(`| ${k} | ${f(v.median)} | ${f(v.min)}..${f(v.max)} |`);
-  const q = rows['qsign: raw wasm call'].median, o = rows['@oqs/liboqs-js: raw wasm call'].median;
-  console.log(`\nraw calls: liboqs-js ÷ qsign = ${(o / q).toFixed(2)}×; public APIs: ${(rows['@oqs/liboqs-js: generateKeyPair()'].median / rows['qsign: ml_dsa65.keygen()'].median).toFixed(2)}×`);
-  console.log(`copying the keys out costs qsign ${f(rows['qsign: raw call + copy both keys out'].median - q)} µs, liboqs-js ${f(rows['@oqs/liboqs-js: raw call + copy both keys out'].median - o)} µs`);
+  for (const alg of ['ML-DSA-65', 'ML-KEM-768']) {
+    const own = Object.entries(rows).filter(([k]) => k.startsWith(`${alg} | `)).map(([k, v]) => [k.slice(alg.length + 3), v]);
+    const get = (name) => own.find(([k]) => k === name)[1].median;
+    console.log(`\n${rt}, ${alg} key pair: µs, median of 9 rounds (min..max)\n`);
+    console.log('| case | µs | spread |\n|---|--:|--:|');
+    for (const [k, v] of own) console.log(`| ${k} | ${f(v.median)} | ${f(v.min)}..${f(v.max)} |`);
+    const q = get('qsign: raw wasm call'), o = get('@oqs/liboqs-js: raw wasm call');
+    console.log(`\nraw calls: liboqs-js ÷ qsign = ${(o / q).toFixed(2)}×; public APIs: ${(get('@oqs/liboqs-js: generateKeyPair()') / get('qsign: keygen()')).toFixed(2)}×`);
+    console.log(`copying the keys out costs qsign ${f(get('qsign: raw call + copy both keys out') - q)} µs, liboqs-js ${f(get('@oqs/liboqs-js: raw call + copy both keys out') - o)} µs`);
+  }
 }
