@@ -67,7 +67,7 @@ static void pack_bits(uint8_t *out, const int32_t *a, unsigned bits, int32_t add
     acc |= (uint64_t)v << have;
     have += bits;
     if (have >= 32) {
-      for (int b = 0; b < 4; b++) out[b] = (uint8_t)(acc >> (8 * b));
+      qs_store32_le(out, (uint32_t)acc);
       out += 4;
       acc >>= 32;
       have -= 32;
