@@ -4,11 +4,23 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
   {
     // Build output, installed or generated files, and scratch space.
-    ignores: ['dist/**', 'node_modules/**', '**/node_modules/**', 'wasm/**', 'bench/results/**', '.cache/**', 'coverage/**', 'test-results/**', 'tools/**', '.qsign-data/**'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '**/node_modules/**',
+      'wasm/**',
+      'bench/results/**',
+      '.cache/**',
+      'coverage/**',
+      'test-results/**',
+      'tools/**',
+      '.qsign-data/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -25,9 +37,14 @@ export default tseslint.config(
       // on purpose; keep them visible without failing the build.
       '@typescript-eslint/no-explicit-any': 'warn',
       // `_`-prefixed names are intentionally unused (callback arity, destructuring).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // Empty catch blocks are used for feature probes ("try it, fall back").
       'no-empty': ['error', { allowEmptyCatch: true }],
     },
   },
+  // Layout is Prettier's job (`npm run format`); turn off any rule that would argue with it.
+  prettier,
 );

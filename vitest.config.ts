@@ -8,7 +8,14 @@ export default defineConfig({
     alias: { '#wasm-source': fileURLToPath(new URL('./src/entries/node.ts', import.meta.url)) },
   },
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/vectors/**/*.test.ts', 'test/node/**/*.test.ts', 'test/interop/**/*.test.ts', 'test/fuzz/**/*.test.ts', 'test/conformance.vitest.test.ts'],
+    include: [
+      'test/unit/**/*.test.ts',
+      'test/vectors/**/*.test.ts',
+      'test/node/**/*.test.ts',
+      'test/interop/**/*.test.ts',
+      'test/fuzz/**/*.test.ts',
+      'test/conformance.vitest.test.ts',
+    ],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

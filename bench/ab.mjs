@@ -16,9 +16,21 @@
 import { readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
-const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
 const [fileA, fileB, op] = args;
-const OPS = ['mldsa-keygen', 'mldsa-sign', 'mldsa-verify', 'mlkem-keygen', 'mlkem-encaps', 'mlkem-decaps', 'shake128x2', 'shake256'];
+const OPS = [
+  'mldsa-keygen',
+  'mldsa-sign',
+  'mldsa-verify',
+  'mlkem-keygen',
+  'mlkem-encaps',
+  'mlkem-decaps',
+  'shake128x2',
+  'shake256',
+];
 if (!fileA || !fileB || !OPS.includes(op)) {
   console.error(`usage: node bench/ab.mjs A.wasm B.wasm <${OPS.join('|')}> [--level N] [--rounds N]`);
   process.exit(2);
@@ -33,35 +45,85 @@ function setup(file) {
   const x = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), {}).exports;
   x._initialize?.();
   const mem = () => new Uint8Array(x.memory.buffer);
-  const seed = x.qs_malloc(64), pk = x.qs_malloc(4096), sk = x.qs_malloc(8192), sig = x.qs_malloc(8192);
-  const rnd = x.qs_malloc(32), msg = x.qs_malloc(1024), ct = x.qs_malloc(2048), ss = x.qs_malloc(32), m = x.qs_malloc(32);
+  const seed = x.qs_malloc(64),
+    pk = x.qs_malloc(4096),
+    sk = x.qs_malloc(8192),
+    sig = x.qs_malloc(8192);
+  const rnd = x.qs_malloc(32),
+    msg = x.qs_malloc(1024),
+    ct = x.qs_malloc(2048),
+    ss = x.qs_malloc(32),
+    m = x.qs_malloc(32);
   mem().fill(7, seed, seed + 64);
   mem().fill(9, msg, msg + 1024);
-  const check = (rc, what) => { if (rc !== 0) throw new Error(`${file}: ${what} returned ${rc}`); };
-  // Each call varies one seed byte pair, so signing runs through a fair mix of attempt counts.
-  const vary = (ptr, i) => { mem()[ptr] = i; mem()[ptr + 1] = i >> 8; };
-  const run = {
-    'mldsa-keygen': (i) => { vary(seed, i); check(x.qs_mldsa_keypair(level, seed, pk, sk), 'keypair'); },
-    'mldsa-sign': (i) => { vary(rnd, i); check(x.qs_mldsa_sign_msg(level, sk, msg, 0, msg, 1024, rnd, sig), 'sign'); },
-    'mldsa-verify': () => check(x.qs_mldsa_verify_msg(level, pk, msg, 0, msg, 1024, sig, SIG_BYTES[level]), 'verify'),
-    'mlkem-keygen': (i) => { vary(seed, i); check(x.qs_mlkem_keypair(kemK, seed, pk, sk), 'keypair'); },
-    'mlkem-encaps': (i) => { vary(m, i); check(x.qs_mlkem_encaps(kemK, pk, m, ct, ss), 'encaps'); },
-    'mlkem-decaps': () => check(x.qs_mlkem_decaps(kemK, sk, ct, ss), 'decaps'),
-    shake256: (i) => { vary(sig, i); check(x.qs_keccak_oneshot(2, sig, 1952, ss, 32), 'oneshot'); },
-    shake128x2: (i) => { vary(seed, i); check(x.qs_shake_x2(1, seed, seed + 32, 34, sig, sig + 1024, 5), 'shake_x2'); },
+  const check = (rc, what) => {
+    if (rc !== 0) throw new Error(`${file}: ${what} returned ${rc}`);
   };
-  if (kem) { run['mlkem-keygen'](0); run['mlkem-encaps'](1); }
-  else { check(x.qs_mldsa_keypair(level, seed, pk, sk), 'keypair'); run['mldsa-sign'](0); }
+  // Each call varies one seed byte pair, so signing runs through a fair mix of attempt counts.
+  const vary = (ptr, i) => {
+    mem()[ptr] = i;
+    mem()[ptr + 1] = i >> 8;
+  };
+  const run = {
+    'mldsa-keygen': (i) => {
+      vary(seed, i);
+      check(x.qs_mldsa_keypair(level, seed, pk, sk), 'keypair');
+    },
+    'mldsa-sign': (i) => {
+      vary(rnd, i);
+      check(x.qs_mldsa_sign_msg(level, sk, msg, 0, msg, 1024, rnd, sig), 'sign');
+    },
+    'mldsa-verify': () => check(x.qs_mldsa_verify_msg(level, pk, msg, 0, msg, 1024, sig, SIG_BYTES[level]), 'verify'),
+    'mlkem-keygen': (i) => {
+      vary(seed, i);
+      check(x.qs_mlkem_keypair(kemK, seed, pk, sk), 'keypair');
+    },
+    'mlkem-encaps': (i) => {
+      vary(m, i);
+      check(x.qs_mlkem_encaps(kemK, pk, m, ct, ss), 'encaps');
+    },
+    'mlkem-decaps': () => check(x.qs_mlkem_decaps(kemK, sk, ct, ss), 'decaps'),
+    shake256: (i) => {
+      vary(sig, i);
+      check(x.qs_keccak_oneshot(2, sig, 1952, ss, 32), 'oneshot');
+    },
+    shake128x2: (i) => {
+      vary(seed, i);
+      check(x.qs_shake_x2(1, seed, seed + 32, 34, sig, sig + 1024, 5), 'shake_x2');
+    },
+  };
+  if (kem) {
+    run['mlkem-keygen'](0);
+    run['mlkem-encaps'](1);
+  } else {
+    check(x.qs_mldsa_keypair(level, seed, pk, sk), 'keypair');
+    run['mldsa-sign'](0);
+  }
   return run[op];
 }
 
-const a = setup(fileA), b = setup(fileB);
-const rate = (fn, ms) => { const t0 = performance.now(); let n = 0; while (performance.now() - t0 < ms) fn(n++); return n / ((performance.now() - t0) / 1000); };
-rate(a, 300); rate(b, 300); // warm-up: both tiered up before the first round
-const ra = [], rb = [];
+const a = setup(fileA),
+  b = setup(fileB);
+const rate = (fn, ms) => {
+  const t0 = performance.now();
+  let n = 0;
+  while (performance.now() - t0 < ms) fn(n++);
+  return n / ((performance.now() - t0) / 1000);
+};
+rate(a, 300);
+rate(b, 300); // warm-up: both tiered up before the first round
+const ra = [],
+  rb = [];
 for (let r = 0; r < rounds; r++) {
-  if (r & 1) { rb.push(rate(b, 150)); ra.push(rate(a, 150)); } else { ra.push(rate(a, 150)); rb.push(rate(b, 150)); }
+  if (r & 1) {
+    rb.push(rate(b, 150));
+    ra.push(rate(a, 150));
+  } else {
+    ra.push(rate(a, 150));
+    rb.push(rate(b, 150));
+  }
 }
 const median = (v) => v.sort((p, q) => p - q)[v.length >> 1];
-const ma = median(ra), mb = median(rb);
+const ma = median(ra),
+  mb = median(rb);
 console.log(`${op} level ${level}: A ${ma.toFixed(0)} ops/s, B ${mb.toFixed(0)} ops/s, B ÷ A ${(mb / ma).toFixed(3)}`);

@@ -19,7 +19,10 @@ import { build } from 'esbuild';
 import { BIN, cleanup, externalWasmPlugin, freePort, root, run, scratchDir, sleep } from '../test/runners/lib.mjs';
 
 const args = process.argv.slice(2);
-const opt = (n, d) => { const i = args.indexOf(n); return i >= 0 ? args[i + 1] : d; };
+const opt = (n, d) => {
+  const i = args.indexOf(n);
+  return i >= 0 ? args[i + 1] : d;
+};
 const QUICK = args.includes('--quick');
 const REPS = Number(opt('--reps', QUICK ? 7 : 31));
 const RUNTIMES = opt('--runtime', 'node20,node24,deno,bun,workerd').split(',');
@@ -66,7 +69,14 @@ const DENO_ENV = { DENO_DIR: join(root, '.cache/deno'), DENO_NO_UPDATE_CHECK: '1
 const PROC = {
   node20: { cmd: process.execPath, args: (f) => [f], platform: 'node', conditions: ['node'], entry: 'node' },
   node24: { cmd: BIN.node24, args: (f) => [f], platform: 'node', conditions: ['node'], entry: 'node' },
-  deno: { cmd: BIN.deno, args: (f) => ['run', '-A', '--no-prompt', f], platform: 'neutral', conditions: ['deno', 'import', 'module', 'default'], entry: 'deno', env: DENO_ENV },
+  deno: {
+    cmd: BIN.deno,
+    args: (f) => ['run', '-A', '--no-prompt', f],
+    platform: 'neutral',
+    conditions: ['deno', 'import', 'module', 'default'],
+    entry: 'deno',
+    env: DENO_ENV,
+  },
   bun: { cmd: BIN.bun, args: (f) => [f], platform: 'node', conditions: ['bun', 'node'], entry: 'node' },
 };
 
@@ -74,10 +84,25 @@ const PROC = {
 // ignoreAnnotations (test-only needs): what an app's production bundle looks like.
 function bundle({ contents, outfile, platform, conditions, entry, external = [], plugins = [] }) {
   return build({
-    stdin: { contents, resolveDir: dir, sourcefile: 'entry.ts', loader: 'ts' }, bundle: true, format: 'esm', platform, conditions,
-    ...(platform === 'neutral' ? { mainFields: ['module', 'main'] } : {}), target: 'es2022', outfile, logLevel: 'error',
+    stdin: { contents, resolveDir: dir, sourcefile: 'entry.ts', loader: 'ts' },
+    bundle: true,
+    format: 'esm',
+    platform,
+    conditions,
+    ...(platform === 'neutral' ? { mainFields: ['module', 'main'] } : {}),
+    target: 'es2022',
+    outfile,
+    logLevel: 'error',
     external: ['node:*', ...external],
-    plugins: [{ name: 'wasm-source', setup(b) { b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: join(root, 'src/entries', `${entry}.ts`) })); } }, ...plugins],
+    plugins: [
+      {
+        name: 'wasm-source',
+        setup(b) {
+          b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: join(root, 'src/entries', `${entry}.ts`) }));
+        },
+      },
+      ...plugins,
+    ],
   });
 }
 
@@ -86,14 +111,20 @@ function timed(cmd, argv, env) {
   return new Promise((resolve) => {
     const t = process.hrtime.bigint();
     const ms = () => Number(process.hrtime.bigint() - t) / 1e6;
-    let result, out = '';
+    let result,
+      out = '';
     const child = spawn(cmd, argv, { env, stdio: ['ignore', 'pipe', 'ignore'] });
-    child.stdout.on('data', (d) => { if (result === undefined && (out += d).includes('ok')) result = ms(); });
+    child.stdout.on('data', (d) => {
+      if (result === undefined && (out += d).includes('ok')) result = ms();
+    });
     child.on('close', (status) => resolve({ status, result, exit: ms() }));
   });
 }
 
-const stats = (xs) => { const s = [...xs].sort((a, b) => a - b); return { median: s[s.length >> 1], min: s[0], max: s[s.length - 1] }; };
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: s[s.length >> 1], min: s[0], max: s[s.length - 1] };
+};
 const rows = [];
 
 async function processRuntime(name) {
@@ -102,20 +133,37 @@ async function processRuntime(name) {
   for (const [task, impls] of Object.entries(SCRIPTS)) {
     for (const [impl, src] of Object.entries(impls)) {
       const file = join(dir, `${name}-${task.replace(/\W+/g, '_')}-${impl.replace(/\W+/g, '_')}.mjs`);
-      await bundle({ contents: src, outfile: file, platform: p.platform, conditions: p.conditions, entry: p.entry, external: EXTERNAL });
+      await bundle({
+        contents: src,
+        outfile: file,
+        platform: p.platform,
+        conditions: p.conditions,
+        entry: p.entry,
+        external: EXTERNAL,
+      });
       jobs.push({ task, impl, file, times: [] });
     }
   }
   const env = { ...process.env, ...p.env };
-  for (const j of jobs) { // one unmeasured run each: the OS file cache and Deno's module cache
+  for (const j of jobs) {
+    // one unmeasured run each: the OS file cache and Deno's module cache
     const r = spawnSync(p.cmd, p.args(j.file), { env, encoding: 'utf8' });
-    if (r.status !== 0) j.na = (r.stderr || r.stdout || `exit ${r.status}`).trim().split('\n').find((l) => /error/i.test(l))?.slice(0, 160) ?? `exit ${r.status}`;
+    if (r.status !== 0)
+      j.na =
+        (r.stderr || r.stdout || `exit ${r.status}`)
+          .trim()
+          .split('\n')
+          .find((l) => /error/i.test(l))
+          ?.slice(0, 160) ?? `exit ${r.status}`;
   }
   for (let i = 0; i < REPS; i++) {
     for (const j of jobs) {
       if (j.na) continue;
       const r = await timed(p.cmd, p.args(j.file), env);
-      if (r.status !== 0 || r.result === undefined) { j.na = `exit ${r.status}${r.result === undefined ? ', no "ok"' : ''}`; continue; }
+      if (r.status !== 0 || r.result === undefined) {
+        j.na = `exit ${r.status}${r.result === undefined ? ', no "ok"' : ''}`;
+        continue;
+      }
       j.times.push(r.result);
       (j.exits ??= []).push(r.exit);
     }
@@ -124,11 +172,21 @@ async function processRuntime(name) {
   const base = empty && !empty.na ? stats(empty.times).median : undefined;
   const baseExit = empty && !empty.na ? stats(empty.exits).median : undefined;
   for (const j of jobs) {
-    if (j.na) { rows.push({ runtime: name, task: j.task, impl: j.impl || 'empty process', na: j.na }); continue; }
-    const s = stats(j.times), e = stats(j.exits);
+    if (j.na) {
+      rows.push({ runtime: name, task: j.task, impl: j.impl || 'empty process', na: j.na });
+      continue;
+    }
+    const s = stats(j.times),
+      e = stats(j.exits);
     rows.push({
-      runtime: name, task: j.task, impl: j.impl || 'empty process', ...s, exitMedian: e.median,
-      ...(j.task !== 'empty' && base !== undefined ? { overEmpty: s.median - base, exitOverEmpty: e.median - baseExit } : {}),
+      runtime: name,
+      task: j.task,
+      impl: j.impl || 'empty process',
+      ...s,
+      exitMedian: e.median,
+      ...(j.task !== 'empty' && base !== undefined
+        ? { overEmpty: s.median - base, exitOverEmpty: e.median - baseExit }
+        : {}),
     });
   }
 }
@@ -146,24 +204,42 @@ async function workerdRuntime() {
   const configs = {};
   for (const [task, src] of Object.entries(workers)) {
     const file = join(dir, `workerd-${task.replace(/\W+/g, '_')}.mjs`);
-    await bundle({ contents: src, outfile: file, platform: 'neutral', conditions: ['workerd', 'worker', 'browser', 'import', 'module', 'default'], entry: 'workerd', plugins: [externalWasmPlugin] });
+    await bundle({
+      contents: src,
+      outfile: file,
+      platform: 'neutral',
+      conditions: ['workerd', 'worker', 'browser', 'import', 'module', 'default'],
+      entry: 'workerd',
+      plugins: [externalWasmPlugin],
+    });
     configs[task] = file;
   }
   for (let i = 0; i < Math.max(3, Math.ceil(REPS / 3)); i++) {
     for (const [task, file] of Object.entries(configs)) {
       const port = await freePort();
       const cfg = join(dir, `workerd-${i}.capnp`);
-      const wasm = ['qsign-simd.wasm', 'qsign-scalar.wasm'].map((f) => `(name = "wasm/${f}", wasm = embed ${JSON.stringify(relative(dir, join(root, 'wasm', f)))})`);
-      writeFileSync(cfg, `using Workerd = import "/workerd/workerd.capnp";
+      const wasm = ['qsign-simd.wasm', 'qsign-scalar.wasm'].map(
+        (f) => `(name = "wasm/${f}", wasm = embed ${JSON.stringify(relative(dir, join(root, 'wasm', f)))})`,
+      );
+      writeFileSync(
+        cfg,
+        `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = ( services = [ (name = "w", worker = .w) ], sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "w") ] );
 const w :Workerd.Worker = ( modules = [ (name = "worker.mjs", esModule = embed ${JSON.stringify(relative(dir, file))}), ${wasm.join(', ')} ], compatibilityDate = "2025-06-01" );
-`);
+`,
+      );
       const child = run(BIN.workerd, ['serve', cfg, 'config'], { timeoutMs: 60_000 });
       try {
         // Wait until the socket accepts, then time the first real request.
         const { connect } = await import('node:net');
         for (let k = 0; k < 600; k++) {
-          const ok = await new Promise((r) => { const s = connect(port, '127.0.0.1', () => { s.destroy(); r(true); }); s.on('error', () => r(false)); });
+          const ok = await new Promise((r) => {
+            const s = connect(port, '127.0.0.1', () => {
+              s.destroy();
+              r(true);
+            });
+            s.on('error', () => r(false));
+          });
           if (ok) break;
           await sleep(10);
         }
@@ -176,26 +252,60 @@ const w :Workerd.Worker = ( modules = [ (name = "worker.mjs", esModule = embed $
         child.child.kill('SIGTERM');
         const r = await child;
         throw new Error(`${e.message}: ${e.cause?.message ?? ''} ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`);
-      } finally { child.child.kill('SIGTERM'); await child; }
+      } finally {
+        child.child.kill('SIGTERM');
+        await child;
+      }
     }
   }
   const base = stats(times.empty).median;
   for (const [task, ts] of Object.entries(times)) {
-    if (!ts.length) { rows.push({ runtime: 'workerd', task: `first request: ${task}`, impl: 'qsign', na: 'no successful request' }); continue; }
-    rows.push({ runtime: 'workerd', task: `first request: ${task}`, impl: task === 'empty' ? 'empty worker' : 'qsign', ...stats(ts), ...(task !== 'empty' ? { overEmpty: stats(ts).median - base } : {}) });
+    if (!ts.length) {
+      rows.push({ runtime: 'workerd', task: `first request: ${task}`, impl: 'qsign', na: 'no successful request' });
+      continue;
+    }
+    rows.push({
+      runtime: 'workerd',
+      task: `first request: ${task}`,
+      impl: task === 'empty' ? 'empty worker' : 'qsign',
+      ...stats(ts),
+      ...(task !== 'empty' ? { overEmpty: stats(ts).median - base } : {}),
+    });
   }
-  for (const impl of ['@oqs/liboqs-js', '@openforge-sh/liboqs']) rows.push({ runtime: 'workerd', task: 'first request', impl, na: 'compiles its wasm from inlined bytes: "Wasm code generation disallowed by embedder"' });
+  for (const impl of ['@oqs/liboqs-js', '@openforge-sh/liboqs'])
+    rows.push({
+      runtime: 'workerd',
+      task: 'first request',
+      impl,
+      na: 'compiles its wasm from inlined bytes: "Wasm code generation disallowed by embedder"',
+    });
 }
 
 try {
   for (const name of RUNTIMES) {
     process.stderr.write(`coldstart: ${name} …\n`);
-    try { if (name === 'workerd') await workerdRuntime(); else await processRuntime(name); } catch (e) { rows.push({ runtime: name, task: '*', impl: '*', na: String(e.message ?? e).split('\n')[0] }); }
+    try {
+      if (name === 'workerd') await workerdRuntime();
+      else await processRuntime(name);
+    } catch (e) {
+      rows.push({ runtime: name, task: '*', impl: '*', na: String(e.message ?? e).split('\n')[0] });
+    }
   }
-} finally { cleanup(dir); }
+} finally {
+  cleanup(dir);
+}
 
 mkdirSync(join(root, 'bench/results'), { recursive: true });
-writeFileSync(join(root, 'bench/results/coldstart.json'), `${JSON.stringify({ reps: REPS, measured: new Date().toISOString(), rows }, null, 1)}\n`);
-for (const r of rows) console.log(`${r.runtime.padEnd(8)} ${r.task.padEnd(34)} ${r.impl.padEnd(22)} ${r.na ? `n/a: ${r.na}` : `${r.median.toFixed(1)} ms (${r.min.toFixed(1)}..${r.max.toFixed(1)})${r.overEmpty !== undefined ? `  +${r.overEmpty.toFixed(1)} over empty` : ''}${r.exitMedian !== undefined ? `; exit ${r.exitMedian.toFixed(1)} ms${r.exitOverEmpty !== undefined ? ` (+${r.exitOverEmpty.toFixed(1)})` : ''}` : ''}`}`);
+writeFileSync(
+  join(root, 'bench/results/coldstart.json'),
+  `${JSON.stringify({ reps: REPS, measured: new Date().toISOString(), rows }, null, 1)}\n`,
+);
+for (const r of rows)
+  console.log(
+    `${r.runtime.padEnd(8)} ${r.task.padEnd(34)} ${r.impl.padEnd(22)} ${r.na ? `n/a: ${r.na}` : `${r.median.toFixed(1)} ms (${r.min.toFixed(1)}..${r.max.toFixed(1)})${r.overEmpty !== undefined ? `  +${r.overEmpty.toFixed(1)} over empty` : ''}${r.exitMedian !== undefined ? `; exit ${r.exitMedian.toFixed(1)} ms${r.exitOverEmpty !== undefined ? ` (+${r.exitOverEmpty.toFixed(1)})` : ''}` : ''}`}`,
+  );
 const node = rows.filter((r) => r.runtime === 'node20' && r.impl === 'qsign' && !r.na);
-for (const r of node) console.log(`target: node20 ${r.task} qsign +${r.overEmpty.toFixed(1)} ms over empty to the result (target ≤ 25 ms) ${r.overEmpty <= 25 ? 'met' : 'NOT met'}; to exit +${r.exitOverEmpty.toFixed(1)} ms`);
+for (const r of node)
+  console.log(
+    `target: node20 ${r.task} qsign +${r.overEmpty.toFixed(1)} ms over empty to the result (target ≤ 25 ms) ${r.overEmpty <= 25 ? 'met' : 'NOT met'}; to exit +${r.exitOverEmpty.toFixed(1)} ms`,
+  );

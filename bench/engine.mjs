@@ -30,7 +30,9 @@ export const PICK_MARGIN = 1.15;
 
 /** The policy decision for one measured operation. */
 export function pickOf(v) {
-  return v.webcrypto !== null && v.webcrypto !== undefined && v.webcrypto >= v.wasm * PICK_MARGIN ? 'webcrypto' : 'wasm';
+  return v.webcrypto !== null && v.webcrypto !== undefined && v.webcrypto >= v.wasm * PICK_MARGIN
+    ? 'webcrypto'
+    : 'wasm';
 }
 const SIGS = ['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87'];
 const KEMS = ['ML-KEM-512', 'ML-KEM-768', 'ML-KEM-1024'];
@@ -49,10 +51,17 @@ export async function measure(lib, { quick = false } = {}) {
     let n = 0;
     const t0 = now();
     let t = t0;
-    while (t - t0 < ms) { await fn(); n++; t = now(); }
+    while (t - t0 < ms) {
+      await fn();
+      n++;
+      t = now();
+    }
     return (n * 1000) / (t - t0);
   }
-  const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+  const median = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.floor(s.length / 2)];
+  };
   const best = (xs) => Math.max(...xs);
   const seedOf = (n, k) => Uint8Array.from({ length: n }, (_, i) => (k * 13 + i) & 0xff);
   const prims = lib.primitives;
@@ -60,9 +69,18 @@ export async function measure(lib, { quick = false } = {}) {
   await lib.init();
   const caps = await lib.probeWebCrypto();
   const out = {
-    runtime: caps.runtime.key, version: caps.runtime.version,
-    userAgent: globalThis.navigator?.userAgent ?? '', backend: lib.backend(), measured: new Date().toISOString(),
-    quick, roundMs: ms, rounds, pickMargin: PICK_MARGIN, capabilities: {}, ops: {}, held: {},
+    runtime: caps.runtime.key,
+    version: caps.runtime.version,
+    userAgent: globalThis.navigator?.userAgent ?? '',
+    backend: lib.backend(),
+    measured: new Date().toISOString(),
+    quick,
+    roundMs: ms,
+    rounds,
+    pickMargin: PICK_MARGIN,
+    capabilities: {},
+    ops: {},
+    held: {},
   };
   const msg = new Uint8Array(64).fill(0x61);
   for (const alg of [...SIGS, ...KEMS]) {
@@ -73,37 +91,58 @@ export async function measure(lib, { quick = false } = {}) {
     const kp = prims[alg].keygen(seed);
     const ct = isKem ? prims[alg].encapsulate(kp.publicKey).cipherText : undefined;
     const sig = isKem ? undefined : prims[alg].sign(msg, kp.secretKey);
-    const calls = isKem ? {
-      keygen: () => lib.kemKeygen(alg, undefined, { output: 'seed' }),
-      encapsulate: () => lib.encapsulate(alg, kp.publicKey),
-      decapsulate: () => lib.decapsulate(alg, ct, seed),
-    } : {
-      keygen: () => lib.signatureKeygen(alg, undefined, { output: 'seed' }),
-      sign: () => lib.sign(alg, seed, msg),
-      verify: () => lib.verify(alg, kp.publicKey, msg, sig),
+    const calls = isKem
+      ? {
+          keygen: () => lib.kemKeygen(alg, undefined, { output: 'seed' }),
+          encapsulate: () => lib.encapsulate(alg, kp.publicKey),
+          decapsulate: () => lib.decapsulate(alg, ct, seed),
+        }
+      : {
+          keygen: () => lib.signatureKeygen(alg, undefined, { output: 'seed' }),
+          sign: () => lib.sign(alg, seed, msg),
+          verify: () => lib.verify(alg, kp.publicKey, msg, sig),
+        };
+    const able = {
+      keygen: c.generateKey && c.exportSeed,
+      sign: c.sign,
+      verify: c.verify && c.rawPublic,
+      encapsulate: c.encapsulate && c.rawPublic,
+      decapsulate: c.decapsulate,
     };
-    const able = { keygen: c.generateKey && c.exportSeed, sign: c.sign, verify: c.verify && c.rawPublic, encapsulate: c.encapsulate && c.rawPublic, decapsulate: c.decapsulate };
     out.ops[alg] = {};
     for (const [op, fn] of Object.entries(calls)) {
-      const w = [], n = [];
+      const w = [],
+        n = [];
       for (let r = 0; r < rounds + 1; r++) {
         await lib.init({ engine: 'wasm' });
         const rw = await rate(fn);
         let rn;
-        if (able[op]) { await lib.init({ engine: 'webcrypto' }); rn = await rate(fn); }
+        if (able[op]) {
+          await lib.init({ engine: 'webcrypto' });
+          rn = await rate(fn);
+        }
         // Round 0 is warm-up (tier-up of the wasm, first native calls).
-        if (r > 0) { w.push(rw); if (rn !== undefined) n.push(rn); }
+        if (r > 0) {
+          w.push(rw);
+          if (rn !== undefined) n.push(rn);
+        }
       }
       // Best round decides: on a shared machine the fastest round is the one least disturbed by others.
-      const wasm = best(w), webcrypto = n.length ? best(n) : null;
-      out.ops[alg][op] = { wasm: Math.round(wasm), webcrypto: webcrypto === null ? null : Math.round(webcrypto),
-        wasmMedian: Math.round(median(w)), webcryptoMedian: n.length ? Math.round(median(n)) : null,
-        pick: pickOf({ wasm, webcrypto }) };
+      const wasm = best(w),
+        webcrypto = n.length ? best(n) : null;
+      out.ops[alg][op] = {
+        wasm: Math.round(wasm),
+        webcrypto: webcrypto === null ? null : Math.round(webcrypto),
+        wasmMedian: Math.round(median(w)),
+        webcryptoMedian: n.length ? Math.round(median(n)) : null,
+        pick: pickOf({ wasm, webcrypto }),
+      };
     }
     await lib.init({ engine: 'auto' });
     // Held keys: the best case of each engine.
     out.held[alg] = {};
-    const heldOps = isKem ? { decapsulate: [() => prims[alg].decapsulate(ct, kp.secretKey), 'decapsulateBits'] }
+    const heldOps = isKem
+      ? { decapsulate: [() => prims[alg].decapsulate(ct, kp.secretKey), 'decapsulateBits'] }
       : { sign: [() => prims[alg].sign(msg, kp.secretKey), 'sign'] };
     for (const [op, [wasmFn]] of Object.entries(heldOps)) {
       let native = null;
@@ -155,9 +194,20 @@ async function runOne(name, lib, quick) {
     if (name === 'chromium' || name === 'firefox') {
       const { writeFileSync } = await load('node:fs');
       const { relative } = await load('node:path');
-      await bundle({ contents: entrySource(`run().then((r) => { globalThis.__bench = r; }, (e) => { globalThis.__bench = { error: String(e && e.stack || e) }; });`, quick),
-        outfile: join(dir, 'b.mjs'), platform: 'browser', conditions: ['browser'], entry: 'browser' });
-      writeFileSync(join(dir, 'b.html'), '<!doctype html><meta charset="utf-8"><title>bench</title><script type="module" src="./b.mjs"></script>\n');
+      await bundle({
+        contents: entrySource(
+          `run().then((r) => { globalThis.__bench = r; }, (e) => { globalThis.__bench = { error: String(e && e.stack || e) }; });`,
+          quick,
+        ),
+        outfile: join(dir, 'b.mjs'),
+        platform: 'browser',
+        conditions: ['browser'],
+        entry: 'browser',
+      });
+      writeFileSync(
+        join(dir, 'b.html'),
+        '<!doctype html><meta charset="utf-8"><title>bench</title><script type="module" src="./b.mjs"></script>\n',
+      );
       const server = await serveRoot();
       const url = `${server.origin}/${relative(lib.root, join(dir, 'b.html'))}`;
       let browser, context;
@@ -168,12 +218,17 @@ async function runOne(name, lib, quick) {
           page = await context.newPage();
         } else {
           const puppeteer = (await load('puppeteer-core')).default;
-          browser = await puppeteer.launch({ browser: 'firefox', protocol: 'webDriverBiDi', executablePath: process.env.QSIGN_FIREFOX ?? '/usr/bin/firefox-esr' });
+          browser = await puppeteer.launch({
+            browser: 'firefox',
+            protocol: 'webDriverBiDi',
+            executablePath: process.env.QSIGN_FIREFOX ?? '/usr/bin/firefox-esr',
+          });
           page = await browser.newPage();
         }
         await page.goto(url);
         // playwright: (fn, arg, options); puppeteer: (fn, options).
-        if (name === 'chromium') await page.waitForFunction(() => globalThis.__bench !== undefined, null, { timeout: 900_000, polling: 500 });
+        if (name === 'chromium')
+          await page.waitForFunction(() => globalThis.__bench !== undefined, null, { timeout: 900_000, polling: 500 });
         else await page.waitForFunction(() => globalThis.__bench !== undefined, { timeout: 900_000, polling: 500 });
         const r = await page.evaluate(() => globalThis.__bench);
         if (r.error) throw new Error(r.error);
@@ -185,8 +240,13 @@ async function runOne(name, lib, quick) {
       }
     }
     const outfile = join(dir, 'b.mjs');
-    await bundle({ contents: entrySource(`console.log(${JSON.stringify(TAG)} + JSON.stringify(await run()));`, quick),
-      outfile, platform: 'node', conditions: name === 'deno' ? ['deno', 'node'] : ['node'], entry: name === 'deno' ? 'deno' : 'node' });
+    await bundle({
+      contents: entrySource(`console.log(${JSON.stringify(TAG)} + JSON.stringify(await run()));`, quick),
+      outfile,
+      platform: 'node',
+      conditions: name === 'deno' ? ['deno', 'node'] : ['node'],
+      entry: name === 'deno' ? 'deno' : 'node',
+    });
     const cmd = {
       node24: [requireFile(BIN.node24, 'run `npm run setup`'), ['--no-warnings', outfile]],
       node20: ['node', [outfile]],
@@ -196,9 +256,12 @@ async function runOne(name, lib, quick) {
     if (!cmd) throw new Error(`unknown runtime ${name}; expected one of ${ALL_RUNTIMES.join(', ')}`);
     const res = await run(cmd[0], cmd[1], { timeoutMs: 900_000 });
     const line = res.stdout.split('\n').find((l) => l.startsWith(TAG));
-    if (!line) throw new Error(`${name} printed no result (exit ${res.code}):\n${(res.stderr || res.stdout).slice(-2000)}`);
+    if (!line)
+      throw new Error(`${name} printed no result (exit ${res.code}):\n${(res.stderr || res.stdout).slice(-2000)}`);
     return JSON.parse(line.slice(TAG.length));
-  } finally { cleanup(dir); }
+  } finally {
+    cleanup(dir);
+  }
 }
 
 function fmt(n) {
@@ -210,17 +273,26 @@ export function markdown(results) {
   const lines = [];
   for (const r of results) {
     const busy = r.machine ? `, ${r.machine.cpus} CPUs at load ${r.machine.loadAverage1m.join('→')}` : '';
-    lines.push(`### ${r.runtime} (${r.userAgent || r.version}, wasm ${r.backend}, ${r.measured.slice(0, 10)}${busy}${r.quick ? ', quick run' : ''})`, '');
-    lines.push('| algorithm | operation | wasm ops/s | native ops/s | native ÷ wasm | policy |', '|---|---|---:|---:|---:|---|');
+    lines.push(
+      `### ${r.runtime} (${r.userAgent || r.version}, wasm ${r.backend}, ${r.measured.slice(0, 10)}${busy}${r.quick ? ', quick run' : ''})`,
+      '',
+    );
+    lines.push(
+      '| algorithm | operation | wasm ops/s | native ops/s | native ÷ wasm | policy |',
+      '|---|---|---:|---:|---:|---|',
+    );
     for (const [alg, ops] of Object.entries(r.ops)) {
       for (const [op, v] of Object.entries(ops)) {
-        lines.push(`| ${alg} | ${op} | ${fmt(v.wasm)} | ${fmt(v.webcrypto)} | ${v.webcrypto ? (v.webcrypto / v.wasm).toFixed(2) + '×' : 'no native'} | ${pickOf(v)} |`);
+        lines.push(
+          `| ${alg} | ${op} | ${fmt(v.wasm)} | ${fmt(v.webcrypto)} | ${v.webcrypto ? (v.webcrypto / v.wasm).toFixed(2) + '×' : 'no native'} | ${pickOf(v)} |`,
+        );
       }
     }
     lines.push('', 'Keys held by the caller (expanded bytes in wasm; a non-extractable CryptoKey natively):', '');
     lines.push('| algorithm | operation | wasm, expanded key | native, CryptoKey |', '|---|---|---:|---:|');
     for (const [alg, ops] of Object.entries(r.held)) {
-      for (const [op, v] of Object.entries(ops)) lines.push(`| ${alg} | ${op} | ${fmt(v.wasmExpandedKey)} | ${fmt(v.webcryptoCryptoKey)} |`);
+      for (const [op, v] of Object.entries(ops))
+        lines.push(`| ${alg} | ${op} | ${fmt(v.wasmExpandedKey)} | ${fmt(v.webcryptoCryptoKey)} |`);
     }
     lines.push('');
   }
@@ -234,7 +306,11 @@ export function policySource(results) {
     table[r.runtime] = {};
     for (const [alg, ops] of Object.entries(r.ops)) {
       // Recomputed from the numbers, so a changed PICK_MARGIN only needs --regen.
-      const picks = Object.fromEntries(Object.entries(ops).filter(([, v]) => pickOf(v) === 'webcrypto').map(([op]) => [op, 'webcrypto']));
+      const picks = Object.fromEntries(
+        Object.entries(ops)
+          .filter(([, v]) => pickOf(v) === 'webcrypto')
+          .map(([op]) => [op, 'webcrypto']),
+      );
       if (Object.keys(picks).length) table[r.runtime][alg] = picks;
     }
   }
@@ -244,7 +320,9 @@ export function policySource(results) {
     "// native wins are listed: anything absent means 'wasm'.",
     "import type { PolicyTable } from './policy.js';",
     '',
-    `export const POLICY_TABLE: PolicyTable = ${JSON.stringify(table, null, 2).replace(/"([A-Za-z][\w]*)":/g, '$1:').replace(/"/g, "'")};`,
+    `export const POLICY_TABLE: PolicyTable = ${JSON.stringify(table, null, 2)
+      .replace(/"([A-Za-z][\w]*)":/g, '$1:')
+      .replace(/"/g, "'")};`,
     '',
   ].join('\n');
 }
@@ -258,7 +336,9 @@ async function main() {
   const quick = args.includes('--quick');
   const write = !args.includes('--no-write');
   // --regen: measure nothing, rewrite the table and docs from the committed JSONs.
-  const runtimes = args.includes('--regen') ? [] : (opt('runtimes') ?? ALL_RUNTIMES.join(',')).split(',').filter(Boolean);
+  const runtimes = args.includes('--regen')
+    ? []
+    : (opt('runtimes') ?? ALL_RUNTIMES.join(',')).split(',').filter(Boolean);
   const policyDir = join(lib.root, 'bench/policy');
   let failed = 0;
   for (const name of runtimes) {
@@ -278,7 +358,9 @@ async function main() {
     }
   }
   if (write) {
-    const files = readdirSync(policyDir).filter((f) => f.endsWith('.json')).sort();
+    const files = readdirSync(policyDir)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     const results = files.map((f) => JSON.parse(readFileSync(join(policyDir, f), 'utf8')));
     // Keep each JSON's recorded picks in step with the current margin.
     results.forEach((r, i) => {
@@ -290,13 +372,22 @@ async function main() {
     const docPath = join(lib.root, 'docs/engines.md');
     if (existsSync(docPath)) {
       const doc = readFileSync(docPath, 'utf8');
-      const a = doc.indexOf(MARK_START), b = doc.indexOf(MARK_END);
-      if (a >= 0 && b > a) writeFileSync(docPath, doc.slice(0, a + MARK_START.length) + '\n\n' + markdown(results) + '\n' + doc.slice(b));
+      const a = doc.indexOf(MARK_START),
+        b = doc.indexOf(MARK_END);
+      if (a >= 0 && b > a)
+        writeFileSync(docPath, doc.slice(0, a + MARK_START.length) + '\n\n' + markdown(results) + '\n' + doc.slice(b));
     }
-    console.log(`wrote ${results.length} policy rows to src/engine/policy-table.ts${existsSync(docPath) ? ' and docs/engines.md' : ''}`);
+    console.log(
+      `wrote ${results.length} policy rows to src/engine/policy-table.ts${existsSync(docPath) ? ' and docs/engines.md' : ''}`,
+    );
   }
   if (failed) process.exitCode = 1;
 }
 
 // Only when run as a script: the measured bundles contain this module too.
-if (import.meta.url.endsWith('/bench/engine.mjs') && typeof process !== 'undefined' && /engine\.mjs$/.test(process.argv?.[1] ?? '')) await main();
+if (
+  import.meta.url.endsWith('/bench/engine.mjs') &&
+  typeof process !== 'undefined' &&
+  /engine\.mjs$/.test(process.argv?.[1] ?? '')
+)
+  await main();

@@ -30,13 +30,24 @@ async function loadSdk() {
   await build({
     stdin: {
       contents: "export { init, backend } from './src/index.ts'; export * as hybrid from './src/hybrid/index.ts';",
-      resolveDir: root, loader: 'ts', sourcefile: 'bench-entry.ts',
+      resolveDir: root,
+      loader: 'ts',
+      sourcefile: 'bench-entry.ts',
     },
-    bundle: true, format: 'esm', platform: 'node', target: 'node20', outfile, logLevel: 'error',
-    plugins: [{
-      name: 'wasm-source',
-      setup(b) { b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: join(root, 'src/entries/node.ts') })); },
-    }],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outfile,
+    logLevel: 'error',
+    plugins: [
+      {
+        name: 'wasm-source',
+        setup(b) {
+          b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: join(root, 'src/entries/node.ts') }));
+        },
+      },
+    ],
   });
   try {
     return await import(pathToFileURL(outfile).href);
@@ -69,7 +80,11 @@ async function compare(op, impls) {
       let n = 0;
       const t0 = performance.now();
       let t = t0;
-      while (t - t0 < SAMPLE_MS) { await fn(); n++; t = performance.now(); }
+      while (t - t0 < SAMPLE_MS) {
+        await fn();
+        n++;
+        t = performance.now();
+      }
       rates[i].push((n * 1000) / (t - t0));
     }
   }
@@ -81,9 +96,16 @@ const row = (impl, op, r) => console.log(`${impl.padEnd(20)} ${op.padEnd(48)} ${
 
 const sdk = await loadSdk();
 // The bundle lives in a temp dir, so hand init() the wasm bytes explicitly.
-await sdk.init({ wasm: { simd: readFileSync(join(root, 'wasm/qsign-simd.wasm')), scalar: readFileSync(join(root, 'wasm/qsign-scalar.wasm')) } });
+await sdk.init({
+  wasm: {
+    simd: readFileSync(join(root, 'wasm/qsign-simd.wasm')),
+    scalar: readFileSync(join(root, 'wasm/qsign-scalar.wasm')),
+  },
+});
 const { xwing, x25519mlkem768, suite, seal, open, generateKeyPair } = sdk.hybrid;
-console.log(`qsign-pqc/hybrid benchmark — node ${process.version}, wasm backend ${sdk.backend()}, ${SAMPLES} samples × ${SAMPLE_MS} ms`);
+console.log(
+  `qsign-pqc/hybrid benchmark — node ${process.version}, wasm backend ${sdk.backend()}, ${SAMPLES} samples × ${SAMPLE_MS} ms`,
+);
 
 // ---- X-Wing ------------------------------------------------------------
 const seed = new Uint8Array(32).fill(7);
@@ -92,21 +114,31 @@ const { cipherText } = xwing.encapsulate(publicKey);
 const noble = PEERS ? (await import('@noble/post-quantum/hybrid.js')).ml_kem768_x25519 : undefined;
 const peer = (fn) => (noble ? [['@noble/post-quantum', fn]] : []);
 await compare('X-Wing keygen', [['qsign', () => xwing.keygen()], ...peer(() => noble.keygen())]);
-await compare('X-Wing encapsulate', [['qsign', () => xwing.encapsulate(publicKey)], ...peer(() => noble.encapsulate(publicKey))]);
-await compare('X-Wing decapsulate', [['qsign', () => xwing.decapsulate(cipherText, secretKey)], ...peer(() => noble.decapsulate(cipherText, secretKey))]);
+await compare('X-Wing encapsulate', [
+  ['qsign', () => xwing.encapsulate(publicKey)],
+  ...peer(() => noble.encapsulate(publicKey)),
+]);
+await compare('X-Wing decapsulate', [
+  ['qsign', () => xwing.decapsulate(cipherText, secretKey)],
+  ...peer(() => noble.decapsulate(cipherText, secretKey)),
+]);
 
 // ---- X25519MLKEM768 (TLS) ----------------------------------------------
 const client = x25519mlkem768.clientKeyShare();
 const server = x25519mlkem768.serverRespond(client.keyShare);
 await compare('X25519MLKEM768 clientKeyShare', [['qsign', () => x25519mlkem768.clientKeyShare()]]);
 await compare('X25519MLKEM768 serverRespond', [['qsign', () => x25519mlkem768.serverRespond(client.keyShare)]]);
-await compare('X25519MLKEM768 clientFinish', [['qsign', () => x25519mlkem768.clientFinish(client.secretKey, server.keyShare)]]);
+await compare('X25519MLKEM768 clientFinish', [
+  ['qsign', () => x25519mlkem768.clientFinish(client.secretKey, server.keyShare)],
+]);
 
 // ---- HPKE, 1 KiB -------------------------------------------------------
 // Suites @hpke/core can also run are measured side by side with it.
 const doc = new Uint8Array(1024).fill(0x61);
 const info = new TextEncoder().encode('bench');
-const hpke = PEERS ? { ...(await import('@hpke/core')), ...(await import('@hpke/hybridkem-x-wing')), ...(await import('@hpke/ml-kem')) } : undefined;
+const hpke = PEERS
+  ? { ...(await import('@hpke/core')), ...(await import('@hpke/hybridkem-x-wing')), ...(await import('@hpke/ml-kem')) }
+  : undefined;
 const SUITES = [
   ['X-Wing', 'HKDF-SHA256', 'AES-128-GCM', (h) => [new h.XWing(), new h.HkdfSha256(), new h.Aes128Gcm()]],
   ['ML-KEM-768', 'HKDF-SHA256', 'AES-128-GCM', (h) => [new h.MlKem768(), new h.HkdfSha256(), new h.Aes128Gcm()]],

@@ -19,7 +19,10 @@ import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
-const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
 const QUICK = flag('--quick');
 const JSON_OUT = flag('--json');
 const SETS = opt('--sets', '65').split(',').map(Number);
@@ -30,14 +33,31 @@ async function loadSdk() {
   const dir = mkdtempSync(join(tmpdir(), 'qsign-bench-jose-'));
   const outfile = join(dir, 'jose.mjs');
   await build({
-    stdin: { contents: "export * from './src/jose/index.ts'; export { init, backend } from './src/wasm/loader.ts';", resolveDir: root, loader: 'ts' },
-    bundle: true, format: 'esm', platform: 'node', target: 'node20', outfile, logLevel: 'error',
-    plugins: [{
-      name: 'wasm-source',
-      setup(b) { b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: join(root, 'src/entries/node.ts') })); },
-    }],
+    stdin: {
+      contents: "export * from './src/jose/index.ts'; export { init, backend } from './src/wasm/loader.ts';",
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outfile,
+    logLevel: 'error',
+    plugins: [
+      {
+        name: 'wasm-source',
+        setup(b) {
+          b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: join(root, 'src/entries/node.ts') }));
+        },
+      },
+    ],
   });
-  try { return await import(pathToFileURL(outfile).href); } finally { rmSync(dir, { recursive: true, force: true }); }
+  try {
+    return await import(pathToFileURL(outfile).href);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** ops/s of an async fn: median over samples, each running fn for ~SAMPLE_MS. */
@@ -49,7 +69,11 @@ async function measure(fn) {
     let n = 0;
     const t0 = performance.now();
     let t = t0;
-    while (t - t0 < SAMPLE_MS) { await fn(); n++; t = performance.now(); }
+    while (t - t0 < SAMPLE_MS) {
+      await fn();
+      n++;
+      t = performance.now();
+    }
     rates.push((n * 1000) / (t - t0));
   }
   rates.sort((a, b) => a - b);
@@ -64,7 +88,8 @@ function nobleVerifyJwt(token, pub, ml) {
   const [h, p, s] = token.split('.');
   const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'));
   if (header.alg !== 'ML-DSA-65' && header.alg !== 'ML-DSA-44' && header.alg !== 'ML-DSA-87') throw new Error('alg');
-  if (!ml.verify(new Uint8Array(Buffer.from(s, 'base64url')), enc.encode(`${h}.${p}`), pub)) throw new Error('signature');
+  if (!ml.verify(new Uint8Array(Buffer.from(s, 'base64url')), enc.encode(`${h}.${p}`), pub))
+    throw new Error('signature');
   const payload = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
   if (typeof payload.exp === 'number' && payload.exp <= Date.now() / 1000) throw new Error('expired');
   return payload;
@@ -72,14 +97,23 @@ function nobleVerifyJwt(token, pub, ml) {
 
 const sdk = await loadSdk();
 // The bundle lives in a temp dir, so hand init() the wasm bytes explicitly.
-await sdk.init({ wasm: { simd: readFileSync(join(root, 'wasm/qsign-simd.wasm')), scalar: readFileSync(join(root, 'wasm/qsign-scalar.wasm')) } });
+await sdk.init({
+  wasm: {
+    simd: readFileSync(join(root, 'wasm/qsign-simd.wasm')),
+    scalar: readFileSync(join(root, 'wasm/qsign-scalar.wasm')),
+  },
+});
 const rows = [];
 for (const set of SETS) {
   const alg = `ML-DSA-${set}`;
   const seed = new Uint8Array(32).fill(set);
   const { publicKey, privateKey } = await sdk.generateKeyPair(alg, { seed });
   const claims = { iss: 'https://id.example/realms/qsign', aud: 'api', sub: 'user-1', roles: ['reader', 'writer'] };
-  const token = await new sdk.SignJWT(claims).setProtectedHeader({ alg, kid: privateKey.kid, typ: 'JWT' }).setIssuedAt().setExpirationTime('1h').sign(privateKey);
+  const token = await new sdk.SignJWT(claims)
+    .setProtectedHeader({ alg, kid: privateKey.kid, typ: 'JWT' })
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(privateKey);
   const ml = NOBLE[set];
   const nobleKeys = ml.keygen(seed);
   const opts = { issuer: claims.iss, audience: 'api', algorithms: [alg] };
@@ -88,23 +122,36 @@ for (const set of SETS) {
   nobleVerifyJwt(token, nobleKeys.publicKey, ml);
   const ours = await measure(() => sdk.jwtVerify(token, publicKey, opts));
   const noble = await measure(async () => nobleVerifyJwt(token, nobleKeys.publicKey, ml));
-  const oursSign = await measure(() => new sdk.SignJWT(claims).setProtectedHeader({ alg, kid: privateKey.kid }).setExpirationTime('1h').sign(privateKey));
+  const oursSign = await measure(() =>
+    new sdk.SignJWT(claims).setProtectedHeader({ alg, kid: privateKey.kid }).setExpirationTime('1h').sign(privateKey),
+  );
   const nobleSign = await measure(async () => {
     const input = `${Buffer.from(JSON.stringify({ alg, kid: privateKey.kid })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
     return `${input}.${Buffer.from(ml.sign(enc.encode(input), nobleKeys.secretKey)).toString('base64url')}`;
   });
-  rows.push({ alg, tokenBytes: token.length, verify: { qsign: ours, noble }, sign: { qsign: oursSign, noble: nobleSign } });
+  rows.push({
+    alg,
+    tokenBytes: token.length,
+    verify: { qsign: ours, noble },
+    sign: { qsign: oursSign, noble: nobleSign },
+  });
 }
 
 const fmt = (r) => `${r.median.toFixed(0).padStart(7)} /s  (${r.min.toFixed(0)}..${r.max.toFixed(0)})`;
 if (JSON_OUT) console.log(JSON.stringify({ backend: sdk.backend(), node: process.version, rows }, null, 2));
 else {
-  console.log(`JOSE JWT benchmark — wasm backend ${sdk.backend()}, Node ${process.version}; medians of ${SAMPLES} samples`);
+  console.log(
+    `JOSE JWT benchmark — wasm backend ${sdk.backend()}, Node ${process.version}; medians of ${SAMPLES} samples`,
+  );
   for (const r of rows) {
     console.log(`\n${r.alg} (token ${r.tokenBytes} chars)`);
     console.log(`  jwtVerify   qsign-pqc/jose       ${fmt(r.verify.qsign)}`);
-    console.log(`  verify      noble baseline       ${fmt(r.verify.noble)}   → ratio ${(r.verify.qsign.median / r.verify.noble.median).toFixed(2)}×`);
+    console.log(
+      `  verify      noble baseline       ${fmt(r.verify.noble)}   → ratio ${(r.verify.qsign.median / r.verify.noble.median).toFixed(2)}×`,
+    );
     console.log(`  SignJWT     qsign-pqc/jose       ${fmt(r.sign.qsign)}`);
-    console.log(`  sign        noble baseline       ${fmt(r.sign.noble)}   → ratio ${(r.sign.qsign.median / r.sign.noble.median).toFixed(2)}×`);
+    console.log(
+      `  sign        noble baseline       ${fmt(r.sign.noble)}   → ratio ${(r.sign.qsign.median / r.sign.noble.median).toFixed(2)}×`,
+    );
   }
 }

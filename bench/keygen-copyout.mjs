@@ -78,23 +78,41 @@ try {
   for (const rt of runtimes) {
     if (rt === 'node20') {
       const outfile = join(dir, 'node.mjs');
-      await bundle({ contents: `export { measure } from '${join(dir, 'suite.ts')}';`, outfile, platform: 'node', conditions: ['node'], entry: 'node', external: ['@oqs/liboqs-js'] });
+      await bundle({
+        contents: `export { measure } from '${join(dir, 'suite.ts')}';`,
+        outfile,
+        platform: 'node',
+        conditions: ['node'],
+        entry: 'node',
+        external: ['@oqs/liboqs-js'],
+      });
       // The bundle lives in .cache/, so node resolves @oqs/liboqs-js from the repo's node_modules.
       const { measure } = await import(outfile);
       // Not in the package's "exports": its emscripten modules, by path.
-      const liboqsModule = async (glue) => (await import(pathToFileURL(join(root, LIBOQS_DIST, `${glue}.min.js`)).href)).default();
-      results['Node 20'] = await measure({ wasmBytes: async () => readFileSync(join(root, 'wasm/qsign-simd.wasm')), liboqsModule });
+      const liboqsModule = async (glue) =>
+        (await import(pathToFileURL(join(root, LIBOQS_DIST, `${glue}.min.js`)).href)).default();
+      results['Node 20'] = await measure({
+        wasmBytes: async () => readFileSync(join(root, 'wasm/qsign-simd.wasm')),
+        liboqsModule,
+      });
     } else if (rt === 'chromium') {
       const file = join(dir, 'page.mjs');
       await bundle({
         contents: `import { measure } from '${join(dir, 'suite.ts')}';
 measure({ wasmBytes: async () => (await fetch('/wasm/qsign-simd.wasm')).arrayBuffer(), liboqsModule: async (glue) => { const url = \`/${LIBOQS_DIST}/\${glue}.min.js\`; return (await import(url)).default(); } })
   .then((r) => { globalThis.__result = r; }, (e) => { globalThis.__result = { error: String(e && e.stack || e) }; });`,
-        outfile: file, platform: 'browser', conditions: ['browser'], entry: 'browser', external: ['@oqs/liboqs-js'],
+        outfile: file,
+        platform: 'browser',
+        conditions: ['browser'],
+        entry: 'browser',
+        external: ['@oqs/liboqs-js'],
       });
       // As in bench/run.mjs: liboqs-js loads its glue with computed imports, so the page takes it unbundled through an import map.
       const importMap = { imports: { '@oqs/liboqs-js': '/node_modules/@oqs/liboqs-js/src/index.js' } };
-      writeFileSync(join(dir, 'page.html'), `<!doctype html><meta charset="utf-8"><script type="importmap">${JSON.stringify(importMap)}</script><script type="module" src="./page.mjs"></script>\n`);
+      writeFileSync(
+        join(dir, 'page.html'),
+        `<!doctype html><meta charset="utf-8"><script type="importmap">${JSON.stringify(importMap)}</script><script type="module" src="./page.mjs"></script>\n`,
+      );
       const server = await serveRoot();
       const ctx = await launchChromium(); // the browser and flags of bench/run.mjs
       try {
@@ -105,23 +123,35 @@ measure({ wasmBytes: async () => (await fetch('/wasm/qsign-simd.wasm')).arrayBuf
         if (r.error) throw new Error(r.error);
         const ua = await page.evaluate(() => navigator.userAgent);
         results[`Chromium ${ua.match(/Chrome\/([\d.]+)/)?.[1] ?? ''}`.trim()] = r;
-      } finally { await ctx.close(); await server.close(); }
+      } finally {
+        await ctx.close();
+        await server.close();
+      }
     } else {
       throw new Error(`unknown runtime ${rt} (chromium, node20)`);
     }
   }
-} finally { cleanup(dir); }
+} finally {
+  cleanup(dir);
+}
 
 const f = (v) => v.toFixed(1);
 for (const [rt, rows] of Object.entries(results)) {
   for (const alg of ['ML-DSA-65', 'ML-KEM-768']) {
-    const own = Object.entries(rows).filter(([k]) => k.startsWith(`${alg} | `)).map(([k, v]) => [k.slice(alg.length + 3), v]);
+    const own = Object.entries(rows)
+      .filter(([k]) => k.startsWith(`${alg} | `))
+      .map(([k, v]) => [k.slice(alg.length + 3), v]);
     const get = (name) => own.find(([k]) => k === name)[1].median;
     console.log(`\n${rt}, ${alg} key pair: µs, median of 9 rounds (min..max)\n`);
     console.log('| case | µs | spread |\n|---|--:|--:|');
     for (const [k, v] of own) console.log(`| ${k} | ${f(v.median)} | ${f(v.min)}..${f(v.max)} |`);
-    const q = get('qsign: raw wasm call'), o = get('@oqs/liboqs-js: raw wasm call');
-    console.log(`\nraw calls: liboqs-js ÷ qsign = ${(o / q).toFixed(2)}×; public APIs: ${(get('@oqs/liboqs-js: generateKeyPair()') / get('qsign: keygen()')).toFixed(2)}×`);
-    console.log(`copying the keys out costs qsign ${f(get('qsign: raw call + copy both keys out') - q)} µs, liboqs-js ${f(get('@oqs/liboqs-js: raw call + copy both keys out') - o)} µs`);
+    const q = get('qsign: raw wasm call'),
+      o = get('@oqs/liboqs-js: raw wasm call');
+    console.log(
+      `\nraw calls: liboqs-js ÷ qsign = ${(o / q).toFixed(2)}×; public APIs: ${(get('@oqs/liboqs-js: generateKeyPair()') / get('qsign: keygen()')).toFixed(2)}×`,
+    );
+    console.log(
+      `copying the keys out costs qsign ${f(get('qsign: raw call + copy both keys out') - q)} µs, liboqs-js ${f(get('@oqs/liboqs-js: raw call + copy both keys out') - o)} µs`,
+    );
   }
 }

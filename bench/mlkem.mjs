@@ -21,7 +21,12 @@ const WARMUP_MS = Number(process.env.QSIGN_BENCH_WARMUP_MS ?? 250);
 const asJson = process.argv.includes('--json');
 const cpuClock = process.argv.includes('--cpu');
 // milliseconds; CPU time excludes time this process spent descheduled
-const now = cpuClock ? () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; } : () => performance.now();
+const now = cpuClock
+  ? () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    }
+  : () => performance.now();
 
 let sdk;
 try {
@@ -65,9 +70,15 @@ function summarize(rates) {
 function oursAdapter(kem) {
   const { publicKey, secretKey } = kem.keygen();
   const { cipherText } = kem.encapsulate(publicKey);
-  return { keygen: () => kem.keygen(), encaps: () => kem.encapsulate(publicKey), decaps: () => kem.decapsulate(cipherText, secretKey) };
+  return {
+    keygen: () => kem.keygen(),
+    encaps: () => kem.encapsulate(publicKey),
+    decaps: () => kem.decapsulate(cipherText, secretKey),
+  };
 }
-function nobleAdapter(kem) { return oursAdapter(kem); }
+function nobleAdapter(kem) {
+  return oursAdapter(kem);
+}
 async function mlkemAdapter(create) {
   const kem = await create();
   const [pk, sk] = kem.generateKeyPair();
@@ -87,9 +98,27 @@ async function oqsAdapter(create) {
 }
 
 const SETS = [
-  { name: 'ML-KEM-512', ours: sdk.ml_kem512, noble: noble.ml_kem512, mlkem: mlkemPkg.createMlKem512, oqs: oqs.createMLKEM512 },
-  { name: 'ML-KEM-768', ours: sdk.ml_kem768, noble: noble.ml_kem768, mlkem: mlkemPkg.createMlKem768, oqs: oqs.createMLKEM768 },
-  { name: 'ML-KEM-1024', ours: sdk.ml_kem1024, noble: noble.ml_kem1024, mlkem: mlkemPkg.createMlKem1024, oqs: oqs.createMLKEM1024 },
+  {
+    name: 'ML-KEM-512',
+    ours: sdk.ml_kem512,
+    noble: noble.ml_kem512,
+    mlkem: mlkemPkg.createMlKem512,
+    oqs: oqs.createMLKEM512,
+  },
+  {
+    name: 'ML-KEM-768',
+    ours: sdk.ml_kem768,
+    noble: noble.ml_kem768,
+    mlkem: mlkemPkg.createMlKem768,
+    oqs: oqs.createMLKEM768,
+  },
+  {
+    name: 'ML-KEM-1024',
+    ours: sdk.ml_kem1024,
+    noble: noble.ml_kem1024,
+    mlkem: mlkemPkg.createMlKem1024,
+    oqs: oqs.createMLKEM1024,
+  },
 ];
 const OPS = ['keygen', 'encaps', 'decaps'];
 const results = [];
@@ -97,7 +126,10 @@ const results = [];
 // Both builds are compiled once; switching instances of an already compiled
 // (and tiered-up) module costs microseconds, so they can be interleaved too.
 const wasmBytes = (v) => readFileSync(new URL(`wasm/qsign-${v}.wasm`, root));
-const modules = { simd: await WebAssembly.compile(wasmBytes('simd')), scalar: await WebAssembly.compile(wasmBytes('scalar')) };
+const modules = {
+  simd: await WebAssembly.compile(wasmBytes('simd')),
+  scalar: await WebAssembly.compile(wasmBytes('scalar')),
+};
 const useBuild = (v) => sdk.init({ simd: v === 'simd', force: true, wasm: modules[v] });
 
 for (const s of SETS) {
@@ -130,17 +162,34 @@ for (const s of SETS) {
 }
 await sdk.init({ force: true });
 
-const sizes = Object.fromEntries(['simd', 'scalar'].map((v) => {
-  const b = wasmBytes(v);
-  return [v, { bytes: b.length, gzip: gzipSync(b, { level: 9 }).length }];
-}));
+const sizes = Object.fromEntries(
+  ['simd', 'scalar'].map((v) => {
+    const b = wasmBytes(v);
+    return [v, { bytes: b.length, gzip: gzipSync(b, { level: 9 }).length }];
+  }),
+);
 
 if (asJson) {
-  console.log(JSON.stringify({ clock: cpuClock ? 'cpu' : 'wall', samples: SAMPLES, sampleMs: SAMPLE_MS, node: process.version, results, wasm: sizes }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        clock: cpuClock ? 'cpu' : 'wall',
+        samples: SAMPLES,
+        sampleMs: SAMPLE_MS,
+        node: process.version,
+        results,
+        wasm: sizes,
+      },
+      null,
+      2,
+    ),
+  );
 } else {
   const fmt = (n) => (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(0));
   const impls = [...new Set(results.map((r) => r.impl))];
-  console.log(`ML-KEM ops/s (${cpuClock ? 'CPU time' : 'wall clock'}), median of ${SAMPLES} samples (min..max), Node ${process.version}`);
+  console.log(
+    `ML-KEM ops/s (${cpuClock ? 'CPU time' : 'wall clock'}), median of ${SAMPLES} samples (min..max), Node ${process.version}`,
+  );
   for (const s of SETS) {
     console.log(`\n${s.name}`);
     console.log(`  ${'implementation'.padEnd(22)}${OPS.map((o) => o.padEnd(24)).join('')}`);
@@ -156,8 +205,14 @@ if (asJson) {
       const y = results.find((r) => r.impl === b && r.set === s.name && r.op === op).median;
       return (x / y).toFixed(2);
     };
-    console.log(`  simd128 / liboqs-js: ${OPS.map((op) => `${op} ${ratio('qsign simd128', '@oqs/liboqs-js', op)}×`).join(', ')}`);
-    console.log(`  simd128 / scalar:    ${OPS.map((op) => `${op} ${ratio('qsign simd128', 'qsign scalar', op)}×`).join(', ')}`);
+    console.log(
+      `  simd128 / liboqs-js: ${OPS.map((op) => `${op} ${ratio('qsign simd128', '@oqs/liboqs-js', op)}×`).join(', ')}`,
+    );
+    console.log(
+      `  simd128 / scalar:    ${OPS.map((op) => `${op} ${ratio('qsign simd128', 'qsign scalar', op)}×`).join(', ')}`,
+    );
   }
-  console.log(`\nwasm: simd128 ${sizes.simd.bytes} B (${sizes.simd.gzip} B gzip), scalar ${sizes.scalar.bytes} B (${sizes.scalar.gzip} B gzip)`);
+  console.log(
+    `\nwasm: simd128 ${sizes.simd.bytes} B (${sizes.simd.gzip} B gzip), scalar ${sizes.scalar.bytes} B (${sizes.scalar.gzip} B gzip)`,
+  );
 }

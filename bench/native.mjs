@@ -17,19 +17,40 @@ const quick = process.argv.includes('--quick');
 const CC = process.env.CC ?? 'gcc';
 const flags = ['-O3', ...(process.argv.includes('--plain') ? [] : ['-march=x86-64-v2']), '-std=gnu11'];
 // Same family list as scripts/test-native.mjs: top-level .c files only.
-const sources = ['common', 'fips202', 'mlkem', 'mldsa']
-  .flatMap((f) => { const d = join(root, 'native', f); return existsSync(d) ? readdirSync(d).filter((n) => n.endsWith('.c')).sort().map((n) => join(d, n)) : []; });
+const sources = ['common', 'fips202', 'mlkem', 'mldsa'].flatMap((f) => {
+  const d = join(root, 'native', f);
+  return existsSync(d)
+    ? readdirSync(d)
+        .filter((n) => n.endsWith('.c'))
+        .sort()
+        .map((n) => join(d, n))
+    : [];
+});
 const tmp = mkdtempSync(join(tmpdir(), 'qsign-native-bench-'));
 try {
   const exe = join(tmp, 'bench');
-  execFileSync(CC, [...flags, '-I', join(root, 'native/include'), '-o', exe, join(root, 'bench/native/bench.c'), ...sources], { stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(
+    CC,
+    [...flags, '-I', join(root, 'native/include'), '-o', exe, join(root, 'bench/native/bench.c'), ...sources],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
   const out = JSON.parse(execFileSync(exe, quick ? ['--quick'] : [], { encoding: 'utf8', maxBuffer: 1 << 20 }));
   const compiler = execFileSync(CC, ['--version'], { encoding: 'utf8' }).split('\n')[0];
-  const result = { compiler, flags: flags.join(' '), clock: 'process CPU time', quick, measured: new Date().toISOString(), ...out };
+  const result = {
+    compiler,
+    flags: flags.join(' '),
+    clock: 'process CPU time',
+    quick,
+    measured: new Date().toISOString(),
+    ...out,
+  };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/native.json'), `${JSON.stringify(result, null, 1)}\n`);
   console.log(`native (${compiler}, ${flags.join(' ')}):`);
-  for (const r of out.results) console.log(`  ${`${r.group} ${r.name}`.padEnd(24)} ${r.median.toFixed(0).padStart(7)} ops/s (${r.min.toFixed(0)}..${r.max.toFixed(0)})`);
+  for (const r of out.results)
+    console.log(
+      `  ${`${r.group} ${r.name}`.padEnd(24)} ${r.median.toFixed(0).padStart(7)} ops/s (${r.min.toFixed(0)}..${r.max.toFixed(0)})`,
+    );
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -23,7 +23,10 @@ import { bundle, root, cleanup, scratchDir } from '../test/runners/lib.mjs';
 import { runtimeTable, fmt } from './report.mjs';
 
 const args = process.argv.slice(2);
-const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
 const TRIES = Number(opt('--tries', process.env.QSIGN_BENCH_TRIES ?? 3));
 const TOLERANCE = Number(opt('--tolerance', process.env.QSIGN_BENCH_TOLERANCE ?? 0.1));
 const VERBOSE = args.includes('--verbose');
@@ -33,8 +36,17 @@ const VERBOSE = args.includes('--verbose');
 const KNOWN = args.flatMap((a, i) => (a === '--known' ? [args[i + 1]] : []));
 const started = Date.now();
 
-const CASES = ['ML-KEM-768 keygen', 'ML-KEM-768 encaps', 'ML-KEM-768 decaps', 'ML-DSA-65 keygen', 'ML-DSA-65 sign 1 KiB', 'ML-DSA-65 verify 1 KiB'];
-const OURS = 'qsign simd128', SCALAR = 'qsign scalar', OQS = '@oqs/liboqs-js';
+const CASES = [
+  'ML-KEM-768 keygen',
+  'ML-KEM-768 encaps',
+  'ML-KEM-768 decaps',
+  'ML-DSA-65 keygen',
+  'ML-DSA-65 sign 1 KiB',
+  'ML-DSA-65 verify 1 KiB',
+];
+const OURS = 'qsign simd128',
+  SCALAR = 'qsign scalar',
+  OQS = '@oqs/liboqs-js';
 const CHECKS = [
   { peer: OQS, target: 2 },
   { peer: SCALAR, target: 1.5 },
@@ -44,23 +56,33 @@ const dir = scratchDir('bench-quick');
 mkdirSync(dir, { recursive: true });
 const outfile = join(dir, 'suite.mjs');
 await bundle({
-  contents: "export * from '../../bench/suite.ts';", outfile, platform: 'node', conditions: ['node'], entry: 'node',
+  contents: "export * from '../../bench/suite.ts';",
+  outfile,
+  platform: 'node',
+  conditions: ['node'],
+  entry: 'node',
   external: ['@oqs/liboqs-js', '@noble/post-quantum/*', '@openforge-sh/liboqs', 'mlkem', '@hpke/*'],
 });
 const suite = await import(pathToFileURL(outfile).href);
 cleanup(dir);
-suite.setClock(() => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; });
+suite.setClock(() => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+});
 
 const best = new Map(); // case → CaseResult with the best ratios seen so far
 const ratioOf = (c, peer) => {
-  const a = c.cells.find((x) => x.impl === OURS), b = c.cells.find((x) => x.impl === peer);
+  const a = c.cells.find((x) => x.impl === OURS),
+    b = c.cells.find((x) => x.impl === peer);
   return a?.median && b?.median ? a.median / b.median : undefined;
 };
 const bestRatio = new Map(); // `${case}|${peer}` → best ratio
 let pending = CASES;
 for (let round = 1; round <= TRIES && pending.length; round++) {
-  const r = await suite.runBench({ quick: true, filter: pending.join(','), impls: [OURS, SCALAR, OQS], samples: 5, sampleMs: 50, warmupMs: 100 },
-    VERBOSE ? (s) => console.error(`  round ${round}: ${s}`) : undefined);
+  const r = await suite.runBench(
+    { quick: true, filter: pending.join(','), impls: [OURS, SCALAR, OQS], samples: 5, sampleMs: 50, warmupMs: 100 },
+    VERBOSE ? (s) => console.error(`  round ${round}: ${s}`) : undefined,
+  );
   for (const c of r.results) {
     const key = `${c.group} ${c.name}`;
     if (!CASES.includes(key)) continue;
@@ -68,14 +90,18 @@ for (let round = 1; round <= TRIES && pending.length; round++) {
     for (const { peer } of CHECKS) {
       const x = ratioOf(c, peer);
       const k = `${key}|${peer}`;
-      if (x !== undefined && !(bestRatio.get(k) >= x)) { bestRatio.set(k, x); best.set(key, c); }
+      if (x !== undefined && !(bestRatio.get(k) >= x)) {
+        bestRatio.set(k, x);
+        best.set(key, c);
+      }
     }
   }
   // Only the cases still below target get another round.
   pending = CASES.filter((k) => CHECKS.some(({ peer, target }) => !(bestRatio.get(`${k}|${peer}`) >= target)));
 }
 
-let passed = 0, failed = 0;
+let passed = 0,
+  failed = 0;
 const lines = [];
 for (const k of CASES) {
   for (const { peer, target } of CHECKS) {
@@ -83,12 +109,26 @@ for (const k of CASES) {
     const floor = target * (1 - TOLERANCE);
     const known = KNOWN.includes(`${k}:${peer}`);
     const ok = (x !== undefined && x >= floor) || known;
-    const note = x === undefined ? 'not measured' : x >= target ? 'ok' : x >= floor ? `below target, within the ${TOLERANCE * 100}% noise tolerance` : known ? 'below target: known shortfall (--known)' : 'REGRESSION';
-    lines.push(`${known && !(x >= floor) ? 'KNOWN' : ok ? 'ok   ' : 'FAIL '} ${k.padEnd(24)} simd128 ÷ ${peer.padEnd(15)} ${x === undefined ? '   –' : `${x.toFixed(2)}×`.padStart(6)}  (target ≥ ${target}×, fails below ${floor.toFixed(2)}×) ${note}`);
-    if (ok) passed++; else failed++;
+    const note =
+      x === undefined
+        ? 'not measured'
+        : x >= target
+          ? 'ok'
+          : x >= floor
+            ? `below target, within the ${TOLERANCE * 100}% noise tolerance`
+            : known
+              ? 'below target: known shortfall (--known)'
+              : 'REGRESSION';
+    lines.push(
+      `${known && !(x >= floor) ? 'KNOWN' : ok ? 'ok   ' : 'FAIL '} ${k.padEnd(24)} simd128 ÷ ${peer.padEnd(15)} ${x === undefined ? '   –' : `${x.toFixed(2)}×`.padStart(6)}  (target ≥ ${target}×, fails below ${floor.toFixed(2)}×) ${note}`,
+    );
+    if (ok) passed++;
+    else failed++;
   }
 }
-console.log(`bench:quick — Node ${process.version}, CPU-time clock, best of up to ${TRIES} rounds (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+console.log(
+  `bench:quick — Node ${process.version}, CPU-time clock, best of up to ${TRIES} rounds (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+);
 console.log(lines.join('\n'));
 if (failed || VERBOSE) {
   console.log('\nops/s (median, min..max) of the round that gave each best ratio:\n');
@@ -96,4 +136,5 @@ if (failed || VERBOSE) {
 }
 console.log(`bench-quick: ${passed} passed, ${failed} failed`);
 if (failed) process.exitCode = 1;
-void fmt; void root;
+void fmt;
+void root;

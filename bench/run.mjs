@@ -17,16 +17,39 @@
 // Runtimes: node20 (this Node), node24, deno, bun, chromium, firefox, workerd.
 import { mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { BIN, bundle, cleanup, externalWasmPlugin, freePort, launchChromium, run, root, scratchDir, serveRoot, sleep, requireFile } from '../test/runners/lib.mjs';
+import {
+  BIN,
+  bundle,
+  cleanup,
+  externalWasmPlugin,
+  freePort,
+  launchChromium,
+  run,
+  root,
+  scratchDir,
+  serveRoot,
+  sleep,
+  requireFile,
+} from '../test/runners/lib.mjs';
 import { writeReport } from './report.mjs';
 
 const TAG = '@@QSIGN_BENCH ';
 const ALL = ['node20', 'node24', 'deno', 'bun', 'chromium', 'firefox', 'workerd'];
 const args = process.argv.slice(2);
-const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
 const flag = (name) => args.includes(name);
-const runtimes = opt('--runtime', ALL.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
-for (const r of runtimes) if (!ALL.includes(r)) { console.error(`unknown runtime ${r}; one of ${ALL.join(', ')}`); process.exit(2); }
+const runtimes = opt('--runtime', ALL.join(','))
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+for (const r of runtimes)
+  if (!ALL.includes(r)) {
+    console.error(`unknown runtime ${r}; one of ${ALL.join(', ')}`);
+    process.exit(2);
+  }
 const benchOpts = {
   quick: flag('--quick'),
   filter: opt('--filter', ''),
@@ -41,24 +64,42 @@ const dir = scratchDir('bench');
 // Peers stay external in the process runtimes, loaded from node_modules as an
 // app would (@openforge-sh/liboqs picks its wasm with a computed import path
 // that no bundler can follow); browsers and workerd get them bundled.
-const PEERS_EXTERNAL = ['@noble/post-quantum', '@noble/post-quantum/*', '@oqs/liboqs-js', '@openforge-sh/liboqs', 'mlkem', '@hpke/*'];
+const PEERS_EXTERNAL = [
+  '@noble/post-quantum',
+  '@noble/post-quantum/*',
+  '@oqs/liboqs-js',
+  '@openforge-sh/liboqs',
+  'mlkem',
+  '@hpke/*',
+];
 const LIBOQS = ['@oqs/liboqs-js', '@openforge-sh/liboqs'];
 // --clock cpu (Node, Deno, Bun): time with process CPU time, which leaves out
 // time spent descheduled: steadier on a shared machine. Browsers and workerd
 // have no such clock and always use performance.now().
 const CPU_CLOCK = opt('--clock', 'wall') === 'cpu';
-const PROCESS_FINISH = (o) => `${CPU_CLOCK ? 'import process from "node:process"; setClock(() => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; });\n' : ''}const r = await runBench(${JSON.stringify(o)}, (s) => console.error(s));\nconsole.log(${JSON.stringify(TAG)} + JSON.stringify(r));`;
+const PROCESS_FINISH = (o) =>
+  `${CPU_CLOCK ? 'import process from "node:process"; setClock(() => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; });\n' : ''}const r = await runBench(${JSON.stringify(o)}, (s) => console.error(s));\nconsole.log(${JSON.stringify(TAG)} + JSON.stringify(r));`;
 const entry = (finish) => `import { runBench, setClock } from '../../bench/suite.ts';\n${finish}`;
 
 function parse(label, res) {
   const line = res.stdout.split('\n').find((l) => l.startsWith(TAG));
-  if (!line) throw new Error(`${label}: ${res.timedOut ? 'timed out' : `exited with ${res.code}`}\n${(res.stderr || res.stdout).trim().split('\n').slice(-12).join('\n')}`);
+  if (!line)
+    throw new Error(
+      `${label}: ${res.timedOut ? 'timed out' : `exited with ${res.code}`}\n${(res.stderr || res.stdout).trim().split('\n').slice(-12).join('\n')}`,
+    );
   return JSON.parse(line.slice(TAG.length));
 }
 
 async function processRuntime(name, cmd, argsFor, platform, conditions, wasmEntry, env = {}) {
   const outfile = join(dir, `${name}.mjs`);
-  await bundle({ contents: entry(PROCESS_FINISH(benchOpts)), outfile, platform, conditions, entry: wasmEntry, external: PEERS_EXTERNAL });
+  await bundle({
+    contents: entry(PROCESS_FINISH(benchOpts)),
+    outfile,
+    platform,
+    conditions,
+    entry: wasmEntry,
+    external: PEERS_EXTERNAL,
+  });
   const res = await run(cmd, [...argsFor(outfile)], { env, timeoutMs: 3_600_000 });
   if (process.env.QSIGN_BENCH_VERBOSE) process.stderr.write(res.stderr);
   return parse(name, res);
@@ -68,9 +109,20 @@ const PROC_RUNTIMES = ['node20', 'node24', 'deno', 'bun'];
 const DENO_ENV = { DENO_DIR: join(root, '.cache/deno'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
 const RUNNERS = {
   node20: () => processRuntime('node20', process.execPath, (f) => [f], 'node', ['node'], 'node'),
-  node24: () => processRuntime('node24', requireFile(BIN.node24, 'run `npm run setup`'), (f) => [f], 'node', ['node'], 'node'),
-  deno: () => processRuntime('deno', requireFile(BIN.deno, 'run `npm run setup`'), (f) => ['run', '-A', '--no-prompt', f], 'neutral', ['deno', 'import', 'module', 'default'], 'deno', DENO_ENV),
-  bun: () => processRuntime('bun', requireFile(BIN.bun, 'run `npm run setup`'), (f) => [f], 'node', ['bun', 'node'], 'node'),
+  node24: () =>
+    processRuntime('node24', requireFile(BIN.node24, 'run `npm run setup`'), (f) => [f], 'node', ['node'], 'node'),
+  deno: () =>
+    processRuntime(
+      'deno',
+      requireFile(BIN.deno, 'run `npm run setup`'),
+      (f) => ['run', '-A', '--no-prompt', f],
+      'neutral',
+      ['deno', 'import', 'module', 'default'],
+      'deno',
+      DENO_ENV,
+    ),
+  bun: () =>
+    processRuntime('bun', requireFile(BIN.bun, 'run `npm run setup`'), (f) => [f], 'node', ['bun', 'node'], 'node'),
   chromium: () => browser('chromium'),
   firefox: () => browser('firefox'),
   workerd: () => workerd(),
@@ -79,14 +131,23 @@ const RUNNERS = {
 async function browser(kind) {
   const file = join(dir, `${kind}.mjs`);
   await bundle({
-    contents: entry(`runBench(${JSON.stringify(benchOpts)}, (s) => console.log(s)).then((r) => { globalThis.__bench = r; }, (e) => { globalThis.__bench = { error: String(e && e.stack || e) }; });`),
-    outfile: file, platform: 'browser', conditions: ['browser'], entry: 'browser', external: LIBOQS,
+    contents: entry(
+      `runBench(${JSON.stringify(benchOpts)}, (s) => console.log(s)).then((r) => { globalThis.__bench = r; }, (e) => { globalThis.__bench = { error: String(e && e.stack || e) }; });`,
+    ),
+    outfile: file,
+    platform: 'browser',
+    conditions: ['browser'],
+    entry: 'browser',
+    external: LIBOQS,
   });
   // The liboqs packages load their per-algorithm glue with computed relative
   // imports, which no bundler can follow: the page loads them unbundled from
   // node_modules (served by serveRoot) through an import map, as their docs do.
   const importMap = { imports: Object.fromEntries(LIBOQS.map((p) => [p, `/node_modules/${p}/src/index.js`])) };
-  writeFileSync(join(dir, `${kind}.html`), `<!doctype html><meta charset="utf-8"><script type="importmap">${JSON.stringify(importMap)}</script><script type="module" src="./${kind}.mjs"></script>\n`);
+  writeFileSync(
+    join(dir, `${kind}.html`),
+    `<!doctype html><meta charset="utf-8"><script type="importmap">${JSON.stringify(importMap)}</script><script type="module" src="./${kind}.mjs"></script>\n`,
+  );
   const server = await serveRoot();
   const path = `${dir.slice(root.length + 1)}/${kind}.html`;
   let close;
@@ -107,7 +168,13 @@ async function browser(kind) {
     // protocolTimeout: the page runs the whole suite without yielding to its event
     // loop, so the waitForFunction poll's BiDi command stays pending until the end;
     // Puppeteer's default (180 s) failed full runs (~5 min) with "Waiting failed".
-    const b = await puppeteer.launch({ browser: 'firefox', protocol: 'webDriverBiDi', protocolTimeout: 3_600_000, executablePath: requireFile(process.env.QSIGN_FIREFOX ?? '/usr/bin/firefox-esr', 'run `npm run setup`'), headless: true });
+    const b = await puppeteer.launch({
+      browser: 'firefox',
+      protocol: 'webDriverBiDi',
+      protocolTimeout: 3_600_000,
+      executablePath: requireFile(process.env.QSIGN_FIREFOX ?? '/usr/bin/firefox-esr', 'run `npm run setup`'),
+      headless: true,
+    });
     close = () => b.close();
     page = await b.newPage();
     await page.goto(`${server.origin}/${path}`);
@@ -128,12 +195,22 @@ async function workerd() {
   // disallowed by embedder"): our builds come in as static module imports;
   // the liboqs peers compile theirs from inlined bytes, so they end up n/a with that reason.
   await bundle({
-    contents: entry(`let p; export default { async fetch() { p ??= runBench(${JSON.stringify(benchOpts)}).catch((e) => ({ error: String(e && e.stack || e) })); return Response.json(await p); } };`),
-    outfile: file, platform: 'neutral', conditions: ['workerd', 'worker', 'browser', 'import', 'module', 'default'], entry: 'workerd', plugins: [externalWasmPlugin],
+    contents: entry(
+      `let p; export default { async fetch() { p ??= runBench(${JSON.stringify(benchOpts)}).catch((e) => ({ error: String(e && e.stack || e) })); return Response.json(await p); } };`,
+    ),
+    outfile: file,
+    platform: 'neutral',
+    conditions: ['workerd', 'worker', 'browser', 'import', 'module', 'default'],
+    entry: 'workerd',
+    plugins: [externalWasmPlugin],
   });
   const port = await freePort();
-  const wasm = ['qsign-simd.wasm', 'qsign-scalar.wasm'].map((f) => `(name = "wasm/${f}", wasm = embed ${JSON.stringify(relative(dir, join(root, 'wasm', f)))})`);
-  writeFileSync(join(dir, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
+  const wasm = ['qsign-simd.wasm', 'qsign-scalar.wasm'].map(
+    (f) => `(name = "wasm/${f}", wasm = embed ${JSON.stringify(relative(dir, join(root, 'wasm', f)))})`,
+  );
+  writeFileSync(
+    join(dir, 'config.capnp'),
+    `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [ (name = "bench", worker = .bench) ],
   sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "bench") ],
@@ -143,10 +220,15 @@ const bench :Workerd.Worker = (
   compatibilityDate = "2025-06-01",
   compatibilityFlags = ["nodejs_compat"],
 );
-`);
-  const child = run(requireFile(BIN.workerd, 'run `npm run setup`'), ['serve', join(dir, 'config.capnp'), 'config'], { timeoutMs: 3_600_000 });
+`,
+  );
+  const child = run(requireFile(BIN.workerd, 'run `npm run setup`'), ['serve', join(dir, 'config.capnp'), 'config'], {
+    timeoutMs: 3_600_000,
+  });
   let exited = false;
-  child.then(() => { exited = true; });
+  child.then(() => {
+    exited = true;
+  });
   try {
     for (let i = 0; i < 300 && !exited; i++) {
       try {
@@ -154,10 +236,18 @@ const bench :Workerd.Worker = (
         const r = await res.json();
         if (r.error) throw new Error(r.error);
         return r;
-      } catch (e) { if (e.cause?.code !== 'ECONNREFUSED') throw e; await sleep(100); }
+      } catch (e) {
+        if (e.cause?.code !== 'ECONNREFUSED') throw e;
+        await sleep(100);
+      }
     }
-    throw new Error(`workerd did not start: ${(await Promise.race([child, sleep(10).then(() => ({ stderr: '' }))])).stderr}`);
-  } finally { child.child.kill('SIGTERM'); await child; }
+    throw new Error(
+      `workerd did not start: ${(await Promise.race([child, sleep(10).then(() => ({ stderr: '' }))])).stderr}`,
+    );
+  } finally {
+    child.child.kill('SIGTERM');
+    await child;
+  }
 }
 
 async function versionOf(name) {
@@ -181,7 +271,11 @@ for (const name of runtimes) {
   // no stale figures reach the report); a --filter run updates only its cases.
   const file = join(outDir, `${name}.json`);
   let previous;
-  try { previous = benchOpts.filter ? JSON.parse(readFileSync(file, 'utf8')) : undefined; } catch { previous = undefined; }
+  try {
+    previous = benchOpts.filter ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+  } catch {
+    previous = undefined;
+  }
   if (!benchOpts.filter) rmSync(file, { force: true });
   try {
     const r = await RUNNERS[name]();
@@ -193,7 +287,10 @@ for (const name of runtimes) {
     if (previous) {
       const key = (c) => `${c.group} ${c.name}`;
       const fresh = new Map(r.results.map((c) => [key(c), c]));
-      r.results = [...previous.results.map((c) => fresh.get(key(c)) ?? c), ...r.results.filter((c) => !previous.results.some((p) => key(p) === key(c)))];
+      r.results = [
+        ...previous.results.map((c) => fresh.get(key(c)) ?? c),
+        ...r.results.filter((c) => !previous.results.some((p) => key(p) === key(c))),
+      ];
       r.partialUpdate = true;
     }
     writeFileSync(file, `${JSON.stringify(r, null, 1)}\n`);
@@ -206,12 +303,16 @@ for (const name of runtimes) {
 cleanup(dir);
 
 if (!flag('--no-native') && !benchOpts.filter) {
-  const r = await run(process.execPath, [join(root, 'bench/native.mjs'), ...(benchOpts.quick ? ['--quick'] : [])], { timeoutMs: 1_800_000 });
+  const r = await run(process.execPath, [join(root, 'bench/native.mjs'), ...(benchOpts.quick ? ['--quick'] : [])], {
+    timeoutMs: 1_800_000,
+  });
   process.stderr.write(r.stdout + r.stderr);
   if (r.code !== 0) failed++;
 }
 if (!flag('--no-coldstart') && !benchOpts.filter) {
-  const r = await run(process.execPath, [join(root, 'bench/coldstart.mjs'), ...(benchOpts.quick ? ['--quick'] : [])], { timeoutMs: 1_800_000 });
+  const r = await run(process.execPath, [join(root, 'bench/coldstart.mjs'), ...(benchOpts.quick ? ['--quick'] : [])], {
+    timeoutMs: 1_800_000,
+  });
   process.stderr.write(r.stdout + r.stderr);
   if (r.code !== 0) failed++;
 }
@@ -219,12 +320,21 @@ if (!flag('--no-coldstart') && !benchOpts.filter) {
 // README's Performance section is rewritten only by a full run (no --filter/--runtime/--quick).
 const full = !benchOpts.quick && !benchOpts.filter && !args.includes('--runtime');
 // The report names the exact command, flags included (`npm run bench -- --clock cpu`).
-const command = args.length === 0 ? 'npm run bench' : full ? `npm run bench -- ${args.join(' ')}` : `node bench/run.mjs ${args.join(' ')}`;
+const command =
+  args.length === 0
+    ? 'npm run bench'
+    : full
+      ? `npm run bench -- ${args.join(' ')}`
+      : `node bench/run.mjs ${args.join(' ')}`;
 const md = writeReport({ command, readme: full || flag('--readme') });
 console.log(md);
 console.error(`bench: finished in ${((Date.now() - started) / 1000).toFixed(0)} s; results in bench/results/`);
 if (failed) process.exitCode = 1;
 
 function cpuModel() {
-  try { return readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1]; } catch { return undefined; }
+  try {
+    return readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1];
+  } catch {
+    return undefined;
+  }
 }

@@ -21,16 +21,43 @@ import * as x509 from '../src/x509/index.ts';
 import { defaultWasmSource } from '#wasm-source';
 
 export interface BenchOptions {
-  quick?: boolean; filter?: string; sampleMs?: number; samples?: number; warmupMs?: number; streamMiB?: number;
+  quick?: boolean;
+  filter?: string;
+  sampleMs?: number;
+  samples?: number;
+  warmupMs?: number;
+  streamMiB?: number;
   /** Only these implementations (names as in the table); all when absent. */
   impls?: string[];
 }
-export interface Cell { impl: string; median?: number; min?: number; max?: number; samples?: number; na?: string }
-export interface CaseResult { group: string; name: string; unit: 'ops/s' | 'MB/s'; bytes?: number; cells: Cell[] }
+export interface Cell {
+  impl: string;
+  median?: number;
+  min?: number;
+  max?: number;
+  samples?: number;
+  na?: string;
+}
+export interface CaseResult {
+  group: string;
+  name: string;
+  unit: 'ops/s' | 'MB/s';
+  bytes?: number;
+  cells: Cell[];
+}
 
 type Fn = () => unknown;
-interface Impl { name: string; before?: () => Promise<void>; setup: () => Promise<Fn> }
-interface Case { group: string; name: string; bytes?: number; impls: Impl[] }
+interface Impl {
+  name: string;
+  before?: () => Promise<void>;
+  setup: () => Promise<Fn>;
+}
+interface Case {
+  group: string;
+  name: string;
+  bytes?: number;
+  impls: Impl[];
+}
 
 const QSIGN_SIMD = 'qsign simd128';
 const QSIGN_SCALAR = 'qsign scalar';
@@ -41,8 +68,13 @@ let now = () => performance.now();
  * time, which leaves out the time this process sat descheduled on a loaded
  * machine; everything else uses performance.now().
  */
-export function setClock(clock: () => number) { now = clock; }
-const errText = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0].slice(0, 160);
+export function setClock(clock: () => number) {
+  now = clock;
+}
+const errText = (e: unknown) =>
+  String((e as Error)?.message ?? e)
+    .split('\n')[0]
+    .slice(0, 160);
 
 // ---- our two builds, compiled once ------------------------------------
 // Each build is compiled and instantiated once; switching between the two
@@ -55,7 +87,8 @@ async function compiled(v: 'simd' | 'scalar'): Promise<WebAssembly.Module> {
   const src: unknown = await defaultWasmSource(v);
   let m: WebAssembly.Module;
   if (src instanceof WebAssembly.Module) m = src;
-  else if (typeof Response !== 'undefined' && src instanceof Response) m = await WebAssembly.compile(await src.arrayBuffer());
+  else if (typeof Response !== 'undefined' && src instanceof Response)
+    m = await WebAssembly.compile(await src.arrayBuffer());
   else m = await WebAssembly.compile(src as BufferSource);
   return (modules[v] = m);
 }
@@ -75,7 +108,14 @@ async function use(v: 'simd' | 'scalar') {
 
 /** Our builds as two implementations of one case; `make` builds the timed closure after init. */
 function ours(make: () => Fn | Promise<Fn>, builds: Array<'simd' | 'scalar'> = ['simd', 'scalar']): Impl[] {
-  return builds.map((v) => ({ name: v === 'simd' ? QSIGN_SIMD : QSIGN_SCALAR, before: () => use(v), setup: async () => { await use(v); return make(); } }));
+  return builds.map((v) => ({
+    name: v === 'simd' ? QSIGN_SIMD : QSIGN_SCALAR,
+    before: () => use(v),
+    setup: async () => {
+      await use(v);
+      return make();
+    },
+  }));
 }
 
 // ---- peers, loaded lazily; a peer that cannot load here is n/a with the reason ----
@@ -92,15 +132,31 @@ const nobleHybrid = () => peer('noble-hybrid', () => import('@noble/post-quantum
 // the latter for any script ("Wasm code generation disallowed by embedder"),
 // so there they are n/a with that reason rather than a bundler error.
 const IN_WORKERD = (globalThis as any).navigator?.userAgent === 'Cloudflare-Workers';
-const NO_CODEGEN = 'compiles its wasm from bytes at run time, which workerd refuses ("Wasm code generation disallowed by embedder")';
-const oqs = () => peer('oqs', async () => { if (IN_WORKERD) throw new Error(NO_CODEGEN); return import('@oqs/liboqs-js'); });
-const openforge = () => peer('openforge', async () => { if (IN_WORKERD) throw new Error(NO_CODEGEN); return import('@openforge-sh/liboqs'); });
+const NO_CODEGEN =
+  'compiles its wasm from bytes at run time, which workerd refuses ("Wasm code generation disallowed by embedder")';
+const oqs = () =>
+  peer('oqs', async () => {
+    if (IN_WORKERD) throw new Error(NO_CODEGEN);
+    return import('@oqs/liboqs-js');
+  });
+const openforge = () =>
+  peer('openforge', async () => {
+    if (IN_WORKERD) throw new Error(NO_CODEGEN);
+    return import('@openforge-sh/liboqs');
+  });
 const mlkemPkg = () => peer('mlkem', () => import('mlkem'));
-const hpkePkgs = () => peer('hpke', async () => ({ ...(await import('@hpke/core')), ...(await import('@hpke/hybridkem-x-wing')) }));
-const liboqsPeers: Array<[string, () => Promise<any>]> = [['@oqs/liboqs-js', oqs], ['@openforge-sh/liboqs', openforge]];
+const hpkePkgs = () =>
+  peer('hpke', async () => ({ ...(await import('@hpke/core')), ...(await import('@hpke/hybridkem-x-wing')) }));
+const liboqsPeers: Array<[string, () => Promise<any>]> = [
+  ['@oqs/liboqs-js', oqs],
+  ['@openforge-sh/liboqs', openforge],
+];
 
 // ---- cases ------------------------------------------------------------
-const MSGS: Array<[string, Uint8Array]> = [['32 B', new Uint8Array(32).fill(7)], ['1 KiB', new Uint8Array(1024).fill(9)]];
+const MSGS: Array<[string, Uint8Array]> = [
+  ['32 B', new Uint8Array(32).fill(7)],
+  ['1 KiB', new Uint8Array(1024).fill(9)],
+];
 
 function kemCases(): Case[] {
   const out: Case[] = [];
@@ -114,26 +170,56 @@ function kemCases(): Case[] {
           const kem = ourKem();
           const { publicKey, secretKey } = kem.keygen();
           const { cipherText } = kem.encapsulate(publicKey);
-          return op === 'keygen' ? () => kem.keygen() : op === 'encaps' ? () => kem.encapsulate(publicKey) : () => kem.decapsulate(cipherText, secretKey);
+          return op === 'keygen'
+            ? () => kem.keygen()
+            : op === 'encaps'
+              ? () => kem.encapsulate(publicKey)
+              : () => kem.decapsulate(cipherText, secretKey);
         }),
-        ...liboqsPeers.map(([name, load]): Impl => ({ name, setup: async () => {
-          const kem = await (await load())[`createMLKEM${k}`]();
-          const { publicKey, secretKey } = kem.generateKeyPair();
-          const { ciphertext } = kem.encapsulate(publicKey);
-          return op === 'keygen' ? () => kem.generateKeyPair() : op === 'encaps' ? () => kem.encapsulate(publicKey) : () => kem.decapsulate(ciphertext, secretKey);
-        } })),
-        { name: 'mlkem', setup: async () => {
-          const kem = await fixtures(() => (async () => { const m = await mlkemPkg(); return m[`createMlKem${k}`](); })());
-          const [pk, sk] = kem.generateKeyPair();
-          const [ct] = kem.encap(pk);
-          return op === 'keygen' ? () => kem.generateKeyPair() : op === 'encaps' ? () => kem.encap(pk) : () => kem.decap(ct, sk);
-        } },
-        { name: '@noble/post-quantum', setup: async () => {
-          const kem = (await noblePq())[`ml_kem${k}`];
-          const { publicKey, secretKey } = kem.keygen();
-          const { cipherText } = kem.encapsulate(publicKey);
-          return op === 'keygen' ? () => kem.keygen() : op === 'encaps' ? () => kem.encapsulate(publicKey) : () => kem.decapsulate(cipherText, secretKey);
-        } },
+        ...liboqsPeers.map(([name, load]): Impl => ({
+          name,
+          setup: async () => {
+            const kem = await (await load())[`createMLKEM${k}`]();
+            const { publicKey, secretKey } = kem.generateKeyPair();
+            const { ciphertext } = kem.encapsulate(publicKey);
+            return op === 'keygen'
+              ? () => kem.generateKeyPair()
+              : op === 'encaps'
+                ? () => kem.encapsulate(publicKey)
+                : () => kem.decapsulate(ciphertext, secretKey);
+          },
+        })),
+        {
+          name: 'mlkem',
+          setup: async () => {
+            const kem = await fixtures(() =>
+              (async () => {
+                const m = await mlkemPkg();
+                return m[`createMlKem${k}`]();
+              })(),
+            );
+            const [pk, sk] = kem.generateKeyPair();
+            const [ct] = kem.encap(pk);
+            return op === 'keygen'
+              ? () => kem.generateKeyPair()
+              : op === 'encaps'
+                ? () => kem.encap(pk)
+                : () => kem.decap(ct, sk);
+          },
+        },
+        {
+          name: '@noble/post-quantum',
+          setup: async () => {
+            const kem = (await noblePq())[`ml_kem${k}`];
+            const { publicKey, secretKey } = kem.keygen();
+            const { cipherText } = kem.encapsulate(publicKey);
+            return op === 'keygen'
+              ? () => kem.keygen()
+              : op === 'encaps'
+                ? () => kem.encapsulate(publicKey)
+                : () => kem.decapsulate(cipherText, secretKey);
+          },
+        },
       ];
       out.push({ group, name: op, impls });
     }
@@ -146,7 +232,14 @@ function dsaCases(): Case[] {
   for (const k of [44, 65, 87] as const) {
     const group = `ML-DSA-${k}`;
     const ops: Array<[string, Uint8Array | undefined, 'keygen' | 'sign' | 'verify']> = [
-      ['keygen', undefined, 'keygen'], ...MSGS.flatMap(([l, m]) => [[`sign ${l}`, m, 'sign'], [`verify ${l}`, m, 'verify']] as Array<[string, Uint8Array, 'sign' | 'verify']>),
+      ['keygen', undefined, 'keygen'],
+      ...MSGS.flatMap(
+        ([l, m]) =>
+          [
+            [`sign ${l}`, m, 'sign'],
+            [`verify ${l}`, m, 'verify'],
+          ] as Array<[string, Uint8Array, 'sign' | 'verify']>,
+      ),
     ];
     for (const [name, msg, op] of ops) {
       const impls: Impl[] = [
@@ -155,22 +248,40 @@ function dsaCases(): Case[] {
           const { publicKey, secretKey } = alg.keygen(new Uint8Array(32).fill(1));
           if (op === 'keygen') return () => alg.keygen();
           const sig = alg.sign(msg, secretKey);
-          return op === 'sign' ? () => alg.sign(msg, secretKey) : () => { if (!alg.verify(sig, msg, publicKey)) throw new Error('verify failed'); };
+          return op === 'sign'
+            ? () => alg.sign(msg, secretKey)
+            : () => {
+                if (!alg.verify(sig, msg, publicKey)) throw new Error('verify failed');
+              };
         }),
-        ...liboqsPeers.map(([pname, load]): Impl => ({ name: pname, setup: async () => {
-          const s = await (await load())[`createMLDSA${k}`]();
-          const { publicKey, secretKey } = s.generateKeyPair();
-          if (op === 'keygen') return () => s.generateKeyPair();
-          const sig = s.sign(msg, secretKey);
-          return op === 'sign' ? () => s.sign(msg, secretKey) : () => { if (!s.verify(msg, sig, publicKey)) throw new Error('verify failed'); };
-        } })),
-        { name: '@noble/post-quantum', setup: async () => {
-          const alg = (await nobleDsa())[`ml_dsa${k}`];
-          const { publicKey, secretKey } = alg.keygen(new Uint8Array(32).fill(1));
-          if (op === 'keygen') return () => alg.keygen();
-          const sig = alg.sign(msg, secretKey);
-          return op === 'sign' ? () => alg.sign(msg, secretKey) : () => { if (!alg.verify(sig, msg, publicKey)) throw new Error('verify failed'); };
-        } },
+        ...liboqsPeers.map(([pname, load]): Impl => ({
+          name: pname,
+          setup: async () => {
+            const s = await (await load())[`createMLDSA${k}`]();
+            const { publicKey, secretKey } = s.generateKeyPair();
+            if (op === 'keygen') return () => s.generateKeyPair();
+            const sig = s.sign(msg, secretKey);
+            return op === 'sign'
+              ? () => s.sign(msg, secretKey)
+              : () => {
+                  if (!s.verify(msg, sig, publicKey)) throw new Error('verify failed');
+                };
+          },
+        })),
+        {
+          name: '@noble/post-quantum',
+          setup: async () => {
+            const alg = (await nobleDsa())[`ml_dsa${k}`];
+            const { publicKey, secretKey } = alg.keygen(new Uint8Array(32).fill(1));
+            if (op === 'keygen') return () => alg.keygen();
+            const sig = alg.sign(msg, secretKey);
+            return op === 'sign'
+              ? () => alg.sign(msg, secretKey)
+              : () => {
+                  if (!alg.verify(sig, msg, publicKey)) throw new Error('verify failed');
+                };
+          },
+        },
       ];
       out.push({ group, name, impls });
     }
@@ -190,68 +301,116 @@ function rotatingKeyCases(): Case[] {
   const msg = MSGS.find(([l]) => l === '1 KiB')![1];
   const cycle = <K, S>(keys: K[], sigs: S[], f: (k: K, s: S) => unknown) => {
     let i = 0;
-    return () => { const j = i++ % KEYS; f(keys[j]!, sigs[j]!); };
+    return () => {
+      const j = i++ % KEYS;
+      f(keys[j]!, sigs[j]!);
+    };
   };
-  const must = (ok: boolean) => { if (!ok) throw new Error('verify failed'); };
-  return (['sign', 'verify'] as const).map((op) => ({ group: 'ML-DSA-65', name: `${op} 1 KiB, ${KEYS} keys in turn`, impls: [
-    ...ours(() => {
-      const alg = sdk.ml_dsa65;
-      const kps = Array.from({ length: KEYS }, (_, i) => alg.keygen(new Uint8Array(32).fill(i + 1)));
-      const sigs = kps.map((kp) => alg.sign(msg, kp.secretKey));
-      return op === 'sign' ? cycle(kps, sigs, (kp) => alg.sign(msg, kp.secretKey)) : cycle(kps, sigs, (kp, sig) => must(alg.verify(sig, msg, kp.publicKey)));
-    }),
-    ...liboqsPeers.map(([pname, load]): Impl => ({ name: pname, setup: async () => {
-      const s = await (await load()).createMLDSA65();
-      const kps = Array.from({ length: KEYS }, () => s.generateKeyPair());
-      const sigs = kps.map((kp: any) => s.sign(msg, kp.secretKey));
-      return op === 'sign' ? cycle(kps, sigs, (kp: any) => s.sign(msg, kp.secretKey)) : cycle(kps, sigs, (kp: any, sig) => must(s.verify(msg, sig, kp.publicKey)));
-    } })),
-    { name: '@noble/post-quantum', setup: async () => {
-      const alg = (await nobleDsa()).ml_dsa65;
-      const kps = Array.from({ length: KEYS }, (_, i) => alg.keygen(new Uint8Array(32).fill(i + 1)));
-      const sigs = kps.map((kp: any) => alg.sign(msg, kp.secretKey));
-      return op === 'sign' ? cycle(kps, sigs, (kp: any) => alg.sign(msg, kp.secretKey)) : cycle(kps, sigs, (kp: any, sig) => must(alg.verify(sig, msg, kp.publicKey)));
-    } },
-  ] }));
+  const must = (ok: boolean) => {
+    if (!ok) throw new Error('verify failed');
+  };
+  return (['sign', 'verify'] as const).map((op) => ({
+    group: 'ML-DSA-65',
+    name: `${op} 1 KiB, ${KEYS} keys in turn`,
+    impls: [
+      ...ours(() => {
+        const alg = sdk.ml_dsa65;
+        const kps = Array.from({ length: KEYS }, (_, i) => alg.keygen(new Uint8Array(32).fill(i + 1)));
+        const sigs = kps.map((kp) => alg.sign(msg, kp.secretKey));
+        return op === 'sign'
+          ? cycle(kps, sigs, (kp) => alg.sign(msg, kp.secretKey))
+          : cycle(kps, sigs, (kp, sig) => must(alg.verify(sig, msg, kp.publicKey)));
+      }),
+      ...liboqsPeers.map(([pname, load]): Impl => ({
+        name: pname,
+        setup: async () => {
+          const s = await (await load()).createMLDSA65();
+          const kps = Array.from({ length: KEYS }, () => s.generateKeyPair());
+          const sigs = kps.map((kp: any) => s.sign(msg, kp.secretKey));
+          return op === 'sign'
+            ? cycle(kps, sigs, (kp: any) => s.sign(msg, kp.secretKey))
+            : cycle(kps, sigs, (kp: any, sig) => must(s.verify(msg, sig, kp.publicKey)));
+        },
+      })),
+      {
+        name: '@noble/post-quantum',
+        setup: async () => {
+          const alg = (await nobleDsa()).ml_dsa65;
+          const kps = Array.from({ length: KEYS }, (_, i) => alg.keygen(new Uint8Array(32).fill(i + 1)));
+          const sigs = kps.map((kp: any) => alg.sign(msg, kp.secretKey));
+          return op === 'sign'
+            ? cycle(kps, sigs, (kp: any) => alg.sign(msg, kp.secretKey))
+            : cycle(kps, sigs, (kp: any, sig) => must(alg.verify(sig, msg, kp.publicKey)));
+        },
+      },
+    ],
+  }));
 }
 
 function hybridCases(): Case[] {
   const out: Case[] = [];
   for (const op of ['keygen', 'encaps', 'decaps'] as const) {
-    out.push({ group: 'X-Wing', name: op, impls: [
-      ...ours(() => {
-        const x = hybrid.xwing;
-        const { publicKey, secretKey } = x.keygen();
-        const { cipherText } = x.encapsulate(publicKey);
-        return op === 'keygen' ? () => x.keygen() : op === 'encaps' ? () => x.encapsulate(publicKey) : () => x.decapsulate(cipherText, secretKey);
-      }),
-      { name: '@noble/post-quantum', setup: async () => {
-        // noble's ml_kem768_x25519 is X-Wing (draft-connolly-cfrg-xwing-kem).
-        const x = (await nobleHybrid()).ml_kem768_x25519;
-        const { publicKey, secretKey } = x.keygen();
-        const { cipherText } = x.encapsulate(publicKey);
-        return op === 'keygen' ? () => x.keygen() : op === 'encaps' ? () => x.encapsulate(publicKey) : () => x.decapsulate(cipherText, secretKey);
-      } },
-    ] });
+    out.push({
+      group: 'X-Wing',
+      name: op,
+      impls: [
+        ...ours(() => {
+          const x = hybrid.xwing;
+          const { publicKey, secretKey } = x.keygen();
+          const { cipherText } = x.encapsulate(publicKey);
+          return op === 'keygen'
+            ? () => x.keygen()
+            : op === 'encaps'
+              ? () => x.encapsulate(publicKey)
+              : () => x.decapsulate(cipherText, secretKey);
+        }),
+        {
+          name: '@noble/post-quantum',
+          setup: async () => {
+            // noble's ml_kem768_x25519 is X-Wing (draft-connolly-cfrg-xwing-kem).
+            const x = (await nobleHybrid()).ml_kem768_x25519;
+            const { publicKey, secretKey } = x.keygen();
+            const { cipherText } = x.encapsulate(publicKey);
+            return op === 'keygen'
+              ? () => x.keygen()
+              : op === 'encaps'
+                ? () => x.encapsulate(publicKey)
+                : () => x.decapsulate(cipherText, secretKey);
+          },
+        },
+      ],
+    });
   }
   const doc = new Uint8Array(1024).fill(0x61);
   const info = new TextEncoder().encode('bench');
   for (const op of ['seal', 'open'] as const) {
-    out.push({ group: 'HPKE X-Wing/HKDF-SHA256/AES-128-GCM', name: `${op} 1 KiB`, bytes: 1024, impls: [
-      ...ours(async () => {
-        const s = hybrid.suite({ kem: 'X-Wing', kdf: 'HKDF-SHA256', aead: 'AES-128-GCM' });
-        const kp = await hybrid.generateKeyPair(s);
-        const sealed = await hybrid.seal(s, kp.publicKey, doc, { info });
-        return op === 'seal' ? () => hybrid.seal(s, kp.publicKey, doc, { info }) : () => hybrid.open(s, kp.secretKey, sealed.enc, sealed.ciphertext, { info });
-      }),
-      { name: '@hpke/core', setup: async () => {
-        const h = await hpkePkgs();
-        const t = new h.CipherSuite({ kem: new h.XWing(), kdf: new h.HkdfSha256(), aead: new h.Aes128Gcm() });
-        const tk = await t.kem.generateKeyPair();
-        const ts = await t.seal({ recipientPublicKey: tk.publicKey, info }, doc);
-        return op === 'seal' ? () => t.seal({ recipientPublicKey: tk.publicKey, info }, doc) : () => t.open({ recipientKey: tk.privateKey, enc: ts.enc, info }, ts.ct);
-      } },
-    ] });
+    out.push({
+      group: 'HPKE X-Wing/HKDF-SHA256/AES-128-GCM',
+      name: `${op} 1 KiB`,
+      bytes: 1024,
+      impls: [
+        ...ours(async () => {
+          const s = hybrid.suite({ kem: 'X-Wing', kdf: 'HKDF-SHA256', aead: 'AES-128-GCM' });
+          const kp = await hybrid.generateKeyPair(s);
+          const sealed = await hybrid.seal(s, kp.publicKey, doc, { info });
+          return op === 'seal'
+            ? () => hybrid.seal(s, kp.publicKey, doc, { info })
+            : () => hybrid.open(s, kp.secretKey, sealed.enc, sealed.ciphertext, { info });
+        }),
+        {
+          name: '@hpke/core',
+          setup: async () => {
+            const h = await hpkePkgs();
+            const t = new h.CipherSuite({ kem: new h.XWing(), kdf: new h.HkdfSha256(), aead: new h.Aes128Gcm() });
+            const tk = await t.kem.generateKeyPair();
+            const ts = await t.seal({ recipientPublicKey: tk.publicKey, info }, doc);
+            return op === 'seal'
+              ? () => t.seal({ recipientPublicKey: tk.publicKey, info }, doc)
+              : () => t.open({ recipientKey: tk.privateKey, enc: ts.enc, info }, ts.ct);
+          },
+        },
+      ],
+    });
   }
   return out;
 }
@@ -270,63 +429,117 @@ function joseCases(): Case[] {
   const seed = new Uint8Array(32).fill(65);
   const token = async () => {
     const { publicKey, privateKey } = await (jose as any).generateKeyPair(alg, { seed });
-    const t = await new (jose as any).SignJWT(claims).setProtectedHeader({ alg, kid: privateKey.kid, typ: 'JWT' }).setIssuedAt().setExpirationTime('1h').sign(privateKey);
+    const t = await new (jose as any).SignJWT(claims)
+      .setProtectedHeader({ alg, kid: privateKey.kid, typ: 'JWT' })
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(privateKey);
     return { publicKey, t };
   };
-  return [{ group: 'JWT ML-DSA-65', name: 'verify', impls: [
-    ...ours(async () => { const { publicKey, t } = await token(); return () => (jose as any).jwtVerify(t, publicKey, opts); }),
-    { name: '@noble/post-quantum', setup: async () => {
-      // The baseline an app would hand-roll on noble: split, decode, verify, parse, check exp/iss/aud.
-      const ml = (await nobleDsa()).ml_dsa65;
-      await use('simd');
-      const { t } = await token();
-      const pub = ml.keygen(seed).publicKey;
-      const enc = new TextEncoder(), dec = new TextDecoder();
-      return () => {
-        const [h, p, s] = t.split('.');
-        if (JSON.parse(dec.decode(b64uDecode(h))).alg !== alg) throw new Error('alg');
-        if (!ml.verify(b64uDecode(s), enc.encode(`${h}.${p}`), pub)) throw new Error('signature');
-        const payload = JSON.parse(dec.decode(b64uDecode(p)));
-        if (payload.exp <= Date.now() / 1000 || payload.iss !== claims.iss || payload.aud !== 'api') throw new Error('claims');
-      };
-    } },
-  ] }];
+  return [
+    {
+      group: 'JWT ML-DSA-65',
+      name: 'verify',
+      impls: [
+        ...ours(async () => {
+          const { publicKey, t } = await token();
+          return () => (jose as any).jwtVerify(t, publicKey, opts);
+        }),
+        {
+          name: '@noble/post-quantum',
+          setup: async () => {
+            // The baseline an app would hand-roll on noble: split, decode, verify, parse, check exp/iss/aud.
+            const ml = (await nobleDsa()).ml_dsa65;
+            await use('simd');
+            const { t } = await token();
+            const pub = ml.keygen(seed).publicKey;
+            const enc = new TextEncoder(),
+              dec = new TextDecoder();
+            return () => {
+              const [h, p, s] = t.split('.');
+              if (JSON.parse(dec.decode(b64uDecode(h))).alg !== alg) throw new Error('alg');
+              if (!ml.verify(b64uDecode(s), enc.encode(`${h}.${p}`), pub)) throw new Error('signature');
+              const payload = JSON.parse(dec.decode(b64uDecode(p)));
+              if (payload.exp <= Date.now() / 1000 || payload.iss !== claims.iss || payload.aud !== 'api')
+                throw new Error('claims');
+            };
+          },
+        },
+      ],
+    },
+  ];
 }
 
 function transitCases(): Case[] {
   const kib = new Uint8Array(1024).fill(3);
   const ring = async () => {
-    const keyring = new (transit as any).Keyring({ store: (transit as any).memoryStore(), masterKey: (await (transit as any).generateMasterKey()).masterKey });
+    const keyring = new (transit as any).Keyring({
+      store: (transit as any).memoryStore(),
+      masterKey: (await (transit as any).generateMasterKey()).masterKey,
+    });
     await keyring.createKey('ml-kem-768', { type: 'ml-kem-768' });
     return keyring;
   };
-  return ['encrypt', 'decrypt'].map((op) => ({ group: 'transit ml-kem-768', name: `${op} 1 KiB`, bytes: 1024, impls: ours(async () => {
-    const k = await ring();
-    const c = (await k.encrypt('ml-kem-768', kib)).ciphertext;
-    return op === 'encrypt' ? () => k.encrypt('ml-kem-768', kib) : () => k.decrypt('ml-kem-768', c);
-  }) }));
+  return ['encrypt', 'decrypt'].map((op) => ({
+    group: 'transit ml-kem-768',
+    name: `${op} 1 KiB`,
+    bytes: 1024,
+    impls: ours(async () => {
+      const k = await ring();
+      const c = (await k.encrypt('ml-kem-768', kib)).ciphertext;
+      return op === 'encrypt' ? () => k.encrypt('ml-kem-768', kib) : () => k.decrypt('ml-kem-768', c);
+    }),
+  }));
 }
 
 function x509Cases(): Case[] {
-  return [{ group: 'X.509 ML-DSA-65', name: 'verifyChain (3 certs)', impls: ours(async () => {
-    const h = await (x509 as any).createCaHierarchy({ cn: 'server.example.com', san: ['*.example.com'] });
-    const opts = { trustAnchors: [h.root.certificate], intermediates: [h.intermediate.certificate], purpose: 'serverAuth', hostname: 'www.example.com' };
-    return () => (x509 as any).verifyChain(h.server.certificate, opts);
-  }) }];
+  return [
+    {
+      group: 'X.509 ML-DSA-65',
+      name: 'verifyChain (3 certs)',
+      impls: ours(async () => {
+        const h = await (x509 as any).createCaHierarchy({ cn: 'server.example.com', san: ['*.example.com'] });
+        const opts = {
+          trustAnchors: [h.root.certificate],
+          intermediates: [h.intermediate.certificate],
+          purpose: 'serverAuth',
+          hostname: 'www.example.com',
+        };
+        return () => (x509 as any).verifyChain(h.server.certificate, opts);
+      }),
+    },
+  ];
 }
 
 function streamCases(mib: number): Case[] {
   const chunk = new Uint8Array(1 << 20).map((_, i) => (i * 31) & 255);
-  return [{ group: 'ML-DSA-65 streaming', name: `signStream ${mib} MiB`, bytes: mib << 20, impls: ours(() => {
-    const { secretKey } = (sdk as any).ml_dsa65.keygen(new Uint8Array(32));
-    // The same 1 MiB buffer again and again: the figure is hashing + signing, not the source.
-    async function* source() { for (let i = 0; i < mib; i++) yield chunk; }
-    return () => (sdk as any).ml_dsa65.signStream(source(), secretKey);
-  }) }];
+  return [
+    {
+      group: 'ML-DSA-65 streaming',
+      name: `signStream ${mib} MiB`,
+      bytes: mib << 20,
+      impls: ours(() => {
+        const { secretKey } = (sdk as any).ml_dsa65.keygen(new Uint8Array(32));
+        // The same 1 MiB buffer again and again: the figure is hashing + signing, not the source.
+        async function* source() {
+          for (let i = 0; i < mib; i++) yield chunk;
+        }
+        return () => (sdk as any).ml_dsa65.signStream(source(), secretKey);
+      }),
+    },
+  ];
 }
 
 export function allCases(o: BenchOptions): Case[] {
-  return [...kemCases(), ...dsaCases(), ...hybridCases(), ...joseCases(), ...transitCases(), ...x509Cases(), ...streamCases(o.streamMiB ?? (o.quick ? 4 : 16))];
+  return [
+    ...kemCases(),
+    ...dsaCases(),
+    ...hybridCases(),
+    ...joseCases(),
+    ...transitCases(),
+    ...x509Cases(),
+    ...streamCases(o.streamMiB ?? (o.quick ? 4 : 16)),
+  ];
 }
 
 // ---- measurement ------------------------------------------------------
@@ -339,9 +552,19 @@ async function runBatch(fn: Fn, n: number, isAsync: boolean): Promise<number> {
   return now() - t;
 }
 
-interface Live { impl: Impl; fn?: Fn; isAsync?: boolean; batch?: number; rates: number[]; na?: string }
+interface Live {
+  impl: Impl;
+  fn?: Fn;
+  isAsync?: boolean;
+  batch?: number;
+  rates: number[];
+  na?: string;
+}
 
-export async function measureCase(c: Case, o: Required<Pick<BenchOptions, 'sampleMs' | 'samples' | 'warmupMs'>>): Promise<CaseResult> {
+export async function measureCase(
+  c: Case,
+  o: Required<Pick<BenchOptions, 'sampleMs' | 'samples' | 'warmupMs'>>,
+): Promise<CaseResult> {
   const live: Live[] = [];
   for (const impl of c.impls) {
     const l: Live = { impl, rates: [] };
@@ -355,10 +578,15 @@ export async function measureCase(c: Case, o: Required<Pick<BenchOptions, 'sampl
       let batch = 1;
       for (;;) {
         const dt = await runBatch(l.fn, batch, l.isAsync);
-        if (dt >= o.sampleMs / 4) { l.batch = Math.max(1, Math.round((batch * o.sampleMs) / Math.max(dt, 1))); break; }
+        if (dt >= o.sampleMs / 4) {
+          l.batch = Math.max(1, Math.round((batch * o.sampleMs) / Math.max(dt, 1)));
+          break;
+        }
         batch *= 2;
       }
-    } catch (e) { l.na = errText(e); }
+    } catch (e) {
+      l.na = errText(e);
+    }
     live.push(l);
   }
   for (let s = 0; s < o.samples; s++) {
@@ -377,7 +605,9 @@ export async function measureCase(c: Case, o: Required<Pick<BenchOptions, 'sampl
         }
         const dt = await runBatch(l.fn!, l.batch!, l.isAsync!);
         l.rates.push((l.batch! * 1000) / Math.max(dt, 0.001));
-      } catch (e) { l.na = errText(e); }
+      } catch (e) {
+        l.na = errText(e);
+      }
     }
   }
   const cells: Cell[] = live.map((l) => {
@@ -385,7 +615,13 @@ export async function measureCase(c: Case, o: Required<Pick<BenchOptions, 'sampl
     const r = [...l.rates].sort((a, b) => a - b);
     return { impl: l.impl.name, median: r[r.length >> 1], min: r[0], max: r[r.length - 1], samples: r.length };
   });
-  return { group: c.group, name: c.name, unit: c.bytes && c.bytes >= 1 << 20 ? 'MB/s' : 'ops/s', bytes: c.bytes, cells: c.bytes && c.bytes >= 1 << 20 ? cells.map((x) => scaleMB(x, c.bytes!)) : cells };
+  return {
+    group: c.group,
+    name: c.name,
+    unit: c.bytes && c.bytes >= 1 << 20 ? 'MB/s' : 'ops/s',
+    bytes: c.bytes,
+    cells: c.bytes && c.bytes >= 1 << 20 ? cells.map((x) => scaleMB(x, c.bytes!)) : cells,
+  };
 }
 
 function scaleMB(cell: Cell, bytes: number): Cell {
@@ -396,9 +632,15 @@ function scaleMB(cell: Cell, bytes: number): Cell {
 
 /** Picks cases by `filter` (comma-separated substrings, case-insensitive, matched against "group name"). */
 export function selectCases(o: BenchOptions): Case[] {
-  const terms = (o.filter ?? '').toLowerCase().split(',').map((t) => t.trim().replace(/[-\s]/g, '')).filter(Boolean);
+  const terms = (o.filter ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((t) => t.trim().replace(/[-\s]/g, ''))
+    .filter(Boolean);
   return allCases(o)
-    .filter((c) => !terms.length || terms.some((t) => `${c.group} ${c.name}`.toLowerCase().replace(/[-\s]/g, '').includes(t)))
+    .filter(
+      (c) => !terms.length || terms.some((t) => `${c.group} ${c.name}`.toLowerCase().replace(/[-\s]/g, '').includes(t)),
+    )
     .map((c) => (o.impls ? { ...c, impls: c.impls.filter((i) => o.impls!.includes(i.name)) } : c));
 }
 
@@ -416,5 +658,12 @@ export async function runBench(o: BenchOptions = {}, log: (s: string) => void = 
     results.push(r);
     log(`${c.group} ${c.name}: ${r.cells.map((x) => `${x.impl}=${x.na ? 'n/a' : x.median!.toFixed(1)}`).join(' ')}`);
   }
-  return { ...opts, quick: !!o.quick, filter: o.filter ?? '', simdSupported: sdk.simdSupported(), elapsedMs: now() - started, results };
+  return {
+    ...opts,
+    quick: !!o.quick,
+    filter: o.filter ?? '',
+    simdSupported: sdk.simdSupported(),
+    elapsedMs: now() - started,
+    results,
+  };
 }

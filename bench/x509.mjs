@@ -21,18 +21,36 @@ const QUICK = process.argv.includes('--quick');
 const SAMPLES = QUICK ? 5 : 9;
 const SAMPLE_MS = QUICK ? 200 : 400;
 const CA_RUNS = QUICK ? 5 : 15;
-const WASM = { simd: readFileSync(join(root, 'wasm/qsign-simd.wasm')), scalar: readFileSync(join(root, 'wasm/qsign-scalar.wasm')) };
+const WASM = {
+  simd: readFileSync(join(root, 'wasm/qsign-simd.wasm')),
+  scalar: readFileSync(join(root, 'wasm/qsign-scalar.wasm')),
+};
 const work = mkdtempSync(join(tmpdir(), 'qsign-bench-x509-'));
 
 async function loadSdk() {
   const outfile = join(work, 'sdk.mjs');
   await build({
     stdin: {
-      contents: "export { init, backend } from './src/index.ts'; export * as x509 from './src/x509/index.ts'; export { main } from './src/cli/main.ts';",
-      resolveDir: root, loader: 'ts', sourcefile: 'bench-entry.ts',
+      contents:
+        "export { init, backend } from './src/index.ts'; export * as x509 from './src/x509/index.ts'; export { main } from './src/cli/main.ts';",
+      resolveDir: root,
+      loader: 'ts',
+      sourcefile: 'bench-entry.ts',
     },
-    bundle: true, format: 'esm', platform: 'node', target: 'node20', outfile, logLevel: 'error',
-    plugins: [{ name: 'wasm-source', setup(b) { b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: join(root, 'src/entries/node.ts') })); } }],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outfile,
+    logLevel: 'error',
+    plugins: [
+      {
+        name: 'wasm-source',
+        setup(b) {
+          b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: join(root, 'src/entries/node.ts') }));
+        },
+      },
+    ],
   });
   return { sdk: await import(pathToFileURL(outfile).href), outfile };
 }
@@ -48,7 +66,11 @@ async function rate(fn) {
     let n = 0;
     const t0 = performance.now();
     let t = t0;
-    while (t - t0 < SAMPLE_MS) { await fn(); n++; t = performance.now(); }
+    while (t - t0 < SAMPLE_MS) {
+      await fn();
+      n++;
+      t = performance.now();
+    }
     rates.push((n * 1000) / (t - t0));
   }
   rates.sort((a, b) => a - b);
@@ -62,15 +84,37 @@ try {
   // (the CLI's own init() call then finds the SDK initialized).
   await init({ wasm: WASM });
   const h = await x509.createCaHierarchy({ cn: 'server.example.com', san: ['*.example.com'] });
-  const opts = { trustAnchors: [h.root.certificate], intermediates: [h.intermediate.certificate], purpose: 'serverAuth', hostname: 'www.example.com' };
-  const leafPem = h.server.certificate.pem, interPem = h.intermediate.certificate.pem, rootPem = h.root.certificate.pem;
-  console.log(`qsign-pqc X.509 benchmark — node ${process.version}, wasm backend ${backend()}, ${new Date().toISOString()}`);
+  const opts = {
+    trustAnchors: [h.root.certificate],
+    intermediates: [h.intermediate.certificate],
+    purpose: 'serverAuth',
+    hostname: 'www.example.com',
+  };
+  const leafPem = h.server.certificate.pem,
+    interPem = h.intermediate.certificate.pem,
+    rootPem = h.root.certificate.pem;
+  console.log(
+    `qsign-pqc X.509 benchmark — node ${process.version}, wasm backend ${backend()}, ${new Date().toISOString()}`,
+  );
   console.log('');
   const rows = [
-    ['verifyChain, parsed certificates (3 certs, 2 ML-DSA verifies)', () => x509.verifyChain(h.server.certificate, opts)],
-    ['verifyChain from PEM (parse 3 certs + validate)', () => x509.verifyChain(leafPem, { ...opts, trustAnchors: [rootPem], intermediates: [interPem] })],
+    [
+      'verifyChain, parsed certificates (3 certs, 2 ML-DSA verifies)',
+      () => x509.verifyChain(h.server.certificate, opts),
+    ],
+    [
+      'verifyChain from PEM (parse 3 certs + validate)',
+      () => x509.verifyChain(leafPem, { ...opts, trustAnchors: [rootPem], intermediates: [interPem] }),
+    ],
     ['Certificate.parse (PEM, ML-DSA-65 leaf)', () => x509.Certificate.parse(leafPem)],
-    ['createCertificate (ML-DSA-65 issuer signs a leaf)', () => x509.createCertificate({ subject: 'CN=b.example.com', publicKey: h.server.key, subjectAltName: { dns: ['b.example.com'] } }, { key: h.intermediate.key, certificate: h.intermediate.certificate })],
+    [
+      'createCertificate (ML-DSA-65 issuer signs a leaf)',
+      () =>
+        x509.createCertificate(
+          { subject: 'CN=b.example.com', publicKey: h.server.key, subjectAltName: { dns: ['b.example.com'] } },
+          { key: h.intermediate.key, certificate: h.intermediate.certificate },
+        ),
+    ],
   ];
   for (const [name, fn] of rows) {
     const r = await rate(fn);
@@ -85,18 +129,26 @@ try {
     warm.push(performance.now() - t0);
     if (code !== 0) throw new Error('ca create failed');
   }
-  console.log(`${'qsign ca create, in-process (warm), median of ' + CA_RUNS}`.padEnd(64) + ` ${median(warm).toFixed(1).padStart(6)} ms  (${Math.min(...warm).toFixed(1)}..${Math.max(...warm).toFixed(1)})`);
+  console.log(
+    `${'qsign ca create, in-process (warm), median of ' + CA_RUNS}`.padEnd(64) +
+      ` ${median(warm).toFixed(1).padStart(6)} ms  (${Math.min(...warm).toFixed(1)}..${Math.max(...warm).toFixed(1)})`,
+  );
   const cold = [];
   const script = `const m = await import(${JSON.stringify(pathToFileURL(outfile).href)}); const { readFileSync } = await import('node:fs');
     await m.init({ wasm: { simd: readFileSync(${JSON.stringify(join(root, 'wasm/qsign-simd.wasm'))}), scalar: readFileSync(${JSON.stringify(join(root, 'wasm/qsign-scalar.wasm'))}) } });
     process.exitCode = await m.main(['ca','create','--out',process.argv[1]], { out: () => {}, err: () => {} });`;
   for (let i = 0; i < Math.max(3, CA_RUNS / 3); i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, join(work, `cold-${i}`)], { stdio: 'inherit' });
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, join(work, `cold-${i}`)], {
+      stdio: 'inherit',
+    });
     cold.push(performance.now() - t0);
     if (r.status !== 0) throw new Error('cold ca create failed');
   }
-  console.log(`${'qsign ca create, fresh node process (cold), median of ' + cold.length}`.padEnd(64) + ` ${median(cold).toFixed(1).padStart(6)} ms  (${Math.min(...cold).toFixed(1)}..${Math.max(...cold).toFixed(1)})`);
+  console.log(
+    `${'qsign ca create, fresh node process (cold), median of ' + cold.length}`.padEnd(64) +
+      ` ${median(cold).toFixed(1).padStart(6)} ms  (${Math.min(...cold).toFixed(1)}..${Math.max(...cold).toFixed(1)})`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -7,7 +7,16 @@
 //   node scripts/build-wasm.mjs --if-stale build only when native/ changed since wasm/ was made
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync, rmSync, statSync, renameSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+  existsSync,
+  rmSync,
+  statSync,
+  renameSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -22,11 +31,21 @@ const lock = JSON.parse(readFileSync(join(root, 'emsdk.lock'), 'utf8'));
 // frames plus the I/O buffers the TypeScript layer allocates, and a bounded
 // heap is itself a defence against inputs that try to exhaust memory.
 const COMMON_FLAGS = [
-  '-std=c11', '-Wall', '-Wextra', '-Werror', '-Wno-unused-function',
-  '-g0', '-ffile-prefix-map=' + root + '=.',
-  '-sSTANDALONE_WASM', '--no-entry', '-sMALLOC=emmalloc',
-  '-sTOTAL_STACK=524288', '-sINITIAL_MEMORY=4194304', '-sALLOW_MEMORY_GROWTH=0',
-  '-sEXPORTED_FUNCTIONS=_malloc,_free', '-sERROR_ON_UNDEFINED_SYMBOLS=1',
+  '-std=c11',
+  '-Wall',
+  '-Wextra',
+  '-Werror',
+  '-Wno-unused-function',
+  '-g0',
+  '-ffile-prefix-map=' + root + '=.',
+  '-sSTANDALONE_WASM',
+  '--no-entry',
+  '-sMALLOC=emmalloc',
+  '-sTOTAL_STACK=524288',
+  '-sINITIAL_MEMORY=4194304',
+  '-sALLOW_MEMORY_GROWTH=0',
+  '-sEXPORTED_FUNCTIONS=_malloc,_free',
+  '-sERROR_ON_UNDEFINED_SYMBOLS=1',
 ];
 const VARIANTS = {
   // The SIMD build is -O2: measured within noise of -O3 on ML-KEM/ML-DSA (the
@@ -55,16 +74,27 @@ function checkToolchain() {
   for (const [pkg, want] of Object.entries(lock.debian_packages)) {
     let have = '';
     try {
-      have = execFileSync('dpkg-query', ['-W', '-f=${Version}', pkg], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    } catch { have = '(not installed)'; }
+      have = execFileSync('dpkg-query', ['-W', '-f=${Version}', pkg], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
+    } catch {
+      have = '(not installed)';
+    }
     if (have !== want) problems.push(`  ${pkg}: have ${have}, want ${want}`);
   }
   let line = '(emcc not found)';
-  try { line = execFileSync('emcc', ['--version'], { encoding: 'utf8' }).split('\n')[0].trim(); } catch { /* reported below */ }
+  try {
+    line = execFileSync('emcc', ['--version'], { encoding: 'utf8' }).split('\n')[0].trim();
+  } catch {
+    /* reported below */
+  }
   if (line !== lock.emcc_version_line) problems.push(`  emcc --version: "${line}", want "${lock.emcc_version_line}"`);
   if (problems.length) {
-    fail(`the toolchain differs from emsdk.lock, so the wasm bytes would not match:\n${problems.join('\n')}\n` +
-      `Install the pinned toolchain (Debian 12):\n  ${lock.install}\nor run: npm run setup`);
+    fail(
+      `the toolchain differs from emsdk.lock, so the wasm bytes would not match:\n${problems.join('\n')}\n` +
+        `Install the pinned toolchain (Debian 12):\n  ${lock.install}\nor run: npm run setup`,
+    );
   }
 }
 
@@ -74,13 +104,17 @@ function listSources(variant) {
     const dir = join(nativeDir, family);
     if (!existsSync(dir)) continue;
     const simdDir = join(dir, 'simd128');
-    for (const name of readdirSync(dir).filter((f) => f.endsWith('.c')).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((f) => f.endsWith('.c'))
+      .sort()) {
       const twin = join(simdDir, name);
       files.push(variant === 'simd' && existsSync(twin) ? twin : join(dir, name));
     }
     // SIMD-only helpers (no scalar twin) are compiled into the SIMD build only.
     if (variant === 'simd' && existsSync(simdDir)) {
-      for (const name of readdirSync(simdDir).filter((f) => f.endsWith('.c')).sort()) {
+      for (const name of readdirSync(simdDir)
+        .filter((f) => f.endsWith('.c'))
+        .sort()) {
         if (!existsSync(join(dir, name))) files.push(join(simdDir, name));
       }
     }
@@ -103,7 +137,13 @@ export function nativeSourceHash() {
     }
   };
   walk(nativeDir);
-  h.update(JSON.stringify({ COMMON_FLAGS: COMMON_FLAGS.filter((f) => !f.startsWith('-ffile-prefix-map')), VARIANTS, lock: lock.debian_packages }));
+  h.update(
+    JSON.stringify({
+      COMMON_FLAGS: COMMON_FLAGS.filter((f) => !f.startsWith('-ffile-prefix-map')),
+      VARIANTS,
+      lock: lock.debian_packages,
+    }),
+  );
   return h.digest('hex');
 }
 
@@ -136,10 +176,12 @@ const infoPath = join(wasmDir, 'build-info.json');
 
 if (mode === '--if-stale' && existsSync(infoPath)) {
   const info = JSON.parse(readFileSync(infoPath, 'utf8'));
-  const fresh = info.nativeSourceHash === nativeSourceHash() && Object.values(info.outputs).every((o) => {
-    const p = join(wasmDir, o.file);
-    return existsSync(p) && createHash('sha256').update(readFileSync(p)).digest('hex') === o.sha256;
-  });
+  const fresh =
+    info.nativeSourceHash === nativeSourceHash() &&
+    Object.values(info.outputs).every((o) => {
+      const p = join(wasmDir, o.file);
+      return existsSync(p) && createHash('sha256').update(readFileSync(p)).digest('hex') === o.sha256;
+    });
   if (fresh) process.exit(0);
 }
 
@@ -152,16 +194,27 @@ if (mode === '--check') {
     let bad = false;
     for (const [name, o] of Object.entries(outputs)) {
       const want = info.outputs[name]?.sha256;
-      const committed = existsSync(join(wasmDir, o.file)) ? createHash('sha256').update(readFileSync(join(wasmDir, o.file))).digest('hex') : '(missing)';
+      const committed = existsSync(join(wasmDir, o.file))
+        ? createHash('sha256')
+            .update(readFileSync(join(wasmDir, o.file)))
+            .digest('hex')
+        : '(missing)';
       if (o.sha256 !== want || committed !== want) {
-        console.error(`build-wasm --check: ${o.file}: rebuilt ${o.sha256}, build-info ${want}, committed file ${committed}`);
+        console.error(
+          `build-wasm --check: ${o.file}: rebuilt ${o.sha256}, build-info ${want}, committed file ${committed}`,
+        );
         bad = true;
       }
     }
-    if (info.nativeSourceHash !== nativeSourceHash()) { console.error('build-wasm --check: native/ changed since wasm/ was built; run npm run build:wasm'); bad = true; }
+    if (info.nativeSourceHash !== nativeSourceHash()) {
+      console.error('build-wasm --check: native/ changed since wasm/ was built; run npm run build:wasm');
+      bad = true;
+    }
     if (bad) process.exit(1);
     console.log('build-wasm --check: rebuilt wasm is byte-identical to the committed wasm/');
-  } finally { rmSync(tmp, { recursive: true, force: true }); }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 } else {
   const outputs = build(wasmDir);
   const info = {
@@ -170,5 +223,6 @@ if (mode === '--check') {
     outputs,
   };
   writeFileSync(infoPath, JSON.stringify(info, null, 2) + '\n');
-  for (const o of Object.values(outputs)) console.log(`wasm/${o.file}: ${o.bytes} B, ${o.gzipBytes} B gzip, sha256 ${o.sha256}`);
+  for (const o of Object.values(outputs))
+    console.log(`wasm/${o.file}: ${o.bytes} B, ${o.gzipBytes} B gzip, sha256 ${o.sha256}`);
 }

@@ -37,7 +37,11 @@ function die(msg) {
 /** Runs a command with inherited output; fails setup with `what` on a non-zero exit. */
 function sh(what, cmd, args, opts = {}) {
   const t = Date.now();
-  const r = spawnSync(cmd, args, { cwd: root, stdio: quiet ? ['ignore', 'ignore', 'inherit'] : ['ignore', 'inherit', 'inherit'], ...opts });
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: quiet ? ['ignore', 'ignore', 'inherit'] : ['ignore', 'inherit', 'inherit'],
+    ...opts,
+  });
   if (r.error) die(`${what} could not start ${cmd}: ${r.error.message}`);
   if (r.status !== 0) die(`${what} failed (${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal})`);
   return ((Date.now() - t) / 1000).toFixed(1);
@@ -69,12 +73,18 @@ function aptStep() {
   let listing = '';
   try {
     // One call for all packages; it exits 1 when some are unknown, which is fine.
-    const r = spawnSync('dpkg-query', ['-W', '-f=${Package}\t${Version}\t${db:Status-Abbrev}\n', ...Object.keys(want)], { encoding: 'utf8' });
+    const r = spawnSync(
+      'dpkg-query',
+      ['-W', '-f=${Package}\t${Version}\t${db:Status-Abbrev}\n', ...Object.keys(want)],
+      { encoding: 'utf8' },
+    );
     if (r.error) throw r.error;
     listing = r.stdout;
   } catch {
-    die('dpkg-query not found: this project builds and tests on Debian 12 (bookworm). ' +
-      'Elsewhere install the packages listed in emsdk.lock and chromium, firefox-esr, valgrind, libclang-rt-14-dev by hand, then set QSIGN_SKIP_APT=1.');
+    die(
+      'dpkg-query not found: this project builds and tests on Debian 12 (bookworm). ' +
+        'Elsewhere install the packages listed in emsdk.lock and chromium, firefox-esr, valgrind, libclang-rt-14-dev by hand, then set QSIGN_SKIP_APT=1.',
+    );
   }
   const have = new Map();
   for (const line of listing.split('\n')) {
@@ -97,7 +107,11 @@ function aptStep() {
   // On an image without a Node package, emscripten's nodejs dependency would
   // pull Debian's Node 18 onto PATH; everything here needs Node >= 20.
   let v = '';
-  try { v = execFileSync('node', ['--version'], { encoding: 'utf8' }).trim(); } catch { /* no node on PATH: npm runs us with its own */ }
+  try {
+    v = execFileSync('node', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    /* no node on PATH: npm runs us with its own */
+  }
   if (v && Number(v.slice(1).split('.')[0]) < 20) die(`apt put Node ${v} first on PATH; this project needs Node >= 20`);
 }
 
@@ -127,8 +141,10 @@ function checkBinaries() {
   };
   const gone = Object.entries(bins).filter(([, p]) => !existsSync(join(root, p)));
   if (gone.length) {
-    die(`runtime binaries missing after npm ci: ${gone.map(([n, p]) => `${n} (${p})`).join(', ')}. ` +
-      'Were optional dependencies omitted (npm config omit=optional)?');
+    die(
+      `runtime binaries missing after npm ci: ${gone.map(([n, p]) => `${n} (${p})`).join(', ')}. ` +
+        'Were optional dependencies omitted (npm config omit=optional)?',
+    );
   }
 }
 
@@ -158,7 +174,9 @@ function tscStep() {
     // tsc still emits on type errors. Let the tests run (the typecheck step of
     // npm test reports the errors as a failure) instead of stopping here; no
     // stamp, so the next run compiles again.
-    say(`compiled src/ → dist/ with type errors (${secs}s); npm test's typecheck will fail:\n${(r.stdout + r.stderr).trim().split('\n').slice(0, 10).join('\n')}`);
+    say(
+      `compiled src/ → dist/ with type errors (${secs}s); npm test's typecheck will fail:\n${(r.stdout + r.stderr).trim().split('\n').slice(0, 10).join('\n')}`,
+    );
   } else {
     die(`tsc -p tsconfig.json failed:\n${r.stdout}${r.stderr}`);
   }

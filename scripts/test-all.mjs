@@ -28,7 +28,8 @@ const vitestJson = join(root, '.cache', `vitest-${process.pid}.json`);
 
 /** vitest's JSON report gives exact per-test counts; its exit code covers collection errors. */
 function vitestCount(_output, code) {
-  let passed = 0, failed = 0;
+  let passed = 0,
+    failed = 0;
   if (existsSync(vitestJson)) {
     const r = JSON.parse(readFileSync(vitestJson, 'utf8'));
     passed = r.numPassedTests;
@@ -43,12 +44,15 @@ function vitestCount(_output, code) {
 
 export const SUITES = [
   { name: 'types', cmd: node, args: [bin('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'] },
+  // Layout: one line width (120) and one style for every source file (.prettierrc.json).
+  { name: 'format', cmd: node, args: [bin('prettier/bin/prettier.cjs'), '--check', '.', '--log-level=warn'] },
   { name: 'lint', cmd: node, args: [bin('eslint/bin/eslint.js'), '.', '--max-warnings=-1'] },
   // Rebuilds both wasm files from native/ in a temp dir and compares bytes
   // with the committed ones and build-info.json (toolchain drift, stale wasm).
   { name: 'wasm-reproducible', cmd: node, args: ['scripts/build-wasm.mjs', '--check'] },
   {
-    name: 'node20', cmd: node,
+    name: 'node20',
+    cmd: node,
     args: [bin('vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`],
     count: vitestCount,
   },
@@ -71,8 +75,15 @@ export const SUITES = [
   { name: 'bench-quick', cmd: node, args: ['bench/quick.mjs'], count: 'summary', timeoutMs: 5 * 60_000 },
   // The demo end to end: HTTP flow, Deno server, Chromium + Firefox page flow.
   {
-    name: 'e2e', cmd: node,
-    args: ['--test', '--test-concurrency=1', 'test/e2e/http.e2e.test.mjs', 'test/e2e/deno.e2e.test.mjs', 'test/e2e/browser.e2e.test.mjs'],
+    name: 'e2e',
+    cmd: node,
+    args: [
+      '--test',
+      '--test-concurrency=1',
+      'test/e2e/http.e2e.test.mjs',
+      'test/e2e/deno.e2e.test.mjs',
+      'test/e2e/browser.e2e.test.mjs',
+    ],
     count: nodeTestCount,
   },
 ];
@@ -86,8 +97,12 @@ function nodeTestCount(output, code) {
 }
 
 function countSummary(output, code) {
-  let passed = 0, failed = 0;
-  for (const m of output.matchAll(/(\d+) passed, (\d+) failed/g)) { passed += Number(m[1]); failed += Number(m[2]); }
+  let passed = 0,
+    failed = 0;
+  for (const m of output.matchAll(/(\d+) passed, (\d+) failed/g)) {
+    passed += Number(m[1]);
+    failed += Number(m[2]);
+  }
   if (code !== 0 && failed === 0) failed = 1;
   return { passed, failed };
 }
@@ -95,12 +110,26 @@ function countSummary(output, code) {
 function runSuite(s) {
   return new Promise((resolve) => {
     const t = Date.now();
-    const child = spawn(s.cmd, s.args ?? [], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...s.env } });
+    const child = spawn(s.cmd, s.args ?? [], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', ...s.env },
+    });
     let output = '';
-    child.stdout.on('data', (d) => { output += d; });
-    child.stderr.on('data', (d) => { output += d; });
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, s.timeoutMs ?? 30 * 60_000);
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      },
+      s.timeoutMs ?? 30 * 60_000,
+    );
     const finish = (code) => {
       clearTimeout(timer);
       const secs = (Date.now() - t) / 1000;
@@ -108,13 +137,24 @@ function runSuite(s) {
       const count = s.count ?? 'exit';
       let r;
       try {
-        r = typeof count === 'function' ? count(output, code)
-          : count === 'summary' ? countSummary(output, code)
-          : code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
-      } catch (e) { r = { passed: 0, failed: 1 }; output += `\n(could not count results: ${e})`; }
+        r =
+          typeof count === 'function'
+            ? count(output, code)
+            : count === 'summary'
+              ? countSummary(output, code)
+              : code === 0
+                ? { passed: 1, failed: 0 }
+                : { passed: 0, failed: 1 };
+      } catch (e) {
+        r = { passed: 0, failed: 1 };
+        output += `\n(could not count results: ${e})`;
+      }
       resolve({ ...r, code, output, secs });
     };
-    child.on('error', (e) => { output += String(e); finish(127); });
+    child.on('error', (e) => {
+      output += String(e);
+      finish(127);
+    });
     child.on('close', (code, signal) => finish(code ?? (signal ? 128 : 1)));
   });
 }
@@ -126,7 +166,10 @@ function lintDetails(lines, failed) {
   for (const l of lines) {
     if (/^\/|^[A-Za-z]:\\/.test(l)) file = l;
     else if (failed && /\berror\b/.test(l) && /^\s+\d+:\d+/.test(l)) {
-      if (file) { out.push(file); file = ''; }
+      if (file) {
+        out.push(file);
+        file = '';
+      }
       out.push(l);
     } else if (/✖|problems?/.test(l)) out.push(l.trim());
     else if (failed && !/^\s+\d+:\d+/.test(l) && l.trim() && !l.startsWith('/')) out.push(l);
@@ -157,7 +200,8 @@ const chosen = argv.length ? SUITES.filter((s) => argv.includes(s.name)) : SUITE
 mkdirSync(join(root, '.cache'), { recursive: true });
 
 const started = Date.now();
-let passed = 0, failed = 0;
+let passed = 0,
+  failed = 0;
 for (const s of chosen) {
   const r = await runSuite(s);
   passed += r.passed;

@@ -18,22 +18,34 @@ function coreSources() {
   for (const f of FAMILIES) {
     const dir = join(root, 'native', f);
     if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.c')).sort()) files.push(join(dir, name));
+    for (const name of readdirSync(dir)
+      .filter((n) => n.endsWith('.c'))
+      .sort())
+      files.push(join(dir, name));
   }
   return files;
 }
 
 function testPrograms() {
   const dir = join(root, 'test', 'native');
-  return readdirSync(dir).filter((n) => n.endsWith('.c')).sort().map((n) => join(dir, n));
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.c'))
+    .sort()
+    .map((n) => join(dir, n));
 }
 
 function compile(cc, flags, program, out) {
-  execFileSync(cc, [...flags, '-I', join(root, 'native', 'include'), '-o', out, program, ...coreSources()], { stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(cc, [...flags, '-I', join(root, 'native', 'include'), '-o', out, program, ...coreSources()], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
 }
 
 function run(label, cmd, args) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: root, env: { ...process.env, QSIGN_VECTORS: process.env.QSIGN_VECTORS ?? join(root, '..', 'shared', 'vectors') } });
+  const r = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    cwd: root,
+    env: { ...process.env, QSIGN_VECTORS: process.env.QSIGN_VECTORS ?? join(root, '..', 'shared', 'vectors') },
+  });
   const ok = r.status === 0;
   if (!ok) console.error(`--- ${label} failed (exit ${r.status})\n${r.stdout}\n${r.stderr}`);
   return ok;
@@ -44,26 +56,59 @@ const tmp = mkdtempSync(join(tmpdir(), 'qsign-native-'));
 let anyFailed = false;
 try {
   if (modes.includes('--sanitize')) {
-    let passed = 0, failed = 0;
+    let passed = 0,
+      failed = 0;
     for (const prog of testPrograms()) {
       const out = join(tmp, basename(prog, '.c') + '-asan');
       try {
-        compile('clang-14', ['-std=c11', '-O1', '-g', '-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer', '-Wall', '-Wextra'], prog, out);
-        if (run(basename(prog), out, [])) passed++; else failed++;
-      } catch { failed++; console.error(`--- ${basename(prog)}: compile failed`); }
+        compile(
+          'clang-14',
+          [
+            '-std=c11',
+            '-O1',
+            '-g',
+            '-fsanitize=address,undefined',
+            '-fno-sanitize-recover=all',
+            '-fno-omit-frame-pointer',
+            '-Wall',
+            '-Wextra',
+          ],
+          prog,
+          out,
+        );
+        if (run(basename(prog), out, [])) passed++;
+        else failed++;
+      } catch {
+        failed++;
+        console.error(`--- ${basename(prog)}: compile failed`);
+      }
     }
     console.log(`native-asan-ubsan: ${passed} passed, ${failed} failed`);
     anyFailed ||= failed > 0;
   }
   if (modes.includes('--ct')) {
-    let passed = 0, failed = 0;
+    let passed = 0,
+      failed = 0;
     const prog = join(root, 'test', 'native', 'ct_check.c');
     const out = join(tmp, 'ct_check');
     try {
       // -O2 as shipped (the compiler is where branches appear); -g for reports.
       compile('gcc', ['-std=gnu11', '-O2', '-g', '-DQS_CT_VALGRIND', '-Wall', '-Wextra'], prog, out);
-      if (run('valgrind ct_check', 'valgrind', ['--error-exitcode=1', '--errors-for-leak-kinds=none', '--track-origins=yes', '-q', out])) passed++; else failed++;
-    } catch { failed++; console.error('--- ct_check: compile failed'); }
+      if (
+        run('valgrind ct_check', 'valgrind', [
+          '--error-exitcode=1',
+          '--errors-for-leak-kinds=none',
+          '--track-origins=yes',
+          '-q',
+          out,
+        ])
+      )
+        passed++;
+      else failed++;
+    } catch {
+      failed++;
+      console.error('--- ct_check: compile failed');
+    }
     console.log(`native-ct-valgrind: ${passed} passed, ${failed} failed`);
     anyFailed ||= failed > 0;
   }

@@ -11,5 +11,21 @@ export type { AlgorithmInfo, AlgorithmKind } from './registry.js';
 export * from './hash/index.js';
 export * from './kem/index.js';
 export * from './sig/index.js';
-export { capabilities, engineFor, explainEngine, probeWebCrypto, engineMode, EngineErrorCodes } from './engine/index.js';
-export type { EngineCapabilities, EngineMode, EngineName, EngineOperation, EngineCall, EngineDecision, NativeAlgorithmCapability, RuntimeInfo } from './engine/index.js';
+export {
+  capabilities,
+  engineFor,
+  explainEngine,
+  probeWebCrypto,
+  engineMode,
+  EngineErrorCodes,
+} from './engine/index.js';
+export type {
+  EngineCapabilities,
+  EngineMode,
+  EngineName,
+  EngineOperation,
+  EngineCall,
+  EngineDecision,
+  NativeAlgorithmCapability,
+  RuntimeInfo,
+} from './engine/index.js';

@@ -18,7 +18,13 @@
 // The callers check that dist/ exists before importing this file.
 import { init, ml_dsa65, sha3_256, backend } from '../../dist/index.js';
 import { SigningKeyRing, createIssuerHandler, createRemoteJWKSet, jwtVerify } from '../../dist/jose/index.js';
-import { createTransitHandler, httpStatusFor, TransitErrorCodes, toBase64, fromBase64 } from '../../dist/transit/index.js';
+import {
+  createTransitHandler,
+  httpStatusFor,
+  TransitErrorCodes,
+  toBase64,
+  fromBase64,
+} from '../../dist/transit/index.js';
 import { scryptAsync } from '@noble/hashes/scrypt.js';
 
 /** Largest document accepted by POST /api/sign, in bytes (the page sends a signed manifest for bigger files). */
@@ -62,7 +68,10 @@ export class DemoError extends Error {
 }
 
 function json(status, body, headers = {}) {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+  });
 }
 
 /** Reads a request body up to `limit` bytes without trusting Content-Length. */
@@ -77,12 +86,18 @@ async function readBody(request, limit) {
     const { value, done } = await reader.read();
     if (done) break;
     n += value.length;
-    if (n > limit) { await reader.cancel(); throw new DemoError(413, 'document_too_large', `request body over ${limit} bytes`); }
+    if (n > limit) {
+      await reader.cancel();
+      throw new DemoError(413, 'document_too_large', `request body over ${limit} bytes`);
+    }
     parts.push(value);
   }
   const out = new Uint8Array(n);
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 
@@ -107,8 +122,13 @@ function b64field(body, field, { required = true, length } = {}) {
     return undefined;
   }
   let bytes;
-  try { bytes = fromBase64(String(v)); } catch { throw new DemoError(400, 'invalid_request', `${field} is not base64`); }
-  if (length !== undefined && bytes.length !== length) throw new DemoError(400, 'invalid_request', `${field} must be ${length} bytes`);
+  try {
+    bytes = fromBase64(String(v));
+  } catch {
+    throw new DemoError(400, 'invalid_request', `${field} is not base64`);
+  }
+  if (length !== undefined && bytes.length !== length)
+    throw new DemoError(400, 'invalid_request', `${field} must be ${length} bytes`);
   return bytes;
 }
 
@@ -127,9 +147,15 @@ function safeEqual(a, b) {
 /** Maps jwtVerify failures to the OAuth-style `error` codes of docs/jose.md. */
 function tokenError(e) {
   const code = e?.code;
-  if (code === 'ERR_JWT_EXPIRED') return new DemoError(401, 'token_expired', 'the access token has expired; log in again');
-  if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') return new DemoError(401, 'invalid_signature', 'the access token signature does not verify');
-  return new DemoError(401, 'invalid_token', `the access token is not valid (${code ?? 'malformed'}: ${e?.message ?? e})`);
+  if (code === 'ERR_JWT_EXPIRED')
+    return new DemoError(401, 'token_expired', 'the access token has expired; log in again');
+  if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED')
+    return new DemoError(401, 'invalid_signature', 'the access token signature does not verify');
+  return new DemoError(
+    401,
+    'invalid_token',
+    `the access token is not valid (${code ?? 'malformed'}: ${e?.message ?? e})`,
+  );
 }
 
 /**
@@ -149,7 +175,14 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
     const password = envPassword(u.username) || u.password;
     const salt = crypto.getRandomValues(new Uint8Array(16));
     const hash = await scryptAsync(password, salt, SCRYPT);
-    await store.addUser({ username: u.username, user_id: crypto.randomUUID(), name: u.name, salt: toBase64(salt), hash: toBase64(hash), params: JSON.stringify(SCRYPT) });
+    await store.addUser({
+      username: u.username,
+      user_id: crypto.randomUUID(),
+      name: u.name,
+      salt: toBase64(salt),
+      hash: toBase64(hash),
+      params: JSON.stringify(SCRYPT),
+    });
   }
 
   // The issuer's ML-DSA-65 key ring, sealed under the master key at rest.
@@ -164,10 +197,15 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
 
   const issuerHandler = createIssuerHandler(ring, {
     issuer,
-    metadata: { token_endpoint: `${issuer}/token`, grant_types_supported: ['password'], subject_types_supported: ['public'] },
+    metadata: {
+      token_endpoint: `${issuer}/token`,
+      grant_types_supported: ['password'],
+      subject_types_supported: ['public'],
+    },
   });
   const transitHandler = createTransitHandler({
-    keyring, audit,
+    keyring,
+    audit,
     auth: { tokens: [{ token: adminToken, policies: ['root'], displayName: 'admin' }] },
   });
   // The service verifies tokens the way a separate resource server would:
@@ -180,7 +218,13 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
   });
 
   const auditEvent = async (rec) => {
-    await audit.write({ time: new Date().toISOString(), type: 'response', request_id: crypto.randomUUID(), ...rec, data: rec.data && audit.redact(rec.data) });
+    await audit.write({
+      time: new Date().toISOString(),
+      type: 'response',
+      request_id: crypto.randomUUID(),
+      ...rec,
+      data: rec.data && audit.redact(rec.data),
+    });
   };
 
   async function authenticate(request) {
@@ -188,7 +232,13 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
     const m = /^Bearer\s+(\S+)$/i.exec(h);
     if (!m) throw new DemoError(401, 'unauthorized', 'missing bearer token: POST /token first');
     try {
-      const { payload } = await jwtVerify(m[1], JWKS, { issuer, audience: AUDIENCE, algorithms: ['ML-DSA-65'], typ: 'JWT', requiredClaims: ['sub', 'exp'] });
+      const { payload } = await jwtVerify(m[1], JWKS, {
+        issuer,
+        audience: AUDIENCE,
+        algorithms: ['ML-DSA-65'],
+        typ: 'JWT',
+        requiredClaims: ['sub', 'exp'],
+      });
       return payload;
     } catch (e) {
       throw tokenError(e);
@@ -204,30 +254,55 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
 
   async function issueTokens(user, expiresIn, extra = {}) {
     const base = { iss: issuer, sub: user.user_id, preferred_username: user.username, name: user.name, azp: CLIENT_ID };
-    const access = await ring.sign({ ...base, aud: AUDIENCE, scope: 'openid documents', jti: crypto.randomUUID(), ...extra }, { expiresIn });
-    const id = await ring.sign({ ...base, aud: CLIENT_ID, auth_time: Math.floor(Date.now() / 1000), ...extra }, { expiresIn });
-    return { access_token: access, id_token: id, token_type: 'Bearer', expires_in: typeof expiresIn === 'number' ? expiresIn : 300 };
+    const access = await ring.sign(
+      { ...base, aud: AUDIENCE, scope: 'openid documents', jti: crypto.randomUUID(), ...extra },
+      { expiresIn },
+    );
+    const id = await ring.sign(
+      { ...base, aud: CLIENT_ID, auth_time: Math.floor(Date.now() / 1000), ...extra },
+      { expiresIn },
+    );
+    return {
+      access_token: access,
+      id_token: id,
+      token_type: 'Bearer',
+      expires_in: typeof expiresIn === 'number' ? expiresIn : 300,
+    };
   }
 
   async function token(request) {
     const body = await readJson(request, 64 * 1024);
-    if ((body.grant_type ?? 'password') !== 'password') throw new DemoError(400, 'unsupported_grant_type', 'only grant_type=password is supported');
+    if ((body.grant_type ?? 'password') !== 'password')
+      throw new DemoError(400, 'unsupported_grant_type', 'only grant_type=password is supported');
     const user = await store.getUser(String(body.username ?? ''));
     // Hash even for unknown users so the response time does not reveal which names exist.
     const salt = user ? fromBase64(user.salt) : new Uint8Array(16);
     const got = await scryptAsync(String(body.password ?? ''), salt, user ? JSON.parse(user.params) : SCRYPT);
     if (!user || !safeEqual(got, fromBase64(user.hash))) {
-      await auditEvent({ method: 'POST', path: '/token', status: 401, error: 'invalid_grant', data: { username: String(body.username ?? '') } });
+      await auditEvent({
+        method: 'POST',
+        path: '/token',
+        status: 401,
+        error: 'invalid_grant',
+        data: { username: String(body.username ?? '') },
+      });
       throw new DemoError(401, 'invalid_grant', 'invalid username or password');
     }
     // Demo extension: a short lifetime (1..3600 s) lets the page show token expiry.
     let expiresIn = 300;
     if (body.expires_in !== undefined) {
       const n = Number(body.expires_in);
-      if (!Number.isInteger(n) || n < 1 || n > 3600) throw new DemoError(400, 'invalid_request', 'expires_in must be 1..3600 seconds');
+      if (!Number.isInteger(n) || n < 1 || n > 3600)
+        throw new DemoError(400, 'invalid_request', 'expires_in must be 1..3600 seconds');
       expiresIn = n;
     }
-    await auditEvent({ method: 'POST', path: '/token', status: 200, display_name: user.username, data: { username: user.username } });
+    await auditEvent({
+      method: 'POST',
+      path: '/token',
+      status: 200,
+      display_name: user.username,
+      data: { username: user.username },
+    });
     return json(200, await issueTokens(user, expiresIn));
   }
 
@@ -236,14 +311,30 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
     const claims = await authenticate(request);
     const body = await readJson(request, BODY_LIMIT);
     const document = b64field(body, 'document');
-    if (document.length > DOCUMENT_LIMIT) throw new DemoError(413, 'document_too_large', `documents are limited to ${DOCUMENT_LIMIT} bytes; sign a manifest for larger files`);
+    if (document.length > DOCUMENT_LIMIT)
+      throw new DemoError(
+        413,
+        'document_too_large',
+        `documents are limited to ${DOCUMENT_LIMIT} bytes; sign a manifest for larger files`,
+      );
     const signature = b64field(body, 'signature', { length: ml_dsa65.lengths.signature });
     const publicKey = b64field(body, 'public_key', { length: ml_dsa65.lengths.publicKey });
     const name = String(body.name ?? 'document').slice(0, 200);
     // Step "문서 검증": the client's own ML-DSA-65 signature must cover these exact bytes.
     if (!ml_dsa65.verify(signature, document, publicKey)) {
-      await auditEvent({ method: 'POST', path: '/api/sign', status: 400, display_name: claims.preferred_username, error: 'invalid_document_signature', data: { name } });
-      throw new DemoError(400, 'invalid_document_signature', 'document signature verification failed: the document was modified after signing or signed with another key');
+      await auditEvent({
+        method: 'POST',
+        path: '/api/sign',
+        status: 400,
+        display_name: claims.preferred_username,
+        error: 'invalid_document_signature',
+        data: { name },
+      });
+      throw new DemoError(
+        400,
+        'invalid_document_signature',
+        'document signature verification failed: the document was modified after signing or signed with another key',
+      );
     }
     const digest = sha3_256(document);
     const id = crypto.randomUUID();
@@ -254,20 +345,62 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
     const { ciphertext, keyVersion } = await keyring.encrypt(DATA_KEY, document, { associatedData: enc.encode(id) });
     const signatures = {
       client: { alg: 'ML-DSA-65', public_key: toBase64(publicKey), signature: toBase64(signature), input: 'document' },
-      service: { alg: 'ML-DSA-65', key: SIGNING_KEY, key_version: counter.keyVersion, signature: counter.signature, input: 'sha3-256(document)' },
+      service: {
+        alg: 'ML-DSA-65',
+        key: SIGNING_KEY,
+        key_version: counter.keyVersion,
+        signature: counter.signature,
+        input: 'sha3-256(document)',
+      },
     };
-    await store.insertDocument({ id, user_id: claims.sub, name, size: document.length, sha3_256: hex(digest), encrypted_data: ciphertext, signatures: JSON.stringify(signatures), created_at: createdAt });
-    await auditEvent({ method: 'POST', path: '/api/sign', status: 200, display_name: claims.preferred_username, data: { id, name, key_version: keyVersion } });
-    return json(200, { ...publicRecord({ id, user_id: claims.sub, name, size: document.length, sha3_256: hex(digest), encrypted_data: ciphertext, signatures: JSON.stringify(signatures), created_at: createdAt }) });
+    await store.insertDocument({
+      id,
+      user_id: claims.sub,
+      name,
+      size: document.length,
+      sha3_256: hex(digest),
+      encrypted_data: ciphertext,
+      signatures: JSON.stringify(signatures),
+      created_at: createdAt,
+    });
+    await auditEvent({
+      method: 'POST',
+      path: '/api/sign',
+      status: 200,
+      display_name: claims.preferred_username,
+      data: { id, name, key_version: keyVersion },
+    });
+    return json(200, {
+      ...publicRecord({
+        id,
+        user_id: claims.sub,
+        name,
+        size: document.length,
+        sha3_256: hex(digest),
+        encrypted_data: ciphertext,
+        signatures: JSON.stringify(signatures),
+        created_at: createdAt,
+      }),
+    });
   }
 
   function publicRecord(row) {
     const env = row.encrypted_data;
     return {
-      id: row.id, user_id: row.user_id, name: row.name, size: row.size, sha3_256: row.sha3_256, created_at: row.created_at,
+      id: row.id,
+      user_id: row.user_id,
+      name: row.name,
+      size: row.size,
+      sha3_256: row.sha3_256,
+      created_at: row.created_at,
       signatures: JSON.parse(row.signatures),
       // The envelope can be megabytes; the record shows its head and size.
-      encrypted_data: { key: DATA_KEY, key_version: Number(/^vault:v(\d+):/.exec(env)?.[1]), length: env.length, preview: env.length > 120 ? `${env.slice(0, 120)}…` : env },
+      encrypted_data: {
+        key: DATA_KEY,
+        key_version: Number(/^vault:v(\d+):/.exec(env)?.[1]),
+        length: env.length,
+        preview: env.length > 120 ? `${env.slice(0, 120)}…` : env,
+      },
     };
   }
 
@@ -276,7 +409,13 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
     const row = await store.getDocument(id);
     if (!row) throw new DemoError(404, 'not_found', 'no such document');
     if (row.user_id !== claims.sub) {
-      await auditEvent({ method: 'GET', path: `/api/documents/${id}`, status: 403, display_name: claims.preferred_username, error: 'forbidden' });
+      await auditEvent({
+        method: 'GET',
+        path: `/api/documents/${id}`,
+        status: 403,
+        display_name: claims.preferred_username,
+        error: 'forbidden',
+      });
       throw new DemoError(403, 'forbidden', 'this document belongs to another user');
     }
     let plaintext;
@@ -284,11 +423,30 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
       ({ plaintext } = await keyring.decrypt(DATA_KEY, row.encrypted_data, { associatedData: enc.encode(id) }));
     } catch (e) {
       const { status, message } = httpStatusFor(e);
-      await auditEvent({ method: 'GET', path: `/api/documents/${id}`, status, display_name: claims.preferred_username, error: message, error_code: e?.code });
+      await auditEvent({
+        method: 'GET',
+        path: `/api/documents/${id}`,
+        status,
+        display_name: claims.preferred_username,
+        error: message,
+        error_code: e?.code,
+      });
       const code = e?.code === TransitErrorCodes.VERSION_DISALLOWED ? 'key_version_disallowed' : 'decryption_failed';
-      throw new DemoError(status, code, message, { errors: [message], hint: code === 'key_version_disallowed' ? 'data re-encryption required (rewrap with the latest key version)' : undefined });
+      throw new DemoError(status, code, message, {
+        errors: [message],
+        hint:
+          code === 'key_version_disallowed'
+            ? 'data re-encryption required (rewrap with the latest key version)'
+            : undefined,
+      });
     }
-    await auditEvent({ method: 'GET', path: `/api/documents/${id}`, status: 200, display_name: claims.preferred_username, data: { id } });
+    await auditEvent({
+      method: 'GET',
+      path: `/api/documents/${id}`,
+      status: 200,
+      display_name: claims.preferred_username,
+      data: { id },
+    });
     return json(200, { ...publicRecord(row), document: toBase64(plaintext) });
   }
 
@@ -323,7 +481,8 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
         out = await issueTokens(user, -300, { iat: now - 600 });
         break;
       }
-      default: throw new DemoError(404, 'not_found', 'unknown admin action');
+      default:
+        throw new DemoError(404, 'not_found', 'unknown admin action');
     }
     await auditEvent({ method: 'POST', path: `/admin/${action}`, status: 200, display_name: 'admin' });
     return json(200, out);
@@ -351,8 +510,17 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
         const data = await keyring.readKey(DATA_KEY);
         const signing = await keyring.exportPublicKeys(SIGNING_KEY);
         return json(200, {
-          issuer, audience: AUDIENCE, client_id: CLIENT_ID, document_limit: DOCUMENT_LIMIT, server_backend: backend(),
-          data_key: { name: DATA_KEY, type: data.type, latest_version: data.latest_version, min_decryption_version: data.min_decryption_version },
+          issuer,
+          audience: AUDIENCE,
+          client_id: CLIENT_ID,
+          document_limit: DOCUMENT_LIMIT,
+          server_backend: backend(),
+          data_key: {
+            name: DATA_KEY,
+            type: data.type,
+            latest_version: data.latest_version,
+            min_decryption_version: data.min_decryption_version,
+          },
           signing_key: { name: SIGNING_KEY, public_keys: signing.keys },
           issuer_keys: ring.entries().map((e) => ({ kid: e.kid, status: e.status })),
         });
@@ -362,8 +530,17 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
       return undefined; // not ours: static files
     } catch (e) {
       if (e instanceof DemoError) {
-        const headers = e.status === 401 ? { 'www-authenticate': `Bearer error="${e.code === 'unauthorized' ? 'invalid_request' : 'invalid_token'}"` } : {};
-        return json(e.status, { error: e.code, error_description: e.message, errors: [e.message], ...e.extra }, headers);
+        const headers =
+          e.status === 401
+            ? {
+                'www-authenticate': `Bearer error="${e.code === 'unauthorized' ? 'invalid_request' : 'invalid_token'}"`,
+              }
+            : {};
+        return json(
+          e.status,
+          { error: e.code, error_description: e.message, errors: [e.message], ...e.extra },
+          headers,
+        );
       }
       const { status, message } = httpStatusFor(e);
       log(`error on ${request.method} ${path}: ${e?.stack ?? e}`);

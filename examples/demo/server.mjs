@@ -31,7 +31,10 @@ function arg(name) {
 
 // The SDK is imported from its build; say how to make it rather than crash on a missing module.
 for (const f of ['dist/index.js', 'dist/jose/index.js', 'dist/transit/index.js', 'dist/transit/node/server.js']) {
-  if (!existsSync(join(root, f))) fail(`${f} is missing: build the SDK first with \`npm run setup\` (or \`npx tsc -p tsconfig.json\`), then run \`npm start\` again`);
+  if (!existsSync(join(root, f)))
+    fail(
+      `${f} is missing: build the SDK first with \`npm run setup\` (or \`npx tsc -p tsconfig.json\`), then run \`npm start\` again`,
+    );
 }
 for (const f of ['wasm/qsign-simd.wasm', 'wasm/qsign-scalar.wasm']) {
   if (!existsSync(join(root, f))) fail(`${f} is missing: run \`npm run build:wasm\``);
@@ -53,7 +56,9 @@ let betterSqlite;
 try {
   betterSqlite = await import('better-sqlite3');
 } catch {
-  fail('better-sqlite3 (optional dependency) is not installed; the demo stores its state in SQLite: run `npm install better-sqlite3@12`');
+  fail(
+    'better-sqlite3 (optional dependency) is not installed; the demo stores its state in SQLite: run `npm install better-sqlite3@12`',
+  );
 }
 void betterSqlite;
 
@@ -66,18 +71,20 @@ mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 const wwwDir = join(dataDir, 'www');
 mkdirSync(wwwDir, { recursive: true });
 const t0 = Date.now();
-await esbuild.build({
-  entryPoints: [join(here, 'page', 'main.js')],
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  conditions: ['browser'],
-  target: ['es2022'],
-  outfile: join(wwwDir, 'app.js'),
-  sourcemap: true,
-  logLevel: 'warning',
-  define: { 'globalThis.QSIGN_DOCUMENT_LIMIT': String(DOCUMENT_LIMIT) },
-}).catch((e) => fail(`bundling the page failed: ${e.message}`));
+await esbuild
+  .build({
+    entryPoints: [join(here, 'page', 'main.js')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    conditions: ['browser'],
+    target: ['es2022'],
+    outfile: join(wwwDir, 'app.js'),
+    sourcemap: true,
+    logLevel: 'warning',
+    define: { 'globalThis.QSIGN_DOCUMENT_LIMIT': String(DOCUMENT_LIMIT) },
+  })
+  .catch((e) => fail(`bundling the page failed: ${e.message}`));
 const bundleMs = Date.now() - t0;
 
 const STATIC = {
@@ -92,20 +99,27 @@ const STATIC = {
   '/wasm/qsign-scalar.wasm': [join(root, 'wasm', 'qsign-scalar.wasm'), 'application/wasm'],
 };
 // Same-origin only; 'wasm-unsafe-eval' is what WebAssembly compilation needs under CSP.
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 function serveStatic(request) {
   const path = new URL(request.url).pathname;
   const hit = STATIC[path];
   if (!hit || (request.method !== 'GET' && request.method !== 'HEAD')) {
-    return new Response(JSON.stringify({ error: 'not_found', errors: ['not found'] }), { status: 404, headers: { 'content-type': 'application/json' } });
+    return new Response(JSON.stringify({ error: 'not_found', errors: ['not found'] }), {
+      status: 404,
+      headers: { 'content-type': 'application/json' },
+    });
   }
   const [file, type] = hit;
   if (!existsSync(file)) return new Response('not found', { status: 404 });
   return new Response(readFileSync(file), {
     headers: {
-      'content-type': type, 'content-length': String(statSync(file).size),
-      'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer',
+      'content-type': type,
+      'content-length': String(statSync(file).size),
+      'content-security-policy': CSP,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
       'cache-control': 'no-cache',
     },
   });
@@ -114,10 +128,16 @@ function serveStatic(request) {
 let demo;
 // The issuer URL needs the bound port, so the state opens just after listen; until then answer 503.
 const handler = async (request) => {
-  if (!demo) return new Response(JSON.stringify({ error: 'starting', errors: ['the demo is starting; retry in a moment'] }), { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '1' } });
+  if (!demo)
+    return new Response(JSON.stringify({ error: 'starting', errors: ['the demo is starting; retry in a moment'] }), {
+      status: 503,
+      headers: { 'content-type': 'application/json', 'retry-after': '1' },
+    });
   return (await demo.handle(request)) ?? serveStatic(request);
 };
-const srv = await serveNode(handler, { host, port }).catch((e) => fail(`cannot listen on ${host}:${port}: ${e.message}`));
+const srv = await serveNode(handler, { host, port }).catch((e) =>
+  fail(`cannot listen on ${host}:${port}: ${e.message}`),
+);
 const base = srv.url;
 try {
   demo = await createDemo({ dataDir, issuer: base, log: (l) => console.error(l) });
@@ -127,11 +147,15 @@ try {
 }
 
 console.log(`QSIGN demo listening on ${base}/  (data: ${dataDir}, page bundled in ${bundleMs} ms)`);
-console.log(`  users:        ${DEFAULT_USERS.map((u) => `${u.username} / ${process.env[`QSIGN_${u.username.toUpperCase()}_PASSWORD`] || u.password}`).join(',   ')}   (as set on first start)`);
+console.log(
+  `  users:        ${DEFAULT_USERS.map((u) => `${u.username} / ${process.env[`QSIGN_${u.username.toUpperCase()}_PASSWORD`] || u.password}`).join(',   ')}   (as set on first start)`,
+);
 console.log(`  admin token:  ${demo.adminToken}`);
 console.log(`  issuer:       ${base}/.well-known/openid-configuration   JWKS: ${base}/certs`);
 console.log(`  transit:      ${base}/v1/oqs-transit/   (X-Vault-Token: the admin token)`);
-console.log(`  documents:    up to ${DOCUMENT_LIMIT / 1048576} MiB uploaded as-is; larger files are signed in the page and submitted as a signed manifest`);
+console.log(
+  `  documents:    up to ${DOCUMENT_LIMIT / 1048576} MiB uploaded as-is; larger files are signed in the page and submitted as a signed manifest`,
+);
 
 let closing = false;
 async function shutdown(sig) {

@@ -23,7 +23,11 @@ const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(''
 function secretFile(path, make) {
   if (!existsSync(path)) {
     const fd = openSync(path, 'wx', 0o600);
-    try { writeFileSync(fd, make()); } finally { closeSync(fd); }
+    try {
+      writeFileSync(fd, make());
+    } finally {
+      closeSync(fd);
+    }
   }
   chmodSync(path, 0o600); // tighten a file copied in with looser permissions
   return readFileSync(path);
@@ -36,9 +40,15 @@ function secretFile(path, make) {
 export async function createDemo({ dataDir, issuer, log = () => {} }) {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const masterRaw = secretFile(join(dataDir, 'master.key'), () => crypto.getRandomValues(new Uint8Array(32)));
-  if (masterRaw.length !== 32) throw new DemoError(500, 'bad_master_key', `${join(dataDir, 'master.key')} must hold exactly 32 bytes`);
+  if (masterRaw.length !== 32)
+    throw new DemoError(500, 'bad_master_key', `${join(dataDir, 'master.key')} must hold exactly 32 bytes`);
   const masterKey = await masterKeyFromBytes(new Uint8Array(masterRaw));
-  const adminToken = secretFile(join(dataDir, 'admin.token'), () => `qsa_${hex(crypto.getRandomValues(new Uint8Array(24)))}`).toString('utf8').trim();
+  const adminToken = secretFile(
+    join(dataDir, 'admin.token'),
+    () => `qsa_${hex(crypto.getRandomValues(new Uint8Array(24)))}`,
+  )
+    .toString('utf8')
+    .trim();
   // A persistent HMAC key keeps audit hashes comparable across restarts.
   const auditKey = secretFile(join(dataDir, 'audit-hmac.key'), () => crypto.getRandomValues(new Uint8Array(32)));
 
@@ -62,18 +72,28 @@ export async function createDemo({ dataDir, issuer, log = () => {} }) {
   `);
   const q = {
     getUser: db.prepare('SELECT * FROM demo_users WHERE username = ?'),
-    addUser: db.prepare('INSERT INTO demo_users (username, user_id, name, salt, hash, params) VALUES (@username, @user_id, @name, @salt, @hash, @params)'),
+    addUser: db.prepare(
+      'INSERT INTO demo_users (username, user_id, name, salt, hash, params) VALUES (@username, @user_id, @name, @salt, @hash, @params)',
+    ),
     getKv: db.prepare('SELECT v FROM demo_kv WHERE k = ?'),
     setKv: db.prepare('INSERT INTO demo_kv (k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v'),
-    insertDocument: db.prepare('INSERT INTO documents (id, user_id, name, size, sha3_256, encrypted_data, signatures, created_at) VALUES (@id, @user_id, @name, @size, @sha3_256, @encrypted_data, @signatures, @created_at)'),
+    insertDocument: db.prepare(
+      'INSERT INTO documents (id, user_id, name, size, sha3_256, encrypted_data, signatures, created_at) VALUES (@id, @user_id, @name, @size, @sha3_256, @encrypted_data, @signatures, @created_at)',
+    ),
     getDocument: db.prepare('SELECT * FROM documents WHERE id = ?'),
   };
   const store = {
     getUser: (u) => q.getUser.get(u),
-    addUser: (row) => { q.addUser.run(row); },
+    addUser: (row) => {
+      q.addUser.run(row);
+    },
     getKv: (k) => q.getKv.get(k)?.v,
-    setKv: (k, v) => { q.setKv.run(k, v); },
-    insertDocument: (row) => { q.insertDocument.run(row); },
+    setKv: (k, v) => {
+      q.setKv.run(k, v);
+    },
+    insertDocument: (row) => {
+      q.insertDocument.run(row);
+    },
     getDocument: (id) => q.getDocument.get(id),
   };
 
@@ -81,7 +101,13 @@ export async function createDemo({ dataDir, issuer, log = () => {} }) {
   const audit = new AuditLog(auditSink, { hmacKey: new Uint8Array(auditKey) });
   const service = await createQsignService({ issuer, keyring, masterKey, adminToken, audit, store, log });
   return {
-    handle: service.handle, adminToken, dbPath,
-    close() { db.close(); transitStore.close?.(); auditSink.close(); },
+    handle: service.handle,
+    adminToken,
+    dbPath,
+    close() {
+      db.close();
+      transitStore.close?.();
+      auditSink.close();
+    },
   };
 }

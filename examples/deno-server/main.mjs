@@ -21,18 +21,32 @@ await init({
   },
 });
 
-const env = (k) => { try { return Deno.env.get(k); } catch { return undefined; } };
+const env = (k) => {
+  try {
+    return Deno.env.get(k);
+  } catch {
+    return undefined;
+  }
+};
 const port = Number(env('PORT') ?? '8081');
-const adminToken = env('QSIGN_ADMIN_TOKEN') || `qsa_${Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+const adminToken =
+  env('QSIGN_ADMIN_TOKEN') ||
+  `qsa_${Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
 
 /** In-memory versions of the store the Node demo keeps in SQLite. */
 function mapStore() {
-  const users = new Map(), kv = new Map(), docs = new Map();
+  const users = new Map(),
+    kv = new Map(),
+    docs = new Map();
   return {
     getUser: (u) => users.get(u),
-    addUser: (row) => { users.set(row.username, row); },
+    addUser: (row) => {
+      users.set(row.username, row);
+    },
     getKv: (k) => kv.get(k),
-    setKv: (k, v) => { kv.set(k, v); },
+    setKv: (k, v) => {
+      kv.set(k, v);
+    },
     insertDocument: (row) => {
       if (docs.has(row.id)) throw new Error('duplicate id');
       docs.set(row.id, row);
@@ -46,13 +60,29 @@ const keyring = new Keyring({ store: memoryStore(), masterKey });
 const audit = new AuditLog(memoryAuditSink());
 
 let service;
-const server = Deno.serve({
-  hostname: '127.0.0.1',
-  port,
-  onListen: () => {},
-}, async (request) => (await service.handle(request)) ?? new Response(JSON.stringify({ error: 'not_found', errors: ['not found'] }), { status: 404, headers: { 'content-type': 'application/json' } }));
+const server = Deno.serve(
+  {
+    hostname: '127.0.0.1',
+    port,
+    onListen: () => {},
+  },
+  async (request) =>
+    (await service.handle(request)) ??
+    new Response(JSON.stringify({ error: 'not_found', errors: ['not found'] }), {
+      status: 404,
+      headers: { 'content-type': 'application/json' },
+    }),
+);
 const base = `http://127.0.0.1:${server.addr.port}`;
-service = await createQsignService({ issuer: base, keyring, masterKey, adminToken, audit, store: mapStore(), log: (l) => console.error(l) });
+service = await createQsignService({
+  issuer: base,
+  keyring,
+  masterKey,
+  adminToken,
+  audit,
+  store: mapStore(),
+  log: (l) => console.error(l),
+});
 
 console.log(`QSIGN demo (Deno ${Deno.version.deno}) listening on ${base}/`);
 console.log(`  users:        ${DEFAULT_USERS.map((u) => `${u.username} / ${u.password}`).join(',   ')}`);

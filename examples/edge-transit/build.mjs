@@ -27,8 +27,13 @@ export async function bundleEdgeTransit(outdir) {
   const outfile = join(outdir, 'worker.js');
   await build({
     entryPoints: [join(here, 'src/worker.ts')],
-    bundle: true, format: 'esm', target: 'es2022', outfile, logLevel: 'error',
-    platform: 'browser', conditions: ['workerd', 'worker', 'browser'],
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    outfile,
+    logLevel: 'error',
+    platform: 'browser',
+    conditions: ['workerd', 'worker', 'browser'],
     // The package is marked side-effect free; keep the whole module graph.
     ignoreAnnotations: true,
     plugins: [plugin],

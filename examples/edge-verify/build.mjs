@@ -37,12 +37,18 @@ export async function bundleEdgeVerify(target, outdir) {
   const outfile = join(outdir, workerd ? 'worker.js' : 'deno.js');
   await build({
     entryPoints: [join(here, workerd ? 'src/worker.ts' : 'src/deno.ts')],
-    bundle: true, format: 'esm', target: 'es2022', outfile, logLevel: 'error',
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    outfile,
+    logLevel: 'error',
     platform: workerd ? 'browser' : 'neutral',
     conditions: workerd ? ['workerd', 'worker', 'browser'] : ['deno', 'import', 'default'],
     plugins: [plugin],
   });
-  if (workerd) for (const v of ['simd', 'scalar']) copyFileSync(join(root, `wasm/qsign-${v}.wasm`), join(outdir, `qsign-${v}.wasm`));
+  if (workerd)
+    for (const v of ['simd', 'scalar'])
+      copyFileSync(join(root, `wasm/qsign-${v}.wasm`), join(outdir, `qsign-${v}.wasm`));
   return outfile;
 }
 

@@ -69,8 +69,14 @@ try {
   console.log(`upload doc-001 → HTTP ${ok.status}`);
   // An attacker replays the same ciphertext under another id: rejected.
   const { publicKey } = await (await fetch(`${origin}/hpke-public-key`)).json();
-  const { enc, ciphertext } = await seal(SUITE, unb64(publicKey), new TextEncoder().encode('x'), { info: INFO, aad: 'doc-002' });
-  const moved = await fetch(`${origin}/documents`, { method: 'POST', body: JSON.stringify({ id: 'doc-003', enc: b64(enc), ciphertext: b64(ciphertext) }) });
+  const { enc, ciphertext } = await seal(SUITE, unb64(publicKey), new TextEncoder().encode('x'), {
+    info: INFO,
+    aad: 'doc-002',
+  });
+  const moved = await fetch(`${origin}/documents`, {
+    method: 'POST',
+    body: JSON.stringify({ id: 'doc-003', enc: b64(enc), ciphertext: b64(ciphertext) }),
+  });
   console.log(`ciphertext for doc-002 posted as doc-003 → HTTP ${moved.status} ${await moved.text()}`);
   console.log('server received:', received);
   if (ok.status !== 204 || moved.status !== 400 || received.length !== 1) process.exitCode = 1;

@@ -44,13 +44,17 @@ if (!same(sessionKeyClient, sessionKeyServer)) throw new Error('X-Wing: session 
 // Prove it: the client encrypts with AES-GCM, the server decrypts.
 const aesKey = (k) => crypto.subtle.importKey('raw', k, 'AES-GCM', false, ['encrypt', 'decrypt']);
 const iv = crypto.getRandomValues(new Uint8Array(12));
-const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, await aesKey(sessionKeyClient), enc.encode('hello over a hybrid channel'));
+const sealed = await crypto.subtle.encrypt(
+  { name: 'AES-GCM', iv },
+  await aesKey(sessionKeyClient),
+  enc.encode('hello over a hybrid channel'),
+);
 const opened = await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, await aesKey(sessionKeyServer), sealed);
 console.log(`server decrypted: "${new TextDecoder().decode(opened)}"`);
 
 // ---- Part 2: X25519MLKEM768 (TLS 1.3 group 0x11EC) -----------------------
-const client = x25519mlkem768.clientKeyShare();                   // ClientHello key_share (1216 B)
-const answer = x25519mlkem768.serverRespond(client.keyShare);     // ServerHello key_share (1120 B)
+const client = x25519mlkem768.clientKeyShare(); // ClientHello key_share (1216 B)
+const answer = x25519mlkem768.serverRespond(client.keyShare); // ServerHello key_share (1120 B)
 const clientSs = x25519mlkem768.clientFinish(client.secretKey, answer.keyShare);
 if (!same(clientSs, answer.sharedSecret)) throw new Error('X25519MLKEM768: secrets differ');
 // 64 bytes = ML-KEM secret ‖ X25519 secret, NOT hashed: bind the transcript yourself.

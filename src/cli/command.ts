@@ -25,7 +25,10 @@ export interface ParsedArgs {
  * named in `booleans` never take a value; `repeatable` collect into arrays.
  * Unknown options are refused so typos do not silently change behaviour.
  */
-export function parseArgs(args: string[], spec: { strings?: string[]; booleans?: string[]; repeatable?: string[] }): ParsedArgs {
+export function parseArgs(
+  args: string[],
+  spec: { strings?: string[]; booleans?: string[]; repeatable?: string[] },
+): ParsedArgs {
   const strings = new Set([...(spec.strings ?? []), ...(spec.repeatable ?? [])]);
   const booleans = new Set(spec.booleans ?? []);
   const repeatable = new Set(spec.repeatable ?? []);
@@ -33,11 +36,20 @@ export function parseArgs(args: string[], spec: { strings?: string[]; booleans?:
   const positionals: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === '--') { positionals.push(...args.slice(i + 1)); break; }
-    if (!a.startsWith('--') || a === '-') { positionals.push(a); continue; }
+    if (a === '--') {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (!a.startsWith('--') || a === '-') {
+      positionals.push(a);
+      continue;
+    }
     const eq = a.indexOf('=');
     const name = a.slice(2, eq === -1 ? undefined : eq);
-    if (booleans.has(name)) { options[name] = true; continue; }
+    if (booleans.has(name)) {
+      options[name] = true;
+      continue;
+    }
     if (!strings.has(name)) throw new QsignError('ERR_USAGE', `unknown option --${name}`);
     const value = eq === -1 ? args[++i] : a.slice(eq + 1);
     if (value === undefined) throw new QsignError('ERR_USAGE', `option --${name} needs a value`);

@@ -14,29 +14,45 @@ export interface AsyncSignature {
   /** Like `keygen(seed?)`; `opts.output` may ask for a seed or a CryptoKey instead of the expanded key. */
   keygenAsync(seed?: Uint8Array, opts?: KeygenOptions): Promise<KeyPair<Uint8Array | CryptoKey>>;
   signAsync(message: Uint8Array, secretKey: Uint8Array | CryptoKey, opts?: SignOptions): Promise<Uint8Array>;
-  verifyAsync(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array | CryptoKey, opts?: { context?: Uint8Array }): Promise<boolean>;
+  verifyAsync(
+    signature: Uint8Array,
+    message: Uint8Array,
+    publicKey: Uint8Array | CryptoKey,
+    opts?: { context?: Uint8Array },
+  ): Promise<boolean>;
 }
 
 export interface AsyncKem {
   keygenAsync(seed?: Uint8Array, opts?: KeygenOptions): Promise<KeyPair<Uint8Array | CryptoKey>>;
-  encapsulateAsync(publicKey: Uint8Array | CryptoKey, msg?: Uint8Array): Promise<{ cipherText: Uint8Array; sharedSecret: Uint8Array }>;
+  encapsulateAsync(
+    publicKey: Uint8Array | CryptoKey,
+    msg?: Uint8Array,
+  ): Promise<{ cipherText: Uint8Array; sharedSecret: Uint8Array }>;
   decapsulateAsync(cipherText: Uint8Array, secretKey: Uint8Array | CryptoKey): Promise<Uint8Array>;
 }
 
 function sig(alg: SignatureAlgorithm): AsyncSignature {
   return Object.freeze({
-    keygenAsync: (seed?: Uint8Array, opts: KeygenOptions = {}) => signatureKeygen(alg, seed, opts as KeygenOptions & { output?: 'expanded' }),
-    signAsync: (message: Uint8Array, secretKey: Uint8Array | CryptoKey, opts?: SignOptions) => sign(alg, secretKey, message, opts),
-    verifyAsync: (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array | CryptoKey, opts?: { context?: Uint8Array }) =>
-      verify(alg, publicKey, message, signature, opts),
+    keygenAsync: (seed?: Uint8Array, opts: KeygenOptions = {}) =>
+      signatureKeygen(alg, seed, opts as KeygenOptions & { output?: 'expanded' }),
+    signAsync: (message: Uint8Array, secretKey: Uint8Array | CryptoKey, opts?: SignOptions) =>
+      sign(alg, secretKey, message, opts),
+    verifyAsync: (
+      signature: Uint8Array,
+      message: Uint8Array,
+      publicKey: Uint8Array | CryptoKey,
+      opts?: { context?: Uint8Array },
+    ) => verify(alg, publicKey, message, signature, opts),
   });
 }
 
 function kem(alg: KemAlgorithm): AsyncKem {
   return Object.freeze({
-    keygenAsync: (seed?: Uint8Array, opts: KeygenOptions = {}) => kemKeygen(alg, seed, opts as KeygenOptions & { output?: 'expanded' }),
+    keygenAsync: (seed?: Uint8Array, opts: KeygenOptions = {}) =>
+      kemKeygen(alg, seed, opts as KeygenOptions & { output?: 'expanded' }),
     encapsulateAsync: (publicKey: Uint8Array | CryptoKey, msg?: Uint8Array) => encapsulate(alg, publicKey, msg),
-    decapsulateAsync: (cipherText: Uint8Array, secretKey: Uint8Array | CryptoKey) => decapsulate(alg, cipherText, secretKey),
+    decapsulateAsync: (cipherText: Uint8Array, secretKey: Uint8Array | CryptoKey) =>
+      decapsulate(alg, cipherText, secretKey),
   });
 }
 

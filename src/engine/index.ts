@@ -21,7 +21,15 @@ export type { RuntimeInfo } from './runtime.js';
 export { EngineErrorCodes } from './native.js';
 export { engineMode } from './mode.js';
 export { engineFor, explainEngine } from './router.js';
-export type { EngineOperation, EngineCall, EngineDecision, SignOptions, KeygenOutput, KeygenOptions, KeyPair } from './router.js';
+export type {
+  EngineOperation,
+  EngineCall,
+  EngineDecision,
+  SignOptions,
+  KeygenOutput,
+  KeygenOptions,
+  KeyPair,
+} from './router.js';
 export { signatureAlgorithm, signatureKeygen, sign, verify } from './signature.js';
 export { kemAlgorithm, kemKeygen, encapsulate, decapsulate } from './kem.js';
 
@@ -43,7 +51,10 @@ export interface EngineCapabilities {
  * `init({ engine: 'webcrypto' })`) makes this complete.
  */
 export function capabilities(): EngineCapabilities {
-  const algorithms = Object.fromEntries(ENGINE_ALGORITHMS.map((a) => [a, knownCapability(a)])) as Record<EngineAlgorithm, NativeAlgorithmCapability>;
+  const algorithms = Object.fromEntries(ENGINE_ALGORITHMS.map((a) => [a, knownCapability(a)])) as Record<
+    EngineAlgorithm,
+    NativeAlgorithmCapability
+  >;
   return Object.freeze({
     runtime: runtimeInfo(),
     mode: engineMode(),
@@ -64,9 +75,25 @@ export async function probeWebCrypto(): Promise<EngineCapabilities> {
 }
 
 // 'webcrypto' mode must know what exists before the first call, so init() waits for the probe.
-onEngineMode(async (m) => { if (m === 'webcrypto') await probeAll(); });
+onEngineMode(async (m) => {
+  if (m === 'webcrypto') await probeAll();
+});
 
-export { importKeyToWebCrypto, importPublicKeyToWebCrypto, importWebCryptoKey, exportWebCryptoKey, seedFromWebCrypto, publicKeyFromWebCrypto } from './keys.js';
+export {
+  importKeyToWebCrypto,
+  importPublicKeyToWebCrypto,
+  importWebCryptoKey,
+  exportWebCryptoKey,
+  seedFromWebCrypto,
+  publicKeyFromWebCrypto,
+} from './keys.js';
 export type { WebCryptoKeyFormat, ImportKeyOptions } from './keys.js';
-export { ml_dsa44_async, ml_dsa65_async, ml_dsa87_async, ml_kem512_async, ml_kem768_async, ml_kem1024_async } from './async.js';
+export {
+  ml_dsa44_async,
+  ml_dsa65_async,
+  ml_dsa87_async,
+  ml_kem512_async,
+  ml_kem768_async,
+  ml_kem1024_async,
+} from './async.js';
 export type { AsyncSignature, AsyncKem } from './async.js';

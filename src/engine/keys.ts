@@ -15,8 +15,19 @@
 import { QsignError } from '../errors.js';
 import { init, isInitialized } from '../wasm/loader.js';
 import {
-  EngineErrorCodes, importSeed, importPublic, publicOf, exportRaw, privateUsages, publicUsages, requireSubtle, sizeOf, unsupported,
-  checkKemPublicKey, isKem, type EngineAlgorithm,
+  EngineErrorCodes,
+  importSeed,
+  importPublic,
+  publicOf,
+  exportRaw,
+  privateUsages,
+  publicUsages,
+  requireSubtle,
+  sizeOf,
+  unsupported,
+  checkKemPublicKey,
+  isKem,
+  type EngineAlgorithm,
 } from './native.js';
 import { probeAlgorithm } from './probe.js';
 import { engineAlgorithm } from './router.js';
@@ -37,13 +48,18 @@ async function requireNative(alg: EngineAlgorithm): Promise<void> {
   if (!isInitialized()) await init();
   const cap = await probeAlgorithm(alg);
   if (!cap.importSeed) {
-    throw unsupported(`this runtime's Web Crypto does not support ${alg}${cap.notes.length ? ` (${cap.notes[0]})` : ''}; use the wasm engine with byte keys`);
+    throw unsupported(
+      `this runtime's Web Crypto does not support ${alg}${cap.notes.length ? ` (${cap.notes[0]})` : ''}; use the wasm engine with byte keys`,
+    );
   }
 }
 
 function checkSeed(alg: EngineAlgorithm, seed: unknown): asserts seed is Uint8Array {
   if (!(seed instanceof Uint8Array) || seed.length !== sizeOf(alg, 'seed')) {
-    throw new QsignError('ERR_INVALID_SECRET_KEY', `a ${alg} seed is a Uint8Array of ${sizeOf(alg, 'seed')} bytes (expanded secret keys cannot be imported natively)`);
+    throw new QsignError(
+      'ERR_INVALID_SECRET_KEY',
+      `a ${alg} seed is a Uint8Array of ${sizeOf(alg, 'seed')} bytes (expanded secret keys cannot be imported natively)`,
+    );
   }
 }
 
@@ -59,7 +75,11 @@ function checkSeed(alg: EngineAlgorithm, seed: unknown): asserts seed is Uint8Ar
  * const sig = await sign('ML-DSA-65', privateKey, msg); // runs natively
  * ```
  */
-export async function importKeyToWebCrypto(alg: string, seed: Uint8Array, opts: ImportKeyOptions = {}): Promise<CryptoKeyPair> {
+export async function importKeyToWebCrypto(
+  alg: string,
+  seed: Uint8Array,
+  opts: ImportKeyOptions = {},
+): Promise<CryptoKeyPair> {
   const a = engineAlgorithm(alg);
   checkSeed(a, seed);
   await requireNative(a);
@@ -81,40 +101,73 @@ export async function importPublicKeyToWebCrypto(alg: string, publicKey: Uint8Ar
  * Imports a key in any draft format: `raw-seed` / `pkcs8` (private; the
  * seed form), `raw-public` / `spki` (public), `jwk` (either, `kty: "AKP"`).
  */
-export async function importWebCryptoKey(alg: string, format: WebCryptoKeyFormat, data: Uint8Array | JsonWebKey, opts: ImportKeyOptions = {}): Promise<CryptoKey> {
+export async function importWebCryptoKey(
+  alg: string,
+  format: WebCryptoKeyFormat,
+  data: Uint8Array | JsonWebKey,
+  opts: ImportKeyOptions = {},
+): Promise<CryptoKey> {
   const a = engineAlgorithm(alg);
   await requireNative(a);
-  const isPrivate = format === 'raw-seed' || format === 'pkcs8' || (format === 'jwk' && typeof (data as { priv?: unknown }).priv === 'string');
+  const isPrivate =
+    format === 'raw-seed' ||
+    format === 'pkcs8' ||
+    (format === 'jwk' && typeof (data as { priv?: unknown }).priv === 'string');
   if (format === 'jwk' ? data instanceof Uint8Array : !(data instanceof Uint8Array)) {
-    throw new QsignError('ERR_INVALID_ARGUMENT', format === 'jwk' ? 'a jwk import takes a JSON Web Key object' : `a ${format} import takes a Uint8Array`);
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      format === 'jwk' ? 'a jwk import takes a JSON Web Key object' : `a ${format} import takes a Uint8Array`,
+    );
   }
   if (format === 'raw-seed') checkSeed(a, data);
   const usages = opts.usages ?? (isPrivate ? privateUsages(a) : publicUsages(a));
   try {
     const body = data instanceof Uint8Array ? new Uint8Array(data) : data;
-    const key = await requireSubtle().importKey(format, body, { name: a }, isPrivate ? (opts.extractable ?? false) : true, usages);
+    const key = await requireSubtle().importKey(
+      format,
+      body,
+      { name: a },
+      isPrivate ? (opts.extractable ?? false) : true,
+      usages,
+    );
     // Same public-key validation as raw-public imports (see checkKemPublicKey).
     if (!isPrivate && isKem(a)) checkKemPublicKey(a, await exportRaw(key, 'raw-public'));
     return key;
   } catch (e) {
     if (e instanceof QsignError) throw e;
     const n = (e as { name?: string })?.name;
-    if (n === 'NotSupportedError') throw unsupported(`this runtime's Web Crypto cannot import a ${a} ${format} key (${(e as Error).message})`, e);
-    throw new QsignError(isPrivate ? 'ERR_INVALID_SECRET_KEY' : 'ERR_INVALID_PUBLIC_KEY', `the ${a} ${format} key was rejected (${n}: ${(e as Error).message})`, { cause: e });
+    if (n === 'NotSupportedError')
+      throw unsupported(`this runtime's Web Crypto cannot import a ${a} ${format} key (${(e as Error).message})`, e);
+    throw new QsignError(
+      isPrivate ? 'ERR_INVALID_SECRET_KEY' : 'ERR_INVALID_PUBLIC_KEY',
+      `the ${a} ${format} key was rejected (${n}: ${(e as Error).message})`,
+      { cause: e },
+    );
   }
 }
 
 /** Exports a native key. Private formats need an extractable key (else `ERR_KEY_NOT_EXTRACTABLE`). */
 export async function exportWebCryptoKey(key: CryptoKey, format: 'jwk'): Promise<JsonWebKey>;
-export async function exportWebCryptoKey(key: CryptoKey, format: Exclude<WebCryptoKeyFormat, 'jwk'>): Promise<Uint8Array>;
+export async function exportWebCryptoKey(
+  key: CryptoKey,
+  format: Exclude<WebCryptoKeyFormat, 'jwk'>,
+): Promise<Uint8Array>;
 export async function exportWebCryptoKey(key: CryptoKey, format: WebCryptoKeyFormat): Promise<Uint8Array | JsonWebKey> {
   if (!isCryptoKey(key)) throw new QsignError('ERR_INVALID_ARGUMENT', 'exportWebCryptoKey takes a CryptoKey');
   if (format !== 'jwk') return exportRaw(key, format);
   try {
     return (await requireSubtle().exportKey('jwk', key)) as JsonWebKey;
   } catch (e) {
-    if (!key.extractable) throw new QsignError(EngineErrorCodes.KEY_NOT_EXTRACTABLE, `the ${key.algorithm.name} CryptoKey is non-extractable`, { cause: e });
-    throw unsupported(`this runtime's Web Crypto cannot export a ${key.algorithm.name} JWK (${(e as Error).message})`, e);
+    if (!key.extractable)
+      throw new QsignError(
+        EngineErrorCodes.KEY_NOT_EXTRACTABLE,
+        `the ${key.algorithm.name} CryptoKey is non-extractable`,
+        { cause: e },
+      );
+    throw unsupported(
+      `this runtime's Web Crypto cannot export a ${key.algorithm.name} JWK (${(e as Error).message})`,
+      e,
+    );
   }
 }
 
@@ -123,7 +176,8 @@ export async function exportWebCryptoKey(key: CryptoKey, format: WebCryptoKeyFor
  * wasm primitives (`ml_dsa65.keygen(seed)`) and the engine functions.
  */
 export async function seedFromWebCrypto(key: CryptoKey): Promise<Uint8Array> {
-  if (!isCryptoKey(key) || key.type !== 'private') throw new QsignError('ERR_INVALID_ARGUMENT', 'seedFromWebCrypto takes a private CryptoKey');
+  if (!isCryptoKey(key) || key.type !== 'private')
+    throw new QsignError('ERR_INVALID_ARGUMENT', 'seedFromWebCrypto takes a private CryptoKey');
   return exportRaw(key, 'raw-seed');
 }
 

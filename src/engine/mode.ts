@@ -22,7 +22,10 @@ let hook: ((m: EngineMode) => Promise<void>) | undefined;
 /** Sets the mode; with the engine loaded, also runs its preparation (the native probe for `'webcrypto'`). */
 export async function setEngineMode(m: unknown): Promise<void> {
   if (m !== 'auto' && m !== 'wasm' && m !== 'webcrypto') {
-    throw new QsignError('ERR_INVALID_ARGUMENT', `init({ engine }) must be 'auto', 'wasm' or 'webcrypto', got ${JSON.stringify(m)}`);
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      `init({ engine }) must be 'auto', 'wasm' or 'webcrypto', got ${JSON.stringify(m)}`,
+    );
   }
   mode = m;
   await hook?.(m);

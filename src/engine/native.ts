@@ -30,7 +30,10 @@ export function isKem(alg: EngineAlgorithm): alg is KemAlgorithm {
 }
 
 /** Byte sizes from the registry (one source of truth). */
-export function sizeOf(alg: EngineAlgorithm, what: 'publicKey' | 'secretKey' | 'signature' | 'cipherText' | 'seed'): number {
+export function sizeOf(
+  alg: EngineAlgorithm,
+  what: 'publicKey' | 'secretKey' | 'signature' | 'cipherText' | 'seed',
+): number {
   const n = findAlgorithm(alg)?.sizes[what];
   if (n === undefined) throw new QsignError('ERR_INTERNAL', `no ${what} size for ${alg}`);
   return n;
@@ -43,7 +46,10 @@ export function unsupported(what: string, cause?: unknown): QsignError {
 /** The subtle object, or ERR_UNSUPPORTED_BY_RUNTIME when the runtime has none. */
 export function requireSubtle(): ModernSubtle {
   const s = nativeSubtle();
-  if (!s) throw unsupported('this runtime has no crypto.subtle (Web Crypto), so the native engine is unavailable; use the wasm engine');
+  if (!s)
+    throw unsupported(
+      'this runtime has no crypto.subtle (Web Crypto), so the native engine is unavailable; use the wasm engine',
+    );
   return s;
 }
 
@@ -66,11 +72,18 @@ function mapError(e: unknown, what: string, badInput: string): QsignError {
   const n = domName(e);
   // WebIDL TypeErrors ("'raw-seed' is not a valid enum value of type KeyFormat", Node 20) mean the
   // runtime does not know the format/usage at all: our arguments are always well-typed.
-  if (n === 'NotSupportedError' || n === 'TypeError') return unsupported(`${what}: the runtime's Web Crypto does not support this (${(e as Error).message})`, e);
+  if (n === 'NotSupportedError' || n === 'TypeError')
+    return unsupported(`${what}: the runtime's Web Crypto does not support this (${(e as Error).message})`, e);
   if (n === 'DataError' || n === 'OperationError' || n === 'InvalidAccessError') {
-    return new QsignError(badInput, `${what}: native Web Crypto rejected the input (${n}: ${(e as Error).message})`, { cause: e });
+    return new QsignError(badInput, `${what}: native Web Crypto rejected the input (${n}: ${(e as Error).message})`, {
+      cause: e,
+    });
   }
-  return new QsignError('ERR_INTERNAL', `${what}: native Web Crypto failed (${n || 'error'}: ${(e as Error)?.message ?? e})`, { cause: e });
+  return new QsignError(
+    'ERR_INTERNAL',
+    `${what}: native Web Crypto failed (${n || 'error'}: ${(e as Error)?.message ?? e})`,
+    { cause: e },
+  );
 }
 
 const SIGN_PRIVATE = ['sign'];
@@ -86,7 +99,12 @@ export function publicUsages(alg: EngineAlgorithm): string[] {
 }
 
 /** Imports a seed (32-byte ξ or 64-byte d‖z) as a native private key. */
-export async function importSeed(alg: EngineAlgorithm, seed: Uint8Array, extractable: boolean, usages = privateUsages(alg)): Promise<CryptoKey> {
+export async function importSeed(
+  alg: EngineAlgorithm,
+  seed: Uint8Array,
+  extractable: boolean,
+  usages = privateUsages(alg),
+): Promise<CryptoKey> {
   try {
     return await requireSubtle().importKey('raw-seed', own(seed), { name: alg }, extractable, usages);
   } catch (e) {
@@ -102,17 +120,27 @@ export async function importSeed(alg: EngineAlgorithm, seed: Uint8Array, extract
  */
 export function checkKemPublicKey(alg: KemAlgorithm, pk: Uint8Array): void {
   const n = sizeOf(alg, 'publicKey');
-  if (pk.length !== n) throw new QsignError('ERR_INVALID_PUBLIC_KEY', `${alg} public key must be ${n} bytes, got ${pk.length}`);
+  if (pk.length !== n)
+    throw new QsignError('ERR_INVALID_PUBLIC_KEY', `${alg} public key must be ${n} bytes, got ${pk.length}`);
   for (let i = 0; i < n - 32; i += 3) {
-    const b0 = pk[i]!, b1 = pk[i + 1]!, b2 = pk[i + 2]!;
+    const b0 = pk[i]!,
+      b1 = pk[i + 1]!,
+      b2 = pk[i + 2]!;
     if ((b0 | ((b1 & 0x0f) << 8)) >= 3329 || ((b1 >> 4) | (b2 << 4)) >= 3329) {
-      throw new QsignError('ERR_INVALID_PUBLIC_KEY', `${alg} public key fails the FIPS 203 modulus check (a coefficient is >= 3329)`);
+      throw new QsignError(
+        'ERR_INVALID_PUBLIC_KEY',
+        `${alg} public key fails the FIPS 203 modulus check (a coefficient is >= 3329)`,
+      );
     }
   }
 }
 
 /** Imports raw public-key bytes as a native public key. */
-export async function importPublic(alg: EngineAlgorithm, publicKey: Uint8Array, usages = publicUsages(alg)): Promise<CryptoKey> {
+export async function importPublic(
+  alg: EngineAlgorithm,
+  publicKey: Uint8Array,
+  usages = publicUsages(alg),
+): Promise<CryptoKey> {
   if (isKem(alg)) checkKemPublicKey(alg, publicKey);
   try {
     return await requireSubtle().importKey('raw-public', own(publicKey), { name: alg }, true, usages);
@@ -129,21 +157,35 @@ export async function publicOf(alg: EngineAlgorithm, privateKey: CryptoKey): Pro
   } catch (e) {
     throw mapError(e, `deriving the ${alg} public key in Web Crypto`, 'ERR_INVALID_SECRET_KEY');
   }
-  throw unsupported(`this runtime's Web Crypto has no getPublicKey(), so the public half of a ${alg} private CryptoKey cannot be derived; keep the public key bytes alongside`);
+  throw unsupported(
+    `this runtime's Web Crypto has no getPublicKey(), so the public half of a ${alg} private CryptoKey cannot be derived; keep the public key bytes alongside`,
+  );
 }
 
-export async function exportRaw(key: CryptoKey, format: 'raw-seed' | 'raw-public' | 'pkcs8' | 'spki'): Promise<Uint8Array> {
+export async function exportRaw(
+  key: CryptoKey,
+  format: 'raw-seed' | 'raw-public' | 'pkcs8' | 'spki',
+): Promise<Uint8Array> {
   try {
     return bytes((await requireSubtle().exportKey(format, key)) as ArrayBuffer);
   } catch (e) {
     if (domName(e) === 'InvalidAccessError' && !key.extractable) {
-      throw new QsignError(EngineErrorCodes.KEY_NOT_EXTRACTABLE, `the ${key.algorithm.name} CryptoKey is non-extractable, so its ${format} cannot be exported (that is the point of non-extractable keys)`, { cause: e });
+      throw new QsignError(
+        EngineErrorCodes.KEY_NOT_EXTRACTABLE,
+        `the ${key.algorithm.name} CryptoKey is non-extractable, so its ${format} cannot be exported (that is the point of non-extractable keys)`,
+        { cause: e },
+      );
     }
     throw mapError(e, `exporting a ${key.algorithm.name} key as ${format}`, 'ERR_INVALID_ARGUMENT');
   }
 }
 
-export async function nativeSign(alg: SignatureAlgorithm, key: CryptoKey, message: Uint8Array, context?: Uint8Array): Promise<Uint8Array> {
+export async function nativeSign(
+  alg: SignatureAlgorithm,
+  key: CryptoKey,
+  message: Uint8Array,
+  context?: Uint8Array,
+): Promise<Uint8Array> {
   const params = context && context.length > 0 ? { name: alg, context: own(context) } : { name: alg };
   try {
     return bytes(await requireSubtle().sign(params, key, own(message)));
@@ -156,7 +198,13 @@ export async function nativeSign(alg: SignatureAlgorithm, key: CryptoKey, messag
  * Native verification. A malformed signature is "not valid" (false), as in
  * the wasm engine, not an exception: some runtimes throw on a wrong length.
  */
-export async function nativeVerify(alg: SignatureAlgorithm, key: CryptoKey, message: Uint8Array, signature: Uint8Array, context?: Uint8Array): Promise<boolean> {
+export async function nativeVerify(
+  alg: SignatureAlgorithm,
+  key: CryptoKey,
+  message: Uint8Array,
+  signature: Uint8Array,
+  context?: Uint8Array,
+): Promise<boolean> {
   if (signature.length !== sizeOf(alg, 'signature')) return false;
   const params = context && context.length > 0 ? { name: alg, context: own(context) } : { name: alg };
   try {
@@ -168,9 +216,13 @@ export async function nativeVerify(alg: SignatureAlgorithm, key: CryptoKey, mess
   }
 }
 
-export async function nativeEncapsulate(alg: KemAlgorithm, key: CryptoKey): Promise<{ cipherText: Uint8Array; sharedSecret: Uint8Array }> {
+export async function nativeEncapsulate(
+  alg: KemAlgorithm,
+  key: CryptoKey,
+): Promise<{ cipherText: Uint8Array; sharedSecret: Uint8Array }> {
   const s = requireSubtle();
-  if (typeof s.encapsulateBits !== 'function') throw unsupported(`this runtime's Web Crypto has no encapsulateBits(), so ${alg} cannot run natively`);
+  if (typeof s.encapsulateBits !== 'function')
+    throw unsupported(`this runtime's Web Crypto has no encapsulateBits(), so ${alg} cannot run natively`);
   try {
     const r = await s.encapsulateBits({ name: alg }, key);
     return { cipherText: bytes(r.ciphertext), sharedSecret: bytes(r.sharedKey) };
@@ -179,11 +231,19 @@ export async function nativeEncapsulate(alg: KemAlgorithm, key: CryptoKey): Prom
   }
 }
 
-export async function nativeDecapsulate(alg: KemAlgorithm, key: CryptoKey, cipherText: Uint8Array): Promise<Uint8Array> {
+export async function nativeDecapsulate(
+  alg: KemAlgorithm,
+  key: CryptoKey,
+  cipherText: Uint8Array,
+): Promise<Uint8Array> {
   const s = requireSubtle();
-  if (typeof s.decapsulateBits !== 'function') throw unsupported(`this runtime's Web Crypto has no decapsulateBits(), so ${alg} cannot run natively`);
+  if (typeof s.decapsulateBits !== 'function')
+    throw unsupported(`this runtime's Web Crypto has no decapsulateBits(), so ${alg} cannot run natively`);
   if (cipherText.length !== sizeOf(alg, 'cipherText')) {
-    throw new QsignError('ERR_INVALID_CIPHERTEXT_LENGTH', `${alg} ciphertext must be ${sizeOf(alg, 'cipherText')} bytes, got ${cipherText.length}`);
+    throw new QsignError(
+      'ERR_INVALID_CIPHERTEXT_LENGTH',
+      `${alg} ciphertext must be ${sizeOf(alg, 'cipherText')} bytes, got ${cipherText.length}`,
+    );
   }
   try {
     return bytes(await s.decapsulateBits({ name: alg }, key, own(cipherText)));

@@ -14,7 +14,10 @@ import type { RuntimeInfo } from './runtime.js';
 
 export type EngineName = 'wasm' | 'webcrypto';
 export type PolicyOperation = 'keygen' | 'sign' | 'verify' | 'encapsulate' | 'decapsulate';
-export type PolicyTable = Record<string, Partial<Record<EngineAlgorithm, Partial<Record<PolicyOperation, EngineName>>>>>;
+export type PolicyTable = Record<
+  string,
+  Partial<Record<EngineAlgorithm, Partial<Record<PolicyOperation, EngineName>>>>
+>;
 
 /**
  * The row for this runtime: its exact family@major, else the newest measured
@@ -34,6 +37,11 @@ export function policyRow(rt: RuntimeInfo, table: PolicyTable = POLICY_TABLE): P
 }
 
 /** The policy's pick, `wasm` when there is no measurement. */
-export function policyPick(rt: RuntimeInfo, alg: EngineAlgorithm, op: PolicyOperation, table: PolicyTable = POLICY_TABLE): EngineName {
+export function policyPick(
+  rt: RuntimeInfo,
+  alg: EngineAlgorithm,
+  op: PolicyOperation,
+  table: PolicyTable = POLICY_TABLE,
+): EngineName {
   return policyRow(rt, table)?.[alg]?.[op] ?? 'wasm';
 }

@@ -19,8 +19,22 @@
  * vice versa. A runtime that "has" an operation but disagrees with FIPS
  * 203/204 is treated as lacking it.
  */
-import { ENGINE_ALGORITHMS, isKem, importSeed, publicOf, exportRaw, nativeSign, nativeVerify, nativeEncapsulate, nativeDecapsulate, nativeGenerate,
-  importPublic, type EngineAlgorithm, type KemAlgorithm, type SignatureAlgorithm } from './native.js';
+import {
+  ENGINE_ALGORITHMS,
+  isKem,
+  importSeed,
+  publicOf,
+  exportRaw,
+  nativeSign,
+  nativeVerify,
+  nativeEncapsulate,
+  nativeDecapsulate,
+  nativeGenerate,
+  importPublic,
+  type EngineAlgorithm,
+  type KemAlgorithm,
+  type SignatureAlgorithm,
+} from './native.js';
 import { nativeSubtle } from './runtime.js';
 import { WASM_KEMS, WASM_SIGS } from './wasm.js';
 
@@ -51,8 +65,17 @@ export interface NativeAlgorithmCapability {
 }
 
 const NONE: NativeAlgorithmCapability = Object.freeze({
-  probed: false, generateKey: false, importSeed: false, exportSeed: false, rawPublic: false,
-  sign: false, verify: false, context: false, encapsulate: false, decapsulate: false, notes: Object.freeze([]),
+  probed: false,
+  generateKey: false,
+  importSeed: false,
+  exportSeed: false,
+  rawPublic: false,
+  sign: false,
+  verify: false,
+  context: false,
+  encapsulate: false,
+  decapsulate: false,
+  notes: Object.freeze([]),
 });
 
 const results = new Map<EngineAlgorithm, NativeAlgorithmCapability>();
@@ -94,7 +117,8 @@ async function probeSignature(alg: SignatureAlgorithm): Promise<NativeAlgorithmC
     return equal(await exportRaw(pk, 'raw-public'), ours.publicKey);
   });
   if (!importOk || !sk || !pk) return freeze({ ...NONE, probed: true, notes });
-  const k = sk, p = pk;
+  const k = sk,
+    p = pk;
   const [exportSeed, rawPublic, sign, verify, context, generateKey] = await Promise.all([
     step(notes, 'exportKey(raw-seed)', async () => equal(await exportRaw(k, 'raw-seed'), seed)),
     step(notes, 'importKey(raw-public)', async () => (await importPublic(alg, ours.publicKey)).type === 'public'),
@@ -107,15 +131,33 @@ async function probeSignature(alg: SignatureAlgorithm): Promise<NativeAlgorithmC
       const nat = await nativeSign(alg, k, msg, ctx);
       const sig = wasm.sign(msg, ours.secretKey, { context: ctx });
       // Both directions, and the context must matter (a runtime that ignored it would verify without it).
-      return wasm.verify(nat, msg, ours.publicKey, { context: ctx }) && (await nativeVerify(alg, p, msg, sig, ctx)) &&
-        !(await nativeVerify(alg, p, msg, sig));
+      return (
+        wasm.verify(nat, msg, ours.publicKey, { context: ctx }) &&
+        (await nativeVerify(alg, p, msg, sig, ctx)) &&
+        !(await nativeVerify(alg, p, msg, sig))
+      );
     }),
     step(notes, 'generateKey', async () => {
       const kp = await nativeGenerate(alg, false);
-      return kp.privateKey.extractable === false && (await nativeVerify(alg, kp.publicKey, msg, await nativeSign(alg, kp.privateKey, msg)));
+      return (
+        kp.privateKey.extractable === false &&
+        (await nativeVerify(alg, kp.publicKey, msg, await nativeSign(alg, kp.privateKey, msg)))
+      );
     }),
   ]);
-  return freeze({ probed: true, generateKey, importSeed: true, exportSeed, rawPublic, sign, verify, context, encapsulate: false, decapsulate: false, notes });
+  return freeze({
+    probed: true,
+    generateKey,
+    importSeed: true,
+    exportSeed,
+    rawPublic,
+    sign,
+    verify,
+    context,
+    encapsulate: false,
+    decapsulate: false,
+    notes,
+  });
 }
 
 async function probeKem(alg: KemAlgorithm): Promise<NativeAlgorithmCapability> {
@@ -130,7 +172,8 @@ async function probeKem(alg: KemAlgorithm): Promise<NativeAlgorithmCapability> {
     return equal(await exportRaw(pk, 'raw-public'), ours.publicKey);
   });
   if (!importOk || !sk || !pk) return freeze({ ...NONE, probed: true, notes });
-  const k = sk, p = pk;
+  const k = sk,
+    p = pk;
   const [exportSeed, rawPublic, encapsulate, decapsulate, generateKey] = await Promise.all([
     step(notes, 'exportKey(raw-seed)', async () => equal(await exportRaw(k, 'raw-seed'), seed)),
     step(notes, 'importKey(raw-public)', async () => (await importPublic(alg, ours.publicKey)).type === 'public'),
@@ -145,10 +188,25 @@ async function probeKem(alg: KemAlgorithm): Promise<NativeAlgorithmCapability> {
     step(notes, 'generateKey', async () => {
       const kp = await nativeGenerate(alg, false);
       const r = await nativeEncapsulate(alg, kp.publicKey);
-      return kp.privateKey.extractable === false && equal(await nativeDecapsulate(alg, kp.privateKey, r.cipherText), r.sharedSecret);
+      return (
+        kp.privateKey.extractable === false &&
+        equal(await nativeDecapsulate(alg, kp.privateKey, r.cipherText), r.sharedSecret)
+      );
     }),
   ]);
-  return freeze({ probed: true, generateKey, importSeed: true, exportSeed, rawPublic, sign: false, verify: false, context: false, encapsulate, decapsulate, notes });
+  return freeze({
+    probed: true,
+    generateKey,
+    importSeed: true,
+    exportSeed,
+    rawPublic,
+    sign: false,
+    verify: false,
+    context: false,
+    encapsulate,
+    decapsulate,
+    notes,
+  });
 }
 
 function freeze(c: Omit<NativeAlgorithmCapability, 'notes'> & { notes: string[] }): NativeAlgorithmCapability {
@@ -168,7 +226,9 @@ function memo(alg: EngineAlgorithm, run: () => Promise<NativeAlgorithmCapability
       let cap: NativeAlgorithmCapability;
       if (!nativeSubtle()) cap = freeze({ ...NONE, probed: true, notes: ['no crypto.subtle in this runtime'] });
       else {
-        try { cap = await run(); } catch (e) {
+        try {
+          cap = await run();
+        } catch (e) {
           // A wasm-side failure here means init() was not awaited; do not cache it.
           running.delete(alg);
           throw e;

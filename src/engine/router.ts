@@ -31,7 +31,13 @@ import { QsignError } from '../errors.js';
 import { findAlgorithm } from '../registry.js';
 import { init, isInitialized } from '../wasm/loader.js';
 import {
-  isKem, sizeOf, unsupported, importSeed, publicOf, exportRaw, nativeGenerate,
+  isKem,
+  sizeOf,
+  unsupported,
+  importSeed,
+  publicOf,
+  exportRaw,
+  nativeGenerate,
   type EngineAlgorithm,
 } from './native.js';
 import { knownCapability, type NativeAlgorithmCapability } from './probe.js';
@@ -43,7 +49,12 @@ import { runtimeInfo, isCryptoKey, nativeSubtle } from './runtime.js';
  * Resolves a name or alias to the canonical name of an algorithm of the
  * given kinds; `expected` lists the valid names for the error message.
  */
-export function resolveAlgorithm<T extends EngineAlgorithm>(name: string, kinds: ReadonlyArray<'signature' | 'kem'>, what: string, expected: string): T {
+export function resolveAlgorithm<T extends EngineAlgorithm>(
+  name: string,
+  kinds: ReadonlyArray<'signature' | 'kem'>,
+  what: string,
+  expected: string,
+): T {
   for (const kind of kinds) {
     const info = findAlgorithm(name, kind);
     if (info) return info.name as T;
@@ -91,11 +102,16 @@ export interface EngineDecision {
 
 function opSupported(cap: NativeAlgorithmCapability, op: EngineOperation): boolean {
   switch (op) {
-    case 'keygen': return cap.generateKey && cap.exportSeed;
-    case 'sign': return cap.sign;
-    case 'verify': return cap.verify && cap.rawPublic;
-    case 'encapsulate': return cap.encapsulate && cap.rawPublic;
-    case 'decapsulate': return cap.decapsulate;
+    case 'keygen':
+      return cap.generateKey && cap.exportSeed;
+    case 'sign':
+      return cap.sign;
+    case 'verify':
+      return cap.verify && cap.rawPublic;
+    case 'encapsulate':
+      return cap.encapsulate && cap.rawPublic;
+    case 'decapsulate':
+      return cap.decapsulate;
   }
 }
 
@@ -127,19 +143,37 @@ function decide(alg: EngineAlgorithm, op: EngineOperation, call: EngineCall): De
   const cap = knownCapability(alg);
   const keyIsCryptoKey = isCryptoKey(call.key);
   const forced = keyIsCryptoKey || mode === 'webcrypto' || (op === 'keygen' && call.output === 'cryptokey');
-  const why = keyIsCryptoKey ? 'a CryptoKey can only be used by native Web Crypto' :
-    op === 'keygen' && call.output === 'cryptokey' ? 'CryptoKey output needs native Web Crypto' : "init({ engine: 'webcrypto' })";
-  const ok = (engine: EngineName, reason: string, needsProbe = false): Decision => ({ engine, reason, force: forced, impossible: false, needsProbe });
-  const fallback = (reason: string): Decision => forced
-    ? { engine: 'webcrypto', reason: `${why}, but ${reason}`, force: true, impossible: true, needsProbe: false }
-    : { engine: 'wasm', reason, force: false, impossible: false, needsProbe: false };
+  const why = keyIsCryptoKey
+    ? 'a CryptoKey can only be used by native Web Crypto'
+    : op === 'keygen' && call.output === 'cryptokey'
+      ? 'CryptoKey output needs native Web Crypto'
+      : "init({ engine: 'webcrypto' })";
+  const ok = (engine: EngineName, reason: string, needsProbe = false): Decision => ({
+    engine,
+    reason,
+    force: forced,
+    impossible: false,
+    needsProbe,
+  });
+  const fallback = (reason: string): Decision =>
+    forced
+      ? { engine: 'webcrypto', reason: `${why}, but ${reason}`, force: true, impossible: true, needsProbe: false }
+      : { engine: 'wasm', reason, force: false, impossible: false, needsProbe: false };
 
   // Inputs native Web Crypto cannot take, whatever the runtime.
   if (op === 'keygen' && (call.output === undefined || call.output === 'expanded')) {
-    return fallback("native Web Crypto cannot export an expanded secret key; ask for { output: 'seed' } or { output: 'cryptokey' }");
+    return fallback(
+      "native Web Crypto cannot export an expanded secret key; ask for { output: 'seed' } or { output: 'cryptokey' }",
+    );
   }
-  if ((op === 'sign' || op === 'decapsulate') && call.key instanceof Uint8Array && call.key.length !== sizeOf(alg, 'seed')) {
-    return fallback('native Web Crypto imports only seed private keys (no runtime accepts the expanded form), and this is an expanded key');
+  if (
+    (op === 'sign' || op === 'decapsulate') &&
+    call.key instanceof Uint8Array &&
+    call.key.length !== sizeOf(alg, 'seed')
+  ) {
+    return fallback(
+      'native Web Crypto imports only seed private keys (no runtime accepts the expanded form), and this is an expanded key',
+    );
   }
   if (op === 'sign' && call.extraEntropy !== undefined) {
     return fallback('native ML-DSA signing is hedged only; deterministic or caller-chosen randomness needs wasm');
@@ -150,12 +184,15 @@ function decide(alg: EngineAlgorithm, op: EngineOperation, call: EngineCall): De
   if (!cap.probed) {
     // Unknown yet: forced calls wait for the probe; auto calls use wasm now and start it.
     if (forced) return ok('webcrypto', `${why} (native probe pending)`, true);
-    if (prefers === 'webcrypto') return ok('wasm', `native ${alg} not probed yet (a call starts the probe; later calls may use native)`, true);
+    if (prefers === 'webcrypto')
+      return ok('wasm', `native ${alg} not probed yet (a call starts the probe; later calls may use native)`, true);
     return ok('wasm', `the ${runtimeInfo().key} policy prefers wasm for ${alg} ${op}`);
   }
-  if (!opSupported(cap, op)) return fallback(`this runtime's Web Crypto lacks ${alg} ${op}${cap.notes.length ? ` (${cap.notes[0]})` : ''}`);
+  if (!opSupported(cap, op))
+    return fallback(`this runtime's Web Crypto lacks ${alg} ${op}${cap.notes.length ? ` (${cap.notes[0]})` : ''}`);
   if (op === 'sign' || op === 'verify') {
-    if (call.context && call.context.length > 0 && !cap.context) return fallback(`this runtime's Web Crypto rejects non-empty ML-DSA contexts`);
+    if (call.context && call.context.length > 0 && !cap.context)
+      return fallback(`this runtime's Web Crypto rejects non-empty ML-DSA contexts`);
   }
   if (forced) return ok('webcrypto', why);
   return ok(prefers, `the ${runtimeInfo().key} policy prefers ${prefers} for ${alg} ${op}`);
@@ -189,7 +226,12 @@ export function explainEngine(alg: string, op: EngineOperation, call: EngineCall
 export type Prober = () => Promise<NativeAlgorithmCapability>;
 
 /** Runs the decision; starts/awaits the probe as needed; throws for impossible forced calls. */
-export async function route(alg: EngineAlgorithm, op: EngineOperation, call: EngineCall, probe: Prober): Promise<EngineName> {
+export async function route(
+  alg: EngineAlgorithm,
+  op: EngineOperation,
+  call: EngineCall,
+  probe: Prober,
+): Promise<EngineName> {
   if (!isInitialized()) await init();
   let d = decide(alg, op, call);
   if (d.needsProbe) {
@@ -207,7 +249,10 @@ export async function route(alg: EngineAlgorithm, op: EngineOperation, call: Eng
 
 export function checkContext(ctx: Uint8Array | undefined): void {
   if (ctx !== undefined && (!(ctx instanceof Uint8Array) || ctx.length > 255)) {
-    throw new QsignError('ERR_INVALID_ARGUMENT', 'the ML-DSA context must be a Uint8Array of at most 255 bytes (FIPS 204)');
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      'the ML-DSA context must be a Uint8Array of at most 255 bytes (FIPS 204)',
+    );
   }
 }
 
@@ -217,8 +262,10 @@ export function checkBytes(v: unknown, what: string): asserts v is Uint8Array {
 
 export function checkKey(alg: EngineAlgorithm, key: unknown, type: 'private' | 'public'): void {
   if (isCryptoKey(key)) {
-    if (key.type !== type) throw new QsignError('ERR_INVALID_ARGUMENT', `expected a ${type} CryptoKey, got a ${key.type} one`);
-    if (key.algorithm.name !== alg) throw new QsignError('ERR_INVALID_ARGUMENT', `the CryptoKey is for ${key.algorithm.name}, not ${alg}`);
+    if (key.type !== type)
+      throw new QsignError('ERR_INVALID_ARGUMENT', `expected a ${type} CryptoKey, got a ${key.type} one`);
+    if (key.algorithm.name !== alg)
+      throw new QsignError('ERR_INVALID_ARGUMENT', `the CryptoKey is for ${key.algorithm.name}, not ${alg}`);
     return;
   }
   checkBytes(key, `the ${type} key`);
@@ -257,31 +304,49 @@ export interface WasmKeygen {
 }
 
 /** Key generation for either half; `wasm` and `probe` are the caller's own, so neither half pulls in the other. */
-export async function keygenWith(alg: EngineAlgorithm, wasm: WasmKeygen, probe: Prober, seed: Uint8Array | undefined, opts: KeygenOptions): Promise<KeyPair<Uint8Array | CryptoKey>> {
+export async function keygenWith(
+  alg: EngineAlgorithm,
+  wasm: WasmKeygen,
+  probe: Prober,
+  seed: Uint8Array | undefined,
+  opts: KeygenOptions,
+): Promise<KeyPair<Uint8Array | CryptoKey>> {
   const output = opts.output ?? 'expanded';
   if (output !== 'expanded' && output !== 'seed' && output !== 'cryptokey') {
-    throw new QsignError('ERR_INVALID_ARGUMENT', `keygen output must be 'expanded', 'seed' or 'cryptokey', got ${JSON.stringify(output)}`);
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      `keygen output must be 'expanded', 'seed' or 'cryptokey', got ${JSON.stringify(output)}`,
+    );
   }
   if (seed !== undefined) {
     checkBytes(seed, 'the seed');
-    if (seed.length !== sizeOf(alg, 'seed')) throw new QsignError('ERR_INVALID_ARGUMENT', `a ${alg} seed is ${sizeOf(alg, 'seed')} bytes, got ${seed.length}`);
+    if (seed.length !== sizeOf(alg, 'seed'))
+      throw new QsignError('ERR_INVALID_ARGUMENT', `a ${alg} seed is ${sizeOf(alg, 'seed')} bytes, got ${seed.length}`);
   }
   if (output === 'cryptokey') {
     await route(alg, 'keygen', { output }, probe);
-    const pair = seed ? await importKeyPair(alg, seed, opts.extractable ?? false) : await nativeGenerate(alg, opts.extractable ?? false);
+    const pair = seed
+      ? await importKeyPair(alg, seed, opts.extractable ?? false)
+      : await nativeGenerate(alg, opts.extractable ?? false);
     return { publicKey: await exportRaw(pair.publicKey, 'raw-public'), secretKey: pair.privateKey };
   }
   if (output === 'seed' && seed) {
     // The seed is the answer; only the public key needs computing.
     if ((await route(alg, 'keygen', { output }, probe)) === 'webcrypto') {
-      return { publicKey: await exportRaw(await publicOf(alg, await importSeed(alg, seed, false)), 'raw-public'), secretKey: seed.slice() };
+      return {
+        publicKey: await exportRaw(await publicOf(alg, await importSeed(alg, seed, false)), 'raw-public'),
+        secretKey: seed.slice(),
+      };
     }
     return { publicKey: wasm.keygen(seed).publicKey, secretKey: seed.slice() };
   }
   if (output === 'seed') {
     if ((await route(alg, 'keygen', { output }, probe)) === 'webcrypto') {
       const pair = await nativeGenerate(alg, true);
-      return { publicKey: await exportRaw(pair.publicKey, 'raw-public'), secretKey: await exportRaw(pair.privateKey, 'raw-seed') };
+      return {
+        publicKey: await exportRaw(pair.publicKey, 'raw-public'),
+        secretKey: await exportRaw(pair.privateKey, 'raw-seed'),
+      };
     }
     const s = randomSeed(sizeOf(alg, 'seed'));
     return { publicKey: wasm.keygen(s).publicKey, secretKey: s };
@@ -300,4 +365,3 @@ async function importKeyPair(alg: EngineAlgorithm, seed: Uint8Array, extractable
   const privateKey = await importSeed(alg, seed, extractable);
   return { privateKey, publicKey: await publicOf(alg, privateKey) };
 }
-

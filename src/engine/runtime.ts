@@ -51,8 +51,13 @@ export function runtimeInfo(): RuntimeInfo {
     // the one runtime-specific module, and read only when the UA is missing.
     if (name === 'unknown') {
       const proc = (globalThis as { process?: { versions?: { node?: string; bun?: string } } }).process;
-      if (typeof proc?.versions?.bun === 'string') { name = 'bun'; version = proc.versions.bun; }
-      else if (typeof proc?.versions?.node === 'string') { name = 'node'; version = proc.versions.node; }
+      if (typeof proc?.versions?.bun === 'string') {
+        name = 'bun';
+        version = proc.versions.bun;
+      } else if (typeof proc?.versions?.node === 'string') {
+        name = 'node';
+        version = proc.versions.node;
+      }
     }
     const major = Number.parseInt(version, 10) || 0;
     info = Object.freeze({ name, version, major, key: `${name}@${major}` });
@@ -95,7 +100,13 @@ export function nativeSubtle(): ModernSubtle | undefined {
 /** True for a Web Crypto `CryptoKey` (duck-typed too, for keys from another realm). */
 export function isCryptoKey(v: unknown): v is CryptoKey {
   if (typeof CryptoKey !== 'undefined' && v instanceof CryptoKey) return true;
-  return !!v && typeof v === 'object' && !(v instanceof Uint8Array) &&
-    typeof (v as CryptoKey).type === 'string' && typeof (v as CryptoKey).algorithm === 'object' &&
-    typeof (v as CryptoKey).extractable === 'boolean' && Array.isArray((v as CryptoKey).usages);
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    !(v instanceof Uint8Array) &&
+    typeof (v as CryptoKey).type === 'string' &&
+    typeof (v as CryptoKey).algorithm === 'object' &&
+    typeof (v as CryptoKey).extractable === 'boolean' &&
+    Array.isArray((v as CryptoKey).usages)
+  );
 }

@@ -6,7 +6,18 @@
  */
 import { sizeOf, importSeed, importPublic, nativeSign, nativeVerify, type SignatureAlgorithm } from './native.js';
 import { probeSignatureAlgorithm } from './probe.js';
-import { route, keygenWith, resolveAlgorithm, checkBytes, checkContext, checkKey, signOpts, type KeygenOptions, type KeyPair, type SignOptions } from './router.js';
+import {
+  route,
+  keygenWith,
+  resolveAlgorithm,
+  checkBytes,
+  checkContext,
+  checkKey,
+  signOpts,
+  type KeygenOptions,
+  type KeyPair,
+  type SignOptions,
+} from './router.js';
 import { isCryptoKey } from './runtime.js';
 import { WASM_SIGS } from './wasm.js';
 
@@ -20,10 +31,25 @@ export function signatureAlgorithm(name: string): SignatureAlgorithm {
  * secret key is the expanded bytes (wasm); see {@link KeygenOptions} for seed
  * or CryptoKey output.
  */
-export async function signatureKeygen(alg: string, seed?: Uint8Array): Promise<{ publicKey: Uint8Array; secretKey: Uint8Array }>;
-export async function signatureKeygen(alg: string, seed: Uint8Array | undefined, opts: KeygenOptions & { output: 'cryptokey' }): Promise<KeyPair<CryptoKey>>;
-export async function signatureKeygen(alg: string, seed?: Uint8Array, opts?: KeygenOptions & { output?: 'expanded' | 'seed' }): Promise<KeyPair<Uint8Array>>;
-export async function signatureKeygen(alg: string, seed?: Uint8Array, opts: KeygenOptions = {}): Promise<KeyPair<Uint8Array | CryptoKey>> {
+export async function signatureKeygen(
+  alg: string,
+  seed?: Uint8Array,
+): Promise<{ publicKey: Uint8Array; secretKey: Uint8Array }>;
+export async function signatureKeygen(
+  alg: string,
+  seed: Uint8Array | undefined,
+  opts: KeygenOptions & { output: 'cryptokey' },
+): Promise<KeyPair<CryptoKey>>;
+export async function signatureKeygen(
+  alg: string,
+  seed?: Uint8Array,
+  opts?: KeygenOptions & { output?: 'expanded' | 'seed' },
+): Promise<KeyPair<Uint8Array>>;
+export async function signatureKeygen(
+  alg: string,
+  seed?: Uint8Array,
+  opts: KeygenOptions = {},
+): Promise<KeyPair<Uint8Array | CryptoKey>> {
   const a = signatureAlgorithm(alg);
   return keygenWith(a, WASM_SIGS[a], () => probeSignatureAlgorithm(a), seed, opts);
 }
@@ -32,7 +58,12 @@ export async function signatureKeygen(alg: string, seed?: Uint8Array, opts: Keyg
  * Signs `message`. `secretKey`: expanded bytes (wasm), the 32-byte seed
  * (policy picks), or a private CryptoKey (native).
  */
-export async function sign(alg: string, secretKey: Uint8Array | CryptoKey, message: Uint8Array, opts: SignOptions = {}): Promise<Uint8Array> {
+export async function sign(
+  alg: string,
+  secretKey: Uint8Array | CryptoKey,
+  message: Uint8Array,
+  opts: SignOptions = {},
+): Promise<Uint8Array> {
   const a = signatureAlgorithm(alg);
   checkKey(a, secretKey, 'private');
   checkBytes(message, 'the message');
@@ -49,14 +80,25 @@ export async function sign(alg: string, secretKey: Uint8Array | CryptoKey, messa
 }
 
 /** Verifies `signature`; `publicKey` is raw bytes or a public CryptoKey. Resolves false for any invalid signature. */
-export async function verify(alg: string, publicKey: Uint8Array | CryptoKey, message: Uint8Array, signature: Uint8Array, opts: { context?: Uint8Array } = {}): Promise<boolean> {
+export async function verify(
+  alg: string,
+  publicKey: Uint8Array | CryptoKey,
+  message: Uint8Array,
+  signature: Uint8Array,
+  opts: { context?: Uint8Array } = {},
+): Promise<boolean> {
   const a = signatureAlgorithm(alg);
   checkKey(a, publicKey, 'public');
   checkBytes(message, 'the message');
   checkBytes(signature, 'the signature');
   checkContext(opts.context);
   const context = opts.context;
-  const engine = await route(a, 'verify', context === undefined ? { key: publicKey } : { key: publicKey, context }, () => probeSignatureAlgorithm(a));
+  const engine = await route(
+    a,
+    'verify',
+    context === undefined ? { key: publicKey } : { key: publicKey, context },
+    () => probeSignatureAlgorithm(a),
+  );
   if (engine === 'webcrypto') {
     const key = isCryptoKey(publicKey) ? publicKey : await importPublic(a, publicKey);
     return nativeVerify(a, key, message, signature, context);

@@ -2,8 +2,9 @@
 // webpack, esbuild and Rollup emit the .wasm as an asset; fetched responses
 // compile while they stream.
 export async function defaultWasmSource(variant: 'simd' | 'scalar'): Promise<Response> {
-  const url = variant === 'simd'
-    ? new URL('../../wasm/qsign-simd.wasm', import.meta.url)
-    : new URL('../../wasm/qsign-scalar.wasm', import.meta.url);
+  const url =
+    variant === 'simd'
+      ? new URL('../../wasm/qsign-simd.wasm', import.meta.url)
+      : new URL('../../wasm/qsign-scalar.wasm', import.meta.url);
   return fetch(url);
 }

@@ -26,9 +26,16 @@ export interface Hasher {
 }
 
 // FinalizationRegistry frees the wasm state of hashers dropped without digest().
-const finalizer = typeof FinalizationRegistry === 'function'
-  ? new FinalizationRegistry<number>((ptr) => { try { getExports().qs_keccak_free(ptr); } catch { /* instance replaced */ } })
-  : undefined;
+const finalizer =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<number>((ptr) => {
+        try {
+          getExports().qs_keccak_free(ptr);
+        } catch {
+          /* instance replaced */
+        }
+      })
+    : undefined;
 
 class KeccakHasher implements Hasher {
   private state: number;
@@ -47,14 +54,16 @@ class KeccakHasher implements Hasher {
   }
 
   private live(): number {
-    if (this.state === 0) throw new QsignError('ERR_DESTROYED', 'this hasher was already finished or destroyed; create a new one');
+    if (this.state === 0)
+      throw new QsignError('ERR_DESTROYED', 'this hasher was already finished or destroyed; create a new one');
     return this.state;
   }
 
   update(data: Uint8Array): this {
     ensureBytes('data', data);
     const st = this.live();
-    if (this.finished) throw new QsignError('ERR_INVALID_ARGUMENT', 'update() after digest()/xof(): create a new hasher');
+    if (this.finished)
+      throw new QsignError('ERR_INVALID_ARGUMENT', 'update() after digest()/xof(): create a new hasher');
     for (let i = 0; i < data.length || i === 0; i += CHUNK) {
       const part = data.subarray(i, Math.min(data.length, i + CHUNK));
       if (part.length === 0) break;
@@ -65,7 +74,10 @@ class KeccakHasher implements Hasher {
 
   private squeeze(n: number): Uint8Array {
     const st = this.live();
-    if (!this.finished) { getExports().qs_keccak_finalize(st); this.finished = true; }
+    if (!this.finished) {
+      getExports().qs_keccak_finalize(st);
+      this.finished = true;
+    }
     const out = new Uint8Array(n);
     for (let i = 0; i < n; i += CHUNK) {
       const len = Math.min(CHUNK, n - i);
@@ -86,7 +98,8 @@ class KeccakHasher implements Hasher {
 
   xof(n: number): Uint8Array {
     if (!this.xofAllowed) throw new QsignError('ERR_INVALID_ARGUMENT', 'xof() is only available on SHAKE128/SHAKE256');
-    if (!Number.isSafeInteger(n) || n < 0) throw new QsignError('ERR_INVALID_ARGUMENT', 'xof(n): n must be a non-negative integer');
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new QsignError('ERR_INVALID_ARGUMENT', 'xof(n): n must be a non-negative integer');
     return this.squeeze(n);
   }
 
@@ -140,7 +153,8 @@ function makeHash(kind: KeccakKind, blockLen: number, outputLen: number): HashFn
 function makeXof(kind: KeccakKind, blockLen: number, defaultLen: number): XofFn {
   const dk = (opts?: { dkLen?: number }): number => {
     const n = opts?.dkLen ?? defaultLen;
-    if (!Number.isSafeInteger(n) || n < 0) throw new QsignError('ERR_INVALID_ARGUMENT', 'dkLen must be a non-negative integer');
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new QsignError('ERR_INVALID_ARGUMENT', 'dkLen must be a non-negative integer');
     return n;
   };
   const fn = (msg: Uint8Array, opts?: { dkLen?: number }): Uint8Array => {

@@ -16,14 +16,38 @@
 export { xwing, ml_kem768_x25519 } from './xwing.js';
 export type { XWing, XWingLengths, KemKeyPair, Encapsulation } from './xwing.js';
 export { x25519mlkem768 } from './x25519mlkem768.js';
-export type { X25519MLKEM768, X25519MLKEM768Client, X25519MLKEM768Server, X25519MLKEM768Lengths } from './x25519mlkem768.js';
+export type {
+  X25519MLKEM768,
+  X25519MLKEM768Client,
+  X25519MLKEM768Server,
+  X25519MLKEM768Lengths,
+} from './x25519mlkem768.js';
 export {
-  suite, seal, open, setupBaseS, setupBaseR, generateKeyPair, deriveKeyPair, publicKeyFromSecretKey,
-  SenderContext, RecipientContext,
+  suite,
+  seal,
+  open,
+  setupBaseS,
+  setupBaseR,
+  generateKeyPair,
+  deriveKeyPair,
+  publicKeyFromSecretKey,
+  SenderContext,
+  RecipientContext,
 } from './hpke/index.js';
 export type {
-  CipherSuite, SuiteSpec, SealOptions, SetupSenderOptions, SetupRecipientOptions, PreSharedKey, BytesLike,
-  HpkeKem, HpkeKdf, HpkeAead, KemName, KdfName, AeadName,
+  CipherSuite,
+  SuiteSpec,
+  SealOptions,
+  SetupSenderOptions,
+  SetupRecipientOptions,
+  PreSharedKey,
+  BytesLike,
+  HpkeKem,
+  HpkeKdf,
+  HpkeAead,
+  KemName,
+  KdfName,
+  AeadName,
 } from './hpke/index.js';
 
 /** Error codes this layer adds to the core ones (see `CoreErrorCodes`). */

@@ -41,12 +41,19 @@ export function mlkemFromSeed(p: MlKemParams, seed: Uint8Array): { publicKey: Ui
  * ML-KEM.Encaps(ek) (with explicit randomness `m` when given). A key that
  * fails the FIPS 203 §7.2 modulus check becomes ERR_INVALID_PUBLIC_KEY.
  */
-export function mlkemEncaps(p: MlKemParams, publicKey: Uint8Array, m?: Uint8Array): { cipherText: Uint8Array; sharedSecret: Uint8Array } {
+export function mlkemEncaps(
+  p: MlKemParams,
+  publicKey: Uint8Array,
+  m?: Uint8Array,
+): { cipherText: Uint8Array; sharedSecret: Uint8Array } {
   try {
     return p.kem.encapsulate(publicKey, m);
   } catch (e) {
-    rethrow(e, 'ERR_INVALID_PUBLIC_KEY',
-      `${p.name} encapsulation key rejected: it fails the FIPS 203 §7.2 modulus check (a coefficient is >= q); obtain the recipient's real public key`);
+    rethrow(
+      e,
+      'ERR_INVALID_PUBLIC_KEY',
+      `${p.name} encapsulation key rejected: it fails the FIPS 203 §7.2 modulus check (a coefficient is >= q); obtain the recipient's real public key`,
+    );
   }
 }
 

@@ -48,8 +48,10 @@ export function isLowOrder(u: Uint8Array): boolean {
 
 function check32(what: 'secret' | 'public', b: Uint8Array): void {
   if (!(b instanceof Uint8Array) || b.length !== 32) {
-    throw new QsignError(what === 'secret' ? 'ERR_INVALID_SECRET_KEY' : 'ERR_INVALID_PUBLIC_KEY',
-      `X25519 ${what} key must be a 32-byte Uint8Array, got ${b instanceof Uint8Array ? `${b.length} bytes` : typeof b}`);
+    throw new QsignError(
+      what === 'secret' ? 'ERR_INVALID_SECRET_KEY' : 'ERR_INVALID_PUBLIC_KEY',
+      `X25519 ${what} key must be a 32-byte Uint8Array, got ${b instanceof Uint8Array ? `${b.length} bytes` : typeof b}`,
+    );
   }
 }
 
@@ -57,7 +59,8 @@ function check32(what: 'secret' | 'public', b: Uint8Array): void {
 export function x25519Base(secretKey: Uint8Array): Uint8Array {
   check32('secret', secretKey);
   return withHeap((h) => {
-    const k = h.put(secretKey), out = h.alloc(32);
+    const k = h.put(secretKey),
+      out = h.alloc(32);
     h.x.qs_x25519_base(out, k);
     return h.read(out, 32);
   });
@@ -68,7 +71,9 @@ export function x25519Raw(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Ar
   check32('secret', secretKey);
   check32('public', publicKey);
   return withHeap((h) => {
-    const k = h.put(secretKey), u = h.put(publicKey), out = h.alloc(32);
+    const k = h.put(secretKey),
+      u = h.put(publicKey),
+      out = h.alloc(32);
     h.x.qs_x25519(out, k, u);
     return h.read(out, 32);
   });
@@ -81,8 +86,10 @@ export function x25519Raw(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Ar
 export function x25519Checked(secretKey: Uint8Array, publicKey: Uint8Array, what: string): Uint8Array {
   check32('public', publicKey);
   if (isLowOrder(publicKey)) {
-    throw new QsignError('ERR_INVALID_PUBLIC_KEY',
-      `${what} is a low-order X25519 point: the X25519 shared secret would be all zeros (RFC 7748 §6.1, RFC 8446 §7.4.2); the peer must send an honestly generated key`);
+    throw new QsignError(
+      'ERR_INVALID_PUBLIC_KEY',
+      `${what} is a low-order X25519 point: the X25519 shared secret would be all zeros (RFC 7748 §6.1, RFC 8446 §7.4.2); the peer must send an honestly generated key`,
+    );
   }
   return x25519Raw(secretKey, publicKey);
 }
@@ -98,10 +105,18 @@ export function x25519Checked(secretKey: Uint8Array, publicKey: Uint8Array, what
 
 /** {@link x25519Base}, asynchronously. */
 export function x25519BaseAsync(secretKey: Uint8Array): Promise<Uint8Array> {
-  try { return Promise.resolve(x25519Base(secretKey)); } catch (e) { return Promise.reject(e); }
+  try {
+    return Promise.resolve(x25519Base(secretKey));
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /** {@link x25519Raw}, asynchronously. */
 export function x25519RawAsync(secretKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array> {
-  try { return Promise.resolve(x25519Raw(secretKey, publicKey)); } catch (e) { return Promise.reject(e); }
+  try {
+    return Promise.resolve(x25519Raw(secretKey, publicKey));
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }

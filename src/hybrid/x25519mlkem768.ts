@@ -82,7 +82,13 @@ export interface X25519MLKEM768 {
 export const x25519mlkem768: X25519MLKEM768 = Object.freeze({
   name: 'X25519MLKEM768' as const,
   group: 0x11ec as const,
-  lengths: Object.freeze({ clientKeyShare: 1216, serverKeyShare: 1120, clientSecretKey: 96, sharedSecret: 64, serverRand: 64 } as const),
+  lengths: Object.freeze({
+    clientKeyShare: 1216,
+    serverKeyShare: 1120,
+    clientSecretKey: 96,
+    sharedSecret: 64,
+    serverRand: 64,
+  } as const),
 
   clientKeyShare(seed?: Uint8Array): X25519MLKEM768Client {
     const secretKey = seed === undefined ? randomBytes(96) : ensureBytes('seed', seed, 96).slice();
@@ -93,8 +99,10 @@ export const x25519mlkem768: X25519MLKEM768 = Object.freeze({
 
   serverRespond(clientKeyShare: Uint8Array, rand?: Uint8Array): X25519MLKEM768Server {
     if (!(clientKeyShare instanceof Uint8Array) || clientKeyShare.length !== 1216) {
-      throw new QsignError('ERR_INVALID_PUBLIC_KEY',
-        `X25519MLKEM768 client key share must be 1216 bytes (ML-KEM-768 ek ‖ X25519 key), got ${clientKeyShare instanceof Uint8Array ? `${clientKeyShare.length} bytes` : typeof clientKeyShare}`);
+      throw new QsignError(
+        'ERR_INVALID_PUBLIC_KEY',
+        `X25519MLKEM768 client key share must be 1216 bytes (ML-KEM-768 ek ‖ X25519 key), got ${clientKeyShare instanceof Uint8Array ? `${clientKeyShare.length} bytes` : typeof clientKeyShare}`,
+      );
     }
     const r = rand === undefined ? randomBytes(64) : ensureBytes('rand', rand, 64);
     const skX = r.slice(32, 64);
@@ -112,14 +120,22 @@ export const x25519mlkem768: X25519MLKEM768 = Object.freeze({
 
   clientFinish(secretKey: Uint8Array, serverKeyShare: Uint8Array): Uint8Array {
     if (!(secretKey instanceof Uint8Array) || secretKey.length !== 96) {
-      throw new QsignError('ERR_INVALID_SECRET_KEY',
-        `X25519MLKEM768 client secret must be the 96-byte value from clientKeyShare(), got ${secretKey instanceof Uint8Array ? `${secretKey.length} bytes` : typeof secretKey}`);
+      throw new QsignError(
+        'ERR_INVALID_SECRET_KEY',
+        `X25519MLKEM768 client secret must be the 96-byte value from clientKeyShare(), got ${secretKey instanceof Uint8Array ? `${secretKey.length} bytes` : typeof secretKey}`,
+      );
     }
     if (!(serverKeyShare instanceof Uint8Array) || serverKeyShare.length !== 1120) {
-      throw new QsignError('ERR_INVALID_CIPHERTEXT_LENGTH',
-        `X25519MLKEM768 server key share must be 1120 bytes (ML-KEM-768 ciphertext ‖ X25519 key), got ${serverKeyShare instanceof Uint8Array ? `${serverKeyShare.length} bytes` : typeof serverKeyShare}`);
+      throw new QsignError(
+        'ERR_INVALID_CIPHERTEXT_LENGTH',
+        `X25519MLKEM768 server key share must be 1120 bytes (ML-KEM-768 ciphertext ‖ X25519 key), got ${serverKeyShare instanceof Uint8Array ? `${serverKeyShare.length} bytes` : typeof serverKeyShare}`,
+      );
     }
-    const ssX = x25519Checked(secretKey.subarray(64, 96), serverKeyShare.subarray(1088), 'the X25519 part of the server key share');
+    const ssX = x25519Checked(
+      secretKey.subarray(64, 96),
+      serverKeyShare.subarray(1088),
+      'the X25519 part of the server key share',
+    );
     const { secretKey: dk } = mlkemFromSeed(M, secretKey.subarray(0, 64));
     try {
       const ssM = mlkemDecaps(M, serverKeyShare.subarray(0, 1088), dk);

@@ -64,7 +64,12 @@ const M = MLKEM['ML-KEM-768'];
 const LABEL = new Uint8Array([0x5c, 0x2e, 0x2f, 0x2f, 0x5e, 0x5c]);
 
 const LENGTHS: XWingLengths = Object.freeze({
-  seed: 32, secretKey: 32, publicKey: 1216, cipherText: 1120, sharedSecret: 32, msgRand: 64,
+  seed: 32,
+  secretKey: 32,
+  publicKey: 1216,
+  cipherText: 1120,
+  sharedSecret: 32,
+  msgRand: 64,
 } as const);
 
 interface Expanded {
@@ -76,8 +81,10 @@ interface Expanded {
 
 function secretKeyArg(sk: unknown): Uint8Array {
   if (!(sk instanceof Uint8Array) || sk.length !== 32) {
-    throw new QsignError('ERR_INVALID_SECRET_KEY',
-      `X-Wing secret key must be a 32-byte Uint8Array (the seed), got ${sk instanceof Uint8Array ? `${sk.length} bytes` : typeof sk}`);
+    throw new QsignError(
+      'ERR_INVALID_SECRET_KEY',
+      `X-Wing secret key must be a 32-byte Uint8Array (the seed), got ${sk instanceof Uint8Array ? `${sk.length} bytes` : typeof sk}`,
+    );
   }
   return sk;
 }
@@ -105,8 +112,10 @@ async function expandAsync(sk: Uint8Array): Promise<Expanded> {
 
 function checkPublicKey(publicKey: unknown): { pkM: Uint8Array; pkX: Uint8Array } {
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== 1216) {
-    throw new QsignError('ERR_INVALID_PUBLIC_KEY',
-      `X-Wing public key must be a 1216-byte Uint8Array (ML-KEM-768 key ‖ X25519 key), got ${publicKey instanceof Uint8Array ? `${publicKey.length} bytes` : typeof publicKey}`);
+    throw new QsignError(
+      'ERR_INVALID_PUBLIC_KEY',
+      `X-Wing public key must be a 1216-byte Uint8Array (ML-KEM-768 key ‖ X25519 key), got ${publicKey instanceof Uint8Array ? `${publicKey.length} bytes` : typeof publicKey}`,
+    );
   }
   const pkX = publicKey.subarray(1184, 1216);
   // The draft does not require this check (X25519 of a low-order point is
@@ -115,23 +124,31 @@ function checkPublicKey(publicKey: unknown): { pkM: Uint8Array; pkX: Uint8Array 
   // refusing it up front keeps the classical half from silently
   // contributing nothing. Decapsulation stays exactly as specified.
   if (isLowOrder(pkX)) {
-    throw new QsignError('ERR_INVALID_PUBLIC_KEY',
-      'X-Wing public key has a low-order X25519 part (its shared secret would be all zeros); obtain the recipient\'s real public key');
+    throw new QsignError(
+      'ERR_INVALID_PUBLIC_KEY',
+      "X-Wing public key has a low-order X25519 part (its shared secret would be all zeros); obtain the recipient's real public key",
+    );
   }
   return { pkM: publicKey.subarray(0, 1184), pkX };
 }
 
 function checkCipherText(cipherText: unknown): Uint8Array {
   if (!(cipherText instanceof Uint8Array) || cipherText.length !== 1120) {
-    throw new QsignError('ERR_INVALID_CIPHERTEXT_LENGTH',
-      `X-Wing ciphertext must be 1120 bytes (ML-KEM-768 ciphertext ‖ X25519 ephemeral key), got ${cipherText instanceof Uint8Array ? `${cipherText.length} bytes` : typeof cipherText}`);
+    throw new QsignError(
+      'ERR_INVALID_CIPHERTEXT_LENGTH',
+      `X-Wing ciphertext must be 1120 bytes (ML-KEM-768 ciphertext ‖ X25519 ephemeral key), got ${cipherText instanceof Uint8Array ? `${cipherText.length} bytes` : typeof cipherText}`,
+    );
   }
   return cipherText;
 }
 
 function combiner(ssM: Uint8Array, ssX: Uint8Array, ctX: Uint8Array, pkX: Uint8Array): Uint8Array {
   const input = concatBytes(ssM, ssX, ctX, pkX, LABEL);
-  try { return sha3_256(input); } finally { wipe(input); }
+  try {
+    return sha3_256(input);
+  } finally {
+    wipe(input);
+  }
 }
 
 /**

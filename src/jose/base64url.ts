@@ -31,7 +31,11 @@ export function decode(input: string, code = 'ERR_INVALID_ARGUMENT', what = 'val
   }
   const b64 = input.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (input.length % 4)) % 4);
   let bin: string;
-  try { bin = atob(b64); } catch { throw new QsignError(code, `${what} is not valid base64url`); }
+  try {
+    bin = atob(b64);
+  } catch {
+    throw new QsignError(code, `${what} is not valid base64url`);
+  }
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   // Unused trailing bits must be zero, or "AB" and "AC" would decode alike.

@@ -41,7 +41,13 @@ export class JWTClaimValidationFailed extends QsignError {
   readonly reason: string;
   /** The decoded (signature-verified) claims set. */
   readonly payload: Record<string, unknown>;
-  constructor(message: string, payload: Record<string, unknown>, claim = 'unspecified', reason = 'unspecified', code: string = JoseErrorCodes.JWT_CLAIM_VALIDATION_FAILED) {
+  constructor(
+    message: string,
+    payload: Record<string, unknown>,
+    claim = 'unspecified',
+    reason = 'unspecified',
+    code: string = JoseErrorCodes.JWT_CLAIM_VALIDATION_FAILED,
+  ) {
     super(code, message);
     this.name = 'JWTClaimValidationFailed';
     this.claim = claim;
@@ -68,22 +74,34 @@ export class JWSSignatureVerificationFailed extends QsignError {
 
 /** Malformed JWS (structure, header, base64url). Code `ERR_JWS_INVALID`. */
 export class JWSInvalid extends QsignError {
-  constructor(message: string) { super(JoseErrorCodes.JWS_INVALID, message); this.name = 'JWSInvalid'; }
+  constructor(message: string) {
+    super(JoseErrorCodes.JWS_INVALID, message);
+    this.name = 'JWSInvalid';
+  }
 }
 
 /** A JWS that is not a valid JWT (payload not a JSON object, b64:false…). Code `ERR_JWT_INVALID`. */
 export class JWTInvalid extends QsignError {
-  constructor(message: string) { super(JoseErrorCodes.JWT_INVALID, message); this.name = 'JWTInvalid'; }
+  constructor(message: string) {
+    super(JoseErrorCodes.JWT_INVALID, message);
+    this.name = 'JWTInvalid';
+  }
 }
 
 /** Malformed or inconsistent JWK. Code `ERR_JWK_INVALID`. */
 export class JWKInvalid extends QsignError {
-  constructor(message: string) { super(JoseErrorCodes.JWK_INVALID, message); this.name = 'JWKInvalid'; }
+  constructor(message: string) {
+    super(JoseErrorCodes.JWK_INVALID, message);
+    this.name = 'JWKInvalid';
+  }
 }
 
 /** A JWK Set that is not `{ "keys": [ … ] }`. Code `ERR_JWKS_INVALID`. */
 export class JWKSInvalid extends QsignError {
-  constructor(message: string) { super(JoseErrorCodes.JWKS_INVALID, message); this.name = 'JWKSInvalid'; }
+  constructor(message: string) {
+    super(JoseErrorCodes.JWKS_INVALID, message);
+    this.name = 'JWKSInvalid';
+  }
 }
 
 /** No key in the set matches the header's `kid`/`alg`. Code `ERR_JWKS_NO_MATCHING_KEY`. */
@@ -106,22 +124,33 @@ export class JWKSMultipleMatchingKeys<K = unknown> extends QsignError {
     this.name = 'JWKSMultipleMatchingKeys';
     this.candidates = candidates;
   }
-  async *[Symbol.asyncIterator](): AsyncIterator<K> { yield* this.candidates; }
+  async *[Symbol.asyncIterator](): AsyncIterator<K> {
+    yield* this.candidates;
+  }
 }
 
 /** The JWKS request did not complete within `timeoutDuration`. Code `ERR_JWKS_TIMEOUT`. */
 export class JWKSTimeout extends QsignError {
-  constructor(message = 'request timed out') { super(JoseErrorCodes.JWKS_TIMEOUT, message); this.name = 'JWKSTimeout'; }
+  constructor(message = 'request timed out') {
+    super(JoseErrorCodes.JWKS_TIMEOUT, message);
+    this.name = 'JWKSTimeout';
+  }
 }
 
 /** The `alg` is `none`, outside the `algorithms` allow-list, or not the key's alg. Code `ERR_JOSE_ALG_NOT_ALLOWED`. */
 export class JOSEAlgNotAllowed extends QsignError {
-  constructor(message: string) { super(JoseErrorCodes.JOSE_ALG_NOT_ALLOWED, message); this.name = 'JOSEAlgNotAllowed'; }
+  constructor(message: string) {
+    super(JoseErrorCodes.JOSE_ALG_NOT_ALLOWED, message);
+    this.name = 'JOSEAlgNotAllowed';
+  }
 }
 
 /** A feature this implementation does not offer (unknown alg or `crit` extension, b64:false…). Code `ERR_JOSE_NOT_SUPPORTED`. */
 export class JOSENotSupported extends QsignError {
-  constructor(message: string) { super(JoseErrorCodes.JOSE_NOT_SUPPORTED, message); this.name = 'JOSENotSupported'; }
+  constructor(message: string) {
+    super(JoseErrorCodes.JOSE_NOT_SUPPORTED, message);
+    this.name = 'JOSENotSupported';
+  }
 }
 
 /** A signing key cannot be removed while tokens it signed may still be valid. Code `ERR_KEY_IN_USE`. */

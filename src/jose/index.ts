@@ -15,12 +15,42 @@
 export * from './errors.js';
 export { QsignError, isQsignError } from '../errors.js';
 export {
-  AkpKey, generateKeyPair, importJWK, exportJWK, importRaw, exportRaw, calculateJwkThumbprint, calculateJwkThumbprintUri,
-  importSPKI, importPKCS8, exportSPKI, exportPKCS8, registerKeyCodec, isJoseAlgorithm, PUBLIC_KEY_BYTES, SIGNATURE_BYTES,
+  AkpKey,
+  generateKeyPair,
+  importJWK,
+  exportJWK,
+  importRaw,
+  exportRaw,
+  calculateJwkThumbprint,
+  calculateJwkThumbprintUri,
+  importSPKI,
+  importPKCS8,
+  exportSPKI,
+  exportPKCS8,
+  registerKeyCodec,
+  isJoseAlgorithm,
+  PUBLIC_KEY_BYTES,
+  SIGNATURE_BYTES,
 } from './keys.js';
 export type { AkpJWK, JSONWebKeySet, JoseAlgorithm, KeyOptions, KeyCodec } from './keys.js';
-export { CompactSign, compactVerify, FlattenedSign, flattenedVerify, decodeProtectedHeader, DEFAULT_MAX_TOKEN_SIZE } from './jws.js';
-export type { JWSHeaderParameters, KeyInput, KeyResolver, VerifyOptions, SignOptions, FlattenedJWS, FlattenedVerifyResult, CompactVerifyResult } from './jws.js';
+export {
+  CompactSign,
+  compactVerify,
+  FlattenedSign,
+  flattenedVerify,
+  decodeProtectedHeader,
+  DEFAULT_MAX_TOKEN_SIZE,
+} from './jws.js';
+export type {
+  JWSHeaderParameters,
+  KeyInput,
+  KeyResolver,
+  VerifyOptions,
+  SignOptions,
+  FlattenedJWS,
+  FlattenedVerifyResult,
+  CompactVerifyResult,
+} from './jws.js';
 export { SignJWT, jwtVerify, decodeJwt, validateClaims, secs } from './jwt.js';
 export type { JWTPayload, JWTVerifyOptions, JWTVerifyResult } from './jwt.js';
 export { createLocalJWKSet, createRemoteJWKSet, discover, jwksCache } from './jwks.js';

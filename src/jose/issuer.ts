@@ -10,7 +10,16 @@ import { randomBytes, wipe } from '../util/bytes.js';
 import { encode as b64u, decode as b64uDecode } from './base64url.js';
 import { KeyInUse } from './errors.js';
 import { SignJWT, type JWTPayload } from './jwt.js';
-import { AkpKey, exportJWK, importRaw, seedOf, isJoseAlgorithm, type AkpJWK, type JSONWebKeySet, type JoseAlgorithm } from './keys.js';
+import {
+  AkpKey,
+  exportJWK,
+  importRaw,
+  seedOf,
+  isJoseAlgorithm,
+  type AkpJWK,
+  type JSONWebKeySet,
+  type JoseAlgorithm,
+} from './keys.js';
 
 /**
  * Keycloak key statuses: `active` signs new tokens (exactly one), `passive`
@@ -30,12 +39,21 @@ export interface KeyRingEntry {
   latestExp?: number;
 }
 
-interface Slot extends KeyRingEntry { key: AkpKey }
+interface Slot extends KeyRingEntry {
+  key: AkpKey;
+}
 
 /** Serialized ring; contains SEEDS — seal it (e.g. with transit/HPKE) before storing. */
 export interface SerializedKeyRing {
   version: 1;
-  keys: Array<{ kid: string; alg: JoseAlgorithm; status: KeyStatus; createdAt: number; latestExp?: number | 'Infinity'; seed: string }>;
+  keys: Array<{
+    kid: string;
+    alg: JoseAlgorithm;
+    status: KeyStatus;
+    createdAt: number;
+    latestExp?: number | 'Infinity';
+    seed: string;
+  }>;
 }
 
 export interface KeyRingOptions {
@@ -67,7 +85,8 @@ export class SigningKeyRing {
 
   private constructor(o: KeyRingOptions) {
     this.#alg = o.alg ?? 'ML-DSA-65';
-    if (!isJoseAlgorithm(this.#alg)) throw new QsignError('ERR_UNKNOWN_ALGORITHM', `unsupported alg ${JSON.stringify(this.#alg)}`);
+    if (!isJoseAlgorithm(this.#alg))
+      throw new QsignError('ERR_UNKNOWN_ALGORITHM', `unsupported alg ${JSON.stringify(this.#alg)}`);
     this.#now = o.now ?? Date.now;
     this.#grace = o.removalGrace ?? 60;
   }
@@ -82,10 +101,12 @@ export class SigningKeyRing {
   /** Rebuilds a ring from {@link SigningKeyRing.serialize} output (string or object). */
   static async restore(data: string | SerializedKeyRing, options: KeyRingOptions = {}): Promise<SigningKeyRing> {
     const d = typeof data === 'string' ? (JSON.parse(data) as SerializedKeyRing) : data;
-    if (!d || d.version !== 1 || !Array.isArray(d.keys)) throw new QsignError('ERR_INVALID_ARGUMENT', 'not a serialized SigningKeyRing (version 1)');
+    if (!d || d.version !== 1 || !Array.isArray(d.keys))
+      throw new QsignError('ERR_INVALID_ARGUMENT', 'not a serialized SigningKeyRing (version 1)');
     const ring = new SigningKeyRing(options);
     for (const k of d.keys) {
-      if (!isJoseAlgorithm(k.alg) || !['active', 'passive', 'disabled'].includes(k.status)) throw new QsignError('ERR_INVALID_ARGUMENT', `bad ring entry ${k.kid}`);
+      if (!isJoseAlgorithm(k.alg) || !['active', 'passive', 'disabled'].includes(k.status))
+        throw new QsignError('ERR_INVALID_ARGUMENT', `bad ring entry ${k.kid}`);
       const seed = b64uDecode(k.seed, 'ERR_INVALID_ARGUMENT', 'ring seed');
       const key = await importRaw(k.alg, seed, 'seed', { extractable: true, kid: k.kid });
       wipe(seed);
@@ -93,11 +114,14 @@ export class SigningKeyRing {
       if (k.latestExp !== undefined) slot.latestExp = k.latestExp === 'Infinity' ? Infinity : k.latestExp;
       ring.#slots.push(slot);
     }
-    if (ring.#slots.filter((s) => s.status === 'active').length !== 1) throw new QsignError('ERR_INVALID_ARGUMENT', 'a ring needs exactly one active key');
+    if (ring.#slots.filter((s) => s.status === 'active').length !== 1)
+      throw new QsignError('ERR_INVALID_ARGUMENT', 'a ring needs exactly one active key');
     return ring;
   }
 
-  #nowSec(): number { return Math.floor(this.#now() / 1000); }
+  #nowSec(): number {
+    return Math.floor(this.#now() / 1000);
+  }
 
   /** Entries in ring order (newest first). */
   entries(): KeyRingEntry[] {
@@ -105,10 +129,14 @@ export class SigningKeyRing {
   }
 
   /** The key that signs new tokens. */
-  get active(): AkpKey { return this.#slots.find((s) => s.status === 'active')!.key; }
+  get active(): AkpKey {
+    return this.#slots.find((s) => s.status === 'active')!.key;
+  }
 
   /** Key for `kid`, if present. */
-  get(kid: string): AkpKey | undefined { return this.#slots.find((s) => s.kid === kid)?.key; }
+  get(kid: string): AkpKey | undefined {
+    return this.#slots.find((s) => s.kid === kid)?.key;
+  }
 
   /**
    * Creates a new active key and demotes the current active one to passive,
@@ -119,7 +147,10 @@ export class SigningKeyRing {
     const seed = options.seed ? options.seed.slice() : randomBytes(32);
     const key = await importRaw(alg, seed, 'seed', { extractable: true });
     wipe(seed);
-    if (this.#slots.some((s) => s.kid === key.kid)) { key.destroy(); throw new QsignError('ERR_INVALID_ARGUMENT', `key ${key.kid} is already in the ring`); }
+    if (this.#slots.some((s) => s.kid === key.kid)) {
+      key.destroy();
+      throw new QsignError('ERR_INVALID_ARGUMENT', `key ${key.kid} is already in the ring`);
+    }
     for (const s of this.#slots) if (s.status === 'active') s.status = 'passive';
     this.#slots.unshift({ kid: key.kid, alg, status: 'active', createdAt: this.#nowSec(), key });
     return key.kid;
@@ -128,7 +159,8 @@ export class SigningKeyRing {
   /** Sets a non-active key's status (make another key active with {@link rotate}). */
   setStatus(kid: string, status: 'passive' | 'disabled'): void {
     const s = this.#slot(kid);
-    if (s.status === 'active') throw new KeyInUse(kid, s.latestExp ?? 0, `key ${kid} is the active signing key; rotate() first`);
+    if (s.status === 'active')
+      throw new KeyInUse(kid, s.latestExp ?? 0, `key ${kid} is the active signing key; rotate() first`);
     s.status = status;
   }
 
@@ -139,10 +171,15 @@ export class SigningKeyRing {
    */
   remove(kid: string, options: { force?: boolean } = {}): void {
     const s = this.#slot(kid);
-    if (s.status === 'active') throw new KeyInUse(kid, s.latestExp ?? 0, `key ${kid} is the active signing key; rotate() before removing it`);
+    if (s.status === 'active')
+      throw new KeyInUse(kid, s.latestExp ?? 0, `key ${kid} is the active signing key; rotate() before removing it`);
     const until = (s.latestExp ?? -Infinity) + this.#grace;
     if (!options.force && until > this.#nowSec()) {
-      throw new KeyInUse(kid, s.latestExp!, `key ${kid} signed tokens valid until ${Number.isFinite(s.latestExp) ? new Date(s.latestExp! * 1000).toISOString() : 'forever (no exp)'}; wait or pass { force: true }`);
+      throw new KeyInUse(
+        kid,
+        s.latestExp!,
+        `key ${kid} signed tokens valid until ${Number.isFinite(s.latestExp) ? new Date(s.latestExp! * 1000).toISOString() : 'forever (no exp)'}; wait or pass { force: true }`,
+      );
     }
     s.key.destroy();
     this.#slots = this.#slots.filter((x) => x !== s);
@@ -158,14 +195,23 @@ export class SigningKeyRing {
    * Signs a JWT with the active key; header gets `alg`, `kid` and `typ: "JWT"`.
    * `iat` defaults to now; `expiresIn` (time span or seconds) sets `exp`.
    */
-  async sign(claims: JWTPayload, options: { expiresIn?: string | number; header?: Record<string, unknown> } = {}): Promise<string> {
+  async sign(
+    claims: JWTPayload,
+    options: { expiresIn?: string | number; header?: Record<string, unknown> } = {},
+  ): Promise<string> {
     const slot = this.#slots.find((s) => s.status === 'active')!;
     const nowDate = new Date(this.#now());
-    const jwt = new SignJWT(claims, { currentDate: nowDate })
-      .setProtectedHeader({ typ: 'JWT', ...options.header, alg: slot.alg, kid: slot.kid });
+    const jwt = new SignJWT(claims, { currentDate: nowDate }).setProtectedHeader({
+      typ: 'JWT',
+      ...options.header,
+      alg: slot.alg,
+      kid: slot.kid,
+    });
     if (claims.iat === undefined) jwt.setIssuedAt();
     if (options.expiresIn !== undefined) {
-      jwt.setExpirationTime(typeof options.expiresIn === 'number' ? this.#nowSec() + options.expiresIn : options.expiresIn);
+      jwt.setExpirationTime(
+        typeof options.expiresIn === 'number' ? this.#nowSec() + options.expiresIn : options.expiresIn,
+      );
     }
     const token = await jwt.sign(slot.key);
     // Track how long this key must stay verifiable; a token without exp pins it forever.
@@ -191,7 +237,13 @@ export class SigningKeyRing {
       version: 1,
       keys: this.#slots.map((s) => {
         const seedB64 = b64u(seedOf(s.key));
-        const e: SerializedKeyRing['keys'][number] = { kid: s.kid, alg: s.alg, status: s.status, createdAt: s.createdAt, seed: seedB64 };
+        const e: SerializedKeyRing['keys'][number] = {
+          kid: s.kid,
+          alg: s.alg,
+          status: s.status,
+          createdAt: s.createdAt,
+          seed: seedB64,
+        };
         if (s.latestExp !== undefined) e.latestExp = Number.isFinite(s.latestExp) ? s.latestExp : 'Infinity';
         return e;
       }),
@@ -200,8 +252,13 @@ export class SigningKeyRing {
   }
 
   /** Wipes every seed; the ring is unusable afterwards. */
-  destroy(): void { for (const s of this.#slots) s.key.destroy(); this.#slots = []; }
-  [Symbol.dispose](): void { this.destroy(); }
+  destroy(): void {
+    for (const s of this.#slots) s.key.destroy();
+    this.#slots = [];
+  }
+  [Symbol.dispose](): void {
+    this.destroy();
+  }
 }
 
 /** Options for {@link createIssuerHandler}. */
@@ -221,7 +278,10 @@ export interface IssuerHandlerOptions {
  * JWKS and OIDC discovery document; returns 404 for other paths. Mount it in
  * a Worker, Deno.serve, Bun.serve or any Fetch-API router.
  */
-export function createIssuerHandler(ring: SigningKeyRing, options: IssuerHandlerOptions): (request: Request) => Promise<Response> {
+export function createIssuerHandler(
+  ring: SigningKeyRing,
+  options: IssuerHandlerOptions,
+): (request: Request) => Promise<Response> {
   const issuer = options.issuer.replace(/\/$/, '');
   const issuerPath = new URL(issuer).pathname.replace(/\/$/, '');
   const jwksPath = issuerPath + (options.jwksPath ?? '/certs');
@@ -231,11 +291,22 @@ export function createIssuerHandler(ring: SigningKeyRing, options: IssuerHandler
   return async (request: Request) => {
     const path = new URL(request.url).pathname;
     if (path !== jwksPath && path !== discoveryPath) return new Response('not found', { status: 404 });
-    if (request.method !== 'GET' && request.method !== 'HEAD') return new Response('method not allowed', { status: 405, headers: { allow: 'GET, HEAD' } });
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return new Response('method not allowed', { status: 405, headers: { allow: 'GET, HEAD' } });
     if (path === jwksPath) {
-      return json(await ring.jwks(), { 'content-type': 'application/jwk-set+json', 'cache-control': `public, max-age=${options.maxAge ?? 300}` });
+      return json(await ring.jwks(), {
+        'content-type': 'application/jwk-set+json',
+        'cache-control': `public, max-age=${options.maxAge ?? 300}`,
+      });
     }
-    const algs = [...new Set(ring.entries().filter((e) => e.status !== 'disabled').map((e) => e.alg))];
+    const algs = [
+      ...new Set(
+        ring
+          .entries()
+          .filter((e) => e.status !== 'disabled')
+          .map((e) => e.alg),
+      ),
+    ];
     return json({
       issuer: options.issuer,
       jwks_uri: new URL(issuer + (options.jwksPath ?? '/certs')).href,

@@ -14,8 +14,12 @@ import { AkpKey, importJWK, type JSONWebKeySet } from './keys.js';
 export type JWKSResolver = (protectedHeader?: JWSHeaderParameters, token?: FlattenedJWSInput) => Promise<AkpKey>;
 
 function isJWKSLike(x: unknown): x is JSONWebKeySet {
-  return !!x && typeof x === 'object' && Array.isArray((x as JSONWebKeySet).keys) &&
-    (x as JSONWebKeySet).keys.every((k) => !!k && typeof k === 'object' && !Array.isArray(k));
+  return (
+    !!x &&
+    typeof x === 'object' &&
+    Array.isArray((x as JSONWebKeySet).keys) &&
+    (x as JSONWebKeySet).keys.every((k) => !!k && typeof k === 'object' && !Array.isArray(k))
+  );
 }
 
 class LocalJWKSet {
@@ -26,10 +30,16 @@ class LocalJWKSet {
     if (!isJWKSLike(jwks)) throw new JWKSInvalid('JSON Web Key Set malformed');
     // Copy so later mutation of the caller's object cannot change what we trust.
     // A set holding functions or symbols is not JSON; structuredClone's DataCloneError becomes a typed error.
-    try { this.#jwks = structuredClone(jwks); } catch { throw new JWKSInvalid('JSON Web Key Set malformed (not JSON data)'); }
+    try {
+      this.#jwks = structuredClone(jwks);
+    } catch {
+      throw new JWKSInvalid('JSON Web Key Set malformed (not JSON data)');
+    }
   }
 
-  jwks(): JSONWebKeySet { return structuredClone(this.#jwks); }
+  jwks(): JSONWebKeySet {
+    return structuredClone(this.#jwks);
+  }
 
   async getKey(protectedHeader: JWSHeaderParameters = {}): Promise<AkpKey> {
     const { alg, kid } = protectedHeader;
@@ -79,7 +89,10 @@ export function createLocalJWKSet(jwks: JSONWebKeySet): JWKSResolver & { jwks():
 }
 
 /** Cache entry shape for {@link jwksCache}: the set and when it was fetched (ms). */
-export interface ExportedJWKSCache { jwks: JSONWebKeySet; uat: number }
+export interface ExportedJWKSCache {
+  jwks: JSONWebKeySet;
+  uat: number;
+}
 
 /**
  * Option key to seed a remote set from (and write it back to) a cache object,
@@ -134,10 +147,18 @@ class RemoteJWKSet {
     }
   }
 
-  coolingDown(): boolean { return this.#timestamp !== undefined && this.#now() < this.#timestamp + this.#cooldown; }
-  fresh(): boolean { return this.#timestamp !== undefined && this.#now() < this.#timestamp + this.#maxAge; }
-  get reloading(): boolean { return this.#pending !== undefined; }
-  jwks(): JSONWebKeySet | undefined { return this.#local?.jwks(); }
+  coolingDown(): boolean {
+    return this.#timestamp !== undefined && this.#now() < this.#timestamp + this.#cooldown;
+  }
+  fresh(): boolean {
+    return this.#timestamp !== undefined && this.#now() < this.#timestamp + this.#maxAge;
+  }
+  get reloading(): boolean {
+    return this.#pending !== undefined;
+  }
+  jwks(): JSONWebKeySet | undefined {
+    return this.#local?.jwks();
+  }
 
   async getKey(header?: JWSHeaderParameters): Promise<AkpKey> {
     if (!this.#local || !this.fresh()) await this.reload();
@@ -157,30 +178,55 @@ class RemoteJWKSet {
 
   reload(): Promise<void> {
     // Concurrent callers share one request.
-    this.#pending ??= this.#fetchSet().finally(() => { this.#pending = undefined; });
+    this.#pending ??= this.#fetchSet().finally(() => {
+      this.#pending = undefined;
+    });
     return this.#pending;
   }
 
   async #fetchSet(): Promise<void> {
     const controller = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; controller.abort(); }, this.#timeout);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.#timeout);
     let json: unknown;
     try {
-      const res = await this.#fetch(this.#url.href, { method: 'GET', headers: this.#headers, redirect: 'manual', signal: controller.signal });
-      if (res.status !== 200) throw new QsignError('ERR_JWKS_FETCH_FAILED', `expected 200 OK from the JSON Web Key Set HTTP response, got ${res.status}`);
-      try { json = await res.json(); } catch { throw new JWKSInvalid('failed to parse the JSON Web Key Set HTTP response as JSON'); }
+      const res = await this.#fetch(this.#url.href, {
+        method: 'GET',
+        headers: this.#headers,
+        redirect: 'manual',
+        signal: controller.signal,
+      });
+      if (res.status !== 200)
+        throw new QsignError(
+          'ERR_JWKS_FETCH_FAILED',
+          `expected 200 OK from the JSON Web Key Set HTTP response, got ${res.status}`,
+        );
+      try {
+        json = await res.json();
+      } catch {
+        throw new JWKSInvalid('failed to parse the JSON Web Key Set HTTP response as JSON');
+      }
     } catch (e) {
       if (timedOut) throw new JWKSTimeout(`JWKS request to ${this.#url.origin} timed out after ${this.#timeout} ms`);
       if (e instanceof QsignError) throw e;
-      throw new QsignError('ERR_JWKS_FETCH_FAILED', `fetching the JSON Web Key Set failed: ${(e as Error)?.message ?? e}`, { cause: e });
+      throw new QsignError(
+        'ERR_JWKS_FETCH_FAILED',
+        `fetching the JSON Web Key Set failed: ${(e as Error)?.message ?? e}`,
+        { cause: e },
+      );
     } finally {
       clearTimeout(timer);
     }
     const local = new LocalJWKSet(json);
     this.#local = local;
     this.#timestamp = this.#now();
-    if (this.#cache) { this.#cache.jwks = local.jwks(); this.#cache.uat = this.#timestamp; }
+    if (this.#cache) {
+      this.#cache.jwks = local.jwks();
+      this.#cache.uat = this.#timestamp;
+    }
   }
 }
 
@@ -193,8 +239,15 @@ class RemoteJWKSet {
  * const { payload } = await jwtVerify(token, JWKS, { issuer, audience })
  * ```
  */
-export function createRemoteJWKSet(url: URL, options: RemoteJWKSetOptions = {}): JWKSResolver & {
-  coolingDown: boolean; fresh: boolean; reloading: boolean; reload(): Promise<void>; jwks(): JSONWebKeySet | undefined;
+export function createRemoteJWKSet(
+  url: URL,
+  options: RemoteJWKSetOptions = {},
+): JWKSResolver & {
+  coolingDown: boolean;
+  fresh: boolean;
+  reloading: boolean;
+  reload(): Promise<void>;
+  jwks(): JSONWebKeySet | undefined;
 } {
   const set = new RemoteJWKSet(url, options);
   const fn = async (protectedHeader?: JWSHeaderParameters) => set.getKey(protectedHeader);
@@ -226,21 +279,34 @@ export interface OpenIDConfiguration {
  * const JWKS = createRemoteJWKSet(new URL(meta.jwks_uri))
  * ```
  */
-export async function discover(issuerUrl: string | URL, options: { fetch?: typeof fetch; timeoutDuration?: number; headers?: Record<string, string> } = {}): Promise<OpenIDConfiguration> {
+export async function discover(
+  issuerUrl: string | URL,
+  options: { fetch?: typeof fetch; timeoutDuration?: number; headers?: Record<string, string> } = {},
+): Promise<OpenIDConfiguration> {
   const issuer = typeof issuerUrl === 'string' ? issuerUrl : issuerUrl.href;
   const url = new URL(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
   const controller = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => { timedOut = true; controller.abort(); }, options.timeoutDuration ?? 5000);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, options.timeoutDuration ?? 5000);
   let meta: unknown;
   try {
-    const res = await (options.fetch ?? globalThis.fetch)(url.href, { headers: { accept: 'application/json', ...options.headers }, redirect: 'manual', signal: controller.signal });
-    if (res.status !== 200) throw new QsignError('ERR_DISCOVERY_FAILED', `expected 200 OK from ${url.href}, got ${res.status}`);
+    const res = await (options.fetch ?? globalThis.fetch)(url.href, {
+      headers: { accept: 'application/json', ...options.headers },
+      redirect: 'manual',
+      signal: controller.signal,
+    });
+    if (res.status !== 200)
+      throw new QsignError('ERR_DISCOVERY_FAILED', `expected 200 OK from ${url.href}, got ${res.status}`);
     meta = await res.json();
   } catch (e) {
     if (timedOut) throw new JWKSTimeout(`discovery request to ${url.origin} timed out`);
     if (e instanceof QsignError) throw e;
-    throw new QsignError('ERR_DISCOVERY_FAILED', `discovery at ${url.href} failed: ${(e as Error)?.message ?? e}`, { cause: e });
+    throw new QsignError('ERR_DISCOVERY_FAILED', `discovery at ${url.href} failed: ${(e as Error)?.message ?? e}`, {
+      cause: e,
+    });
   } finally {
     clearTimeout(timer);
   }
@@ -248,7 +314,10 @@ export async function discover(issuerUrl: string | URL, options: { fetch?: typeo
     throw new QsignError('ERR_DISCOVERY_FAILED', 'openid-configuration lacks "jwks_uri"');
   }
   if ((meta as OpenIDConfiguration).issuer !== issuer) {
-    throw new QsignError('ERR_DISCOVERY_FAILED', `openid-configuration "issuer" ${JSON.stringify((meta as OpenIDConfiguration).issuer)} does not match ${JSON.stringify(issuer)}`);
+    throw new QsignError(
+      'ERR_DISCOVERY_FAILED',
+      `openid-configuration "issuer" ${JSON.stringify((meta as OpenIDConfiguration).issuer)} does not match ${JSON.stringify(issuer)}`,
+    );
   }
   return meta as OpenIDConfiguration;
 }

@@ -11,8 +11,22 @@ import { QsignError } from '../errors.js';
 import { sign as engineSign, verify as engineVerify } from '../engine/signature.js';
 import { concatBytes } from '../util/bytes.js';
 import { encode as b64u, decode as b64uDecode } from './base64url.js';
-import { JOSEAlgNotAllowed, JOSENotSupported, JWSInvalid, JWSSignatureVerificationFailed, JWKSMultipleMatchingKeys } from './errors.js';
-import { AkpKey, expandedSecret, importJWK, isJoseAlgorithm, SIGNATURE_BYTES, type AkpJWK, type JoseAlgorithm } from './keys.js';
+import {
+  JOSEAlgNotAllowed,
+  JOSENotSupported,
+  JWSInvalid,
+  JWSSignatureVerificationFailed,
+  JWKSMultipleMatchingKeys,
+} from './errors.js';
+import {
+  AkpKey,
+  expandedSecret,
+  importJWK,
+  isJoseAlgorithm,
+  SIGNATURE_BYTES,
+  type AkpJWK,
+  type JoseAlgorithm,
+} from './keys.js';
 
 /** JOSE header parameters; RFC 7515 §4.1 names plus anything else. */
 export interface JWSHeaderParameters {
@@ -30,7 +44,10 @@ export interface JWSHeaderParameters {
 export type KeyInput = AkpKey | AkpJWK;
 
 /** Picks the verification key from the header, e.g. {@link createLocalJWKSet}. */
-export type KeyResolver = (protectedHeader: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<KeyInput> | KeyInput;
+export type KeyResolver = (
+  protectedHeader: JWSHeaderParameters,
+  token: FlattenedJWSInput,
+) => Promise<KeyInput> | KeyInput;
 
 /** Default `maxTokenSize`: bigger than any ML-DSA-87 JWT with generous claims. */
 export const DEFAULT_MAX_TOKEN_SIZE = 256 * 1024;
@@ -93,8 +110,12 @@ function isObject(x: unknown): x is Record<string, unknown> {
  * RFC 7515 §4.1.11: every `crit` entry must be understood and present in the
  * protected header. Returns the names recognised.
  */
-function validateCrit(recognizedDefault: Map<string, boolean>, recognizedOption: Record<string, boolean> | undefined,
-  protectedHeader: JWSHeaderParameters | undefined, joseHeader: JWSHeaderParameters): Set<string> {
+function validateCrit(
+  recognizedDefault: Map<string, boolean>,
+  recognizedOption: Record<string, boolean> | undefined,
+  protectedHeader: JWSHeaderParameters | undefined,
+  joseHeader: JWSHeaderParameters,
+): Set<string> {
   if (joseHeader.crit !== undefined && protectedHeader?.crit === undefined) {
     throw new JWSInvalid('"crit" (Critical) Header Parameter MUST be integrity protected');
   }
@@ -107,20 +128,27 @@ function validateCrit(recognizedDefault: Map<string, boolean>, recognizedOption:
   for (const name of crit) {
     if (!recognized.has(name)) throw new JOSENotSupported(`Extension Header Parameter "${name}" is not recognized`);
     if (joseHeader[name] === undefined) throw new JWSInvalid(`Extension Header Parameter "${name}" is missing`);
-    if (recognized.get(name) && protectedHeader[name] === undefined) throw new JWSInvalid(`Extension Header Parameter "${name}" MUST be integrity protected`);
+    if (recognized.get(name) && protectedHeader[name] === undefined)
+      throw new JWSInvalid(`Extension Header Parameter "${name}" MUST be integrity protected`);
   }
   return new Set(crit);
 }
 
 function checkAlgAllowed(alg: unknown, algorithms: string[] | undefined): JoseAlgorithm {
-  if (typeof alg !== 'string' || !alg) throw new JWSInvalid('JWS "alg" (Algorithm) Header Parameter missing or invalid');
+  if (typeof alg !== 'string' || !alg)
+    throw new JWSInvalid('JWS "alg" (Algorithm) Header Parameter missing or invalid');
   // "none" is refused whatever the allow-list says: an unsigned token is never acceptable here.
   if (alg === 'none') throw new JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value "none" is not allowed');
   if (algorithms !== undefined) {
-    if (!Array.isArray(algorithms) || algorithms.some((a) => typeof a !== 'string')) throw new QsignError('ERR_INVALID_ARGUMENT', '"algorithms" option must be an array of strings');
-    if (!algorithms.includes(alg)) throw new JOSEAlgNotAllowed(`"alg" (Algorithm) Header Parameter value "${alg}" not allowed`);
+    if (!Array.isArray(algorithms) || algorithms.some((a) => typeof a !== 'string'))
+      throw new QsignError('ERR_INVALID_ARGUMENT', '"algorithms" option must be an array of strings');
+    if (!algorithms.includes(alg))
+      throw new JOSEAlgNotAllowed(`"alg" (Algorithm) Header Parameter value "${alg}" not allowed`);
   }
-  if (!isJoseAlgorithm(alg)) throw new JOSENotSupported(`"alg" ${JSON.stringify(alg)} is not supported; this library implements ML-DSA-44, ML-DSA-65 and ML-DSA-87`);
+  if (!isJoseAlgorithm(alg))
+    throw new JOSENotSupported(
+      `"alg" ${JSON.stringify(alg)} is not supported; this library implements ML-DSA-44, ML-DSA-65 and ML-DSA-87`,
+    );
   return alg;
 }
 
@@ -132,18 +160,27 @@ function checkKeyAlg(key: AkpKey, alg: JoseAlgorithm): void {
 function parseHeader(b64: string): JWSHeaderParameters {
   const bytes = b64uDecode(b64, 'ERR_JWS_INVALID', 'JWS Protected Header');
   let parsed: unknown;
-  try { parsed = JSON.parse(dec.decode(bytes)); } catch { throw new JWSInvalid('JWS Protected Header is invalid'); }
+  try {
+    parsed = JSON.parse(dec.decode(bytes));
+  } catch {
+    throw new JWSInvalid('JWS Protected Header is invalid');
+  }
   if (!isObject(parsed)) throw new JWSInvalid('JWS Protected Header is invalid');
   return parsed as JWSHeaderParameters;
 }
 
-async function resolveKey(key: KeyInput | KeyResolver, header: JWSHeaderParameters, jws: FlattenedJWS): Promise<{ keys: AkpKey[]; resolved: boolean }> {
+async function resolveKey(
+  key: KeyInput | KeyResolver,
+  header: JWSHeaderParameters,
+  jws: FlattenedJWS,
+): Promise<{ keys: AkpKey[]; resolved: boolean }> {
   if (typeof key !== 'function') return { keys: [await toKey(key)], resolved: false };
   try {
     return { keys: [await toKey(await key(header, jws))], resolved: true };
   } catch (e) {
     // jose semantics: several candidates (no kid) → try each one.
-    if (e instanceof JWKSMultipleMatchingKeys) return { keys: await Promise.all((e.candidates as KeyInput[]).map(toKey)), resolved: true };
+    if (e instanceof JWKSMultipleMatchingKeys)
+      return { keys: await Promise.all((e.candidates as KeyInput[]).map(toKey)), resolved: true };
     throw e;
   }
 }
@@ -156,35 +193,45 @@ async function resolveKey(key: KeyInput | KeyResolver, header: JWSHeaderParamete
  * const { payload, protectedHeader } = await flattenedVerify(jws, publicKey)
  * ```
  */
-export async function flattenedVerify(jws: FlattenedJWS, key: KeyInput | KeyResolver, options: VerifyOptions = {}): Promise<FlattenedVerifyResult> {
+export async function flattenedVerify(
+  jws: FlattenedJWS,
+  key: KeyInput | KeyResolver,
+  options: VerifyOptions = {},
+): Promise<FlattenedVerifyResult> {
   if (!isObject(jws)) throw new JWSInvalid('Flattened JWS must be an object');
-  if (jws.protected === undefined && jws.header === undefined) throw new JWSInvalid('Flattened JWS must have either of the "protected" or "header" members');
-  if (jws.protected !== undefined && typeof jws.protected !== 'string') throw new JWSInvalid('JWS Protected Header incorrect type');
+  if (jws.protected === undefined && jws.header === undefined)
+    throw new JWSInvalid('Flattened JWS must have either of the "protected" or "header" members');
+  if (jws.protected !== undefined && typeof jws.protected !== 'string')
+    throw new JWSInvalid('JWS Protected Header incorrect type');
   if (typeof jws.payload !== 'string') throw new JWSInvalid('JWS Payload missing or incorrect type');
   if (typeof jws.signature !== 'string') throw new JWSInvalid('JWS Signature missing or incorrect type');
   if (jws.header !== undefined && !isObject(jws.header)) throw new JWSInvalid('JWS Unprotected Header incorrect type');
   const max = options.maxTokenSize ?? DEFAULT_MAX_TOKEN_SIZE;
-  if ((jws.protected?.length ?? 0) + jws.payload.length + jws.signature.length > max) throw new JWSInvalid(`JWS exceeds the maximum size of ${max} characters`);
+  if ((jws.protected?.length ?? 0) + jws.payload.length + jws.signature.length > max)
+    throw new JWSInvalid(`JWS exceeds the maximum size of ${max} characters`);
 
   const protectedHeader = jws.protected ? parseHeader(jws.protected) : undefined;
   const joseHeader: JWSHeaderParameters = { ...protectedHeader, ...jws.header };
   if (protectedHeader && jws.header) {
     for (const k of Object.keys(jws.header)) {
-      if (k in protectedHeader) throw new JWSInvalid('JWS Protected and JWS Unprotected Header Parameter names must be disjoint');
+      if (k in protectedHeader)
+        throw new JWSInvalid('JWS Protected and JWS Unprotected Header Parameter names must be disjoint');
     }
   }
   const crit = validateCrit(new Map([['b64', true]]), options.crit, protectedHeader, joseHeader);
   let b64 = true;
   if (crit.has('b64')) {
     b64 = (protectedHeader as JWSHeaderParameters).b64 as boolean;
-    if (typeof b64 !== 'boolean') throw new JWSInvalid('The "b64" (base64url-encode payload) Header Parameter must be a boolean');
+    if (typeof b64 !== 'boolean')
+      throw new JWSInvalid('The "b64" (base64url-encode payload) Header Parameter must be a boolean');
   } else if (joseHeader.b64 !== undefined && joseHeader.b64 !== true) {
     // RFC 7797 §6: b64 without crit must be ignored only when true; false without crit is malformed.
     throw new JWSInvalid('"b64": false requires "crit": ["b64"]');
   }
   // b64 is "recognised" by default so we can parse it, but unencoded payloads are
   // only accepted when the caller opts in: most consumers mishandle them.
-  if (!b64 && !options.crit?.b64) throw new JOSENotSupported('unencoded payloads (b64: false) are not accepted unless options.crit = { b64: true }');
+  if (!b64 && !options.crit?.b64)
+    throw new JOSENotSupported('unencoded payloads (b64: false) are not accepted unless options.crit = { b64: true }');
 
   const alg = checkAlgAllowed(joseHeader.alg, options.algorithms);
   const signature = b64uDecode(jws.signature, 'ERR_JWS_INVALID', 'JWS Signature');
@@ -197,7 +244,10 @@ export async function flattenedVerify(jws: FlattenedJWS, key: KeyInput | KeyReso
   for (const k of keys) {
     checkKeyAlg(k, alg);
     // A wrong-length signature cannot verify; skip the engine call (and its length error).
-    if (signature.length === SIGNATURE_BYTES[alg] && (await engineVerify(alg, k._pub(), data, signature))) { verified = k; break; }
+    if (signature.length === SIGNATURE_BYTES[alg] && (await engineVerify(alg, k._pub(), data, signature))) {
+      verified = k;
+      break;
+    }
   }
   if (!verified) throw new JWSSignatureVerificationFailed();
 
@@ -217,11 +267,22 @@ export async function flattenedVerify(jws: FlattenedJWS, key: KeyInput | KeyReso
  * const { payload } = await compactVerify(token, publicKey, { algorithms: ['ML-DSA-65'] })
  * ```
  */
-export async function compactVerify(jws: string | Uint8Array, key: KeyInput | KeyResolver, options: VerifyOptions = {}): Promise<CompactVerifyResult> {
+export async function compactVerify(
+  jws: string | Uint8Array,
+  key: KeyInput | KeyResolver,
+  options: VerifyOptions = {},
+): Promise<CompactVerifyResult> {
   if (jws instanceof Uint8Array) {
     // Size first (one UTF-8 byte per token character), then decode: invalid UTF-8 is a malformed JWS, not a TypeError.
-    if (jws.length > (options.maxTokenSize ?? DEFAULT_MAX_TOKEN_SIZE)) throw new JWSInvalid(`JWS exceeds the maximum size of ${options.maxTokenSize ?? DEFAULT_MAX_TOKEN_SIZE} characters`);
-    try { jws = dec.decode(jws); } catch { throw new JWSInvalid('Compact JWS bytes are not valid UTF-8'); }
+    if (jws.length > (options.maxTokenSize ?? DEFAULT_MAX_TOKEN_SIZE))
+      throw new JWSInvalid(
+        `JWS exceeds the maximum size of ${options.maxTokenSize ?? DEFAULT_MAX_TOKEN_SIZE} characters`,
+      );
+    try {
+      jws = dec.decode(jws);
+    } catch {
+      throw new JWSInvalid('Compact JWS bytes are not valid UTF-8');
+    }
   }
   if (typeof jws !== 'string') throw new JWSInvalid('Compact JWS must be a string or Uint8Array');
   const max = options.maxTokenSize ?? DEFAULT_MAX_TOKEN_SIZE;
@@ -266,21 +327,29 @@ export class FlattenedSign {
   }
 
   async sign(key: KeyInput, options: SignOptions = {}): Promise<FlattenedJWS> {
-    if (!this.#protected && !this.#unprotected) throw new JWSInvalid('either setProtectedHeader or setUnprotectedHeader must be called before sign()');
+    if (!this.#protected && !this.#unprotected)
+      throw new JWSInvalid('either setProtectedHeader or setUnprotectedHeader must be called before sign()');
     if (this.#protected && this.#unprotected) {
-      for (const k of Object.keys(this.#unprotected)) if (k in this.#protected) throw new JWSInvalid('JWS Protected and JWS Unprotected Header Parameter names must be disjoint');
+      for (const k of Object.keys(this.#unprotected))
+        if (k in this.#protected)
+          throw new JWSInvalid('JWS Protected and JWS Unprotected Header Parameter names must be disjoint');
     }
     const joseHeader = { ...this.#protected, ...this.#unprotected };
     const crit = validateCrit(new Map([['b64', true]]), options.crit, this.#protected, joseHeader);
     let b64 = true;
     if (crit.has('b64')) {
       b64 = this.#protected!.b64 as boolean;
-      if (typeof b64 !== 'boolean') throw new JWSInvalid('The "b64" (base64url-encode payload) Header Parameter must be a boolean');
-      if (!b64 && !options.crit?.b64) throw new JOSENotSupported('unencoded payloads (b64: false) need options.crit = { b64: true }');
+      if (typeof b64 !== 'boolean')
+        throw new JWSInvalid('The "b64" (base64url-encode payload) Header Parameter must be a boolean');
+      if (!b64 && !options.crit?.b64)
+        throw new JOSENotSupported('unencoded payloads (b64: false) need options.crit = { b64: true }');
     }
     const alg = joseHeader.alg;
     if (alg === 'none') throw new JOSEAlgNotAllowed('"alg" none is not allowed');
-    if (!isJoseAlgorithm(alg)) throw new JOSENotSupported(`"alg" ${JSON.stringify(alg)} is not supported; use ML-DSA-44, ML-DSA-65 or ML-DSA-87`);
+    if (!isJoseAlgorithm(alg))
+      throw new JOSENotSupported(
+        `"alg" ${JSON.stringify(alg)} is not supported; use ML-DSA-44, ML-DSA-65 or ML-DSA-87`,
+      );
     const k = await toKey(key);
     // A JWK imported just for this call is ours to wipe afterwards.
     const transient = k !== key;
@@ -300,7 +369,11 @@ export class FlattenedSign {
     if (b64) payloadStr = b64u(this.#payload);
     else {
       // The serialized JWS is text, so an unencoded payload must be UTF-8.
-      try { payloadStr = dec.decode(this.#payload); } catch { throw new JWSInvalid('an unencoded (b64: false) payload must be valid UTF-8'); }
+      try {
+        payloadStr = dec.decode(this.#payload);
+      } catch {
+        throw new JWSInvalid('an unencoded (b64: false) payload must be valid UTF-8');
+      }
     }
     const data = concatBytes(enc.encode(protectedB64), enc.encode('.'), b64 ? enc.encode(payloadStr) : this.#payload);
     // RFC 9964: pure ML-DSA with the empty context string.
@@ -323,12 +396,18 @@ export class FlattenedSign {
  */
 export class CompactSign {
   #flattened: FlattenedSign;
-  constructor(payload: Uint8Array) { this.#flattened = new FlattenedSign(payload); }
-  setProtectedHeader(h: JWSHeaderParameters): this { this.#flattened.setProtectedHeader(h); return this; }
+  constructor(payload: Uint8Array) {
+    this.#flattened = new FlattenedSign(payload);
+  }
+  setProtectedHeader(h: JWSHeaderParameters): this {
+    this.#flattened.setProtectedHeader(h);
+    return this;
+  }
   async sign(key: KeyInput, options: SignOptions = {}): Promise<string> {
     const jws = await this.#flattened.sign(key, options);
     // Compact serialization cannot carry a '.' inside an unencoded payload.
-    if (jws.payload.includes('.')) throw new JWSInvalid('an unencoded payload containing "." cannot use the compact serialization');
+    if (jws.payload.includes('.'))
+      throw new JWSInvalid('an unencoded payload containing "." cannot use the compact serialization');
     return `${jws.protected}.${jws.payload}.${jws.signature}`;
   }
 }
@@ -338,7 +417,8 @@ export function decodeProtectedHeader(token: string | { protected?: string }): J
   let b64: string | undefined;
   if (typeof token === 'string') {
     const first = token.split('.')[0];
-    if (token.split('.').length !== 3 && token.split('.').length !== 5) throw new JWSInvalid('Invalid Token or Protected Header formatting');
+    if (token.split('.').length !== 3 && token.split('.').length !== 5)
+      throw new JWSInvalid('Invalid Token or Protected Header formatting');
     b64 = first;
   } else if (isObject(token)) {
     b64 = token.protected;

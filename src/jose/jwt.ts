@@ -5,7 +5,15 @@
 import { QsignError } from '../errors.js';
 import { decode as b64uDecode } from './base64url.js';
 import { JWTClaimValidationFailed, JWTExpired, JWTInvalid } from './errors.js';
-import { CompactSign, compactVerify, type JWSHeaderParameters, type KeyInput, type KeyResolver, type SignOptions, type VerifyOptions } from './jws.js';
+import {
+  CompactSign,
+  compactVerify,
+  type JWSHeaderParameters,
+  type KeyInput,
+  type KeyResolver,
+  type SignOptions,
+  type VerifyOptions,
+} from './jws.js';
 import type { AkpKey } from './keys.js';
 
 /** Registered claims plus anything else. */
@@ -20,8 +28,13 @@ export interface JWTPayload {
   [claim: string]: unknown;
 }
 
-const MINUTE = 60, HOUR = 3600, DAY = 86400, WEEK = 604800, YEAR = 31557600;
-const SPAN = /^(\+|-)? ?(\d+|\d+\.\d+) ?(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)(?: (ago|from now))?$/i;
+const MINUTE = 60,
+  HOUR = 3600,
+  DAY = 86400,
+  WEEK = 604800,
+  YEAR = 31557600;
+const SPAN =
+  /^(\+|-)? ?(\d+|\d+\.\d+) ?(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)(?: (ago|from now))?$/i;
 
 /**
  * Parses a jose time span ('30s', '2 hours', '1d', '-5m', '3 days ago') into
@@ -29,7 +42,11 @@ const SPAN = /^(\+|-)? ?(\d+|\d+\.\d+) ?(seconds?|secs?|s|minutes?|mins?|m|hours
  */
 export function secs(span: string): number {
   const m = SPAN.exec(span);
-  if (!m || (m[4] && m[1])) throw new QsignError('ERR_INVALID_ARGUMENT', `invalid time period format ${JSON.stringify(span)}; use e.g. "30s", "15m", "2h", "7d"`);
+  if (!m || (m[4] && m[1]))
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      `invalid time period format ${JSON.stringify(span)}; use e.g. "30s", "15m", "2h", "7d"`,
+    );
   const value = parseFloat(m[2]!);
   const unit = m[3]!.toLowerCase();
   let s: number;
@@ -80,33 +97,55 @@ export class SignJWT {
 
   /** `options.currentDate` fixes "now" for relative times (tests, replays). */
   constructor(payload: JWTPayload = {}, options: { currentDate?: Date } = {}) {
-    if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw new QsignError('ERR_INVALID_ARGUMENT', 'JWT Claims Set MUST be an object');
+    if (!payload || typeof payload !== 'object' || Array.isArray(payload))
+      throw new QsignError('ERR_INVALID_ARGUMENT', 'JWT Claims Set MUST be an object');
     this.#payload = { ...payload };
     const fixed = options.currentDate;
     this.#now = () => epoch(fixed ?? new Date());
   }
-  setProtectedHeader(h: JWSHeaderParameters): this { this.#header = h; return this; }
-  setIssuer(iss: string): this { this.#payload.iss = str('setIssuer', iss); return this; }
-  setSubject(sub: string): this { this.#payload.sub = str('setSubject', sub); return this; }
+  setProtectedHeader(h: JWSHeaderParameters): this {
+    this.#header = h;
+    return this;
+  }
+  setIssuer(iss: string): this {
+    this.#payload.iss = str('setIssuer', iss);
+    return this;
+  }
+  setSubject(sub: string): this {
+    this.#payload.sub = str('setSubject', sub);
+    return this;
+  }
   setAudience(aud: string | string[]): this {
     this.#payload.aud = Array.isArray(aud) ? aud.map((a) => str('setAudience', a)) : str('setAudience', aud);
     return this;
   }
-  setJti(jti: string): this { this.#payload.jti = str('setJti', jti); return this; }
+  setJti(jti: string): this {
+    this.#payload.jti = str('setJti', jti);
+    return this;
+  }
   /** No argument: now. A time span is relative to now. */
   setIssuedAt(input?: number | string | Date): this {
     this.#payload.iat = input === undefined ? this.#now() : timestamp('setIssuedAt', input, this.#now());
     return this;
   }
-  setNotBefore(input: number | string | Date): this { this.#payload.nbf = timestamp('setNotBefore', input, this.#now()); return this; }
+  setNotBefore(input: number | string | Date): this {
+    this.#payload.nbf = timestamp('setNotBefore', input, this.#now());
+    return this;
+  }
   /** A number is an absolute epoch-seconds value; a string ('2h') is relative to now. */
-  setExpirationTime(input: number | string | Date): this { this.#payload.exp = timestamp('setExpirationTime', input, this.#now()); return this; }
+  setExpirationTime(input: number | string | Date): this {
+    this.#payload.exp = timestamp('setExpirationTime', input, this.#now());
+    return this;
+  }
 
   async sign(key: KeyInput, options: SignOptions = {}): Promise<string> {
     if (!this.#header) throw new JWTInvalid('setProtectedHeader must be called before sign()');
     // RFC 7797 unencoded payloads are not JWTs.
-    if (Array.isArray(this.#header.crit) && this.#header.crit.includes('b64') && this.#header.b64 === false) throw new JWTInvalid('JWTs MUST NOT use unencoded payload');
-    return new CompactSign(new TextEncoder().encode(JSON.stringify(this.#payload))).setProtectedHeader(this.#header).sign(key, options);
+    if (Array.isArray(this.#header.crit) && this.#header.crit.includes('b64') && this.#header.b64 === false)
+      throw new JWTInvalid('JWTs MUST NOT use unencoded payload');
+    return new CompactSign(new TextEncoder().encode(JSON.stringify(this.#payload)))
+      .setProtectedHeader(this.#header)
+      .sign(key, options);
   }
 }
 
@@ -140,13 +179,22 @@ const normalizeTyp = (v: string) => v.toLowerCase().replace(/^application\//, ''
 
 function decodePayload(bytes: Uint8Array): JWTPayload {
   let payload: unknown;
-  try { payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)); } catch { throw new JWTInvalid('JWT Claims Set must be a top-level JSON object'); }
-  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw new JWTInvalid('JWT Claims Set must be a top-level JSON object');
+  try {
+    payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new JWTInvalid('JWT Claims Set must be a top-level JSON object');
+  }
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload))
+    throw new JWTInvalid('JWT Claims Set must be a top-level JSON object');
   return payload as JWTPayload;
 }
 
 /** jose's claim validation; exported for callers who verify the JWS themselves. */
-export function validateClaims(protectedHeader: JWSHeaderParameters, payload: JWTPayload, options: JWTVerifyOptions = {}): JWTPayload {
+export function validateClaims(
+  protectedHeader: JWSHeaderParameters,
+  payload: JWTPayload,
+  options: JWTVerifyOptions = {},
+): JWTPayload {
   const { typ, issuer, subject, audience, maxTokenAge } = options;
   if (typ && (typeof protectedHeader.typ !== 'string' || normalizeTyp(protectedHeader.typ) !== normalizeTyp(typ))) {
     throw new JWTClaimValidationFailed('unexpected "typ" JWT header value', payload, 'typ', 'check_failed');
@@ -157,23 +205,33 @@ export function validateClaims(protectedHeader: JWSHeaderParameters, payload: JW
   if (subject !== undefined) required.add('sub');
   if (issuer !== undefined) required.add('iss');
   for (const claim of required) {
-    if (!(claim in payload)) throw new JWTClaimValidationFailed(`missing required "${claim}" claim`, payload, claim, 'missing');
+    if (!(claim in payload))
+      throw new JWTClaimValidationFailed(`missing required "${claim}" claim`, payload, claim, 'missing');
   }
   if (issuer !== undefined && !(Array.isArray(issuer) ? issuer : [issuer]).includes(payload.iss as string)) {
     throw new JWTClaimValidationFailed('unexpected "iss" claim value', payload, 'iss', 'check_failed');
   }
-  if (subject !== undefined && payload.sub !== subject) throw new JWTClaimValidationFailed('unexpected "sub" claim value', payload, 'sub', 'check_failed');
+  if (subject !== undefined && payload.sub !== subject)
+    throw new JWTClaimValidationFailed('unexpected "sub" claim value', payload, 'sub', 'check_failed');
   if (audience !== undefined) {
     const want = Array.isArray(audience) ? audience : [audience];
     const have = typeof payload.aud === 'string' ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud : [];
-    if (!want.some((a) => have.includes(a))) throw new JWTClaimValidationFailed('unexpected "aud" claim value', payload, 'aud', 'check_failed');
+    if (!want.some((a) => have.includes(a)))
+      throw new JWTClaimValidationFailed('unexpected "aud" claim value', payload, 'aud', 'check_failed');
   }
   let tolerance: number;
   switch (typeof options.clockTolerance) {
-    case 'string': tolerance = secs(options.clockTolerance); break;
-    case 'number': tolerance = options.clockTolerance; break;
-    case 'undefined': tolerance = 0; break;
-    default: throw new QsignError('ERR_INVALID_ARGUMENT', 'invalid clockTolerance option type');
+    case 'string':
+      tolerance = secs(options.clockTolerance);
+      break;
+    case 'number':
+      tolerance = options.clockTolerance;
+      break;
+    case 'undefined':
+      tolerance = 0;
+      break;
+    default:
+      throw new QsignError('ERR_INVALID_ARGUMENT', 'invalid clockTolerance option type');
   }
   const now = epoch(options.currentDate ?? new Date());
   for (const claim of ['iat', 'nbf', 'exp'] as const) {
@@ -190,8 +248,15 @@ export function validateClaims(protectedHeader: JWSHeaderParameters, payload: JW
   if (maxTokenAge !== undefined) {
     const age = now - (payload.iat as number);
     const max = typeof maxTokenAge === 'number' ? maxTokenAge : secs(maxTokenAge);
-    if (age - tolerance > max) throw new JWTExpired('"iat" claim timestamp check failed (too far in the past)', payload, 'iat', 'check_failed');
-    if (age < 0 - tolerance) throw new JWTClaimValidationFailed('"iat" claim timestamp check failed (it should be in the past)', payload, 'iat', 'check_failed');
+    if (age - tolerance > max)
+      throw new JWTExpired('"iat" claim timestamp check failed (too far in the past)', payload, 'iat', 'check_failed');
+    if (age < 0 - tolerance)
+      throw new JWTClaimValidationFailed(
+        '"iat" claim timestamp check failed (it should be in the past)',
+        payload,
+        'iat',
+        'check_failed',
+      );
   }
   return payload;
 }
@@ -205,9 +270,14 @@ export function validateClaims(protectedHeader: JWSHeaderParameters, payload: JW
  * const { payload } = await jwtVerify(token, JWKS, { issuer: 'https://id.example', audience: 'api' })
  * ```
  */
-export async function jwtVerify(jwt: string | Uint8Array, key: KeyInput | KeyResolver, options: JWTVerifyOptions = {}): Promise<JWTVerifyResult> {
+export async function jwtVerify(
+  jwt: string | Uint8Array,
+  key: KeyInput | KeyResolver,
+  options: JWTVerifyOptions = {},
+): Promise<JWTVerifyResult> {
   const verified = await compactVerify(jwt, key, options);
-  if (verified.protectedHeader.crit?.includes('b64') && verified.protectedHeader.b64 === false) throw new JWTInvalid('JWTs MUST NOT use unencoded payload');
+  if (verified.protectedHeader.crit?.includes('b64') && verified.protectedHeader.b64 === false)
+    throw new JWTInvalid('JWTs MUST NOT use unencoded payload');
   const payload = validateClaims(verified.protectedHeader, decodePayload(verified.payload), options);
   const result: JWTVerifyResult = { payload, protectedHeader: verified.protectedHeader };
   if (verified.key) result.key = verified.key;
@@ -222,6 +292,10 @@ export function decodeJwt(jwt: string): JWTPayload {
   if (parts.length !== 3) throw new JWTInvalid('Invalid JWT');
   if (!parts[1]) throw new JWTInvalid('JWTs must contain a payload');
   let bytes: Uint8Array;
-  try { bytes = b64uDecode(parts[1], 'ERR_JWT_INVALID', 'JWT payload'); } catch { throw new JWTInvalid('Failed to base64url decode the payload'); }
+  try {
+    bytes = b64uDecode(parts[1], 'ERR_JWT_INVALID', 'JWT payload');
+  } catch {
+    throw new JWTInvalid('Failed to base64url decode the payload');
+  }
   return decodePayload(bytes);
 }

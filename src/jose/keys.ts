@@ -19,9 +19,17 @@ import { JWKInvalid, JOSENotSupported } from './errors.js';
 export type JoseAlgorithm = 'ML-DSA-44' | 'ML-DSA-65' | 'ML-DSA-87';
 
 /** Public key sizes per alg (FIPS 204 Table 2); used to reject truncated `pub`. */
-export const PUBLIC_KEY_BYTES: Readonly<Record<JoseAlgorithm, number>> = { 'ML-DSA-44': 1312, 'ML-DSA-65': 1952, 'ML-DSA-87': 2592 };
+export const PUBLIC_KEY_BYTES: Readonly<Record<JoseAlgorithm, number>> = {
+  'ML-DSA-44': 1312,
+  'ML-DSA-65': 1952,
+  'ML-DSA-87': 2592,
+};
 /** Signature sizes per alg. */
-export const SIGNATURE_BYTES: Readonly<Record<JoseAlgorithm, number>> = { 'ML-DSA-44': 2420, 'ML-DSA-65': 3309, 'ML-DSA-87': 4627 };
+export const SIGNATURE_BYTES: Readonly<Record<JoseAlgorithm, number>> = {
+  'ML-DSA-44': 2420,
+  'ML-DSA-65': 3309,
+  'ML-DSA-87': 4627,
+};
 const SEED_BYTES = 32;
 
 /** True for the three RFC 9964 alg names (exact spelling: JOSE is case-sensitive). */
@@ -47,7 +55,10 @@ export interface JSONWebKeySet {
   keys: Array<Record<string, unknown>>;
 }
 
-interface Secret { seed: Uint8Array; expanded?: Uint8Array }
+interface Secret {
+  seed: Uint8Array;
+  expanded?: Uint8Array;
+}
 
 // Secrets live outside the key objects so console.log, structuredClone or a
 // stray spread of a key never shows the seed.
@@ -72,39 +83,58 @@ export class AkpKey {
   readonly #publicKey: Uint8Array;
 
   /** @internal use {@link generateKeyPair}, {@link importJWK} or {@link importRaw}. */
-  constructor(alg: JoseAlgorithm, publicKey: Uint8Array, opts: { seed?: Uint8Array; expanded?: Uint8Array; extractable?: boolean; kid?: string } = {}) {
+  constructor(
+    alg: JoseAlgorithm,
+    publicKey: Uint8Array,
+    opts: { seed?: Uint8Array; expanded?: Uint8Array; extractable?: boolean; kid?: string } = {},
+  ) {
     this.alg = alg;
     this.#publicKey = publicKey.slice();
     this.type = opts.seed ? 'private' : 'public';
     this.extractable = opts.seed ? (opts.extractable ?? false) : true;
-    if (opts.seed) SECRETS.set(this, { seed: opts.seed.slice(), ...(opts.expanded ? { expanded: opts.expanded } : {}) });
+    if (opts.seed)
+      SECRETS.set(this, { seed: opts.seed.slice(), ...(opts.expanded ? { expanded: opts.expanded } : {}) });
     this.kid = opts.kid ?? thumbprintOf(alg, this.#publicKey);
   }
 
   /** A copy of the raw FIPS 204 public key. */
-  get publicKey(): Uint8Array { return this.#publicKey.slice(); }
+  get publicKey(): Uint8Array {
+    return this.#publicKey.slice();
+  }
 
   /** True once {@link destroy} has wiped the secret. */
-  get destroyed(): boolean { return this.type === 'private' && !SECRETS.has(this); }
+  get destroyed(): boolean {
+    return this.type === 'private' && !SECRETS.has(this);
+  }
 
   /** The public half as its own key object (same kid). */
-  toPublic(): AkpKey { return new AkpKey(this.alg, this.#publicKey, { kid: this.kid }); }
+  toPublic(): AkpKey {
+    return new AkpKey(this.alg, this.#publicKey, { kid: this.kid });
+  }
 
   /** Wipes the seed and the expanded secret key; later signing throws ERR_DESTROYED. */
   destroy(): void {
     const s = SECRETS.get(this);
-    if (s) { wipe(s.seed, s.expanded); SECRETS.delete(this); }
+    if (s) {
+      wipe(s.seed, s.expanded);
+      SECRETS.delete(this);
+    }
   }
 
-  [Symbol.dispose](): void { this.destroy(); }
+  [Symbol.dispose](): void {
+    this.destroy();
+  }
 
   /** @internal raw public key without copying. */
-  _pub(): Uint8Array { return this.#publicKey; }
+  _pub(): Uint8Array {
+    return this.#publicKey;
+  }
 }
 
 /** @internal the expanded secret key, derived through the engine on first use. */
 export async function expandedSecret(key: AkpKey): Promise<Uint8Array> {
-  if (key.type !== 'private') throw new QsignError('ERR_INVALID_ARGUMENT', 'signing needs a private key; this one is public');
+  if (key.type !== 'private')
+    throw new QsignError('ERR_INVALID_ARGUMENT', 'signing needs a private key; this one is public');
   const s = SECRETS.get(key);
   if (!s) throw new QsignError('ERR_DESTROYED', 'this key was destroyed');
   if (!s.expanded) s.expanded = (await signatureKeygen(key.alg, s.seed)).secretKey;
@@ -133,7 +163,10 @@ function thumbprintOf(alg: JoseAlgorithm, pub: Uint8Array): string {
  * const kid = await calculateJwkThumbprint(jwk) // equals the RFC 9964 example kids
  * ```
  */
-export async function calculateJwkThumbprint(key: AkpKey | AkpJWK, digestAlgorithm: 'sha256' = 'sha256'): Promise<string> {
+export async function calculateJwkThumbprint(
+  key: AkpKey | AkpJWK,
+  digestAlgorithm: 'sha256' = 'sha256',
+): Promise<string> {
   if (digestAlgorithm !== 'sha256') throw new JOSENotSupported('only sha256 thumbprints are supported');
   if (key instanceof AkpKey) return thumbprintOf(key.alg, key._pub());
   const { alg, pub } = checkPublicMembers(key);
@@ -148,13 +181,16 @@ export async function calculateJwkThumbprintUri(key: AkpKey | AkpJWK): Promise<s
 function checkPublicMembers(jwk: unknown): { alg: JoseAlgorithm; pub: Uint8Array } {
   if (!jwk || typeof jwk !== 'object' || Array.isArray(jwk)) throw new JWKInvalid('JWK must be an object');
   const j = jwk as Record<string, unknown>;
-  if (j.kty !== 'AKP') throw new JWKInvalid(`unsupported JWK "kty" ${JSON.stringify(j.kty)}; ML-DSA keys are "AKP" (RFC 9964)`);
+  if (j.kty !== 'AKP')
+    throw new JWKInvalid(`unsupported JWK "kty" ${JSON.stringify(j.kty)}; ML-DSA keys are "AKP" (RFC 9964)`);
   // RFC 9964: alg is REQUIRED on AKP keys; the key is bound to that one alg.
   if (j.alg === undefined) throw new JWKInvalid('AKP JWK is missing its required "alg"');
-  if (!isJoseAlgorithm(j.alg)) throw new JWKInvalid(`AKP JWK "alg" ${JSON.stringify(j.alg)} is not ML-DSA-44, ML-DSA-65 or ML-DSA-87`);
+  if (!isJoseAlgorithm(j.alg))
+    throw new JWKInvalid(`AKP JWK "alg" ${JSON.stringify(j.alg)} is not ML-DSA-44, ML-DSA-65 or ML-DSA-87`);
   if (typeof j.pub !== 'string') throw new JWKInvalid('AKP JWK is missing "pub"');
   const pub = b64uDecode(j.pub, 'ERR_JWK_INVALID', 'JWK "pub"');
-  if (pub.length !== PUBLIC_KEY_BYTES[j.alg]) throw new JWKInvalid(`"pub" of an ${j.alg} key must be ${PUBLIC_KEY_BYTES[j.alg]} bytes, got ${pub.length}`);
+  if (pub.length !== PUBLIC_KEY_BYTES[j.alg])
+    throw new JWKInvalid(`"pub" of an ${j.alg} key must be ${PUBLIC_KEY_BYTES[j.alg]} bytes, got ${pub.length}`);
   return { alg: j.alg, pub };
 }
 
@@ -183,14 +219,20 @@ export async function importJWK(jwk: AkpJWK | Record<string, unknown>, opts: Key
   if (typeof j.priv !== 'string') throw new JWKInvalid('JWK "priv" must be a string');
   const seed = b64uDecode(j.priv, 'ERR_JWK_INVALID', 'JWK "priv"');
   try {
-    if (seed.length !== SEED_BYTES) throw new JWKInvalid(`JWK "priv" must be the 32-byte ML-DSA seed, got ${seed.length} bytes`);
+    if (seed.length !== SEED_BYTES)
+      throw new JWKInvalid(`JWK "priv" must be the 32-byte ML-DSA seed, got ${seed.length} bytes`);
     const derived = await signatureKeygen(alg, seed);
     if (!equalBytes(derived.publicKey, pub)) {
       wipe(derived.secretKey);
       throw new JWKInvalid('JWK "pub" does not match the key derived from "priv"');
     }
     const extractable = opts.extractable ?? (typeof j.ext === 'boolean' ? j.ext : true);
-    return new AkpKey(alg, pub, { seed, expanded: derived.secretKey, extractable, ...(kid === undefined ? {} : { kid }) });
+    return new AkpKey(alg, pub, {
+      seed,
+      expanded: derived.secretKey,
+      extractable,
+      ...(kid === undefined ? {} : { kid }),
+    });
   } finally {
     wipe(seed); // AkpKey holds its own copy
   }
@@ -204,7 +246,11 @@ export async function importJWK(jwk: AkpJWK | Record<string, unknown>, opts: Key
 export async function exportJWK(key: AkpKey): Promise<AkpJWK> {
   const jwk: AkpJWK = { kty: 'AKP', alg: key.alg, kid: key.kid, pub: b64u(key._pub()) };
   if (key.type === 'private') {
-    if (!key.extractable) throw new QsignError('ERR_INVALID_ARGUMENT', 'non-extractable key cannot be exported; import or generate it with { extractable: true }');
+    if (!key.extractable)
+      throw new QsignError(
+        'ERR_INVALID_ARGUMENT',
+        'non-extractable key cannot be exported; import or generate it with { extractable: true }',
+      );
     const s = SECRETS.get(key);
     if (!s) throw new QsignError('ERR_DESTROYED', 'this key was destroyed');
     jwk.priv = b64u(s.seed);
@@ -221,15 +267,23 @@ export async function exportJWK(key: AkpKey): Promise<AkpJWK> {
  * const { publicKey, privateKey } = await generateKeyPair('ML-DSA-65', { extractable: true })
  * ```
  */
-export async function generateKeyPair(alg: JoseAlgorithm, opts: KeyOptions & { seed?: Uint8Array } = {}): Promise<{ publicKey: AkpKey; privateKey: AkpKey }> {
-  if (!isJoseAlgorithm(alg)) throw new JOSENotSupported(`unsupported alg ${JSON.stringify(alg)}; use ML-DSA-44, ML-DSA-65 or ML-DSA-87`);
+export async function generateKeyPair(
+  alg: JoseAlgorithm,
+  opts: KeyOptions & { seed?: Uint8Array } = {},
+): Promise<{ publicKey: AkpKey; privateKey: AkpKey }> {
+  if (!isJoseAlgorithm(alg))
+    throw new JOSENotSupported(`unsupported alg ${JSON.stringify(alg)}; use ML-DSA-44, ML-DSA-65 or ML-DSA-87`);
   if (opts.seed !== undefined && (!(opts.seed instanceof Uint8Array) || opts.seed.length !== SEED_BYTES)) {
     throw new QsignError('ERR_INVALID_ARGUMENT', 'seed must be a Uint8Array of 32 bytes');
   }
   const seed = opts.seed ? opts.seed.slice() : randomBytes(SEED_BYTES);
   try {
     const { publicKey, secretKey } = await signatureKeygen(alg, seed);
-    const privateKey = new AkpKey(alg, publicKey, { seed, expanded: secretKey, extractable: opts.extractable ?? false });
+    const privateKey = new AkpKey(alg, publicKey, {
+      seed,
+      expanded: secretKey,
+      extractable: opts.extractable ?? false,
+    });
     return { publicKey: privateKey.toPublic(), privateKey };
   } finally {
     wipe(seed);
@@ -240,17 +294,32 @@ export async function generateKeyPair(alg: JoseAlgorithm, opts: KeyOptions & { s
  * Imports raw key bytes: the 32-byte seed (`'seed'`, a private key) or the
  * FIPS 204 public key (`'public'`).
  */
-export async function importRaw(alg: JoseAlgorithm, bytes: Uint8Array, format: 'seed' | 'public', opts: KeyOptions & { kid?: string } = {}): Promise<AkpKey> {
+export async function importRaw(
+  alg: JoseAlgorithm,
+  bytes: Uint8Array,
+  format: 'seed' | 'public',
+  opts: KeyOptions & { kid?: string } = {},
+): Promise<AkpKey> {
   if (!isJoseAlgorithm(alg)) throw new JOSENotSupported(`unsupported alg ${JSON.stringify(alg)}`);
   if (!(bytes instanceof Uint8Array)) throw new QsignError('ERR_INVALID_ARGUMENT', 'raw key must be a Uint8Array');
   const kid = opts.kid === undefined ? {} : { kid: opts.kid };
   if (format === 'public') {
-    if (bytes.length !== PUBLIC_KEY_BYTES[alg]) throw new QsignError('ERR_INVALID_PUBLIC_KEY', `${alg} public key must be ${PUBLIC_KEY_BYTES[alg]} bytes, got ${bytes.length}`);
+    if (bytes.length !== PUBLIC_KEY_BYTES[alg])
+      throw new QsignError(
+        'ERR_INVALID_PUBLIC_KEY',
+        `${alg} public key must be ${PUBLIC_KEY_BYTES[alg]} bytes, got ${bytes.length}`,
+      );
     return new AkpKey(alg, bytes, kid);
   }
-  if (bytes.length !== SEED_BYTES) throw new QsignError('ERR_INVALID_SECRET_KEY', `ML-DSA seed must be 32 bytes, got ${bytes.length}`);
+  if (bytes.length !== SEED_BYTES)
+    throw new QsignError('ERR_INVALID_SECRET_KEY', `ML-DSA seed must be 32 bytes, got ${bytes.length}`);
   const { publicKey, secretKey } = await signatureKeygen(alg, bytes);
-  return new AkpKey(alg, publicKey, { seed: bytes, expanded: secretKey, extractable: opts.extractable ?? true, ...kid });
+  return new AkpKey(alg, publicKey, {
+    seed: bytes,
+    expanded: secretKey,
+    extractable: opts.extractable ?? true,
+    ...kid,
+  });
 }
 
 /** Exports the seed (extractable private keys only) or the raw public key. */
@@ -282,7 +351,9 @@ let codec: KeyCodec | null | undefined;
  * Installs an SPKI/PKCS#8 codec; `undefined` restores the default (the X.509
  * layer's), `null` disables SPKI/PKCS#8 (ERR_JOSE_NOT_SUPPORTED).
  */
-export function registerKeyCodec(c: KeyCodec | null | undefined): void { codec = c; }
+export function registerKeyCodec(c: KeyCodec | null | undefined): void {
+  codec = c;
+}
 
 async function x509Codec(): Promise<KeyCodec> {
   // x509's decoders expand keys synchronously on the wasm core.
@@ -295,7 +366,8 @@ async function x509Codec(): Promise<KeyCodec> {
       const d = x.decodePKCS8(i);
       wipe(d.secretKey);
       // RFC 9964 keys are seeds; an expanded-only key cannot become one.
-      if (!d.seed) throw new JOSENotSupported('this PKCS#8 key is expanded-only; JOSE (RFC 9964) keys need the seed form');
+      if (!d.seed)
+        throw new JOSENotSupported('this PKCS#8 key is expanded-only; JOSE (RFC 9964) keys need the seed form');
       return { alg: d.alg, seed: d.seed };
     },
     encodeSPKI: (alg, pk) => x.encodeSPKIPem(alg as KA, pk),
@@ -304,7 +376,8 @@ async function x509Codec(): Promise<KeyCodec> {
 }
 
 async function needCodec(): Promise<KeyCodec> {
-  if (codec === null) throw new JOSENotSupported('SPKI/PKCS#8 support is disabled; register a codec with registerKeyCodec()');
+  if (codec === null)
+    throw new JOSENotSupported('SPKI/PKCS#8 support is disabled; register a codec with registerKeyCodec()');
   return codec ?? x509Codec();
 }
 
@@ -320,9 +393,18 @@ export async function importSPKI(spki: string | Uint8Array, alg: JoseAlgorithm):
 }
 
 /** Imports a PEM/DER PKCS#8 private key (seed form, RFC 9881) for `alg`. */
-export async function importPKCS8(pkcs8: string | Uint8Array, alg: JoseAlgorithm, opts: KeyOptions = {}): Promise<AkpKey> {
+export async function importPKCS8(
+  pkcs8: string | Uint8Array,
+  alg: JoseAlgorithm,
+  opts: KeyOptions = {},
+): Promise<AkpKey> {
   const { alg: a, seed } = (await needCodec()).decodePKCS8(pkcs8);
-  try { checkAlg(alg, a); return await importRaw(alg, seed, 'seed', opts); } finally { wipe(seed); }
+  try {
+    checkAlg(alg, a);
+    return await importRaw(alg, seed, 'seed', opts);
+  } finally {
+    wipe(seed);
+  }
 }
 
 /** Exports the public key as PEM SPKI. */
@@ -333,5 +415,9 @@ export async function exportSPKI(key: AkpKey): Promise<string> {
 /** Exports an extractable private key as PEM PKCS#8 (seed-only form). */
 export async function exportPKCS8(key: AkpKey): Promise<string> {
   const seed = await exportRaw(key, 'seed');
-  try { return (await needCodec()).encodePKCS8(key.alg, seed); } finally { wipe(seed); }
+  try {
+    return (await needCodec()).encodePKCS8(key.alg, seed);
+  } finally {
+    wipe(seed);
+  }
 }

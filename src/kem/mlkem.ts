@@ -103,7 +103,15 @@ function make(name: MlKem['name'], k: 2 | 3 | 4, du: number, dv: number): MlKem 
   const publicKey = 384 * k + 32;
   const secretKey = 768 * k + 96;
   const cipherText = 32 * (du * k + dv);
-  const lengths: MlKemLengths = Object.freeze({ publicKey, secretKey, cipherText, sharedSecret: 32, seed: 64, msg: 32, msgRand: 32 });
+  const lengths: MlKemLengths = Object.freeze({
+    publicKey,
+    secretKey,
+    cipherText,
+    sharedSecret: 32,
+    seed: 64,
+    msg: 32,
+    msgRand: 32,
+  });
 
   function keygen(seed?: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array } {
     if (seed !== undefined) needBytes(`${name} keygen seed (d‖z)`, seed, 64, 'ERR_INVALID_ARGUMENT');
@@ -167,11 +175,14 @@ function make(name: MlKem['name'], k: 2 | 3 | 4, du: number, dv: number): MlKem 
     withHeap((h) => checkStatus(h.x.qs_mlkem_check_pk(k, h.put(pk)), `${name} prepare`));
     let key: Uint8Array | undefined = pk.slice();
     const live = (): Uint8Array => {
-      if (key === undefined) throw new QsignError('ERR_DESTROYED', `this prepared ${name} key was cleaned; call prepare() again`);
+      if (key === undefined)
+        throw new QsignError('ERR_DESTROYED', `this prepared ${name} key was cleaned; call prepare() again`);
       return key;
     };
     return Object.freeze({
-      get publicKey() { return live(); },
+      get publicKey() {
+        return live();
+      },
       encapsulate: (msg?: Uint8Array) => encapsulate(live(), msg),
       decapsulate(ct: Uint8Array, sk: Uint8Array): Uint8Array {
         const own = live();
@@ -181,7 +192,10 @@ function make(name: MlKem['name'], k: 2 | 3 | 4, du: number, dv: number): MlKem 
         let diff = 0;
         for (let i = 0; i < own.length; i++) diff |= own[i]! ^ embedded[i]!;
         if (diff !== 0) {
-          throw new QsignError('ERR_INVALID_SECRET_KEY', `${name} decapsulate: the secret key belongs to a different public key than the prepared one`);
+          throw new QsignError(
+            'ERR_INVALID_SECRET_KEY',
+            `${name} decapsulate: the secret key belongs to a different public key than the prepared one`,
+          );
         }
         return decapsulate(ct, sk);
       },
@@ -192,7 +206,16 @@ function make(name: MlKem['name'], k: 2 | 3 | 4, du: number, dv: number): MlKem 
     });
   }
 
-  return Object.freeze({ name, info: Object.freeze({ type: 'ml-kem' as const }), lengths, keygen, getPublicKey, encapsulate, decapsulate, prepare });
+  return Object.freeze({
+    name,
+    info: Object.freeze({ type: 'ml-kem' as const }),
+    lengths,
+    keygen,
+    getPublicKey,
+    encapsulate,
+    decapsulate,
+    prepare,
+  });
 }
 
 /** ML-KEM-512 (FIPS 203, NIST level 1): pk 800, sk 1632, ct 768 bytes. */
@@ -223,7 +246,10 @@ export function kem(name: string): MlKem {
   const info = findAlgorithm(name, 'kem');
   const found = info ? BY_NAME[info.name] : undefined;
   if (!found) {
-    throw new QsignError('ERR_UNKNOWN_ALGORITHM', `unknown KEM ${JSON.stringify(name)}; use ML-KEM-512, ML-KEM-768 or ML-KEM-1024 (aliases: mlkem768, kyber768, …)`);
+    throw new QsignError(
+      'ERR_UNKNOWN_ALGORITHM',
+      `unknown KEM ${JSON.stringify(name)}; use ML-KEM-512, ML-KEM-768 or ML-KEM-1024 (aliases: mlkem768, kyber768, …)`,
+    );
   }
   return found;
 }

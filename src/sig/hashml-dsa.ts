@@ -2,7 +2,15 @@ import { sha224, sha256, sha384, sha512, sha512_224, sha512_256 } from '@noble/h
 import { QsignError } from '../errors.js';
 import { sha3_224, sha3_256, sha3_384, sha3_512, shake128, shake256 } from '../hash/sha3.js';
 import { ensureBytes } from '../util/bytes.js';
-import { checkOptions, contextOf, coreOf, prehashPrefix, type MlDsaKeyPair, type MlDsaLengths, type MlDsaLevel } from './mldsa.js';
+import {
+  checkOptions,
+  contextOf,
+  coreOf,
+  prehashPrefix,
+  type MlDsaKeyPair,
+  type MlDsaLengths,
+  type MlDsaLevel,
+} from './mldsa.js';
 
 /*
  * HashML-DSA (FIPS 204 §5.4, Alg 4/5): a DIFFERENT signature algorithm from
@@ -14,8 +22,18 @@ import { checkOptions, contextOf, coreOf, prehashPrefix, type MlDsaKeyPair, type
 
 /** Pre-hash functions FIPS 204 §5.4.1 allows, named as in NIST ACVP. */
 export type PrehashName =
-  | 'SHA2-224' | 'SHA2-256' | 'SHA2-384' | 'SHA2-512' | 'SHA2-512/224' | 'SHA2-512/256'
-  | 'SHA3-224' | 'SHA3-256' | 'SHA3-384' | 'SHA3-512' | 'SHAKE-128' | 'SHAKE-256';
+  | 'SHA2-224'
+  | 'SHA2-256'
+  | 'SHA2-384'
+  | 'SHA2-512'
+  | 'SHA2-512/224'
+  | 'SHA2-512/256'
+  | 'SHA3-224'
+  | 'SHA3-256'
+  | 'SHA3-384'
+  | 'SHA3-512'
+  | 'SHAKE-128'
+  | 'SHAKE-256';
 
 interface Prehash {
   /** Last byte of the DER OID 2.16.840.1.101.3.4.2.x. */
@@ -41,7 +59,10 @@ const PREHASHES: Record<PrehashName, Prehash> = {
 };
 
 function normName(s: string): string {
-  return s.toUpperCase().replace(/[\s_-]/g, '').replace(/^SHA(?=(224|256|384|512)($|\/))/, 'SHA2');
+  return s
+    .toUpperCase()
+    .replace(/[\s_-]/g, '')
+    .replace(/^SHA(?=(224|256|384|512)($|\/))/, 'SHA2');
 }
 const BY_NORM = new Map<string, PrehashName>(Object.keys(PREHASHES).map((k) => [normName(k), k as PrehashName]));
 
@@ -49,7 +70,10 @@ const BY_NORM = new Map<string, PrehashName>(Object.keys(PREHASHES).map((k) => [
 export function prehashName(name: unknown): PrehashName {
   const n = typeof name === 'string' ? BY_NORM.get(normName(name)) : undefined;
   if (!n) {
-    throw new QsignError('ERR_INVALID_ARGUMENT', `unsupported HashML-DSA pre-hash ${JSON.stringify(name)}; use one of ${Object.keys(PREHASHES).join(', ')}`);
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      `unsupported HashML-DSA pre-hash ${JSON.stringify(name)}; use one of ${Object.keys(PREHASHES).join(', ')}`,
+    );
   }
   return n;
 }
@@ -121,7 +145,12 @@ function makeHashMlDsa(level: MlDsaLevel): HashMlDsa {
     signDigest(digest: Uint8Array, secretKey: Uint8Array, opts?: HashMlDsaSignOptions): Uint8Array {
       const o = checkOptions(opts, SIGN_KEYS, `${name} signDigest`);
       const ph = phOf(o.hash);
-      return core.signParts(prehashPrefix(contextOf(o.context), oidOf(ph)), digestOf(ph, digest), secretKey, o.extraEntropy);
+      return core.signParts(
+        prehashPrefix(contextOf(o.context), oidOf(ph)),
+        digestOf(ph, digest),
+        secretKey,
+        o.extraEntropy,
+      );
     },
     verifyDigest(sig: Uint8Array, digest: Uint8Array, publicKey: Uint8Array, opts?: HashMlDsaVerifyOptions): boolean {
       const o = checkOptions(opts, VERIFY_KEYS, `${name} verifyDigest`);

@@ -19,12 +19,35 @@
  */
 import { QsignError } from '../errors.js';
 import { findAlgorithm } from '../registry.js';
-import { makeMlDsa, coreOf, type MlDsa, type MlDsaLevel, type MlDsaSignOptions, type MlDsaVerifyOptions } from './mldsa.js';
-import { makeSigner, makeVerifier, signStream, verifyStream, type ByteSource, type MlDsaStreamSigner, type MlDsaStreamVerifier } from './stream.js';
+import {
+  makeMlDsa,
+  coreOf,
+  type MlDsa,
+  type MlDsaLevel,
+  type MlDsaSignOptions,
+  type MlDsaVerifyOptions,
+} from './mldsa.js';
+import {
+  makeSigner,
+  makeVerifier,
+  signStream,
+  verifyStream,
+  type ByteSource,
+  type MlDsaStreamSigner,
+  type MlDsaStreamVerifier,
+} from './stream.js';
 
 export type {
-  MlDsa, MlDsaLevel, MlDsaLengths, MlDsaKeyPair, MlDsaSignOptions, MlDsaVerifyOptions, MlDsaInternal,
-  MlDsaInternalOptions, MlDsaSigner, PrehashFunction,
+  MlDsa,
+  MlDsaLevel,
+  MlDsaLengths,
+  MlDsaKeyPair,
+  MlDsaSignOptions,
+  MlDsaVerifyOptions,
+  MlDsaInternal,
+  MlDsaInternalOptions,
+  MlDsaSigner,
+  PrehashFunction,
 } from './mldsa.js';
 export type { ByteSource, MlDsaStreamSigner, MlDsaStreamVerifier } from './stream.js';
 export { hashml_dsa44, hashml_dsa65, hashml_dsa87, prehashName } from './hashml-dsa.js';
@@ -53,7 +76,8 @@ function build(level: MlDsaLevel): MlDsaStreaming {
     ...makeMlDsa(level),
     signer: (secretKey: Uint8Array, opts?: MlDsaSignOptions) => makeSigner(core, secretKey, opts),
     verifier: (publicKey: Uint8Array, opts?: MlDsaVerifyOptions) => makeVerifier(core, publicKey, opts),
-    signStream: (source: ByteSource, secretKey: Uint8Array, opts?: MlDsaSignOptions) => signStream(core, source, secretKey, opts),
+    signStream: (source: ByteSource, secretKey: Uint8Array, opts?: MlDsaSignOptions) =>
+      signStream(core, source, secretKey, opts),
     verifyStream: (sig: Uint8Array, source: ByteSource, publicKey: Uint8Array, opts?: MlDsaVerifyOptions) =>
       verifyStream(core, sig, source, publicKey, opts),
   });
@@ -84,7 +108,10 @@ export function sig(name: string): MlDsaStreaming {
   const info = findAlgorithm(name, 'signature');
   const m = info?.name.match(/^ML-DSA-(44|65|87)$/);
   if (!m) {
-    throw new QsignError('ERR_UNKNOWN_ALGORITHM', `unknown signature algorithm ${JSON.stringify(name)}; use ML-DSA-44, ML-DSA-65 or ML-DSA-87 (aliases: mldsa65, dilithium3, …)`);
+    throw new QsignError(
+      'ERR_UNKNOWN_ALGORITHM',
+      `unknown signature algorithm ${JSON.stringify(name)}; use ML-DSA-44, ML-DSA-65 or ML-DSA-87 (aliases: mldsa65, dilithium3, …)`,
+    );
   }
   return BY_LEVEL[Number(m[1]) as MlDsaLevel];
 }

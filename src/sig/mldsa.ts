@@ -115,9 +115,24 @@ interface ParamSet {
 }
 
 export const PARAM_SETS: Readonly<Record<MlDsaLevel, ParamSet>> = Object.freeze({
-  44: { name: 'ML-DSA-44', level: 44, securityLevel: 128, lengths: Object.freeze({ secretKey: 2560, publicKey: 1312, seed: 32, signature: 2420, signRand: 32 }) },
-  65: { name: 'ML-DSA-65', level: 65, securityLevel: 192, lengths: Object.freeze({ secretKey: 4032, publicKey: 1952, seed: 32, signature: 3309, signRand: 32 }) },
-  87: { name: 'ML-DSA-87', level: 87, securityLevel: 256, lengths: Object.freeze({ secretKey: 4896, publicKey: 2592, seed: 32, signature: 4627, signRand: 32 }) },
+  44: {
+    name: 'ML-DSA-44',
+    level: 44,
+    securityLevel: 128,
+    lengths: Object.freeze({ secretKey: 2560, publicKey: 1312, seed: 32, signature: 2420, signRand: 32 }),
+  },
+  65: {
+    name: 'ML-DSA-65',
+    level: 65,
+    securityLevel: 192,
+    lengths: Object.freeze({ secretKey: 4032, publicKey: 1952, seed: 32, signature: 3309, signRand: 32 }),
+  },
+  87: {
+    name: 'ML-DSA-87',
+    level: 87,
+    securityLevel: 256,
+    lengths: Object.freeze({ secretKey: 4896, publicKey: 2592, seed: 32, signature: 4627, signRand: 32 }),
+  },
 });
 
 /** Messages up to this size go through the arena in one call; larger ones are streamed into μ. */
@@ -137,7 +152,10 @@ const VERIFY_KEYS = ['context'] as const;
 export function checkOptions<T extends object>(opts: T | undefined, allowed: readonly string[], where: string): T {
   if (opts === undefined) return {} as T;
   if (opts === null || typeof opts !== 'object') {
-    throw new QsignError('ERR_INVALID_ARGUMENT', `${where}: options must be an object, got ${opts === null ? 'null' : typeof opts}`);
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      `${where}: options must be an object, got ${opts === null ? 'null' : typeof opts}`,
+    );
   }
   for (const k of Object.keys(opts)) {
     if (!allowed.includes(k)) {
@@ -152,7 +170,10 @@ export function contextOf(ctx: unknown): Uint8Array {
   if (ctx === undefined) return new Uint8Array(0);
   const c = ensureBytes('context', ctx);
   if (c.length > 255) {
-    throw new QsignError('ERR_INVALID_ARGUMENT', `context must be at most 255 bytes (FIPS 204 §5.2), got ${c.length}; shorten it or hash it first`);
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      `context must be at most 255 bytes (FIPS 204 §5.2), got ${c.length}; shorten it or hash it first`,
+    );
   }
   return c;
 }
@@ -246,8 +267,13 @@ export class MlDsaCore {
   checkSecretKey(sk: unknown): Uint8Array {
     if (!(sk instanceof Uint8Array) || sk.length !== this.p.lengths.secretKey) {
       const got = sk instanceof Uint8Array ? `${sk.length} bytes` : typeof sk;
-      throw new QsignError('ERR_INVALID_SECRET_KEY', `${this.p.name} secret key must be a Uint8Array of ${this.p.lengths.secretKey} bytes (the expanded FIPS 204 key), got ${got}` +
-        (sk instanceof Uint8Array && sk.length === 32 ? '; a 32-byte value is a seed: derive the key pair with keygen(seed)' : ''));
+      throw new QsignError(
+        'ERR_INVALID_SECRET_KEY',
+        `${this.p.name} secret key must be a Uint8Array of ${this.p.lengths.secretKey} bytes (the expanded FIPS 204 key), got ${got}` +
+          (sk instanceof Uint8Array && sk.length === 32
+            ? '; a 32-byte value is a seed: derive the key pair with keygen(seed)'
+            : ''),
+      );
     }
     return sk;
   }
@@ -255,7 +281,10 @@ export class MlDsaCore {
   checkPublicKey(pk: unknown): Uint8Array {
     if (!(pk instanceof Uint8Array) || pk.length !== this.p.lengths.publicKey) {
       const got = pk instanceof Uint8Array ? `${pk.length} bytes` : typeof pk;
-      throw new QsignError('ERR_INVALID_PUBLIC_KEY', `${this.p.name} public key must be a Uint8Array of ${this.p.lengths.publicKey} bytes, got ${got}`);
+      throw new QsignError(
+        'ERR_INVALID_PUBLIC_KEY',
+        `${this.p.name} public key must be a Uint8Array of ${this.p.lengths.publicKey} bytes, got ${got}`,
+      );
     }
     return pk;
   }
@@ -273,7 +302,16 @@ export class MlDsaCore {
       const sigLen = this.p.lengths.signature;
       return withHeap((h) => {
         const sig = h.alloc(sigLen);
-        const rc = h.x.qs_mldsa_sign_msg(this.p.level, h.put(secretKey), putMaybe(h, pre), pre.length, putMaybe(h, msg), msg.length, h.put(rnd), sig);
+        const rc = h.x.qs_mldsa_sign_msg(
+          this.p.level,
+          h.put(secretKey),
+          putMaybe(h, pre),
+          pre.length,
+          putMaybe(h, msg),
+          msg.length,
+          h.put(rnd),
+          sig,
+        );
         checkStatus(rc, `${this.p.name} sign`);
         return h.read(sig, sigLen);
       });
@@ -292,8 +330,19 @@ export class MlDsaCore {
       const mu = shake256Parts([trOfPublicKey(publicKey), pre, msg]);
       return this.verifyMu(sig, mu, publicKey);
     }
-    return withHeap((h) => h.x.qs_mldsa_verify_msg(this.p.level, h.put(publicKey), putMaybe(h, pre), pre.length,
-      putMaybe(h, msg), msg.length, h.put(sig), sig.length) === 0);
+    return withHeap(
+      (h) =>
+        h.x.qs_mldsa_verify_msg(
+          this.p.level,
+          h.put(publicKey),
+          putMaybe(h, pre),
+          pre.length,
+          putMaybe(h, msg),
+          msg.length,
+          h.put(sig),
+          sig.length,
+        ) === 0,
+    );
   }
 
   signMu(mu: Uint8Array, secretKey: Uint8Array, rnd: Uint8Array): Uint8Array {
@@ -302,7 +351,10 @@ export class MlDsaCore {
     const sigLen = this.p.lengths.signature;
     return withHeap((h) => {
       const sig = h.alloc(sigLen);
-      checkStatus(h.x.qs_mldsa_sign_mu(this.p.level, h.put(secretKey), h.put(mu), h.put(rnd), sig), `${this.p.name} signMu`);
+      checkStatus(
+        h.x.qs_mldsa_sign_mu(this.p.level, h.put(secretKey), h.put(mu), h.put(rnd), sig),
+        `${this.p.name} signMu`,
+      );
       return h.read(sig, sigLen);
     });
   }
@@ -312,7 +364,9 @@ export class MlDsaCore {
     ensureBytes('mu', mu, MU_BYTES);
     this.checkPublicKey(publicKey);
     if (sig.length !== this.p.lengths.signature) return false;
-    return withHeap((h) => h.x.qs_mldsa_verify_mu(this.p.level, h.put(publicKey), h.put(mu), h.put(sig), sig.length) === 0);
+    return withHeap(
+      (h) => h.x.qs_mldsa_verify_mu(this.p.level, h.put(publicKey), h.put(mu), h.put(sig), sig.length) === 0,
+    );
   }
 
   computeMu(publicKey: Uint8Array, pre: Uint8Array, msg: Uint8Array): Uint8Array {
@@ -321,7 +375,10 @@ export class MlDsaCore {
     if (pre.length + msg.length > ONE_SHOT_MAX) return shake256Parts([trOfPublicKey(publicKey), pre, msg]);
     return withHeap((h) => {
       const mu = h.alloc(MU_BYTES);
-      checkStatus(h.x.qs_mldsa_mu(this.p.level, h.put(publicKey), putMaybe(h, pre), pre.length, putMaybe(h, msg), msg.length, mu), `${this.p.name} computeMu`);
+      checkStatus(
+        h.x.qs_mldsa_mu(this.p.level, h.put(publicKey), putMaybe(h, pre), pre.length, putMaybe(h, msg), msg.length, mu),
+        `${this.p.name} computeMu`,
+      );
       return h.read(mu, MU_BYTES);
     });
   }
@@ -349,7 +406,11 @@ function makeInternal(core: MlDsaCore): MlDsaInternal {
       const o = checkOptions(opts, ['externalMu', 'extraEntropy'], `${core.p.name} internal.sign`);
       if (o.externalMu) {
         const rnd = rndOf(o.extraEntropy);
-        try { return core.signMu(msg, secretKey, rnd); } finally { if (o.extraEntropy === undefined) rnd.fill(0); }
+        try {
+          return core.signMu(msg, secretKey, rnd);
+        } finally {
+          if (o.extraEntropy === undefined) rnd.fill(0);
+        }
       }
       return core.signParts(EMPTY, msg, secretKey, o.extraEntropy);
     },
@@ -363,7 +424,10 @@ function makeInternal(core: MlDsaCore): MlDsaInternal {
 /** HashML-DSA over a caller-supplied pre-hash function (noble's `prehash(hash)`). */
 export function makePrehashSigner(core: MlDsaCore, hash: PrehashFunction, type: string): MlDsaSigner {
   if (typeof hash !== 'function' || !(hash.oid instanceof Uint8Array)) {
-    throw new QsignError('ERR_INVALID_ARGUMENT', 'prehash(hash) needs a hash function with a DER `oid` (e.g. sha512 from @noble/hashes/sha2.js); or use hashml_dsa65 with { hash: "SHA2-512" }');
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      'prehash(hash) needs a hash function with a DER `oid` (e.g. sha512 from @noble/hashes/sha2.js); or use hashml_dsa65 with { hash: "SHA2-512" }',
+    );
   }
   const oid = hash.oid;
   return Object.freeze({
@@ -389,7 +453,10 @@ const cores = new Map<MlDsaLevel, MlDsaCore>();
 /** The shared core of a parameter set (used by stream.ts and hashml-dsa.ts). */
 export function coreOf(level: MlDsaLevel): MlDsaCore {
   let c = cores.get(level);
-  if (!c) { c = new MlDsaCore(PARAM_SETS[level]); cores.set(level, c); }
+  if (!c) {
+    c = new MlDsaCore(PARAM_SETS[level]);
+    cores.set(level, c);
+  }
   return c;
 }
 
@@ -421,7 +488,11 @@ export function makeMlDsa(level: MlDsaLevel): MlDsa {
     signMu(mu: Uint8Array, secretKey: Uint8Array, opts?: { extraEntropy?: Uint8Array | false }): Uint8Array {
       const o = checkOptions(opts, ['extraEntropy'], `${name} signMu`);
       const rnd = rndOf(o.extraEntropy);
-      try { return core.signMu(mu, secretKey, rnd); } finally { if (o.extraEntropy === undefined) rnd.fill(0); }
+      try {
+        return core.signMu(mu, secretKey, rnd);
+      } finally {
+        if (o.extraEntropy === undefined) rnd.fill(0);
+      }
     },
     verifyMu: (sig: Uint8Array, mu: Uint8Array, publicKey: Uint8Array) => core.verifyMu(sig, mu, publicKey),
     prehash: (hash: PrehashFunction) => makePrehashSigner(core, hash, 'hashml-dsa'),

@@ -4,8 +4,15 @@ import { KeccakKind, type QsignExports } from '../wasm/exports.js';
 import { withHeap } from '../wasm/heap.js';
 import { getExports } from '../wasm/loader.js';
 import {
-  ABSORB_CHUNK, checkOptions, contextOf, purePrefix, rndOf, trOfPublicKey,
-  type MlDsaCore, type MlDsaSignOptions, type MlDsaVerifyOptions,
+  ABSORB_CHUNK,
+  checkOptions,
+  contextOf,
+  purePrefix,
+  rndOf,
+  trOfPublicKey,
+  type MlDsaCore,
+  type MlDsaSignOptions,
+  type MlDsaVerifyOptions,
 } from './mldsa.js';
 
 /*
@@ -41,9 +48,16 @@ export type ByteSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> 
 const disposeSymbol: symbol = (Symbol as unknown as { dispose?: symbol }).dispose ?? Symbol.for('Symbol.dispose');
 
 // Frees the Keccak state of a signer/verifier that was dropped without finishing.
-const finalizer = typeof FinalizationRegistry === 'function'
-  ? new FinalizationRegistry<{ x: QsignExports; st: number }>(({ x, st }) => { try { x.qs_keccak_free(st); } catch { /* instance gone */ } })
-  : undefined;
+const finalizer =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<{ x: QsignExports; st: number }>(({ x, st }) => {
+        try {
+          x.qs_keccak_free(st);
+        } catch {
+          /* instance gone */
+        }
+      })
+    : undefined;
 
 /** A live SHAKE256 state tied to the wasm instance it was created in. */
 class MuAccumulator {
@@ -63,9 +77,16 @@ class MuAccumulator {
   }
 
   absorb(data: Uint8Array): void {
-    if (this.st === 0) throw new QsignError('ERR_DESTROYED', 'this streaming signer/verifier was already finished or destroyed; create a new one');
+    if (this.st === 0)
+      throw new QsignError(
+        'ERR_DESTROYED',
+        'this streaming signer/verifier was already finished or destroyed; create a new one',
+      );
     if (getExports() !== this.x) {
-      throw new QsignError('ERR_DESTROYED', 'the wasm instance was replaced (init({ force: true })) while this stream was open; start the stream again');
+      throw new QsignError(
+        'ERR_DESTROYED',
+        'the wasm instance was replaced (init({ force: true })) while this stream was open; start the stream again',
+      );
     }
     const st = this.st;
     for (let i = 0; i < data.length; i += ABSORB_CHUNK) {
@@ -93,7 +114,11 @@ class MuAccumulator {
   free(owner: object): void {
     if (this.st === 0) return;
     finalizer?.unregister(owner);
-    try { this.x.qs_keccak_free(this.st); } catch { /* instance gone */ }
+    try {
+      this.x.qs_keccak_free(this.st);
+    } catch {
+      /* instance gone */
+    }
     this.st = 0;
   }
 }
@@ -103,7 +128,11 @@ class StreamSigner implements MlDsaStreamSigner {
   private readonly sk: Uint8Array;
   private readonly entropy: Uint8Array | false | undefined;
 
-  constructor(private readonly core: MlDsaCore, secretKey: Uint8Array, opts?: MlDsaSignOptions) {
+  constructor(
+    private readonly core: MlDsaCore,
+    secretKey: Uint8Array,
+    opts?: MlDsaSignOptions,
+  ) {
     const o = checkOptions(opts, ['context', 'extraEntropy'], `${core.p.name} signer`);
     const pre = purePrefix(contextOf(o.context));
     if (o.extraEntropy !== undefined && o.extraEntropy !== false) ensureBytes('extraEntropy', o.extraEntropy, 32);
@@ -141,7 +170,11 @@ class StreamVerifier implements MlDsaStreamVerifier {
   private readonly acc: MuAccumulator;
   private readonly pk: Uint8Array;
 
-  constructor(private readonly core: MlDsaCore, publicKey: Uint8Array, opts?: MlDsaVerifyOptions) {
+  constructor(
+    private readonly core: MlDsaCore,
+    publicKey: Uint8Array,
+    opts?: MlDsaVerifyOptions,
+  ) {
     const o = checkOptions(opts, ['context'], `${core.p.name} verifier`);
     const pre = purePrefix(contextOf(o.context));
     this.pk = core.checkPublicKey(publicKey).slice();
@@ -166,7 +199,9 @@ class StreamVerifier implements MlDsaStreamVerifier {
 
 for (const C of [StreamSigner, StreamVerifier]) {
   Object.defineProperty(C.prototype, disposeSymbol, {
-    value(this: { destroy(): void }) { this.destroy(); },
+    value(this: { destroy(): void }) {
+      this.destroy();
+    },
     configurable: true,
     writable: true,
   });
@@ -186,13 +221,19 @@ function asBytes(chunk: unknown): Uint8Array {
   if (chunk instanceof Uint8Array) return chunk;
   if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
   if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  throw new QsignError('ERR_INVALID_ARGUMENT', `stream chunks must be bytes (Uint8Array/Buffer), got ${typeof chunk}; for text streams pipe through TextEncoderStream first`);
+  throw new QsignError(
+    'ERR_INVALID_ARGUMENT',
+    `stream chunks must be bytes (Uint8Array/Buffer), got ${typeof chunk}; for text streams pipe through TextEncoderStream first`,
+  );
 }
 
 /** Feeds every chunk of `source` to `sink`. */
 export async function drain(source: ByteSource, sink: (chunk: Uint8Array) => void): Promise<void> {
   if (source === null || typeof source !== 'object') {
-    throw new QsignError('ERR_INVALID_ARGUMENT', `expected a ReadableStream, a Node stream or an (async) iterable of Uint8Array chunks, got ${source === null ? 'null' : typeof source}`);
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      `expected a ReadableStream, a Node stream or an (async) iterable of Uint8Array chunks, got ${source === null ? 'null' : typeof source}`,
+    );
   }
   const s = source as { getReader?: unknown };
   if (typeof s.getReader === 'function' && !(Symbol.asyncIterator in (source as object))) {
@@ -213,11 +254,19 @@ export async function drain(source: ByteSource, sink: (chunk: Uint8Array) => voi
     for await (const chunk of source as AsyncIterable<Uint8Array>) sink(asBytes(chunk));
     return;
   }
-  throw new QsignError('ERR_INVALID_ARGUMENT', 'expected a ReadableStream, a Node stream or an (async) iterable of Uint8Array chunks');
+  throw new QsignError(
+    'ERR_INVALID_ARGUMENT',
+    'expected a ReadableStream, a Node stream or an (async) iterable of Uint8Array chunks',
+  );
 }
 
 /** Signs everything `source` yields (see {@link MlDsaStreamSigner}). */
-export async function signStream(core: MlDsaCore, source: ByteSource, secretKey: Uint8Array, opts?: MlDsaSignOptions): Promise<Uint8Array> {
+export async function signStream(
+  core: MlDsaCore,
+  source: ByteSource,
+  secretKey: Uint8Array,
+  opts?: MlDsaSignOptions,
+): Promise<Uint8Array> {
   const signer = new StreamSigner(core, secretKey, opts);
   try {
     await drain(source, (c) => signer.update(c));
@@ -228,7 +277,13 @@ export async function signStream(core: MlDsaCore, source: ByteSource, secretKey:
 }
 
 /** Verifies `sig` over everything `source` yields. */
-export async function verifyStream(core: MlDsaCore, sig: Uint8Array, source: ByteSource, publicKey: Uint8Array, opts?: MlDsaVerifyOptions): Promise<boolean> {
+export async function verifyStream(
+  core: MlDsaCore,
+  sig: Uint8Array,
+  source: ByteSource,
+  publicKey: Uint8Array,
+  opts?: MlDsaVerifyOptions,
+): Promise<boolean> {
   ensureBytes('signature', sig);
   const verifier = new StreamVerifier(core, publicKey, opts);
   try {

@@ -20,9 +20,24 @@ export interface AuditSink {
 
 /** Fields whose values are not sensitive and stay readable. */
 const CLEAR_FIELDS = new Set([
-  'type', 'name', 'key_version', 'latest_version', 'min_decryption_version', 'min_encryption_version',
-  'min_available_version', 'deletion_allowed', 'exportable', 'bits', 'valid', 'partial_failure_response_code',
-  'auto_rotate_period', 'parameter_set', 'force', 'supports_encryption', 'supports_decryption', 'supports_signing',
+  'type',
+  'name',
+  'key_version',
+  'latest_version',
+  'min_decryption_version',
+  'min_encryption_version',
+  'min_available_version',
+  'deletion_allowed',
+  'exportable',
+  'bits',
+  'valid',
+  'partial_failure_response_code',
+  'auto_rotate_period',
+  'parameter_set',
+  'force',
+  'supports_encryption',
+  'supports_decryption',
+  'supports_signing',
 ]);
 
 export interface AuditRecord {
@@ -44,7 +59,10 @@ export interface AuditRecord {
 
 export class AuditLog {
   private readonly key: Uint8Array;
-  constructor(private readonly sink: AuditSink, opts: { hmacKey?: Uint8Array } = {}) {
+  constructor(
+    private readonly sink: AuditSink,
+    opts: { hmacKey?: Uint8Array } = {},
+  ) {
     this.key = opts.hmacKey ?? randomBytes(32);
   }
 
@@ -73,5 +91,10 @@ export class AuditLog {
 /** Keeps lines in memory (tests, dev servers). */
 export function memoryAuditSink(): AuditSink & { lines: string[] } {
   const lines: string[] = [];
-  return { lines, write(line) { lines.push(line); } };
+  return {
+    lines,
+    write(line) {
+      lines.push(line);
+    },
+  };
 }

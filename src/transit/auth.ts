@@ -59,7 +59,10 @@ function ruleMatches(pattern: string, path: string): boolean {
     const last = i === segs.length - 1;
     const part = parts[i];
     if (part === undefined) return false;
-    if (s === '+') { if (part === '') return false; continue; }
+    if (s === '+') {
+      if (part === '') return false;
+      continue;
+    }
     // `*` matches any suffix, across later segments too (Vault semantics).
     if (last && prefix) return part.startsWith(s);
     if (s !== part) return false;
@@ -69,11 +72,19 @@ function ruleMatches(pattern: string, path: string): boolean {
 
 /** Builds an authorizer from tokens and policies. */
 export function createAuth(config: AuthConfig): Authorizer {
-  const policies: Record<string, PolicyRule[]> = { root: [{ path: '*', capabilities: ['create', 'read', 'update', 'delete', 'list', 'sudo'] }], ...(config.policies ?? {}) };
+  const policies: Record<string, PolicyRule[]> = {
+    root: [{ path: '*', capabilities: ['create', 'read', 'update', 'delete', 'list', 'sudo'] }],
+    ...(config.policies ?? {}),
+  };
   const entries = config.tokens.map((t) => {
     // Short tokens are guessable over the network; refuse them at configuration time.
-    if (typeof t.token !== 'string' || t.token.length < 8) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'tokens must be strings of at least 8 characters');
-    return { digest: sha256(utf8(t.token)), policies: t.policies, displayName: t.displayName ?? t.policies[0] ?? 'token' };
+    if (typeof t.token !== 'string' || t.token.length < 8)
+      throw transitError(TransitErrorCodes.INVALID_REQUEST, 'tokens must be strings of at least 8 characters');
+    return {
+      digest: sha256(utf8(t.token)),
+      policies: t.policies,
+      displayName: t.displayName ?? t.policies[0] ?? 'token',
+    };
   });
   return {
     check(token, path, capability) {
@@ -82,7 +93,8 @@ export function createAuth(config: AuthConfig): Authorizer {
       let found: (typeof entries)[number] | undefined;
       for (const e of entries) if (equalBytes(e.digest, d) && !found) found = e;
       if (!found) return { allowed: false };
-      let allowed = false, denied = false;
+      let allowed = false,
+        denied = false;
       for (const name of found.policies) {
         for (const rule of policies[name] ?? []) {
           if (!ruleMatches(rule.path, path)) continue;

@@ -13,7 +13,10 @@ import { transitError, TransitErrorCodes } from './errors.js';
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const ENC = new Uint8Array(64);
 const DEC = new Int16Array(256).fill(-1);
-for (let i = 0; i < 64; i++) { ENC[i] = ALPHABET.charCodeAt(i); DEC[ENC[i]!] = i; }
+for (let i = 0; i < 64; i++) {
+  ENC[i] = ALPHABET.charCodeAt(i);
+  DEC[ENC[i]!] = i;
+}
 const PAD = 61; // '='
 const ascii = new TextDecoder(); // UTF-8: base64 is ASCII, and the UTF-8 path is the fast native one
 const toBytes = new TextEncoder();
@@ -22,16 +25,22 @@ const toBytes = new TextEncoder();
 export function toBase64(bytes: Uint8Array): string {
   const n = bytes.length;
   const out = new Uint8Array(Math.ceil(n / 3) * 4);
-  let o = 0, i = 0;
+  let o = 0,
+    i = 0;
   for (; i + 2 < n; i += 3) {
     const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out[o++] = ENC[v >>> 18]!; out[o++] = ENC[(v >>> 12) & 63]!; out[o++] = ENC[(v >>> 6) & 63]!; out[o++] = ENC[v & 63]!;
+    out[o++] = ENC[v >>> 18]!;
+    out[o++] = ENC[(v >>> 12) & 63]!;
+    out[o++] = ENC[(v >>> 6) & 63]!;
+    out[o++] = ENC[v & 63]!;
   }
   if (i < n) {
     const two = i + 1 < n;
     const v = (bytes[i]! << 16) | (two ? bytes[i + 1]! << 8 : 0);
-    out[o++] = ENC[v >>> 18]!; out[o++] = ENC[(v >>> 12) & 63]!;
-    out[o++] = two ? ENC[(v >>> 6) & 63]! : PAD; out[o++] = PAD;
+    out[o++] = ENC[v >>> 18]!;
+    out[o++] = ENC[(v >>> 12) & 63]!;
+    out[o++] = two ? ENC[(v >>> 6) & 63]! : PAD;
+    out[o++] = PAD;
   }
   return ascii.decode(out);
 }
@@ -42,7 +51,11 @@ export function toBase64(bytes: Uint8Array): string {
  * ERR_TRANSIT_INVALID_REQUEST) and `what` in the message.
  */
 export function fromBase64(s: string, what = 'value', code: string = TransitErrorCodes.INVALID_REQUEST): Uint8Array {
-  const bad = () => transitError(code as never, code === TransitErrorCodes.INVALID_CIPHERTEXT ? 'invalid ciphertext format' : `${what} must be standard base64`);
+  const bad = () =>
+    transitError(
+      code as never,
+      code === TransitErrorCodes.INVALID_CIPHERTEXT ? 'invalid ciphertext format' : `${what} must be standard base64`,
+    );
   if (typeof s !== 'string' || s.length % 4 !== 0) throw bad();
   const b = toBytes.encode(s);
   // A non-ASCII character becomes several UTF-8 bytes: not base64.
@@ -52,14 +65,21 @@ export function fromBase64(s: string, what = 'value', code: string = TransitErro
   const full = pad ? b.length - 4 : b.length;
   let o = 0;
   for (let i = 0; i < full; i += 4) {
-    const a = DEC[b[i]!]!, c = DEC[b[i + 1]!]!, d = DEC[b[i + 2]!]!, e = DEC[b[i + 3]!]!;
+    const a = DEC[b[i]!]!,
+      c = DEC[b[i + 1]!]!,
+      d = DEC[b[i + 2]!]!,
+      e = DEC[b[i + 3]!]!;
     if ((a | c | d | e) < 0) throw bad();
     const v = (a << 18) | (c << 12) | (d << 6) | e;
-    out[o++] = v >>> 16; out[o++] = (v >>> 8) & 0xff; out[o++] = v & 0xff;
+    out[o++] = v >>> 16;
+    out[o++] = (v >>> 8) & 0xff;
+    out[o++] = v & 0xff;
   }
   if (pad) {
     const i = full;
-    const a = DEC[b[i]!]!, c = DEC[b[i + 1]!]!, d = pad === 1 ? DEC[b[i + 2]!]! : 0;
+    const a = DEC[b[i]!]!,
+      c = DEC[b[i + 1]!]!,
+      d = pad === 1 ? DEC[b[i + 2]!]! : 0;
     if ((a | c | d) < 0) throw bad();
     // Canonical form only: the bits dropped by the padding must be zero.
     if (pad === 2 ? (c & 15) !== 0 : (d & 3) !== 0) throw bad();

@@ -65,23 +65,33 @@ export class TransitClient {
   async request(method: string, path: string, body?: unknown, okStatuses: number[] = []): Promise<any> {
     const res = await this.f(this.base + path, {
       method,
-      headers: { 'x-vault-token': this.opts.token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        'x-vault-token': this.opts.token,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (res.status === 204) return null;
     const text = await res.text();
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     let parsed: any;
-    try { parsed = text ? JSON.parse(text) : {}; } catch { parsed = { errors: [text] }; }
+    try {
+      parsed = text ? JSON.parse(text) : {};
+    } catch {
+      parsed = { errors: [text] };
+    }
     if (res.ok || okStatuses.includes(res.status)) return parsed;
-    const message = Array.isArray(parsed.errors) && parsed.errors.length ? String(parsed.errors[0]) : `HTTP ${res.status}`;
+    const message =
+      Array.isArray(parsed.errors) && parsed.errors.length ? String(parsed.errors[0]) : `HTTP ${res.status}`;
     const e = new QsignError(codeFor(res.status, message), message);
     (e as QsignError & { status?: number; body?: unknown }).status = res.status;
     (e as QsignError & { status?: number; body?: unknown }).body = parsed;
     throw e;
   }
 
-  private enc(name: string) { return encodeURIComponent(name); }
+  private enc(name: string) {
+    return encodeURIComponent(name);
+  }
 
   async createKey(name: string, opts: CreateKeyOptions = {}): Promise<KeyInfo> {
     return (await this.request('POST', `keys/${this.enc(name)}`, opts)).data;
@@ -91,7 +101,9 @@ export class TransitClient {
   }
   async listKeys(): Promise<string[]> {
     // GET ?list=true rather than the LIST verb: some runtimes (workerd) and proxies refuse unknown methods.
-    try { return (await this.request('GET', 'keys?list=true')).data.keys; } catch (e) {
+    try {
+      return (await this.request('GET', 'keys?list=true')).data.keys;
+    } catch (e) {
       // Vault answers an empty LIST with 404.
       if ((e as { status?: number }).status === 404) return [];
       throw e;
@@ -104,52 +116,136 @@ export class TransitClient {
     return (await this.request('POST', `keys/${this.enc(name)}/rotate`, {})).data;
   }
   async trimKey(name: string, minAvailableVersion: number): Promise<KeyInfo> {
-    return (await this.request('POST', `keys/${this.enc(name)}/trim`, { min_available_version: minAvailableVersion })).data;
+    return (await this.request('POST', `keys/${this.enc(name)}/trim`, { min_available_version: minAvailableVersion }))
+      .data;
   }
   async deleteKey(name: string): Promise<void> {
     await this.request('DELETE', `keys/${this.enc(name)}`);
   }
-  async encrypt(name: string, plaintext: Uint8Array, opts: EncryptOptions = {}): Promise<{ ciphertext: string; keyVersion: number }> {
-    const d = (await this.request('POST', `encrypt/${this.enc(name)}`, { plaintext: toBase64(plaintext), associated_data: b64(opts.associatedData), key_version: opts.keyVersion })).data;
+  async encrypt(
+    name: string,
+    plaintext: Uint8Array,
+    opts: EncryptOptions = {},
+  ): Promise<{ ciphertext: string; keyVersion: number }> {
+    const d = (
+      await this.request('POST', `encrypt/${this.enc(name)}`, {
+        plaintext: toBase64(plaintext),
+        associated_data: b64(opts.associatedData),
+        key_version: opts.keyVersion,
+      })
+    ).data;
     return { ciphertext: d.ciphertext, keyVersion: d.key_version };
   }
-  async decrypt(name: string, ciphertext: string, opts: DecryptOptions = {}): Promise<{ plaintext: Uint8Array; keyVersion: number }> {
-    const d = (await this.request('POST', `decrypt/${this.enc(name)}`, { ciphertext, associated_data: b64(opts.associatedData) })).data;
+  async decrypt(
+    name: string,
+    ciphertext: string,
+    opts: DecryptOptions = {},
+  ): Promise<{ plaintext: Uint8Array; keyVersion: number }> {
+    const d = (
+      await this.request('POST', `decrypt/${this.enc(name)}`, { ciphertext, associated_data: b64(opts.associatedData) })
+    ).data;
     return { plaintext: fromBase64(d.plaintext), keyVersion: Number(/^vault:v(\d+):/.exec(ciphertext)?.[1]) };
   }
-  async rewrap(name: string, ciphertext: string, opts: EncryptOptions = {}): Promise<{ ciphertext: string; keyVersion: number }> {
-    const d = (await this.request('POST', `rewrap/${this.enc(name)}`, { ciphertext, associated_data: b64(opts.associatedData), key_version: opts.keyVersion })).data;
+  async rewrap(
+    name: string,
+    ciphertext: string,
+    opts: EncryptOptions = {},
+  ): Promise<{ ciphertext: string; keyVersion: number }> {
+    const d = (
+      await this.request('POST', `rewrap/${this.enc(name)}`, {
+        ciphertext,
+        associated_data: b64(opts.associatedData),
+        key_version: opts.keyVersion,
+      })
+    ).data;
     return { ciphertext: d.ciphertext, keyVersion: d.key_version };
   }
-  async dataKey(name: string, mode: 'plaintext' | 'wrapped', opts: DataKeyOptions = {}): Promise<{ ciphertext: string; keyVersion: number; plaintext?: Uint8Array }> {
-    const d = (await this.request('POST', `datakey/${mode}/${this.enc(name)}`, { bits: opts.bits, associated_data: b64(opts.associatedData), key_version: opts.keyVersion })).data;
-    return { ciphertext: d.ciphertext, keyVersion: d.key_version, ...(d.plaintext ? { plaintext: fromBase64(d.plaintext) } : {}) };
+  async dataKey(
+    name: string,
+    mode: 'plaintext' | 'wrapped',
+    opts: DataKeyOptions = {},
+  ): Promise<{ ciphertext: string; keyVersion: number; plaintext?: Uint8Array }> {
+    const d = (
+      await this.request('POST', `datakey/${mode}/${this.enc(name)}`, {
+        bits: opts.bits,
+        associated_data: b64(opts.associatedData),
+        key_version: opts.keyVersion,
+      })
+    ).data;
+    return {
+      ciphertext: d.ciphertext,
+      keyVersion: d.key_version,
+      ...(d.plaintext ? { plaintext: fromBase64(d.plaintext) } : {}),
+    };
   }
-  async sign(name: string, input: Uint8Array, opts: SignOptions = {}): Promise<{ signature: string; keyVersion: number }> {
-    const d = (await this.request('POST', `sign/${this.enc(name)}`, { input: toBase64(input), key_version: opts.keyVersion, context: b64(opts.context) })).data;
+  async sign(
+    name: string,
+    input: Uint8Array,
+    opts: SignOptions = {},
+  ): Promise<{ signature: string; keyVersion: number }> {
+    const d = (
+      await this.request('POST', `sign/${this.enc(name)}`, {
+        input: toBase64(input),
+        key_version: opts.keyVersion,
+        context: b64(opts.context),
+      })
+    ).data;
     return { signature: d.signature, keyVersion: d.key_version };
   }
-  async verify(name: string, input: Uint8Array, signature: string, opts: { context?: Uint8Array } = {}): Promise<boolean> {
-    return (await this.request('POST', `verify/${this.enc(name)}`, { input: toBase64(input), signature, context: b64(opts.context) })).data.valid === true;
+  async verify(
+    name: string,
+    input: Uint8Array,
+    signature: string,
+    opts: { context?: Uint8Array } = {},
+  ): Promise<boolean> {
+    return (
+      (
+        await this.request('POST', `verify/${this.enc(name)}`, {
+          input: toBase64(input),
+          signature,
+          context: b64(opts.context),
+        })
+      ).data.valid === true
+    );
   }
-  async exportPublicKeys(name: string, version?: number | 'latest'): Promise<{ name: string; type: KeyType; keys: Record<string, string> }> {
-    return (await this.request('GET', `export/public-key/${this.enc(name)}${version === undefined ? '' : `/${version}`}`)).data;
+  async exportPublicKeys(
+    name: string,
+    version?: number | 'latest',
+  ): Promise<{ name: string; type: KeyType; keys: Record<string, string> }> {
+    return (
+      await this.request('GET', `export/public-key/${this.enc(name)}${version === undefined ? '' : `/${version}`}`)
+    ).data;
   }
   async backup(name: string): Promise<string> {
     return (await this.request('GET', `backup/${this.enc(name)}`)).data.backup;
   }
   async restore(backup: string, opts: { name?: string; force?: boolean } = {}): Promise<KeyInfo> {
-    return (await this.request('POST', `restore${opts.name ? '/' + this.enc(opts.name) : ''}`, { backup, force: opts.force })).data;
+    return (
+      await this.request('POST', `restore${opts.name ? '/' + this.enc(opts.name) : ''}`, { backup, force: opts.force })
+    ).data;
   }
   /**
    * Batch form of encrypt/decrypt/rewrap/sign/verify: items in Vault's
    * `batch_input` shape; results come back in order with `reference` echoed.
    */
-  async batch(op: 'encrypt' | 'decrypt' | 'rewrap' | 'sign' | 'verify', name: string, items: Record<string, unknown>[], opts: { partialFailureResponseCode?: number } = {}): Promise<{ status: 'ok' | 'partial'; results: BatchResult[] }> {
+  async batch(
+    op: 'encrypt' | 'decrypt' | 'rewrap' | 'sign' | 'verify',
+    name: string,
+    items: Record<string, unknown>[],
+    opts: { partialFailureResponseCode?: number } = {},
+  ): Promise<{ status: 'ok' | 'partial'; results: BatchResult[] }> {
     const pfc = opts.partialFailureResponseCode;
     try {
-      const r = await this.request('POST', `${op}/${this.enc(name)}`, { batch_input: items, partial_failure_response_code: pfc }, pfc ? [pfc] : []);
-      return { status: r.data.batch_results.some((x: BatchResult) => x.error) ? 'partial' : 'ok', results: r.data.batch_results };
+      const r = await this.request(
+        'POST',
+        `${op}/${this.enc(name)}`,
+        { batch_input: items, partial_failure_response_code: pfc },
+        pfc ? [pfc] : [],
+      );
+      return {
+        status: r.data.batch_results.some((x: BatchResult) => x.error) ? 'partial' : 'ok',
+        results: r.data.batch_results,
+      };
     } catch (e) {
       // A 400 with batch_results is a batch where items failed, not a request failure.
       const body = (e as { body?: { data?: { batch_results?: BatchResult[] } } }).body;

@@ -75,15 +75,30 @@ export interface HpkeContext {
 }
 
 /** HPKE SetupBaseS; `rand` is the encapsulation randomness (fixed bytes in tests give fixed output). */
-export async function setupSender(type: KemKeyType, publicKey: Uint8Array, info: Uint8Array, rand: Uint8Array): Promise<{ enc: Uint8Array; ctx: HpkeContext }> {
-  if (publicKey.length !== KEMS[type].npk) throw transitError(TransitErrorCodes.INVALID_REQUEST, `public key must be ${KEMS[type].npk} bytes`);
+export async function setupSender(
+  type: KemKeyType,
+  publicKey: Uint8Array,
+  info: Uint8Array,
+  rand: Uint8Array,
+): Promise<{ enc: Uint8Array; ctx: HpkeContext }> {
+  if (publicKey.length !== KEMS[type].npk)
+    throw transitError(TransitErrorCodes.INVALID_REQUEST, `public key must be ${KEMS[type].npk} bytes`);
   const ctx = await setupBaseS(suiteOf(type), publicKey, info, { ikmE: rand });
-  return { enc: ctx.enc, ctx: { seal: (pt, aad) => ctx.seal(pt, aad), open: () => Promise.reject(new Error('sender context cannot open')) } };
+  return {
+    enc: ctx.enc,
+    ctx: { seal: (pt, aad) => ctx.seal(pt, aad), open: () => Promise.reject(new Error('sender context cannot open')) },
+  };
 }
 
 /** HPKE SetupBaseR. A forged `enc` is caught by the first open (implicit rejection). */
-export async function setupReceiver(type: KemKeyType, keyPair: KemKeyPair, enc: Uint8Array, info: Uint8Array): Promise<HpkeContext> {
-  if (enc.length !== KEMS[type].nenc) throw transitError(TransitErrorCodes.INVALID_CIPHERTEXT, 'invalid ciphertext format');
+export async function setupReceiver(
+  type: KemKeyType,
+  keyPair: KemKeyPair,
+  enc: Uint8Array,
+  info: Uint8Array,
+): Promise<HpkeContext> {
+  if (enc.length !== KEMS[type].nenc)
+    throw transitError(TransitErrorCodes.INVALID_CIPHERTEXT, 'invalid ciphertext format');
   const ctx = await setupBaseR(suiteOf(type), enc, keyPair.secretKey, info);
   return {
     seal: () => Promise.reject(new Error('recipient context cannot seal')),
@@ -101,7 +116,10 @@ export async function setupReceiver(type: KemKeyType, keyPair: KemKeyPair, enc: 
 
 function i2osp(n: number, len: number): Uint8Array {
   const out = new Uint8Array(len);
-  for (let i = len - 1; i >= 0 && n > 0; i--) { out[i] = n & 0xff; n = Math.floor(n / 256); }
+  for (let i = len - 1; i >= 0 && n > 0; i--) {
+    out[i] = n & 0xff;
+    n = Math.floor(n / 256);
+  }
   return out;
 }
 
@@ -117,7 +135,12 @@ export function envelopeInfo(name: string, version: number): Uint8Array {
 
 /** The 7-byte header: format ‖ kem_id ‖ kdf_id ‖ aead_id. */
 export function envelopeHeader(type: KemKeyType, format = ENVELOPE_FORMAT): Uint8Array {
-  return concatBytes(new Uint8Array([format]), i2osp(KEMS[type].id, 2), i2osp(KDF_HKDF_SHA256, 2), i2osp(AEAD_AES_256_GCM, 2));
+  return concatBytes(
+    new Uint8Array([format]),
+    i2osp(KEMS[type].id, 2),
+    i2osp(KDF_HKDF_SHA256, 2),
+    i2osp(AEAD_AES_256_GCM, 2),
+  );
 }
 
 /** Parses and checks a header against the key type; any mismatch is a format error. */
@@ -130,7 +153,15 @@ export function checkHeader(bytes: Uint8Array, type: KemKeyType, format = ENVELO
 }
 
 /** Seals one message into the binary envelope body (without the `vault:vN:` prefix). */
-export async function sealEnvelope(type: KemKeyType, publicKey: Uint8Array, name: string, version: number, plaintext: Uint8Array, associatedData: Uint8Array, rand: Uint8Array): Promise<Uint8Array> {
+export async function sealEnvelope(
+  type: KemKeyType,
+  publicKey: Uint8Array,
+  name: string,
+  version: number,
+  plaintext: Uint8Array,
+  associatedData: Uint8Array,
+  rand: Uint8Array,
+): Promise<Uint8Array> {
   const header = envelopeHeader(type);
   const { enc, ctx } = await setupSender(type, publicKey, envelopeInfo(name, version), rand);
   const ct = await ctx.seal(plaintext, concatBytes(header, associatedData));
@@ -138,10 +169,18 @@ export async function sealEnvelope(type: KemKeyType, publicKey: Uint8Array, name
 }
 
 /** Opens a binary envelope body; format errors and authentication failures have distinct codes. */
-export async function openEnvelope(type: KemKeyType, keyPair: KemKeyPair, name: string, version: number, body: Uint8Array, associatedData: Uint8Array): Promise<Uint8Array> {
+export async function openEnvelope(
+  type: KemKeyType,
+  keyPair: KemKeyPair,
+  name: string,
+  version: number,
+  body: Uint8Array,
+  associatedData: Uint8Array,
+): Promise<Uint8Array> {
   checkHeader(body, type);
   const nenc = KEMS[type].nenc;
-  if (body.length < HEADER_LEN + nenc + 16) throw transitError(TransitErrorCodes.INVALID_CIPHERTEXT, 'invalid ciphertext format');
+  if (body.length < HEADER_LEN + nenc + 16)
+    throw transitError(TransitErrorCodes.INVALID_CIPHERTEXT, 'invalid ciphertext format');
   const enc = body.subarray(HEADER_LEN, HEADER_LEN + nenc);
   const ctx = await setupReceiver(type, keyPair, enc, envelopeInfo(name, version));
   return ctx.open(body.subarray(HEADER_LEN + nenc), concatBytes(body.subarray(0, HEADER_LEN), associatedData));

@@ -50,13 +50,20 @@ export function httpStatusFor(e: unknown): { status: number; message: string } {
   const code = e instanceof QsignError ? e.code : undefined;
   const msg = e instanceof Error ? e.message : String(e);
   switch (code) {
-    case TransitErrorCodes.KEY_NOT_FOUND: return { status: 404, message: 'encryption key not found' };
-    case TransitErrorCodes.INVALID_CIPHERTEXT: return { status: 400, message: 'invalid ciphertext format' };
-    case TransitErrorCodes.VERSION_DISALLOWED: return { status: 400, message: 'key version no longer supported' };
-    case TransitErrorCodes.DECRYPTION_FAILED: return { status: 400, message: 'decryption failed' };
-    case TransitErrorCodes.LIMIT_EXCEEDED: return { status: 507, message: 'insufficient resources' };
-    case TransitErrorCodes.TIMEOUT: return { status: 504, message: 'request timeout' };
-    case TransitErrorCodes.PERMISSION_DENIED: return { status: 403, message: 'permission denied' };
+    case TransitErrorCodes.KEY_NOT_FOUND:
+      return { status: 404, message: 'encryption key not found' };
+    case TransitErrorCodes.INVALID_CIPHERTEXT:
+      return { status: 400, message: 'invalid ciphertext format' };
+    case TransitErrorCodes.VERSION_DISALLOWED:
+      return { status: 400, message: 'key version no longer supported' };
+    case TransitErrorCodes.DECRYPTION_FAILED:
+      return { status: 400, message: 'decryption failed' };
+    case TransitErrorCodes.LIMIT_EXCEEDED:
+      return { status: 507, message: 'insufficient resources' };
+    case TransitErrorCodes.TIMEOUT:
+      return { status: 504, message: 'request timeout' };
+    case TransitErrorCodes.PERMISSION_DENIED:
+      return { status: 403, message: 'permission denied' };
     case TransitErrorCodes.INVALID_REQUEST:
     case TransitErrorCodes.UNSUPPORTED_OPERATION:
     case TransitErrorCodes.DELETION_NOT_ALLOWED:
@@ -64,8 +71,10 @@ export function httpStatusFor(e: unknown): { status: number; message: string } {
     case 'ERR_INVALID_ARGUMENT':
     case 'ERR_UNKNOWN_ALGORITHM':
       return { status: 400, message: msg };
-    case 'ERR_OUT_OF_MEMORY': return { status: 507, message: 'insufficient resources' };
+    case 'ERR_OUT_OF_MEMORY':
+      return { status: 507, message: 'insufficient resources' };
     // Internal failures never echo details (they may name files or keys).
-    default: return { status: 500, message: 'internal error' };
+    default:
+      return { status: 500, message: 'internal error' };
   }
 }

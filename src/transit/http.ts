@@ -43,15 +43,32 @@ export interface TransitHandlerOptions {
 type Json = Record<string, unknown>;
 
 class HttpError extends Error {
-  constructor(readonly status: number, readonly errors: string[]) { super(errors[0] ?? String(status)); }
+  constructor(
+    readonly status: number,
+    readonly errors: string[],
+  ) {
+    super(errors[0] ?? String(status));
+  }
 }
 
 function json(status: number, body: unknown): Response {
-  return new Response(status === 204 ? null : JSON.stringify(body), { status, headers: status === 204 ? {} : { 'content-type': 'application/json' } });
+  return new Response(status === 204 ? null : JSON.stringify(body), {
+    status,
+    headers: status === 204 ? {} : { 'content-type': 'application/json' },
+  });
 }
 
 function ok(requestId: string, data: unknown, warnings: string[] | null = null): Json {
-  return { request_id: requestId, lease_id: '', renewable: false, lease_duration: 0, data, wrap_info: null, warnings, auth: null };
+  return {
+    request_id: requestId,
+    lease_id: '',
+    renewable: false,
+    lease_duration: 0,
+    data,
+    wrap_info: null,
+    warnings,
+    auth: null,
+  };
 }
 
 function str(body: Json, field: string, required = false): string | undefined {
@@ -68,7 +85,8 @@ function int(body: Json, field: string): number | undefined {
   const v = body[field];
   if (v === undefined || v === null || v === '') return undefined;
   const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw transitError(TransitErrorCodes.INVALID_REQUEST, `${field} must be a non-negative integer`);
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
+    throw transitError(TransitErrorCodes.INVALID_REQUEST, `${field} must be a non-negative integer`);
   return n;
 }
 
@@ -92,15 +110,19 @@ function b64(body: Json, field: string, required = false): Uint8Array | undefine
  */
 const MAX_JSON_DEPTH = 32;
 function jsonDepth(text: string): number {
-  let depth = 0, max = 0, inString = false;
+  let depth = 0,
+    max = 0,
+    inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) { if (++depth > max) max = depth; }
-    else if (c === 0x5d || c === 0x7d) depth--;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) max = depth;
+    } else if (c === 0x5d || c === 0x7d) depth--;
   }
   return max;
 }
@@ -117,7 +139,10 @@ async function readBody(req: Request, max: number): Promise<Json> {
       const r = await reader.read();
       if (r.done) break;
       total += r.value.length;
-      if (total > max) { await reader.cancel().catch(() => undefined); throw transitError(TransitErrorCodes.LIMIT_EXCEEDED, 'request body too large'); }
+      if (total > max) {
+        await reader.cancel().catch(() => undefined);
+        throw transitError(TransitErrorCodes.LIMIT_EXCEEDED, 'request body too large');
+      }
       parts.push(r.value);
     }
   } else if (!req.bodyUsed) {
@@ -131,12 +156,21 @@ async function readBody(req: Request, max: number): Promise<Json> {
   if (total === 0) return {};
   const all = new Uint8Array(total);
   let at = 0;
-  for (const p of parts) { all.set(p, at); at += p.length; }
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
   const text = new TextDecoder().decode(all);
-  if (jsonDepth(text) > MAX_JSON_DEPTH) throw transitError(TransitErrorCodes.INVALID_REQUEST, `request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  if (jsonDepth(text) > MAX_JSON_DEPTH)
+    throw transitError(TransitErrorCodes.INVALID_REQUEST, `request body nests deeper than ${MAX_JSON_DEPTH} levels`);
   let v: unknown;
-  try { v = JSON.parse(text); } catch { throw transitError(TransitErrorCodes.INVALID_REQUEST, 'request body is not valid JSON'); }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'request body must be a JSON object');
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw transitError(TransitErrorCodes.INVALID_REQUEST, 'request body is not valid JSON');
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw transitError(TransitErrorCodes.INVALID_REQUEST, 'request body must be a JSON object');
   return v as Json;
 }
 
@@ -163,13 +197,19 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
   const refuseDerivation = (b: Json): void => {
     for (const field of ['context', 'nonce'] as const) {
       if (b[field] !== undefined && b[field] !== null && b[field] !== '') {
-        throw transitError(TransitErrorCodes.INVALID_REQUEST, `"${field}" is not supported: qsign transit keys are not derived or convergent keys; remove the field`);
+        throw transitError(
+          TransitErrorCodes.INVALID_REQUEST,
+          `"${field}" is not supported: qsign transit keys are not derived or convergent keys; remove the field`,
+        );
       }
     }
   };
   const encryptItem = async (name: string, b: Json): Promise<Json> => {
     refuseDerivation(b);
-    const r = await keyring.encrypt(name, b64(b, 'plaintext', true)!, { associatedData: b64(b, 'associated_data'), keyVersion: int(b, 'key_version') });
+    const r = await keyring.encrypt(name, b64(b, 'plaintext', true)!, {
+      associatedData: b64(b, 'associated_data'),
+      keyVersion: int(b, 'key_version'),
+    });
     return { ciphertext: r.ciphertext, key_version: r.keyVersion };
   };
   const decryptItem = async (name: string, b: Json): Promise<Json> => {
@@ -179,72 +219,135 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
   };
   const rewrapItem = async (name: string, b: Json): Promise<Json> => {
     refuseDerivation(b);
-    const r = await keyring.rewrap(name, str(b, 'ciphertext', true)!, { associatedData: b64(b, 'associated_data'), keyVersion: int(b, 'key_version') });
+    const r = await keyring.rewrap(name, str(b, 'ciphertext', true)!, {
+      associatedData: b64(b, 'associated_data'),
+      keyVersion: int(b, 'key_version'),
+    });
     return { ciphertext: r.ciphertext, key_version: r.keyVersion };
   };
   const signItem = async (name: string, b: Json): Promise<Json> => {
-    if (bool(b, 'prehashed')) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'prehashed input is not supported for ML-DSA keys (pure ML-DSA signs the message itself)');
-    const r = await keyring.sign(name, b64(b, 'input', true)!, { keyVersion: int(b, 'key_version'), context: b64(b, 'context') });
+    if (bool(b, 'prehashed'))
+      throw transitError(
+        TransitErrorCodes.INVALID_REQUEST,
+        'prehashed input is not supported for ML-DSA keys (pure ML-DSA signs the message itself)',
+      );
+    const r = await keyring.sign(name, b64(b, 'input', true)!, {
+      keyVersion: int(b, 'key_version'),
+      context: b64(b, 'context'),
+    });
     return { signature: r.signature, key_version: r.keyVersion };
   };
   const verifyItem = async (name: string, b: Json): Promise<Json> => {
-    const valid = await keyring.verify(name, b64(b, 'input', true)!, str(b, 'signature', true)!, { context: b64(b, 'context') });
+    const valid = await keyring.verify(name, b64(b, 'input', true)!, str(b, 'signature', true)!, {
+      context: b64(b, 'context'),
+    });
     return { valid };
   };
 
-  const createCap = async (name: string): Promise<Capability> => ((await keyring.store.get(name)) ? 'update' : 'create');
+  const createCap = async (name: string): Promise<Capability> =>
+    (await keyring.store.get(name)) ? 'update' : 'create';
 
   function route(method: string, parts: string[], query: URLSearchParams): Route | 'method' | undefined {
     const [op, a, b, c] = parts;
     const n = parts.length;
     const isGet = method === 'GET' || method === 'HEAD';
     if (op === 'keys' && n === 1) {
-      if (method === 'LIST' || (isGet && query.get('list') === 'true')) return { capability: 'list', needsBody: false, run: async () => ({ data: { keys: await keyring.listKeys() } }) };
+      if (method === 'LIST' || (isGet && query.get('list') === 'true'))
+        return {
+          capability: 'list',
+          needsBody: false,
+          run: async () => ({ data: { keys: await keyring.listKeys() } }),
+        };
       return 'method';
     }
     if (op === 'keys' && n === 2 && a) {
       if (isGet) return { capability: 'read', needsBody: false, run: async () => ({ data: await keyring.readKey(a) }) };
-      if (method === 'POST' || method === 'PUT') return {
-        capability: createCap, needsBody: true,
-        run: async (body) => ({ data: await keyring.createKey(a, {
-          type: str(body, 'type'), parameter_set: body.parameter_set as string | undefined,
-          exportable: bool(body, 'exportable'), deletion_allowed: bool(body, 'deletion_allowed'),
-          auto_rotate_period: body.auto_rotate_period as string | number | undefined,
-        }) }),
-      };
-      if (method === 'DELETE') return { capability: 'delete', needsBody: false, run: async () => { await keyring.deleteKey(a); return { status: 204 }; } };
+      if (method === 'POST' || method === 'PUT')
+        return {
+          capability: createCap,
+          needsBody: true,
+          run: async (body) => ({
+            data: await keyring.createKey(a, {
+              type: str(body, 'type'),
+              parameter_set: body.parameter_set as string | undefined,
+              exportable: bool(body, 'exportable'),
+              deletion_allowed: bool(body, 'deletion_allowed'),
+              auto_rotate_period: body.auto_rotate_period as string | number | undefined,
+            }),
+          }),
+        };
+      if (method === 'DELETE')
+        return {
+          capability: 'delete',
+          needsBody: false,
+          run: async () => {
+            await keyring.deleteKey(a);
+            return { status: 204 };
+          },
+        };
       return 'method';
     }
     if (op === 'keys' && n === 3 && a && (b === 'config' || b === 'rotate' || b === 'trim')) {
       if (method !== 'POST' && method !== 'PUT') return 'method';
-      if (b === 'rotate') return { capability: 'update', needsBody: true, run: async () => ({ data: await keyring.rotateKey(a) }) };
-      if (b === 'trim') return { capability: 'update', needsBody: true, run: async (body) => ({ data: await keyring.trimKey(a, int(body, 'min_available_version') ?? NaN) }) };
+      if (b === 'rotate')
+        return { capability: 'update', needsBody: true, run: async () => ({ data: await keyring.rotateKey(a) }) };
+      if (b === 'trim')
+        return {
+          capability: 'update',
+          needsBody: true,
+          run: async (body) => ({ data: await keyring.trimKey(a, int(body, 'min_available_version') ?? NaN) }),
+        };
       return {
-        capability: 'update', needsBody: true,
+        capability: 'update',
+        needsBody: true,
         run: async (body) => {
           const cfg: KeyConfig = {
-            min_decryption_version: int(body, 'min_decryption_version'), min_encryption_version: int(body, 'min_encryption_version'),
-            deletion_allowed: bool(body, 'deletion_allowed'), exportable: bool(body, 'exportable'),
+            min_decryption_version: int(body, 'min_decryption_version'),
+            min_encryption_version: int(body, 'min_encryption_version'),
+            deletion_allowed: bool(body, 'deletion_allowed'),
+            exportable: bool(body, 'exportable'),
             auto_rotate_period: body.auto_rotate_period as string | number | undefined,
           };
           return { data: await keyring.configKey(a, cfg) };
         },
       };
     }
-    const batchOps: Record<string, (name: string, b: Json) => Promise<Json>> = { encrypt: encryptItem, decrypt: decryptItem, rewrap: rewrapItem, sign: signItem, verify: verifyItem };
+    const batchOps: Record<string, (name: string, b: Json) => Promise<Json>> = {
+      encrypt: encryptItem,
+      decrypt: decryptItem,
+      rewrap: rewrapItem,
+      sign: signItem,
+      verify: verifyItem,
+    };
     // sign/verify accept a trailing /:hash_algorithm like Vault; ML-DSA ignores it.
     if (op && batchOps[op] && a && (n === 2 || (n === 3 && (op === 'sign' || op === 'verify')))) {
       if (method !== 'POST' && method !== 'PUT') return 'method';
       const f = batchOps[op]!;
-      return { capability: 'update', needsBody: true, batch: (item) => f(a, item), run: async (body) => ({ data: await f(a, body) }) };
+      return {
+        capability: 'update',
+        needsBody: true,
+        batch: (item) => f(a, item),
+        run: async (body) => ({ data: await f(a, body) }),
+      };
     }
     if (op === 'datakey' && n === 3 && a && b) {
       if (method !== 'POST' && method !== 'PUT') return 'method';
       return {
-        capability: 'update', needsBody: true,
+        capability: 'update',
+        needsBody: true,
         run: async (body) => {
-          const r = await keyring.dataKey(b, a as 'plaintext' | 'wrapped', { bits: int(body, 'bits'), associatedData: b64(body, 'associated_data'), keyVersion: int(body, 'key_version') });
-          return { data: { ciphertext: r.ciphertext, key_version: r.keyVersion, ...(r.plaintext ? { plaintext: toBase64(r.plaintext) } : {}) } };
+          const r = await keyring.dataKey(b, a as 'plaintext' | 'wrapped', {
+            bits: int(body, 'bits'),
+            associatedData: b64(body, 'associated_data'),
+            keyVersion: int(body, 'key_version'),
+          });
+          return {
+            data: {
+              ciphertext: r.ciphertext,
+              key_version: r.keyVersion,
+              ...(r.plaintext ? { plaintext: toBase64(r.plaintext) } : {}),
+            },
+          };
         },
       };
     }
@@ -252,7 +355,11 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
       if (!isGet) return 'method';
       const v = c === undefined ? undefined : c === 'latest' ? 'latest' : Number(c);
       if (typeof v === 'number' && !(Number.isSafeInteger(v) && v > 0)) return undefined;
-      return { capability: 'read', needsBody: false, run: async () => ({ data: await keyring.exportPublicKeys(b, v) }) };
+      return {
+        capability: 'read',
+        needsBody: false,
+        run: async () => ({ data: await keyring.exportPublicKeys(b, v) }),
+      };
     }
     if (op === 'backup' && n === 2 && a) {
       if (!isGet) return 'method';
@@ -260,7 +367,13 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
     }
     if (op === 'restore' && (n === 1 || n === 2)) {
       if (method !== 'POST' && method !== 'PUT') return 'method';
-      return { capability: 'update', needsBody: true, run: async (body) => ({ data: await keyring.restore(str(body, 'backup', true)!, { name: a, force: bool(body, 'force') }) }) };
+      return {
+        capability: 'update',
+        needsBody: true,
+        run: async (body) => ({
+          data: await keyring.restore(str(body, 'backup', true)!, { name: a, force: bool(body, 'force') }),
+        }),
+      };
     }
     return undefined;
   }
@@ -271,19 +384,25 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
     if (items.length > maxBatch) throw transitError(TransitErrorCodes.LIMIT_EXCEEDED, 'too many batch items');
     const pfc = int(body, 'partial_failure_response_code');
     // It becomes the HTTP status: anything outside 200–599 would make `new Response` throw.
-    if (pfc !== undefined && (pfc < 200 || pfc > 599)) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'partial_failure_response_code must be an HTTP status code (200-599)');
+    if (pfc !== undefined && (pfc < 200 || pfc > 599))
+      throw transitError(
+        TransitErrorCodes.INVALID_REQUEST,
+        'partial_failure_response_code must be an HTTP status code (200-599)',
+      );
     let failed = 0;
-    const results = await Promise.all(items.map(async (item: unknown) => {
-      const it = (item && typeof item === 'object' ? item : {}) as Json;
-      const reference = typeof it.reference === 'string' ? it.reference : undefined;
-      try {
-        const out = await r.batch!(it);
-        return reference === undefined ? out : { ...out, reference };
-      } catch (e) {
-        failed++;
-        return { error: httpStatusFor(e).message, ...(reference === undefined ? {} : { reference }) };
-      }
-    }));
+    const results = await Promise.all(
+      items.map(async (item: unknown) => {
+        const it = (item && typeof item === 'object' ? item : {}) as Json;
+        const reference = typeof it.reference === 'string' ? it.reference : undefined;
+        try {
+          const out = await r.batch!(it);
+          return reference === undefined ? out : { ...out, reference };
+        } catch (e) {
+          failed++;
+          return { error: httpStatusFor(e).message, ...(reference === undefined ? {} : { reference }) };
+        }
+      }),
+    );
     // Vault: any failure → 400 unless partial_failure_response_code; all failed → 400.
     const status = failed === 0 ? 200 : failed === items.length || !pfc ? 400 : pfc;
     return { status, data: { batch_results: results } };
@@ -302,20 +421,44 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
 
     const respond = async (status: number, payload: unknown, err?: unknown): Promise<Response> => {
       if (audit) {
-        const base = { ...rec, client_token: token ? audit.hash(token) : undefined, display_name: authInfo.displayName, policies: authInfo.policies };
+        const base = {
+          ...rec,
+          client_token: token ? audit.hash(token) : undefined,
+          display_name: authInfo.displayName,
+          policies: authInfo.policies,
+        };
         await audit.write({ ...base, type: 'request', data: audit.redact(body) });
         const error = err === undefined ? undefined : (payload as { errors?: string[] }).errors?.[0];
-        await audit.write({ ...base, time: new Date().toISOString(), type: 'response', status, data: err === undefined ? audit.redact(payload) : undefined, error, error_code: err instanceof QsignError ? err.code : undefined, duration_ms: Date.now() - started });
+        await audit.write({
+          ...base,
+          time: new Date().toISOString(),
+          type: 'response',
+          status,
+          data: err === undefined ? audit.redact(payload) : undefined,
+          error,
+          error_code: err instanceof QsignError ? err.code : undefined,
+          duration_ms: Date.now() - started,
+        });
       }
       return json(status, payload);
     };
 
     if (!url.pathname.startsWith('/v1/')) return respond(404, { errors: [] });
     if (path === 'sys/health') {
-      return respond(200, { initialized: true, sealed: false, standby: false, performance_standby: false, server_time_utc: Math.floor(Date.now() / 1000), version: opts.version ?? 'qsign-pqc' });
+      return respond(200, {
+        initialized: true,
+        sealed: false,
+        standby: false,
+        performance_standby: false,
+        server_time_utc: Math.floor(Date.now() / 1000),
+        version: opts.version ?? 'qsign-pqc',
+      });
     }
     if (!path.startsWith(mount + '/')) return respond(404, { errors: [] });
-    const parts = path.slice(mount.length + 1).split('/').filter((p) => p !== '');
+    const parts = path
+      .slice(mount.length + 1)
+      .split('/')
+      .filter((p) => p !== '');
     const r = route(method, parts, url.searchParams);
     if (r === undefined) return respond(404, { errors: [] });
     if (r === 'method') return respond(405, { errors: ['unsupported operation'] });
@@ -337,7 +480,7 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
       });
       // The losing operation keeps running (crypto cannot be interrupted) but its result is dropped.
       work.catch(() => undefined);
-      const out = await Promise.race([work, deadline]) as { status: number; data?: unknown; warnings?: string[] };
+      const out = (await Promise.race([work, deadline])) as { status: number; data?: unknown; warnings?: string[] };
       if (out.status === 204) return respond(204, null);
       return respond(out.status, ok(requestId, out.data ?? null, out.warnings ?? null));
     } catch (e) {

@@ -20,7 +20,16 @@ import { transitError, TransitErrorCodes } from './errors.js';
 import { sealAad, type MasterKey } from './master-key.js';
 import type { TransitStore } from './store.js';
 import { decryptStream, encryptStream, type StreamEncryptOptions } from './stream.js';
-import { isSignatureType, parseDuration, resolveKeyType, type CreateKeyOptions, type KeyConfig, type KeyInfo, type KeyType, type SignatureKeyType } from './types.js';
+import {
+  isSignatureType,
+  parseDuration,
+  resolveKeyType,
+  type CreateKeyOptions,
+  type KeyConfig,
+  type KeyInfo,
+  type KeyType,
+  type SignatureKeyType,
+} from './types.js';
 
 /** One stored version: public key in the clear, private seed sealed. */
 interface VersionRecord {
@@ -82,7 +91,11 @@ export interface DataKeyOptions extends EncryptOptions {
 
 const PREFIX = 'vault:v';
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const SIG_ALG: Record<SignatureKeyType, string> = { 'ml-dsa-44': 'ML-DSA-44', 'ml-dsa-65': 'ML-DSA-65', 'ml-dsa-87': 'ML-DSA-87' };
+const SIG_ALG: Record<SignatureKeyType, string> = {
+  'ml-dsa-44': 'ML-DSA-44',
+  'ml-dsa-65': 'ML-DSA-65',
+  'ml-dsa-87': 'ML-DSA-87',
+};
 const BACKUP_AAD = utf8('qsign-pqc/transit/backup/v1');
 
 /** Splits `vault:vN:payload`; every malformed shape is ERR_TRANSIT_INVALID_CIPHERTEXT. */
@@ -93,12 +106,18 @@ export function parseVersioned(s: unknown): { version: number; payload: Uint8Arr
   if (colon < 0) throw bad();
   const v = s.slice(PREFIX.length, colon);
   if (!/^[1-9]\d{0,8}$/.test(v)) throw bad();
-  return { version: Number(v), payload: fromBase64(s.slice(colon + 1), 'ciphertext', TransitErrorCodes.INVALID_CIPHERTEXT) };
+  return {
+    version: Number(v),
+    payload: fromBase64(s.slice(colon + 1), 'ciphertext', TransitErrorCodes.INVALID_CIPHERTEXT),
+  };
 }
 
 function checkName(name: string): void {
   if (typeof name !== 'string' || !NAME_RE.test(name)) {
-    throw transitError(TransitErrorCodes.INVALID_REQUEST, 'key names are 1-128 characters of A-Z a-z 0-9 . _ - and start with a letter or digit');
+    throw transitError(
+      TransitErrorCodes.INVALID_REQUEST,
+      'key names are 1-128 characters of A-Z a-z 0-9 . _ - and start with a letter or digit',
+    );
   }
 }
 
@@ -149,13 +168,16 @@ export class Keyring {
   }
 
   /** Read-modify-write with compare-and-swap; retried when another writer wins. */
-  private async mutate(name: string, fn: (rec: KeyRecord) => Promise<KeyRecord | undefined> | KeyRecord | undefined): Promise<KeyRecord> {
+  private async mutate(
+    name: string,
+    fn: (rec: KeyRecord) => Promise<KeyRecord | undefined> | KeyRecord | undefined,
+  ): Promise<KeyRecord> {
     for (let attempt = 0; attempt < 64; attempt++) {
       const cur = await this.load(name);
       if (!cur) throw notFound();
       const next = await fn(structuredClone(cur.rec));
       if (next === undefined) return cur.rec; // nothing to change
-      if (await this.store.put(name, JSON.stringify(next), cur.revision) !== undefined) return next;
+      if ((await this.store.put(name, JSON.stringify(next), cur.revision)) !== undefined) return next;
       // Lost the race: back off a little (jitter spreads competing processes).
       await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
     }
@@ -185,8 +207,12 @@ export class Keyring {
       p = (async () => {
         const seed = await this.masterKey.open(fromBase64(v.sealed), sealAad(rec.name, version));
         try {
-          return isSignatureType(rec.type) ? await signatureKeygen(SIG_ALG[rec.type], seed) : await kemKeyPair(rec.type, seed);
-        } finally { wipe(seed); }
+          return isSignatureType(rec.type)
+            ? await signatureKeygen(SIG_ALG[rec.type], seed)
+            : await kemKeyPair(rec.type, seed);
+        } finally {
+          wipe(seed);
+        }
       })();
       // A failed unseal must not poison the cache.
       p.catch(() => this.cache.delete(cacheKey));
@@ -198,10 +224,13 @@ export class Keyring {
 
   private info(rec: KeyRecord): KeyInfo {
     const keys: KeyInfo['keys'] = {};
-    for (const [v, r] of Object.entries(rec.versions)) keys[v] = { creation_time: r.creation_time, name: rec.type, public_key: r.public_key };
+    for (const [v, r] of Object.entries(rec.versions))
+      keys[v] = { creation_time: r.creation_time, name: rec.type, public_key: r.public_key };
     const sig = isSignatureType(rec.type);
     return {
-      name: rec.name, type: rec.type, keys,
+      name: rec.name,
+      type: rec.type,
+      keys,
       latest_version: rec.latest_version,
       min_available_version: rec.min_available_version,
       min_decryption_version: rec.min_decryption_version,
@@ -210,7 +239,10 @@ export class Keyring {
       derived: false,
       exportable: rec.exportable,
       allow_plaintext_backup: false,
-      supports_encryption: !sig, supports_decryption: !sig, supports_derivation: false, supports_signing: sig,
+      supports_encryption: !sig,
+      supports_decryption: !sig,
+      supports_derivation: false,
+      supports_signing: sig,
       auto_rotate_period: rec.auto_rotate_period,
       imported_key: false,
     };
@@ -219,16 +251,27 @@ export class Keyring {
   /** Version used to encrypt/sign, after the policy checks of Vault. */
   private encryptionVersion(rec: KeyRecord, requested: number | undefined, what: 'encryption' | 'signing'): number {
     if (requested === undefined || requested === 0) return rec.latest_version;
-    if (!Number.isSafeInteger(requested) || requested < 0) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'key_version must be a positive integer');
-    if (requested > rec.latest_version) throw transitError(TransitErrorCodes.INVALID_REQUEST, `requested version for ${what} is higher than the latest key version`);
-    if (requested < rec.min_encryption_version) throw transitError(TransitErrorCodes.INVALID_REQUEST, `requested version for ${what} is less than the minimum ${what === 'encryption' ? 'encryption' : 'signing'} key version`);
-    if (requested < rec.min_decryption_version || !rec.versions[String(requested)]) throw transitError(TransitErrorCodes.VERSION_DISALLOWED, 'key version no longer supported');
+    if (!Number.isSafeInteger(requested) || requested < 0)
+      throw transitError(TransitErrorCodes.INVALID_REQUEST, 'key_version must be a positive integer');
+    if (requested > rec.latest_version)
+      throw transitError(
+        TransitErrorCodes.INVALID_REQUEST,
+        `requested version for ${what} is higher than the latest key version`,
+      );
+    if (requested < rec.min_encryption_version)
+      throw transitError(
+        TransitErrorCodes.INVALID_REQUEST,
+        `requested version for ${what} is less than the minimum ${what === 'encryption' ? 'encryption' : 'signing'} key version`,
+      );
+    if (requested < rec.min_decryption_version || !rec.versions[String(requested)])
+      throw transitError(TransitErrorCodes.VERSION_DISALLOWED, 'key version no longer supported');
     return requested;
   }
 
   /** Refuses versions the policy disallows (seed §9.2 scenario 3). */
   private decryptionVersion(rec: KeyRecord, version: number): number {
-    if (version > rec.latest_version) throw transitError(TransitErrorCodes.INVALID_CIPHERTEXT, 'invalid ciphertext format');
+    if (version > rec.latest_version)
+      throw transitError(TransitErrorCodes.INVALID_CIPHERTEXT, 'invalid ciphertext format');
     if (version < rec.min_decryption_version || version < rec.min_available_version || !rec.versions[String(version)]) {
       throw transitError(TransitErrorCodes.VERSION_DISALLOWED, 'key version no longer supported');
     }
@@ -237,7 +280,8 @@ export class Keyring {
 
   private async rotateIfDue(rec: KeyRecord): Promise<KeyRecord> {
     if (!rec.auto_rotate_period) return rec;
-    const due = (r: KeyRecord) => this.now() - Date.parse(r.versions[String(r.latest_version)]!.creation_time) >= r.auto_rotate_period * 1000;
+    const due = (r: KeyRecord) =>
+      this.now() - Date.parse(r.versions[String(r.latest_version)]!.creation_time) >= r.auto_rotate_period * 1000;
     if (!due(rec)) return rec;
     return this.mutate(rec.name, async (r) => (due(r) ? this.addVersion(r) : undefined));
   }
@@ -251,7 +295,8 @@ export class Keyring {
 
   private async kemRecord(name: string): Promise<KeyRecord & { type: KemKeyType }> {
     const rec = await this.must(name);
-    if (isSignatureType(rec.type)) throw transitError(TransitErrorCodes.UNSUPPORTED_OPERATION, `key type ${rec.type} does not support encryption`);
+    if (isSignatureType(rec.type))
+      throw transitError(TransitErrorCodes.UNSUPPORTED_OPERATION, `key type ${rec.type} does not support encryption`);
     return rec as KeyRecord & { type: KemKeyType };
   }
 
@@ -265,14 +310,19 @@ export class Keyring {
     const existing = await this.load(name);
     if (existing) return this.info(existing.rec);
     const rec: KeyRecord = {
-      format: 1, name, type,
+      format: 1,
+      name,
+      type,
       deletion_allowed: opts.deletion_allowed === true,
       exportable: opts.exportable === true,
       auto_rotate_period: parseDuration(opts.auto_rotate_period) ?? 0,
-      latest_version: 1, min_decryption_version: 1, min_encryption_version: 0, min_available_version: 0,
+      latest_version: 1,
+      min_decryption_version: 1,
+      min_encryption_version: 0,
+      min_available_version: 0,
       versions: { '1': await this.newVersion(name, type, 1) },
     };
-    if (await this.store.put(name, JSON.stringify(rec), undefined) === undefined) {
+    if ((await this.store.put(name, JSON.stringify(rec), undefined)) === undefined) {
       // Someone created it concurrently; theirs wins, as with Vault's upsert.
       return this.readKey(name);
     }
@@ -291,30 +341,48 @@ export class Keyring {
   /** Changes policy fields with Vault's validation rules. */
   async configKey(name: string, cfg: KeyConfig): Promise<KeyInfo> {
     // Untyped callers may pass nothing; that is a bad request, not a TypeError on cfg.x.
-    if (!cfg || typeof cfg !== 'object') throw transitError(TransitErrorCodes.INVALID_REQUEST, 'key config must be an object');
+    if (!cfg || typeof cfg !== 'object')
+      throw transitError(TransitErrorCodes.INVALID_REQUEST, 'key config must be an object');
     const next = await this.mutate(name, (r) => {
       const int = (v: unknown, f: string) => {
-        if (!Number.isSafeInteger(v) || (v as number) < 0) throw transitError(TransitErrorCodes.INVALID_REQUEST, `${f} must be a non-negative integer`);
+        if (!Number.isSafeInteger(v) || (v as number) < 0)
+          throw transitError(TransitErrorCodes.INVALID_REQUEST, `${f} must be a non-negative integer`);
         return v as number;
       };
       if (cfg.min_decryption_version !== undefined) {
         let v = int(cfg.min_decryption_version, 'min_decryption_version');
         if (v === 0) v = 1;
-        if (v > r.latest_version) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'cannot set min decryption version above the latest version');
-        if (v < r.min_available_version) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'cannot set min decryption version below min available version (trimmed)');
+        if (v > r.latest_version)
+          throw transitError(
+            TransitErrorCodes.INVALID_REQUEST,
+            'cannot set min decryption version above the latest version',
+          );
+        if (v < r.min_available_version)
+          throw transitError(
+            TransitErrorCodes.INVALID_REQUEST,
+            'cannot set min decryption version below min available version (trimmed)',
+          );
         r.min_decryption_version = v;
       }
       if (cfg.min_encryption_version !== undefined) {
         const v = int(cfg.min_encryption_version, 'min_encryption_version');
-        if (v > r.latest_version) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'cannot set min encryption version above the latest version');
+        if (v > r.latest_version)
+          throw transitError(
+            TransitErrorCodes.INVALID_REQUEST,
+            'cannot set min encryption version above the latest version',
+          );
         r.min_encryption_version = v;
       }
       if (r.min_encryption_version !== 0 && r.min_encryption_version < r.min_decryption_version) {
-        throw transitError(TransitErrorCodes.INVALID_REQUEST, 'min encryption version must be 0 or at least the min decryption version');
+        throw transitError(
+          TransitErrorCodes.INVALID_REQUEST,
+          'min encryption version must be 0 or at least the min decryption version',
+        );
       }
       if (cfg.deletion_allowed !== undefined) r.deletion_allowed = cfg.deletion_allowed === true;
       if (cfg.exportable !== undefined) {
-        if (r.exportable && cfg.exportable !== true) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'exportable cannot be disabled once enabled');
+        if (r.exportable && cfg.exportable !== true)
+          throw transitError(TransitErrorCodes.INVALID_REQUEST, 'exportable cannot be disabled once enabled');
         r.exportable = cfg.exportable === true;
       }
       if (cfg.auto_rotate_period !== undefined) r.auto_rotate_period = parseDuration(cfg.auto_rotate_period)!;
@@ -333,18 +401,29 @@ export class Keyring {
    * only operations that make existing ciphertexts undecryptable.
    */
   async trimKey(name: string, minAvailableVersion: number): Promise<KeyInfo> {
-    return this.info(await this.mutate(name, (r) => {
-      const v = minAvailableVersion;
-      if (!Number.isSafeInteger(v) || v < 1) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'min_available_version must be a positive integer');
-      if (r.min_encryption_version === 0) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'cannot trim while min_encryption_version is 0 (latest); set it first');
-      if (v > r.min_decryption_version || v > r.min_encryption_version) {
-        throw transitError(TransitErrorCodes.INVALID_REQUEST, 'min available version must not exceed the min decryption and min encryption versions');
-      }
-      if (v < r.min_available_version) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'min available version cannot go backwards');
-      for (const k of Object.keys(r.versions)) if (Number(k) < v) delete r.versions[k];
-      r.min_available_version = v;
-      return r;
-    }));
+    return this.info(
+      await this.mutate(name, (r) => {
+        const v = minAvailableVersion;
+        if (!Number.isSafeInteger(v) || v < 1)
+          throw transitError(TransitErrorCodes.INVALID_REQUEST, 'min_available_version must be a positive integer');
+        if (r.min_encryption_version === 0)
+          throw transitError(
+            TransitErrorCodes.INVALID_REQUEST,
+            'cannot trim while min_encryption_version is 0 (latest); set it first',
+          );
+        if (v > r.min_decryption_version || v > r.min_encryption_version) {
+          throw transitError(
+            TransitErrorCodes.INVALID_REQUEST,
+            'min available version must not exceed the min decryption and min encryption versions',
+          );
+        }
+        if (v < r.min_available_version)
+          throw transitError(TransitErrorCodes.INVALID_REQUEST, 'min available version cannot go backwards');
+        for (const k of Object.keys(r.versions)) if (Number(k) < v) delete r.versions[k];
+        r.min_available_version = v;
+        return r;
+      }),
+    );
   }
 
   /** Deletes the key and every version; refused unless `deletion_allowed`. */
@@ -352,7 +431,11 @@ export class Keyring {
     for (let attempt = 0; attempt < 64; attempt++) {
       const cur = await this.load(name);
       if (!cur) throw notFound();
-      if (!cur.rec.deletion_allowed) throw transitError(TransitErrorCodes.DELETION_NOT_ALLOWED, `error deleting policy ${name}: deletion is not allowed for this key`);
+      if (!cur.rec.deletion_allowed)
+        throw transitError(
+          TransitErrorCodes.DELETION_NOT_ALLOWED,
+          `error deleting policy ${name}: deletion is not allowed for this key`,
+        );
       if (await this.store.delete(name, cur.revision)) return;
     }
     throw transitError(TransitErrorCodes.CONFLICT, `too many concurrent updates of key "${name}"; retry`);
@@ -361,18 +444,34 @@ export class Keyring {
   // ---- encryption ------------------------------------------------------
 
   /** Encrypts to `vault:vN:…` with HPKE on version N's KEM (latest unless `keyVersion`). */
-  async encrypt(name: string, plaintext: Uint8Array, opts: EncryptOptions = {}): Promise<{ ciphertext: string; keyVersion: number }> {
+  async encrypt(
+    name: string,
+    plaintext: Uint8Array,
+    opts: EncryptOptions = {},
+  ): Promise<{ ciphertext: string; keyVersion: number }> {
     opts ??= {};
     checkBytes('plaintext', plaintext);
-    const rec = await this.rotateIfDue(await this.kemRecord(name)) as KeyRecord & { type: KemKeyType };
+    const rec = (await this.rotateIfDue(await this.kemRecord(name))) as KeyRecord & { type: KemKeyType };
     const version = this.encryptionVersion(rec, opts.keyVersion, 'encryption');
     const pk = fromBase64(rec.versions[String(version)]!.public_key);
-    const body = await sealEnvelope(rec.type, pk, name, version, plaintext, adOf(opts.associatedData), this.random(KEMS[rec.type].nrand));
+    const body = await sealEnvelope(
+      rec.type,
+      pk,
+      name,
+      version,
+      plaintext,
+      adOf(opts.associatedData),
+      this.random(KEMS[rec.type].nrand),
+    );
     return { ciphertext: `${PREFIX}${version}:${toBase64(body)}`, keyVersion: version };
   }
 
   /** Decrypts a `vault:vN:` envelope of this key. */
-  async decrypt(name: string, ciphertext: string, opts: DecryptOptions = {}): Promise<{ plaintext: Uint8Array; keyVersion: number }> {
+  async decrypt(
+    name: string,
+    ciphertext: string,
+    opts: DecryptOptions = {},
+  ): Promise<{ plaintext: Uint8Array; keyVersion: number }> {
     opts ??= {};
     const { version, payload } = parseVersioned(ciphertext);
     const rec = await this.kemRecord(name);
@@ -383,46 +482,79 @@ export class Keyring {
   }
 
   /** Decrypts and re-encrypts under the latest (or given) version; the plaintext never leaves. */
-  async rewrap(name: string, ciphertext: string, opts: EncryptOptions = {}): Promise<{ ciphertext: string; keyVersion: number }> {
+  async rewrap(
+    name: string,
+    ciphertext: string,
+    opts: EncryptOptions = {},
+  ): Promise<{ ciphertext: string; keyVersion: number }> {
     opts ??= {};
     const { plaintext } = await this.decrypt(name, ciphertext, opts);
-    try { return await this.encrypt(name, plaintext, opts); } finally { wipe(plaintext); }
+    try {
+      return await this.encrypt(name, plaintext, opts);
+    } finally {
+      wipe(plaintext);
+    }
   }
 
   /** A fresh random data key, returned wrapped (and in the clear for `plaintext` mode). */
-  async dataKey(name: string, mode: 'plaintext' | 'wrapped', opts: DataKeyOptions = {}): Promise<{ ciphertext: string; keyVersion: number; plaintext?: Uint8Array }> {
+  async dataKey(
+    name: string,
+    mode: 'plaintext' | 'wrapped',
+    opts: DataKeyOptions = {},
+  ): Promise<{ ciphertext: string; keyVersion: number; plaintext?: Uint8Array }> {
     opts ??= {};
     const bits = opts.bits ?? 256;
-    if (bits !== 128 && bits !== 256 && bits !== 512) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'bits must be 128, 256 or 512');
-    if (mode !== 'plaintext' && mode !== 'wrapped') throw transitError(TransitErrorCodes.INVALID_REQUEST, 'data key type must be "plaintext" or "wrapped"');
+    if (bits !== 128 && bits !== 256 && bits !== 512)
+      throw transitError(TransitErrorCodes.INVALID_REQUEST, 'bits must be 128, 256 or 512');
+    if (mode !== 'plaintext' && mode !== 'wrapped')
+      throw transitError(TransitErrorCodes.INVALID_REQUEST, 'data key type must be "plaintext" or "wrapped"');
     const key = randomBytes(bits / 8);
     const r = await this.encrypt(name, key, opts);
-    if (mode === 'wrapped') { wipe(key); return r; }
+    if (mode === 'wrapped') {
+      wipe(key);
+      return r;
+    }
     return { ...r, plaintext: key };
   }
 
   // ---- signatures ------------------------------------------------------
 
   /** ML-DSA signature as `vault:vN:` + base64(raw signature). */
-  async sign(name: string, input: Uint8Array, opts: SignOptions = {}): Promise<{ signature: string; keyVersion: number }> {
+  async sign(
+    name: string,
+    input: Uint8Array,
+    opts: SignOptions = {},
+  ): Promise<{ signature: string; keyVersion: number }> {
     opts ??= {};
     checkBytes('input', input);
     let rec = await this.must(name);
-    if (!isSignatureType(rec.type)) throw transitError(TransitErrorCodes.UNSUPPORTED_OPERATION, `key type ${rec.type} does not support signing`);
+    if (!isSignatureType(rec.type))
+      throw transitError(TransitErrorCodes.UNSUPPORTED_OPERATION, `key type ${rec.type} does not support signing`);
     rec = await this.rotateIfDue(rec);
     const version = this.encryptionVersion(rec, opts.keyVersion, 'signing');
     const kp = await this.keyPair(rec, version);
-    const sig = await engineSign(SIG_ALG[rec.type as SignatureKeyType], kp.secretKey, input, opts.context ? { context: opts.context } : {});
+    const sig = await engineSign(
+      SIG_ALG[rec.type as SignatureKeyType],
+      kp.secretKey,
+      input,
+      opts.context ? { context: opts.context } : {},
+    );
     return { signature: `${PREFIX}${version}:${toBase64(sig)}`, keyVersion: version };
   }
 
   /** True when `signature` is a valid signature of `input` by the version it names. */
-  async verify(name: string, input: Uint8Array, signature: string, opts: { context?: Uint8Array } = {}): Promise<boolean> {
+  async verify(
+    name: string,
+    input: Uint8Array,
+    signature: string,
+    opts: { context?: Uint8Array } = {},
+  ): Promise<boolean> {
     opts ??= {};
     checkBytes('input', input);
     const { version, payload } = parseVersioned(signature);
     const rec = await this.must(name);
-    if (!isSignatureType(rec.type)) throw transitError(TransitErrorCodes.UNSUPPORTED_OPERATION, `key type ${rec.type} does not support verification`);
+    if (!isSignatureType(rec.type))
+      throw transitError(TransitErrorCodes.UNSUPPORTED_OPERATION, `key type ${rec.type} does not support verification`);
     this.decryptionVersion(rec, version);
     const pk = fromBase64(rec.versions[String(version)]!.public_key);
     try {
@@ -433,12 +565,17 @@ export class Keyring {
   }
 
   /** Public keys by version (`export/public-key/:name[/:version]`). */
-  async exportPublicKeys(name: string, version?: number | 'latest'): Promise<{ name: string; type: KeyType; keys: Record<string, string> }> {
+  async exportPublicKeys(
+    name: string,
+    version?: number | 'latest',
+  ): Promise<{ name: string; type: KeyType; keys: Record<string, string> }> {
     const rec = await this.must(name);
     const keys: Record<string, string> = {};
     const want = version === 'latest' ? rec.latest_version : version;
-    for (const [v, r] of Object.entries(rec.versions)) if (want === undefined || Number(v) === want) keys[v] = r.public_key;
-    if (want !== undefined && Object.keys(keys).length === 0) throw transitError(TransitErrorCodes.VERSION_DISALLOWED, 'key version no longer supported');
+    for (const [v, r] of Object.entries(rec.versions))
+      if (want === undefined || Number(v) === want) keys[v] = r.public_key;
+    if (want !== undefined && Object.keys(keys).length === 0)
+      throw transitError(TransitErrorCodes.VERSION_DISALLOWED, 'key version no longer supported');
     return { name, type: rec.type, keys };
   }
 
@@ -462,7 +599,12 @@ export class Keyring {
       const bytes = await this.masterKey.open(fromBase64(backup, 'backup'), BACKUP_AAD);
       rec = JSON.parse(new TextDecoder().decode(bytes)) as KeyRecord;
     } catch (e) {
-      if (e instanceof QsignError && e.code === TransitErrorCodes.SEALED) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'backup cannot be opened with this master key or was modified', e);
+      if (e instanceof QsignError && e.code === TransitErrorCodes.SEALED)
+        throw transitError(
+          TransitErrorCodes.INVALID_REQUEST,
+          'backup cannot be opened with this master key or was modified',
+          e,
+        );
       throw e;
     }
     const name = opts.name ?? rec.name;
@@ -477,30 +619,51 @@ export class Keyring {
       rec.name = name;
     }
     const cur = await this.store.get(name);
-    if (cur && !opts.force) throw transitError(TransitErrorCodes.INVALID_REQUEST, `key "${name}" already exists; restore with force to overwrite`);
-    if (await this.store.put(name, JSON.stringify(rec), cur?.revision) === undefined) throw transitError(TransitErrorCodes.CONFLICT, `key "${name}" changed during restore; retry`);
+    if (cur && !opts.force)
+      throw transitError(
+        TransitErrorCodes.INVALID_REQUEST,
+        `key "${name}" already exists; restore with force to overwrite`,
+      );
+    if ((await this.store.put(name, JSON.stringify(rec), cur?.revision)) === undefined)
+      throw transitError(TransitErrorCodes.CONFLICT, `key "${name}" changed during restore; retry`);
     return this.info(rec);
   }
 
   // ---- streaming -------------------------------------------------------
 
   /** Encrypts a large payload as framed chunks (see stream.ts); memory stays at about one chunk. */
-  encryptStream(name: string, input: ReadableStream<Uint8Array>, opts: StreamEncryptOptions = {}): Promise<ReadableStream<Uint8Array>> {
+  encryptStream(
+    name: string,
+    input: ReadableStream<Uint8Array>,
+    opts: StreamEncryptOptions = {},
+  ): Promise<ReadableStream<Uint8Array>> {
     return encryptStream(this, name, input, opts);
   }
 
   /** Decrypts a stream from `encryptStream`; the output errors on tampering, truncation or reordering. */
-  decryptStream(name: string, input: ReadableStream<Uint8Array>, opts: { associatedData?: Uint8Array } = {}): Promise<ReadableStream<Uint8Array>> {
+  decryptStream(
+    name: string,
+    input: ReadableStream<Uint8Array>,
+    opts: { associatedData?: Uint8Array } = {},
+  ): Promise<ReadableStream<Uint8Array>> {
     return decryptStream(this, name, input, opts);
   }
 
   // ---- internals for the stream framing -------------------------------
 
   /** @internal Key type, version and public key to encrypt a stream with. */
-  async encryptionTarget(name: string, keyVersion?: number): Promise<{ type: KemKeyType; version: number; publicKey: Uint8Array; rand: (n: number) => Uint8Array }> {
-    const rec = await this.rotateIfDue(await this.kemRecord(name)) as KeyRecord & { type: KemKeyType };
+  async encryptionTarget(
+    name: string,
+    keyVersion?: number,
+  ): Promise<{ type: KemKeyType; version: number; publicKey: Uint8Array; rand: (n: number) => Uint8Array }> {
+    const rec = (await this.rotateIfDue(await this.kemRecord(name))) as KeyRecord & { type: KemKeyType };
     const version = this.encryptionVersion(rec, keyVersion, 'encryption');
-    return { type: rec.type, version, publicKey: fromBase64(rec.versions[String(version)]!.public_key), rand: this.random };
+    return {
+      type: rec.type,
+      version,
+      publicKey: fromBase64(rec.versions[String(version)]!.public_key),
+      rand: this.random,
+    };
   }
 
   /** @internal Key pair of one version for stream decryption, after the policy checks. */

@@ -25,16 +25,33 @@ export function masterKeyFromCryptoKey(key: CryptoKey): MasterKey {
   return {
     async seal(plaintext, aad) {
       const iv = randomBytes(12);
-      const ct = await globalThis.crypto.subtle.encrypt({ name: 'AES-GCM', iv: iv as Uint8Array<ArrayBuffer>, additionalData: aad as Uint8Array<ArrayBuffer> }, key, plaintext as Uint8Array<ArrayBuffer>);
+      const ct = await globalThis.crypto.subtle.encrypt(
+        { name: 'AES-GCM', iv: iv as Uint8Array<ArrayBuffer>, additionalData: aad as Uint8Array<ArrayBuffer> },
+        key,
+        plaintext as Uint8Array<ArrayBuffer>,
+      );
       return concatBytes(new Uint8Array([SEAL_FORMAT]), iv, new Uint8Array(ct));
     },
     async open(sealed, aad) {
-      if (sealed.length < 1 + 12 + 16 || sealed[0] !== SEAL_FORMAT) throw transitError(TransitErrorCodes.SEALED, 'stored key material has an unknown format');
+      if (sealed.length < 1 + 12 + 16 || sealed[0] !== SEAL_FORMAT)
+        throw transitError(TransitErrorCodes.SEALED, 'stored key material has an unknown format');
       try {
-        const pt = await globalThis.crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.subarray(1, 13) as Uint8Array<ArrayBuffer>, additionalData: aad as Uint8Array<ArrayBuffer> }, key, sealed.subarray(13) as Uint8Array<ArrayBuffer>);
+        const pt = await globalThis.crypto.subtle.decrypt(
+          {
+            name: 'AES-GCM',
+            iv: sealed.subarray(1, 13) as Uint8Array<ArrayBuffer>,
+            additionalData: aad as Uint8Array<ArrayBuffer>,
+          },
+          key,
+          sealed.subarray(13) as Uint8Array<ArrayBuffer>,
+        );
         return new Uint8Array(pt);
       } catch (e) {
-        throw transitError(TransitErrorCodes.SEALED, 'cannot unseal stored key material: wrong master key or corrupted store', e);
+        throw transitError(
+          TransitErrorCodes.SEALED,
+          'cannot unseal stored key material: wrong master key or corrupted store',
+          e,
+        );
       }
     },
   };
@@ -42,14 +59,21 @@ export function masterKeyFromCryptoKey(key: CryptoKey): MasterKey {
 
 /** Imports 32 raw bytes as a non-extractable master key. */
 export async function masterKeyFromBytes(raw: Uint8Array): Promise<MasterKey> {
-  if (!(raw instanceof Uint8Array) || raw.length !== 32) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'the master key must be exactly 32 bytes (AES-256)');
-  const key = await globalThis.crypto.subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, 'AES-GCM', false, ['encrypt', 'decrypt']);
+  if (!(raw instanceof Uint8Array) || raw.length !== 32)
+    throw transitError(TransitErrorCodes.INVALID_REQUEST, 'the master key must be exactly 32 bytes (AES-256)');
+  const key = await globalThis.crypto.subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, 'AES-GCM', false, [
+    'encrypt',
+    'decrypt',
+  ]);
   return masterKeyFromCryptoKey(key);
 }
 
 /** Generates a fresh non-extractable master key (dev mode, tests, browsers). */
 export async function generateMasterKey(): Promise<{ key: CryptoKey; masterKey: MasterKey }> {
-  const key = await globalThis.crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']) as CryptoKey;
+  const key = (await globalThis.crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
+    'encrypt',
+    'decrypt',
+  ])) as CryptoKey;
   return { key, masterKey: masterKeyFromCryptoKey(key) };
 }
 

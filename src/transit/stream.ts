@@ -17,7 +17,15 @@
  * consumer must still treat the output as void if the stream errors later.
  */
 import { concatBytes, utf8 } from '../util/bytes.js';
-import { AEAD_AES_256_GCM, KDF_HKDF_SHA256, KEMS, kemTypeById, setupReceiver, setupSender, type HpkeContext } from './envelope.js';
+import {
+  AEAD_AES_256_GCM,
+  KDF_HKDF_SHA256,
+  KEMS,
+  kemTypeById,
+  setupReceiver,
+  setupSender,
+  type HpkeContext,
+} from './envelope.js';
 import { transitError, TransitErrorCodes } from './errors.js';
 import type { Keyring } from './keyring.js';
 
@@ -34,13 +42,24 @@ export interface StreamEncryptOptions {
   chunkSize?: number;
 }
 
-function u16(n: number): number[] { return [(n >>> 8) & 0xff, n & 0xff]; }
-function u32(n: number): number[] { return [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]; }
-function readU32(b: Uint8Array, at: number): number { return ((b[at]! << 24) >>> 0) + (b[at + 1]! << 16) + (b[at + 2]! << 8) + b[at + 3]!; }
+function u16(n: number): number[] {
+  return [(n >>> 8) & 0xff, n & 0xff];
+}
+function u32(n: number): number[] {
+  return [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+}
+function readU32(b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) >>> 0) + (b[at + 1]! << 16) + (b[at + 2]! << 8) + b[at + 3]!;
+}
 
 function streamInfo(name: string, version: number): Uint8Array {
   const n = utf8(name);
-  return concatBytes(utf8('qsign-pqc/transit-stream/v1'), new Uint8Array([0, ...u16(n.length)]), n, new Uint8Array(u32(version)));
+  return concatBytes(
+    utf8('qsign-pqc/transit-stream/v1'),
+    new Uint8Array([0, ...u16(n.length)]),
+    n,
+    new Uint8Array(u32(version)),
+  );
 }
 
 const corrupt = (what: string) => transitError(TransitErrorCodes.STREAM_CORRUPT, `stream envelope is corrupt: ${what}`);
@@ -69,16 +88,32 @@ class ExactReader {
     return (await this.read(1)) === undefined;
   }
 
-  cancel(reason?: unknown): Promise<void> { return this.reader.cancel(reason); }
+  cancel(reason?: unknown): Promise<void> {
+    return this.reader.cancel(reason);
+  }
 }
 
 /** Encrypts a byte stream to the framed stream envelope of `name`'s latest (or given) version. */
-export async function encryptStream(keyring: Keyring, name: string, input: ReadableStream<Uint8Array>, opts: StreamEncryptOptions = {}): Promise<ReadableStream<Uint8Array>> {
+export async function encryptStream(
+  keyring: Keyring,
+  name: string,
+  input: ReadableStream<Uint8Array>,
+  opts: StreamEncryptOptions = {},
+): Promise<ReadableStream<Uint8Array>> {
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_CHUNK) throw transitError(TransitErrorCodes.INVALID_REQUEST, `chunkSize must be 1..${MAX_CHUNK}`);
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_CHUNK)
+    throw transitError(TransitErrorCodes.INVALID_REQUEST, `chunkSize must be 1..${MAX_CHUNK}`);
   const t = await keyring.encryptionTarget(name, opts.keyVersion);
   const { enc, ctx } = await setupSender(t.type, t.publicKey, streamInfo(name, t.version), t.rand(KEMS[t.type].nrand));
-  const fixed = new Uint8Array([...MAGIC, STREAM_FORMAT, ...u16(KEMS[t.type].id), ...u16(KDF_HKDF_SHA256), ...u16(AEAD_AES_256_GCM), ...u32(t.version), ...u32(chunkSize)]);
+  const fixed = new Uint8Array([
+    ...MAGIC,
+    STREAM_FORMAT,
+    ...u16(KEMS[t.type].id),
+    ...u16(KDF_HKDF_SHA256),
+    ...u16(AEAD_AES_256_GCM),
+    ...u32(t.version),
+    ...u32(chunkSize),
+  ]);
   const ad = opts.associatedData ?? new Uint8Array(0);
   const reader = input.getReader();
   let pending: Uint8Array[] = [];
@@ -95,7 +130,8 @@ export async function encryptStream(keyring: Keyring, name: string, input: Reada
       const k = Math.min(head.length, n - at);
       out.set(head.subarray(0, k), at);
       at += k;
-      if (k === head.length) pending.shift(); else pending[0] = head.subarray(k);
+      if (k === head.length) pending.shift();
+      else pending[0] = head.subarray(k);
     }
     buffered -= n;
     return out;
@@ -106,39 +142,69 @@ export async function encryptStream(keyring: Keyring, name: string, input: Reada
     return concatBytes(new Uint8Array([flag, ...u32(ct.length)]), ct);
   };
 
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!headerSent) { headerSent = true; controller.enqueue(concatBytes(fixed, enc)); return; }
-      if (finished) { controller.close(); return; }
-      // Need more than one chunk buffered to know this frame is not the last.
-      while (!inputDone && buffered <= chunkSize) {
-        const r = await reader.read();
-        if (r.done) inputDone = true;
-        else if (r.value.length) { pending.push(r.value); buffered += r.value.length; }
-      }
-      if (buffered > chunkSize) { controller.enqueue(await frame(0x00, take(chunkSize))); return; }
-      controller.enqueue(await frame(0x01, take(buffered)));
-      pending = [];
-      finished = true;
-      controller.close();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (!headerSent) {
+          headerSent = true;
+          controller.enqueue(concatBytes(fixed, enc));
+          return;
+        }
+        if (finished) {
+          controller.close();
+          return;
+        }
+        // Need more than one chunk buffered to know this frame is not the last.
+        while (!inputDone && buffered <= chunkSize) {
+          const r = await reader.read();
+          if (r.done) inputDone = true;
+          else if (r.value.length) {
+            pending.push(r.value);
+            buffered += r.value.length;
+          }
+        }
+        if (buffered > chunkSize) {
+          controller.enqueue(await frame(0x00, take(chunkSize)));
+          return;
+        }
+        controller.enqueue(await frame(0x01, take(buffered)));
+        pending = [];
+        finished = true;
+        controller.close();
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
     },
-    cancel(reason) { return reader.cancel(reason); },
-  }, { highWaterMark: 1 });
+    { highWaterMark: 1 },
+  );
 }
 
 /** Decrypts a framed stream envelope; errors with STREAM_CORRUPT on truncation or trailing data. */
-export async function decryptStream(keyring: Keyring, name: string, input: ReadableStream<Uint8Array>, opts: { associatedData?: Uint8Array } = {}): Promise<ReadableStream<Uint8Array>> {
+export async function decryptStream(
+  keyring: Keyring,
+  name: string,
+  input: ReadableStream<Uint8Array>,
+  opts: { associatedData?: Uint8Array } = {},
+): Promise<ReadableStream<Uint8Array>> {
   const r = new ExactReader(input.getReader());
   const fixed = await r.read(FIXED_HEADER);
   if (!fixed) throw corrupt('empty');
-  for (let i = 0; i < 4; i++) if (fixed[i] !== MAGIC[i]) throw transitError(TransitErrorCodes.INVALID_CIPHERTEXT, 'invalid ciphertext format');
+  for (let i = 0; i < 4; i++)
+    if (fixed[i] !== MAGIC[i]) throw transitError(TransitErrorCodes.INVALID_CIPHERTEXT, 'invalid ciphertext format');
   const type = kemTypeById((fixed[5]! << 8) | fixed[6]!);
-  if (fixed[4] !== STREAM_FORMAT || !type || ((fixed[7]! << 8) | fixed[8]!) !== KDF_HKDF_SHA256 || ((fixed[9]! << 8) | fixed[10]!) !== AEAD_AES_256_GCM) {
+  if (
+    fixed[4] !== STREAM_FORMAT ||
+    !type ||
+    ((fixed[7]! << 8) | fixed[8]!) !== KDF_HKDF_SHA256 ||
+    ((fixed[9]! << 8) | fixed[10]!) !== AEAD_AES_256_GCM
+  ) {
     throw transitError(TransitErrorCodes.INVALID_CIPHERTEXT, 'invalid ciphertext format');
   }
   const version = readU32(fixed, 11);
   const chunkSize = readU32(fixed, 15);
-  if (version < 1 || chunkSize < 1 || chunkSize > MAX_CHUNK) throw transitError(TransitErrorCodes.INVALID_CIPHERTEXT, 'invalid ciphertext format');
+  if (version < 1 || chunkSize < 1 || chunkSize > MAX_CHUNK)
+    throw transitError(TransitErrorCodes.INVALID_CIPHERTEXT, 'invalid ciphertext format');
   const key = await keyring.decryptionKey(name, version);
   if (key.type !== type) throw transitError(TransitErrorCodes.INVALID_CIPHERTEXT, 'invalid ciphertext format');
   const enc = await r.read(KEMS[type].nenc);
@@ -148,29 +214,34 @@ export async function decryptStream(keyring: Keyring, name: string, input: Reada
   const ad = opts.associatedData ?? new Uint8Array(0);
   let finished = false;
 
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        if (finished) {
-          if (!(await r.atEnd())) throw corrupt('trailing data after the final frame');
-          controller.close();
-          return;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          if (finished) {
+            if (!(await r.atEnd())) throw corrupt('trailing data after the final frame');
+            controller.close();
+            return;
+          }
+          const fh = await r.read(5);
+          if (!fh) throw corrupt('truncated (no final frame)');
+          const flag = fh[0]!;
+          const len = readU32(fh, 1);
+          if (flag > 1 || len < 16 || len > chunkSize + 16) throw corrupt('bad frame header');
+          const ct = await r.read(len);
+          if (!ct) throw corrupt('truncated');
+          const pt = await ctx.open(ct, concatBytes(header, new Uint8Array([flag]), ad));
+          if (flag === 0x01) finished = true;
+          if (pt.length) controller.enqueue(pt);
+        } catch (e) {
+          await r.cancel(e).catch(() => undefined);
+          throw e;
         }
-        const fh = await r.read(5);
-        if (!fh) throw corrupt('truncated (no final frame)');
-        const flag = fh[0]!;
-        const len = readU32(fh, 1);
-        if (flag > 1 || len < 16 || len > chunkSize + 16) throw corrupt('bad frame header');
-        const ct = await r.read(len);
-        if (!ct) throw corrupt('truncated');
-        const pt = await ctx.open(ct, concatBytes(header, new Uint8Array([flag]), ad));
-        if (flag === 0x01) finished = true;
-        if (pt.length) controller.enqueue(pt);
-      } catch (e) {
-        await r.cancel(e).catch(() => undefined);
-        throw e;
-      }
+      },
+      cancel(reason) {
+        return r.cancel(reason);
+      },
     },
-    cancel(reason) { return r.cancel(reason); },
-  }, { highWaterMark: 1 });
+    { highWaterMark: 1 },
+  );
 }

@@ -8,16 +8,34 @@ import type { KemKeyType } from './envelope.js';
 export type SignatureKeyType = 'ml-dsa-44' | 'ml-dsa-65' | 'ml-dsa-87';
 export type KeyType = KemKeyType | SignatureKeyType;
 
-export const KEY_TYPES: readonly KeyType[] = ['ml-kem-768', 'ml-kem-1024', 'xwing', 'ml-dsa-44', 'ml-dsa-65', 'ml-dsa-87'];
+export const KEY_TYPES: readonly KeyType[] = [
+  'ml-kem-768',
+  'ml-kem-1024',
+  'xwing',
+  'ml-dsa-44',
+  'ml-dsa-65',
+  'ml-dsa-87',
+];
 
 /** Spellings accepted on create; the seed document says `kyber768`. */
 const ALIASES: Record<string, KeyType> = {
-  kyber768: 'ml-kem-768', mlkem768: 'ml-kem-768', 'ml-kem768': 'ml-kem-768',
-  kyber1024: 'ml-kem-1024', mlkem1024: 'ml-kem-1024', 'ml-kem1024': 'ml-kem-1024',
-  'x-wing': 'xwing', 'mlkem768-x25519': 'xwing',
-  dilithium2: 'ml-dsa-44', mldsa44: 'ml-dsa-44', 'mldsa-44': 'ml-dsa-44',
-  dilithium3: 'ml-dsa-65', mldsa65: 'ml-dsa-65', 'mldsa-65': 'ml-dsa-65',
-  dilithium5: 'ml-dsa-87', mldsa87: 'ml-dsa-87', 'mldsa-87': 'ml-dsa-87',
+  kyber768: 'ml-kem-768',
+  mlkem768: 'ml-kem-768',
+  'ml-kem768': 'ml-kem-768',
+  kyber1024: 'ml-kem-1024',
+  mlkem1024: 'ml-kem-1024',
+  'ml-kem1024': 'ml-kem-1024',
+  'x-wing': 'xwing',
+  'mlkem768-x25519': 'xwing',
+  dilithium2: 'ml-dsa-44',
+  mldsa44: 'ml-dsa-44',
+  'mldsa-44': 'ml-dsa-44',
+  dilithium3: 'ml-dsa-65',
+  mldsa65: 'ml-dsa-65',
+  'mldsa-65': 'ml-dsa-65',
+  dilithium5: 'ml-dsa-87',
+  mldsa87: 'ml-dsa-87',
+  'mldsa-87': 'ml-dsa-87',
 };
 
 /**
@@ -31,13 +49,19 @@ export function resolveKeyType(type?: string, parameterSet?: string | number): K
     const p = String(parameterSet ?? '65');
     const k = `ml-dsa-${p}` as KeyType;
     if (KEY_TYPES.includes(k)) return k;
-    throw transitError(TransitErrorCodes.INVALID_REQUEST, `unsupported parameter_set "${p}" for ml-dsa; use 44, 65 or 87`);
+    throw transitError(
+      TransitErrorCodes.INVALID_REQUEST,
+      `unsupported parameter_set "${p}" for ml-dsa; use 44, 65 or 87`,
+    );
   }
   if ((KEY_TYPES as readonly string[]).includes(t)) return t as KeyType;
   const a = ALIASES[t];
   if (a) return a;
   // String(), not the template literal: a Symbol `type` from an untyped caller must not throw a TypeError here.
-  throw transitError(TransitErrorCodes.INVALID_REQUEST, `unsupported key type "${String(type)}"; use one of ${KEY_TYPES.join(', ')} (alias kyber768)`);
+  throw transitError(
+    TransitErrorCodes.INVALID_REQUEST,
+    `unsupported key type "${String(type)}"; use one of ${KEY_TYPES.join(', ')} (alias kyber768)`,
+  );
 }
 
 export function isSignatureType(t: KeyType): t is SignatureKeyType {
@@ -96,17 +120,21 @@ export interface KeyConfig {
 export function parseDuration(v: number | string | undefined): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v === 'number') {
-    if (!Number.isFinite(v) || v < 0) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'auto_rotate_period must be a non-negative duration');
+    if (!Number.isFinite(v) || v < 0)
+      throw transitError(TransitErrorCodes.INVALID_REQUEST, 'auto_rotate_period must be a non-negative duration');
     return Math.floor(v);
   }
   const s = String(v).trim();
   if (/^\d+$/.test(s)) return Number(s);
   const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
-  let total = 0, used = 0, m: RegExpExecArray | null;
+  let total = 0,
+    used = 0,
+    m: RegExpExecArray | null;
   while ((m = re.exec(s))) {
     used += m[0].length;
     total += Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
   }
-  if (used !== s.length || s.length === 0) throw transitError(TransitErrorCodes.INVALID_REQUEST, `invalid duration "${s}"`);
+  if (used !== s.length || s.length === 0)
+    throw transitError(TransitErrorCodes.INVALID_REQUEST, `invalid duration "${s}"`);
   return Math.floor(total);
 }

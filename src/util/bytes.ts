@@ -16,11 +16,15 @@ function describe(value: unknown): string {
  */
 export function ensureBytes(name: string, value: unknown, length?: number | readonly number[]): Uint8Array {
   if (!(value instanceof Uint8Array)) {
-    throw new QsignError('ERR_INVALID_ARGUMENT', `${name} must be a Uint8Array${lengthText(length)}, got ${describe(value)}`);
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      `${name} must be a Uint8Array${lengthText(length)}, got ${describe(value)}`,
+    );
   }
   if (length !== undefined) {
     const ok = typeof length === 'number' ? value.length === length : length.includes(value.length);
-    if (!ok) throw new QsignError('ERR_INVALID_ARGUMENT', `${name} must be${lengthText(length)}, got ${value.length} bytes`);
+    if (!ok)
+      throw new QsignError('ERR_INVALID_ARGUMENT', `${name} must be${lengthText(length)}, got ${value.length} bytes`);
   }
   return value;
 }
@@ -73,7 +77,10 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   for (const p of parts) len += p.length;
   const out = new Uint8Array(len);
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 

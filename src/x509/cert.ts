@@ -9,10 +9,29 @@
  */
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import {
-  AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, Extension, Extensions,
-  GeneralName, KeyIdentifier, KeyUsage, KeyUsageFlags, Name, SubjectAlternativeName, SubjectKeyIdentifier,
-  SubjectPublicKeyInfo, TBSCertificate, Time, Validity, AlgorithmIdentifier, Version,
-  id_ce_authorityKeyIdentifier, id_ce_basicConstraints, id_ce_extKeyUsage, id_ce_keyUsage, id_ce_subjectAltName,
+  AuthorityKeyIdentifier,
+  BasicConstraints,
+  ExtendedKeyUsage,
+  Extension,
+  Extensions,
+  GeneralName,
+  KeyIdentifier,
+  KeyUsage,
+  KeyUsageFlags,
+  Name,
+  SubjectAlternativeName,
+  SubjectKeyIdentifier,
+  SubjectPublicKeyInfo,
+  TBSCertificate,
+  Time,
+  Validity,
+  AlgorithmIdentifier,
+  Version,
+  id_ce_authorityKeyIdentifier,
+  id_ce_basicConstraints,
+  id_ce_extKeyUsage,
+  id_ce_keyUsage,
+  id_ce_subjectAltName,
   id_ce_subjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
 import { sha1 } from '@noble/hashes/legacy.js';
@@ -23,29 +42,61 @@ import { randomBytes, toHex, fromHex } from '../util/bytes.js';
 import { readChildren, readWhole, tlv } from './der.js';
 import { X509ErrorCodes as E } from './errors.js';
 import {
-  KEY_OIDS, algorithmIdentifier, decodeSPKI, encodeSPKI, isKemAlgorithm, isSignatureAlgorithm, parseAlgorithmIdentifier,
-  type DecodedPublicKey, type KeyAlgorithm,
+  KEY_OIDS,
+  algorithmIdentifier,
+  decodeSPKI,
+  encodeSPKI,
+  isKemAlgorithm,
+  isSignatureAlgorithm,
+  parseAlgorithmIdentifier,
+  type DecodedPublicKey,
+  type KeyAlgorithm,
 } from './keys.js';
 import { nameDer, parseName } from './name.js';
-import { decodeAki, decodeBasicConstraints, decodeExtensionList, decodeGeneralNames, decodeKeyUsage, decodeName, decodeOidList, decodeTime } from './decode.js';
+import {
+  decodeAki,
+  decodeBasicConstraints,
+  decodeExtensionList,
+  decodeGeneralNames,
+  decodeKeyUsage,
+  decodeName,
+  decodeOidList,
+  decodeTime,
+} from './decode.js';
 import { pemEncode, toDer } from './pem.js';
 
 /** keyUsage bit names (RFC 5280 §4.2.1.3). */
 export type KeyUsageName =
-  | 'digitalSignature' | 'nonRepudiation' | 'keyEncipherment' | 'dataEncipherment' | 'keyAgreement'
-  | 'keyCertSign' | 'cRLSign' | 'encipherOnly' | 'decipherOnly';
+  | 'digitalSignature'
+  | 'nonRepudiation'
+  | 'keyEncipherment'
+  | 'dataEncipherment'
+  | 'keyAgreement'
+  | 'keyCertSign'
+  | 'cRLSign'
+  | 'encipherOnly'
+  | 'decipherOnly';
 
 const KU_FLAGS: Record<KeyUsageName, number> = {
-  digitalSignature: KeyUsageFlags.digitalSignature, nonRepudiation: KeyUsageFlags.nonRepudiation,
-  keyEncipherment: KeyUsageFlags.keyEncipherment, dataEncipherment: KeyUsageFlags.dataEncipherment,
-  keyAgreement: KeyUsageFlags.keyAgreement, keyCertSign: KeyUsageFlags.keyCertSign, cRLSign: KeyUsageFlags.cRLSign,
-  encipherOnly: KeyUsageFlags.encipherOnly, decipherOnly: KeyUsageFlags.decipherOnly,
+  digitalSignature: KeyUsageFlags.digitalSignature,
+  nonRepudiation: KeyUsageFlags.nonRepudiation,
+  keyEncipherment: KeyUsageFlags.keyEncipherment,
+  dataEncipherment: KeyUsageFlags.dataEncipherment,
+  keyAgreement: KeyUsageFlags.keyAgreement,
+  keyCertSign: KeyUsageFlags.keyCertSign,
+  cRLSign: KeyUsageFlags.cRLSign,
+  encipherOnly: KeyUsageFlags.encipherOnly,
+  decipherOnly: KeyUsageFlags.decipherOnly,
 };
 
 /** Extended key usage names this layer knows (others may be given as OIDs). */
 export const EKU_OIDS: Readonly<Record<string, string>> = Object.freeze({
-  serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2', codeSigning: '1.3.6.1.5.5.7.3.3',
-  emailProtection: '1.3.6.1.5.5.7.3.4', timeStamping: '1.3.6.1.5.5.7.3.8', OCSPSigning: '1.3.6.1.5.5.7.3.9',
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+  codeSigning: '1.3.6.1.5.5.7.3.3',
+  emailProtection: '1.3.6.1.5.5.7.3.4',
+  timeStamping: '1.3.6.1.5.5.7.3.8',
+  OCSPSigning: '1.3.6.1.5.5.7.3.9',
   anyExtendedKeyUsage: '2.5.29.37.0',
 });
 const EKU_NAMES = new Map(Object.entries(EKU_OIDS).map(([n, o]) => [o, n]));
@@ -59,7 +110,12 @@ export interface SubjectAltNames {
 }
 
 /** RFC 9881 §5: the only keyUsage bits an ML-DSA key may carry. */
-export const ML_DSA_KEY_USAGES: readonly KeyUsageName[] = ['digitalSignature', 'nonRepudiation', 'keyCertSign', 'cRLSign'];
+export const ML_DSA_KEY_USAGES: readonly KeyUsageName[] = [
+  'digitalSignature',
+  'nonRepudiation',
+  'keyCertSign',
+  'cRLSign',
+];
 
 /**
  * Checks keyUsage against RFC 9881 §5 (ML-DSA: at least one of
@@ -71,9 +127,11 @@ export function keyUsageViolation(alg: KeyAlgorithm, usages: readonly KeyUsageNa
   if (isSignatureAlgorithm(alg)) {
     const bad = usages.filter((u) => !ML_DSA_KEY_USAGES.includes(u));
     if (bad.length) return `RFC 9881 §5: an ${alg} key must not have keyUsage ${bad.join(', ')}`;
-    if (usages.length === 0) return `RFC 9881 §5: an ${alg} keyUsage needs at least one of ${ML_DSA_KEY_USAGES.join(', ')}`;
+    if (usages.length === 0)
+      return `RFC 9881 §5: an ${alg} keyUsage needs at least one of ${ML_DSA_KEY_USAGES.join(', ')}`;
   } else if (isKemAlgorithm(alg)) {
-    if (usages.length !== 1 || usages[0] !== 'keyEncipherment') return `RFC 9935 §5: an ${alg} key's keyUsage must be keyEncipherment only, got ${usages.join(', ') || 'none'}`;
+    if (usages.length !== 1 || usages[0] !== 'keyEncipherment')
+      return `RFC 9935 §5: an ${alg} key's keyUsage must be keyEncipherment only, got ${usages.join(', ') || 'none'}`;
   }
   return undefined;
 }
@@ -87,7 +145,10 @@ export interface SigningKey {
 
 function signingAlg(key: SigningKey, what: string): SignatureAlgorithm {
   if (!isSignatureAlgorithm(key.alg)) {
-    throw new QsignError(E.INVALID_CERT_REQUEST, `${what} must be an ML-DSA key; ${key.alg} cannot sign (RFC 9935 §1: KEM keys need an ML-DSA issuer)`);
+    throw new QsignError(
+      E.INVALID_CERT_REQUEST,
+      `${what} must be an ML-DSA key; ${key.alg} cannot sign (RFC 9935 §1: KEM keys need an ML-DSA issuer)`,
+    );
   }
   return key.alg;
 }
@@ -142,9 +203,14 @@ function serialBytes(hex: string): Uint8Array {
   let i = 0;
   while (i < b.length - 1 && b[i] === 0 && b[i + 1]! < 0x80) i++;
   b = b.subarray(i);
-  if (b.length === 0 || (b.length === 1 && b[0] === 0)) throw new QsignError(E.INVALID_CERT_REQUEST, 'serial number must be positive');
+  if (b.length === 0 || (b.length === 1 && b[0] === 0))
+    throw new QsignError(E.INVALID_CERT_REQUEST, 'serial number must be positive');
   if (b[0]! >= 0x80) b = Uint8Array.of(0, ...b); // keep it positive
-  if (b.length > 20) throw new QsignError(E.INVALID_CERT_REQUEST, `serial number is ${b.length} octets; RFC 5280 §4.1.2.2 allows at most 20`);
+  if (b.length > 20)
+    throw new QsignError(
+      E.INVALID_CERT_REQUEST,
+      `serial number is ${b.length} octets; RFC 5280 §4.1.2.2 allows at most 20`,
+    );
   return b;
 }
 
@@ -160,7 +226,11 @@ function ext(oid: string, critical: boolean, value: unknown): Extension {
 
 function ekuOid(name: string): string {
   const oid = EKU_OIDS[name] ?? (/^\d+(\.\d+)+$/.test(name) ? name : undefined);
-  if (!oid) throw new QsignError(E.INVALID_CERT_REQUEST, `unknown extended key usage "${name}"; use ${Object.keys(EKU_OIDS).join(', ')} or an OID`);
+  if (!oid)
+    throw new QsignError(
+      E.INVALID_CERT_REQUEST,
+      `unknown extended key usage "${name}"; use ${Object.keys(EKU_OIDS).join(', ')} or an OID`,
+    );
   return oid;
 }
 
@@ -178,7 +248,8 @@ export function generalNames(san: SubjectAltNames): GeneralName[] {
     out.push(new GeneralName({ iPAddress: ip }));
   }
   for (const u of san.uri ?? []) {
-    if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(u)) throw new QsignError(E.INVALID_CERT_REQUEST, `"${u}" is not an absolute URI`);
+    if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(u))
+      throw new QsignError(E.INVALID_CERT_REQUEST, `"${u}" is not an absolute URI`);
     out.push(new GeneralName({ uniformResourceIdentifier: u }));
   }
   for (const m of san.email ?? []) {
@@ -200,7 +271,10 @@ export function isIp(s: string): boolean {
  */
 export function parseSanList(items: readonly string[]): Required<SubjectAltNames> {
   const san: Required<SubjectAltNames> = { dns: [], ip: [], uri: [], email: [] };
-  for (const raw of items.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of items
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^(DNS|IP|URI|email|EMAIL):(.*)$/.exec(raw);
     if (m) {
       const k = m[1]!.toUpperCase();
@@ -213,18 +287,33 @@ export function parseSanList(items: readonly string[]): Required<SubjectAltNames
 }
 
 /** Builds the Extensions list shared by certificates and CSRs. */
-export function buildExtensions(opts: Omit<CertificateOptions, 'subject' | 'serialNumber' | 'notBefore' | 'notAfter' | 'days'>, extra: { ski?: Uint8Array; aki?: Uint8Array; emptySubject?: boolean } = {}): Extension[] {
+export function buildExtensions(
+  opts: Omit<CertificateOptions, 'subject' | 'serialNumber' | 'notBefore' | 'notAfter' | 'days'>,
+  extra: { ski?: Uint8Array; aki?: Uint8Array; emptySubject?: boolean } = {},
+): Extension[] {
   const alg = opts.publicKey.alg;
   const exts: Extension[] = [];
-  if (opts.pathLength !== undefined && !opts.ca) throw new QsignError(E.INVALID_CERT_REQUEST, 'pathLength needs ca: true (RFC 5280 §4.2.1.9)');
-  if (opts.pathLength !== undefined && (!Number.isInteger(opts.pathLength) || opts.pathLength < 0)) throw new QsignError(E.INVALID_CERT_REQUEST, 'pathLength must be a non-negative integer');
-  if (opts.ca && !isSignatureAlgorithm(alg)) throw new QsignError(E.INVALID_CERT_REQUEST, `a CA key must be ML-DSA; ${alg} cannot sign certificates`);
+  if (opts.pathLength !== undefined && !opts.ca)
+    throw new QsignError(E.INVALID_CERT_REQUEST, 'pathLength needs ca: true (RFC 5280 §4.2.1.9)');
+  if (opts.pathLength !== undefined && (!Number.isInteger(opts.pathLength) || opts.pathLength < 0))
+    throw new QsignError(E.INVALID_CERT_REQUEST, 'pathLength must be a non-negative integer');
+  if (opts.ca && !isSignatureAlgorithm(alg))
+    throw new QsignError(E.INVALID_CERT_REQUEST, `a CA key must be ML-DSA; ${alg} cannot sign certificates`);
   // basicConstraints critical in CA certs (RFC 5280 §4.2.1.9, required by OpenSSL -x509_strict).
-  exts.push(ext(id_ce_basicConstraints, true, new BasicConstraints(opts.ca ? { cA: true, pathLenConstraint: opts.pathLength } : { cA: false })));
-  const usages = opts.keyUsage ?? (opts.ca ? ['keyCertSign', 'cRLSign'] : isKemAlgorithm(alg) ? ['keyEncipherment'] : ['digitalSignature']);
+  exts.push(
+    ext(
+      id_ce_basicConstraints,
+      true,
+      new BasicConstraints(opts.ca ? { cA: true, pathLenConstraint: opts.pathLength } : { cA: false }),
+    ),
+  );
+  const usages =
+    opts.keyUsage ??
+    (opts.ca ? ['keyCertSign', 'cRLSign'] : isKemAlgorithm(alg) ? ['keyEncipherment'] : ['digitalSignature']);
   const violation = keyUsageViolation(alg, usages);
   if (violation) throw new QsignError(E.INVALID_CERT_REQUEST, violation);
-  if (opts.ca && !usages.includes('keyCertSign')) throw new QsignError(E.INVALID_CERT_REQUEST, 'a CA certificate needs keyUsage keyCertSign');
+  if (opts.ca && !usages.includes('keyCertSign'))
+    throw new QsignError(E.INVALID_CERT_REQUEST, 'a CA certificate needs keyUsage keyCertSign');
   let flags = 0;
   for (const u of usages) {
     const f = KU_FLAGS[u];
@@ -232,13 +321,22 @@ export function buildExtensions(opts: Omit<CertificateOptions, 'subject' | 'seri
     flags |= f;
   }
   exts.push(ext(id_ce_keyUsage, true, new KeyUsage(flags)));
-  if (opts.extendedKeyUsage?.length) exts.push(ext(id_ce_extKeyUsage, false, new ExtendedKeyUsage(opts.extendedKeyUsage.map(ekuOid))));
+  if (opts.extendedKeyUsage?.length)
+    exts.push(ext(id_ce_extKeyUsage, false, new ExtendedKeyUsage(opts.extendedKeyUsage.map(ekuOid))));
   const gns = opts.subjectAltName ? generalNames(opts.subjectAltName) : [];
   // RFC 5280 §4.2.1.6: SAN is critical when the subject is empty.
   if (gns.length) exts.push(ext(id_ce_subjectAltName, !!extra.emptySubject, new SubjectAlternativeName(gns)));
   if (extra.ski) exts.push(ext(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(extra.ski)));
-  if (extra.aki) exts.push(ext(id_ce_authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(extra.aki) })));
-  for (const x of opts.extensions ?? []) exts.push(new Extension({ extnID: x.oid, critical: !!x.critical, extnValue: new OctetString(x.value) }));
+  if (extra.aki)
+    exts.push(
+      ext(
+        id_ce_authorityKeyIdentifier,
+        false,
+        new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(extra.aki) }),
+      ),
+    );
+  for (const x of opts.extensions ?? [])
+    exts.push(new Extension({ extnID: x.oid, critical: !!x.critical, extnValue: new OctetString(x.value) }));
   return exts;
 }
 
@@ -249,7 +347,10 @@ export function buildExtensions(opts: Omit<CertificateOptions, 'subject' | 'seri
  */
 export function spkiAsn(alg: KeyAlgorithm, publicKey: Uint8Array): SubjectPublicKeyInfo {
   encodeSPKI(alg, publicKey);
-  return new SubjectPublicKeyInfo({ algorithm: new AlgorithmIdentifier({ algorithm: KEY_OIDS[alg] }), subjectPublicKey: publicKey.slice().buffer });
+  return new SubjectPublicKeyInfo({
+    algorithm: new AlgorithmIdentifier({ algorithm: KEY_OIDS[alg] }),
+    subjectPublicKey: publicKey.slice().buffer,
+  });
 }
 
 /** Signs `tbs` and wraps it as SEQUENCE { tbs, AlgorithmIdentifier, BIT STRING sig }. */
@@ -267,15 +368,23 @@ export async function signStructure(tbs: Uint8Array, key: SigningKey): Promise<U
 export async function createCertificate(opts: CertificateOptions, issuer: Issuer): Promise<Certificate> {
   const sigAlg = signingAlg(issuer.key, 'issuer key');
   const selfSigned = !issuer.certificate;
-  if (selfSigned && (issuer.key.alg !== opts.publicKey.alg || !bytesEq(issuer.key.publicKey, opts.publicKey.publicKey))) {
-    throw new QsignError(E.INVALID_CERT_REQUEST, 'a self-signed certificate must be signed with the subject\'s own key');
+  if (
+    selfSigned &&
+    (issuer.key.alg !== opts.publicKey.alg || !bytesEq(issuer.key.publicKey, opts.publicKey.publicKey))
+  ) {
+    throw new QsignError(E.INVALID_CERT_REQUEST, "a self-signed certificate must be signed with the subject's own key");
   }
   if (issuer.certificate && !bytesEq(issuer.certificate.publicKey.publicKey, issuer.key.publicKey)) {
-    throw new QsignError(E.INVALID_CERT_REQUEST, `issuer key does not match the public key of issuer certificate "${issuer.certificate.subject}"`);
+    throw new QsignError(
+      E.INVALID_CERT_REQUEST,
+      `issuer key does not match the public key of issuer certificate "${issuer.certificate.subject}"`,
+    );
   }
   // An empty subject is legal when SANs identify the subject (RFC 5280 §4.1.2.6).
-  const subject = typeof opts.subject === 'string' ? (opts.subject === '' ? new Name() : parseName(opts.subject)) : opts.subject;
-  if (subject.length === 0 && !opts.subjectAltName) throw new QsignError(E.INVALID_CERT_REQUEST, 'a certificate needs a subject name or subjectAltName');
+  const subject =
+    typeof opts.subject === 'string' ? (opts.subject === '' ? new Name() : parseName(opts.subject)) : opts.subject;
+  if (subject.length === 0 && !opts.subjectAltName)
+    throw new QsignError(E.INVALID_CERT_REQUEST, 'a certificate needs a subject name or subjectAltName');
   const notBefore = opts.notBefore ?? new Date(Date.now() - 5 * 60_000);
   const days = opts.days ?? 365;
   if (!(days > 0)) throw new QsignError(E.INVALID_CERT_REQUEST, 'days must be positive');
@@ -319,7 +428,14 @@ export interface CertificateExtensions {
   unknownCritical: string[];
 }
 
-const KNOWN_EXTENSIONS = new Set([id_ce_basicConstraints, id_ce_keyUsage, id_ce_extKeyUsage, id_ce_subjectAltName, id_ce_subjectKeyIdentifier, id_ce_authorityKeyIdentifier]);
+const KNOWN_EXTENSIONS = new Set([
+  id_ce_basicConstraints,
+  id_ce_keyUsage,
+  id_ce_extKeyUsage,
+  id_ce_subjectAltName,
+  id_ce_subjectKeyIdentifier,
+  id_ce_authorityKeyIdentifier,
+]);
 
 /** Decodes the extensions this layer understands from an `Extensions` SEQUENCE DER (absent → none). */
 export function decodeExtensions(der: Uint8Array | undefined): CertificateExtensions {
@@ -331,12 +447,26 @@ export function decodeExtensions(der: Uint8Array | undefined): CertificateExtens
     seen.add(x.oid);
     const v = x.value;
     switch (x.oid) {
-      case id_ce_basicConstraints: out.basicConstraints = { ...decodeBasicConstraints(v), critical: x.critical }; break;
-      case id_ce_keyUsage: out.keyUsage = decodeKeyUsage(v); break;
-      case id_ce_extKeyUsage: out.extendedKeyUsage = decodeOidList(v).map((o) => EKU_NAMES.get(o) ?? o); break;
-      case id_ce_subjectAltName: out.subjectAltName = decodeGeneralNames(v); break;
-      case id_ce_subjectKeyIdentifier: out.subjectKeyIdentifier = readWhole(v, 0x04, 'subjectKeyIdentifier').value.slice(); break;
-      case id_ce_authorityKeyIdentifier: { const k = decodeAki(v); if (k) out.authorityKeyIdentifier = k; break; }
+      case id_ce_basicConstraints:
+        out.basicConstraints = { ...decodeBasicConstraints(v), critical: x.critical };
+        break;
+      case id_ce_keyUsage:
+        out.keyUsage = decodeKeyUsage(v);
+        break;
+      case id_ce_extKeyUsage:
+        out.extendedKeyUsage = decodeOidList(v).map((o) => EKU_NAMES.get(o) ?? o);
+        break;
+      case id_ce_subjectAltName:
+        out.subjectAltName = decodeGeneralNames(v);
+        break;
+      case id_ce_subjectKeyIdentifier:
+        out.subjectKeyIdentifier = readWhole(v, 0x04, 'subjectKeyIdentifier').value.slice();
+        break;
+      case id_ce_authorityKeyIdentifier: {
+        const k = decodeAki(v);
+        if (k) out.authorityKeyIdentifier = k;
+        break;
+      }
       default:
         if (x.critical && !KNOWN_EXTENSIONS.has(x.oid)) out.unknownCritical.push(x.oid);
     }
@@ -369,11 +499,14 @@ export class Certificate {
   readonly extensions: CertificateExtensions;
 
   private constructor(der: Uint8Array) {
-    const fail = (why: string): never => { throw new QsignError(E.DER, `certificate: ${why}`); };
+    const fail = (why: string): never => {
+      throw new QsignError(E.DER, `certificate: ${why}`);
+    };
     this.der = der;
     const outer = readWhole(der, 0x30, 'Certificate');
     const parts = readChildren(outer.value);
-    if (parts.length !== 3 || parts[0]!.tag !== 0x30 || parts[1]!.tag !== 0x30 || parts[2]!.tag !== 0x03) fail('expected SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }');
+    if (parts.length !== 3 || parts[0]!.tag !== 0x30 || parts[1]!.tag !== 0x30 || parts[2]!.tag !== 0x03)
+      fail('expected SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }');
     this.tbsDer = parts[0]!.raw;
     const sigAlg = parseAlgorithmIdentifier(parts[1]!.value, 'certificate signatureAlgorithm');
     if (!isSignatureAlgorithm(sigAlg)) fail(`signatureAlgorithm ${sigAlg} is not a signature algorithm`);
@@ -391,7 +524,7 @@ export class Certificate {
     this.subjectDer = tbs[off + 4]!.raw;
     this.publicKey = decodeSPKI(tbs[off + 5]!.raw);
     // Small fields are decoded by hand (decode.ts explains the measurement).
-    const version = off ? readChildren(tbs[0]!.value)[0]?.value[0] ?? 0 : 0;
+    const version = off ? (readChildren(tbs[0]!.value)[0]?.value[0] ?? 0) : 0;
     const validity = readChildren(tbs[off + 3]!.value);
     if (tbs[off + 3]!.tag !== 0x30 || validity.length !== 2) fail('validity must be SEQUENCE { notBefore, notAfter }');
     const extTlv = tbs.slice(off + 6).find((t) => t.tag === 0xa3);
@@ -458,12 +591,17 @@ export class Certificate {
       `Public key:     ${this.publicKey.alg} (${this.publicKey.publicKey.length} bytes)`,
       `Signature:      ${this.signatureAlgorithm} (${this.signature.length} bytes)`,
     ];
-    if (x.basicConstraints) lines.push(`Basic constr.:  CA:${x.basicConstraints.ca ? 'TRUE' : 'FALSE'}${x.basicConstraints.pathLength !== undefined ? `, pathlen:${x.basicConstraints.pathLength}` : ''}${x.basicConstraints.critical ? ' (critical)' : ''}`);
+    if (x.basicConstraints)
+      lines.push(
+        `Basic constr.:  CA:${x.basicConstraints.ca ? 'TRUE' : 'FALSE'}${x.basicConstraints.pathLength !== undefined ? `, pathlen:${x.basicConstraints.pathLength}` : ''}${x.basicConstraints.critical ? ' (critical)' : ''}`,
+      );
     if (x.keyUsage) lines.push(`Key usage:      ${x.keyUsage.join(', ')}`);
     if (x.extendedKeyUsage) lines.push(`Ext key usage:  ${x.extendedKeyUsage.join(', ')}`);
     if (x.subjectAltName) {
       const s = x.subjectAltName;
-      lines.push(`Subject alt:    ${[...s.dns.map((d) => `DNS:${d}`), ...s.ip.map((d) => `IP:${d}`), ...s.uri.map((d) => `URI:${d}`), ...s.email.map((d) => `email:${d}`)].join(', ')}`);
+      lines.push(
+        `Subject alt:    ${[...s.dns.map((d) => `DNS:${d}`), ...s.ip.map((d) => `IP:${d}`), ...s.uri.map((d) => `URI:${d}`), ...s.email.map((d) => `email:${d}`)].join(', ')}`,
+      );
     }
     if (x.subjectKeyIdentifier) lines.push(`Subject key id: ${toHex(x.subjectKeyIdentifier)}`);
     if (x.authorityKeyIdentifier) lines.push(`Auth. key id:   ${toHex(x.authorityKeyIdentifier)}`);

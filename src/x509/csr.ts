@@ -13,7 +13,16 @@ import { Attribute, Extensions, type Name } from '@peculiar/asn1-x509';
 import { QsignError } from '../errors.js';
 import { verify as engineVerify } from '../engine/signature.js';
 import type { SignatureAlgorithm } from '../engine/native.js';
-import { buildExtensions, decodeExtensions, signStructure, spkiAsn, type CertificateExtensions, type KeyUsageName, type SigningKey, type SubjectAltNames } from './cert.js';
+import {
+  buildExtensions,
+  decodeExtensions,
+  signStructure,
+  spkiAsn,
+  type CertificateExtensions,
+  type KeyUsageName,
+  type SigningKey,
+  type SubjectAltNames,
+} from './cert.js';
 import { oidString, readChildren, readWhole } from './der.js';
 import { decodeName } from './decode.js';
 import { X509ErrorCodes as E } from './errors.js';
@@ -38,16 +47,25 @@ export interface CsrOptions {
 /** Creates a CSR signed by `key` (an ML-DSA key; the CSR carries its public key). */
 export async function createCsr(opts: CsrOptions, key: SigningKey): Promise<Csr> {
   if (!isSignatureAlgorithm(key.alg)) {
-    throw new QsignError(E.INVALID_CERT_REQUEST, `a PKCS#10 CSR must be signed by its subject key; ${key.alg} cannot sign (RFC 9935 §1)`);
+    throw new QsignError(
+      E.INVALID_CERT_REQUEST,
+      `a PKCS#10 CSR must be signed by its subject key; ${key.alg} cannot sign (RFC 9935 §1)`,
+    );
   }
   const subject = typeof opts.subject === 'string' ? parseName(opts.subject) : opts.subject;
   const attrs: Attribute[] = [];
   const want = opts.subjectAltName || opts.keyUsage || opts.extendedKeyUsage?.length || opts.ca;
   if (want) {
-    const exts = buildExtensions({ publicKey: { alg: key.alg, publicKey: key.publicKey }, ...opts }, { emptySubject: subject.length === 0 })
+    const exts = buildExtensions(
+      { publicKey: { alg: key.alg, publicKey: key.publicKey }, ...opts },
+      { emptySubject: subject.length === 0 },
+    )
       // keyUsage/basicConstraints are added by buildExtensions by default; keep them only when requested.
-      .filter((x) => (x.extnID === '2.5.29.15' ? !!opts.keyUsage : x.extnID === '2.5.29.19' ? opts.ca !== undefined : true));
-    if (exts.length) attrs.push(new Attribute({ type: EXTENSION_REQUEST, values: [AsnConvert.serialize(new Extensions(exts))] }));
+      .filter((x) =>
+        x.extnID === '2.5.29.15' ? !!opts.keyUsage : x.extnID === '2.5.29.19' ? opts.ca !== undefined : true,
+      );
+    if (exts.length)
+      attrs.push(new Attribute({ type: EXTENSION_REQUEST, values: [AsnConvert.serialize(new Extensions(exts))] }));
   }
   const info = new CertificationRequestInfo({
     version: 0,
@@ -78,10 +96,12 @@ export class Csr {
     this.der = der;
     const outer = readWhole(der, 0x30, 'CertificationRequest');
     const parts = readChildren(outer.value);
-    if (parts.length !== 3 || parts[0]!.tag !== 0x30 || parts[2]!.tag !== 0x03) throw new QsignError(E.DER, 'CSR must be SEQUENCE { info, signatureAlgorithm, signature }');
+    if (parts.length !== 3 || parts[0]!.tag !== 0x30 || parts[2]!.tag !== 0x03)
+      throw new QsignError(E.DER, 'CSR must be SEQUENCE { info, signatureAlgorithm, signature }');
     this.infoDer = parts[0]!.raw;
     const alg = parseAlgorithmIdentifier(parts[1]!.value, 'CSR signatureAlgorithm');
-    if (!isSignatureAlgorithm(alg)) throw new QsignError(E.DER, `CSR signatureAlgorithm ${alg} is not a signature algorithm`);
+    if (!isSignatureAlgorithm(alg))
+      throw new QsignError(E.DER, `CSR signatureAlgorithm ${alg} is not a signature algorithm`);
     this.signatureAlgorithm = alg;
     if (parts[2]!.value[0] !== 0) throw new QsignError(E.DER, 'CSR signature BIT STRING must have 0 unused bits');
     this.signature = parts[2]!.value.slice(1);
@@ -99,7 +119,8 @@ export class Csr {
     let exts: Uint8Array | undefined;
     for (const attr of attrTlv ? readChildren(attrTlv.value) : []) {
       const [type, values] = readChildren(attr.value);
-      if (attr.tag !== 0x30 || type?.tag !== 0x06 || values?.tag !== 0x31) throw new QsignError(E.DER, 'CSR attribute must be SEQUENCE { OID, SET }');
+      if (attr.tag !== 0x30 || type?.tag !== 0x06 || values?.tag !== 0x31)
+        throw new QsignError(E.DER, 'CSR attribute must be SEQUENCE { OID, SET }');
       if (oidString(type.value) === EXTENSION_REQUEST) exts = readChildren(values.value)[0]?.raw;
     }
     this.hasExtensionRequest = exts !== undefined;
@@ -127,6 +148,10 @@ export class Csr {
 
   /** Like verify() but throws ERR_CSR_SIGNATURE_INVALID naming the subject. */
   async assertValid(): Promise<void> {
-    if (!(await this.verify())) throw new QsignError(E.CSR_SIGNATURE_INVALID, `CSR for "${this.subject}": ${this.signatureAlgorithm} self-signature does not verify`);
+    if (!(await this.verify()))
+      throw new QsignError(
+        E.CSR_SIGNATURE_INVALID,
+        `CSR for "${this.subject}": ${this.signatureAlgorithm} self-signature does not verify`,
+      );
   }
 }

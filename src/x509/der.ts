@@ -89,7 +89,10 @@ export function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(head.length + len);
   out.set(head, 0);
   let at = head.length;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 
@@ -113,7 +116,10 @@ export function oidString(content: Uint8Array): string {
   let v = 0n;
   for (const b of content) {
     v = (v << 7n) | BigInt(b & 0x7f);
-    if (!(b & 0x80)) { arcs.push(v); v = 0n; }
+    if (!(b & 0x80)) {
+      arcs.push(v);
+      v = 0n;
+    }
   }
   if (arcs.length === 0) return '';
   const first = arcs[0]!;

@@ -47,7 +47,8 @@ export const X509ErrorCodes = {
 } as const;
 
 /** TLS alert names (RFC 8446 §6.2) used for path-validation failures. */
-export type TlsAlert = 'bad_certificate' | 'certificate_expired' | 'unknown_ca' | 'unsupported_certificate' | 'certificate_unknown';
+export type TlsAlert =
+  'bad_certificate' | 'certificate_expired' | 'unknown_ca' | 'unsupported_certificate' | 'certificate_unknown';
 
 /**
  * A path-validation failure: `subject` names the certificate that failed,

@@ -48,12 +48,22 @@ const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 function vault(data: Record<string, unknown>, warnings: string[] | null = null): Response {
-  return json(200, { request_id: crypto.randomUUID(), lease_id: '', renewable: false, lease_duration: 0, data, wrap_info: null, warnings, auth: null });
+  return json(200, {
+    request_id: crypto.randomUUID(),
+    lease_id: '',
+    renewable: false,
+    lease_duration: 0,
+    data,
+    wrap_info: null,
+    warnings,
+    auth: null,
+  });
 }
 
 function errorResponse(e: unknown): Response {
   if (e instanceof QsignError) {
-    const status = e.code === 'ERR_NOT_FOUND' ? 404 : e.code === 'ERR_FORBIDDEN' ? 403 : e.code === 'ERR_METHOD' ? 405 : 400;
+    const status =
+      e.code === 'ERR_NOT_FOUND' ? 404 : e.code === 'ERR_FORBIDDEN' ? 403 : e.code === 'ERR_METHOD' ? 405 : 400;
     return json(status, { errors: [e.message], error_code: e.code });
   }
   return json(500, { errors: ['internal error'], error_code: 'ERR_INTERNAL' });
@@ -66,18 +76,30 @@ export function vaultSerial(hex: string): string {
 }
 
 function normSerial(s: string): string {
-  return s.toLowerCase().replace(/[:-]/g, '').replace(/^0+(?=.)/, '');
+  return s
+    .toLowerCase()
+    .replace(/[:-]/g, '')
+    .replace(/^0+(?=.)/, '');
 }
 
 function safeEq(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a), y = new TextEncoder().encode(b);
+  const x = new TextEncoder().encode(a),
+    y = new TextEncoder().encode(b);
   let d = x.length ^ y.length;
   for (let i = 0; i < Math.max(x.length, y.length); i++) d |= (x[i] ?? 0) ^ (y[i] ?? 0);
   return d === 0;
 }
 
 const str = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : String(v));
-const list = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : Array.isArray(v) ? v.map(String) : String(v).split(',').map((s) => s.trim()).filter(Boolean));
+const list = (v: unknown) =>
+  v === undefined || v === null || v === ''
+    ? undefined
+    : Array.isArray(v)
+      ? v.map(String)
+      : String(v)
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
 
 /**
  * Creates the handler. Requests outside the mount get 404; the handler
@@ -97,12 +119,18 @@ export function createPkiHandler(options: PkiHandlerOptions = {}): (req: Request
     if (!r) throw new QsignError('ERR_NOT_FOUND', `unknown role "${name}"`);
     return r.policy;
   };
-  const record = (c: Certificate) => { store.certs.set(normSerial(c.serialNumber), c.pem); };
+  const record = (c: Certificate) => {
+    store.certs.set(normSerial(c.serialNumber), c.pem);
+  };
   const issued = (c: Certificate, extra: Record<string, unknown> = {}) => {
     const ca = needCa().certificate;
     return vault({
-      certificate: c.pem.trimEnd(), issuing_ca: ca.pem.trimEnd(), ca_chain: [ca.pem.trimEnd()],
-      serial_number: vaultSerial(c.serialNumber), expiration: Math.floor(c.notAfter.getTime() / 1000), ...extra,
+      certificate: c.pem.trimEnd(),
+      issuing_ca: ca.pem.trimEnd(),
+      ca_chain: [ca.pem.trimEnd()],
+      serial_number: vaultSerial(c.serialNumber),
+      expiration: Math.floor(c.notAfter.getTime() / 1000),
+      ...extra,
     });
   };
 
@@ -121,7 +149,9 @@ export function createPkiHandler(options: PkiHandlerOptions = {}): (req: Request
         try {
           const v = JSON.parse(text);
           if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-        } catch { /* fall through */ }
+        } catch {
+          /* fall through */
+        }
         throw new QsignError('ERR_INVALID_ARGUMENT', 'request body must be a JSON object');
       };
       const [head, arg] = path;
@@ -134,15 +164,24 @@ export function createPkiHandler(options: PkiHandlerOptions = {}): (req: Request
         const key = generateKey(alg);
         const ttl = b.ttl !== undefined ? parseTtl(b.ttl as string | number) : 10 * 365 * 86_400;
         const t = now();
-        const certificate = await createCertificate({
-          subject: `CN=${cn.replace(/([,+\\=])/g, '\\$1')}`, publicKey: key, ca: true,
-          notBefore: new Date(t.getTime() - 30_000), notAfter: new Date(t.getTime() + ttl * 1000),
-        }, { key });
+        const certificate = await createCertificate(
+          {
+            subject: `CN=${cn.replace(/([,+\\=])/g, '\\$1')}`,
+            publicKey: key,
+            ca: true,
+            notBefore: new Date(t.getTime() - 30_000),
+            notAfter: new Date(t.getTime() + ttl * 1000),
+          },
+          { key },
+        );
         store.ca = { certificate, key };
         record(certificate);
         return vault({
-          certificate: certificate.pem.trimEnd(), issuing_ca: certificate.pem.trimEnd(),
-          serial_number: vaultSerial(certificate.serialNumber), expiration: Math.floor(certificate.notAfter.getTime() / 1000), key_type: alg,
+          certificate: certificate.pem.trimEnd(),
+          issuing_ca: certificate.pem.trimEnd(),
+          serial_number: vaultSerial(certificate.serialNumber),
+          expiration: Math.floor(certificate.notAfter.getTime() / 1000),
+          key_type: alg,
         });
       }
       if (head === 'roles' && arg && path.length === 2) {
@@ -156,22 +195,32 @@ export function createPkiHandler(options: PkiHandlerOptions = {}): (req: Request
           store.roles.set(arg, { policy: roleFromJson(raw, arg), raw });
           return new Response(null, { status: 204 });
         }
-        if (method === 'DELETE') { store.roles.delete(arg); return new Response(null, { status: 204 }); }
+        if (method === 'DELETE') {
+          store.roles.delete(arg);
+          return new Response(null, { status: 204 });
+        }
         throw new QsignError('ERR_METHOD', `${method} not allowed on roles/${arg}`);
       }
       if ((head === 'issue' || head === 'sign') && arg && path.length === 2) {
-        if (method !== 'POST' && method !== 'PUT') throw new QsignError('ERR_METHOD', `${method} not allowed on ${head}/${arg}`);
+        if (method !== 'POST' && method !== 'PUT')
+          throw new QsignError('ERR_METHOD', `${method} not allowed on ${head}/${arg}`);
         const role = needRole(arg);
         const b = await body();
         const request = {
-          commonName: str(b.common_name), altNames: list(b.alt_names), ipSans: list(b.ip_sans), uriSans: list(b.uri_sans),
+          commonName: str(b.common_name),
+          altNames: list(b.alt_names),
+          ipSans: list(b.ip_sans),
+          uriSans: list(b.uri_sans),
           ttl: b.ttl as string | number | undefined,
           keyType: str(b.key_type) ? keyAlg(str(b.key_type)!, role) : undefined,
         };
         if (head === 'issue') {
           const r = await issueFromRole(role, request, needCa(), now());
           record(r.certificate);
-          return issued(r.certificate, { private_key: encodePKCS8Pem(r.privateKey!.alg, r.privateKey!).trimEnd(), private_key_type: r.privateKey!.alg });
+          return issued(r.certificate, {
+            private_key: encodePKCS8Pem(r.privateKey!.alg, r.privateKey!).trimEnd(),
+            private_key_type: r.privateKey!.alg,
+          });
         }
         const pem = str(b.csr);
         if (!pem) throw new QsignError('ERR_INVALID_ARGUMENT', 'csr is required');

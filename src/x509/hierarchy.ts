@@ -48,23 +48,42 @@ export async function createCaHierarchy(opts: CaHierarchyOptions = {}): Promise<
   const days = opts.days ?? 365;
   const org = (opts.organization ?? 'qsign').replace(/([,+\\=])/g, '\\$1');
   const now = opts.now ?? new Date();
-  if (!rootAlg.startsWith('ML-DSA')) throw new QsignError(E.INVALID_CERT_REQUEST, `root algorithm must be ML-DSA, got ${rootAlg}`);
+  if (!rootAlg.startsWith('ML-DSA'))
+    throw new QsignError(E.INVALID_CERT_REQUEST, `root algorithm must be ML-DSA, got ${rootAlg}`);
   const notBefore = new Date(now.getTime() - 5 * 60_000);
   const interDays = Math.max(1825, days + 1);
   const rootDays = Math.max(3650, interDays + 1);
   const rk = generateKey(rootAlg);
-  const root = await createCertificate({ subject: `CN=Root CA,O=${org}`, publicKey: rk, ca: true, notBefore, days: rootDays }, { key: rk });
+  const root = await createCertificate(
+    { subject: `CN=Root CA,O=${org}`, publicKey: rk, ca: true, notBefore, days: rootDays },
+    { key: rk },
+  );
   // Intermediate CAs are ML-DSA even when the server key is ML-KEM.
   const ik = generateKey(alg.startsWith('ML-KEM') ? 'ML-DSA-65' : alg);
-  const inter = await createCertificate({ subject: `CN=Intermediate CA,O=${org}`, publicKey: ik, ca: true, pathLength: 0, notBefore, days: interDays }, { key: rk, certificate: root });
+  const inter = await createCertificate(
+    { subject: `CN=Intermediate CA,O=${org}`, publicKey: ik, ca: true, pathLength: 0, notBefore, days: interDays },
+    { key: rk, certificate: root },
+  );
   const sk = generateKey(alg);
   const san = parseSanList([cn, ...(opts.san ?? [])]);
   san.dns = [...new Set(san.dns)];
-  const server = await createCertificate({
-    subject: `CN=${cn.replace(/([,+\\=])/g, '\\$1')},O=${org}`, publicKey: sk, notBefore, days,
-    extendedKeyUsage: ['serverAuth'], subjectAltName: san,
-  }, { key: ik, certificate: inter });
-  await verifyChain(server, { trustAnchors: [root], intermediates: [inter], time: now, purpose: alg.startsWith('ML-KEM') ? 'any' : 'serverAuth' });
+  const server = await createCertificate(
+    {
+      subject: `CN=${cn.replace(/([,+\\=])/g, '\\$1')},O=${org}`,
+      publicKey: sk,
+      notBefore,
+      days,
+      extendedKeyUsage: ['serverAuth'],
+      subjectAltName: san,
+    },
+    { key: ik, certificate: inter },
+  );
+  await verifyChain(server, {
+    trustAnchors: [root],
+    intermediates: [inter],
+    time: now,
+    purpose: alg.startsWith('ML-KEM') ? 'any' : 'serverAuth',
+  });
   return {
     root: { certificate: root, key: rk },
     intermediate: { certificate: inter, key: ik },

@@ -13,16 +13,39 @@ export * from './keys.js';
 export * from './errors.js';
 export { parseName, nameToString, commonName } from './name.js';
 export {
-  Certificate, createCertificate, keyIdentifier, randomSerial, keyUsageViolation, parseSanList, generalNames, isIp,
-  EKU_OIDS, ML_DSA_KEY_USAGES,
+  Certificate,
+  createCertificate,
+  keyIdentifier,
+  randomSerial,
+  keyUsageViolation,
+  parseSanList,
+  generalNames,
+  isIp,
+  EKU_OIDS,
+  ML_DSA_KEY_USAGES,
 } from './cert.js';
-export type { CertificateOptions, CertificateExtensions, Issuer, KeyUsageName, SigningKey, SubjectAltNames } from './cert.js';
+export type {
+  CertificateOptions,
+  CertificateExtensions,
+  Issuer,
+  KeyUsageName,
+  SigningKey,
+  SubjectAltNames,
+} from './cert.js';
 export { Csr, createCsr } from './csr.js';
 export type { CsrOptions } from './csr.js';
 export { verifyChain, matchesHostname } from './verify.js';
 export type { Purpose, VerifyChainOptions, VerifiedChain } from './verify.js';
 export {
-  applyRole, checkDomain, checkKeyType, issueFromRole, signCsrWithRole, roleFromJson, parseTtl, resolveTtl, keyAlg,
+  applyRole,
+  checkDomain,
+  checkKeyType,
+  issueFromRole,
+  signCsrWithRole,
+  roleFromJson,
+  parseTtl,
+  resolveTtl,
+  keyAlg,
 } from './role.js';
 export type { RolePolicy, IssueRequest, IssuedCertificate } from './role.js';
 export { createPkiHandler, vaultSerial } from './handler.js';

@@ -63,8 +63,12 @@ const SPECS: Readonly<Record<KeyAlgorithm, AlgSpec>> = {
 };
 
 const PRIMITIVES = {
-  'ML-DSA-44': ml_dsa44, 'ML-DSA-65': ml_dsa65, 'ML-DSA-87': ml_dsa87,
-  'ML-KEM-512': ml_kem512, 'ML-KEM-768': ml_kem768, 'ML-KEM-1024': ml_kem1024,
+  'ML-DSA-44': ml_dsa44,
+  'ML-DSA-65': ml_dsa65,
+  'ML-DSA-87': ml_dsa87,
+  'ML-KEM-512': ml_kem512,
+  'ML-KEM-768': ml_kem768,
+  'ML-KEM-1024': ml_kem1024,
 } as const;
 
 const BY_OID = new Map<string, KeyAlgorithm>(Object.entries(KEY_OIDS).map(([a, o]) => [o, a as KeyAlgorithm]));
@@ -87,7 +91,11 @@ export function keySizes(alg: KeyAlgorithm): { publicKey: number; secretKey: num
 
 function spec(alg: string): AlgSpec {
   const s = SPECS[alg as KeyAlgorithm];
-  if (!s) throw new QsignError(E.UNSUPPORTED_ALGORITHM, `unsupported key algorithm "${alg}"; expected one of ${Object.keys(SPECS).join(', ')}`);
+  if (!s)
+    throw new QsignError(
+      E.UNSUPPORTED_ALGORITHM,
+      `unsupported key algorithm "${alg}"; expected one of ${Object.keys(SPECS).join(', ')}`,
+    );
   return s;
 }
 
@@ -108,11 +116,16 @@ export function algorithmIdentifier(alg: KeyAlgorithm): Uint8Array {
  */
 export function parseAlgorithmIdentifier(body: Uint8Array, where: string, code: string = E.DER): KeyAlgorithm {
   const parts = readChildren(body, code);
-  if (parts.length === 0 || parts[0]!.tag !== 0x06) throw new QsignError(code, `${where}: AlgorithmIdentifier has no OID`);
+  if (parts.length === 0 || parts[0]!.tag !== 0x06)
+    throw new QsignError(code, `${where}: AlgorithmIdentifier has no OID`);
   const oid = oidString(parts[0]!.value);
   const alg = BY_OID.get(oid);
   if (!alg) throw new QsignError(E.UNSUPPORTED_ALGORITHM, `${where}: unsupported algorithm OID ${oid}`);
-  if (parts.length > 1) throw new QsignError(E.ALGORITHM_PARAMETERS, `${where}: ${alg} AlgorithmIdentifier must have absent parameters (RFC 9881/9935)`);
+  if (parts.length > 1)
+    throw new QsignError(
+      E.ALGORITHM_PARAMETERS,
+      `${where}: ${alg} AlgorithmIdentifier must have absent parameters (RFC 9881/9935)`,
+    );
   return alg;
 }
 
@@ -122,7 +135,10 @@ export function parseAlgorithmIdentifier(body: Uint8Array, where: string, code: 
 export function encodeSPKI(alg: KeyAlgorithm, publicKey: Uint8Array): Uint8Array {
   const s = spec(alg);
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== s.publicKey) {
-    throw new QsignError(E.INVALID_PUBLIC_KEY, `${alg} public key must be ${s.publicKey} bytes, got ${publicKey?.length}`);
+    throw new QsignError(
+      E.INVALID_PUBLIC_KEY,
+      `${alg} public key must be ${s.publicKey} bytes, got ${publicKey?.length}`,
+    );
   }
   return tlv(0x30, algorithmIdentifier(alg), tlv(0x03, new Uint8Array([0]), publicKey));
 }
@@ -143,7 +159,10 @@ export function decodeSPKI(input: Uint8Array | string): DecodedPublicKey {
   const outer = readWhole(der, 0x30, 'SubjectPublicKeyInfo', E.INVALID_PUBLIC_KEY);
   const parts = readChildren(outer.value, E.INVALID_PUBLIC_KEY);
   if (parts.length !== 2 || parts[0]!.tag !== 0x30 || parts[1]!.tag !== 0x03) {
-    throw new QsignError(E.INVALID_PUBLIC_KEY, 'SubjectPublicKeyInfo must be SEQUENCE { AlgorithmIdentifier, BIT STRING }');
+    throw new QsignError(
+      E.INVALID_PUBLIC_KEY,
+      'SubjectPublicKeyInfo must be SEQUENCE { AlgorithmIdentifier, BIT STRING }',
+    );
   }
   const alg = parseAlgorithmIdentifier(parts[0]!.value, 'SubjectPublicKeyInfo', E.INVALID_PUBLIC_KEY);
   const bits = parts[1]!.value;
@@ -151,7 +170,10 @@ export function decodeSPKI(input: Uint8Array | string): DecodedPublicKey {
   const publicKey = bits.slice(1);
   const s = spec(alg);
   if (publicKey.length !== s.publicKey) {
-    throw new QsignError(E.INVALID_PUBLIC_KEY, `${alg} public key must be ${s.publicKey} bytes, got ${publicKey.length}`);
+    throw new QsignError(
+      E.INVALID_PUBLIC_KEY,
+      `${alg} public key must be ${s.publicKey} bytes, got ${publicKey.length}`,
+    );
   }
   if (s.kind === 'kem' && !mlKemModulusOk(publicKey)) {
     throw new QsignError(E.INVALID_PUBLIC_KEY, `${alg} public key fails the FIPS 203 §7.2 modulus check`);
@@ -210,14 +232,19 @@ export function expandSeed(alg: KeyAlgorithm, seed: Uint8Array): { publicKey: Ui
  * lack a seed and can then only be written as `expanded`). Seed-only is the
  * default; an expanded-only key is written only when asked for explicitly.
  */
-export function encodePKCS8(alg: KeyAlgorithm, key: Uint8Array | DecodedPrivateKey, opts: EncodePKCS8Options = {}): Uint8Array {
+export function encodePKCS8(
+  alg: KeyAlgorithm,
+  key: Uint8Array | DecodedPrivateKey,
+  opts: EncodePKCS8Options = {},
+): Uint8Array {
   const s = spec(alg);
   const form = opts.form ?? 'seed';
   let seed: Uint8Array | undefined;
   let expanded: { publicKey: Uint8Array; secretKey: Uint8Array } | undefined;
   if (key instanceof Uint8Array) {
     seed = key;
-    if (seed.length !== s.seed) throw new QsignError(E.INVALID_PRIVATE_KEY, `${alg} seed must be ${s.seed} bytes, got ${seed.length}`);
+    if (seed.length !== s.seed)
+      throw new QsignError(E.INVALID_PRIVATE_KEY, `${alg} seed must be ${s.seed} bytes, got ${seed.length}`);
   } else {
     if (key.alg !== alg) throw new QsignError(E.INVALID_PRIVATE_KEY, `key is ${key.alg}, not ${alg}`);
     seed = key.seed;
@@ -226,14 +253,21 @@ export function encodePKCS8(alg: KeyAlgorithm, key: Uint8Array | DecodedPrivateK
   const needExpanded = form !== 'seed' || opts.includePublicKey;
   if (needExpanded && !expanded) expanded = expandSeed(alg, seed!);
   if (form !== 'expanded' && !seed) {
-    throw new QsignError(E.INVALID_PRIVATE_KEY, `${alg} key has no seed (it was imported expanded-only); only form "expanded" can be written`);
+    throw new QsignError(
+      E.INVALID_PRIVATE_KEY,
+      `${alg} key has no seed (it was imported expanded-only); only form "expanded" can be written`,
+    );
   }
   let choice: Uint8Array;
   if (form === 'seed') choice = tlv(0x80, seed!);
   else if (form === 'expanded') choice = tlv(0x04, expanded!.secretKey);
   else if (form === 'both') choice = tlv(0x30, tlv(0x04, seed!), tlv(0x04, expanded!.secretKey));
   else throw new QsignError('ERR_INVALID_ARGUMENT', `form must be "seed", "expanded" or "both", got "${String(form)}"`);
-  const fields = [tlv(0x02, new Uint8Array([opts.includePublicKey ? 1 : 0])), algorithmIdentifier(alg), tlv(0x04, choice)];
+  const fields = [
+    tlv(0x02, new Uint8Array([opts.includePublicKey ? 1 : 0])),
+    algorithmIdentifier(alg),
+    tlv(0x04, choice),
+  ];
   if (opts.includePublicKey) fields.push(tlv(0x81, new Uint8Array([0]), expanded!.publicKey));
   return tlv(0x30, ...fields);
 }
@@ -280,23 +314,37 @@ export function decodePKCS8(input: Uint8Array | string): DecodedPrivateKey {
   let expandedIn: Uint8Array | undefined;
   let form: PrivateKeyForm;
   switch (choice.tag) {
-    case 0x80: form = 'seed'; seed = choice.value.slice(); break;
-    case 0x04: form = 'expanded'; expandedIn = choice.value.slice(); break;
+    case 0x80:
+      form = 'seed';
+      seed = choice.value.slice();
+      break;
+    case 0x04:
+      form = 'expanded';
+      expandedIn = choice.value.slice();
+      break;
     case 0x30: {
       form = 'both';
       const inner = readChildren(choice.value, C);
       if (inner.length !== 2 || inner[0]!.tag !== 0x04 || inner[1]!.tag !== 0x04) {
-        throw new QsignError(C, `${alg} "both" private key must be SEQUENCE { OCTET STRING seed, OCTET STRING expandedKey }`);
+        throw new QsignError(
+          C,
+          `${alg} "both" private key must be SEQUENCE { OCTET STRING seed, OCTET STRING expandedKey }`,
+        );
       }
       seed = inner[0]!.value.slice();
       expandedIn = inner[1]!.value.slice();
       break;
     }
     default:
-      throw new QsignError(C, `${alg} privateKey has CHOICE tag 0x${choice.tag.toString(16)}; expected seed [0] (0x80), expandedKey (0x04) or both (0x30)`);
+      throw new QsignError(
+        C,
+        `${alg} privateKey has CHOICE tag 0x${choice.tag.toString(16)}; expected seed [0] (0x80), expandedKey (0x04) or both (0x30)`,
+      );
   }
-  if (seed && seed.length !== s.seed) throw new QsignError(C, `${alg} seed must be ${s.seed} bytes, got ${seed.length}`);
-  if (expandedIn && expandedIn.length !== s.secretKey) throw new QsignError(C, `${alg} expandedKey must be ${s.secretKey} bytes, got ${expandedIn.length}`);
+  if (seed && seed.length !== s.seed)
+    throw new QsignError(C, `${alg} seed must be ${s.seed} bytes, got ${seed.length}`);
+  if (expandedIn && expandedIn.length !== s.secretKey)
+    throw new QsignError(C, `${alg} expandedKey must be ${s.secretKey} bytes, got ${expandedIn.length}`);
 
   let publicKey: Uint8Array;
   let secretKey: Uint8Array;
@@ -305,9 +353,13 @@ export function decodePKCS8(input: Uint8Array | string): DecodedPrivateKey {
     if (expandedIn && !equalBytes(expandedIn, secretKey)) inconsistent(alg, 'expandedKey is not the expansion of seed');
   } else {
     secretKey = expandedIn!;
-    publicKey = s.kind === 'kem' ? checkExpandedKem(alg as KemAlgorithm, secretKey) : checkExpandedDsa(alg as SignatureAlgorithm, secretKey);
+    publicKey =
+      s.kind === 'kem'
+        ? checkExpandedKem(alg as KemAlgorithm, secretKey)
+        : checkExpandedDsa(alg as SignatureAlgorithm, secretKey);
   }
-  if (embeddedPublic && !equalBytes(embeddedPublic, publicKey)) inconsistent(alg, 'publicKey [1] does not match the private key');
+  if (embeddedPublic && !equalBytes(embeddedPublic, publicKey))
+    inconsistent(alg, 'publicKey [1] does not match the private key');
   return seed ? { alg, form, seed, secretKey, publicKey } : { alg, form, secretKey, publicKey };
 }
 
@@ -315,14 +367,16 @@ function checkExpandedKem(alg: KemAlgorithm, dk: Uint8Array): Uint8Array {
   const k = (dk.length - 96) / 768;
   const ek = dk.slice(384 * k, 768 * k + 32);
   // FIPS 203 §7.3 hash check: the stored H(ek) must be the hash of the stored ek.
-  if (!equalBytes(sha3_256(ek), dk.subarray(768 * k + 32, 768 * k + 64))) inconsistent(alg, 'FIPS 203 hash check failed: H(ek) does not match');
+  if (!equalBytes(sha3_256(ek), dk.subarray(768 * k + 32, 768 * k + 64)))
+    inconsistent(alg, 'FIPS 203 hash check failed: H(ek) does not match');
   if (!mlKemModulusOk(ek)) inconsistent(alg, 'embedded encapsulation key fails the FIPS 203 modulus check');
   // Pairwise consistency (FIPS 140-3 style): the hash check does not cover
   // dk_PKE, so encapsulate to ek and decapsulate with dk. A fixed message is
   // fine: the output is discarded and only equality matters.
   const kem = PRIMITIVES[alg];
   const { cipherText, sharedSecret } = kem.encapsulate(ek, new Uint8Array(32).fill(0x5a));
-  if (!equalBytes(kem.decapsulate(cipherText, dk), sharedSecret)) inconsistent(alg, 'pairwise encapsulate/decapsulate test failed (dk_PKE does not match ek)');
+  if (!equalBytes(kem.decapsulate(cipherText, dk), sharedSecret))
+    inconsistent(alg, 'pairwise encapsulate/decapsulate test failed (dk_PKE does not match ek)');
   return ek;
 }
 
@@ -333,7 +387,11 @@ function checkExpandedDsa(alg: SignatureAlgorithm, sk: Uint8Array): Uint8Array {
 }
 
 /** PEM `PRIVATE KEY` text; see {@link encodePKCS8}. */
-export function encodePKCS8Pem(alg: KeyAlgorithm, key: Uint8Array | DecodedPrivateKey, opts: EncodePKCS8Options = {}): string {
+export function encodePKCS8Pem(
+  alg: KeyAlgorithm,
+  key: Uint8Array | DecodedPrivateKey,
+  opts: EncodePKCS8Options = {},
+): string {
   return pemEncode('PRIVATE KEY', encodePKCS8(alg, key, opts));
 }
 

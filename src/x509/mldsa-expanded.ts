@@ -36,8 +36,16 @@ const mod = (a: number) => ((a % Q) + Q) % Q;
 let ZETAS: number[] | undefined;
 function zetas(): number[] {
   if (ZETAS) return ZETAS;
-  const pow = (e: number) => { let r = 1; for (let i = 0; i < e; i++) r = mul(r, ZETA); return r; };
-  const brv8 = (x: number) => { let r = 0; for (let i = 0; i < 8; i++) r |= ((x >> i) & 1) << (7 - i); return r; };
+  const pow = (e: number) => {
+    let r = 1;
+    for (let i = 0; i < e; i++) r = mul(r, ZETA);
+    return r;
+  };
+  const brv8 = (x: number) => {
+    let r = 0;
+    for (let i = 0; i < 8; i++) r |= ((x >> i) & 1) << (7 - i);
+    return r;
+  };
   ZETAS = Array.from({ length: 256 }, (_, i) => pow(brv8(i)));
   return ZETAS;
 }
@@ -78,10 +86,15 @@ function invNtt(w: Int32Array | number[]): void {
 /** Little-endian bit unpacking of `N` coefficients of `bits` bits each. */
 function unpack(bytes: Uint8Array, bits: number): number[] {
   const out: number[] = new Array(N);
-  let acc = 0, accBits = 0, at = 0;
+  let acc = 0,
+    accBits = 0,
+    at = 0;
   const mask = (1 << bits) - 1;
   for (let i = 0; i < N; i++) {
-    while (accBits < bits) { acc |= bytes[at++]! << accBits; accBits += 8; }
+    while (accBits < bits) {
+      acc |= bytes[at++]! << accBits;
+      accBits += 8;
+    }
     out[i] = acc & mask;
     acc >>>= bits;
     accBits -= bits;
@@ -91,11 +104,17 @@ function unpack(bytes: Uint8Array, bits: number): number[] {
 
 function pack(coeffs: number[], bits: number): Uint8Array {
   const out = new Uint8Array((N * bits) / 8);
-  let acc = 0, accBits = 0, at = 0;
+  let acc = 0,
+    accBits = 0,
+    at = 0;
   for (const c of coeffs) {
     acc |= c << accBits;
     accBits += bits;
-    while (accBits >= 8) { out[at++] = acc & 0xff; acc >>>= 8; accBits -= 8; }
+    while (accBits >= 8) {
+      out[at++] = acc & 0xff;
+      acc >>>= 8;
+      accBits -= 8;
+    }
   }
   return out;
 }
@@ -147,15 +166,27 @@ export function checkExpandedMlDsaKey(alg: SignatureAlgorithm, sk: Uint8Array): 
     return raw.map((v) => mod(eta - v));
   };
   const s1: number[][] = [];
-  for (let i = 0; i < l; i++) { const p = readEta('s1', i); if (typeof p === 'string') return { ok: false, reason: p }; s1.push(p); }
+  for (let i = 0; i < l; i++) {
+    const p = readEta('s1', i);
+    if (typeof p === 'string') return { ok: false, reason: p };
+    s1.push(p);
+  }
   const s2: number[][] = [];
-  for (let i = 0; i < k; i++) { const p = readEta('s2', i); if (typeof p === 'string') return { ok: false, reason: p }; s2.push(p); }
+  for (let i = 0; i < k; i++) {
+    const p = readEta('s2', i);
+    if (typeof p === 'string') return { ok: false, reason: p };
+    s2.push(p);
+  }
   const t0Stored: number[][] = [];
   for (let i = 0; i < k; i++) {
     t0Stored.push(unpack(sk.subarray(at, at + 416), 13).map((v) => (1 << 12) - v));
     at += 416;
   }
-  const s1Hat = s1.map((p) => { const c = p.slice(); ntt(c); return c; });
+  const s1Hat = s1.map((p) => {
+    const c = p.slice();
+    ntt(c);
+    return c;
+  });
   const t1Packed: Uint8Array[] = [];
   for (let r = 0; r < k; r++) {
     const acc = new Array<number>(N).fill(0);

@@ -11,12 +11,26 @@ import { QsignError } from '../errors.js';
 import { X509ErrorCodes as E } from './errors.js';
 
 const TYPES: Record<string, string> = {
-  CN: '2.5.4.3', SN: '2.5.4.4', SERIALNUMBER: '2.5.4.5', C: '2.5.4.6', L: '2.5.4.7', ST: '2.5.4.8',
-  STREET: '2.5.4.9', O: '2.5.4.10', OU: '2.5.4.11', T: '2.5.4.12', GN: '2.5.4.42',
-  E: '1.2.840.113549.1.9.1', EMAILADDRESS: '1.2.840.113549.1.9.1', DC: '0.9.2342.19200300.100.1.25', UID: '0.9.2342.19200300.100.1.1',
+  CN: '2.5.4.3',
+  SN: '2.5.4.4',
+  SERIALNUMBER: '2.5.4.5',
+  C: '2.5.4.6',
+  L: '2.5.4.7',
+  ST: '2.5.4.8',
+  STREET: '2.5.4.9',
+  O: '2.5.4.10',
+  OU: '2.5.4.11',
+  T: '2.5.4.12',
+  GN: '2.5.4.42',
+  E: '1.2.840.113549.1.9.1',
+  EMAILADDRESS: '1.2.840.113549.1.9.1',
+  DC: '0.9.2342.19200300.100.1.25',
+  UID: '0.9.2342.19200300.100.1.1',
 };
 const SHORT: Record<string, string> = Object.fromEntries(
-  Object.entries(TYPES).filter(([k]) => k !== 'EMAILADDRESS').map(([k, v]) => [v, k === 'SERIALNUMBER' ? 'serialNumber' : k]),
+  Object.entries(TYPES)
+    .filter(([k]) => k !== 'EMAILADDRESS')
+    .map(([k, v]) => [v, k === 'SERIALNUMBER' ? 'serialNumber' : k]),
 );
 
 function splitUnescaped(s: string, sep: string): string[] {
@@ -24,8 +38,15 @@ function splitUnescaped(s: string, sep: string): string[] {
   let cur = '';
   for (let i = 0; i < s.length; i++) {
     const ch = s[i]!;
-    if (ch === '\\' && i + 1 < s.length) { cur += ch + s[++i]; continue; }
-    if (ch === sep) { out.push(cur); cur = ''; continue; }
+    if (ch === '\\' && i + 1 < s.length) {
+      cur += ch + s[++i];
+      continue;
+    }
+    if (ch === sep) {
+      out.push(cur);
+      cur = '';
+      continue;
+    }
     cur += ch;
   }
   out.push(cur);
@@ -37,7 +58,11 @@ const escape = (s: string) => s.replace(/([,+\\=])/g, '\\$1');
 
 /** Parses `CN=a,O=b` (or OpenSSL's `/CN=a/O=b`) into an ASN.1 Name. */
 export function parseName(text: string): Name {
-  if (typeof text !== 'string' || text.trim() === '') throw new QsignError(E.INVALID_NAME, 'a distinguished name must be a non-empty string like "CN=example.com,O=Example"');
+  if (typeof text !== 'string' || text.trim() === '')
+    throw new QsignError(
+      E.INVALID_NAME,
+      'a distinguished name must be a non-empty string like "CN=example.com,O=Example"',
+    );
   const src = text.startsWith('/') ? text.slice(1).split('/').join(',') : text;
   const rdns = splitUnescaped(src, ',').map((rdn) => {
     const atvs = splitUnescaped(rdn, '+').map((atv) => {
@@ -52,7 +77,8 @@ export function parseName(text: string): Name {
       // IA5String; everything else UTF8String as RFC 5280 §4.1.2.4 recommends.
       let v: AttributeValue;
       if (oid === TYPES.C) {
-        if (!/^[A-Za-z]{2}$/.test(value)) throw new QsignError(E.INVALID_NAME, `C must be a two-letter country code, got "${value}"`);
+        if (!/^[A-Za-z]{2}$/.test(value))
+          throw new QsignError(E.INVALID_NAME, `C must be a two-letter country code, got "${value}"`);
         v = new AttributeValue({ printableString: value });
       } else if (oid === TYPES.E || oid === TYPES.DC) v = new AttributeValue({ ia5String: value });
       else v = new AttributeValue({ utf8String: value });
@@ -65,10 +91,16 @@ export function parseName(text: string): Name {
 
 /** String form of a Name, in encoding order (see module doc). */
 export function nameToString(name: Name): string {
-  return name.map((rdn) => rdn.map((atv) => {
-    const k = SHORT[atv.type] ?? atv.type;
-    return `${k}=${escape(atv.value.toString())}`;
-  }).join('+')).join(',');
+  return name
+    .map((rdn) =>
+      rdn
+        .map((atv) => {
+          const k = SHORT[atv.type] ?? atv.type;
+          return `${k}=${escape(atv.value.toString())}`;
+        })
+        .join('+'),
+    )
+    .join(',');
 }
 
 /** DER of a Name given as string or Name. */

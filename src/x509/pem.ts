@@ -19,7 +19,9 @@ function toBase64(bytes: Uint8Array): string {
 
 function fromBase64(b64: string, label: string): Uint8Array {
   let bin: string;
-  try { bin = atob(b64); } catch {
+  try {
+    bin = atob(b64);
+  } catch {
     throw new QsignError('ERR_PEM', `PEM block "${label}" has invalid base64`);
   }
   const out = new Uint8Array(bin.length);
@@ -43,14 +45,20 @@ const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/
 
 /** Every PEM block in `text`, in order (explanatory text between blocks is ignored). */
 export function pemDecodeAll(text: string): PemBlock[] {
-  if (typeof text !== 'string') throw new QsignError('ERR_PEM', `PEM input must be a string, got ${text === null ? 'null' : typeof text}`);
-  if (text.length > MAX_PEM_CHARS) throw new QsignError('ERR_PEM', `PEM text of ${text.length} characters exceeds the ${MAX_PEM_CHARS}-character limit`);
+  if (typeof text !== 'string')
+    throw new QsignError('ERR_PEM', `PEM input must be a string, got ${text === null ? 'null' : typeof text}`);
+  if (text.length > MAX_PEM_CHARS)
+    throw new QsignError(
+      'ERR_PEM',
+      `PEM text of ${text.length} characters exceeds the ${MAX_PEM_CHARS}-character limit`,
+    );
   const out: PemBlock[] = [];
   for (const m of text.matchAll(BLOCK)) {
     const [, begin, body, end] = m;
     if (begin !== end) throw new QsignError('ERR_PEM', `PEM block BEGIN ${begin} ends with END ${end}`);
     // RFC 7468 allows headers only in legacy encrypted keys, which we do not read.
-    if (body!.includes(':')) throw new QsignError('ERR_PEM', `PEM block "${begin}" has headers (encrypted PEM is not supported)`);
+    if (body!.includes(':'))
+      throw new QsignError('ERR_PEM', `PEM block "${begin}" has headers (encrypted PEM is not supported)`);
     out.push({ label: begin!, der: fromBase64(body!.replace(/\s+/g, ''), begin!) });
   }
   return out;
@@ -78,7 +86,11 @@ export function isPem(data: string | Uint8Array): boolean {
 export function toDer(data: string | Uint8Array, label?: string): Uint8Array {
   if (typeof data === 'string') return pemDecode(data, label);
   // Untyped callers (JSON, CLI) can pass anything; refuse it with a typed error, not a TypeError.
-  if (!(data instanceof Uint8Array)) throw new QsignError('ERR_INVALID_ARGUMENT', `expected PEM text or DER bytes (Uint8Array), got ${data === null ? 'null' : typeof data}`);
+  if (!(data instanceof Uint8Array))
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      `expected PEM text or DER bytes (Uint8Array), got ${data === null ? 'null' : typeof data}`,
+    );
   if (isPem(data)) return pemDecode(new TextDecoder().decode(data), label);
   // A Node Buffer's slice() is a view, not a copy; work on a plain Uint8Array
   // so every key we hand out is an independent copy of the input.

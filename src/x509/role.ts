@@ -7,10 +7,26 @@
  * whose message quotes the offending value and the role setting.
  */
 import { QsignError } from '../errors.js';
-import { Certificate, createCertificate, isIp, keyUsageViolation, ML_DSA_KEY_USAGES, type CertificateOptions, type Issuer, type KeyUsageName } from './cert.js';
+import {
+  Certificate,
+  createCertificate,
+  isIp,
+  keyUsageViolation,
+  ML_DSA_KEY_USAGES,
+  type CertificateOptions,
+  type Issuer,
+  type KeyUsageName,
+} from './cert.js';
 import type { Csr } from './csr.js';
 import { X509ErrorCodes as E } from './errors.js';
-import { generateKey, isKemAlgorithm, isSignatureAlgorithm, KEY_OIDS, type DecodedPrivateKey, type KeyAlgorithm } from './keys.js';
+import {
+  generateKey,
+  isKemAlgorithm,
+  isSignatureAlgorithm,
+  KEY_OIDS,
+  type DecodedPrivateKey,
+  type KeyAlgorithm,
+} from './keys.js';
 
 /** A role (camelCase of Vault's PKI role fields, plus PQC key types). */
 export interface RolePolicy {
@@ -78,14 +94,21 @@ const DAY = 86_400;
 /** Seconds from a number or a Go-style duration ("90s", "15m", "72h", "30d"; units may combine: "1h30m"). */
 export function parseTtl(v: number | string, what = 'ttl'): number {
   if (typeof v === 'number') {
-    if (!(v > 0) || !Number.isFinite(v)) throw new QsignError(E.ROLE_INVALID, `${what} must be a positive number of seconds`);
+    if (!(v > 0) || !Number.isFinite(v))
+      throw new QsignError(E.ROLE_INVALID, `${what} must be a positive number of seconds`);
     return v;
   }
   if (/^\d+$/.test(v)) return parseTtl(Number(v), what);
   const re = /(\d+)(s|m|h|d)/gy;
-  let total = 0, m: RegExpExecArray | null, consumed = 0;
-  while ((m = re.exec(v))) { total += Number(m[1]) * { s: 1, m: 60, h: 3600, d: DAY }[m[2] as 's']; consumed = re.lastIndex; }
-  if (consumed !== v.length || total <= 0) throw new QsignError(E.ROLE_INVALID, `${what} "${v}" is not a duration like 3600, "72h" or "30d"`);
+  let total = 0,
+    m: RegExpExecArray | null,
+    consumed = 0;
+  while ((m = re.exec(v))) {
+    total += Number(m[1]) * { s: 1, m: 60, h: 3600, d: DAY }[m[2] as 's'];
+    consumed = re.lastIndex;
+  }
+  if (consumed !== v.length || total <= 0)
+    throw new QsignError(E.ROLE_INVALID, `${what} "${v}" is not a duration like 3600, "72h" or "30d"`);
   return total;
 }
 
@@ -94,7 +117,15 @@ function roleName(role: RolePolicy): string {
 }
 
 function glob(pattern: string, s: string): boolean {
-  const re = new RegExp('^' + pattern.toLowerCase().split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+  const re = new RegExp(
+    '^' +
+      pattern
+        .toLowerCase()
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*') +
+      '$',
+  );
   return re.test(s.toLowerCase());
 }
 
@@ -103,8 +134,16 @@ export function checkDomain(role: RolePolicy, name: string, what = 'name'): void
   const n = name.toLowerCase().replace(/\.$/, '');
   const r = roleName(role);
   if (n.startsWith('*.') || n.includes('*')) {
-    if (role.allowWildcardCertificates === false) throw new QsignError(E.ROLE_DOMAIN_NOT_ALLOWED, `${r}: ${what} "${name}" is a wildcard and allow_wildcard_certificates is false`);
-    if (!n.startsWith('*.') || n.slice(2).includes('*')) throw new QsignError(E.ROLE_DOMAIN_NOT_ALLOWED, `${r}: ${what} "${name}" is not a valid wildcard (only a whole left-most "*" label is allowed, RFC 6125)`);
+    if (role.allowWildcardCertificates === false)
+      throw new QsignError(
+        E.ROLE_DOMAIN_NOT_ALLOWED,
+        `${r}: ${what} "${name}" is a wildcard and allow_wildcard_certificates is false`,
+      );
+    if (!n.startsWith('*.') || n.slice(2).includes('*'))
+      throw new QsignError(
+        E.ROLE_DOMAIN_NOT_ALLOWED,
+        `${r}: ${what} "${name}" is not a valid wildcard (only a whole left-most "*" label is allowed, RFC 6125)`,
+      );
   }
   if (role.allowAnyName) return;
   const domains = (role.allowedDomains ?? []).map((d) => d.toLowerCase().replace(/\.$/, ''));
@@ -114,29 +153,56 @@ export function checkDomain(role: RolePolicy, name: string, what = 'name'): void
     if (role.allowGlobDomains && d.includes('*') && glob(d, n)) return;
   }
   const flags = `allow_bare_domains=${!!role.allowBareDomains}, allow_subdomains=${!!role.allowSubdomains}, allow_glob_domains=${!!role.allowGlobDomains}`;
-  throw new QsignError(E.ROLE_DOMAIN_NOT_ALLOWED, `${r}: ${what} "${name}" is not allowed by allowed_domains [${domains.join(', ')}] (${flags})`);
+  throw new QsignError(
+    E.ROLE_DOMAIN_NOT_ALLOWED,
+    `${r}: ${what} "${name}" is not allowed by allowed_domains [${domains.join(', ')}] (${flags})`,
+  );
 }
 
 /** Throws ERR_ROLE_KEY_TYPE_NOT_ALLOWED unless `alg` is allowed. */
 export function checkKeyType(role: RolePolicy, alg: KeyAlgorithm): void {
-  if (!(alg in KEY_OIDS)) throw new QsignError(E.ROLE_KEY_TYPE_NOT_ALLOWED, `${roleName(role)}: key algorithm "${alg}" is not supported`);
+  if (!(alg in KEY_OIDS))
+    throw new QsignError(E.ROLE_KEY_TYPE_NOT_ALLOWED, `${roleName(role)}: key algorithm "${alg}" is not supported`);
   const allowed = role.allowedKeyTypes ?? (Object.keys(KEY_OIDS) as KeyAlgorithm[]);
-  if (!allowed.includes(alg)) throw new QsignError(E.ROLE_KEY_TYPE_NOT_ALLOWED, `${roleName(role)}: key algorithm ${alg} is not in allowed_key_types [${allowed.join(', ')}]`);
+  if (!allowed.includes(alg))
+    throw new QsignError(
+      E.ROLE_KEY_TYPE_NOT_ALLOWED,
+      `${roleName(role)}: key algorithm ${alg} is not in allowed_key_types [${allowed.join(', ')}]`,
+    );
 }
 
 /** The certificate lifetime in seconds after checking max_ttl and the CA's own expiry. */
-export function resolveTtl(role: RolePolicy, requested: number | string | undefined, ca: Certificate | undefined, now: Date): number {
+export function resolveTtl(
+  role: RolePolicy,
+  requested: number | string | undefined,
+  ca: Certificate | undefined,
+  now: Date,
+): number {
   const max = parseTtl(role.maxTtl ?? 365 * DAY, 'max_ttl');
-  const ttl = requested !== undefined ? parseTtl(requested) : role.ttl !== undefined ? parseTtl(role.ttl, 'role ttl') : Math.min(max, 30 * DAY);
-  if (ttl > max) throw new QsignError(E.ROLE_TTL_EXCEEDED, `${roleName(role)}: requested ttl ${ttl}s exceeds max_ttl ${max}s`);
+  const ttl =
+    requested !== undefined
+      ? parseTtl(requested)
+      : role.ttl !== undefined
+        ? parseTtl(role.ttl, 'role ttl')
+        : Math.min(max, 30 * DAY);
+  if (ttl > max)
+    throw new QsignError(E.ROLE_TTL_EXCEEDED, `${roleName(role)}: requested ttl ${ttl}s exceeds max_ttl ${max}s`);
   if (ca && now.getTime() + ttl * 1000 > ca.notAfter.getTime()) {
-    throw new QsignError(E.ROLE_TTL_EXCEEDED, `${roleName(role)}: ttl ${ttl}s would outlive the issuing CA "${ca.subject}" (expires ${ca.notAfter.toISOString()})`);
+    throw new QsignError(
+      E.ROLE_TTL_EXCEEDED,
+      `${roleName(role)}: ttl ${ttl}s would outlive the issuing CA "${ca.subject}" (expires ${ca.notAfter.toISOString()})`,
+    );
   }
   return ttl;
 }
 
 /** Resolved certificate options (everything except the subject key) for a request under a role. */
-export function applyRole(role: RolePolicy, req: IssueRequest & { keyAlg: KeyAlgorithm; csr?: Csr }, ca: Certificate | undefined, now = new Date()): Omit<CertificateOptions, 'publicKey'> {
+export function applyRole(
+  role: RolePolicy,
+  req: IssueRequest & { keyAlg: KeyAlgorithm; csr?: Csr },
+  ca: Certificate | undefined,
+  now = new Date(),
+): Omit<CertificateOptions, 'publicKey'> {
   const r = roleName(role);
   checkKeyType(role, req.keyAlg);
   const csrX = req.csr?.requestedExtensions;
@@ -145,7 +211,8 @@ export function applyRole(role: RolePolicy, req: IssueRequest & { keyAlg: KeyAlg
   const cn = req.commonName ?? csrCn;
   const dns = new Set<string>();
   const email = new Set<string>();
-  for (const a of [...(req.altNames ?? []), ...(csrSan?.dns ?? []), ...(csrSan?.email ?? [])]) (a.includes('@') ? email : dns).add(a);
+  for (const a of [...(req.altNames ?? []), ...(csrSan?.dns ?? []), ...(csrSan?.email ?? [])])
+    (a.includes('@') ? email : dns).add(a);
   const ips = [...(req.ipSans ?? []), ...(csrSan?.ip ?? [])];
   const uris = [...(req.uriSans ?? []), ...(csrSan?.uri ?? [])];
   if (!cn && dns.size === 0 && email.size === 0 && ips.length === 0 && uris.length === 0) {
@@ -159,14 +226,20 @@ export function applyRole(role: RolePolicy, req: IssueRequest & { keyAlg: KeyAlg
   }
   for (const d of dns) checkDomain(role, d, 'DNS name');
   for (const m of email) checkDomain(role, m.slice(m.lastIndexOf('@') + 1), `email "${m}" domain`);
-  if (ips.length && role.allowIpSans === false) throw new QsignError(E.ROLE_IP_SAN_NOT_ALLOWED, `${r}: IP SAN ${ips[0]} requested but allow_ip_sans is false`);
+  if (ips.length && role.allowIpSans === false)
+    throw new QsignError(E.ROLE_IP_SAN_NOT_ALLOWED, `${r}: IP SAN ${ips[0]} requested but allow_ip_sans is false`);
   for (const u of uris) {
-    if (!(role.allowedUriSans ?? []).some((p) => glob(p, u))) throw new QsignError(E.ROLE_URI_SAN_NOT_ALLOWED, `${r}: URI SAN "${u}" is not in allowed_uri_sans [${(role.allowedUriSans ?? []).join(', ')}]`);
+    if (!(role.allowedUriSans ?? []).some((p) => glob(p, u)))
+      throw new QsignError(
+        E.ROLE_URI_SAN_NOT_ALLOWED,
+        `${r}: URI SAN "${u}" is not in allowed_uri_sans [${(role.allowedUriSans ?? []).join(', ')}]`,
+      );
   }
   const ttl = resolveTtl(role, req.ttl, ca, now);
 
   let keyUsage: KeyUsageName[];
-  if (isKemAlgorithm(req.keyAlg)) keyUsage = ['keyEncipherment']; // RFC 9935 §5: the only permitted usage
+  if (isKemAlgorithm(req.keyAlg))
+    keyUsage = ['keyEncipherment']; // RFC 9935 §5: the only permitted usage
   else {
     const wanted = (role.useCsrExtensions && csrX?.keyUsage) || role.keyUsage || ['digitalSignature'];
     // Vault's default role usages include keyEncipherment/keyAgreement, which
@@ -176,7 +249,10 @@ export function applyRole(role: RolePolicy, req: IssueRequest & { keyAlg: KeyAlg
   }
   const v = keyUsageViolation(req.keyAlg, keyUsage);
   if (v) throw new QsignError(E.ROLE_INVALID, `${r}: ${v}`);
-  let eku = role.extKeyUsage ?? [...(role.serverFlag !== false ? ['serverAuth'] : []), ...(role.clientFlag !== false ? ['clientAuth'] : [])];
+  let eku = role.extKeyUsage ?? [
+    ...(role.serverFlag !== false ? ['serverAuth'] : []),
+    ...(role.clientFlag !== false ? ['clientAuth'] : []),
+  ];
   if (role.useCsrExtensions && csrX?.extendedKeyUsage) eku = csrX.extendedKeyUsage;
   const notBefore = new Date(now.getTime() - 30_000);
   return {
@@ -197,7 +273,12 @@ export interface IssuedCertificate {
 }
 
 /** Vault `issue/:role`: generate a key of role.keyType and issue a certificate for it. */
-export async function issueFromRole(role: RolePolicy, req: IssueRequest, ca: Issuer, now = new Date()): Promise<IssuedCertificate> {
+export async function issueFromRole(
+  role: RolePolicy,
+  req: IssueRequest,
+  ca: Issuer,
+  now = new Date(),
+): Promise<IssuedCertificate> {
   const keyAlg = req.keyType ?? role.keyType ?? 'ML-DSA-65';
   const opts = applyRole(role, { ...req, keyAlg }, ca.certificate, now);
   const privateKey = generateKey(keyAlg);
@@ -206,7 +287,13 @@ export async function issueFromRole(role: RolePolicy, req: IssueRequest, ca: Iss
 }
 
 /** Vault `sign/:role`: verify the CSR's self-signature, apply the role, issue. */
-export async function signCsrWithRole(role: RolePolicy, csr: Csr, req: IssueRequest, ca: Issuer, now = new Date()): Promise<IssuedCertificate> {
+export async function signCsrWithRole(
+  role: RolePolicy,
+  csr: Csr,
+  req: IssueRequest,
+  ca: Issuer,
+  now = new Date(),
+): Promise<IssuedCertificate> {
   await csr.assertValid();
   // A requested basicConstraints CA:TRUE is dropped, never honoured: applyRole
   // builds end-entity options only (roles cannot mint CAs).
@@ -217,13 +304,22 @@ export async function signCsrWithRole(role: RolePolicy, csr: Csr, req: IssueRequ
 /** Converts a Vault-style snake_case role JSON (as `qsign cert issue --role` and the handler accept) to a RolePolicy. */
 export function roleFromJson(json: Record<string, unknown>, name?: string): RolePolicy {
   const list = (v: unknown): string[] | undefined =>
-    v === undefined ? undefined : Array.isArray(v) ? v.map(String) : String(v).split(',').map((s) => s.trim()).filter(Boolean);
+    v === undefined
+      ? undefined
+      : Array.isArray(v)
+        ? v.map(String)
+        : String(v)
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
   const bool = (v: unknown): boolean | undefined => (v === undefined ? undefined : v === true || v === 'true');
   const get = (snake: string, camel: string) => json[snake] ?? json[camel];
   const role: RolePolicy = {};
   const n = name ?? (json.name as string | undefined);
   if (n) role.name = n;
-  const set = <K extends keyof RolePolicy>(k: K, v: RolePolicy[K] | undefined) => { if (v !== undefined) role[k] = v; };
+  const set = <K extends keyof RolePolicy>(k: K, v: RolePolicy[K] | undefined) => {
+    if (v !== undefined) role[k] = v;
+  };
   set('allowedDomains', list(get('allowed_domains', 'allowedDomains')));
   set('allowBareDomains', bool(get('allow_bare_domains', 'allowBareDomains')));
   set('allowSubdomains', bool(get('allow_subdomains', 'allowSubdomains')));
@@ -262,15 +358,24 @@ function ekuName(s: string): string {
 }
 
 const ALIASES: Record<string, KeyAlgorithm> = {
-  dilithium2: 'ML-DSA-44', dilithium3: 'ML-DSA-65', dilithium5: 'ML-DSA-87',
-  kyber512: 'ML-KEM-512', kyber768: 'ML-KEM-768', kyber1024: 'ML-KEM-1024',
+  dilithium2: 'ML-DSA-44',
+  dilithium3: 'ML-DSA-65',
+  dilithium5: 'ML-DSA-87',
+  kyber512: 'ML-KEM-512',
+  kyber768: 'ML-KEM-768',
+  kyber1024: 'ML-KEM-1024',
 };
 
 /** Canonical key algorithm from a name or seed alias (dilithium3 → ML-DSA-65). */
 export function keyAlg(s: string, role?: RolePolicy): KeyAlgorithm {
   const norm = s.toLowerCase().replace(/[\s_-]/g, '');
-  const hit = (Object.keys(KEY_OIDS) as KeyAlgorithm[]).find((a) => a.toLowerCase().replace(/-/g, '') === norm) ?? ALIASES[norm];
-  if (!hit) throw new QsignError(role ? E.ROLE_KEY_TYPE_NOT_ALLOWED : E.UNSUPPORTED_ALGORITHM, `unknown key algorithm "${s}"; expected ${Object.keys(KEY_OIDS).join(', ')}`);
+  const hit =
+    (Object.keys(KEY_OIDS) as KeyAlgorithm[]).find((a) => a.toLowerCase().replace(/-/g, '') === norm) ?? ALIASES[norm];
+  if (!hit)
+    throw new QsignError(
+      role ? E.ROLE_KEY_TYPE_NOT_ALLOWED : E.UNSUPPORTED_ALGORITHM,
+      `unknown key algorithm "${s}"; expected ${Object.keys(KEY_OIDS).join(', ')}`,
+    );
   return hit;
 }
 

@@ -67,7 +67,10 @@ function issues(issuer: Certificate, child: Certificate): boolean {
  * Builds and validates the path from `leaf` to one of `trustAnchors`.
  * Resolves to the chain; rejects with a CertificateError otherwise.
  */
-export async function verifyChain(leafInput: Certificate | string | Uint8Array, opts: VerifyChainOptions): Promise<VerifiedChain> {
+export async function verifyChain(
+  leafInput: Certificate | string | Uint8Array,
+  opts: VerifyChainOptions,
+): Promise<VerifiedChain> {
   const leaf = toCert(leafInput);
   const anchors = opts.trustAnchors.map(toCert);
   const pool = (opts.intermediates ?? []).map(toCert);
@@ -83,19 +86,36 @@ export async function verifyChain(leafInput: Certificate | string | Uint8Array, 
   while (!anchor) {
     const cur = chain[chain.length - 1]!;
     const depth = chain.length - 1;
-    if (chain.length >= maxDepth) fail(E.CERT_PATH_LENGTH, 'bad_certificate', cur, depth, `no trust anchor within ${maxDepth} certificates`);
+    if (chain.length >= maxDepth)
+      fail(E.CERT_PATH_LENGTH, 'bad_certificate', cur, depth, `no trust anchor within ${maxDepth} certificates`);
     const fromAnchors = anchors.filter((a) => issues(a, cur));
     const fromPool = pool.filter((p) => issues(p, cur) && !chain.some((c) => eq(c.der, p.der)));
     const candidates = [...fromAnchors, ...fromPool];
     if (candidates.length === 0) {
-      if (cur.isSelfIssued) fail(E.CERT_UNKNOWN_CA, 'unknown_ca', cur, depth, 'self-signed certificate is not a trust anchor');
-      fail(E.CERT_UNKNOWN_CA, 'unknown_ca', cur, depth, `issuer "${cur.issuer}" is not a trust anchor and no intermediate for it was given`);
+      if (cur.isSelfIssued)
+        fail(E.CERT_UNKNOWN_CA, 'unknown_ca', cur, depth, 'self-signed certificate is not a trust anchor');
+      fail(
+        E.CERT_UNKNOWN_CA,
+        'unknown_ca',
+        cur,
+        depth,
+        `issuer "${cur.issuer}" is not a trust anchor and no intermediate for it was given`,
+      );
     }
     let chosen: Certificate | undefined;
-    for (const c of candidates) if (await cur.verifySignature(c.publicKey)) { chosen = c; break; }
+    for (const c of candidates)
+      if (await cur.verifySignature(c.publicKey)) {
+        chosen = c;
+        break;
+      }
     if (!chosen) {
-      fail(E.CERT_SIGNATURE_INVALID, 'bad_certificate', cur, depth,
-        `${cur.signatureAlgorithm} signature does not verify with the key of issuer "${candidates[0]!.subject}"`);
+      fail(
+        E.CERT_SIGNATURE_INVALID,
+        'bad_certificate',
+        cur,
+        depth,
+        `${cur.signatureAlgorithm} signature does not verify with the key of issuer "${candidates[0]!.subject}"`,
+      );
     }
     chain.push(chosen);
     if (fromAnchors.includes(chosen)) anchor = chosen;
@@ -106,42 +126,109 @@ export async function verifyChain(leafInput: Certificate | string | Uint8Array, 
   for (let i = n - 1; i >= 0; i--) {
     const c = chain[i]!;
     const x = c.extensions;
-    if (now < c.notBefore) fail(E.CERT_NOT_YET_VALID, 'certificate_expired', c, i, `not valid before ${c.notBefore.toISOString()} (checked at ${now.toISOString()})`);
-    if (now > c.notAfter) fail(E.CERT_EXPIRED, 'certificate_expired', c, i, `expired at ${c.notAfter.toISOString()} (checked at ${now.toISOString()})`);
-    if (x.unknownCritical.length) fail(E.CERT_MALFORMED, 'unsupported_certificate', c, i, `unsupported critical extension ${x.unknownCritical.join(', ')}`);
+    if (now < c.notBefore)
+      fail(
+        E.CERT_NOT_YET_VALID,
+        'certificate_expired',
+        c,
+        i,
+        `not valid before ${c.notBefore.toISOString()} (checked at ${now.toISOString()})`,
+      );
+    if (now > c.notAfter)
+      fail(
+        E.CERT_EXPIRED,
+        'certificate_expired',
+        c,
+        i,
+        `expired at ${c.notAfter.toISOString()} (checked at ${now.toISOString()})`,
+      );
+    if (x.unknownCritical.length)
+      fail(
+        E.CERT_MALFORMED,
+        'unsupported_certificate',
+        c,
+        i,
+        `unsupported critical extension ${x.unknownCritical.join(', ')}`,
+      );
     if (x.keyUsage) {
       const v = keyUsageViolation(c.publicKey.alg, x.keyUsage);
       if (v) fail(E.CERT_USAGE, 'unsupported_certificate', c, i, v);
     }
     if (i > 0) {
       // Issuer of chain[i-1]: must be a CA allowed to sign certificates.
-      if (!x.basicConstraints?.ca) fail(E.CERT_NOT_A_CA, 'bad_certificate', c, i, `issues "${chain[i - 1]!.subject}" but basicConstraints cA is not TRUE`);
-      if (x.keyUsage && !x.keyUsage.includes('keyCertSign')) fail(E.CERT_USAGE, 'bad_certificate', c, i, 'CA keyUsage lacks keyCertSign');
-      if (!isSignatureAlgorithm(c.publicKey.alg)) fail(E.CERT_NOT_A_CA, 'bad_certificate', c, i, `${c.publicKey.alg} key cannot sign certificates`);
+      if (!x.basicConstraints?.ca)
+        fail(
+          E.CERT_NOT_A_CA,
+          'bad_certificate',
+          c,
+          i,
+          `issues "${chain[i - 1]!.subject}" but basicConstraints cA is not TRUE`,
+        );
+      if (x.keyUsage && !x.keyUsage.includes('keyCertSign'))
+        fail(E.CERT_USAGE, 'bad_certificate', c, i, 'CA keyUsage lacks keyCertSign');
+      if (!isSignatureAlgorithm(c.publicKey.alg))
+        fail(E.CERT_NOT_A_CA, 'bad_certificate', c, i, `${c.publicKey.alg} key cannot sign certificates`);
       // pathLen counts the non-self-issued intermediates below this CA (RFC 5280 §6.1.4 (l)-(m)).
       const pl = x.basicConstraints.pathLength;
       if (pl !== undefined) {
         let below = 0;
         for (let j = i - 1; j >= 1; j--) if (!chain[j]!.isSelfIssued) below++;
-        if (below > pl) fail(E.CERT_PATH_LENGTH, 'bad_certificate', c, i, `pathLenConstraint ${pl} allows ${pl} intermediate CA(s) below it, the path has ${below}`);
+        if (below > pl)
+          fail(
+            E.CERT_PATH_LENGTH,
+            'bad_certificate',
+            c,
+            i,
+            `pathLenConstraint ${pl} allows ${pl} intermediate CA(s) below it, the path has ${below}`,
+          );
       }
       // OpenSSL also requires an EKU on intermediates, when present, to allow the purpose.
-      if (i < n - 1 && !ekuAllows(x.extendedKeyUsage, purpose)) fail(E.CERT_USAGE, 'unsupported_certificate', c, i, `extendedKeyUsage ${x.extendedKeyUsage!.join(', ')} does not allow ${purpose}`);
+      if (i < n - 1 && !ekuAllows(x.extendedKeyUsage, purpose))
+        fail(
+          E.CERT_USAGE,
+          'unsupported_certificate',
+          c,
+          i,
+          `extendedKeyUsage ${x.extendedKeyUsage!.join(', ')} does not allow ${purpose}`,
+        );
     }
   }
 
   // 3. Leaf purpose and hostname.
   const lx = leaf.extensions;
   if (purpose !== 'any') {
-    if (!ekuAllows(lx.extendedKeyUsage, purpose)) fail(E.CERT_USAGE, 'unsupported_certificate', leaf, 0, `extendedKeyUsage ${lx.extendedKeyUsage!.join(', ')} does not include ${purpose}`);
-    const need: KeyUsageName[] = isKemAlgorithm(leaf.publicKey.alg) ? ['keyEncipherment']
-      : purpose === 'serverAuth' || purpose === 'clientAuth' ? ['digitalSignature'] : ['digitalSignature', 'nonRepudiation'];
-    if (lx.keyUsage && !need.some((u) => lx.keyUsage!.includes(u))) fail(E.CERT_USAGE, 'unsupported_certificate', leaf, 0, `keyUsage ${lx.keyUsage.join(', ')} lacks ${need.join(' or ')} needed for ${purpose}`);
+    if (!ekuAllows(lx.extendedKeyUsage, purpose))
+      fail(
+        E.CERT_USAGE,
+        'unsupported_certificate',
+        leaf,
+        0,
+        `extendedKeyUsage ${lx.extendedKeyUsage!.join(', ')} does not include ${purpose}`,
+      );
+    const need: KeyUsageName[] = isKemAlgorithm(leaf.publicKey.alg)
+      ? ['keyEncipherment']
+      : purpose === 'serverAuth' || purpose === 'clientAuth'
+        ? ['digitalSignature']
+        : ['digitalSignature', 'nonRepudiation'];
+    if (lx.keyUsage && !need.some((u) => lx.keyUsage!.includes(u)))
+      fail(
+        E.CERT_USAGE,
+        'unsupported_certificate',
+        leaf,
+        0,
+        `keyUsage ${lx.keyUsage.join(', ')} lacks ${need.join(' or ')} needed for ${purpose}`,
+      );
   }
   if (opts.hostname !== undefined && !matchesHostname(leaf, opts.hostname)) {
     const san = lx.subjectAltName;
     const names = san ? [...san.dns, ...san.ip] : [];
-    fail(E.CERT_HOSTNAME_MISMATCH, 'bad_certificate', leaf, 0, `not valid for "${opts.hostname}" (subjectAltName: ${names.join(', ') || 'none'})`);
+    fail(
+      E.CERT_HOSTNAME_MISMATCH,
+      'bad_certificate',
+      leaf,
+      0,
+      `not valid for "${opts.hostname}" (subjectAltName: ${names.join(', ') || 'none'})`,
+    );
   }
   return { chain, trustAnchor: anchor };
 }

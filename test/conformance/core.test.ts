@@ -32,7 +32,8 @@ describe('core', () => {
 
   it('algorithms() lists the FIPS sets with sizes and levels, and aliases resolve', () => {
     const names = algorithms().map((a) => a.name);
-    for (const n of ['ML-KEM-512', 'ML-KEM-768', 'ML-KEM-1024', 'ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87']) expect(names.includes(n)).toBeTrue();
+    for (const n of ['ML-KEM-512', 'ML-KEM-768', 'ML-KEM-1024', 'ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87'])
+      expect(names.includes(n)).toBeTrue();
     expect(findAlgorithm('kyber768')?.name).toBe('ML-KEM-768');
     expect(findAlgorithm('Dilithium3')?.name).toBe('ML-DSA-65');
     expect(findAlgorithm('ML-DSA-65')?.sizes.signature).toBe(3309);

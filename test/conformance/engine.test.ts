@@ -6,11 +6,27 @@
 import { describe, it, expect } from '../harness.js';
 import { init, ml_dsa44, ml_dsa65, ml_dsa87, ml_kem512, ml_kem768, ml_kem1024 } from '../../src/index.js';
 import {
-  capabilities, probeWebCrypto, engineFor, explainEngine, engineMode,
-  signatureKeygen, sign, verify, kemKeygen, encapsulate, decapsulate,
-  importKeyToWebCrypto, importPublicKeyToWebCrypto, importWebCryptoKey, exportWebCryptoKey, seedFromWebCrypto, publicKeyFromWebCrypto,
-  ml_dsa65_async, ml_kem768_async,
-  type EngineAlgorithm, type NativeAlgorithmCapability,
+  capabilities,
+  probeWebCrypto,
+  engineFor,
+  explainEngine,
+  engineMode,
+  signatureKeygen,
+  sign,
+  verify,
+  kemKeygen,
+  encapsulate,
+  decapsulate,
+  importKeyToWebCrypto,
+  importPublicKeyToWebCrypto,
+  importWebCryptoKey,
+  exportWebCryptoKey,
+  seedFromWebCrypto,
+  publicKeyFromWebCrypto,
+  ml_dsa65_async,
+  ml_kem768_async,
+  type EngineAlgorithm,
+  type NativeAlgorithmCapability,
 } from '../../src/webcrypto/index.js';
 import { policyPick } from '../../src/engine/policy.js';
 
@@ -34,7 +50,11 @@ async function cap(alg: EngineAlgorithm): Promise<NativeAlgorithmCapability> {
 
 async function withMode<T>(mode: 'auto' | 'wasm' | 'webcrypto', f: () => Promise<T>): Promise<T> {
   await init({ engine: mode });
-  try { return await f(); } finally { await init({ engine: 'auto' }); }
+  try {
+    return await f();
+  } finally {
+    await init({ engine: 'auto' });
+  }
 }
 
 describe('engine', () => {
@@ -52,8 +72,12 @@ describe('engine', () => {
       // A capability implies native seed import worked (everything builds on it).
       if (c.sign || c.verify || c.encapsulate || c.decapsulate) expect(c.importSeed).toBeTrue();
       if (!caps.webCrypto) expect(c.importSeed).toBeFalse();
-      if (a.startsWith('ML-KEM')) { expect(c.sign).toBeFalse(); expect(c.context).toBeFalse(); }
-      else { expect(c.encapsulate).toBeFalse(); }
+      if (a.startsWith('ML-KEM')) {
+        expect(c.sign).toBeFalse();
+        expect(c.context).toBeFalse();
+      } else {
+        expect(c.encapsulate).toBeFalse();
+      }
     }
   });
 
@@ -84,9 +108,13 @@ describe('engine', () => {
       expect(SIGS[alg].verify(nat, msg, ours.publicKey)).toBeTrue();
       expect(SIGS[alg].verify(nat, msg.subarray(1), ours.publicKey)).toBeFalse();
       // wasm → native (deterministic, hedged and with a public CryptoKey)
-      for (const sig of [SIGS[alg].sign(msg, ours.secretKey, { extraEntropy: false }), SIGS[alg].sign(msg, ours.secretKey)]) {
+      for (const sig of [
+        SIGS[alg].sign(msg, ours.secretKey, { extraEntropy: false }),
+        SIGS[alg].sign(msg, ours.secretKey),
+      ]) {
         expect(await verify(alg, publicKey, msg, sig)).toBeTrue();
-        const bad = sig.slice(); bad[5]! ^= 1;
+        const bad = sig.slice();
+        bad[5]! ^= 1;
         expect(await verify(alg, publicKey, msg, bad)).toBeFalse();
       }
       // Truncated signatures are "invalid", not exceptions, on both engines.
@@ -149,7 +177,8 @@ describe('engine', () => {
       const w = KEMS[alg].encapsulate(ours.publicKey);
       expect(await decapsulate(alg, w.cipherText, privateKey)).toEqual(w.sharedSecret);
       // Implicit rejection agrees too: a tampered ciphertext gives the same pseudo-random secret in both.
-      const bad = w.cipherText.slice(); bad[0]! ^= 1;
+      const bad = w.cipherText.slice();
+      bad[0]! ^= 1;
       const nBad = await decapsulate(alg, bad, privateKey);
       expect(nBad).toEqual(KEMS[alg].decapsulate(bad, ours.secretKey));
       expect(nBad).notToEqual(w.sharedSecret);
@@ -162,7 +191,9 @@ describe('engine', () => {
     const sigAlg = (Object.keys(SIGS) as SigName[]).find((a) => caps.algorithms[a].sign);
     const kemAlg = (Object.keys(KEMS) as KemName[]).find((a) => caps.algorithms[a].decapsulate);
     if (!sigAlg && !kemAlg) {
-      await expect(signatureKeygen('ML-DSA-65', undefined, { output: 'cryptokey' })).rejects('ERR_UNSUPPORTED_BY_RUNTIME');
+      await expect(signatureKeygen('ML-DSA-65', undefined, { output: 'cryptokey' })).rejects(
+        'ERR_UNSUPPORTED_BY_RUNTIME',
+      );
       await expect(kemKeygen('ML-KEM-768', undefined, { output: 'cryptokey' })).rejects('ERR_UNSUPPORTED_BY_RUNTIME');
       return;
     }
@@ -193,9 +224,13 @@ describe('engine', () => {
 
   it('keys move through pkcs8, spki and jwk with the same public key (seed-form PKCS#8, AKP JWK)', async () => {
     const caps = await probeWebCrypto();
-    const algs = (['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87', 'ML-KEM-512', 'ML-KEM-768', 'ML-KEM-1024'] as EngineAlgorithm[]).filter((a) => caps.algorithms[a].importSeed);
+    const algs = (
+      ['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87', 'ML-KEM-512', 'ML-KEM-768', 'ML-KEM-1024'] as EngineAlgorithm[]
+    ).filter((a) => caps.algorithms[a].importSeed);
     if (algs.length === 0) {
-      await expect(importWebCryptoKey('ML-DSA-65', 'raw-seed', new Uint8Array(32))).rejects('ERR_UNSUPPORTED_BY_RUNTIME');
+      await expect(importWebCryptoKey('ML-DSA-65', 'raw-seed', new Uint8Array(32))).rejects(
+        'ERR_UNSUPPORTED_BY_RUNTIME',
+      );
       return;
     }
     for (const alg of algs) {
@@ -214,7 +249,10 @@ describe('engine', () => {
       expect((jwk as { alg?: string }).alg).toBe(alg);
       expect(b64u((jwk as { pub: string }).pub)).toEqual(pub);
       expect(b64u((jwk as { priv: string }).priv)).toEqual(seed);
-      for (const [format, data] of [['pkcs8', pkcs8], ['jwk', jwk]] as const) {
+      for (const [format, data] of [
+        ['pkcs8', pkcs8],
+        ['jwk', jwk],
+      ] as const) {
         const k = await importWebCryptoKey(alg, format, data, { extractable: true });
         expect(k.type).toBe('private');
         expect(await publicKeyFromWebCrypto(k)).toEqual(pub);
@@ -230,16 +268,20 @@ describe('engine', () => {
     const seed = seedOf(32, 4);
     await withMode('wasm', async () => {
       expect(engineMode()).toBe('wasm');
-      for (const op of ['keygen', 'sign', 'verify'] as const) expect(engineFor('ML-DSA-65', op, { output: 'seed' })).toBe('wasm');
+      for (const op of ['keygen', 'sign', 'verify'] as const)
+        expect(engineFor('ML-DSA-65', op, { output: 'seed' })).toBe('wasm');
       for (const op of ['encapsulate', 'decapsulate'] as const) expect(engineFor('ML-KEM-768', op)).toBe('wasm');
       const sig = await sign('ML-DSA-65', seed, new Uint8Array(1));
       expect(await verify('ML-DSA-65', ml_dsa65.keygen(seed).publicKey, new Uint8Array(1), sig)).toBeTrue();
     });
     expect(engineMode()).toBe('auto');
     for (const alg of ['ML-DSA-65', 'ML-KEM-768'] as const) {
-      for (const op of (alg === 'ML-DSA-65' ? ['sign', 'verify'] : ['encapsulate', 'decapsulate']) as ('sign' | 'verify' | 'encapsulate' | 'decapsulate')[]) {
+      for (const op of (alg === 'ML-DSA-65' ? ['sign', 'verify'] : ['encapsulate', 'decapsulate']) as (
+        'sign' | 'verify' | 'encapsulate' | 'decapsulate'
+      )[]) {
         const c = caps.algorithms[alg];
-        const able = op === 'sign' ? c.sign : op === 'verify' ? c.verify : op === 'encapsulate' ? c.encapsulate : c.decapsulate;
+        const able =
+          op === 'sign' ? c.sign : op === 'verify' ? c.verify : op === 'encapsulate' ? c.encapsulate : c.decapsulate;
         const expected = able ? policyPick(caps.runtime, alg, op) : 'wasm';
         expect(engineFor(alg, op)).toBe(expected);
       }
@@ -263,7 +305,9 @@ describe('engine', () => {
           expect(SIGS[alg].verify(sig, msg, pub)).toBeTrue();
         } else {
           await expect(sign(alg, seed, msg)).rejects('ERR_UNSUPPORTED_BY_RUNTIME');
-          await expect(verify(alg, pub, msg, new Uint8Array(SIGS[alg].lengths.signature))).rejects('ERR_UNSUPPORTED_BY_RUNTIME');
+          await expect(verify(alg, pub, msg, new Uint8Array(SIGS[alg].lengths.signature))).rejects(
+            'ERR_UNSUPPORTED_BY_RUNTIME',
+          );
         }
         // Native cannot do these anywhere, so forcing it is an honest error.
         await expect(sign(alg, seed, msg, { extraEntropy: false })).rejects('ERR_UNSUPPORTED_BY_RUNTIME');
@@ -274,13 +318,17 @@ describe('engine', () => {
         const seed = seedOf(64, 60 + alg.length);
         const pub = KEMS[alg].keygen(seed).publicKey;
         await expect(encapsulate(alg, pub, new Uint8Array(32))).rejects('ERR_UNSUPPORTED_BY_RUNTIME');
-        await expect(decapsulate(alg, new Uint8Array(KEMS[alg].lengths.cipherText), KEMS[alg].keygen(seed).secretKey)).rejects('ERR_UNSUPPORTED_BY_RUNTIME');
+        await expect(
+          decapsulate(alg, new Uint8Array(KEMS[alg].lengths.cipherText), KEMS[alg].keygen(seed).secretKey),
+        ).rejects('ERR_UNSUPPORTED_BY_RUNTIME');
         if (caps.algorithms[alg].encapsulate && caps.algorithms[alg].decapsulate) {
           const { cipherText, sharedSecret } = await encapsulate(alg, pub);
           expect(await decapsulate(alg, cipherText, seed)).toEqual(sharedSecret);
         } else {
           await expect(encapsulate(alg, pub)).rejects('ERR_UNSUPPORTED_BY_RUNTIME');
-          await expect(decapsulate(alg, new Uint8Array(KEMS[alg].lengths.cipherText), seed)).rejects('ERR_UNSUPPORTED_BY_RUNTIME');
+          await expect(decapsulate(alg, new Uint8Array(KEMS[alg].lengths.cipherText), seed)).rejects(
+            'ERR_UNSUPPORTED_BY_RUNTIME',
+          );
         }
       }
     });
@@ -339,7 +387,8 @@ describe('engine', () => {
   it('a malformed ML-KEM public key (FIPS 203 modulus check) is rejected by every engine alike', async () => {
     const caps = await probeWebCrypto();
     const bad = ml_kem768.keygen(seedOf(64, 21)).publicKey.slice();
-    bad[0] = 0xff; bad[1] = 0x0f; // first coefficient = 4095 >= q
+    bad[0] = 0xff;
+    bad[1] = 0x0f; // first coefficient = 4095 >= q
     await expect(withMode('wasm', () => encapsulate('ML-KEM-768', bad))).rejects('ERR_INVALID_PUBLIC_KEY');
     await expect(encapsulate('ML-KEM-768', bad)).rejects('ERR_INVALID_PUBLIC_KEY');
     if (caps.algorithms['ML-KEM-768'].encapsulate) {
@@ -354,7 +403,9 @@ describe('engine', () => {
     await expect(init({ engine: 'native' as never })).rejects('ERR_INVALID_ARGUMENT');
     await init({ engine: 'auto' });
     expect(engineMode()).toBe('auto');
-    await expect(sign('ML-DSA-65', new Uint8Array(32), new Uint8Array(1), { context: new Uint8Array(256) })).rejects('ERR_INVALID_ARGUMENT');
+    await expect(sign('ML-DSA-65', new Uint8Array(32), new Uint8Array(1), { context: new Uint8Array(256) })).rejects(
+      'ERR_INVALID_ARGUMENT',
+    );
     await expect(sign('ML-DSA-99', new Uint8Array(32), new Uint8Array(1))).rejects('ERR_UNKNOWN_ALGORITHM');
     await expect(signatureKeygen('ML-DSA-65', new Uint8Array(31))).rejects('ERR_INVALID_ARGUMENT');
     expect(() => engineFor('ML-KEM-768', 'sign')).toThrow('ERR_INVALID_ARGUMENT');

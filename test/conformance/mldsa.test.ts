@@ -2,7 +2,17 @@
 // fixture of NIST ACVP and Wycheproof cases (test/fixtures/make-mldsa.mjs),
 // plus round trips through every public entry point.
 import { describe, it, expect } from '../harness.js';
-import { init, ml_dsa44, ml_dsa65, ml_dsa87, hashml_dsa44, hashml_dsa65, hashml_dsa87, sha3_256, sig } from '../../src/index.js';
+import {
+  init,
+  ml_dsa44,
+  ml_dsa65,
+  ml_dsa87,
+  hashml_dsa44,
+  hashml_dsa65,
+  hashml_dsa87,
+  sha3_256,
+  sig,
+} from '../../src/index.js';
 import fixture from '../fixtures/mldsa.json' with { type: 'json' };
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -18,7 +28,11 @@ const SETS = [
 ];
 
 function code(fn: () => unknown): string {
-  try { fn(); } catch (e) { return String((e as { code?: string }).code); }
+  try {
+    fn();
+  } catch (e) {
+    return String((e as { code?: string }).code);
+  }
   return 'no error';
 }
 
@@ -42,7 +56,9 @@ describe('ml-dsa', () => {
         const extraEntropy = c.rnd === undefined ? false : bytes(c.rnd);
         const context = unhex(c.ctx);
         if (!c.valid) {
-          expect(code(() => alg.sign(bytes(c.msg!), secretKey, { context, extraEntropy }))).toBe('ERR_INVALID_ARGUMENT');
+          expect(code(() => alg.sign(bytes(c.msg!), secretKey, { context, extraEntropy }))).toBe(
+            'ERR_INVALID_ARGUMENT',
+          );
           continue;
         }
         if (c.msg !== undefined) {
@@ -95,7 +111,9 @@ describe('ml-dsa', () => {
       for (let i = 0; i < msg.length; i += 9_999) signer.update(msg.subarray(i, i + 9_999));
       const streamed = signer.sign();
       expect(streamed).toEqual(alg.sign(msg, secretKey, { context, extraEntropy: false }));
-      expect(await alg.verifyStream(streamed, [msg.subarray(0, 5), msg.subarray(5)], publicKey, { context })).toBeTrue();
+      expect(
+        await alg.verifyStream(streamed, [msg.subarray(0, 5), msg.subarray(5)], publicKey, { context }),
+      ).toBeTrue();
       const hedged = alg.sign(msg, secretKey, { context });
       expect(hedged).notToEqual(streamed);
       expect(alg.verify(hedged, msg, publicKey, { context })).toBeTrue();
@@ -108,7 +126,9 @@ describe('ml-dsa', () => {
     const { publicKey, secretKey } = ml_dsa44.keygen(new Uint8Array(32));
     const m = new Uint8Array(1);
     expect(code(() => ml_dsa44.sign(m, secretKey, { context: new Uint8Array(256) }))).toBe('ERR_INVALID_ARGUMENT');
-    expect(code(() => ml_dsa44.verify(new Uint8Array(2420), m, publicKey, { context: new Uint8Array(256) }))).toBe('ERR_INVALID_ARGUMENT');
+    expect(code(() => ml_dsa44.verify(new Uint8Array(2420), m, publicKey, { context: new Uint8Array(256) }))).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
     expect(code(() => ml_dsa44.sign(m, secretKey.subarray(0, 32)))).toBe('ERR_INVALID_SECRET_KEY');
     expect(code(() => ml_dsa44.verify(new Uint8Array(2420), m, publicKey.subarray(1)))).toBe('ERR_INVALID_PUBLIC_KEY');
     expect(code(() => sig('not-an-algorithm'))).toBe('ERR_UNKNOWN_ALGORITHM');

@@ -12,7 +12,11 @@ const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '
 const unhex = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (x) => parseInt(x, 16));
 
 function codeOf(fn: () => unknown): string | undefined {
-  try { fn(); } catch (e) { return (e as { code?: string }).code ?? 'no code'; }
+  try {
+    fn();
+  } catch (e) {
+    return (e as { code?: string }).code ?? 'no code';
+  }
   return undefined;
 }
 
@@ -36,7 +40,9 @@ function acvpChecks(): void {
   }
   for (const t of MLKEM_FIXTURE.decapsulationKeyCheck) {
     const kem = set(t.set);
-    expect(codeOf(() => kem.decapsulate(new Uint8Array(kem.lengths.cipherText), unhex(t.dk)))).toBe(t.testPassed ? undefined : 'ERR_INVALID_SECRET_KEY');
+    expect(codeOf(() => kem.decapsulate(new Uint8Array(kem.lengths.cipherText), unhex(t.dk)))).toBe(
+      t.testPassed ? undefined : 'ERR_INVALID_SECRET_KEY',
+    );
   }
 }
 

@@ -2,8 +2,15 @@
 // as a plain fetch function, and the stream framing. Web APIs only.
 import { describe, it, expect } from '../harness.js';
 import {
-  Keyring, memoryStore, generateMasterKey, masterKeyFromBytes, createTransitHandler, TransitClient, TransitErrorCodes,
-  toBase64, fromBase64,
+  Keyring,
+  memoryStore,
+  generateMasterKey,
+  masterKeyFromBytes,
+  createTransitHandler,
+  TransitClient,
+  TransitErrorCodes,
+  toBase64,
+  fromBase64,
 } from '../../src/transit/index.js';
 
 const te = new TextEncoder();
@@ -16,27 +23,50 @@ async function keyring(): Promise<Keyring> {
 async function collect(s: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   const r = s.getReader();
-  for (;;) { const x = await r.read(); if (x.done) break; parts.push(x.value); }
+  for (;;) {
+    const x = await r.read();
+    if (x.done) break;
+    parts.push(x.value);
+  }
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 
 function streamOf(data: Uint8Array, piece: number): ReadableStream<Uint8Array> {
   let at = 0;
-  return new ReadableStream({ pull(c) { if (at >= data.length) c.close(); else { c.enqueue(data.slice(at, at + piece)); at += piece; } } });
+  return new ReadableStream({
+    pull(c) {
+      if (at >= data.length) c.close();
+      else {
+        c.enqueue(data.slice(at, at + piece));
+        at += piece;
+      }
+    },
+  });
 }
 
 describe('transit', () => {
   it('create → encrypt → decrypt for ML-KEM-768 (kyber768), ML-KEM-1024 and X-Wing', async () => {
     const kr = await keyring();
-    for (const [type, canonical] of [['kyber768', 'ml-kem-768'], ['ml-kem-1024', 'ml-kem-1024'], ['xwing', 'xwing']]) {
+    for (const [type, canonical] of [
+      ['kyber768', 'ml-kem-768'],
+      ['ml-kem-1024', 'ml-kem-1024'],
+      ['xwing', 'xwing'],
+    ]) {
       const info = await kr.createKey(`k-${type}`, { type });
       expect(info.type).toBe(canonical);
-      const { ciphertext } = await kr.encrypt(`k-${type}`, te.encode('conformance'), { associatedData: te.encode('ad') });
+      const { ciphertext } = await kr.encrypt(`k-${type}`, te.encode('conformance'), {
+        associatedData: te.encode('ad'),
+      });
       expect(ciphertext.slice(0, 9)).toBe('vault:v1:');
-      expect(td.decode((await kr.decrypt(`k-${type}`, ciphertext, { associatedData: te.encode('ad') })).plaintext)).toBe('conformance');
+      expect(
+        td.decode((await kr.decrypt(`k-${type}`, ciphertext, { associatedData: te.encode('ad') })).plaintext),
+      ).toBe('conformance');
       await expect(kr.decrypt(`k-${type}`, ciphertext)).rejects(TransitErrorCodes.DECRYPTION_FAILED);
     }
   });
@@ -80,10 +110,15 @@ describe('transit', () => {
 
   it('deterministic envelope (docs/envelope.md ML-KEM-768 vector prefix)', async () => {
     let c = 0;
-    const random = (n: number) => { const base = c++ === 0 ? 0 : 0x80; return Uint8Array.from({ length: n }, (_, i) => (base + i) & 0xff); };
+    const random = (n: number) => {
+      const base = c++ === 0 ? 0 : 0x80;
+      return Uint8Array.from({ length: n }, (_, i) => (base + i) & 0xff);
+    };
     const kr = new Keyring({ store: memoryStore(), masterKey: await masterKeyFromBytes(new Uint8Array(32)), random });
     await kr.createKey('vector-key', { type: 'ml-kem-768' });
-    const { ciphertext } = await kr.encrypt('vector-key', te.encode('hello transit'), { associatedData: te.encode('aad') });
+    const { ciphertext } = await kr.encrypt('vector-key', te.encode('hello transit'), {
+      associatedData: te.encode('aad'),
+    });
     expect(ciphertext.slice(0, 61)).toBe('vault:v1:AQBBAAEAAgTB5DvYITnkYAqof93AeT98FH4Ot9zMN38BnSLBbs3L');
   });
 
@@ -93,12 +128,17 @@ describe('transit', () => {
     const data = Uint8Array.from({ length: 10_000 }, (_, i) => i & 0xff);
     const ct = await collect(await kr.encryptStream('s', streamOf(data, 999), { chunkSize: 1024 }));
     expect(await collect(await kr.decryptStream('s', streamOf(ct, 700)))).toEqual(data);
-    await expect(kr.decryptStream('s', streamOf(ct.subarray(0, ct.length - 30), 700)).then(collect)).rejects(TransitErrorCodes.STREAM_CORRUPT);
+    await expect(kr.decryptStream('s', streamOf(ct.subarray(0, ct.length - 30), 700)).then(collect)).rejects(
+      TransitErrorCodes.STREAM_CORRUPT,
+    );
   });
 
   it('HTTP handler + TransitClient as a fetch function: Vault JSON, 403 without token', async () => {
     const kr = await keyring();
-    const handler = createTransitHandler({ keyring: kr, auth: { tokens: [{ token: 'conformance-token', policies: ['root'] }] } });
+    const handler = createTransitHandler({
+      keyring: kr,
+      auth: { tokens: [{ token: 'conformance-token', policies: ['root'] }] },
+    });
     const f = ((u: string | URL | Request, init?: RequestInit) => handler(new Request(u, init))) as typeof fetch;
     const client = new TransitClient({ address: 'http://local', token: 'conformance-token', fetch: f });
     await client.createKey('web');
@@ -107,7 +147,13 @@ describe('transit', () => {
     const res = await handler(new Request('http://local/v1/oqs-transit/keys/web'));
     expect(res.status).toBe(403);
     expect(await res.json()).toEqual({ errors: ['permission denied'] });
-    const missing = await handler(new Request('http://local/v1/oqs-transit/encrypt/none', { method: 'POST', headers: { 'x-vault-token': 'conformance-token' }, body: JSON.stringify({ plaintext: 'eA==' }) }));
+    const missing = await handler(
+      new Request('http://local/v1/oqs-transit/encrypt/none', {
+        method: 'POST',
+        headers: { 'x-vault-token': 'conformance-token' },
+        body: JSON.stringify({ plaintext: 'eA==' }),
+      }),
+    );
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ errors: ['encryption key not found'] });
   });

@@ -22,19 +22,38 @@ export function removeDir(dir) {
 }
 
 /** Spawns the demo server (or `command`); resolves with { url, adminToken, stop() } once the banner is printed. */
-export function startServer(dataDir, { timeoutMs = 60_000, port = 0, command = [process.execPath, SERVER, '--data', dataDir], readyWhen = 'documents:', env = {} } = {}) {
+export function startServer(
+  dataDir,
+  {
+    timeoutMs = 60_000,
+    port = 0,
+    command = [process.execPath, SERVER, '--data', dataDir],
+    readyWhen = 'documents:',
+    env = {},
+  } = {},
+) {
   const child = spawn(command[0], command.slice(1), {
-    cwd: root, env: { ...process.env, PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: root,
+    env: { ...process.env, PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8');
   child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (d) => { err += d; });
+  child.stderr.on('data', (d) => {
+    err += d;
+  });
   const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
   return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`server did not start in ${timeoutMs} ms\n${out}\n${err}`)); }, timeoutMs);
-    const early = (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code} before listening\n${out}\n${err}`)); };
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start in ${timeoutMs} ms\n${out}\n${err}`));
+    }, timeoutMs);
+    const early = (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening\n${out}\n${err}`));
+    };
     child.once('exit', early);
     child.stdout.on('data', (d) => {
       out += d;
@@ -44,13 +63,18 @@ export function startServer(dataDir, { timeoutMs = 60_000, port = 0, command = [
         clearTimeout(timer);
         child.off('exit', early);
         resolvePromise({
-          url, adminToken, child,
+          url,
+          adminToken,
+          child,
           output: () => out + err,
           async stop() {
             if (child.exitCode !== null) return;
             child.kill('SIGTERM');
             const r = await Promise.race([exited, new Promise((t) => setTimeout(() => t(undefined), 10_000))]);
-            if (!r) { child.kill('SIGKILL'); await exited; }
+            if (!r) {
+              child.kill('SIGKILL');
+              await exited;
+            }
           },
         });
       }
@@ -62,17 +86,28 @@ export function startServer(dataDir, { timeoutMs = 60_000, port = 0, command = [
 export async function call(url, { method = 'GET', token, body, headers = {} } = {}) {
   const res = await fetch(url, {
     method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
   let json;
-  try { json = JSON.parse(text); } catch { json = undefined; }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
   return { status: res.status, json, text, headers: res.headers };
 }
 
 export async function login(base, username, password = USERS[username], extra = {}) {
-  const r = await call(`${base}/token`, { method: 'POST', body: { grant_type: 'password', username, password, ...extra } });
+  const r = await call(`${base}/token`, {
+    method: 'POST',
+    body: { grant_type: 'password', username, password, ...extra },
+  });
   if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${r.text}`);
   return r.json;
 }

@@ -54,7 +54,7 @@ describe('QSIGN demo over HTTP (seed §10.1, §9)', () => {
     if (dataDir) removeDir(dataDir);
   });
 
-  it('GET /api/sign without a token is 401 (the seed\'s first probe)', async () => {
+  it("GET /api/sign without a token is 401 (the seed's first probe)", async () => {
     const r = await call(`${base}/api/sign`);
     assert.equal(r.status, 401);
     assert.equal(r.json.error, 'unauthorized');
@@ -98,8 +98,14 @@ describe('QSIGN demo over HTTP (seed §10.1, §9)', () => {
 
   it('signs a document: client signature verified, counter-signed via transit, encrypted, stored', async () => {
     const r = await call(`${base}/api/sign`, {
-      method: 'POST', token: alice.access_token,
-      body: { name: 'contract.bin', document: b64(document), signature: b64(signature), public_key: b64(clientKey.publicKey) },
+      method: 'POST',
+      token: alice.access_token,
+      body: {
+        name: 'contract.bin',
+        document: b64(document),
+        signature: b64(signature),
+        public_key: b64(clientKey.publicKey),
+      },
     });
     assert.equal(r.status, 200, r.text);
     record = r.json;
@@ -117,7 +123,9 @@ describe('QSIGN demo over HTTP (seed §10.1, §9)', () => {
     assert.equal(nobleMlDsa65.verify(sig, nobleSha3(document), pk), true);
     assert.equal(nobleMlDsa65.verify(sig, nobleSha3(enc.encode('other')), pk), false);
     // The same public key is what the transit API exports.
-    const exp = await call(`${base}/v1/oqs-transit/export/public-key/signing-key`, { headers: { 'x-vault-token': srv.adminToken } });
+    const exp = await call(`${base}/v1/oqs-transit/export/public-key/signing-key`, {
+      headers: { 'x-vault-token': srv.adminToken },
+    });
     assert.equal(exp.status, 200, exp.text);
     assert.equal(exp.json.data.keys['1'], info.signing_key.public_keys['1']);
   });
@@ -130,14 +138,35 @@ describe('QSIGN demo over HTTP (seed §10.1, §9)', () => {
     assert.ok(row, 'row stored');
     assert.match(row.encrypted_data, /^vault:v1:[A-Za-z0-9+/=]+$/);
     assert.ok(!row.encrypted_data.includes(b64(document).slice(0, 64)), 'plaintext base64 not in the envelope');
-    assert.deepEqual(Object.keys(row).sort(), ['created_at', 'encrypted_data', 'id', 'name', 'sha3_256', 'signatures', 'size', 'user_id']);
+    assert.deepEqual(Object.keys(row).sort(), [
+      'created_at',
+      'encrypted_data',
+      'id',
+      'name',
+      'sha3_256',
+      'signatures',
+      'size',
+      'user_id',
+    ]);
     assert.equal(statSync(join(dataDir, 'master.key')).mode & 0o777, 0o600);
     assert.equal(statSync(join(dataDir, 'qsign.db')).mode & 0o777, 0o600);
     const audit = readFileSync(join(dataDir, 'audit.log'), 'utf8');
-    const lines = audit.trim().split('\n').map((l) => JSON.parse(l));
-    assert.ok(lines.some((l) => l.path === '/api/sign' && l.status === 200), 'sign is audited');
-    assert.ok(lines.some((l) => l.path === '/token' && l.status === 401), 'failed login is audited');
-    assert.ok(!audit.includes(USERS.alice) && !audit.includes(alice.access_token.split('.')[2].slice(0, 40)), 'no password or token in the audit log');
+    const lines = audit
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.ok(
+      lines.some((l) => l.path === '/api/sign' && l.status === 200),
+      'sign is audited',
+    );
+    assert.ok(
+      lines.some((l) => l.path === '/token' && l.status === 401),
+      'failed login is audited',
+    );
+    assert.ok(
+      !audit.includes(USERS.alice) && !audit.includes(alice.access_token.split('.')[2].slice(0, 40)),
+      'no password or token in the audit log',
+    );
   });
 
   it('GET /api/documents/:id returns it decrypted to its owner; all signatures verify independently', async () => {
@@ -158,7 +187,11 @@ describe('QSIGN demo over HTTP (seed §10.1, §9)', () => {
   });
 
   it('an expired token is 401 token_expired (admin-forged and naturally expired)', async () => {
-    const forged = await call(`${base}/admin/expired-token`, { method: 'POST', headers: { 'x-admin-token': srv.adminToken }, body: { username: 'alice' } });
+    const forged = await call(`${base}/admin/expired-token`, {
+      method: 'POST',
+      headers: { 'x-admin-token': srv.adminToken },
+      body: { username: 'alice' },
+    });
     assert.equal(forged.status, 200, forged.text);
     const r1 = await call(`${base}/api/documents/${record.id}`, { token: forged.json.access_token });
     assert.equal(r1.status, 401);
@@ -186,8 +219,14 @@ describe('QSIGN demo over HTTP (seed §10.1, §9)', () => {
     const tampered = document.slice();
     tampered[1000] ^= 1;
     const r = await call(`${base}/api/sign`, {
-      method: 'POST', token: alice.access_token,
-      body: { name: 'contract.bin', document: b64(tampered), signature: b64(signature), public_key: b64(clientKey.publicKey) },
+      method: 'POST',
+      token: alice.access_token,
+      body: {
+        name: 'contract.bin',
+        document: b64(tampered),
+        signature: b64(signature),
+        public_key: b64(clientKey.publicKey),
+      },
     });
     assert.equal(r.status, 400);
     assert.equal(r.json.error, 'invalid_document_signature');
@@ -200,48 +239,81 @@ describe('QSIGN demo over HTTP (seed §10.1, §9)', () => {
   it('documents over the limit are 413', async () => {
     const big = new Uint8Array(8 * 1024 * 1024 + 1);
     const r = await call(`${base}/api/sign`, {
-      method: 'POST', token: alice.access_token,
+      method: 'POST',
+      token: alice.access_token,
       body: { name: 'big.bin', document: b64(big), signature: b64(signature), public_key: b64(clientKey.publicKey) },
     });
     assert.equal(r.status, 413);
     assert.equal(r.json.error, 'document_too_large');
   });
 
-  it('wrong key version: after rotate + min_decryption_version the seed\'s message; lowering it again decrypts', async () => {
+  it("wrong key version: after rotate + min_decryption_version the seed's message; lowering it again decrypts", async () => {
     const admin = { 'x-admin-token': srv.adminToken };
     const rot = await call(`${base}/admin/rotate-data-key`, { method: 'POST', headers: admin, body: {} });
     assert.equal(rot.status, 200, rot.text);
     assert.equal(rot.json.latest_version, 2);
-    const cfg = await call(`${base}/admin/data-key-config`, { method: 'POST', headers: admin, body: { min_decryption_version: 2 } });
+    const cfg = await call(`${base}/admin/data-key-config`, {
+      method: 'POST',
+      headers: admin,
+      body: { min_decryption_version: 2 },
+    });
     assert.equal(cfg.json.min_decryption_version, 2);
     const r = await call(`${base}/api/documents/${record.id}`, { token: alice.access_token });
     assert.equal(r.status, 400);
     assert.deepEqual(r.json.errors, ['key version no longer supported']);
     assert.equal(r.json.error, 'key_version_disallowed');
-    await call(`${base}/admin/data-key-config`, { method: 'POST', headers: admin, body: { min_decryption_version: 1 } });
+    await call(`${base}/admin/data-key-config`, {
+      method: 'POST',
+      headers: admin,
+      body: { min_decryption_version: 1 },
+    });
     const again = await call(`${base}/api/documents/${record.id}`, { token: alice.access_token });
     assert.equal(again.status, 200);
     // New documents use the latest version.
     const sig2 = ml_dsa65.sign(enc.encode('v2 doc'), clientKey.secretKey);
-    const r2 = await call(`${base}/api/sign`, { method: 'POST', token: alice.access_token, body: { name: 'v2.txt', document: b64(enc.encode('v2 doc')), signature: b64(sig2), public_key: b64(clientKey.publicKey) } });
+    const r2 = await call(`${base}/api/sign`, {
+      method: 'POST',
+      token: alice.access_token,
+      body: {
+        name: 'v2.txt',
+        document: b64(enc.encode('v2 doc')),
+        signature: b64(sig2),
+        public_key: b64(clientKey.publicKey),
+      },
+    });
     assert.equal(r2.json.encrypted_data.key_version, 2);
   });
 
   it('the transit API on the same keyring answers the seed §9.2 errors', async () => {
     const h = { 'x-vault-token': srv.adminToken };
-    const nf = await call(`${base}/v1/oqs-transit/encrypt/nonexistent-key`, { method: 'POST', headers: h, body: { plaintext: b64(enc.encode('x')) } });
+    const nf = await call(`${base}/v1/oqs-transit/encrypt/nonexistent-key`, {
+      method: 'POST',
+      headers: h,
+      body: { plaintext: b64(enc.encode('x')) },
+    });
     assert.equal(nf.status, 404);
     assert.deepEqual(nf.json.errors, ['encryption key not found']);
-    const bad = await call(`${base}/v1/oqs-transit/decrypt/data-key`, { method: 'POST', headers: h, body: { ciphertext: 'vault:v1:corrupted!!' } });
+    const bad = await call(`${base}/v1/oqs-transit/decrypt/data-key`, {
+      method: 'POST',
+      headers: h,
+      body: { ciphertext: 'vault:v1:corrupted!!' },
+    });
     assert.equal(bad.status, 400);
     assert.deepEqual(bad.json.errors, ['invalid ciphertext format']);
-    const noTok = await call(`${base}/v1/oqs-transit/encrypt/data-key`, { method: 'POST', body: { plaintext: 'eA==' } });
+    const noTok = await call(`${base}/v1/oqs-transit/encrypt/data-key`, {
+      method: 'POST',
+      body: { plaintext: 'eA==' },
+    });
     assert.equal(noTok.status, 403);
   });
 
   it('rotating the signing key: new tokens use the new kid, old tokens keep verifying, JWKS has both', async () => {
     const oldKid = JSON.parse(Buffer.from(alice.access_token.split('.')[0], 'base64url')).kid;
-    const rot = await call(`${base}/admin/rotate-signing-key`, { method: 'POST', headers: { authorization: `Bearer ${srv.adminToken}` }, body: {} });
+    const rot = await call(`${base}/admin/rotate-signing-key`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${srv.adminToken}` },
+      body: {},
+    });
     assert.equal(rot.status, 200, rot.text);
     assert.equal(rot.json.previous, oldKid);
     assert.notEqual(rot.json.kid, oldKid);
@@ -251,7 +323,11 @@ describe('QSIGN demo over HTTP (seed §10.1, §9)', () => {
     assert.equal(JSON.parse(Buffer.from(fresh.access_token.split('.')[0], 'base64url')).kid, rot.json.kid);
     assert.equal(nobleVerifyJwt(fresh.access_token, jwks), true);
     assert.equal((await call(`${base}/api/documents/${record.id}`, { token: fresh.access_token })).status, 200);
-    assert.equal((await call(`${base}/api/documents/${record.id}`, { token: alice.access_token })).status, 200, 'old token still accepted');
+    assert.equal(
+      (await call(`${base}/api/documents/${record.id}`, { token: alice.access_token })).status,
+      200,
+      'old token still accepted',
+    );
   });
 
   it('restart: users, keys and documents persist; old tokens still verify until they expire', async () => {
@@ -264,17 +340,31 @@ describe('QSIGN demo over HTTP (seed §10.1, §9)', () => {
     assert.equal(srv.url, base);
     assert.equal(srv.adminToken, adminBefore, 'admin token persists');
     const jwksAfter = (await call(`${base}/certs`)).json;
-    assert.deepEqual(jwksAfter.keys.map((k) => k.kid).sort(), jwksBefore.keys.map((k) => k.kid).sort(), 'issuer keys persist (sealed)');
+    assert.deepEqual(
+      jwksAfter.keys.map((k) => k.kid).sort(),
+      jwksBefore.keys.map((k) => k.kid).sort(),
+      'issuer keys persist (sealed)',
+    );
     // The token from before the restart, signed by the now-passive key, is still valid…
     const old = await call(`${base}/api/documents/${record.id}`, { token: alice.access_token });
     assert.equal(old.status, 200, old.text);
     assert.deepEqual(unb64(old.json.document), document, 'the document still decrypts after restart');
     // …until it expires: the admin-forged expired token of the same user is still refused.
-    const expired = await call(`${base}/admin/expired-token`, { method: 'POST', headers: { 'x-admin-token': srv.adminToken }, body: { username: 'alice' } });
-    assert.equal((await call(`${base}/api/documents/${record.id}`, { token: expired.json.access_token })).json.error, 'token_expired');
+    const expired = await call(`${base}/admin/expired-token`, {
+      method: 'POST',
+      headers: { 'x-admin-token': srv.adminToken },
+      body: { username: 'alice' },
+    });
+    assert.equal(
+      (await call(`${base}/api/documents/${record.id}`, { token: expired.json.access_token })).json.error,
+      'token_expired',
+    );
     // The users' password hashes persisted too.
     const again = await login(base, 'alice');
     assert.equal((await call(`${base}/api/documents/${record.id}`, { token: again.access_token })).status, 200);
-    assert.equal((await call(`${base}/token`, { method: 'POST', body: { username: 'bob', password: 'wrong' } })).status, 401);
+    assert.equal(
+      (await call(`${base}/token`, { method: 'POST', body: { username: 'bob', password: 'wrong' } })).status,
+      401,
+    );
   });
 });

@@ -34,18 +34,23 @@ const CODE_RE = /^ERR_[A-Z0-9_]+$/;
 // Corpus files are JSON; bytes are {"$b64": "..."} so any input shape
 // (bytes, strings, argv arrays, request descriptions) round-trips.
 export function encodeInput(v: unknown): string {
-  return JSON.stringify(v, (_k, x) => {
-    if (x instanceof Uint8Array) return { $b64: Buffer.from(x).toString('base64') };
-    if (typeof x === 'bigint') return { $big: x.toString() };
-    if (x === undefined) return { $undef: true };
-    if (typeof x === 'symbol') return { $sym: x.description ?? '' };
-    return x;
-  }, 1);
+  return JSON.stringify(
+    v,
+    (_k, x) => {
+      if (x instanceof Uint8Array) return { $b64: Buffer.from(x).toString('base64') };
+      if (typeof x === 'bigint') return { $big: x.toString() };
+      if (x === undefined) return { $undef: true };
+      if (typeof x === 'symbol') return { $sym: x.description ?? '' };
+      return x;
+    },
+    1,
+  );
 }
 export function decodeInput(s: string): unknown {
   return JSON.parse(s, (_k, x) => {
     if (x && typeof x === 'object' && !Array.isArray(x)) {
-      if (typeof x.$b64 === 'string' && Object.keys(x).length === 1) return new Uint8Array(Buffer.from(x.$b64, 'base64'));
+      if (typeof x.$b64 === 'string' && Object.keys(x).length === 1)
+        return new Uint8Array(Buffer.from(x.$b64, 'base64'));
       if (typeof x.$big === 'string' && Object.keys(x).length === 1) return BigInt(x.$big);
       if (x.$undef === true && Object.keys(x).length === 1) return undefined;
       if (typeof x.$sym === 'string' && Object.keys(x).length === 1) return Symbol(x.$sym);
@@ -74,11 +79,15 @@ export function arenaWiped(): boolean {
 export function largestFreeBlock(): number {
   const x = getExports();
   const search = () => {
-    let lo = 0, hi = x.memory.buffer.byteLength;
+    let lo = 0,
+      hi = x.memory.buffer.byteLength;
     while (hi - lo > 64) {
       const mid = Math.floor((lo + hi) / 2);
       const p = x.qs_malloc(mid);
-      if (p !== 0) { x.qs_free(p); lo = mid; } else hi = mid;
+      if (p !== 0) {
+        x.qs_free(p);
+        lo = mid;
+      } else hi = mid;
     }
     return lo;
   };
@@ -98,7 +107,12 @@ export function memoryBytes(): number {
 }
 
 // ---------------------------------------------------------------- one input
-export interface Violation { target: string; why: string; input: unknown; error?: unknown }
+export interface Violation {
+  target: string;
+  why: string;
+  input: unknown;
+  error?: unknown;
+}
 
 function record(v: Violation): string {
   const body = encodeInput(v.input);
@@ -111,7 +125,8 @@ function record(v: Violation): string {
     writeFileSync(join(dir, name), body + '\n');
     where = ` (saved to test/fuzz/corpus/${v.target}/${name})`;
   }
-  const err = v.error instanceof Error ? `${v.error.name}: ${v.error.message}\n${v.error.stack ?? ''}` : String(v.error ?? '');
+  const err =
+    v.error instanceof Error ? `${v.error.name}: ${v.error.message}\n${v.error.stack ?? ''}` : String(v.error ?? '');
   return `[${v.target}] ${v.why}${where}\ninput: ${body.slice(0, 2000)}\n${err}`;
 }
 
@@ -120,7 +135,12 @@ function record(v: Violation): string {
  * error describing the violation (and saves the input when QSIGN_FUZZ_WRITE=1).
  * Returns what fn returned, or the QsignError code it threw.
  */
-export async function checkInput<T>(target: string, input: T, fn: (x: T) => unknown, timeoutMs = 2000): Promise<{ ok: boolean; code?: string; value?: unknown }> {
+export async function checkInput<T>(
+  target: string,
+  input: T,
+  fn: (x: T) => unknown,
+  timeoutMs = 2000,
+): Promise<{ ok: boolean; code?: string; value?: unknown }> {
   const mem0 = memoryBytes();
   const top0 = arenaTop();
   const t0 = performance.now();
@@ -129,13 +149,20 @@ export async function checkInput<T>(target: string, input: T, fn: (x: T) => unkn
   try {
     const value = await Promise.race([
       Promise.resolve().then(() => fn(input)),
-      new Promise((_r, reject) => { timer = setTimeout(() => reject(new HangError(timeoutMs)), timeoutMs); }),
+      new Promise((_r, reject) => {
+        timer = setTimeout(() => reject(new HangError(timeoutMs)), timeoutMs);
+      }),
     ]);
     out = { ok: true, value };
   } catch (e) {
-    if (e instanceof HangError) throw new Error(record({ target, why: `no answer within ${timeoutMs} ms (hang)`, input }));
-    if (!(e instanceof QsignError)) throw new Error(record({ target, why: 'threw something other than QsignError', input, error: e }));
-    if (!CODE_RE.test(e.code)) throw new Error(record({ target, why: `QsignError with unstable code ${JSON.stringify(e.code)}`, input, error: e }));
+    if (e instanceof HangError)
+      throw new Error(record({ target, why: `no answer within ${timeoutMs} ms (hang)`, input }));
+    if (!(e instanceof QsignError))
+      throw new Error(record({ target, why: 'threw something other than QsignError', input, error: e }));
+    if (!CODE_RE.test(e.code))
+      throw new Error(
+        record({ target, why: `QsignError with unstable code ${JSON.stringify(e.code)}`, input, error: e }),
+      );
     out = { ok: false, code: e.code };
   } finally {
     clearTimeout(timer);
@@ -143,11 +170,17 @@ export async function checkInput<T>(target: string, input: T, fn: (x: T) => unkn
   const ms = performance.now() - t0;
   // A synchronous loop cannot be interrupted by the timer above; measure it instead.
   if (ms > timeoutMs) throw new Error(record({ target, why: `took ${ms.toFixed(0)} ms (> ${timeoutMs} ms)`, input }));
-  if (memoryBytes() !== mem0) throw new Error(record({ target, why: `wasm memory changed size ${mem0} → ${memoryBytes()}`, input }));
-  if (arenaTop() !== top0) throw new Error(record({ target, why: `heap arena not back to empty (top ${top0} → ${arenaTop()})`, input }));
+  if (memoryBytes() !== mem0)
+    throw new Error(record({ target, why: `wasm memory changed size ${mem0} → ${memoryBytes()}`, input }));
+  if (arenaTop() !== top0)
+    throw new Error(record({ target, why: `heap arena not back to empty (top ${top0} → ${arenaTop()})`, input }));
   return out;
 }
-class HangError extends Error { constructor(ms: number) { super(`hang > ${ms} ms`); } }
+class HangError extends Error {
+  constructor(ms: number) {
+    super(`hang > ${ms} ms`);
+  }
+}
 
 // ---------------------------------------------------------------- targets
 export interface Target<T> {
@@ -168,7 +201,9 @@ export interface Target<T> {
 export function corpusInputs(name: string): { file: string; input: unknown }[] {
   const dir = join(CORPUS_DIR, name);
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
     .map((f) => ({ file: f, input: decodeInput(readFileSync(join(dir, f), 'utf8')) }));
 }
 
@@ -209,7 +244,11 @@ export type Mutation =
 
 export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ op: fc.constant('set' as const), at: fc.nat(), v: fc.constantFrom(0, 0x7f, 0x80, 0xff, 0x30, 0x02, 0x81, 0x84) }),
+  fc.record({
+    op: fc.constant('set' as const),
+    at: fc.nat(),
+    v: fc.constantFrom(0, 0x7f, 0x80, 0xff, 0x30, 0x02, 0x81, 0x84),
+  }),
   fc.record({ op: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
   fc.record({ op: fc.constant('delete' as const), at: fc.nat(), n: fc.integer({ min: 1, max: 16 }) }),
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
@@ -221,12 +260,24 @@ export function mutate(src: Uint8Array, muts: readonly Mutation[]): Uint8Array {
   for (const m of muts) {
     const at = b.length === 0 ? 0 : m.at % (b.length + (m.op === 'insert' ? 1 : 0));
     switch (m.op) {
-      case 'flip': if (b.length) b[at] = b[at]! ^ (1 << m.bit); break;
-      case 'set': if (b.length) b[at] = m.v; break;
-      case 'insert': b = concat(b.subarray(0, at), m.bytes, b.subarray(at)); break;
-      case 'delete': b = concat(b.subarray(0, at), b.subarray(at + m.n)); break;
-      case 'truncate': b = b.slice(0, at); break;
-      case 'dup': b = concat(b.subarray(0, at + m.n), b.subarray(at, at + m.n), b.subarray(at + m.n)); break;
+      case 'flip':
+        if (b.length) b[at] = b[at]! ^ (1 << m.bit);
+        break;
+      case 'set':
+        if (b.length) b[at] = m.v;
+        break;
+      case 'insert':
+        b = concat(b.subarray(0, at), m.bytes, b.subarray(at));
+        break;
+      case 'delete':
+        b = concat(b.subarray(0, at), b.subarray(at + m.n));
+        break;
+      case 'truncate':
+        b = b.slice(0, at);
+        break;
+      case 'dup':
+        b = concat(b.subarray(0, at + m.n), b.subarray(at, at + m.n), b.subarray(at + m.n));
+        break;
     }
   }
   return b;
@@ -235,13 +286,17 @@ export function mutate(src: Uint8Array, muts: readonly Mutation[]): Uint8Array {
 function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 
 /** Mutated copies of one of `seeds` (1–6 edits each). */
 export function mutatedBytes(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
-  return fc.tuple(fc.integer({ min: 0, max: seeds.length - 1 }), fc.array(mutationArb, { minLength: 1, maxLength: 6 }))
+  return fc
+    .tuple(fc.integer({ min: 0, max: seeds.length - 1 }), fc.array(mutationArb, { minLength: 1, maxLength: 6 }))
     .map(([i, muts]) => mutate(seeds[i]!, muts));
 }
 
@@ -256,13 +311,26 @@ export function mutatedStrings(seeds: readonly string[]): fc.Arbitrary<string> {
 export function sizedBytes(sizes: readonly number[]): fc.Arbitrary<Uint8Array> {
   return fc.oneof(
     fc.uint8Array({ maxLength: 64 }),
-    fc.constantFrom(...sizes).chain((n) => fc.integer({ min: Math.max(0, n - 2), max: n + 2 }).chain((m) => fc.uint8Array({ minLength: m, maxLength: m }))),
+    fc
+      .constantFrom(...sizes)
+      .chain((n) =>
+        fc.integer({ min: Math.max(0, n - 2), max: n + 2 }).chain((m) => fc.uint8Array({ minLength: m, maxLength: m })),
+      ),
   );
 }
 
 /** Any JS value a careless caller could pass where bytes are expected. */
 export const junkValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constant(undefined), fc.constant(null), fc.boolean(), fc.integer(), fc.double(), fc.string({ maxLength: 40 }),
-  fc.constant(new ArrayBuffer(8)), fc.constant([1, 2, 3]), fc.constant({ length: 32 }), fc.constant(new Uint16Array(16)),
-  fc.constant(Symbol('x')), fc.bigInt(),
+  fc.constant(undefined),
+  fc.constant(null),
+  fc.boolean(),
+  fc.integer(),
+  fc.double(),
+  fc.string({ maxLength: 40 }),
+  fc.constant(new ArrayBuffer(8)),
+  fc.constant([1, 2, 3]),
+  fc.constant({ length: 32 }),
+  fc.constant(new Uint16Array(16)),
+  fc.constant(Symbol('x')),
+  fc.bigInt(),
 );

@@ -13,7 +13,9 @@ export const VECTORS_DIR = process.env.QSIGN_VECTORS ?? join(repoRoot, '..', 'sh
 export function vectorPath(rel: string): string {
   const p = join(VECTORS_DIR, rel);
   if (!existsSync(p)) {
-    throw new Error(`test vector ${rel} not found under ${VECTORS_DIR}; set QSIGN_VECTORS to the shared/vectors directory`);
+    throw new Error(
+      `test vector ${rel} not found under ${VECTORS_DIR}; set QSIGN_VECTORS to the shared/vectors directory`,
+    );
   }
   return p;
 }

@@ -35,14 +35,25 @@ const MEMORY_BUDGET = 4 * 1024 * 1024;
  * listed here, so a new core function needs no edit; a stale wasm, or an
  * internal symbol leaking out of the link, still fails.
  */
-const EMSCRIPTEN_EXPORTS = ['memory', '__indirect_function_table', '_initialize', 'malloc', 'free', '__errno_location', 'stackSave', 'stackRestore', 'stackAlloc'];
+const EMSCRIPTEN_EXPORTS = [
+  'memory',
+  '__indirect_function_table',
+  '_initialize',
+  'malloc',
+  'free',
+  '__errno_location',
+  'stackSave',
+  'stackRestore',
+  'stackAlloc',
+];
 function declaredExports(): string[] {
   const names = new Set(EMSCRIPTEN_EXPORTS);
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (/\.[ch]$/.test(e.name)) for (const m of readFileSync(p, 'utf8').matchAll(/QS_EXPORT\("([A-Za-z0-9_]+)"\)/g)) names.add(m[1]);
+      else if (/\.[ch]$/.test(e.name))
+        for (const m of readFileSync(p, 'utf8').matchAll(/QS_EXPORT\("([A-Za-z0-9_]+)"\)/g)) names.add(m[1]);
     }
   };
   walk(join(root, 'native'));
@@ -73,7 +84,10 @@ describe('wasm budgets', () => {
 
     it(`${v}: gzip size ≤ ${WASM_BUDGET_GZIP[v] / KIB} KiB`, () => {
       const size = gz(bytes);
-      const over = size > WASM_TARGET_GZIP[v] ? ` — OVER TARGET ${WASM_TARGET_GZIP[v]} B by ${size - WASM_TARGET_GZIP[v]} B` : ` (target ${WASM_TARGET_GZIP[v]} B met)`;
+      const over =
+        size > WASM_TARGET_GZIP[v]
+          ? ` — OVER TARGET ${WASM_TARGET_GZIP[v]} B by ${size - WASM_TARGET_GZIP[v]} B`
+          : ` (target ${WASM_TARGET_GZIP[v]} B met)`;
       console.log(`wasm ${v}: ${bytes.length} B, ${size} B gzip (ceiling ${WASM_BUDGET_GZIP[v]})${over}`);
       expect(size).toBeLessThanOrEqual(WASM_BUDGET_GZIP[v]);
     });
@@ -83,7 +97,11 @@ describe('wasm budgets', () => {
     });
 
     it(`${v}: exports exactly the expected set`, () => {
-      expect(WebAssembly.Module.exports(mod).map((e) => e.name).sort()).toEqual(EXPECTED_EXPORTS);
+      expect(
+        WebAssembly.Module.exports(mod)
+          .map((e) => e.name)
+          .sort(),
+      ).toEqual(EXPECTED_EXPORTS);
     });
 
     it(`${v}: linear memory after _initialize ≤ ${MEMORY_BUDGET / 1048576} MiB`, () => {
@@ -96,7 +114,10 @@ describe('wasm budgets', () => {
   }
 });
 
-interface Built { code: string; modules: string[] }
+interface Built {
+  code: string;
+  modules: string[];
+}
 const built = new Map<string, Built>();
 
 describe('consumer bundle budgets (rollup)', () => {
@@ -108,17 +129,26 @@ describe('consumer bundle budgets (rollup)', () => {
     const cwd = process.cwd();
     process.chdir(root); // the config names its inputs relative to the repository root
     try {
-      await Promise.all(configs.map(async (c) => {
-        const name = c.input.split('/').pop().replace(/\.mjs$/, '');
-        const b = await rollup({ ...c, input: join(root, c.input), onwarn() {} });
-        const { output } = await b.generate(c.output);
-        await b.close();
-        const chunk = output[0] as any;
-        // Modules that contribute code after tree-shaking (renderedLength 0 = dropped).
-        const modules = Object.entries(chunk.modules).filter(([, m]: any) => m.renderedLength > 0).map(([id]) => relative(root, id));
-        built.set(name, { code: chunk.code, modules });
-      }));
-    } finally { process.chdir(cwd); }
+      await Promise.all(
+        configs.map(async (c) => {
+          const name = c.input
+            .split('/')
+            .pop()
+            .replace(/\.mjs$/, '');
+          const b = await rollup({ ...c, input: join(root, c.input), onwarn() {} });
+          const { output } = await b.generate(c.output);
+          await b.close();
+          const chunk = output[0] as any;
+          // Modules that contribute code after tree-shaking (renderedLength 0 = dropped).
+          const modules = Object.entries(chunk.modules)
+            .filter(([, m]: any) => m.renderedLength > 0)
+            .map(([id]) => relative(root, id));
+          built.set(name, { code: chunk.code, modules });
+        }),
+      );
+    } finally {
+      process.chdir(cwd);
+    }
   }, 180_000);
 
   for (const [name, budget] of Object.entries(BUNDLE_BUDGET_GZIP)) {

@@ -18,9 +18,20 @@ const CONCURRENCY = 32;
 const TOKEN = 'load-test-token-0123456789';
 
 let close: (() => Promise<void>) | undefined;
-afterAll(async () => { await close?.(); });
+afterAll(async () => {
+  await close?.();
+});
 
-interface Case { name: string; method: string; path: string; body?: string; token?: string | null; headers?: Record<string, string>; expect: number; check?: (j: { data: Record<string, unknown> }) => void }
+interface Case {
+  name: string;
+  method: string;
+  path: string;
+  body?: string;
+  token?: string | null;
+  headers?: Record<string, string>;
+  expect: number;
+  check?: (j: { data: Record<string, unknown> }) => void;
+}
 
 describe('transit service under load (127.0.0.1)', () => {
   it(`answers a bounded valid/invalid mix with the right statuses and flat memory`, async () => {
@@ -29,7 +40,11 @@ describe('transit service under load (127.0.0.1)', () => {
     await keyring.createKey('enc', { type: 'kyber768' });
     await keyring.createKey('xw', { type: 'xwing' });
     await keyring.createKey('sig', { type: 'ml-dsa-44' });
-    const handler = createTransitHandler({ keyring, auth: { tokens: [{ token: TOKEN, policies: ['root'] }] }, limits: { maxBodyBytes: 64 * 1024, maxBatchItems: 32 } });
+    const handler = createTransitHandler({
+      keyring,
+      auth: { tokens: [{ token: TOKEN, policies: ['root'] }] },
+      limits: { maxBodyBytes: 64 * 1024, maxBatchItems: 32 },
+    });
     const srv = await serveNode(handler, { host: '127.0.0.1', port: 0 });
     close = srv.close;
     const base = srv.url.replace(/\/$/, '');
@@ -41,30 +56,133 @@ describe('transit service under load (127.0.0.1)', () => {
     const T = '/v1/oqs-transit';
     const cases: Case[] = [
       // valid
-      { name: 'encrypt', method: 'POST', path: `${T}/encrypt/enc`, body: JSON.stringify({ plaintext: pt }), expect: 200, check: (j) => expect(j.data.ciphertext).toMatch(/^vault:v1:/) },
-      { name: 'encrypt-xwing', method: 'POST', path: `${T}/encrypt/xw`, body: JSON.stringify({ plaintext: pt }), expect: 200 },
-      { name: 'decrypt', method: 'POST', path: `${T}/decrypt/enc`, body: JSON.stringify({ ciphertext: ct }), expect: 200, check: (j) => expect(j.data.plaintext).toBe(pt) },
-      { name: 'batch', method: 'POST', path: `${T}/encrypt/enc`, body: JSON.stringify({ batch_input: [{ plaintext: pt }, { plaintext: pt }, { plaintext: pt }] }), expect: 200, check: (j) => expect(j.data.batch_results as unknown[]).toHaveLength(3) },
+      {
+        name: 'encrypt',
+        method: 'POST',
+        path: `${T}/encrypt/enc`,
+        body: JSON.stringify({ plaintext: pt }),
+        expect: 200,
+        check: (j) => expect(j.data.ciphertext).toMatch(/^vault:v1:/),
+      },
+      {
+        name: 'encrypt-xwing',
+        method: 'POST',
+        path: `${T}/encrypt/xw`,
+        body: JSON.stringify({ plaintext: pt }),
+        expect: 200,
+      },
+      {
+        name: 'decrypt',
+        method: 'POST',
+        path: `${T}/decrypt/enc`,
+        body: JSON.stringify({ ciphertext: ct }),
+        expect: 200,
+        check: (j) => expect(j.data.plaintext).toBe(pt),
+      },
+      {
+        name: 'batch',
+        method: 'POST',
+        path: `${T}/encrypt/enc`,
+        body: JSON.stringify({ batch_input: [{ plaintext: pt }, { plaintext: pt }, { plaintext: pt }] }),
+        expect: 200,
+        check: (j) => expect(j.data.batch_results as unknown[]).toHaveLength(3),
+      },
       { name: 'sign', method: 'POST', path: `${T}/sign/sig`, body: JSON.stringify({ input: pt }), expect: 200 },
-      { name: 'verify', method: 'POST', path: `${T}/verify/sig`, body: JSON.stringify({ input: pt, signature: sig }), expect: 200, check: (j) => expect(j.data.valid).toBe(true) },
+      {
+        name: 'verify',
+        method: 'POST',
+        path: `${T}/verify/sig`,
+        body: JSON.stringify({ input: pt, signature: sig }),
+        expect: 200,
+        check: (j) => expect(j.data.valid).toBe(true),
+      },
       { name: 'read', method: 'GET', path: `${T}/keys/enc`, expect: 200 },
       { name: 'health', method: 'GET', path: '/v1/sys/health', token: null, expect: 200 },
       // invalid
-      { name: 'no-token', method: 'POST', path: `${T}/encrypt/enc`, body: JSON.stringify({ plaintext: pt }), token: null, expect: 403 },
-      { name: 'bad-token', method: 'POST', path: `${T}/encrypt/enc`, body: JSON.stringify({ plaintext: pt }), token: 'nope-nope-nope', expect: 403 },
+      {
+        name: 'no-token',
+        method: 'POST',
+        path: `${T}/encrypt/enc`,
+        body: JSON.stringify({ plaintext: pt }),
+        token: null,
+        expect: 403,
+      },
+      {
+        name: 'bad-token',
+        method: 'POST',
+        path: `${T}/encrypt/enc`,
+        body: JSON.stringify({ plaintext: pt }),
+        token: 'nope-nope-nope',
+        expect: 403,
+      },
       { name: 'bad-json', method: 'POST', path: `${T}/encrypt/enc`, body: '{"plaintext":', expect: 400 },
-      { name: 'bad-base64', method: 'POST', path: `${T}/encrypt/enc`, body: JSON.stringify({ plaintext: '***' }), expect: 400 },
-      { name: 'tampered-ct', method: 'POST', path: `${T}/decrypt/enc`, body: JSON.stringify({ ciphertext: ct.slice(0, -8) + 'AAAAAAA=' }), expect: 400 },
-      { name: 'garbage-ct', method: 'POST', path: `${T}/decrypt/enc`, body: JSON.stringify({ ciphertext: 'vault:v1:AAAA' }), expect: 400 },
-      { name: 'unknown-key', method: 'POST', path: `${T}/decrypt/missing`, body: JSON.stringify({ ciphertext: ct }), expect: 404 },
+      {
+        name: 'bad-base64',
+        method: 'POST',
+        path: `${T}/encrypt/enc`,
+        body: JSON.stringify({ plaintext: '***' }),
+        expect: 400,
+      },
+      {
+        name: 'tampered-ct',
+        method: 'POST',
+        path: `${T}/decrypt/enc`,
+        body: JSON.stringify({ ciphertext: ct.slice(0, -8) + 'AAAAAAA=' }),
+        expect: 400,
+      },
+      {
+        name: 'garbage-ct',
+        method: 'POST',
+        path: `${T}/decrypt/enc`,
+        body: JSON.stringify({ ciphertext: 'vault:v1:AAAA' }),
+        expect: 400,
+      },
+      {
+        name: 'unknown-key',
+        method: 'POST',
+        path: `${T}/decrypt/missing`,
+        body: JSON.stringify({ ciphertext: ct }),
+        expect: 404,
+      },
       { name: 'traversal', method: 'GET', path: `${T}/keys/..%2f..%2fsys`, expect: 400 },
       { name: 'wrong-method', method: 'GET', path: `${T}/encrypt/enc`, expect: 405 },
       { name: 'unknown-path', method: 'POST', path: `${T}/nothing/here/at/all`, body: '{}', expect: 404 },
-      { name: 'too-big', method: 'POST', path: `${T}/encrypt/enc`, body: JSON.stringify({ plaintext: 'A'.repeat(70 * 1024) }), expect: 507 },
-      { name: 'too-many-items', method: 'POST', path: `${T}/encrypt/enc`, body: JSON.stringify({ batch_input: Array.from({ length: 33 }, () => ({ plaintext: pt })) }), expect: 507 },
-      { name: 'deep-json', method: 'POST', path: `${T}/encrypt/enc`, body: `{"plaintext":"${pt}","x":${'['.repeat(5000)}${']'.repeat(5000)}}`, expect: 400 },
-      { name: 'huge-number', method: 'POST', path: `${T}/encrypt/enc`, body: `{"plaintext":"${pt}","key_version":${'9'.repeat(400)}}`, expect: 400 },
-      { name: 'text-plain', method: 'POST', path: `${T}/encrypt/enc`, body: 'plaintext=aGk=', headers: { 'content-type': 'text/plain' }, expect: 400 },
+      {
+        name: 'too-big',
+        method: 'POST',
+        path: `${T}/encrypt/enc`,
+        body: JSON.stringify({ plaintext: 'A'.repeat(70 * 1024) }),
+        expect: 507,
+      },
+      {
+        name: 'too-many-items',
+        method: 'POST',
+        path: `${T}/encrypt/enc`,
+        body: JSON.stringify({ batch_input: Array.from({ length: 33 }, () => ({ plaintext: pt })) }),
+        expect: 507,
+      },
+      {
+        name: 'deep-json',
+        method: 'POST',
+        path: `${T}/encrypt/enc`,
+        body: `{"plaintext":"${pt}","x":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+        expect: 400,
+      },
+      {
+        name: 'huge-number',
+        method: 'POST',
+        path: `${T}/encrypt/enc`,
+        body: `{"plaintext":"${pt}","key_version":${'9'.repeat(400)}}`,
+        expect: 400,
+      },
+      {
+        name: 'text-plain',
+        method: 'POST',
+        path: `${T}/encrypt/enc`,
+        body: 'plaintext=aGk=',
+        headers: { 'content-type': 'text/plain' },
+        expect: 400,
+      },
     ];
 
     if (process.env.QSIGN_LOAD_PROFILE) {
@@ -82,7 +200,8 @@ describe('transit service under load (127.0.0.1)', () => {
     const mem = () => ({ rss: process.memoryUsage().rss, wasm: getExports().memory.buffer.byteLength });
     const wrong: string[] = [];
     const counts = new Map<string, number>();
-    let sent = 0, rssMid = 0;
+    let sent = 0,
+      rssMid = 0;
     const start = performance.now();
     const deadline = start + LOAD_SECONDS * 1000;
     const mem0 = mem();
@@ -98,7 +217,10 @@ describe('transit service under load (127.0.0.1)', () => {
         try {
           const res = await fetch(base + c.path, { method: c.method, headers, body: c.body });
           const text = await res.text();
-          if (res.status !== c.expect) { wrong.push(`${c.name}: ${res.status} ${text.slice(0, 120)}`); continue; }
+          if (res.status !== c.expect) {
+            wrong.push(`${c.name}: ${res.status} ${text.slice(0, 120)}`);
+            continue;
+          }
           if (c.check) c.check(JSON.parse(text));
           counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
         } catch (e) {
@@ -110,7 +232,9 @@ describe('transit service under load (127.0.0.1)', () => {
     await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => worker(i)));
     const secs = (performance.now() - start) / 1000;
     const mem1 = mem();
-    console.log(`load: ${sent} requests in ${secs.toFixed(1)} s (${Math.round(sent / secs)} req/s), ${wrong.length} wrong; RSS ${(mem0.rss / 2 ** 20).toFixed(0)} → ${(rssMid / 2 ** 20).toFixed(0)} → ${(mem1.rss / 2 ** 20).toFixed(0)} MiB; wasm ${mem0.wasm} → ${mem1.wasm} B`);
+    console.log(
+      `load: ${sent} requests in ${secs.toFixed(1)} s (${Math.round(sent / secs)} req/s), ${wrong.length} wrong; RSS ${(mem0.rss / 2 ** 20).toFixed(0)} → ${(rssMid / 2 ** 20).toFixed(0)} → ${(mem1.rss / 2 ** 20).toFixed(0)} MiB; wasm ${mem0.wasm} → ${mem1.wasm} B`,
+    );
     expect(wrong.slice(0, 10)).toEqual([]);
     // The machine may be shared and slow; what matters is that every case ran, repeatedly.
     expect(sent).toBeGreaterThanOrEqual(cases.length * 2);

@@ -57,17 +57,39 @@ beforeAll(async () => {
   dir = mkdtempSync(join(root, 'node_modules', '.cache', 'qsign-transit-browser-'));
   await esbuild.build({
     stdin: { contents: PAGE_CODE, resolveDir: root, loader: 'ts' },
-    bundle: true, format: 'esm', target: 'es2022', platform: 'browser', outfile: join(dir, 'page.js'), logLevel: 'silent', ignoreAnnotations: true,
-    plugins: [{ name: 'wasm', setup(b) {
-      b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: 'w', namespace: 'w' }));
-      b.onLoad({ filter: /.*/, namespace: 'w' }, () => ({ loader: 'js', contents: "export async function defaultWasmSource(v) { return fetch('/wasm/qsign-' + v + '.wasm'); }" }));
-    } }],
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    platform: 'browser',
+    outfile: join(dir, 'page.js'),
+    logLevel: 'silent',
+    ignoreAnnotations: true,
+    plugins: [
+      {
+        name: 'wasm',
+        setup(b) {
+          b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: 'w', namespace: 'w' }));
+          b.onLoad({ filter: /.*/, namespace: 'w' }, () => ({
+            loader: 'js',
+            contents: "export async function defaultWasmSource(v) { return fetch('/wasm/qsign-' + v + '.wasm'); }",
+          }));
+        },
+      },
+    ],
   });
   server = createServer((req, res) => {
     const url = req.url ?? '/';
-    if (url === '/') { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<!doctype html><script type="module" src="/page.js"></script>'); return; }
+    if (url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><script type="module" src="/page.js"></script>');
+      return;
+    }
     const file = url === '/page.js' ? join(dir, 'page.js') : url.startsWith('/wasm/') ? join(root, url.slice(1)) : '';
-    if (!file || !existsSync(file)) { res.writeHead(404); res.end(); return; }
+    if (!file || !existsSync(file)) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
     res.writeHead(200, { 'content-type': file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript' });
     res.end(readFileSync(file));
   });
@@ -83,15 +105,39 @@ afterAll(async () => {
 describe.skipIf(!existsSync(CHROMIUM))('transit IndexedDB store in Chromium', () => {
   it('persists sealed keys across reopen with a non-extractable master key; CAS has one winner', async () => {
     const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
     try {
       const page = await browser.newPage();
       await page.goto(base);
-      await page.waitForFunction(() => typeof (window as unknown as { runTransitIdb?: unknown }).runTransitIdb === 'function');
-      const out = await page.evaluate(() => (window as unknown as { runTransitIdb: () => Promise<Record<string, unknown>> }).runTransitIdb());
+      await page.waitForFunction(
+        () => typeof (window as unknown as { runTransitIdb?: unknown }).runTransitIdb === 'function',
+      );
+      const out = await page.evaluate(() =>
+        (window as unknown as { runTransitIdb: () => Promise<Record<string, unknown>> }).runTransitIdb(),
+      );
       expect(out).toEqual({
-        prefix: 'vault:v1:', roundTrip: 'in the browser', rotated: 2, list: ['browser-key'], casWinners: 1,
-        keyType: '[object CryptoKey]', extractable: false, exportRefused: true, sealedFormat: 1, otherKey: 'ERR_TRANSIT_SEALED',
+        prefix: 'vault:v1:',
+        roundTrip: 'in the browser',
+        rotated: 2,
+        list: ['browser-key'],
+        casWinners: 1,
+        keyType: '[object CryptoKey]',
+        extractable: false,
+        exportRefused: true,
+        sealedFormat: 1,
+        otherKey: 'ERR_TRANSIT_SEALED',
       });
     } finally {
       await browser.close();

@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import {
-  Keyring, openSqliteStore, masterKeyFromBytes, createTransitHandler, TransitClient, AuditLog, TransitErrorCodes as C,
+  Keyring,
+  openSqliteStore,
+  masterKeyFromBytes,
+  createTransitHandler,
+  TransitClient,
+  AuditLog,
+  TransitErrorCodes as C,
 } from '../../src/transit/index.js';
 import { serveNode } from '../../src/transit/node/server.js';
 import { fileAuditSink } from '../../src/transit/node/audit-file.js';
@@ -18,13 +24,26 @@ import { transitCommands } from '../../src/cli/commands/transit.js';
 import { QsignError } from '../../src/errors.js';
 
 /** Runs a transit CLI command in-process (spawning node per command is slow on a busy machine). */
-async function cliIn(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cliIn(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const saved = { ...process.env };
   Object.assign(process.env, env);
-  let stdout = '', stderr = '';
+  let stdout = '',
+    stderr = '';
   try {
-    const c = transitCommands.filter((c) => c.path.every((w, i) => args[i] === w)).sort((a, b) => b.path.length - a.path.length)[0]!;
-    const code = await c.run(args.slice(c.path.length), { out: (s) => { stdout += s + '\n'; }, err: (s) => { stderr += s + '\n'; } });
+    const c = transitCommands
+      .filter((c) => c.path.every((w, i) => args[i] === w))
+      .sort((a, b) => b.path.length - a.path.length)[0]!;
+    const code = await c.run(args.slice(c.path.length), {
+      out: (s) => {
+        stdout += s + '\n';
+      },
+      err: (s) => {
+        stderr += s + '\n';
+      },
+    });
     return { code, stdout, stderr };
   } catch (e) {
     if (!(e instanceof QsignError)) throw e;
@@ -49,51 +68,82 @@ const children: ChildProcess[] = [];
 async function bundle(contents: string, out: string): Promise<void> {
   await esbuild.build({
     stdin: { contents, resolveDir: root, loader: 'ts', sourcefile: 'entry.ts' },
-    bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out, external: ['better-sqlite3'], logLevel: 'silent',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: out,
+    external: ['better-sqlite3'],
+    logLevel: 'silent',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    plugins: [{
-      name: 'wasm-source',
-      setup(b) {
-        b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: 'wasm-source', namespace: 'wasm-source' }));
-        b.onLoad({ filter: /.*/, namespace: 'wasm-source' }, () => ({
-          contents: `export async function defaultWasmSource(v) { const { readFile } = await import('node:fs/promises'); return readFile(${JSON.stringify(join(root, 'wasm'))} + '/qsign-' + v + '.wasm'); }`,
-          loader: 'js',
-        }));
+    plugins: [
+      {
+        name: 'wasm-source',
+        setup(b) {
+          b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: 'wasm-source', namespace: 'wasm-source' }));
+          b.onLoad({ filter: /.*/, namespace: 'wasm-source' }, () => ({
+            contents: `export async function defaultWasmSource(v) { const { readFile } = await import('node:fs/promises'); return readFile(${JSON.stringify(join(root, 'wasm'))} + '/qsign-' + v + '.wasm'); }`,
+            loader: 'js',
+          }));
+        },
       },
-    }],
+    ],
   });
 }
 
-function run(args: string[], env: Record<string, string> = {}, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+  input?: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, cwd: dir });
-    let stdout = '', stderr = '';
+    let stdout = '',
+      stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
     p.stderr.on('data', (d) => (stderr += d));
-    if (input !== undefined) p.stdin.end(input); else p.stdin.end();
+    if (input !== undefined) p.stdin.end(input);
+    else p.stdin.end();
     p.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 
 /** Starts `qsign transit serve` and resolves with its URL (and the printed root token in --dev). */
-function startServer(args: string[], env: Record<string, string> = {}): Promise<{ url: string; proc: ChildProcess; out: string }> {
+function startServer(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ url: string; proc: ChildProcess; out: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [cli, 'transit', 'serve', '--listen', '127.0.0.1:0', ...args], { env: { ...process.env, ...env }, cwd: dir });
+    const proc = spawn(process.execPath, [cli, 'transit', 'serve', '--listen', '127.0.0.1:0', ...args], {
+      env: { ...process.env, ...env },
+      cwd: dir,
+    });
     children.push(proc);
-    let out = '', err = '';
+    let out = '',
+      err = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${out} ${err}`)), 20_000);
     proc.stdout!.on('data', (d) => {
       out += d;
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve({ url: m[1]!, proc, out }); }
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1]!, proc, out });
+      }
     });
     proc.stderr!.on('data', (d) => (err += d));
-    proc.on('exit', (code) => { clearTimeout(timer); if (!/listening/.test(out)) reject(new Error(`server exited ${code}: ${err}`)); });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      if (!/listening/.test(out)) reject(new Error(`server exited ${code}: ${err}`));
+    });
   });
 }
 
 function stop(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  return new Promise((resolve) => { if (proc.exitCode !== null || proc.signalCode !== null) return resolve(); proc.once('exit', () => resolve()); proc.kill(signal); });
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+    proc.once('exit', () => resolve());
+    proc.kill(signal);
+  });
 }
 
 beforeAll(async () => {
@@ -103,16 +153,23 @@ beforeAll(async () => {
   cli = join(dir, 'qsign-cli.mjs');
   worker = join(dir, 'crash-worker.mjs');
   try {
-    await bundle(`import { main } from './src/cli/main.ts'; process.exitCode = await main(process.argv.slice(2));`, cli);
+    await bundle(
+      `import { main } from './src/cli/main.ts'; process.exitCode = await main(process.argv.slice(2));`,
+      cli,
+    );
   } catch {
     // Another group's CLI code may be mid-edit; the transit commands alone are what this suite tests.
-    await bundle(`import { transitCommands } from './src/cli/commands/transit.ts';
+    await bundle(
+      `import { transitCommands } from './src/cli/commands/transit.ts';
       const argv = process.argv.slice(2);
       const c = transitCommands.find((c) => c.path.every((w, i) => argv[i] === w));
       try { process.exitCode = await c.run(argv.slice(c.path.length), { out: (s) => console.log(s), err: (s) => console.error(s) }); }
-      catch (e) { console.error('qsign: ' + e.code + ': ' + e.message); process.exitCode = 1; }`, cli);
+      catch (e) { console.error('qsign: ' + e.code + ': ' + e.message); process.exitCode = 1; }`,
+      cli,
+    );
   }
-  await bundle(`
+  await bundle(
+    `
     import { Keyring, openSqliteStore, masterKeyFromBytes } from './src/transit/index.ts';
     import { appendFileSync } from 'node:fs';
     const [db, log, startAt] = process.argv.slice(2);
@@ -124,7 +181,9 @@ beforeAll(async () => {
       const { ciphertext } = await keyring.encrypt('crash', new TextEncoder().encode(pt));
       appendFileSync(log, 'ct ' + pt + ' ' + ciphertext + '\\n');
     }
-  `, worker);
+  `,
+    worker,
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -146,7 +205,11 @@ describe('transit on Node: SQLite store', () => {
     expect(await store.get('a')).toBe(undefined);
     const masterKey = await masterKeyFromBytes(new Uint8Array(32).fill(3));
     const seeds: Uint8Array[] = [];
-    const random = (n: number) => { const b = new Uint8Array(n).map((_, i) => (i * 29 + 11) & 0xff); seeds.push(b.slice()); return b; };
+    const random = (n: number) => {
+      const b = new Uint8Array(n).map((_, i) => (i * 29 + 11) & 0xff);
+      seeds.push(b.slice());
+      return b;
+    };
     const k1 = new Keyring({ store, masterKey, random });
     await k1.createKey('persist', { type: 'xwing' });
     const ct = (await k1.encrypt('persist', te.encode('survives'))).ciphertext;
@@ -155,7 +218,9 @@ describe('transit on Node: SQLite store', () => {
     expect(td.decode((await k2.decrypt('persist', ct)).plaintext)).toBe('survives');
     expect(await k2.listKeys()).toEqual(['persist']);
     // The file holds no private seed in the clear: the row has only the sealed form.
-    const raw = readFileSync(path).toString('latin1') + (existsSync(path + '-wal') ? readFileSync(path + '-wal').toString('latin1') : '');
+    const raw =
+      readFileSync(path).toString('latin1') +
+      (existsSync(path + '-wal') ? readFileSync(path + '-wal').toString('latin1') : '');
     expect(raw.includes('"public_key"')).toBe(true);
     expect(raw.includes(Buffer.from(seeds[0]!).toString('base64').slice(0, 20))).toBe(false);
     expect(raw.includes(Buffer.from(seeds[0]!).toString('latin1'))).toBe(false);
@@ -164,14 +229,29 @@ describe('transit on Node: SQLite store', () => {
   it('node:http adapter serves the handler; file audit log is JSON lines with no plaintext', async () => {
     const auditPath = join(dir, 'audit.log');
     const sink = fileAuditSink(auditPath);
-    const keyring = new Keyring({ store: await openSqliteStore(join(dir, 'http.db')), masterKey: await masterKeyFromBytes(new Uint8Array(32).fill(4)) });
-    const srv = await serveNode(createTransitHandler({ keyring, auth: { tokens: [{ token: TOKEN, policies: ['root'] }] }, audit: new AuditLog(sink), limits: { maxBodyBytes: 1 << 20 } }), { port: 0 });
+    const keyring = new Keyring({
+      store: await openSqliteStore(join(dir, 'http.db')),
+      masterKey: await masterKeyFromBytes(new Uint8Array(32).fill(4)),
+    });
+    const srv = await serveNode(
+      createTransitHandler({
+        keyring,
+        auth: { tokens: [{ token: TOKEN, policies: ['root'] }] },
+        audit: new AuditLog(sink),
+        limits: { maxBodyBytes: 1 << 20 },
+      }),
+      { port: 0 },
+    );
     try {
       const client = new TransitClient({ address: srv.url, token: TOKEN });
       await client.createKey('web');
       const { ciphertext } = await client.encrypt('web', te.encode('over-real-http-SECRET'));
       expect(td.decode((await client.decrypt('web', ciphertext)).plaintext)).toBe('over-real-http-SECRET');
-      const big = await fetch(`${srv.url}/v1/oqs-transit/encrypt/web`, { method: 'POST', headers: { 'x-vault-token': TOKEN }, body: JSON.stringify({ plaintext: Buffer.alloc(2 << 20).toString('base64') }) });
+      const big = await fetch(`${srv.url}/v1/oqs-transit/encrypt/web`, {
+        method: 'POST',
+        headers: { 'x-vault-token': TOKEN },
+        body: JSON.stringify({ plaintext: Buffer.alloc(2 << 20).toString('base64') }),
+      });
       expect(big.status).toBe(507);
       expect(await big.json()).toEqual({ errors: ['insufficient resources'] });
       const none = await fetch(`${srv.url}/v1/oqs-transit/keys/web`);
@@ -199,8 +279,13 @@ describe('transit CLI and server processes', () => {
     const env = { QSIGN_TRANSIT_TOKEN: token };
     const a = ['--addr', url];
     const client = new TransitClient({ address: url, token });
-    expect((await cliIn(['transit', 'create', 'cli-key', '--type', 'kyber768', ...a], env)).stdout).toMatch(/"type":"ml-kem-768"/);
-    const enc = await cliIn(['transit', 'encrypt', 'cli-key', '--plaintext', 'from the cli', '--aad', 'ctx', ...a], env);
+    expect((await cliIn(['transit', 'create', 'cli-key', '--type', 'kyber768', ...a], env)).stdout).toMatch(
+      /"type":"ml-kem-768"/,
+    );
+    const enc = await cliIn(
+      ['transit', 'encrypt', 'cli-key', '--plaintext', 'from the cli', '--aad', 'ctx', ...a],
+      env,
+    );
     expect(enc.code).toBe(0);
     const ct = enc.stdout.trim();
     expect(ct).toMatch(/^vault:v1:/);
@@ -223,7 +308,10 @@ describe('transit CLI and server processes', () => {
 
   it('serve refuses to start without a token; creates the master key file 0600 and reuses it', async () => {
     const db = join(dir, 'keyfile.db');
-    const noTok = await cliIn(['transit', 'serve', '--db', db, '--listen', '127.0.0.1:0'], { QSIGN_TRANSIT_TOKEN: '', QSIGN_MASTER_KEY: '' });
+    const noTok = await cliIn(['transit', 'serve', '--db', db, '--listen', '127.0.0.1:0'], {
+      QSIGN_TRANSIT_TOKEN: '',
+      QSIGN_MASTER_KEY: '',
+    });
     expect(noTok.code).toBe(2);
     const tokenFile = join(dir, 'token.txt');
     writeFileSync(tokenFile, TOKEN + '\n', { mode: 0o600 });
@@ -239,8 +327,15 @@ describe('transit CLI and server processes', () => {
     expect(td.decode((await client.decrypt('kf', ciphertext)).plaintext)).toBe('after restart');
     await stop(s.proc);
     // The wrong master key cannot open the keys: a 500 with no detail, never plaintext.
-    s = await startServer(['--db', db, '--token-file', tokenFile], { ...env, QSIGN_MASTER_KEY: Buffer.alloc(32, 1).toString('base64') });
-    const r = await fetch(`${s.url}/v1/oqs-transit/decrypt/kf`, { method: 'POST', headers: { 'x-vault-token': TOKEN }, body: JSON.stringify({ ciphertext }) });
+    s = await startServer(['--db', db, '--token-file', tokenFile], {
+      ...env,
+      QSIGN_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
+    });
+    const r = await fetch(`${s.url}/v1/oqs-transit/decrypt/kf`, {
+      method: 'POST',
+      headers: { 'x-vault-token': TOKEN },
+      body: JSON.stringify({ ciphertext }),
+    });
     expect(r.status).toBe(500);
     expect(await r.json()).toEqual({ errors: ['internal error'] });
     await stop(s.proc);
@@ -259,14 +354,19 @@ describe('transit CLI and server processes', () => {
     const ops: Promise<unknown>[] = [];
     const cts: Promise<{ ciphertext: string; i: number }>[] = [];
     for (let i = 0; i < 10; i++) ops.push((i % 2 ? ca : cb).rotateKey('shared'));
-    for (let i = 0; i < 100; i++) cts.push((i % 2 ? cb : ca).encrypt('shared', te.encode(`m${i}`)).then((r) => ({ ciphertext: r.ciphertext, i })));
+    for (let i = 0; i < 100; i++)
+      cts.push((i % 2 ? cb : ca).encrypt('shared', te.encode(`m${i}`)).then((r) => ({ ciphertext: r.ciphertext, i })));
     await Promise.all(ops);
     const results = await Promise.all(cts);
     const info = await cb.readKey('shared');
     expect(info.latest_version).toBe(12);
     expect(Object.keys(info.keys).map(Number)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     expect(JSON.stringify(await ca.readKey('shared'))).toBe(JSON.stringify(info));
-    const plain = await Promise.all(results.map(({ ciphertext, i }) => (i % 2 ? ca : cb).decrypt('shared', ciphertext).then((r) => [td.decode(r.plaintext), `m${i}`])));
+    const plain = await Promise.all(
+      results.map(({ ciphertext, i }) =>
+        (i % 2 ? ca : cb).decrypt('shared', ciphertext).then((r) => [td.decode(r.plaintext), `m${i}`]),
+      ),
+    );
     for (const [got, want] of plain) expect(got).toBe(want);
     await Promise.all([stop(a.proc), stop(b.proc)]);
   });
@@ -280,13 +380,16 @@ describe('transit CLI and server processes', () => {
     await seedStore.close!();
     writeFileSync(log, '');
     for (let round = 0; round < 3; round++) {
-      const p = spawn(process.execPath, [worker, db, log, String(round * 100000)], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const p = spawn(process.execPath, [worker, db, log, String(round * 100000)], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       children.push(p);
       let err = '';
       p.stderr!.on('data', (d) => (err += d));
       const startLines = readFileSync(log, 'utf8').split('\n').length;
       // Let it get going, then kill it at an arbitrary point mid-loop.
-      for (let t = 0; t < 200 && readFileSync(log, 'utf8').split('\n').length < startLines + 6; t++) await new Promise((r) => setTimeout(r, 50));
+      for (let t = 0; t < 200 && readFileSync(log, 'utf8').split('\n').length < startLines + 6; t++)
+        await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 37 + round * 23));
       await stop(p, 'SIGKILL');
       expect(err).toBe('');

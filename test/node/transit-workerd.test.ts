@@ -20,7 +20,13 @@ let proc: ChildProcess | undefined;
 let url: string;
 
 function freePort(): Promise<number> {
-  return new Promise((resolve) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); }); });
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
 }
 
 beforeAll(async () => {
@@ -28,7 +34,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(root, 'node_modules', '.cache', 'qsign-transit-workerd-'));
   await bundleEdgeTransit(dir);
   const port = await freePort();
-  writeFileSync(join(dir, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
+  writeFileSync(
+    join(dir, 'config.capnp'),
+    `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [ (name = "main", worker = .transit) ],
   sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
@@ -48,13 +56,19 @@ const transit :Workerd.Worker = (
   durableObjectNamespaces = [ (className = "TransitObject", uniqueKey = "qsign-transit-test") ],
   durableObjectStorage = (inMemory = void),
 );
-`);
-  proc = spawn(join(root, 'node_modules/.bin/workerd'), ['serve', join(dir, 'config.capnp'), 'config'], { stdio: ['ignore', 'pipe', 'pipe'] });
+`,
+  );
+  proc = spawn(join(root, 'node_modules/.bin/workerd'), ['serve', join(dir, 'config.capnp'), 'config'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   proc.stderr!.on('data', (d) => (err += d));
   url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
-    try { await fetch(`${url}/v1/sys/health`); break; } catch {
+    try {
+      await fetch(`${url}/v1/sys/health`);
+      break;
+    } catch {
       if (i > 300 || proc.exitCode !== null) throw new Error(`workerd did not start: ${err}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -62,7 +76,13 @@ const transit :Workerd.Worker = (
 }, 90_000);
 
 afterAll(async () => {
-  if (proc && proc.exitCode === null) { const p = proc; await new Promise<void>((r) => { p.once('exit', () => r()); p.kill('SIGKILL'); }); }
+  if (proc && proc.exitCode === null) {
+    const p = proc;
+    await new Promise<void>((r) => {
+      p.once('exit', () => r());
+      p.kill('SIGKILL');
+    });
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -77,17 +97,28 @@ describe('edge-transit in workerd (Durable Object store)', () => {
     const rw = await client.rewrap('edge', ciphertext);
     expect(rw.keyVersion).toBe(2);
     await client.configKey('edge', { min_decryption_version: 2 });
-    expect(await client.decrypt('edge', ciphertext).then(() => 'ok', (e) => e.code)).toBe(C.VERSION_DISALLOWED);
+    expect(
+      await client.decrypt('edge', ciphertext).then(
+        () => 'ok',
+        (e) => e.code,
+      ),
+    ).toBe(C.VERSION_DISALLOWED);
     await client.createKey('edge-sig', { type: 'ml-dsa-44' });
     const s = await client.sign('edge-sig', te.encode('m'));
     expect(await client.verify('edge-sig', te.encode('m'), s.signature)).toBe(true);
     expect(await client.listKeys()).toEqual(['edge', 'edge-sig']);
-    const parallel = await Promise.all(Array.from({ length: 20 }, (_, i) => client.encrypt('edge', te.encode(`p${i}`))));
+    const parallel = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => client.encrypt('edge', te.encode(`p${i}`))),
+    );
     const back = await Promise.all(parallel.map((p) => client.decrypt('edge', p.ciphertext)));
     back.forEach((b, i) => expect(new TextDecoder().decode(b.plaintext)).toBe(`p${i}`));
     const denied = await fetch(`${url}/v1/oqs-transit/keys/edge`);
     expect(denied.status).toBe(403);
-    const missing = await fetch(`${url}/v1/oqs-transit/encrypt/nope`, { method: 'POST', headers: { 'x-vault-token': TOKEN }, body: '{"plaintext":"eA=="}' });
+    const missing = await fetch(`${url}/v1/oqs-transit/encrypt/nope`, {
+      method: 'POST',
+      headers: { 'x-vault-token': TOKEN },
+      body: '{"plaintext":"eA=="}',
+    });
     expect([missing.status, await missing.json()]).toEqual([404, { errors: ['encryption key not found'] }]);
   });
 });

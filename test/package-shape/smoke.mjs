@@ -9,9 +9,17 @@ import { init, backend, sha3_256, isInitialized } from 'qsign-pqc';
 const TAG = '@@QSIGN_RESULT ';
 const result = { passed: 0, failed: 0, failures: [] };
 async function check(name, fn) {
-  try { await fn(); result.passed++; } catch (e) { result.failed++; result.failures.push({ name, error: String(e?.stack ?? e) }); }
+  try {
+    await fn();
+    result.passed++;
+  } catch (e) {
+    result.failed++;
+    result.failures.push({ name, error: String(e?.stack ?? e) });
+  }
 }
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
 const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const ABC = '3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532';
 

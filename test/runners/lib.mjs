@@ -108,7 +108,16 @@ export const externalWasmPlugin = {
  * `entry` selects src/entries/<entry>.ts for `#wasm-source`; without it,
  * esbuild resolves `#wasm-source` through package.json "imports" (dist/).
  */
-export async function bundle({ contents, outfile, platform, conditions, entry, plugins = [], external = [], metafile = false }) {
+export async function bundle({
+  contents,
+  outfile,
+  platform,
+  conditions,
+  entry,
+  plugins = [],
+  external = [],
+  metafile = false,
+}) {
   return build({
     metafile,
     stdin: { contents, resolveDir: join(root, 'test/runners'), sourcefile: 'runner-entry.ts', loader: 'ts' },
@@ -147,12 +156,26 @@ export function run(cmd, args, { timeoutMs = 600_000, env, cwd = root } = {}) {
   let child;
   const done = new Promise((resolve) => {
     child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '', timedOut = false;
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
-    child.on('error', (e) => { stderr += String(e); });
-    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut }); });
+    let stdout = '',
+      stderr = '',
+      timedOut = false;
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', (e) => {
+      stderr += String(e);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
+    });
   });
   done.child = child;
   return done;
@@ -164,7 +187,10 @@ export function parseResult(label, { code, stdout, stderr, timedOut }) {
   if (line) {
     const r = JSON.parse(line.slice(RESULT_TAG.length));
     // A non-zero exit after printing a result still means something broke (e.g. a crash at exit).
-    if (code !== 0) { r.failed++; r.failures.push({ name: `${label} › process`, error: `exited with ${code}` }); }
+    if (code !== 0) {
+      r.failed++;
+      r.failures.push({ name: `${label} › process`, error: `exited with ${code}` });
+    }
     return r;
   }
   const why = timedOut ? 'timed out' : `exited with ${code} before printing a result`;
@@ -200,7 +226,10 @@ export function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
   });
 }
 
@@ -218,19 +247,34 @@ export function requireFile(path, hint) {
  */
 export async function launchChromium(options = {}) {
   const { chromium } = await import('playwright-core');
-  const executablePath = requireFile(process.env.QSIGN_CHROMIUM ?? '/usr/bin/chromium', 'run `npm run setup` (it apt-installs chromium)');
+  const executablePath = requireFile(
+    process.env.QSIGN_CHROMIUM ?? '/usr/bin/chromium',
+    'run `npm run setup` (it apt-installs chromium)',
+  );
   const profile = mkdtempSync(join(tmpdir(), 'qsign-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
     ...options,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   // The profile goes with the context. Not on its 'close' event: that fires
   // while the browser may still write to the profile; close() has waited for it.
   const close = context.close.bind(context);
   context.close = async (options) => {
-    try { await close(options); } finally { rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }); }
+    try {
+      await close(options);
+    } finally {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    }
   };
   return context;
 }
@@ -239,8 +283,12 @@ export async function launchChromium(options = {}) {
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const MIME = {
-  '.html': 'text/html; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json', '.map': 'application/json', '.wasm': 'application/wasm',
+  '.html': 'text/html; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.wasm': 'application/wasm',
 };
 
 /**
@@ -256,16 +304,28 @@ export async function serveRoot() {
   const server = createHttpServer(async (req, res) => {
     try {
       const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
-      if (path.includes('..')) { res.writeHead(403).end(); return; }
+      if (path.includes('..')) {
+        res.writeHead(403).end();
+        return;
+      }
       const body = await readFile(join(root, path));
-      res.writeHead(200, { 'content-type': MIME[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': MIME[extname(path)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+      });
       res.end(body);
-    } catch { res.writeHead(404).end(); }
+    } catch {
+      res.writeHead(404).end();
+    }
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return {
     origin: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections?.();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -282,10 +342,16 @@ export async function buildBrowserPages(dir) {
   const pages = [];
   for (const mode of MODES) {
     await bundle({
-      contents: entrySource(mode, PUBLISH_RESULT), outfile: join(dir, `${mode}.mjs`),
-      platform: 'browser', conditions: ['browser'], entry: 'browser',
+      contents: entrySource(mode, PUBLISH_RESULT),
+      outfile: join(dir, `${mode}.mjs`),
+      platform: 'browser',
+      conditions: ['browser'],
+      entry: 'browser',
     });
-    writeFileSync(join(dir, `${mode}.html`), `<!doctype html><meta charset="utf-8"><title>qsign ${mode}</title><script type="module" src="./${mode}.mjs"></script>\n`);
+    writeFileSync(
+      join(dir, `${mode}.html`),
+      `<!doctype html><meta charset="utf-8"><title>qsign ${mode}</title><script type="module" src="./${mode}.mjs"></script>\n`,
+    );
     pages.push([mode, relative(root, join(dir, `${mode}.html`))]);
   }
   return pages;

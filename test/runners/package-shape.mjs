@@ -6,14 +6,30 @@ import { parseResult, root, run } from './lib.mjs';
 
 export async function runPackageShape(label, cmd, args, env) {
   if (!existsSync(join(root, 'dist/index.js'))) {
-    return { passed: 0, failed: 1, failures: [{ name: `${label} package shape`, error: 'dist/index.js is missing: run `npm run setup` (or npx tsc -p tsconfig.json)' }] };
+    return {
+      passed: 0,
+      failed: 1,
+      failures: [
+        {
+          name: `${label} package shape`,
+          error: 'dist/index.js is missing: run `npm run setup` (or npx tsc -p tsconfig.json)',
+        },
+      ],
+    };
   }
-  return parseResult(`${label} package`, await run(cmd, [...args, join(root, 'test/package-shape/smoke.mjs')], { env }));
+  return parseResult(
+    `${label} package`,
+    await run(cmd, [...args, join(root, 'test/package-shape/smoke.mjs')], { env }),
+  );
 }
 
 // `node test/runners/package-shape.mjs` runs it in the current Node (20 under npm test).
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { report } = await import('./lib.mjs');
   const started = Date.now();
-  report(`node${process.versions.node.split('.')[0]}-package`, [['package', await runPackageShape('node', process.execPath, [])]], started);
+  report(
+    `node${process.versions.node.split('.')[0]}-package`,
+    [['package', await runPackageShape('node', process.execPath, [])]],
+    started,
+  );
 }

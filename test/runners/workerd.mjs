@@ -12,7 +12,20 @@
 import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
-  BIN, bundle, cleanup, crashResult, entrySource, externalWasmPlugin, freePort, report, requireFile, root, run, scratchDir, sleep, MODES,
+  BIN,
+  bundle,
+  cleanup,
+  crashResult,
+  entrySource,
+  externalWasmPlugin,
+  freePort,
+  report,
+  requireFile,
+  root,
+  run,
+  scratchDir,
+  sleep,
+  MODES,
 } from './lib.mjs';
 
 const started = Date.now();
@@ -109,7 +122,9 @@ const shapePlugin = {
   },
 };
 
-function capnpString(s) { return JSON.stringify(s); }
+function capnpString(s) {
+  return JSON.stringify(s);
+}
 // Cap'n Proto constant names must be camelCase (they double as service and binding names here).
 const cap = (s) => s[0].toUpperCase() + s.slice(1);
 
@@ -136,38 +151,70 @@ async function main() {
   for (const mode of MODES) {
     const file = join(dir, `suite-${mode}.mjs`);
     await bundle({
-      contents: entrySource(mode, SERVE_SUITE), outfile: file,
-      platform: 'neutral', conditions: ['workerd', 'worker', 'browser', 'import', 'module', 'default'], entry: 'workerd',
+      contents: entrySource(mode, SERVE_SUITE),
+      outfile: file,
+      platform: 'neutral',
+      conditions: ['workerd', 'worker', 'browser', 'import', 'module', 'default'],
+      entry: 'workerd',
       plugins: [externalWasmPlugin],
     });
     for (const [flag, flags] of Object.entries(FLAGS)) {
       const name = `suite${cap(mode)}${cap(flag)}`;
-      services.push({ name, label: `${mode}${flag === 'compat' ? '+nodejs_compat' : ''}`, block: workerBlock(name, file, flags, []) });
+      services.push({
+        name,
+        label: `${mode}${flag === 'compat' ? '+nodejs_compat' : ''}`,
+        block: workerBlock(name, file, flags, []),
+      });
     }
   }
   const shapeFile = join(dir, 'shape.mjs');
   const built = await bundle({
-    contents: SHAPE_WORKER, outfile: shapeFile, metafile: true,
-    platform: 'neutral', conditions: ['workerd', 'worker', 'browser', 'import', 'module', 'default'],
+    contents: SHAPE_WORKER,
+    outfile: shapeFile,
+    metafile: true,
+    platform: 'neutral',
+    conditions: ['workerd', 'worker', 'browser', 'import', 'module', 'default'],
     plugins: [shapePlugin, externalWasmPlugin],
   });
   // Proof, from esbuild's own record, that the shape worker is the built
   // package and its workerd entry, not the sources.
   const inputs = Object.keys(built.metafile.inputs);
   const shapeInputs = {
-    passed: 0, failed: 0, failures: [],
+    passed: 0,
+    failed: 0,
+    failures: [],
   };
   for (const want of ['dist/index.js', 'dist/entries/workerd.js']) {
     if (inputs.includes(want)) shapeInputs.passed++;
-    else { shapeInputs.failed++; shapeInputs.failures.push({ name: `shape bundle contains ${want}`, error: `inputs: ${inputs.filter((i) => !i.includes('node_modules')).join(', ')}` }); }
+    else {
+      shapeInputs.failed++;
+      shapeInputs.failures.push({
+        name: `shape bundle contains ${want}`,
+        error: `inputs: ${inputs.filter((i) => !i.includes('node_modules')).join(', ')}`,
+      });
+    }
   }
   if (inputs.some((i) => i.startsWith('src/'))) {
-    shapeInputs.failed++; shapeInputs.failures.push({ name: 'shape bundle uses no src/', error: inputs.filter((i) => i.startsWith('src/')).join(', ') });
+    shapeInputs.failed++;
+    shapeInputs.failures.push({
+      name: 'shape bundle uses no src/',
+      error: inputs.filter((i) => i.startsWith('src/')).join(', '),
+    });
   } else shapeInputs.passed++;
   for (const [flag, flags] of Object.entries(FLAGS)) {
     const name = `shape${cap(flag)}`;
     const bytesModule = `(name = "bytes/qsign-scalar.bin", data = embed ${capnpString(relative(dir, join(root, 'wasm/qsign-scalar.wasm')))})`;
-    services.push({ name, label: `dist${flag === 'compat' ? '+nodejs_compat' : ''}`, block: workerBlock(name, shapeFile, flags, [bytesModule], [`(name = "NODE_COMPAT", text = "${flags.length ? 1 : 0}")`]) });
+    services.push({
+      name,
+      label: `dist${flag === 'compat' ? '+nodejs_compat' : ''}`,
+      block: workerBlock(
+        name,
+        shapeFile,
+        flags,
+        [bytesModule],
+        [`(name = "NODE_COMPAT", text = "${flags.length ? 1 : 0}")`],
+      ),
+    });
   }
   writeFileSync(join(dir, 'router.mjs'), ROUTER);
 
@@ -193,13 +240,20 @@ ${services.map((s) => s.block).join('\n')}
 
   const child = run(workerd, ['serve', join(dir, 'config.capnp'), 'config'], { timeoutMs: 600_000 });
   let exited = false;
-  child.then(() => { exited = true; });
+  child.then(() => {
+    exited = true;
+  });
   const out = [];
   try {
     // Wait for the socket (workerd compiles every module before listening).
     let up = false;
     for (let i = 0; i < 300 && !exited && !up; i++) {
-      try { await fetch(`http://127.0.0.1:${port}/router-check`); up = true; } catch { await sleep(100); }
+      try {
+        await fetch(`http://127.0.0.1:${port}/router-check`);
+        up = true;
+      } catch {
+        await sleep(100);
+      }
     }
     if (!up) {
       const r = exited ? await child : { stderr: '(still not listening after 30 s)' };
@@ -211,7 +265,9 @@ ${services.map((s) => s.block).join('\n')}
         const text = await res.text();
         if (!res.ok) throw new Error(`HTTP ${res.status}: ${text.slice(0, 2000)}`);
         out.push([s.label, JSON.parse(text)]);
-      } catch (e) { out.push([s.label, crashResult(`workerd ${s.name}`, e)]); }
+      } catch (e) {
+        out.push([s.label, crashResult(`workerd ${s.name}`, e)]);
+      }
     }
   } finally {
     // run() only kills on timeout; stop our workerd now that every answer is in.
@@ -224,6 +280,9 @@ ${services.map((s) => s.block).join('\n')}
 
 try {
   parts.push(...(await main()));
-} catch (e) { parts.push(['runner', crashResult('workerd', e)]); }
-finally { cleanup(dir); }
+} catch (e) {
+  parts.push(['runner', crashResult('workerd', e)]);
+} finally {
+  cleanup(dir);
+}
 report('workerd', parts, started);

@@ -9,7 +9,9 @@ import { pickOf, policySource, markdown, PICK_MARGIN } from '../../bench/engine.
 import { POLICY_TABLE } from '../../src/engine/policy-table.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const files = readdirSync(`${root}bench/policy`).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(`${root}bench/policy`)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const results = files.map((f) => JSON.parse(readFileSync(`${root}bench/policy/${f}`, 'utf8')));
 
 describe('engine policy table', () => {
@@ -31,7 +33,9 @@ describe('engine policy table', () => {
     expect(pickOf({ wasm: 100, webcrypto: 100 * PICK_MARGIN - 1 })).toBe('wasm');
     expect(pickOf({ wasm: 100, webcrypto: 100 * PICK_MARGIN })).toBe('webcrypto');
     for (const r of results) {
-      for (const [alg, ops] of Object.entries(r.ops as Record<string, Record<string, { wasm: number; webcrypto: number | null; pick: string }>>)) {
+      for (const [alg, ops] of Object.entries(
+        r.ops as Record<string, Record<string, { wasm: number; webcrypto: number | null; pick: string }>>,
+      )) {
         for (const [op, v] of Object.entries(ops)) {
           const row = (POLICY_TABLE as Record<string, Record<string, Record<string, string>>>)[r.runtime]?.[alg]?.[op];
           expect(row ?? 'wasm').toBe(pickOf(v));
@@ -45,15 +49,26 @@ describe('engine policy table', () => {
 
   it('runtimes without native Web Crypto PQC have an empty row', () => {
     for (const r of results) {
-      const anyNative = Object.values(r.capabilities as Record<string, { importSeed: boolean }>).some((c) => c.importSeed);
+      const anyNative = Object.values(r.capabilities as Record<string, { importSeed: boolean }>).some(
+        (c) => c.importSeed,
+      );
       if (!anyNative) expect(Object.keys((POLICY_TABLE as Record<string, object>)[r.runtime]!)).toEqual([]);
     }
   });
 
   it('the Markdown has one table row per measured operation', () => {
     const md: string = markdown(results);
-    const opRows = results.reduce((n, r) => n + Object.values(r.ops as Record<string, object>).reduce((m, o) => m + Object.keys(o).length, 0), 0);
-    expect(md.split('\n').filter((l) => /^\| ML-(DSA|KEM)-\d+ \| (keygen|sign|verify|encapsulate|decapsulate) \| [\d.—]+ \| [\d.—]+ \| /.test(l)).length).toBe(opRows);
+    const opRows = results.reduce(
+      (n, r) => n + Object.values(r.ops as Record<string, object>).reduce((m, o) => m + Object.keys(o).length, 0),
+      0,
+    );
+    expect(
+      md
+        .split('\n')
+        .filter((l) =>
+          /^\| ML-(DSA|KEM)-\d+ \| (keygen|sign|verify|encapsulate|decapsulate) \| [\d.—]+ \| [\d.—]+ \| /.test(l),
+        ).length,
+    ).toBe(opRows);
   });
 
   it('docs/engines.md carries the generated results section', () => {

@@ -20,8 +20,20 @@ vi.mock('../../src/engine/policy-table.js', () => ({
 
 import { init, ml_dsa44, ml_dsa65, ml_dsa87, ml_kem512, ml_kem768, ml_kem1024, isQsignError } from '../../src/index.js';
 import {
-  capabilities, probeWebCrypto, engineFor, explainEngine, sign, verify, encapsulate, decapsulate, signatureKeygen, kemKeygen,
-  importKeyToWebCrypto, seedFromWebCrypto, publicKeyFromWebCrypto, ml_dsa65_async,
+  capabilities,
+  probeWebCrypto,
+  engineFor,
+  explainEngine,
+  sign,
+  verify,
+  encapsulate,
+  decapsulate,
+  signatureKeygen,
+  kemKeygen,
+  importKeyToWebCrypto,
+  seedFromWebCrypto,
+  publicKeyFromWebCrypto,
+  ml_dsa65_async,
 } from '../../src/webcrypto/index.js';
 import { resetProbes, knownCapability } from '../../src/engine/probe.js';
 import { parseUserAgent, runtimeInfo } from '../../src/engine/runtime.js';
@@ -36,8 +48,12 @@ interface AnyPrim {
   decapsulate(ct: Uint8Array, sk: Uint8Array): Uint8Array;
 }
 const PRIMS: Record<string, AnyPrim> = {
-  'ML-DSA-44': ml_dsa44, 'ML-DSA-65': ml_dsa65, 'ML-DSA-87': ml_dsa87,
-  'ML-KEM-512': ml_kem512, 'ML-KEM-768': ml_kem768, 'ML-KEM-1024': ml_kem1024,
+  'ML-DSA-44': ml_dsa44,
+  'ML-DSA-65': ml_dsa65,
+  'ML-DSA-87': ml_dsa87,
+  'ML-KEM-512': ml_kem512,
+  'ML-KEM-768': ml_kem768,
+  'ML-KEM-1024': ml_kem1024,
 } as unknown as Record<string, AnyPrim>;
 
 interface FakeOptions {
@@ -48,8 +64,14 @@ interface FakeOptions {
 }
 
 class FakeKey {
-  constructor(readonly type: 'private' | 'public', readonly algorithm: { name: string }, readonly extractable: boolean,
-    readonly usages: string[], readonly seed?: Uint8Array, readonly pub?: Uint8Array) {}
+  constructor(
+    readonly type: 'private' | 'public',
+    readonly algorithm: { name: string },
+    readonly extractable: boolean,
+    readonly usages: string[],
+    readonly seed?: Uint8Array,
+    readonly pub?: Uint8Array,
+  ) {}
 }
 
 function domError(name: string, message: string): Error {
@@ -69,7 +91,11 @@ function makeFake(opts: FakeOptions = {}) {
   };
   const pubOf = (name: string, seed: Uint8Array) => {
     const pk = PRIMS[name].keygen(seed).publicKey as Uint8Array;
-    if (opts.lie) { const x = pk.slice(); x[0]! ^= 1; return x; }
+    if (opts.lie) {
+      const x = pk.slice();
+      x[0]! ^= 1;
+      return x;
+    }
     return pk;
   };
   const expanded = (k: FakeKey) => PRIMS[k.algorithm.name].keygen(k.seed).secretKey;
@@ -79,7 +105,8 @@ function makeFake(opts: FakeOptions = {}) {
       calls.importKey++;
       const { name } = prim(alg);
       if (format === 'raw-seed') return new FakeKey('private', { name }, extractable, usages, new Uint8Array(data));
-      if (format === 'raw-public') return new FakeKey('public', { name }, true, usages, undefined, new Uint8Array(data));
+      if (format === 'raw-public')
+        return new FakeKey('public', { name }, true, usages, undefined, new Uint8Array(data));
       throw domError('NotSupportedError', `format ${format}`);
     },
     async getPublicKey(key: FakeKey, usages: string[]) {
@@ -97,18 +124,23 @@ function makeFake(opts: FakeOptions = {}) {
       calls.generateKey++;
       const { name } = prim(alg);
       const seed = crypto.getRandomValues(new Uint8Array(name.startsWith('ML-KEM') ? 64 : 32));
-      return { privateKey: new FakeKey('private', { name }, extractable, usages, seed), publicKey: new FakeKey('public', { name }, true, usages, undefined, pubOf(name, seed)) };
+      return {
+        privateKey: new FakeKey('private', { name }, extractable, usages, seed),
+        publicKey: new FakeKey('public', { name }, true, usages, undefined, pubOf(name, seed)),
+      };
     },
     async sign(alg: { name: string; context?: Uint8Array }, key: FakeKey, data: Uint8Array) {
       calls.sign++;
       const { p } = prim(alg);
-      if (alg.context?.length && !(opts.context ?? true)) throw domError('NotSupportedError', 'Non-empty context is not supported');
+      if (alg.context?.length && !(opts.context ?? true))
+        throw domError('NotSupportedError', 'Non-empty context is not supported');
       return buf(p.sign(data, expanded(key), alg.context ? { context: alg.context } : {}));
     },
     async verify(alg: { name: string; context?: Uint8Array }, key: FakeKey, sig: Uint8Array, data: Uint8Array) {
       calls.verify++;
       const { p } = prim(alg);
-      if (alg.context?.length && !(opts.context ?? true)) throw domError('NotSupportedError', 'Non-empty context is not supported');
+      if (alg.context?.length && !(opts.context ?? true))
+        throw domError('NotSupportedError', 'Non-empty context is not supported');
       return p.verify(sig, data, key.pub, alg.context ? { context: alg.context } : {});
     },
     async encapsulateBits(alg: unknown, key: FakeKey) {
@@ -131,20 +163,30 @@ const original = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
 
 function install(fake: { subtle: unknown } | undefined, onSubtle?: () => void): void {
   const c = {
-    getRandomValues: <T extends ArrayBufferView | null>(a: T) => realCrypto.getRandomValues(a as Uint8Array<ArrayBuffer>) as unknown as T,
+    getRandomValues: <T extends ArrayBufferView | null>(a: T) =>
+      realCrypto.getRandomValues(a as Uint8Array<ArrayBuffer>) as unknown as T,
     randomUUID: () => realCrypto.randomUUID(),
-    get subtle() { onSubtle?.(); return fake?.subtle; },
+    get subtle() {
+      onSubtle?.();
+      return fake?.subtle;
+    },
   };
   Object.defineProperty(globalThis, 'crypto', { value: c, configurable: true, writable: true });
   resetProbes();
 }
 
 async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
-  try { await p; } catch (e) { return isQsignError(e) ? e.code : `non-QsignError: ${(e as Error).message}`; }
+  try {
+    await p;
+  } catch (e) {
+    return isQsignError(e) ? e.code : `non-QsignError: ${(e as Error).message}`;
+  }
   return undefined;
 }
 
-beforeAll(async () => { await init(); });
+beforeAll(async () => {
+  await init();
+});
 afterEach(async () => {
   if (original) Object.defineProperty(globalThis, 'crypto', original);
   resetProbes();
@@ -157,10 +199,20 @@ describe('runtime identification', () => {
     expect(parseUserAgent('Deno/2.9.6')).toEqual({ name: 'deno', version: '2.9.6' });
     expect(parseUserAgent('Bun/1.4.5')).toEqual({ name: 'bun', version: '1.4.5' });
     expect(parseUserAgent('Cloudflare-Workers').name).toBe('workerd');
-    expect(parseUserAgent('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36'))
-      .toEqual({ name: 'chromium', version: '156.0.0.0' });
-    expect(parseUserAgent('Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0')).toEqual({ name: 'firefox', version: '153.0' });
-    expect(parseUserAgent('Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15').name).toBe('safari');
+    expect(
+      parseUserAgent(
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36',
+      ),
+    ).toEqual({ name: 'chromium', version: '156.0.0.0' });
+    expect(parseUserAgent('Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0')).toEqual({
+      name: 'firefox',
+      version: '153.0',
+    });
+    expect(
+      parseUserAgent(
+        'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15',
+      ).name,
+    ).toBe('safari');
     expect(parseUserAgent('').name).toBe('unknown');
   });
 
@@ -171,8 +223,16 @@ describe('runtime identification', () => {
 });
 
 describe('policy lookup', () => {
-  const table = { 'node@24': { 'ML-DSA-65': { verify: 'webcrypto' as const } }, 'node@22': { 'ML-DSA-65': { sign: 'webcrypto' as const } } };
-  const rt = (name: 'node' | 'deno', major: number) => ({ name, version: String(major), major, key: `${name}@${major}` });
+  const table = {
+    'node@24': { 'ML-DSA-65': { verify: 'webcrypto' as const } },
+    'node@22': { 'ML-DSA-65': { sign: 'webcrypto' as const } },
+  };
+  const rt = (name: 'node' | 'deno', major: number) => ({
+    name,
+    version: String(major),
+    major,
+    key: `${name}@${major}`,
+  });
   it('uses the exact row, else the newest older major of the family, else wasm', () => {
     expect(policyPick(rt('node', 24), 'ML-DSA-65', 'verify', table)).toBe('webcrypto');
     expect(policyPick(rt('node', 24), 'ML-DSA-65', 'sign', table)).toBe('wasm');
@@ -201,7 +261,9 @@ describe('Node 20: no native ML-DSA/ML-KEM', () => {
     expect(await codeOf(sign('ML-DSA-65', seed, new Uint8Array(1)))).toBe('ERR_UNSUPPORTED_BY_RUNTIME');
     expect(await codeOf(encapsulate('ML-KEM-768', ml_kem768.keygen().publicKey))).toBe('ERR_UNSUPPORTED_BY_RUNTIME');
     expect(await codeOf(importKeyToWebCrypto('ML-DSA-65', seed))).toBe('ERR_UNSUPPORTED_BY_RUNTIME');
-    expect(await codeOf(kemKeygen('ML-KEM-768', undefined, { output: 'cryptokey' }))).toBe('ERR_UNSUPPORTED_BY_RUNTIME');
+    expect(await codeOf(kemKeygen('ML-KEM-768', undefined, { output: 'cryptokey' }))).toBe(
+      'ERR_UNSUPPORTED_BY_RUNTIME',
+    );
   });
 
   it('a runtime without crypto.subtle at all is handled the same way', async () => {
@@ -211,14 +273,18 @@ describe('Node 20: no native ML-DSA/ML-KEM', () => {
     expect(caps.algorithms['ML-DSA-65'].notes[0]).toMatch(/no crypto\.subtle/);
     expect(explainEngine('ML-DSA-65', 'verify').reason).toMatch(/no crypto\.subtle/);
     await init({ engine: 'webcrypto' });
-    expect(await codeOf(verify('ML-DSA-65', new Uint8Array(1952), new Uint8Array(1), new Uint8Array(3309)))).toBe('ERR_UNSUPPORTED_BY_RUNTIME');
+    expect(await codeOf(verify('ML-DSA-65', new Uint8Array(1952), new Uint8Array(1), new Uint8Array(3309)))).toBe(
+      'ERR_UNSUPPORTED_BY_RUNTIME',
+    );
   });
 });
 
 describe('cold start', () => {
   it("init() in 'auto' mode never touches crypto.subtle (the probe is lazy)", async () => {
     let touched = 0;
-    install(makeFake(), () => { touched++; });
+    install(makeFake(), () => {
+      touched++;
+    });
     await init({ force: true });
     expect(touched).toBe(0);
     expect(capabilities().probed).toBe(false);
@@ -266,7 +332,9 @@ describe('routing with a native engine (fake subtle)', () => {
     expect(fake.calls.sign).toBe(n + 1);
     n = fake.calls.sign;
     expect(ml_dsa65.verify(await sign('ML-DSA-65', secretKey, msg), msg, publicKey)).toBe(true);
-    expect(await sign('ML-DSA-65', seed, msg, { extraEntropy: false })).toEqual(ml_dsa65.sign(msg, secretKey, { extraEntropy: false }));
+    expect(await sign('ML-DSA-65', seed, msg, { extraEntropy: false })).toEqual(
+      ml_dsa65.sign(msg, secretKey, { extraEntropy: false }),
+    );
     expect(fake.calls.sign).toBe(n);
     // The async primitive form routes the same way.
     expect(ml_dsa65.verify(await ml_dsa65_async.signAsync(msg, seed), msg, publicKey)).toBe(true);
@@ -279,7 +347,8 @@ describe('routing with a native engine (fake subtle)', () => {
     await probeWebCrypto();
     const seed = new Uint8Array(64).fill(7);
     const kp = ml_kem768.keygen(seed);
-    const e0 = fake.calls.encapsulateBits, d0 = fake.calls.decapsulateBits;
+    const e0 = fake.calls.encapsulateBits,
+      d0 = fake.calls.decapsulateBits;
     const r = await encapsulate('ML-KEM-768', kp.publicKey);
     expect(fake.calls.encapsulateBits).toBe(e0 + 1);
     expect(await decapsulate('ML-KEM-768', r.cipherText, seed)).toEqual(r.sharedSecret);
@@ -310,7 +379,13 @@ describe('routing with a native engine (fake subtle)', () => {
     const { privateKey } = await importKeyToWebCrypto('ML-DSA-65', seed);
     expect(await codeOf(sign('ML-DSA-65', privateKey, msg, { context }))).toBe('ERR_UNSUPPORTED_BY_RUNTIME');
     // An empty context is the default context: fine natively.
-    expect(ml_dsa65.verify(await sign('ML-DSA-65', privateKey, msg, { context: new Uint8Array(0) }), msg, ml_dsa65.keygen(seed).publicKey)).toBe(true);
+    expect(
+      ml_dsa65.verify(
+        await sign('ML-DSA-65', privateKey, msg, { context: new Uint8Array(0) }),
+        msg,
+        ml_dsa65.keygen(seed).publicKey,
+      ),
+    ).toBe(true);
   });
 
   it('Chromium/Bun-like (no ML-KEM-512): that set is wasm-only, the others native', async () => {
@@ -342,7 +417,9 @@ describe('routing with a native engine (fake subtle)', () => {
     expect(engineFor('ML-DSA-65', 'verify')).toBe('wasm');
     const n = fake.calls.verify;
     const kp = ml_dsa65.keygen();
-    expect(await verify('ML-DSA-65', kp.publicKey, new Uint8Array(1), ml_dsa65.sign(new Uint8Array(1), kp.secretKey))).toBe(true);
+    expect(
+      await verify('ML-DSA-65', kp.publicKey, new Uint8Array(1), ml_dsa65.sign(new Uint8Array(1), kp.secretKey)),
+    ).toBe(true);
     expect(fake.calls.verify).toBe(n);
     expect(await codeOf(importKeyToWebCrypto('ML-DSA-65', new Uint8Array(32)))).toBe('ERR_UNSUPPORTED_BY_RUNTIME');
   });
@@ -361,7 +438,9 @@ describe('routing with a native engine (fake subtle)', () => {
     expect(engineFor('ML-DSA-44', 'keygen', { output: 'seed' })).toBe('wasm');
     const s = await signatureKeygen('ML-DSA-65', undefined, { output: 'seed' });
     expect(ml_dsa65.keygen(s.secretKey).publicKey).toEqual(s.publicKey);
-    expect(await codeOf(signatureKeygen('ML-DSA-65', undefined, { output: 'bogus' as never }))).toBe('ERR_INVALID_ARGUMENT');
+    expect(await codeOf(signatureKeygen('ML-DSA-65', undefined, { output: 'bogus' as never }))).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
   });
 
   it('mismatched CryptoKeys are rejected with ERR_INVALID_ARGUMENT', async () => {
@@ -369,6 +448,8 @@ describe('routing with a native engine (fake subtle)', () => {
     const { privateKey, publicKey } = await importKeyToWebCrypto('ML-DSA-65', new Uint8Array(32));
     expect(await codeOf(sign('ML-DSA-44', privateKey, new Uint8Array(1)))).toBe('ERR_INVALID_ARGUMENT');
     expect(await codeOf(sign('ML-DSA-65', publicKey as CryptoKey, new Uint8Array(1)))).toBe('ERR_INVALID_ARGUMENT');
-    expect(await codeOf(verify('ML-DSA-65', privateKey, new Uint8Array(1), new Uint8Array(3309)))).toBe('ERR_INVALID_ARGUMENT');
+    expect(await codeOf(verify('ML-DSA-65', privateKey, new Uint8Array(1), new Uint8Array(3309)))).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
   });
 });

@@ -5,14 +5,24 @@
 // ChaCha20-Poly1305 lives in a package we do not install, our ChaCha suites
 // are covered by the HPKE-PQ vectors instead).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Aes128Gcm, Aes256Gcm, CipherSuite as TheirSuite, ExportOnly, HkdfSha256, HkdfSha384, HkdfSha512 } from '@hpke/core';
+import {
+  Aes128Gcm,
+  Aes256Gcm,
+  CipherSuite as TheirSuite,
+  ExportOnly,
+  HkdfSha256,
+  HkdfSha384,
+  HkdfSha512,
+} from '@hpke/core';
 import { XWing } from '@hpke/hybridkem-x-wing';
 import { MlKem512, MlKem768, MlKem1024 } from '@hpke/ml-kem';
 import { init } from '../../src/index.js';
 import { generateKeyPair, open, seal, setupBaseR, setupBaseS, suite } from '../../src/hybrid/index.js';
 import { QsignError } from '../../src/errors.js';
 
-beforeAll(async () => { await init(); });
+beforeAll(async () => {
+  await init();
+});
 
 const KEMS = [
   ['X-Wing', () => new XWing()],
@@ -20,8 +30,15 @@ const KEMS = [
   ['ML-KEM-768', () => new MlKem768()],
   ['ML-KEM-1024', () => new MlKem1024()],
 ] as const;
-const KDFS = [['HKDF-SHA256', () => new HkdfSha256()], ['HKDF-SHA384', () => new HkdfSha384()], ['HKDF-SHA512', () => new HkdfSha512()]] as const;
-const AEADS = [['AES-128-GCM', () => new Aes128Gcm()], ['AES-256-GCM', () => new Aes256Gcm()]] as const;
+const KDFS = [
+  ['HKDF-SHA256', () => new HkdfSha256()],
+  ['HKDF-SHA384', () => new HkdfSha384()],
+  ['HKDF-SHA512', () => new HkdfSha512()],
+] as const;
+const AEADS = [
+  ['AES-128-GCM', () => new Aes128Gcm()],
+  ['AES-256-GCM', () => new Aes256Gcm()],
+] as const;
 
 const enc = new TextEncoder();
 const u8 = (b: ArrayBuffer) => new Uint8Array(b);
@@ -74,7 +91,8 @@ describe('HPKE interop with @hpke/core', () => {
           expect(await S2.export('exp', 42)).toEqual(u8(await R2.export(enc.encode('exp'), 42)));
 
           // Their ciphertext, tampered, fails on our side with the stable code.
-          const bad = u8(b.ct).slice(); bad[5]! ^= 1;
+          const bad = u8(b.ct).slice();
+          bad[5]! ^= 1;
           const err = await open(ours, kp.secretKey, u8(b.enc), bad, { info, aad }).catch((e: unknown) => e);
           expect(err).toBeInstanceOf(QsignError);
           expect((err as QsignError).code).toBe('ERR_DECRYPTION_FAILED');
@@ -108,12 +126,16 @@ describe('HPKE interop with @hpke/core', () => {
       const theirs = new TheirSuite({ kem: kemFactory(), kdf: new HkdfSha256(), aead: new ExportOnly() });
       const kp = await generateKeyPair(ours);
       const S = await setupBaseS(ours, kp.publicKey, 'exporter');
-      const R = await theirs.createRecipientContext({ recipientKey: await theirs.kem.deserializePrivateKey(kp.secretKey.slice().buffer), enc: S.enc, info: enc.encode('exporter') });
+      const R = await theirs.createRecipientContext({
+        recipientKey: await theirs.kem.deserializePrivateKey(kp.secretKey.slice().buffer),
+        enc: S.enc,
+        info: enc.encode('exporter'),
+      });
       expect(await S.export('ctx', 64)).toEqual(u8(await R.export(enc.encode('ctx'), 64)));
     }
   });
 
-  it('DeriveKeyPair differs by design: @hpke/hybridkem-x-wing uses the X-Wing draft\'s SHAKE256(ikm, 32), @hpke/ml-kem 0.3 the ikm itself', async () => {
+  it("DeriveKeyPair differs by design: @hpke/hybridkem-x-wing uses the X-Wing draft's SHAKE256(ikm, 32), @hpke/ml-kem 0.3 the ikm itself", async () => {
     // We follow draft-ietf-hpke-pq (SHAKE256.LabeledDerive), which is what
     // the HPKE-PQ vectors check. Only DeriveKeyPair differs; generated keys,
     // seal and open interoperate (above). Kept as a tripwire: when either
@@ -122,13 +144,18 @@ describe('HPKE interop with @hpke/core', () => {
     const { shake256 } = await import('@noble/hashes/sha3.js');
     const ikm = new Uint8Array(64).fill(1);
     const xw = new TheirSuite({ kem: new XWing(), kdf: new HkdfSha256(), aead: new Aes128Gcm() });
-    const theirsXw = u8(await xw.kem.serializePrivateKey((await xw.kem.deriveKeyPair(ikm.slice(0, 32).buffer)).privateKey));
-    const oursXw = (await deriveKeyPair(suite({ kem: 'X-Wing', kdf: 'HKDF-SHA256', aead: 'AES-128-GCM' }), ikm.slice(0, 32))).secretKey;
+    const theirsXw = u8(
+      await xw.kem.serializePrivateKey((await xw.kem.deriveKeyPair(ikm.slice(0, 32).buffer)).privateKey),
+    );
+    const oursXw = (
+      await deriveKeyPair(suite({ kem: 'X-Wing', kdf: 'HKDF-SHA256', aead: 'AES-128-GCM' }), ikm.slice(0, 32))
+    ).secretKey;
     expect(theirsXw).toEqual(shake256(ikm.slice(0, 32), { dkLen: 32 }));
     expect(oursXw).not.toEqual(theirsXw);
     const ml = new TheirSuite({ kem: new MlKem768(), kdf: new HkdfSha256(), aead: new Aes128Gcm() });
     const theirsMl = u8(await ml.kem.serializePrivateKey((await ml.kem.deriveKeyPair(ikm.buffer)).privateKey));
-    const oursMl = (await deriveKeyPair(suite({ kem: 'ML-KEM-768', kdf: 'HKDF-SHA256', aead: 'AES-128-GCM' }), ikm)).secretKey;
+    const oursMl = (await deriveKeyPair(suite({ kem: 'ML-KEM-768', kdf: 'HKDF-SHA256', aead: 'AES-128-GCM' }), ikm))
+      .secretKey;
     expect(theirsMl).toEqual(ikm);
     expect(oursMl).not.toEqual(ikm);
   });

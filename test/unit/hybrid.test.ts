@@ -10,18 +10,39 @@ import { sha3_256 as nobleSha3, shake256 as nobleShake } from '@noble/hashes/sha
 import { x25519 } from '@noble/curves/ed25519.js';
 import { init } from '../../src/index.js';
 import {
-  xwing, ml_kem768_x25519, x25519mlkem768, suite, seal, open, setupBaseS, setupBaseR,
-  generateKeyPair, deriveKeyPair, publicKeyFromSecretKey, type CipherSuite,
+  xwing,
+  ml_kem768_x25519,
+  x25519mlkem768,
+  suite,
+  seal,
+  open,
+  setupBaseS,
+  setupBaseR,
+  generateKeyPair,
+  deriveKeyPair,
+  publicKeyFromSecretKey,
+  type CipherSuite,
 } from '../../src/hybrid/index.js';
 import { QsignError } from '../../src/errors.js';
-import { xwingDecapsulateAsync, xwingEncapsulateAsync, xwingGetPublicKeyAsync, xwingKeygenAsync } from '../../src/hybrid/xwing.js';
+import {
+  xwingDecapsulateAsync,
+  xwingEncapsulateAsync,
+  xwingGetPublicKeyAsync,
+  xwingKeygenAsync,
+} from '../../src/hybrid/xwing.js';
 
-beforeAll(async () => { await init(); });
+beforeAll(async () => {
+  await init();
+});
 
 /** Runs `fn` and asserts it throws a QsignError with `code`; returns the error. */
 function throwsCode(fn: () => unknown, code: string): QsignError {
   let err: unknown;
-  try { fn(); } catch (e) { err = e; }
+  try {
+    fn();
+  } catch (e) {
+    err = e;
+  }
   expect(err, `expected ${code}`).toBeInstanceOf(QsignError);
   expect((err as QsignError).code).toBe(code);
   expect((err as QsignError).message.length).toBeGreaterThan(20);
@@ -30,19 +51,34 @@ function throwsCode(fn: () => unknown, code: string): QsignError {
 
 async function rejectsCode(p: Promise<unknown>, code: string): Promise<QsignError> {
   let err: unknown;
-  try { await p; } catch (e) { err = e; }
+  try {
+    await p;
+  } catch (e) {
+    err = e;
+  }
   expect(err, `expected ${code}`).toBeInstanceOf(QsignError);
   expect((err as QsignError).code).toBe(code);
   return err as QsignError;
 }
 
 const bytes = (n: number, fill = 0) => new Uint8Array(n).fill(fill);
-const flip = (b: Uint8Array, i: number) => { const c = b.slice(); c[i]! ^= 0x01; return c; };
+const flip = (b: Uint8Array, i: number) => {
+  const c = b.slice();
+  c[i]! ^= 0x01;
+  return c;
+};
 const LOW_ORDER = bytes(32); // u = 0
 
 describe('X-Wing', () => {
   it('has the draft sizes and is also exported as ml_kem768_x25519', () => {
-    expect(xwing.lengths).toEqual({ seed: 32, secretKey: 32, publicKey: 1216, cipherText: 1120, sharedSecret: 32, msgRand: 64 });
+    expect(xwing.lengths).toEqual({
+      seed: 32,
+      secretKey: 32,
+      publicKey: 1216,
+      cipherText: 1120,
+      sharedSecret: 32,
+      msgRand: 64,
+    });
     expect(ml_kem768_x25519).toBe(xwing);
   });
 
@@ -59,24 +95,29 @@ describe('X-Wing', () => {
   });
 
   it('matches @noble/post-quantum ml_kem768_x25519 byte for byte on random seeds (keygen, encaps derand, decaps)', () => {
-    fc.assert(fc.property(
-      fc.uint8Array({ minLength: 32, maxLength: 32 }),
-      fc.uint8Array({ minLength: 64, maxLength: 64 }),
-      (seed, eseed) => {
-        const ours = xwing.keygen(seed);
-        const theirs = nobleXWing.keygen(seed);
-        expect(ours.publicKey).toEqual(theirs.publicKey);
-        expect(ours.secretKey).toEqual(theirs.secretKey);
-        const e1 = xwing.encapsulate(ours.publicKey, eseed);
-        const e2 = nobleXWing.encapsulate(theirs.publicKey, eseed);
-        expect(e1.cipherText).toEqual(e2.cipherText);
-        expect(e1.sharedSecret).toEqual(e2.sharedSecret);
-        expect(xwing.decapsulate(e2.cipherText, ours.secretKey)).toEqual(nobleXWing.decapsulate(e1.cipherText, theirs.secretKey));
-        // A forged ciphertext decapsulates to the same (implicitly rejected) key on both.
-        const forged = flip(e1.cipherText, eseed[0]! % 1088);
-        expect(xwing.decapsulate(forged, ours.secretKey)).toEqual(nobleXWing.decapsulate(forged, theirs.secretKey));
-      },
-    ), { numRuns: 40 });
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ minLength: 64, maxLength: 64 }),
+        (seed, eseed) => {
+          const ours = xwing.keygen(seed);
+          const theirs = nobleXWing.keygen(seed);
+          expect(ours.publicKey).toEqual(theirs.publicKey);
+          expect(ours.secretKey).toEqual(theirs.secretKey);
+          const e1 = xwing.encapsulate(ours.publicKey, eseed);
+          const e2 = nobleXWing.encapsulate(theirs.publicKey, eseed);
+          expect(e1.cipherText).toEqual(e2.cipherText);
+          expect(e1.sharedSecret).toEqual(e2.sharedSecret);
+          expect(xwing.decapsulate(e2.cipherText, ours.secretKey)).toEqual(
+            nobleXWing.decapsulate(e1.cipherText, theirs.secretKey),
+          );
+          // A forged ciphertext decapsulates to the same (implicitly rejected) key on both.
+          const forged = flip(e1.cipherText, eseed[0]! % 1088);
+          expect(xwing.decapsulate(forged, ours.secretKey)).toEqual(nobleXWing.decapsulate(forged, theirs.secretKey));
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('a tampered ciphertext (either half) yields a different key, not an error', () => {
@@ -114,31 +155,40 @@ describe('X-Wing', () => {
     throwsCode(() => xwing.getPublicKey(bytes(31)), 'ERR_INVALID_SECRET_KEY');
     throwsCode(() => xwing.keygen(bytes(64)), 'ERR_INVALID_ARGUMENT');
     // ML-KEM half failing the FIPS 203 §7.2 modulus check (first coefficient 0xfff >= q).
-    const bad = publicKey.slice(); bad[0] = 0xff; bad[1] = bad[1]! | 0x0f;
+    const bad = publicKey.slice();
+    bad[0] = 0xff;
+    bad[1] = bad[1]! | 0x0f;
     throwsCode(() => xwing.encapsulate(bad), 'ERR_INVALID_PUBLIC_KEY');
     // Low-order X25519 half: never produced by honest keygen, refused on encapsulation.
-    const lo = publicKey.slice(); lo.set(LOW_ORDER, 1184);
+    const lo = publicKey.slice();
+    lo.set(LOW_ORDER, 1184);
     throwsCode(() => xwing.encapsulate(lo), 'ERR_INVALID_PUBLIC_KEY');
   });
 
   it('the async path HPKE uses (X25519 on Web Crypto) gives the same bytes as the sync one', async () => {
-    await fc.assert(fc.asyncProperty(
-      fc.uint8Array({ minLength: 32, maxLength: 32 }),
-      fc.uint8Array({ minLength: 64, maxLength: 64 }),
-      async (seed, eseed) => {
-        const a = xwing.keygen(seed);
-        expect(await xwingKeygenAsync(seed)).toEqual(a);
-        expect(await xwingGetPublicKeyAsync(a.secretKey)).toEqual(a.publicKey);
-        const e = xwing.encapsulate(a.publicKey, eseed);
-        expect(await xwingEncapsulateAsync(a.publicKey, eseed)).toEqual(e);
-        expect(await xwingDecapsulateAsync(e.cipherText, a.secretKey)).toEqual(e.sharedSecret);
-        const lo = e.cipherText.slice(); lo.set(LOW_ORDER, 1088);
-        expect(await xwingDecapsulateAsync(lo, a.secretKey)).toEqual(xwing.decapsulate(lo, a.secretKey));
-        const hi = e.cipherText.slice(); hi[1119]! |= 0x80; // top bit set: masked per RFC 7748
-        expect(await xwingDecapsulateAsync(hi, a.secretKey)).toEqual(xwing.decapsulate(hi, a.secretKey));
-      },
-    ), { numRuns: 15 });
-    const lo = xwing.keygen(bytes(32, 1)).publicKey; lo.set(LOW_ORDER, 1184);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ minLength: 64, maxLength: 64 }),
+        async (seed, eseed) => {
+          const a = xwing.keygen(seed);
+          expect(await xwingKeygenAsync(seed)).toEqual(a);
+          expect(await xwingGetPublicKeyAsync(a.secretKey)).toEqual(a.publicKey);
+          const e = xwing.encapsulate(a.publicKey, eseed);
+          expect(await xwingEncapsulateAsync(a.publicKey, eseed)).toEqual(e);
+          expect(await xwingDecapsulateAsync(e.cipherText, a.secretKey)).toEqual(e.sharedSecret);
+          const lo = e.cipherText.slice();
+          lo.set(LOW_ORDER, 1088);
+          expect(await xwingDecapsulateAsync(lo, a.secretKey)).toEqual(xwing.decapsulate(lo, a.secretKey));
+          const hi = e.cipherText.slice();
+          hi[1119]! |= 0x80; // top bit set: masked per RFC 7748
+          expect(await xwingDecapsulateAsync(hi, a.secretKey)).toEqual(xwing.decapsulate(hi, a.secretKey));
+        },
+      ),
+      { numRuns: 15 },
+    );
+    const lo = xwing.keygen(bytes(32, 1)).publicKey;
+    lo.set(LOW_ORDER, 1184);
     await rejectsCode(xwingEncapsulateAsync(lo), 'ERR_INVALID_PUBLIC_KEY');
     await rejectsCode(xwingDecapsulateAsync(bytes(1119), bytes(32)), 'ERR_INVALID_CIPHERTEXT_LENGTH');
   });
@@ -165,24 +215,27 @@ describe('X25519MLKEM768 (TLS group 0x11EC)', () => {
   });
 
   it('is ML-KEM first, X25519 second, plain concatenation (independent composition with noble)', () => {
-    fc.assert(fc.property(
-      fc.uint8Array({ minLength: 96, maxLength: 96 }),
-      fc.uint8Array({ minLength: 64, maxLength: 64 }),
-      (seed, rand) => {
-        const client = x25519mlkem768.clientKeyShare(seed);
-        const { publicKey: ek, secretKey: dk } = nobleMlKem768.keygen(seed.subarray(0, 64));
-        const cPub = x25519.getPublicKey(seed.subarray(64));
-        expect(client.keyShare).toEqual(new Uint8Array([...ek, ...cPub]));
-        const server = x25519mlkem768.serverRespond(client.keyShare, rand);
-        const { cipherText, sharedSecret: ssM } = nobleMlKem768.encapsulate(ek, rand.subarray(0, 32));
-        const sPub = x25519.getPublicKey(rand.subarray(32));
-        const ssX = x25519.getSharedSecret(rand.subarray(32), cPub);
-        expect(server.keyShare).toEqual(new Uint8Array([...cipherText, ...sPub]));
-        expect(server.sharedSecret).toEqual(new Uint8Array([...ssM, ...ssX]));
-        expect(nobleMlKem768.decapsulate(cipherText, dk)).toEqual(ssM);
-        expect(x25519mlkem768.clientFinish(client.secretKey, server.keyShare)).toEqual(server.sharedSecret);
-      },
-    ), { numRuns: 25 });
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 96, maxLength: 96 }),
+        fc.uint8Array({ minLength: 64, maxLength: 64 }),
+        (seed, rand) => {
+          const client = x25519mlkem768.clientKeyShare(seed);
+          const { publicKey: ek, secretKey: dk } = nobleMlKem768.keygen(seed.subarray(0, 64));
+          const cPub = x25519.getPublicKey(seed.subarray(64));
+          expect(client.keyShare).toEqual(new Uint8Array([...ek, ...cPub]));
+          const server = x25519mlkem768.serverRespond(client.keyShare, rand);
+          const { cipherText, sharedSecret: ssM } = nobleMlKem768.encapsulate(ek, rand.subarray(0, 32));
+          const sPub = x25519.getPublicKey(rand.subarray(32));
+          const ssX = x25519.getSharedSecret(rand.subarray(32), cPub);
+          expect(server.keyShare).toEqual(new Uint8Array([...cipherText, ...sPub]));
+          expect(server.sharedSecret).toEqual(new Uint8Array([...ssM, ...ssX]));
+          expect(nobleMlKem768.decapsulate(cipherText, dk)).toEqual(ssM);
+          expect(x25519mlkem768.clientFinish(client.secretKey, server.keyShare)).toEqual(server.sharedSecret);
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it('is not X-Wing: same ML-KEM/X25519 material, different shares and secrets', () => {
@@ -206,12 +259,20 @@ describe('X25519MLKEM768 (TLS group 0x11EC)', () => {
   it('refuses bad input with stable codes', () => {
     const client = x25519mlkem768.clientKeyShare();
     throwsCode(() => x25519mlkem768.serverRespond(client.keyShare.subarray(1)), 'ERR_INVALID_PUBLIC_KEY');
-    const lo = client.keyShare.slice(); lo.set(LOW_ORDER, 1184);
+    const lo = client.keyShare.slice();
+    lo.set(LOW_ORDER, 1184);
     throwsCode(() => x25519mlkem768.serverRespond(lo), 'ERR_INVALID_PUBLIC_KEY');
     const server = x25519mlkem768.serverRespond(client.keyShare);
-    throwsCode(() => x25519mlkem768.clientFinish(client.secretKey, server.keyShare.subarray(0, 1119)), 'ERR_INVALID_CIPHERTEXT_LENGTH');
-    throwsCode(() => x25519mlkem768.clientFinish(client.secretKey.subarray(0, 64), server.keyShare), 'ERR_INVALID_SECRET_KEY');
-    const loS = server.keyShare.slice(); loS.set(LOW_ORDER, 1088);
+    throwsCode(
+      () => x25519mlkem768.clientFinish(client.secretKey, server.keyShare.subarray(0, 1119)),
+      'ERR_INVALID_CIPHERTEXT_LENGTH',
+    );
+    throwsCode(
+      () => x25519mlkem768.clientFinish(client.secretKey.subarray(0, 64), server.keyShare),
+      'ERR_INVALID_SECRET_KEY',
+    );
+    const loS = server.keyShare.slice();
+    loS.set(LOW_ORDER, 1088);
     throwsCode(() => x25519mlkem768.clientFinish(client.secretKey, loS), 'ERR_INVALID_PUBLIC_KEY');
     throwsCode(() => x25519mlkem768.clientKeyShare(bytes(64)), 'ERR_INVALID_ARGUMENT');
     throwsCode(() => x25519mlkem768.serverRespond(client.keyShare, bytes(32)), 'ERR_INVALID_ARGUMENT');
@@ -219,7 +280,15 @@ describe('X25519MLKEM768 (TLS group 0x11EC)', () => {
 });
 
 const KEMS = ['ML-KEM-512', 'ML-KEM-768', 'ML-KEM-1024', 'X-Wing'] as const;
-const KDFS = ['HKDF-SHA256', 'HKDF-SHA384', 'HKDF-SHA512', 'SHAKE128', 'SHAKE256', 'TurboSHAKE128', 'TurboSHAKE256'] as const;
+const KDFS = [
+  'HKDF-SHA256',
+  'HKDF-SHA384',
+  'HKDF-SHA512',
+  'SHAKE128',
+  'SHAKE256',
+  'TurboSHAKE128',
+  'TurboSHAKE256',
+] as const;
 const AEADS = ['AES-128-GCM', 'AES-256-GCM', 'ChaCha20Poly1305'] as const;
 const enc = new TextEncoder();
 
@@ -231,14 +300,19 @@ describe('HPKE suites', () => {
     expect(suite({ kem: 'MLKEM768-X25519', kdf: 1, aead: 'ChaCha20-Poly1305' }).id).toEqual(s.id);
     expect(suite({ kem: 0x0041, kdf: 0x0011, aead: 0xffff }).name).toBe('ML-KEM-768/SHAKE256/ExportOnly');
     // Names read from config files are matched case-insensitively at run time.
-    expect(suite({ kem: 'ml-kem-1024' as never, kdf: 'hkdf-sha384' as never, aead: 'aes-256-gcm' as never }).kem.Nsk).toBe(64);
+    expect(
+      suite({ kem: 'ml-kem-1024' as never, kdf: 'hkdf-sha384' as never, aead: 'aes-256-gcm' as never }).kem.Nsk,
+    ).toBe(64);
   });
 
   it('refuses KEMs/KDFs/AEADs it does not implement with ERR_UNSUPPORTED_ALGORITHM', () => {
     throwsCode(() => suite({ kem: 0x0020, kdf: 1, aead: 1 }), 'ERR_UNSUPPORTED_ALGORITHM'); // DHKEM(X25519)
     throwsCode(() => suite({ kem: 0x0050, kdf: 1, aead: 1 }), 'ERR_UNSUPPORTED_ALGORITHM'); // MLKEM768-P256
     throwsCode(() => suite({ kem: 'X-Wing', kdf: 0x0004 as number, aead: 1 }), 'ERR_UNSUPPORTED_ALGORITHM');
-    throwsCode(() => suite({ kem: 'X-Wing', kdf: 1, aead: 'AES-192-GCM' as 'AES-128-GCM' }), 'ERR_UNSUPPORTED_ALGORITHM');
+    throwsCode(
+      () => suite({ kem: 'X-Wing', kdf: 1, aead: 'AES-192-GCM' as 'AES-128-GCM' }),
+      'ERR_UNSUPPORTED_ALGORITHM',
+    );
     throwsCode(() => suite(undefined as never), 'ERR_INVALID_ARGUMENT');
   });
 
@@ -305,7 +379,10 @@ describe('HPKE tampering and bad input', () => {
     await rejectsCode(open(s, kp.secretKey, e, ciphertext.subarray(0, 15), opts), 'ERR_DECRYPTION_FAILED');
     await rejectsCode(open(s, (await generateKeyPair(s)).secretKey, e, ciphertext, opts), 'ERR_DECRYPTION_FAILED');
     // Same keys under another AEAD: still a clean failure.
-    await rejectsCode(open(suite({ kem: 'X-Wing', kdf: 'HKDF-SHA256', aead: 'ChaCha20Poly1305' }), kp.secretKey, e, ciphertext, opts), 'ERR_DECRYPTION_FAILED');
+    await rejectsCode(
+      open(suite({ kem: 'X-Wing', kdf: 'HKDF-SHA256', aead: 'ChaCha20Poly1305' }), kp.secretKey, e, ciphertext, opts),
+      'ERR_DECRYPTION_FAILED',
+    );
   });
 
   it('tampering is detected for ML-KEM suites and one-stage KDFs too', async () => {
@@ -341,8 +418,14 @@ describe('HPKE PSK mode', () => {
       const sealed = await seal(s, kp.publicKey, pt, { info: 'i', psk });
       expect(await open(s, kp.secretKey, sealed.enc, sealed.ciphertext, { info: 'i', psk })).toEqual(pt);
       await rejectsCode(open(s, kp.secretKey, sealed.enc, sealed.ciphertext, { info: 'i' }), 'ERR_DECRYPTION_FAILED');
-      await rejectsCode(open(s, kp.secretKey, sealed.enc, sealed.ciphertext, { info: 'i', psk: { ...psk, id: 'psk-2026-12' } }), 'ERR_DECRYPTION_FAILED');
-      await rejectsCode(open(s, kp.secretKey, sealed.enc, sealed.ciphertext, { info: 'i', psk: { ...psk, key: flip(psk.key, 0) } }), 'ERR_DECRYPTION_FAILED');
+      await rejectsCode(
+        open(s, kp.secretKey, sealed.enc, sealed.ciphertext, { info: 'i', psk: { ...psk, id: 'psk-2026-12' } }),
+        'ERR_DECRYPTION_FAILED',
+      );
+      await rejectsCode(
+        open(s, kp.secretKey, sealed.enc, sealed.ciphertext, { info: 'i', psk: { ...psk, key: flip(psk.key, 0) } }),
+        'ERR_DECRYPTION_FAILED',
+      );
       // And the exporter differs between base and PSK mode for the same KEM output.
       const ikmE = bytes(64, 8);
       const a = await setupBaseS(s, kp.publicKey, 'i', { ikmE });
@@ -357,7 +440,10 @@ describe('HPKE PSK mode', () => {
     const kp = await generateKeyPair(s);
     await rejectsCode(seal(s, kp.publicKey, bytes(1), { psk: { key: bytes(31, 1), id: 'x' } }), 'ERR_INVALID_ARGUMENT');
     await rejectsCode(seal(s, kp.publicKey, bytes(1), { psk: { key: bytes(32, 1), id: '' } }), 'ERR_INVALID_ARGUMENT');
-    await rejectsCode(setupBaseR(s, bytes(1088), kp.secretKey, '', { psk: { key: 'password' as unknown as Uint8Array, id: 'x' } }), 'ERR_INVALID_ARGUMENT');
+    await rejectsCode(
+      setupBaseR(s, bytes(1088), kp.secretKey, '', { psk: { key: 'password' as unknown as Uint8Array, id: 'x' } }),
+      'ERR_INVALID_ARGUMENT',
+    );
   });
 });
 

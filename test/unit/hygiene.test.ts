@@ -8,12 +8,23 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { init, ml_kem512, ml_kem768, ml_kem1024, ml_dsa44, ml_dsa65, ml_dsa87 } from '../../src/index.js';
 import { getExports } from '../../src/wasm/loader.js';
-import { xwing, suite, seal, open, setupBaseS, setupBaseR, generateKeyPair as hpkeKeyPair, x25519mlkem768 } from '../../src/hybrid/index.js';
+import {
+  xwing,
+  suite,
+  seal,
+  open,
+  setupBaseS,
+  setupBaseR,
+  generateKeyPair as hpkeKeyPair,
+  x25519mlkem768,
+} from '../../src/hybrid/index.js';
 import { Keyring, memoryStore, generateMasterKey } from '../../src/transit/index.js';
 import { AkpKey, SignJWT, generateKeyPair, exportRaw, SigningKeyRing } from '../../src/jose/index.js';
 import { decodePKCS8, encodePKCS8, generateKey } from '../../src/x509/index.js';
 
-beforeAll(async () => { await init(); });
+beforeAll(async () => {
+  await init();
+});
 
 const te = new TextEncoder();
 
@@ -68,7 +79,8 @@ describe('secret hygiene: nothing secret left in wasm memory', () => {
       const ss2 = k.decapsulate(cipherText, secretKey);
       expect(ss2).toEqual(sharedSecret);
       // Implicit rejection path too: a wrong ciphertext still touches z and s.
-      const bad = cipherText.slice(); bad[0]! ^= 1;
+      const bad = cipherText.slice();
+      bad[0]! ^= 1;
       const rej = k.decapsulate(bad, secretKey);
       expect(leaked({ seed, secretKey: secretKey.subarray(0, 384), msg, sharedSecret, rejectionKey: rej })).toEqual([]);
     });
@@ -87,7 +99,14 @@ describe('secret hygiene: nothing secret left in wasm memory', () => {
       abandoned.update(te.encode('x'));
       abandoned.destroy();
       // The key (seed ρ, K, s1 at the start; t0 at the end) must be nowhere.
-      expect(leaked({ seed, skK: secretKey.subarray(32, 64), skS1: secretKey.subarray(128, 160), skTail: secretKey.subarray(secretKey.length - 32) })).toEqual([]);
+      expect(
+        leaked({
+          seed,
+          skK: secretKey.subarray(32, 64),
+          skS1: secretKey.subarray(128, 160),
+          skTail: secretKey.subarray(secretKey.length - 32),
+        }),
+      ).toEqual([]);
     });
   }
 
@@ -105,7 +124,10 @@ describe('secret hygiene: nothing secret left in wasm memory', () => {
   });
 
   it('HPKE seal/open (X-Wing and ML-KEM-768), context export', async () => {
-    for (const spec of [{ kem: 'X-Wing', kdf: 'HKDF-SHA256', aead: 'AES-256-GCM' }, { kem: 'ML-KEM-768', kdf: 'SHAKE256', aead: 'ChaCha20Poly1305' }] as const) {
+    for (const spec of [
+      { kem: 'X-Wing', kdf: 'HKDF-SHA256', aead: 'AES-256-GCM' },
+      { kem: 'ML-KEM-768', kdf: 'SHAKE256', aead: 'ChaCha20Poly1305' },
+    ] as const) {
       const s = suite(spec);
       const { publicKey, secretKey } = await hpkeKeyPair(s);
       // X-Wing encapsulation takes 64 bytes of randomness, ML-KEM 32.
@@ -124,7 +146,10 @@ describe('secret hygiene: nothing secret left in wasm memory', () => {
   it('transit encrypt/decrypt (ML-KEM-768, X-Wing) and sign (ML-DSA-65)', async () => {
     const keyring = new Keyring({ store: memoryStore(), masterKey: (await generateMasterKey()).masterKey });
     const secrets: Record<string, Uint8Array> = {};
-    for (const [name, type] of [['kem', 'kyber768'], ['xw', 'xwing']] as const) {
+    for (const [name, type] of [
+      ['kem', 'kyber768'],
+      ['xw', 'xwing'],
+    ] as const) {
       await keyring.createKey(name, { type });
       const { ciphertext } = await keyring.encrypt(name, te.encode('transit plaintext'));
       expect(new TextDecoder().decode((await keyring.decrypt(name, ciphertext)).plaintext)).toBe('transit plaintext');
@@ -135,7 +160,10 @@ describe('secret hygiene: nothing secret left in wasm memory', () => {
     const { signature } = await keyring.sign('sig', te.encode('data'));
     expect(await keyring.verify('sig', te.encode('data'), signature)).toBe(true);
     // The signing key is private to the keyring; reach it the way sign() does.
-    const k = keyring as unknown as { must(n: string): Promise<unknown>; keyPair(r: unknown, v: number): Promise<{ secretKey: Uint8Array }> };
+    const k = keyring as unknown as {
+      must(n: string): Promise<unknown>;
+      keyPair(r: unknown, v: number): Promise<{ secretKey: Uint8Array }>;
+    };
     const sigKey = (await k.keyPair(await k.must('sig'), 1)).secretKey;
     // ρ (bytes 0..32) and tr (64..128) are public (ρ is in pk, tr = H(pk)) and
     // verify() may leave them in memory; K, s1 and t0 are the secret parts.
@@ -153,9 +181,15 @@ describe('secret hygiene: nothing secret left in wasm memory', () => {
     const kem = generateKey('ML-KEM-1024');
     const d1 = decodePKCS8(encodePKCS8('ML-DSA-87', k, { form: 'expanded' }));
     const d2 = decodePKCS8(encodePKCS8('ML-KEM-1024', kem, { form: 'both' }));
-    expect(leaked({
-      jwtSeed: seed, dsaSeed: k.seed!, dsaExpanded: d1.secretKey.subarray(128, 160), kemSeed: kem.seed!, kemExpanded: d2.secretKey.subarray(0, 384),
-    })).toEqual([]);
+    expect(
+      leaked({
+        jwtSeed: seed,
+        dsaSeed: k.seed!,
+        dsaExpanded: d1.secretKey.subarray(128, 160),
+        kemSeed: kem.seed!,
+        kemExpanded: d2.secretKey.subarray(0, 384),
+      }),
+    ).toEqual([]);
   });
 });
 
@@ -169,7 +203,11 @@ describe('secret hygiene: long-lived holders wipe on destroy()', () => {
       copies.push(r);
       return r;
     } as typeof orig;
-    try { return { result: await fn(), copies }; } finally { Uint8Array.prototype.slice = orig; }
+    try {
+      return { result: await fn(), copies };
+    } finally {
+      Uint8Array.prototype.slice = orig;
+    }
   }
   const isZero = (b: Uint8Array) => b.every((x) => x === 0);
   const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -186,10 +224,14 @@ describe('secret hygiene: long-lived holders wipe on destroy()', () => {
     expect(key.destroyed).toBe(true);
     for (const c of held) expect(isZero(c), 'seed copy wiped').toBe(true);
     expect(isZero(expanded), 'expanded key wiped').toBe(true);
-    await expect(new SignJWT({}).setProtectedHeader({ alg: 'ML-DSA-65' }).sign(key)).rejects.toMatchObject({ code: 'ERR_DESTROYED' });
+    await expect(new SignJWT({}).setProtectedHeader({ alg: 'ML-DSA-65' }).sign(key)).rejects.toMatchObject({
+      code: 'ERR_DESTROYED',
+    });
 
     const seed2 = rnd(32);
-    const { result: key2, copies: c2 } = await captureSlices(() => new AkpKey('ML-DSA-44', ml_dsa44.keygen(seed2).publicKey, { seed: seed2 }));
+    const { result: key2, copies: c2 } = await captureSlices(
+      () => new AkpKey('ML-DSA-44', ml_dsa44.keygen(seed2).publicKey, { seed: seed2 }),
+    );
     const held2 = c2.filter((c) => same(c, seed2));
     key2[Symbol.dispose]();
     for (const c of held2) expect(isZero(c)).toBe(true);
@@ -200,9 +242,17 @@ describe('secret hygiene: long-lived holders wipe on destroy()', () => {
     const orig = secretKey.slice();
     const { copies } = { copies: [] as Uint8Array[] };
     const sliceOrig = Uint8Array.prototype.slice;
-    Uint8Array.prototype.slice = function (this: Uint8Array, ...a: [number?, number?]) { const r = sliceOrig.apply(this, a) as Uint8Array; copies.push(r); return r; } as typeof sliceOrig;
+    Uint8Array.prototype.slice = function (this: Uint8Array, ...a: [number?, number?]) {
+      const r = sliceOrig.apply(this, a) as Uint8Array;
+      copies.push(r);
+      return r;
+    } as typeof sliceOrig;
     let s;
-    try { s = ml_dsa44.signer(secretKey); } finally { Uint8Array.prototype.slice = sliceOrig; }
+    try {
+      s = ml_dsa44.signer(secretKey);
+    } finally {
+      Uint8Array.prototype.slice = sliceOrig;
+    }
     const held = copies.filter((c) => same(c, orig));
     expect(held.length).toBeGreaterThan(0);
     s.update(te.encode('abc'));

@@ -8,7 +8,8 @@ import { createServer, type Server } from 'node:http';
 import { main } from '../../src/cli/main.js';
 
 async function run(...argv: string[]) {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
@@ -25,7 +26,10 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   jwksUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/certs`;
 });
-afterAll(() => { server?.close(); rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('qsign jwk / jwt', () => {
   it('generate → public → sign → verify (file and URL), exit codes 0/1/2', async () => {
@@ -43,15 +47,45 @@ describe('qsign jwk / jwt', () => {
     expect(jwks.keys[0].kid).toBe(jwk.kid);
     writeFileSync(join(dir, 'jwks.json'), pub.out);
 
-    const s = await run('jwt', 'sign', '--key', key, '--claims', '{"roles":["admin"]}', '--exp', '1h', '--iss', 'https://id', '--aud', 'api', '--sub', 'u1');
+    const s = await run(
+      'jwt',
+      'sign',
+      '--key',
+      key,
+      '--claims',
+      '{"roles":["admin"]}',
+      '--exp',
+      '1h',
+      '--iss',
+      'https://id',
+      '--aud',
+      'api',
+      '--sub',
+      'u1',
+    );
     expect(s.code).toBe(0);
     const token = s.out.trim();
     expect(token.split('.')).toHaveLength(3);
 
-    const v = await run('jwt', 'verify', '--jwks', join(dir, 'jwks.json'), '--iss', 'https://id', '--aud', 'api', token);
+    const v = await run(
+      'jwt',
+      'verify',
+      '--jwks',
+      join(dir, 'jwks.json'),
+      '--iss',
+      'https://id',
+      '--aud',
+      'api',
+      token,
+    );
     expect(v.code).toBe(0);
     const body = JSON.parse(v.out);
-    expect([body.valid, body.payload.sub, body.payload.roles[0], body.protectedHeader.kid]).toEqual([true, 'u1', 'admin', jwk.kid]);
+    expect([body.valid, body.payload.sub, body.payload.roles[0], body.protectedHeader.kid]).toEqual([
+      true,
+      'u1',
+      'admin',
+      jwk.kid,
+    ]);
 
     const u = await run('jwt', 'verify', '--jwks', jwksUrl, '--iss', 'https://id', token);
     expect(u.code).toBe(0);
@@ -65,7 +99,9 @@ describe('qsign jwk / jwt', () => {
     expect([e.code, JSON.parse(e.out).code]).toEqual([1, 'ERR_JWT_EXPIRED']);
 
     const forged = token.slice(0, -10) + 'AAAAAAAAAA';
-    expect((await run('jwt', 'verify', '--jwks', join(dir, 'jwks.json'), forged)).err).toMatch(/ERR_JWS_SIGNATURE_VERIFICATION_FAILED/);
+    expect((await run('jwt', 'verify', '--jwks', join(dir, 'jwks.json'), forged)).err).toMatch(
+      /ERR_JWS_SIGNATURE_VERIFICATION_FAILED/,
+    );
 
     expect((await run('jwt', 'sign', '--claims', '{}')).code).toBe(2); // missing --key
     expect((await run('jwk', 'generate', '--alg', 'RS256')).code).toBe(2);

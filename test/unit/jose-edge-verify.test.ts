@@ -36,7 +36,12 @@ async function freePort(): Promise<number> {
 async function waitUp(url: string, child: ChildProcess, log: () => string): Promise<void> {
   for (let i = 0; i < 150; i++) {
     if (child.exitCode !== null) throw new Error(`server exited early: ${log()}`);
-    try { await fetch(url); return; } catch { await new Promise((r) => setTimeout(r, 100)); }
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
   throw new Error(`server did not come up: ${log()}`);
 }
@@ -63,7 +68,7 @@ afterAll(() => {
 async function exercise(base: string) {
   const good = await ring.sign({ iss: ISSUER, aud: AUDIENCE, sub: 'user-1', roles: ['reader'] }, { expiresIn: '5m' });
   const r1 = await fetch(base, { headers: { authorization: `Bearer ${good}` } });
-  const b1 = await r1.json() as { claims: Record<string, unknown>; alg: string; kid: string };
+  const b1 = (await r1.json()) as { claims: Record<string, unknown>; alg: string; kid: string };
   expect(r1.status).toBe(200);
   expect([b1.claims.sub, b1.alg, b1.kid]).toEqual(['user-1', 'ML-DSA-65', ring.active.kid]);
 
@@ -74,9 +79,11 @@ async function exercise(base: string) {
   expect(r2.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
 
   const [h, p, s] = good.split('.');
-  const forgedPayload = Buffer.from(JSON.stringify({ iss: ISSUER, aud: AUDIENCE, sub: 'admin', exp: 4e9 })).toString('base64url');
+  const forgedPayload = Buffer.from(JSON.stringify({ iss: ISSUER, aud: AUDIENCE, sub: 'admin', exp: 4e9 })).toString(
+    'base64url',
+  );
   const r3 = await fetch(base, { headers: { authorization: `Bearer ${h}.${forgedPayload}.${s}` } });
-  expect([r3.status, (await r3.json() as { error: string }).error]).toEqual([401, 'invalid_signature']);
+  expect([r3.status, ((await r3.json()) as { error: string }).error]).toEqual([401, 'invalid_signature']);
   void p;
 
   const wrongAud = await ring.sign({ iss: ISSUER, aud: 'other' }, { expiresIn: '5m' });
@@ -84,12 +91,15 @@ async function exercise(base: string) {
   expect(await r4.json()).toEqual({ error: 'invalid_claims', code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'aud' });
 
   const stranger = await generateKeyPair('ML-DSA-65');
-  const foreign = await new SignJWT({ iss: ISSUER, aud: AUDIENCE }).setProtectedHeader({ alg: 'ML-DSA-65', kid: stranger.privateKey.kid }).setExpirationTime('5m').sign(stranger.privateKey);
+  const foreign = await new SignJWT({ iss: ISSUER, aud: AUDIENCE })
+    .setProtectedHeader({ alg: 'ML-DSA-65', kid: stranger.privateKey.kid })
+    .setExpirationTime('5m')
+    .sign(stranger.privateKey);
   const r5 = await fetch(base, { headers: { authorization: `Bearer ${foreign}` } });
-  expect([r5.status, (await r5.json() as { error: string }).error]).toEqual([401, 'unknown_key']);
+  expect([r5.status, ((await r5.json()) as { error: string }).error]).toEqual([401, 'unknown_key']);
 
   const r6 = await fetch(base);
-  expect([r6.status, (await r6.json() as { error: string }).error]).toEqual([401, 'missing_token']);
+  expect([r6.status, ((await r6.json()) as { error: string }).error]).toEqual([401, 'missing_token']);
 }
 
 describe.runIf(existsSync(WORKERD))('edge-verify in workerd', () => {
@@ -98,7 +108,9 @@ describe.runIf(existsSync(WORKERD))('edge-verify in workerd', () => {
     const out = join(dir, 'workerd');
     await bundleEdgeVerify('workerd', out);
     const port = await freePort();
-    writeFileSync(join(out, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
+    writeFileSync(
+      join(out, 'config.capnp'),
+      `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
     (name = "main", worker = .verifier),
@@ -121,12 +133,19 @@ const verifier :Workerd.Worker = (
   ],
   globalOutbound = "loopback",
 );
-`);
+`,
+    );
     let log = '';
-    const child = spawn(WORKERD, ['serve', join(out, 'config.capnp'), '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(WORKERD, ['serve', join(out, 'config.capnp'), '--verbose'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
-    child.stdout!.on('data', (d) => { log += d; });
-    child.stderr!.on('data', (d) => { log += d; });
+    child.stdout!.on('data', (d) => {
+      log += d;
+    });
+    child.stderr!.on('data', (d) => {
+      log += d;
+    });
     const base = `http://127.0.0.1:${port}/api`;
     await waitUp(base, child, () => log);
     const before = jwksHits;
@@ -143,21 +162,40 @@ describe.runIf(existsSync(DENO))('edge-verify under Deno.serve', () => {
     const { bundleEdgeVerify } = await import('../../examples/edge-verify/build.mjs');
     const file = await bundleEdgeVerify('deno', join(dir, 'deno'));
     let log = '';
-    const child = spawn(DENO, ['run', '--allow-net=127.0.0.1', `--allow-read=${join(root, 'wasm')}`, '--allow-env', '--no-prompt', file], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, JWKS_URL: jwksUrl, ISSUER, AUDIENCE, PORT: '0', DENO_DIR: join(root, '.cache/deno'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
-    });
+    const child = spawn(
+      DENO,
+      ['run', '--allow-net=127.0.0.1', `--allow-read=${join(root, 'wasm')}`, '--allow-env', '--no-prompt', file],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          JWKS_URL: jwksUrl,
+          ISSUER,
+          AUDIENCE,
+          PORT: '0',
+          DENO_DIR: join(root, '.cache/deno'),
+          DENO_NO_UPDATE_CHECK: '1',
+          NO_COLOR: '1',
+        },
+      },
+    );
     children.push(child);
     const port = await new Promise<number>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`deno did not start: ${log}`)), 30_000);
       const on = (d: Buffer) => {
         log += d;
         const m = /listening on (\d+)/.exec(log);
-        if (m) { clearTimeout(t); resolve(Number(m[1])); }
+        if (m) {
+          clearTimeout(t);
+          resolve(Number(m[1]));
+        }
       };
       child.stdout!.on('data', on);
       child.stderr!.on('data', on);
-      child.on('exit', () => { clearTimeout(t); reject(new Error(`deno exited: ${log}`)); });
+      child.on('exit', () => {
+        clearTimeout(t);
+        reject(new Error(`deno exited: ${log}`));
+      });
     });
     await exercise(`http://127.0.0.1:${port}/api`);
     child.kill('SIGTERM');

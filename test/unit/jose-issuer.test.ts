@@ -1,10 +1,22 @@
 // SigningKeyRing (seed §8.2 Keycloak rotation) with a fake clock, and the
 // fetch-style /certs and discovery handlers end to end with a remote JWKS.
 import { describe, it, expect } from 'vitest';
-import { SigningKeyRing, createIssuerHandler, createRemoteJWKSet, discover, jwtVerify, decodeProtectedHeader, KeyInUse } from '../../src/jose/index.js';
+import {
+  SigningKeyRing,
+  createIssuerHandler,
+  createRemoteJWKSet,
+  discover,
+  jwtVerify,
+  decodeProtectedHeader,
+  KeyInUse,
+} from '../../src/jose/index.js';
 
 const code = async (p: Promise<unknown> | (() => unknown)) => {
-  try { await (typeof p === 'function' ? p() : p); } catch (e) { return (e as { code: string }).code; }
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (e) {
+    return (e as { code: string }).code;
+  }
   return 'no error';
 };
 
@@ -17,7 +29,10 @@ describe('SigningKeyRing', () => {
     expect(decodeProtectedHeader(t1)).toEqual({ typ: 'JWT', alg: 'ML-DSA-65', kid: k1 });
     const k2 = await ring.rotate();
     expect(k2).not.toBe(k1);
-    expect(ring.entries().map((e) => [e.kid, e.status])).toEqual([[k2, 'active'], [k1, 'passive']]);
+    expect(ring.entries().map((e) => [e.kid, e.status])).toEqual([
+      [k2, 'active'],
+      [k1, 'passive'],
+    ]);
     const t2 = await ring.sign({ sub: 'u' }, { expiresIn: 60 });
     expect(decodeProtectedHeader(t2).kid).toBe(k2);
     const jwks = await ring.jwks();
@@ -31,7 +46,9 @@ describe('SigningKeyRing', () => {
     // Disabled keys leave the JWKS, so their tokens stop verifying.
     ring.setStatus(k1, 'disabled');
     expect((await ring.jwks()).keys.map((k) => k.kid)).toEqual([k2]);
-    expect(await code(jwtVerify(t1, createLocalJWKSet(await ring.jwks()), { currentDate }))).toBe('ERR_JWKS_NO_MATCHING_KEY');
+    expect(await code(jwtVerify(t1, createLocalJWKSet(await ring.jwks()), { currentDate }))).toBe(
+      'ERR_JWKS_NO_MATCHING_KEY',
+    );
   });
 
   it('ERR_KEY_IN_USE: removal refused while its tokens may be valid, allowed after exp + grace or with force', async () => {
@@ -44,7 +61,13 @@ describe('SigningKeyRing', () => {
     expect(ring.entries()[0]!.latestExp).toBe(now / 1000 + 3600);
     expect(await code(() => ring.remove(k1))).toBe('ERR_KEY_IN_USE'); // active
     await ring.rotate();
-    const e = (() => { try { ring.remove(k1); } catch (x) { return x as KeyInUse; } })()!;
+    const e = (() => {
+      try {
+        ring.remove(k1);
+      } catch (x) {
+        return x as KeyInUse;
+      }
+    })()!;
     expect(e).toBeInstanceOf(KeyInUse);
     expect([e.code, e.kid, e.inUseUntil]).toEqual(['ERR_KEY_IN_USE', k1, now / 1000 + 3600]);
     now += 3600_000 + 59_000; // exp passed but inside the grace period

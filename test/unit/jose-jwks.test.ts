@@ -3,11 +3,24 @@
 // refetch loops, shared in-flight requests, timeouts, cache seeding, discovery.
 import { describe, it, expect, beforeAll } from 'vitest';
 import {
-  generateKeyPair, exportJWK, SignJWT, jwtVerify, createLocalJWKSet, createRemoteJWKSet, discover, jwksCache,
-  JWKSNoMatchingKey, type AkpKey, type JSONWebKeySet,
+  generateKeyPair,
+  exportJWK,
+  SignJWT,
+  jwtVerify,
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  discover,
+  jwksCache,
+  JWKSNoMatchingKey,
+  type AkpKey,
+  type JSONWebKeySet,
 } from '../../src/jose/index.js';
 
-const code = async (p: Promise<unknown>) => p.then(() => 'no error', (e) => e.code as string);
+const code = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'no error',
+    (e) => e.code as string,
+  );
 
 let a: { publicKey: AkpKey; privateKey: AkpKey };
 let b: { publicKey: AkpKey; privateKey: AkpKey };
@@ -35,10 +48,16 @@ function fakeServer(initial: JSONWebKeySet) {
       if (s.delayMs) {
         await new Promise<void>((resolve, reject) => {
           const t = setTimeout(resolve, s.delayMs);
-          init?.signal?.addEventListener('abort', () => { clearTimeout(t); reject(new DOMException('aborted', 'AbortError')); });
+          init?.signal?.addEventListener('abort', () => {
+            clearTimeout(t);
+            reject(new DOMException('aborted', 'AbortError'));
+          });
         });
       }
-      return new Response(JSON.stringify(s.current), { status: s.status, headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify(s.current), {
+        status: s.status,
+        headers: { 'content-type': 'application/json' },
+      });
     }) as unknown as typeof fetch,
   };
   return s;
@@ -47,13 +66,15 @@ function fakeServer(initial: JSONWebKeySet) {
 describe('createLocalJWKSet', () => {
   it('selects by kid and alg, skips non-AKP and use:enc keys, never yields private keys', async () => {
     const privJwk = await exportJWK(a.privateKey).catch(() => undefined);
-    const set = createLocalJWKSet({ keys: [
-      { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: a.publicKey.kid },
-      { ...(await exportJWK(b.publicKey)), use: 'enc' },
-      await exportJWK(b.publicKey),
-      await exportJWK(c44.publicKey),
-      privJwk ?? (await exportJWK(a.publicKey)),
-    ] as never });
+    const set = createLocalJWKSet({
+      keys: [
+        { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: a.publicKey.kid },
+        { ...(await exportJWK(b.publicKey)), use: 'enc' },
+        await exportJWK(b.publicKey),
+        await exportJWK(c44.publicKey),
+        privJwk ?? (await exportJWK(a.publicKey)),
+      ] as never,
+    });
     expect((await set({ alg: 'ML-DSA-65', kid: b.publicKey.kid })).kid).toBe(b.publicKey.kid);
     expect((await set({ alg: 'ML-DSA-44' })).kid).toBe(c44.publicKey.kid);
     expect(await code(set({ alg: 'ML-DSA-87' }))).toBe('ERR_JWKS_NO_MATCHING_KEY');
@@ -64,14 +85,19 @@ describe('createLocalJWKSet', () => {
   });
 
   it('ERR_JWKS_INVALID for a malformed set', () => {
-    expect(() => createLocalJWKSet({ keys: 'nope' } as never)).toThrow(expect.objectContaining({ code: 'ERR_JWKS_INVALID' }));
+    expect(() => createLocalJWKSet({ keys: 'nope' } as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_JWKS_INVALID' }),
+    );
   });
 });
 
 describe('createRemoteJWKSet', () => {
   it('fetches once, caches, and sends the configured headers without following redirects', async () => {
     const srv = fakeServer({ keys: [await exportJWK(a.publicKey)] });
-    const JWKS = createRemoteJWKSet(new URL('https://id.example/certs'), { fetch: srv.fetch, headers: { 'x-api': '1' } });
+    const JWKS = createRemoteJWKSet(new URL('https://id.example/certs'), {
+      fetch: srv.fetch,
+      headers: { 'x-api': '1' },
+    });
     const t = await token(a.privateKey);
     await jwtVerify(t, JWKS);
     await jwtVerify(t, JWKS);
@@ -84,7 +110,11 @@ describe('createRemoteJWKSet', () => {
   it('unknown kid: refetches once outside the cooldown (rotation), never inside it', async () => {
     let now = 1_000_000;
     const srv = fakeServer({ keys: [await exportJWK(a.publicKey)] });
-    const JWKS = createRemoteJWKSet(new URL('https://id.example/certs'), { fetch: srv.fetch, now: () => now, cooldownDuration: 30_000 });
+    const JWKS = createRemoteJWKSet(new URL('https://id.example/certs'), {
+      fetch: srv.fetch,
+      now: () => now,
+      cooldownDuration: 30_000,
+    });
     await jwtVerify(await token(a.privateKey), JWKS);
     expect(srv.calls).toBe(1);
     // Issuer rotates to b; inside the cooldown an unknown kid does not refetch.
@@ -108,12 +138,18 @@ describe('createRemoteJWKSet', () => {
   it('refetches when the cache is older than cacheMaxAge', async () => {
     let now = 0;
     const srv = fakeServer({ keys: [await exportJWK(a.publicKey)] });
-    const JWKS = createRemoteJWKSet(new URL('https://id.example/certs'), { fetch: srv.fetch, now: () => now, cacheMaxAge: 60_000 });
+    const JWKS = createRemoteJWKSet(new URL('https://id.example/certs'), {
+      fetch: srv.fetch,
+      now: () => now,
+      cacheMaxAge: 60_000,
+    });
     const t = await token(a.privateKey);
     await jwtVerify(t, JWKS);
-    now = 59_999; await jwtVerify(t, JWKS);
+    now = 59_999;
+    await jwtVerify(t, JWKS);
     expect(srv.calls).toBe(1);
-    now = 60_000; await jwtVerify(t, JWKS);
+    now = 60_000;
+    await jwtVerify(t, JWKS);
     expect(srv.calls).toBe(2);
   });
 
@@ -140,16 +176,25 @@ describe('createRemoteJWKSet', () => {
   it('non-200 and non-JWKS responses fail with ERR_JWKS_FETCH_FAILED / ERR_JWKS_INVALID', async () => {
     const srv = fakeServer({ keys: [] });
     srv.status = 500;
-    expect(await code(createRemoteJWKSet(new URL('https://x/certs'), { fetch: srv.fetch })({ alg: 'ML-DSA-65' }))).toBe('ERR_JWKS_FETCH_FAILED');
-    srv.status = 200; srv.current = { nope: true };
-    expect(await code(createRemoteJWKSet(new URL('https://x/certs'), { fetch: srv.fetch })({ alg: 'ML-DSA-65' }))).toBe('ERR_JWKS_INVALID');
+    expect(await code(createRemoteJWKSet(new URL('https://x/certs'), { fetch: srv.fetch })({ alg: 'ML-DSA-65' }))).toBe(
+      'ERR_JWKS_FETCH_FAILED',
+    );
+    srv.status = 200;
+    srv.current = { nope: true };
+    expect(await code(createRemoteJWKSet(new URL('https://x/certs'), { fetch: srv.fetch })({ alg: 'ML-DSA-65' }))).toBe(
+      'ERR_JWKS_INVALID',
+    );
   });
 
   it('is seeded from and writes back to a [jwksCache] object', async () => {
     let now = 500_000;
     const srv = fakeServer({ keys: [await exportJWK(b.publicKey)] });
     const cache = { jwks: { keys: [await exportJWK(a.publicKey)] } as JSONWebKeySet, uat: now - 1000 };
-    const JWKS = createRemoteJWKSet(new URL('https://id.example/certs'), { fetch: srv.fetch, now: () => now, [jwksCache]: cache });
+    const JWKS = createRemoteJWKSet(new URL('https://id.example/certs'), {
+      fetch: srv.fetch,
+      now: () => now,
+      [jwksCache]: cache,
+    });
     await jwtVerify(await token(a.privateKey), JWKS);
     expect(srv.calls).toBe(0); // fresh cache, no network
     now += 600_001;
@@ -171,7 +216,10 @@ describe('discover', () => {
   it('reads /.well-known/openid-configuration and checks the issuer', async () => {
     const meta = { issuer: 'https://id.example/realms/qsign', jwks_uri: 'https://id.example/realms/qsign/certs' };
     let asked = '';
-    const f = (async (url: string) => { asked = url; return Response.json(meta); }) as unknown as typeof fetch;
+    const f = (async (url: string) => {
+      asked = url;
+      return Response.json(meta);
+    }) as unknown as typeof fetch;
     expect(await discover('https://id.example/realms/qsign', { fetch: f })).toEqual(meta);
     expect(asked).toBe('https://id.example/realms/qsign/.well-known/openid-configuration');
     expect(await code(discover('https://evil.example/realms/qsign', { fetch: f }))).toBe('ERR_DISCOVERY_FAILED');

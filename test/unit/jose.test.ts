@@ -2,9 +2,31 @@
 // per error code that the error is raised where jose raises it.
 import { describe, it, expect, beforeAll } from 'vitest';
 import {
-  generateKeyPair, importJWK, exportJWK, importRaw, exportRaw, calculateJwkThumbprint, calculateJwkThumbprintUri, AkpKey,
-  CompactSign, compactVerify, FlattenedSign, flattenedVerify, SignJWT, jwtVerify, decodeJwt, decodeProtectedHeader, secs,
-  importSPKI, registerKeyCodec, createLocalJWKSet, JoseErrorCodes, JWTExpired, JWTClaimValidationFailed, base64urlEncode, base64urlDecode,
+  generateKeyPair,
+  importJWK,
+  exportJWK,
+  importRaw,
+  exportRaw,
+  calculateJwkThumbprint,
+  calculateJwkThumbprintUri,
+  AkpKey,
+  CompactSign,
+  compactVerify,
+  FlattenedSign,
+  flattenedVerify,
+  SignJWT,
+  jwtVerify,
+  decodeJwt,
+  decodeProtectedHeader,
+  secs,
+  importSPKI,
+  registerKeyCodec,
+  createLocalJWKSet,
+  JoseErrorCodes,
+  JWTExpired,
+  JWTClaimValidationFailed,
+  base64urlEncode,
+  base64urlDecode,
   type AkpJWK,
 } from '../../src/jose/index.js';
 import { QsignError } from '../../src/errors.js';
@@ -14,7 +36,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 const enc = new TextEncoder();
 const b64u = (x: string | Uint8Array) => Buffer.from(x).toString('base64url');
 const code = async (p: Promise<unknown> | (() => unknown)) => {
-  try { await (typeof p === 'function' ? p() : p); } catch (e) { return (e as QsignError).code; }
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (e) {
+    return (e as QsignError).code;
+  }
   return 'no error';
 };
 const seed = (n: number) => new Uint8Array(32).fill(n);
@@ -56,7 +82,9 @@ describe('keys', () => {
     const { createHash } = await import('node:crypto');
     expect(k65.publicKey.kid).toBe(createHash('sha256').update(manual).digest('base64url'));
     expect(await calculateJwkThumbprint(jwk)).toBe(k65.publicKey.kid);
-    expect(await calculateJwkThumbprintUri(jwk)).toBe(`urn:ietf:params:oauth:jwk-thumbprint:sha-256:${k65.publicKey.kid}`);
+    expect(await calculateJwkThumbprintUri(jwk)).toBe(
+      `urn:ietf:params:oauth:jwk-thumbprint:sha-256:${k65.publicKey.kid}`,
+    );
   });
 
   it('exports and re-imports a private JWK (seed as priv); public JWK has no priv', async () => {
@@ -89,12 +117,16 @@ describe('keys', () => {
     // The seed is not reachable through the object (logs, JSON, symbols).
     const { inspect } = await import('node:util');
     const seedHex = Buffer.from(await exportRaw(k65.privateKey, 'seed')).toString('hex');
-    expect(inspect(k65.privateKey, { showHidden: true, depth: 5 }).replace(/[^0-9a-f]/g, '')).not.toContain(seedHex.slice(0, 16));
+    expect(inspect(k65.privateKey, { showHidden: true, depth: 5 }).replace(/[^0-9a-f]/g, '')).not.toContain(
+      seedHex.slice(0, 16),
+    );
     expect(Object.getOwnPropertySymbols(k65.privateKey)).toEqual([]);
     expect(JSON.stringify(k65.privateKey)).not.toMatch(/"priv"|seed/);
     privateKey.destroy();
     expect(privateKey.destroyed).toBe(true);
-    expect(await code(new CompactSign(enc.encode('x')).setProtectedHeader({ alg: 'ML-DSA-44' }).sign(privateKey))).toBe('ERR_DESTROYED');
+    expect(await code(new CompactSign(enc.encode('x')).setProtectedHeader({ alg: 'ML-DSA-44' }).sign(privateKey))).toBe(
+      'ERR_DESTROYED',
+    );
   });
 
   it('ERR_JWK_INVALID: missing alg, wrong kty, mismatched pub/priv, bad sizes', async () => {
@@ -116,13 +148,18 @@ describe('keys', () => {
     const pk = k65.publicKey.publicKey;
     registerKeyCodec({
       decodeSPKI: () => ({ alg: 'ML-DSA-65', publicKey: pk }),
-      decodePKCS8: () => { throw new Error('unused'); },
-      encodeSPKI: () => 'pem', encodePKCS8: () => 'pem',
+      decodePKCS8: () => {
+        throw new Error('unused');
+      },
+      encodeSPKI: () => 'pem',
+      encodePKCS8: () => 'pem',
     });
     try {
       expect((await importSPKI('pem', 'ML-DSA-65')).kid).toBe(k65.publicKey.kid);
       expect(await code(importSPKI('pem', 'ML-DSA-44'))).toBe('ERR_JWK_INVALID');
-    } finally { registerKeyCodec(undefined); }
+    } finally {
+      registerKeyCodec(undefined);
+    }
   });
 });
 
@@ -136,18 +173,27 @@ describe('JWS', () => {
       expect(r.protectedHeader).toEqual({ alg });
       expect(r.key).toBeUndefined(); // only resolvers report the key
     }
-    const a = await new CompactSign(enc.encode('d')).setProtectedHeader({ alg: 'ML-DSA-65' }).sign(k65.privateKey, { deterministic: true });
-    const b = await new CompactSign(enc.encode('d')).setProtectedHeader({ alg: 'ML-DSA-65' }).sign(k65.privateKey, { deterministic: true });
+    const a = await new CompactSign(enc.encode('d'))
+      .setProtectedHeader({ alg: 'ML-DSA-65' })
+      .sign(k65.privateKey, { deterministic: true });
+    const b = await new CompactSign(enc.encode('d'))
+      .setProtectedHeader({ alg: 'ML-DSA-65' })
+      .sign(k65.privateKey, { deterministic: true });
     const c = await new CompactSign(enc.encode('d')).setProtectedHeader({ alg: 'ML-DSA-65' }).sign(k65.privateKey);
     expect(a).toBe(b);
     expect(c).not.toBe(a); // hedged by default
   });
 
   it('flattened JWS with an unprotected header; names must be disjoint', async () => {
-    const jws = await new FlattenedSign(enc.encode('p')).setProtectedHeader({ alg: 'ML-DSA-65' }).setUnprotectedHeader({ kid: 'x' }).sign(k65.privateKey);
+    const jws = await new FlattenedSign(enc.encode('p'))
+      .setProtectedHeader({ alg: 'ML-DSA-65' })
+      .setUnprotectedHeader({ kid: 'x' })
+      .sign(k65.privateKey);
     const r = await flattenedVerify(jws, k65.publicKey);
     expect(r.unprotectedHeader).toEqual({ kid: 'x' });
-    expect(await code(flattenedVerify({ ...jws, header: { alg: 'ML-DSA-65' } }, k65.publicKey))).toBe('ERR_JWS_INVALID');
+    expect(await code(flattenedVerify({ ...jws, header: { alg: 'ML-DSA-65' } }, k65.publicKey))).toBe(
+      'ERR_JWS_INVALID',
+    );
   });
 
   it('ERR_JWS_INVALID: structure, header JSON, base64url, oversize (before parsing)', async () => {
@@ -160,14 +206,18 @@ describe('JWS', () => {
     expect(await code(compactVerify(`${b64u('{}')}.${p}.${s}`, k65.publicKey))).toBe('ERR_JWS_INVALID'); // no alg
     // Oversize is refused by length alone: garbage that would otherwise fail differently.
     expect(await code(compactVerify('x'.repeat(256 * 1024 + 1), k65.publicKey))).toBe('ERR_JWS_INVALID');
-    const e = await compactVerify('.'.repeat(2) + 'a'.repeat(300), k65.publicKey, { maxTokenSize: 100 }).catch((x) => x);
+    const e = await compactVerify('.'.repeat(2) + 'a'.repeat(300), k65.publicKey, { maxTokenSize: 100 }).catch(
+      (x) => x,
+    );
     expect(e.message).toMatch(/maximum size/);
   });
 
   it('ERR_JWS_SIGNATURE_VERIFICATION_FAILED: tampered payload, wrong key, truncated signature', async () => {
     const jws = await new CompactSign(enc.encode('p')).setProtectedHeader({ alg: 'ML-DSA-65' }).sign(k65.privateKey);
     const [h, , s] = jws.split('.');
-    expect(await code(compactVerify(`${h}.${b64u('q')}.${s}`, k65.publicKey))).toBe('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
+    expect(await code(compactVerify(`${h}.${b64u('q')}.${s}`, k65.publicKey))).toBe(
+      'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+    );
     const other = await generateKeyPair('ML-DSA-65');
     expect(await code(compactVerify(jws, other.publicKey))).toBe('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
     expect(await code(compactVerify(jws.slice(0, -8), k65.publicKey))).toBe('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
@@ -176,35 +226,63 @@ describe('JWS', () => {
   it('ERR_JOSE_ALG_NOT_ALLOWED: none, outside the allow-list, key bound to another alg', async () => {
     const jws = await new CompactSign(enc.encode('p')).setProtectedHeader({ alg: 'ML-DSA-65' }).sign(k65.privateKey);
     const [, p, s] = jws.split('.');
-    expect(await code(compactVerify(`${b64u('{"alg":"none"}')}.${p}.`, k65.publicKey))).toBe('ERR_JOSE_ALG_NOT_ALLOWED');
-    expect(await code(compactVerify(`${b64u('{"alg":"none"}')}.${p}.${s}`, k65.publicKey, { algorithms: ['none'] }))).toBe('ERR_JOSE_ALG_NOT_ALLOWED');
-    expect(await code(compactVerify(jws, k65.publicKey, { algorithms: ['ML-DSA-87'] }))).toBe('ERR_JOSE_ALG_NOT_ALLOWED');
+    expect(await code(compactVerify(`${b64u('{"alg":"none"}')}.${p}.`, k65.publicKey))).toBe(
+      'ERR_JOSE_ALG_NOT_ALLOWED',
+    );
+    expect(
+      await code(compactVerify(`${b64u('{"alg":"none"}')}.${p}.${s}`, k65.publicKey, { algorithms: ['none'] })),
+    ).toBe('ERR_JOSE_ALG_NOT_ALLOWED');
+    expect(await code(compactVerify(jws, k65.publicKey, { algorithms: ['ML-DSA-87'] }))).toBe(
+      'ERR_JOSE_ALG_NOT_ALLOWED',
+    );
     // Header says 44, key is 65: the key's alg binding wins.
     const as44 = await new CompactSign(enc.encode('p')).setProtectedHeader({ alg: 'ML-DSA-44' }).sign(k44.privateKey);
     expect(await code(compactVerify(as44, k65.publicKey))).toBe('ERR_JOSE_ALG_NOT_ALLOWED');
-    expect(await code(new CompactSign(enc.encode('p')).setProtectedHeader({ alg: 'ML-DSA-44' }).sign(k65.privateKey))).toBe('ERR_JOSE_ALG_NOT_ALLOWED');
-    expect(await code(new CompactSign(enc.encode('p')).setProtectedHeader({ alg: 'none' }).sign(k65.privateKey))).toBe('ERR_JOSE_ALG_NOT_ALLOWED');
+    expect(
+      await code(new CompactSign(enc.encode('p')).setProtectedHeader({ alg: 'ML-DSA-44' }).sign(k65.privateKey)),
+    ).toBe('ERR_JOSE_ALG_NOT_ALLOWED');
+    expect(await code(new CompactSign(enc.encode('p')).setProtectedHeader({ alg: 'none' }).sign(k65.privateKey))).toBe(
+      'ERR_JOSE_ALG_NOT_ALLOWED',
+    );
   });
 
   it('ERR_JOSE_NOT_SUPPORTED: classical algs, unknown crit, b64:false unless opted in', async () => {
     const jws = await new CompactSign(enc.encode('p')).setProtectedHeader({ alg: 'ML-DSA-65' }).sign(k65.privateKey);
     const [, p, s] = jws.split('.');
-    expect(await code(compactVerify(`${b64u('{"alg":"HS256"}')}.${p}.${s}`, k65.publicKey))).toBe('ERR_JOSE_NOT_SUPPORTED');
-    const critTok = await new CompactSign(enc.encode('p')).setProtectedHeader({ alg: 'ML-DSA-65', crit: ['exp2'], exp2: 1 }).sign(k65.privateKey, { crit: { exp2: true } });
+    expect(await code(compactVerify(`${b64u('{"alg":"HS256"}')}.${p}.${s}`, k65.publicKey))).toBe(
+      'ERR_JOSE_NOT_SUPPORTED',
+    );
+    const critTok = await new CompactSign(enc.encode('p'))
+      .setProtectedHeader({ alg: 'ML-DSA-65', crit: ['exp2'], exp2: 1 })
+      .sign(k65.privateKey, { crit: { exp2: true } });
     expect(await code(compactVerify(critTok, k65.publicKey))).toBe('ERR_JOSE_NOT_SUPPORTED');
     expect((await compactVerify(critTok, k65.publicKey, { crit: { exp2: true } })).protectedHeader.exp2).toBe(1);
     // RFC 7797 unencoded payload.
-    expect(await code(new CompactSign(enc.encode('raw')).setProtectedHeader({ alg: 'ML-DSA-65', b64: false, crit: ['b64'] }).sign(k65.privateKey))).toBe('ERR_JOSE_NOT_SUPPORTED');
-    const unenc = await new CompactSign(enc.encode('raw$')).setProtectedHeader({ alg: 'ML-DSA-65', b64: false, crit: ['b64'] }).sign(k65.privateKey, { crit: { b64: true } });
+    expect(
+      await code(
+        new CompactSign(enc.encode('raw'))
+          .setProtectedHeader({ alg: 'ML-DSA-65', b64: false, crit: ['b64'] })
+          .sign(k65.privateKey),
+      ),
+    ).toBe('ERR_JOSE_NOT_SUPPORTED');
+    const unenc = await new CompactSign(enc.encode('raw$'))
+      .setProtectedHeader({ alg: 'ML-DSA-65', b64: false, crit: ['b64'] })
+      .sign(k65.privateKey, { crit: { b64: true } });
     expect(unenc.split('.')[1]).toBe('raw$');
     expect(await code(compactVerify(unenc, k65.publicKey))).toBe('ERR_JOSE_NOT_SUPPORTED');
-    expect(new TextDecoder().decode((await compactVerify(unenc, k65.publicKey, { crit: { b64: true } })).payload)).toBe('raw$');
+    expect(new TextDecoder().decode((await compactVerify(unenc, k65.publicKey, { crit: { b64: true } })).payload)).toBe(
+      'raw$',
+    );
     // b64:false without crit is malformed.
-    expect(await code(compactVerify(`${b64u('{"alg":"ML-DSA-65","b64":false}')}.${p}.${s}`, k65.publicKey))).toBe('ERR_JWS_INVALID');
+    expect(await code(compactVerify(`${b64u('{"alg":"ML-DSA-65","b64":false}')}.${p}.${s}`, k65.publicKey))).toBe(
+      'ERR_JWS_INVALID',
+    );
   });
 
   it('decodeProtectedHeader reads the header without verifying', async () => {
-    const jws = await new CompactSign(enc.encode('p')).setProtectedHeader({ alg: 'ML-DSA-65', kid: 'k' }).sign(k65.privateKey);
+    const jws = await new CompactSign(enc.encode('p'))
+      .setProtectedHeader({ alg: 'ML-DSA-65', kid: 'k' })
+      .sign(k65.privateKey);
     expect(decodeProtectedHeader(jws)).toEqual({ alg: 'ML-DSA-65', kid: 'k' });
     expect(() => decodeProtectedHeader('abc')).toThrow(QsignError);
   });
@@ -228,18 +306,42 @@ describe('JWT', () => {
   it('SignJWT sets registered claims; jwtVerify checks them and returns payload + header', async () => {
     const jwt = await new SignJWT({ roles: ['admin'] }, { currentDate: NOW })
       .setProtectedHeader({ alg: 'ML-DSA-65', kid: k65.privateKey.kid, typ: 'JWT' })
-      .setIssuer('https://id.example/realms/qsign').setAudience(['api', 'web']).setSubject('user-1').setJti('j1')
-      .setIssuedAt().setNotBefore('0s').setExpirationTime('2h')
+      .setIssuer('https://id.example/realms/qsign')
+      .setAudience(['api', 'web'])
+      .setSubject('user-1')
+      .setJti('j1')
+      .setIssuedAt()
+      .setNotBefore('0s')
+      .setExpirationTime('2h')
       .sign(k65.privateKey);
     const { payload, protectedHeader } = await jwtVerify(jwt, k65.publicKey, {
-      issuer: 'https://id.example/realms/qsign', audience: 'api', subject: 'user-1', currentDate: NOW, typ: 'application/jwt', maxTokenAge: '1h',
-      requiredClaims: ['jti', 'roles'], algorithms: ['ML-DSA-65'],
+      issuer: 'https://id.example/realms/qsign',
+      audience: 'api',
+      subject: 'user-1',
+      currentDate: NOW,
+      typ: 'application/jwt',
+      maxTokenAge: '1h',
+      requiredClaims: ['jti', 'roles'],
+      algorithms: ['ML-DSA-65'],
     });
-    expect(payload).toEqual({ roles: ['admin'], iss: 'https://id.example/realms/qsign', aud: ['api', 'web'], sub: 'user-1', jti: 'j1', iat: T, nbf: T, exp: T + 7200 });
+    expect(payload).toEqual({
+      roles: ['admin'],
+      iss: 'https://id.example/realms/qsign',
+      aud: ['api', 'web'],
+      sub: 'user-1',
+      jti: 'j1',
+      iat: T,
+      nbf: T,
+      exp: T + 7200,
+    });
     expect(protectedHeader.kid).toBe(k65.privateKey.kid);
     expect(decodeJwt(jwt)).toEqual(payload);
     // Absolute numbers and Dates.
-    const j2 = await new SignJWT({}).setProtectedHeader({ alg: 'ML-DSA-65' }).setExpirationTime(new Date((T + 5) * 1000)).setIssuedAt(T).sign(k65.privateKey);
+    const j2 = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ML-DSA-65' })
+      .setExpirationTime(new Date((T + 5) * 1000))
+      .setIssuedAt(T)
+      .sign(k65.privateKey);
     expect(decodeJwt(j2)).toEqual({ exp: T + 5, iat: T });
     expect(await code(() => new SignJWT({}).setIssuer(42 as unknown as string))).toBe('ERR_INVALID_ARGUMENT');
     expect(await code(() => new SignJWT({}).setAudience(['a', 1 as unknown as string]))).toBe('ERR_INVALID_ARGUMENT');
@@ -247,13 +349,21 @@ describe('JWT', () => {
   });
 
   it('ERR_JWT_EXPIRED at exp (with claim/reason), tolerated by clockTolerance; maxTokenAge too', async () => {
-    const jwt = await new SignJWT({}, { currentDate: NOW }).setProtectedHeader({ alg: 'ML-DSA-65' }).setIssuedAt().setExpirationTime(60).sign(k65.privateKey);
+    const jwt = await new SignJWT({}, { currentDate: NOW })
+      .setProtectedHeader({ alg: 'ML-DSA-65' })
+      .setIssuedAt()
+      .setExpirationTime(60)
+      .sign(k65.privateKey);
     // setExpirationTime(60) is absolute epoch 60: long expired.
     const e = await jwtVerify(jwt, k65.publicKey, { currentDate: NOW }).catch((x) => x);
     expect(e).toBeInstanceOf(JWTExpired);
     expect(e.code).toBe(JoseErrorCodes.JWT_EXPIRED);
     expect([e.claim, e.reason]).toEqual(['exp', 'check_failed']);
-    const j2 = await new SignJWT({}, { currentDate: NOW }).setProtectedHeader({ alg: 'ML-DSA-65' }).setIssuedAt().setExpirationTime('10s').sign(k65.privateKey);
+    const j2 = await new SignJWT({}, { currentDate: NOW })
+      .setProtectedHeader({ alg: 'ML-DSA-65' })
+      .setIssuedAt()
+      .setExpirationTime('10s')
+      .sign(k65.privateKey);
     const at = (s: number) => new Date(NOW.getTime() + s * 1000);
     expect((await jwtVerify(j2, k65.publicKey, { currentDate: at(9) })).payload.exp).toBe(T + 10);
     expect(await code(jwtVerify(j2, k65.publicKey, { currentDate: at(10) }))).toBe('ERR_JWT_EXPIRED');
@@ -264,9 +374,16 @@ describe('JWT', () => {
 
   it('ERR_JWT_CLAIM_VALIDATION_FAILED with claim and reason for iss, aud, sub, nbf, typ, missing and invalid claims', async () => {
     const jwt = await new SignJWT({ iat: 'yesterday' as unknown as number }, { currentDate: NOW })
-      .setProtectedHeader({ alg: 'ML-DSA-65', typ: 'at+jwt' }).setIssuer('i').setAudience('a').setSubject('s').setNotBefore('1m').sign(k65.privateKey);
+      .setProtectedHeader({ alg: 'ML-DSA-65', typ: 'at+jwt' })
+      .setIssuer('i')
+      .setAudience('a')
+      .setSubject('s')
+      .setNotBefore('1m')
+      .sign(k65.privateKey);
     const check = async (opts: object, claim: string, reason: string) => {
-      const e = await jwtVerify(jwt, k65.publicKey, { currentDate: new Date((T + 120) * 1000), ...opts }).catch((x) => x);
+      const e = await jwtVerify(jwt, k65.publicKey, { currentDate: new Date((T + 120) * 1000), ...opts }).catch(
+        (x) => x,
+      );
       expect(e).toBeInstanceOf(JWTClaimValidationFailed);
       expect([e.code, e.claim, e.reason]).toEqual(['ERR_JWT_CLAIM_VALIDATION_FAILED', claim, reason]);
       expect(e.payload.iss).toBe('i');
@@ -277,7 +394,10 @@ describe('JWT', () => {
     await check({ typ: 'JWT' }, 'typ', 'check_failed');
     await check({ requiredClaims: ['jti'] }, 'jti', 'missing');
     await check({}, 'iat', 'invalid');
-    const nbf = await new SignJWT({}, { currentDate: NOW }).setProtectedHeader({ alg: 'ML-DSA-65' }).setNotBefore('1m').sign(k65.privateKey);
+    const nbf = await new SignJWT({}, { currentDate: NOW })
+      .setProtectedHeader({ alg: 'ML-DSA-65' })
+      .setNotBefore('1m')
+      .sign(k65.privateKey);
     const e = await jwtVerify(nbf, k65.publicKey, { currentDate: NOW }).catch((x) => x);
     expect([e.code, e.claim]).toEqual(['ERR_JWT_CLAIM_VALIDATION_FAILED', 'nbf']);
     expect((await jwtVerify(nbf, k65.publicKey, { currentDate: NOW, clockTolerance: 60 })).payload.nbf).toBe(T + 60);
@@ -285,20 +405,30 @@ describe('JWT', () => {
 
   it('ERR_JWT_INVALID: non-object payloads, b64:false JWTs, decodeJwt garbage', async () => {
     expect(await code(jwtVerify(await rawToken({ alg: 'ML-DSA-65' }, '[1,2]'), k65.publicKey))).toBe('ERR_JWT_INVALID');
-    expect(await code(jwtVerify(await rawToken({ alg: 'ML-DSA-65' }, 'not json'), k65.publicKey))).toBe('ERR_JWT_INVALID');
-    expect(await code(new SignJWT({}).setProtectedHeader({ alg: 'ML-DSA-65', b64: false, crit: ['b64'] }).sign(k65.privateKey))).toBe('ERR_JWT_INVALID');
+    expect(await code(jwtVerify(await rawToken({ alg: 'ML-DSA-65' }, 'not json'), k65.publicKey))).toBe(
+      'ERR_JWT_INVALID',
+    );
+    expect(
+      await code(
+        new SignJWT({}).setProtectedHeader({ alg: 'ML-DSA-65', b64: false, crit: ['b64'] }).sign(k65.privateKey),
+      ),
+    ).toBe('ERR_JWT_INVALID');
     expect(await code(() => decodeJwt('a.b'))).toBe('ERR_JWT_INVALID');
     expect(await code(() => decodeJwt(`x.${b64u('"str"')}.y`))).toBe('ERR_JWT_INVALID');
   });
 
   it('accepts a JWK directly as the verification key', async () => {
-    const jwt = await new SignJWT({ a: 1 }).setProtectedHeader({ alg: 'ML-DSA-65' }).sign(await exportJWK(k65.privateKey) as AkpJWK);
+    const jwt = await new SignJWT({ a: 1 })
+      .setProtectedHeader({ alg: 'ML-DSA-65' })
+      .sign((await exportJWK(k65.privateKey)) as AkpJWK);
     expect((await jwtVerify(jwt, await exportJWK(k65.publicKey))).payload.a).toBe(1);
   });
 
   it('JWKS without kid: several candidates are each tried (ERR_JWKS_MULTIPLE_MATCHING_KEYS from the resolver itself)', async () => {
     const other = await generateKeyPair('ML-DSA-65');
-    const set = createLocalJWKSet({ keys: [await exportJWK(other.publicKey), await exportJWK(k65.publicKey)] as never });
+    const set = createLocalJWKSet({
+      keys: [await exportJWK(other.publicKey), await exportJWK(k65.publicKey)] as never,
+    });
     expect(await code(set({ alg: 'ML-DSA-65' }))).toBe('ERR_JWKS_MULTIPLE_MATCHING_KEYS');
     const jwt = await new SignJWT({ a: 2 }).setProtectedHeader({ alg: 'ML-DSA-65' }).sign(k65.privateKey);
     const r = await jwtVerify(jwt, set);
@@ -311,19 +441,39 @@ describe('JWT', () => {
 
 describe('robustness', () => {
   it('random strings and mutated tokens only ever fail with a QsignError (never a TypeError or a pass)', async () => {
-    const jws = await new CompactSign(enc.encode('{"a":1}')).setProtectedHeader({ alg: 'ML-DSA-44' }).sign(k44.privateKey);
-    await fc.assert(fc.asyncProperty(
-      fc.oneof(fc.string(), fc.tuple(fc.nat(jws.length - 1), fc.string({ minLength: 1, maxLength: 3 })).map(([i, x]) => jws.slice(0, i) + x + jws.slice(i + 1))),
-      async (t) => {
-        fc.pre(t !== jws);
-        const e = await jwtVerify(t, k44.publicKey).then(() => undefined, (x) => x);
-        return e instanceof QsignError;
-      }), { numRuns: 150 });
+    const jws = await new CompactSign(enc.encode('{"a":1}'))
+      .setProtectedHeader({ alg: 'ML-DSA-44' })
+      .sign(k44.privateKey);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string(),
+          fc
+            .tuple(fc.nat(jws.length - 1), fc.string({ minLength: 1, maxLength: 3 }))
+            .map(([i, x]) => jws.slice(0, i) + x + jws.slice(i + 1)),
+        ),
+        async (t) => {
+          fc.pre(t !== jws);
+          const e = await jwtVerify(t, k44.publicKey).then(
+            () => undefined,
+            (x) => x,
+          );
+          return e instanceof QsignError;
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it('every JOSE error code is asserted somewhere in the jose tests', () => {
     const dirs = ['test/unit', 'test/vectors', 'test/conformance'];
-    const text = dirs.flatMap((d) => readdirSync(d).filter((f) => f.startsWith('jose')).map((f) => readFileSync(`${d}/${f}`, 'utf8'))).join('\n');
+    const text = dirs
+      .flatMap((d) =>
+        readdirSync(d)
+          .filter((f) => f.startsWith('jose'))
+          .map((f) => readFileSync(`${d}/${f}`, 'utf8')),
+      )
+      .join('\n');
     const untested = Object.values(JoseErrorCodes).filter((c) => !text.includes(`'${c}'`));
     expect(untested).toEqual([]);
   });

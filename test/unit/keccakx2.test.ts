@@ -14,12 +14,26 @@ for (const file of ['qsign-simd.wasm', 'qsign-scalar.wasm']) {
       const bytes = readFileSync(fileURLToPath(new URL(`../../wasm/${file}`, import.meta.url)));
       const { instance } = await WebAssembly.instantiate(bytes, {});
       const x = instance.exports as unknown as {
-        memory: WebAssembly.Memory; _initialize(): void; qs_malloc(n: number): number;
-        qs_shake_x2(kind: number, in0: number, in1: number, len: number, out0: number, out1: number, nblocks: number): number;
+        memory: WebAssembly.Memory;
+        _initialize(): void;
+        qs_malloc(n: number): number;
+        qs_shake_x2(
+          kind: number,
+          in0: number,
+          in1: number,
+          len: number,
+          out0: number,
+          out1: number,
+          nblocks: number,
+        ): number;
       };
       x._initialize();
-      const maxIn = 600, maxOut = 3 * 168;
-      const in0 = x.qs_malloc(maxIn), in1 = x.qs_malloc(maxIn), out0 = x.qs_malloc(maxOut), out1 = x.qs_malloc(maxOut);
+      const maxIn = 600,
+        maxOut = 3 * 168;
+      const in0 = x.qs_malloc(maxIn),
+        in1 = x.qs_malloc(maxIn),
+        out0 = x.qs_malloc(maxOut),
+        out1 = x.qs_malloc(maxOut);
       let checked = 0;
       for (const kind of [1, 2] as const) {
         const ref = kind === 1 ? shake128 : shake256;
@@ -33,8 +47,12 @@ for (const file of ['qsign-simd.wasm', 'qsign-scalar.wasm']) {
           mem.set(b, in1);
           expect(x.qs_shake_x2(kind, in0, in1, len, out0, out1, nblocks)).toBe(0);
           const got = new Uint8Array(x.memory.buffer);
-          expect(Buffer.from(got.slice(out0, out0 + outLen)).toString('hex'), `lane 0, kind ${kind}, len ${len}`).toBe(Buffer.from(ref(a, { dkLen: outLen })).toString('hex'));
-          expect(Buffer.from(got.slice(out1, out1 + outLen)).toString('hex'), `lane 1, kind ${kind}, len ${len}`).toBe(Buffer.from(ref(b, { dkLen: outLen })).toString('hex'));
+          expect(Buffer.from(got.slice(out0, out0 + outLen)).toString('hex'), `lane 0, kind ${kind}, len ${len}`).toBe(
+            Buffer.from(ref(a, { dkLen: outLen })).toString('hex'),
+          );
+          expect(Buffer.from(got.slice(out1, out1 + outLen)).toString('hex'), `lane 1, kind ${kind}, len ${len}`).toBe(
+            Buffer.from(ref(b, { dkLen: outLen })).toString('hex'),
+          );
           checked++;
         }
       }

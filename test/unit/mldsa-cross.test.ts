@@ -18,10 +18,23 @@ const LEVELS = [44, 65, 87] as const;
 /** Deterministic PRNG (xorshift32) so failures reproduce. */
 function prng(seed: number) {
   let s = seed >>> 0 || 1;
-  const next = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
+  const next = () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s;
+  };
   return {
-    bytes(n: number): Uint8Array { const b = new Uint8Array(n); for (let i = 0; i < n; i++) b[i] = next() & 255; return b; },
-    int(max: number): number { return next() % max; },
+    bytes(n: number): Uint8Array {
+      const b = new Uint8Array(n);
+      for (let i = 0; i < n; i++) b[i] = next() & 255;
+      return b;
+    },
+    int(max: number): number {
+      return next() % max;
+    },
   };
 }
 
@@ -37,10 +50,12 @@ describe('ML-DSA vs @noble/post-quantum (byte-identical)', () => {
   for (const level of LEVELS) {
     it(`ML-DSA-${level}: keygen on 100 random seeds, deterministic signatures on 40 random messages/contexts`, () => {
       const r = prng(level * 7919);
-      const ours = OURS[level]!, theirs = NOBLE[level]!;
+      const ours = OURS[level]!,
+        theirs = NOBLE[level]!;
       for (let i = 0; i < 100; i++) {
         const seed = r.bytes(32);
-        const a = ours.keygen(seed), b = theirs.keygen(seed);
+        const a = ours.keygen(seed),
+          b = theirs.keygen(seed);
         expect(hex(a.publicKey)).toBe(hex(b.publicKey));
         expect(hex(a.secretKey)).toBe(hex(b.secretKey));
         if (i < 40) {
@@ -50,15 +65,17 @@ describe('ML-DSA vs @noble/post-quantum (byte-identical)', () => {
           const s2 = theirs.sign(msg, b.secretKey, { context, extraEntropy: false });
           expect(hex(s1)).toBe(hex(s2));
           const rnd = r.bytes(32);
-          expect(hex(ours.sign(msg, a.secretKey, { context, extraEntropy: rnd })))
-            .toBe(hex(theirs.sign(msg, b.secretKey, { context, extraEntropy: rnd })));
+          expect(hex(ours.sign(msg, a.secretKey, { context, extraEntropy: rnd }))).toBe(
+            hex(theirs.sign(msg, b.secretKey, { context, extraEntropy: rnd })),
+          );
         }
       }
     });
 
     it(`ML-DSA-${level}: hedged signatures verify both ways; tampering is caught`, () => {
       const r = prng(level * 104729);
-      const ours = OURS[level]!, theirs = NOBLE[level]!;
+      const ours = OURS[level]!,
+        theirs = NOBLE[level]!;
       const { publicKey, secretKey } = ours.keygen(r.bytes(32));
       for (let i = 0; i < 10; i++) {
         const msg = r.bytes(1 + r.int(500));
@@ -80,7 +97,8 @@ describe('ML-DSA vs @noble/post-quantum (byte-identical)', () => {
     const { sha512 } = await import('@noble/hashes/sha2.js');
     const r = prng(99);
     const { publicKey, secretKey } = ml_dsa65.keygen(r.bytes(32));
-    const msg = r.bytes(300), context = r.bytes(9);
+    const msg = r.bytes(300),
+      context = r.bytes(9);
     const ours = hashml_dsa65.sign(msg, secretKey, { context, extraEntropy: false, hash: 'SHA-512' });
     const theirs = noble.ml_dsa65.prehash(sha512).sign(msg, secretKey, { context, extraEntropy: false });
     expect(hex(ours)).toBe(hex(theirs));
@@ -110,7 +128,9 @@ describe('ML-DSA interop with @oqs/liboqs-js', () => {
           expect(oqs.verify(msg, ourSig, kp.publicKey)).toBe(true);
           const mine = ours.keygen(r.bytes(32));
           expect(oqs.verify(msg, ours.sign(msg, mine.secretKey), mine.publicKey)).toBe(true);
-          expect(oqs.verify(msg, ours.sign(msg, mine.secretKey, { context: new Uint8Array([1]) }), mine.publicKey)).toBe(false);
+          expect(
+            oqs.verify(msg, ours.sign(msg, mine.secretKey, { context: new Uint8Array([1]) }), mine.publicKey),
+          ).toBe(false);
         }
       } finally {
         oqs.destroy();
@@ -120,33 +140,42 @@ describe('ML-DSA interop with @oqs/liboqs-js', () => {
 });
 
 describe('SIMD128 build vs scalar reference (differential)', () => {
-  it.skipIf(!simdSupported())('300 random keygen / sign / verify / mu / getPublicKey cases agree byte for byte', async () => {
-    const run = () => {
-      const r = prng(2024);
-      const out: string[] = [];
-      for (let i = 0; i < 300; i++) {
-        const alg = OURS[LEVELS[i % 3]!]!;
-        const { publicKey, secretKey } = alg.keygen(r.bytes(32));
-        const msg = r.bytes(r.int(700));
-        const context = r.bytes(r.int(20));
-        const s = alg.sign(msg, secretKey, { context, extraEntropy: i % 2 ? false : r.bytes(32) });
-        const bad = s.slice();
-        bad[r.int(bad.length)]! ^= 1 << r.int(8);
-        out.push(hex(publicKey), hex(secretKey), hex(s), String(alg.verify(s, msg, publicKey, { context })),
-          String(alg.verify(bad, msg, publicKey, { context })), hex(alg.computeMu(publicKey, msg, { context })));
-        if (i % 10 === 0) out.push(hex(alg.getPublicKey(secretKey)));
-      }
-      return out;
-    };
-    await init({ simd: true, force: true });
-    const simd = run();
-    await init({ simd: false, force: true });
-    const scalar = run();
-    await init({ force: true });
-    expect(simd.length).toBe(scalar.length);
-    for (let i = 0; i < simd.length; i++) expect(simd[i], `item ${i}`).toBe(scalar[i]);
-    expect(simd.filter((v) => v === 'true').length).toBe(300);
-  });
+  it.skipIf(!simdSupported())(
+    '300 random keygen / sign / verify / mu / getPublicKey cases agree byte for byte',
+    async () => {
+      const run = () => {
+        const r = prng(2024);
+        const out: string[] = [];
+        for (let i = 0; i < 300; i++) {
+          const alg = OURS[LEVELS[i % 3]!]!;
+          const { publicKey, secretKey } = alg.keygen(r.bytes(32));
+          const msg = r.bytes(r.int(700));
+          const context = r.bytes(r.int(20));
+          const s = alg.sign(msg, secretKey, { context, extraEntropy: i % 2 ? false : r.bytes(32) });
+          const bad = s.slice();
+          bad[r.int(bad.length)]! ^= 1 << r.int(8);
+          out.push(
+            hex(publicKey),
+            hex(secretKey),
+            hex(s),
+            String(alg.verify(s, msg, publicKey, { context })),
+            String(alg.verify(bad, msg, publicKey, { context })),
+            hex(alg.computeMu(publicKey, msg, { context })),
+          );
+          if (i % 10 === 0) out.push(hex(alg.getPublicKey(secretKey)));
+        }
+        return out;
+      };
+      await init({ simd: true, force: true });
+      const simd = run();
+      await init({ simd: false, force: true });
+      const scalar = run();
+      await init({ force: true });
+      expect(simd.length).toBe(scalar.length);
+      for (let i = 0; i < simd.length; i++) expect(simd[i], `item ${i}`).toBe(scalar[i]);
+      expect(simd.filter((v) => v === 'true').length).toBe(300);
+    },
+  );
 });
 
 describe('streaming signer / verifier', () => {
@@ -180,12 +209,25 @@ describe('streaming signer / verifier', () => {
     const { publicKey, secretKey } = ml_dsa44.keygen(new Uint8Array(32).fill(9));
     const big = prng(5).bytes(1_300_000); // > the one-shot arena path, so both sides stream into mu
     const want = ml_dsa44.sign(big, secretKey, { extraEntropy: false });
-    const parts = (): Uint8Array[] => { const out = []; for (let i = 0; i < big.length; i += 65_536) out.push(big.subarray(i, i + 65_536)); return out; };
+    const parts = (): Uint8Array[] => {
+      const out = [];
+      for (let i = 0; i < big.length; i += 65_536) out.push(big.subarray(i, i + 65_536));
+      return out;
+    };
     const node = await ml_dsa44.signStream(Readable.from(parts()), secretKey, { extraEntropy: false });
-    const web = await ml_dsa44.signStream(new ReadableStream<Uint8Array>({
-      start(c) { for (const p of parts()) c.enqueue(p); c.close(); },
-    }), secretKey, { extraEntropy: false });
-    async function* gen() { for (const p of parts()) yield p; }
+    const web = await ml_dsa44.signStream(
+      new ReadableStream<Uint8Array>({
+        start(c) {
+          for (const p of parts()) c.enqueue(p);
+          c.close();
+        },
+      }),
+      secretKey,
+      { extraEntropy: false },
+    );
+    async function* gen() {
+      for (const p of parts()) yield p;
+    }
     const iter = await ml_dsa44.signStream(gen(), secretKey, { extraEntropy: false });
     expect(hex(node)).toBe(hex(want));
     expect(hex(web)).toBe(hex(want));
@@ -269,7 +311,11 @@ describe('wasm memory hygiene', () => {
 
   it('the wasm heap stays flat over many operations, including abandoned streams', () => {
     const x = getExports();
-    const probe = () => { const p = x.qs_malloc(4096); x.qs_free(p); return p; };
+    const probe = () => {
+      const p = x.qs_malloc(4096);
+      x.qs_free(p);
+      return p;
+    };
     const { publicKey, secretKey } = ml_dsa87.keygen(new Uint8Array(32).fill(5));
     const msg = new Uint8Array(600_000); // streamed-mu path inside sign()
     ml_dsa87.verify(ml_dsa87.sign(msg, secretKey), msg, publicKey);
@@ -302,7 +348,8 @@ describe('sig(name) and object shape', () => {
 
   it('matches the @noble/post-quantum object shape and lengths', () => {
     for (const level of LEVELS) {
-      const ours = OURS[level]!, theirs = NOBLE[level]!;
+      const ours = OURS[level]!,
+        theirs = NOBLE[level]!;
       expect(Object.isFrozen(ours)).toBe(true);
       expect(ours.lengths).toEqual(theirs.lengths);
       expect(ours.securityLevel).toBe(theirs.securityLevel);

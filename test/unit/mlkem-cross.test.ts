@@ -31,7 +31,11 @@ function tamper(ct: Uint8Array): Uint8Array {
 }
 
 function codeOf(fn: () => unknown): string | undefined {
-  try { fn(); } catch (e) { return e instanceof QsignError ? e.code : `not a QsignError: ${e}`; }
+  try {
+    fn();
+  } catch (e) {
+    return e instanceof QsignError ? e.code : `not a QsignError: ${e}`;
+  }
   return undefined;
 }
 
@@ -43,11 +47,14 @@ describe('ML-KEM vs @noble/post-quantum, random inputs', () => {
   for (const { ours, theirs } of SETS) {
     it(`${ours.name}: keygen, encaps, decaps and implicit rejection agree on 700 random cases`, () => {
       for (let i = 0; i < 700; i++) {
-        const seed = rnd(64), m = rnd(32);
-        const a = ours.keygen(seed), b = theirs.keygen(seed);
+        const seed = rnd(64),
+          m = rnd(32);
+        const a = ours.keygen(seed),
+          b = theirs.keygen(seed);
         expect(hex(a.publicKey), `seed ${hex(seed)}`).toBe(hex(b.publicKey));
         expect(hex(a.secretKey), `seed ${hex(seed)}`).toBe(hex(b.secretKey));
-        const ea = ours.encapsulate(a.publicKey, m), eb = theirs.encapsulate(b.publicKey, m);
+        const ea = ours.encapsulate(a.publicKey, m),
+          eb = theirs.encapsulate(b.publicKey, m);
         expect(hex(ea.cipherText), `m ${hex(m)}`).toBe(hex(eb.cipherText));
         expect(hex(ea.sharedSecret)).toBe(hex(eb.sharedSecret));
         expect(hex(ours.decapsulate(ea.cipherText, a.secretKey))).toBe(hex(ea.sharedSecret));
@@ -106,10 +113,14 @@ describe('ML-KEM API contract', () => {
     for (const { ours, theirs } of SETS) {
       expect(Object.isFrozen(ours)).toBe(true);
       expect(Object.isFrozen(ours.lengths)).toBe(true);
-      for (const [key, value] of Object.entries(theirs.lengths)) expect((ours.lengths as unknown as Record<string, number>)[key], key).toBe(value);
+      for (const [key, value] of Object.entries(theirs.lengths))
+        expect((ours.lengths as unknown as Record<string, number>)[key], key).toBe(value);
       expect(ours.lengths.sharedSecret).toBe(32);
       expect(ours.info.type).toBe(theirs.info!.type);
-      for (const key of Object.keys(theirs)) expect(typeof (ours as unknown as Record<string, unknown>)[key], key).toBe(typeof (theirs as unknown as Record<string, unknown>)[key]);
+      for (const key of Object.keys(theirs))
+        expect(typeof (ours as unknown as Record<string, unknown>)[key], key).toBe(
+          typeof (theirs as unknown as Record<string, unknown>)[key],
+        );
     }
   });
 
@@ -133,21 +144,29 @@ describe('ML-KEM API contract', () => {
     expect(codeOf(() => ml_kem768.encapsulate([...publicKey] as unknown as Uint8Array))).toBe('ERR_INVALID_ARGUMENT');
     expect(codeOf(() => ml_kem768.encapsulate(ml_kem512.keygen().publicKey))).toBe('ERR_INVALID_PUBLIC_KEY');
     const unreduced = publicKey.slice();
-    unreduced[0] = 0xff; unreduced[1]! |= 0x0f; // first coefficient = 4095 >= q
+    unreduced[0] = 0xff;
+    unreduced[1]! |= 0x0f; // first coefficient = 4095 >= q
     expect(codeOf(() => ml_kem768.encapsulate(unreduced))).toBe('ERR_INVALID_PUBLIC_KEY');
-    expect(codeOf(() => ml_kem768.decapsulate(cipherText.subarray(0, 1087), secretKey))).toBe('ERR_INVALID_CIPHERTEXT_LENGTH');
+    expect(codeOf(() => ml_kem768.decapsulate(cipherText.subarray(0, 1087), secretKey))).toBe(
+      'ERR_INVALID_CIPHERTEXT_LENGTH',
+    );
     expect(codeOf(() => ml_kem768.decapsulate(cipherText, secretKey.subarray(0, 2399)))).toBe('ERR_INVALID_SECRET_KEY');
     expect(codeOf(() => ml_kem768.decapsulate(null as unknown as Uint8Array, secretKey))).toBe('ERR_INVALID_ARGUMENT');
     const badHash = secretKey.slice();
     badHash[2400 - 64]! ^= 1; // H(ek)
     expect(codeOf(() => ml_kem768.decapsulate(cipherText, badHash))).toBe('ERR_INVALID_SECRET_KEY');
     expect(codeOf(() => ml_kem768.getPublicKey(badHash))).toBe('ERR_INVALID_SECRET_KEY');
-    try { ml_kem768.keygen(new Uint8Array(10)); } catch (e) { expect((e as Error).message).toMatch(/64 bytes/); }
+    try {
+      ml_kem768.keygen(new Uint8Array(10));
+    } catch (e) {
+      expect((e as Error).message).toMatch(/64 bytes/);
+    }
   });
 
-  it('prepare(publicKey) matches noble\'s prepare and the one-shot calls', () => {
+  it("prepare(publicKey) matches noble's prepare and the one-shot calls", () => {
     for (const { ours, theirs } of SETS) {
-      const seed = rnd(64), m = rnd(32);
+      const seed = rnd(64),
+        m = rnd(32);
       const { publicKey, secretKey } = ours.keygen(seed);
       const prepared = ours.prepare(publicKey);
       const a = prepared.encapsulate(m);
@@ -159,13 +178,15 @@ describe('ML-KEM API contract', () => {
       prepared.clean();
       expect(codeOf(() => prepared.encapsulate())).toBe('ERR_DESTROYED');
       const unreduced = publicKey.slice();
-      unreduced[0] = 0xff; unreduced[1]! |= 0x0f;
+      unreduced[0] = 0xff;
+      unreduced[1]! |= 0x0f;
       expect(codeOf(() => ours.prepare(unreduced))).toBe('ERR_INVALID_PUBLIC_KEY');
     }
   });
 
   it('inputs are not modified and outputs do not alias wasm memory', () => {
-    const seed = rnd(64), copy = seed.slice();
+    const seed = rnd(64),
+      copy = seed.slice();
     const a = ml_kem768.keygen(seed);
     expect(hex(seed)).toBe(hex(copy));
     const b = ml_kem768.keygen(seed);
@@ -198,7 +219,14 @@ async function raw(file: string): Promise<Raw> {
   const { instance } = await WebAssembly.instantiate(bytes, {});
   const x = instance.exports as unknown as RawExports;
   x._initialize();
-  const buf = { seed: x.qs_malloc(64), pk: x.qs_malloc(1568), sk: x.qs_malloc(3168), ct: x.qs_malloc(1568), m: x.qs_malloc(32), ss: x.qs_malloc(32) };
+  const buf = {
+    seed: x.qs_malloc(64),
+    pk: x.qs_malloc(1568),
+    sk: x.qs_malloc(3168),
+    ct: x.qs_malloc(1568),
+    m: x.qs_malloc(32),
+    ss: x.qs_malloc(32),
+  };
   return { x, mem: () => new Uint8Array(x.memory.buffer), buf };
 }
 
@@ -209,7 +237,9 @@ type Op =
 
 function run(r: Raw, o: Op): string {
   const { x, mem, buf } = r;
-  const pkLen = 384 * o.k + 32, skLen = 768 * o.k + 96, ctLen = o.k === 4 ? 1568 : 32 * (10 * o.k + 4);
+  const pkLen = 384 * o.k + 32,
+    skLen = 768 * o.k + 96,
+    ctLen = o.k === 4 ? 1568 : 32 * (10 * o.k + 4);
   mem().fill(0xaa, buf.ss, buf.ss + 32);
   if (o.op === 'keypair') {
     mem().set(o.seed, buf.seed);
@@ -233,7 +263,8 @@ function run(r: Raw, o: Op): string {
 function encode12(k: number, coeff: () => number): Uint8Array {
   const out = new Uint8Array(384 * k);
   for (let i = 0; i < 128 * k; i++) {
-    const a = coeff(), b = coeff();
+    const a = coeff(),
+      b = coeff();
     out[3 * i] = a & 0xff;
     out[3 * i + 1] = (a >> 8) | ((b & 0x0f) << 4);
     out[3 * i + 2] = b >> 4;
@@ -250,7 +281,8 @@ describe('SIMD128 build vs scalar build, every output byte', () => {
 
   it('agree on 6000 random and adversarial operations', () => {
     const edge = () => [0, 1, 2, 1664, 1665, 3327, 3328][randomInt(7)]!;
-    let compared = 0, rejected = 0;
+    let compared = 0,
+      rejected = 0;
     for (let i = 0; i < 1000; i++) {
       for (const k of [2, 3, 4]) {
         const seed = rnd(64);
@@ -258,7 +290,8 @@ describe('SIMD128 build vs scalar build, every output byte', () => {
         const kpOut = run(simd, kp);
         expect(run(scalar, kp)).toBe(kpOut);
         const [, pkHex, skHex] = kpOut.split(':');
-        const pk = Buffer.from(pkHex!, 'hex'), sk = new Uint8Array(Buffer.from(skHex!, 'hex'));
+        const pk = Buffer.from(pkHex!, 'hex'),
+          sk = new Uint8Array(Buffer.from(skHex!, 'hex'));
         // encaps to a real key, and to a synthetic key whose coefficients sit at the edges of [0, q)
         const synth = new Uint8Array([...encode12(k, edge), ...rnd(32)]);
         for (const key of [new Uint8Array(pk), synth]) {
@@ -274,7 +307,10 @@ describe('SIMD128 build vs scalar build, every output byte', () => {
         // a dk whose dk_PKE holds unreduced 12-bit values (only H(ek) is checked), so
         // both builds must reduce them identically before the NTT arithmetic
         const wild = sk.slice();
-        wild.set(encode12(k, () => randomInt(4096)), 0);
+        wild.set(
+          encode12(k, () => randomInt(4096)),
+          0,
+        );
         const dw: Op = { op: 'decaps', k, sk: wild, ct: rnd(ctLen) };
         expect(run(scalar, dw)).toBe(run(simd, dw));
         // a dk failing the hash check: both refuse, and leave ss zeroed
@@ -302,13 +338,18 @@ describe('wasm memory hygiene', () => {
     const kp = ml_kem768.keygen();
     const ct = ml_kem768.encapsulate(kp.publicKey).cipherText;
     const badPk = kp.publicKey.slice();
-    badPk[0] = 0xff; badPk[1]! |= 0x0f;
+    badPk[0] = 0xff;
+    badPk[1]! |= 0x0f;
     let ops = 0;
     for (let i = 0; i < 25_000; i++) {
       ml_kem512.keygen();
       ml_kem768.encapsulate(kp.publicKey);
       ml_kem768.decapsulate(ct, kp.secretKey);
-      try { ml_kem768.encapsulate(badPk); } catch { /* counted: failures must not leak either */ }
+      try {
+        ml_kem768.encapsulate(badPk);
+      } catch {
+        /* counted: failures must not leak either */
+      }
       ops += 4;
     }
     expect(ops).toBe(100_000);
@@ -340,33 +381,35 @@ describe('wasm memory hygiene', () => {
     expect(contains(new Uint8Array(x.memory.buffer), marker)).toBe(false);
   });
 
-  for (const simd of [true, false]) it(`no seed, secret-key, message or shared-secret bytes remain in wasm memory after use (${simd ? 'SIMD128' : 'scalar'} build)`, async () => {
-    await init({ simd, force: true });
-    const x = getExports();
-    for (const ours of [ml_kem512, ml_kem768, ml_kem1024] as MlKem[]) {
-      const k = ours.lengths.publicKey === 800 ? 2 : ours.lengths.publicKey === 1184 ? 3 : 4;
-      const seed = rnd(64), m = rnd(32);
-      const { publicKey, secretKey } = ours.keygen(seed);
-      const { cipherText, sharedSecret } = ours.encapsulate(publicKey, m);
-      const rejected = ours.decapsulate(tamper(cipherText), secretKey);
-      expect(hex(ours.decapsulate(cipherText, secretKey))).toBe(hex(sharedSecret));
-      const mem = new Uint8Array(x.memory.buffer);
-      const secrets: Record<string, Uint8Array> = {
-        d: seed.subarray(0, 32),
-        z: seed.subarray(32),
-        m,
-        sharedSecret,
-        rejectionKey: rejected,
-        // K-PKE secret ŝ: its first and last 32 encoded bytes
-        dkPkeStart: secretKey.subarray(0, 32),
-        dkPkeEnd: secretKey.subarray(384 * k - 32, 384 * k),
-        // G(d‖k) = ρ‖σ: ρ is public (in pk), σ is secret
-        sigma: sha3_512(new Uint8Array([...seed.subarray(0, 32), k])).subarray(32),
-      };
-      for (const [name, bytes] of Object.entries(secrets)) {
-        expect(contains(mem, bytes), `${ours.name}: ${name} left in wasm memory`).toBe(false);
+  for (const simd of [true, false])
+    it(`no seed, secret-key, message or shared-secret bytes remain in wasm memory after use (${simd ? 'SIMD128' : 'scalar'} build)`, async () => {
+      await init({ simd, force: true });
+      const x = getExports();
+      for (const ours of [ml_kem512, ml_kem768, ml_kem1024] as MlKem[]) {
+        const k = ours.lengths.publicKey === 800 ? 2 : ours.lengths.publicKey === 1184 ? 3 : 4;
+        const seed = rnd(64),
+          m = rnd(32);
+        const { publicKey, secretKey } = ours.keygen(seed);
+        const { cipherText, sharedSecret } = ours.encapsulate(publicKey, m);
+        const rejected = ours.decapsulate(tamper(cipherText), secretKey);
+        expect(hex(ours.decapsulate(cipherText, secretKey))).toBe(hex(sharedSecret));
+        const mem = new Uint8Array(x.memory.buffer);
+        const secrets: Record<string, Uint8Array> = {
+          d: seed.subarray(0, 32),
+          z: seed.subarray(32),
+          m,
+          sharedSecret,
+          rejectionKey: rejected,
+          // K-PKE secret ŝ: its first and last 32 encoded bytes
+          dkPkeStart: secretKey.subarray(0, 32),
+          dkPkeEnd: secretKey.subarray(384 * k - 32, 384 * k),
+          // G(d‖k) = ρ‖σ: ρ is public (in pk), σ is secret
+          sigma: sha3_512(new Uint8Array([...seed.subarray(0, 32), k])).subarray(32),
+        };
+        for (const [name, bytes] of Object.entries(secrets)) {
+          expect(contains(mem, bytes), `${ours.name}: ${name} left in wasm memory`).toBe(false);
+        }
       }
-    }
-    await init({ force: true });
-  });
+      await init({ force: true });
+    });
 });

@@ -32,7 +32,11 @@ function tampered(raw: QsignExports, name: keyof QsignExports, outArg: number): 
 }
 
 function codeOf(f: () => unknown): string | undefined {
-  try { f(); } catch (e) { return (e as { code?: string }).code; }
+  try {
+    f();
+  } catch (e) {
+    return (e as { code?: string }).code;
+  }
   return undefined;
 }
 
@@ -41,11 +45,14 @@ for (const file of ['qsign-simd.wasm', 'qsign-scalar.wasm']) {
     it('a broken family fails on first use and stays failed; the others still work', async () => {
       const raw = await rawExports(file);
       const x = selfTestedExports(tampered(raw, 'qs_mlkem_keypair', 2), false);
-      const seed = raw.qs_malloc(64), pk = raw.qs_malloc(1184), sk = raw.qs_malloc(2400);
+      const seed = raw.qs_malloc(64),
+        pk = raw.qs_malloc(1184),
+        sk = raw.qs_malloc(2400);
       expect(codeOf(() => x.qs_mlkem_keypair(3, seed, pk, sk))).toBe('ERR_SELF_TEST_FAILED');
       expect(codeOf(() => x.qs_mlkem_keypair(3, seed, pk, sk))).toBe('ERR_SELF_TEST_FAILED');
       expect(codeOf(() => x.qs_mlkem_encaps(3, pk, seed, sk, seed))).toBe('ERR_SELF_TEST_FAILED');
-      const dpk = raw.qs_malloc(1312), dsk = raw.qs_malloc(2560);
+      const dpk = raw.qs_malloc(1312),
+        dsk = raw.qs_malloc(2560);
       expect(x.qs_mldsa_keypair(44, seed, dpk, dsk)).toBe(0);
     });
 
@@ -53,7 +60,9 @@ for (const file of ['qsign-simd.wasm', 'qsign-scalar.wasm']) {
       const raw = await rawExports(file);
       const x = selfTestedExports(raw, false);
       expect(x.qs_mlkem_decaps).not.toBe(raw.qs_mlkem_decaps);
-      const seed = raw.qs_malloc(64), pk = raw.qs_malloc(1184), sk = raw.qs_malloc(2400);
+      const seed = raw.qs_malloc(64),
+        pk = raw.qs_malloc(1184),
+        sk = raw.qs_malloc(2400);
       expect(x.qs_mlkem_keypair(3, seed, pk, sk)).toBe(0);
       expect(x.qs_mlkem_decaps).toBe(raw.qs_mlkem_decaps);
       expect(x.qs_mldsa_verify_mu).not.toBe(raw.qs_mldsa_verify_mu);
@@ -63,7 +72,9 @@ for (const file of ['qsign-simd.wasm', 'qsign-scalar.wasm']) {
       const raw = await rawExports(file);
       expect(codeOf(() => selfTestedExports(tampered(raw, 'qs_mldsa_sign_msg', 7), true))).toBe('ERR_SELF_TEST_FAILED');
       expect(codeOf(() => selfTestedExports(tampered(raw, 'qs_x25519', 0), true))).toBe('ERR_SELF_TEST_FAILED');
-      expect(codeOf(() => selfTestedExports(tampered(raw, 'qs_keccak_oneshot', 3), false))).toBe('ERR_SELF_TEST_FAILED');
+      expect(codeOf(() => selfTestedExports(tampered(raw, 'qs_keccak_oneshot', 3), false))).toBe(
+        'ERR_SELF_TEST_FAILED',
+      );
       expect(selfTestedExports(raw, true)).toBe(raw);
     });
   });

@@ -2,7 +2,13 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { shake256 } from '@noble/hashes/sha3.js';
 import {
-  Keyring, memoryStore, masterKeyFromBytes, generateMasterKey, TransitErrorCodes as C, toBase64, fromBase64,
+  Keyring,
+  memoryStore,
+  masterKeyFromBytes,
+  generateMasterKey,
+  TransitErrorCodes as C,
+  toBase64,
+  fromBase64,
   type TransitStore,
 } from '../../src/transit/index.js';
 import { QsignError } from '../../src/errors.js';
@@ -16,24 +22,37 @@ const td = new TextDecoder();
 function detRandom(label = 'transit-test') {
   let i = 0;
   const calls: Uint8Array[] = [];
-  const f = (n: number) => { const out = shake256(te.encode(`${label}/${i++}`), { dkLen: n }); calls.push(out.slice()); return out; };
+  const f = (n: number) => {
+    const out = shake256(te.encode(`${label}/${i++}`), { dkLen: n });
+    calls.push(out.slice());
+    return out;
+  };
   return Object.assign(f, { calls });
 }
 
 /** The vector hook of docs/envelope.md: first call (key seed) 00 01 02 …, later calls (encapsulation randomness) 80 81 82 …. */
 function fixedRandom() {
   let c = 0;
-  return (n: number) => { const base = c++ === 0 ? 0 : 0x80; return Uint8Array.from({ length: n }, (_, i) => (base + i) & 0xff); };
+  return (n: number) => {
+    const base = c++ === 0 ? 0 : 0x80;
+    return Uint8Array.from({ length: n }, (_, i) => (base + i) & 0xff);
+  };
 }
 
-async function newKeyring(opts: { store?: TransitStore; random?: (n: number) => Uint8Array; now?: () => number; master?: Uint8Array } = {}) {
+async function newKeyring(
+  opts: { store?: TransitStore; random?: (n: number) => Uint8Array; now?: () => number; master?: Uint8Array } = {},
+) {
   const store = opts.store ?? memoryStore();
   const masterKey = opts.master ? await masterKeyFromBytes(opts.master) : (await generateMasterKey()).masterKey;
   return { store, keyring: new Keyring({ store, masterKey, random: opts.random, now: opts.now }) };
 }
 
 async function code(p: Promise<unknown>): Promise<string | undefined> {
-  try { await p; } catch (e) { return e instanceof QsignError ? e.code : `not a QsignError: ${e}`; }
+  try {
+    await p;
+  } catch (e) {
+    return e instanceof QsignError ? e.code : `not a QsignError: ${e}`;
+  }
   return undefined;
 }
 
@@ -55,15 +74,23 @@ describe('transit keyring: seed flows', () => {
 
   it('every KEM type round-trips with associated data; wrong AAD or key name fails', async () => {
     const { keyring } = await newKeyring();
-    for (const [type, nenc] of [['ml-kem-768', 1088], ['ml-kem-1024', 1568], ['xwing', 1120]] as const) {
+    for (const [type, nenc] of [
+      ['ml-kem-768', 1088],
+      ['ml-kem-1024', 1568],
+      ['xwing', 1120],
+    ] as const) {
       await keyring.createKey(`a-${type}`, { type });
       await keyring.createKey(`b-${type}`, { type });
       const aad = te.encode('row 42');
       const { ciphertext } = await keyring.encrypt(`a-${type}`, te.encode('x'), { associatedData: aad });
       expect(fromBase64(ciphertext.slice(9)).length).toBe(7 + nenc + 1 + 16);
-      expect((await keyring.decrypt(`a-${type}`, ciphertext, { associatedData: aad })).plaintext).toEqual(te.encode('x'));
+      expect((await keyring.decrypt(`a-${type}`, ciphertext, { associatedData: aad })).plaintext).toEqual(
+        te.encode('x'),
+      );
       expect(await code(keyring.decrypt(`a-${type}`, ciphertext))).toBe(C.DECRYPTION_FAILED);
-      expect(await code(keyring.decrypt(`a-${type}`, ciphertext, { associatedData: te.encode('row 43') }))).toBe(C.DECRYPTION_FAILED);
+      expect(await code(keyring.decrypt(`a-${type}`, ciphertext, { associatedData: te.encode('row 43') }))).toBe(
+        C.DECRYPTION_FAILED,
+      );
       // Same type, other key: the info binds the name (and the KEM key differs).
       expect(await code(keyring.decrypt(`b-${type}`, ciphertext, { associatedData: aad }))).toBe(C.DECRYPTION_FAILED);
     }
@@ -75,7 +102,9 @@ describe('transit keyring: seed flows', () => {
     await keyring.createKey('orig');
     const b = await keyring.backup('orig');
     await keyring.restore(b, { name: 'twin' });
-    expect((await keyring.readKey('twin')).keys['1']!.public_key).toBe((await keyring.readKey('orig')).keys['1']!.public_key);
+    expect((await keyring.readKey('twin')).keys['1']!.public_key).toBe(
+      (await keyring.readKey('orig')).keys['1']!.public_key,
+    );
     const { ciphertext } = await keyring.encrypt('orig', te.encode('bound'));
     expect(await code(keyring.decrypt('twin', ciphertext))).toBe(C.DECRYPTION_FAILED);
     // …and the version: relabel v1 as v2 after a rotation shares nothing either.
@@ -99,7 +128,9 @@ describe('transit keyring: seed flows', () => {
     expect(rewrapped.ciphertext.startsWith('vault:v2:')).toBe(true);
     expect(td.decode((await keyring.decrypt('my-key', rewrapped.ciphertext)).plaintext)).toBe('old data');
     // Explicit older version for encryption is allowed until min_encryption_version says otherwise.
-    expect((await keyring.encrypt('my-key', te.encode('x'), { keyVersion: 1 })).ciphertext.startsWith('vault:v1:')).toBe(true);
+    expect(
+      (await keyring.encrypt('my-key', te.encode('x'), { keyVersion: 1 })).ciphertext.startsWith('vault:v1:'),
+    ).toBe(true);
 
     const cfg = await keyring.configKey('my-key', { min_decryption_version: 2 });
     expect(cfg.min_decryption_version).toBe(2);
@@ -124,7 +155,9 @@ describe('transit keyring: seed flows', () => {
     await keyring.configKey('k', { min_encryption_version: 2 });
     const e = await keyring.encrypt('k', te.encode('x'), { keyVersion: 1 }).catch((x) => x);
     expect(e.message).toBe('requested version for encryption is less than the minimum encryption key version');
-    expect((await keyring.encrypt('k', te.encode('x'), { keyVersion: 4 }).catch((x) => x)).message).toBe('requested version for encryption is higher than the latest key version');
+    expect((await keyring.encrypt('k', te.encode('x'), { keyVersion: 4 }).catch((x) => x)).message).toBe(
+      'requested version for encryption is higher than the latest key version',
+    );
     expect(await code(keyring.trimKey('k', 2))).toBe(C.INVALID_REQUEST); // above min_decryption_version 1
     await keyring.configKey('k', { min_decryption_version: 2 });
     const t = await keyring.trimKey('k', 2);
@@ -173,7 +206,18 @@ describe('transit keyring: errors and key management', () => {
     expect(await code(keyring.decrypt('nonexistent-key', 'vault:v1:AAAA'))).toBe(C.KEY_NOT_FOUND);
     expect(await code(keyring.readKey('nonexistent-key'))).toBe(C.KEY_NOT_FOUND);
     await keyring.createKey('k');
-    for (const bad of ['vault:v1:corrupted...', 'vault:v1:AAA', 'no-prefix', 'vault:vx:AAAA', 'vault:v0:AAAA', 'vault:v01:AAAA', 'vault:v1', 'vault:v1:AA==AA==', 'vault:v1:-_-_', 'vault:v1:AAAAAAAA']) {
+    for (const bad of [
+      'vault:v1:corrupted...',
+      'vault:v1:AAA',
+      'no-prefix',
+      'vault:vx:AAAA',
+      'vault:v0:AAAA',
+      'vault:v01:AAAA',
+      'vault:v1',
+      'vault:v1:AA==AA==',
+      'vault:v1:-_-_',
+      'vault:v1:AAAAAAAA',
+    ]) {
       expect(await code(keyring.decrypt('k', bad))).toBe(C.INVALID_CIPHERTEXT);
     }
     expect(await code(keyring.decrypt('k', 'vault:v2:AAAA'))).toBe(C.INVALID_CIPHERTEXT); // newer than latest
@@ -276,7 +320,8 @@ describe('transit keyring: storage and sealing', () => {
     expect((await keyring.restore(backup, { force: true })).latest_version).toBe(2);
     const { keyring: other } = await newKeyring({ master: new Uint8Array(32).fill(8) });
     expect(await code(other.restore(backup))).toBe(C.INVALID_REQUEST);
-    const tampered = fromBase64(backup); tampered[20]! ^= 1;
+    const tampered = fromBase64(backup);
+    tampered[20]! ^= 1;
     expect(await code(keyring.restore(toBase64(tampered), { force: true }))).toBe(C.INVALID_REQUEST);
   });
 
@@ -298,7 +343,8 @@ describe('transit keyring: storage and sealing', () => {
   it('compare-and-swap: two keyrings on one store never lose a rotation', async () => {
     const store = memoryStore();
     const { masterKey } = await generateMasterKey();
-    const a = new Keyring({ store, masterKey }), b = new Keyring({ store, masterKey });
+    const a = new Keyring({ store, masterKey }),
+      b = new Keyring({ store, masterKey });
     await a.createKey('shared');
     await Promise.all([a.rotateKey('shared'), b.rotateKey('shared'), a.rotateKey('shared'), b.rotateKey('shared')]);
     expect((await a.readKey('shared')).latest_version).toBe(5);
@@ -321,13 +367,22 @@ describe('transit envelope: tamper resistance and vectors', () => {
       const m = body.slice();
       m[i]! ^= 1 << (i % 8);
       const c = await code(keyring.decrypt('t', `vault:v1:${toBase64(m)}`, { associatedData: aad }));
-      if (c) { failures++; codes.add(c); }
+      if (c) {
+        failures++;
+        codes.add(c);
+      }
     }
     expect(failures).toBe(body.length);
     expect([...codes].sort()).toEqual([C.DECRYPTION_FAILED, C.INVALID_CIPHERTEXT]);
     // Truncation and extension too.
-    expect(await code(keyring.decrypt('t', `vault:v1:${toBase64(body.subarray(0, body.length - 1))}`, { associatedData: aad }))).toBe(C.DECRYPTION_FAILED);
-    expect(await code(keyring.decrypt('t', `vault:v1:${toBase64(new Uint8Array([...body, 0]))}`, { associatedData: aad }))).toBe(C.DECRYPTION_FAILED);
+    expect(
+      await code(
+        keyring.decrypt('t', `vault:v1:${toBase64(body.subarray(0, body.length - 1))}`, { associatedData: aad }),
+      ),
+    ).toBe(C.DECRYPTION_FAILED);
+    expect(
+      await code(keyring.decrypt('t', `vault:v1:${toBase64(new Uint8Array([...body, 0]))}`, { associatedData: aad })),
+    ).toBe(C.DECRYPTION_FAILED);
   });
 
   it('X-Wing envelope: sampled single-byte changes all fail', async () => {
@@ -336,19 +391,24 @@ describe('transit envelope: tamper resistance and vectors', () => {
     const { ciphertext } = await keyring.encrypt('x', te.encode('hybrid'));
     const body = fromBase64(ciphertext.slice(9));
     for (let i = 0; i < body.length; i += 7) {
-      const m = body.slice(); m[i]! ^= 0x80;
+      const m = body.slice();
+      m[i]! ^= 0x80;
       expect(await code(keyring.decrypt('x', `vault:v1:${toBase64(m)}`))).not.toBe(undefined);
     }
   });
 
   it('deterministic envelopes with fixed seeds match docs/envelope.md, and the documented layout opens with plain HPKE', async () => {
     const docs = readFileSync(new URL('../../docs/envelope.md', import.meta.url), 'utf8');
-    const documented = [...docs.matchAll(/^ciphertext \((ml-kem-768|ml-kem-1024|xwing)\): (vault:v1:\S+)$/gm)].map((m) => [m[1]!, m[2]!] as const);
+    const documented = [...docs.matchAll(/^ciphertext \((ml-kem-768|ml-kem-1024|xwing)\): (vault:v1:\S+)$/gm)].map(
+      (m) => [m[1]!, m[2]!] as const,
+    );
     expect(documented.map((d) => d[0])).toEqual(['ml-kem-768', 'ml-kem-1024', 'xwing']);
     for (const [type, expected] of documented) {
       const { keyring } = await newKeyring({ random: fixedRandom(), master: new Uint8Array(32) });
       await keyring.createKey('vector-key', { type });
-      const { ciphertext } = await keyring.encrypt('vector-key', te.encode('hello transit'), { associatedData: te.encode('aad') });
+      const { ciphertext } = await keyring.encrypt('vector-key', te.encode('hello transit'), {
+        associatedData: te.encode('aad'),
+      });
       expect(ciphertext).toBe(expected);
       // Independent reading of the documented layout with src/hybrid directly.
       const body = fromBase64(ciphertext.slice(9));
@@ -358,7 +418,13 @@ describe('transit envelope: tamper resistance and vectors', () => {
       const name = te.encode('vector-key');
       const info = new Uint8Array([...te.encode('qsign-pqc/transit/v1'), 0, 0, name.length, ...name, 0, 0, 0, 1]);
       const seed = fixedRandom()(type === 'xwing' ? 32 : 64);
-      const pt = await hpkeOpen(suite({ kem: kemId, kdf: 1, aead: 2 }), seed, body.subarray(7, 7 + nenc), body.subarray(7 + nenc), { info, aad: new Uint8Array([...body.subarray(0, 7), ...te.encode('aad')]) });
+      const pt = await hpkeOpen(
+        suite({ kem: kemId, kdf: 1, aead: 2 }),
+        seed,
+        body.subarray(7, 7 + nenc),
+        body.subarray(7 + nenc),
+        { info, aad: new Uint8Array([...body.subarray(0, 7), ...te.encode('aad')]) },
+      );
       expect(td.decode(pt)).toBe('hello transit');
     }
   });
@@ -366,11 +432,16 @@ describe('transit envelope: tamper resistance and vectors', () => {
   it('property: random plaintext and associated data round-trip; other AAD fails', async () => {
     const { keyring } = await newKeyring();
     await keyring.createKey('prop');
-    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ maxLength: 40 }), async (pt, aad) => {
-      const { ciphertext } = await keyring.encrypt('prop', pt, { associatedData: aad });
-      expect((await keyring.decrypt('prop', ciphertext, { associatedData: aad })).plaintext).toEqual(pt);
-      expect(await code(keyring.decrypt('prop', ciphertext, { associatedData: new Uint8Array([...aad, 0]) }))).toBe(C.DECRYPTION_FAILED);
-    }), { numRuns: 25 });
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ maxLength: 40 }), async (pt, aad) => {
+        const { ciphertext } = await keyring.encrypt('prop', pt, { associatedData: aad });
+        expect((await keyring.decrypt('prop', ciphertext, { associatedData: aad })).plaintext).toEqual(pt);
+        expect(await code(keyring.decrypt('prop', ciphertext, { associatedData: new Uint8Array([...aad, 0]) }))).toBe(
+          C.DECRYPTION_FAILED,
+        );
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('base64 is strict and canonical', () => {
@@ -379,6 +450,7 @@ describe('transit envelope: tamper resistance and vectors', () => {
       expect(toBase64(b)).toBe(Buffer.from(b).toString('base64'));
       expect(fromBase64(toBase64(b))).toEqual(b);
     }
-    for (const bad of ['A', 'AB=', 'AB=C', 'A B=', 'AB_-', 'AB==AB==', 'AQ=', 'AR==', 'AAB=']) expect(() => fromBase64(bad)).toThrow();
+    for (const bad of ['A', 'AB=', 'AB=C', 'A B=', 'AB_-', 'AB==AB==', 'AQ=', 'AR==', 'AAB='])
+      expect(() => fromBase64(bad)).toThrow();
   });
 });

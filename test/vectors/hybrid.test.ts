@@ -7,9 +7,18 @@ import { x25519 } from '@noble/curves/ed25519.js';
 import { xwing, x25519mlkem768, suite, setupBaseS, setupBaseR, deriveKeyPair } from '../../src/hybrid/index.js';
 import { hex, loadJson, toHex } from '../helpers/vectors.js';
 
-beforeAll(async () => { await init(); });
+beforeAll(async () => {
+  await init();
+});
 
-interface XWingVector { seed: string; sk: string; pk: string; eseed: string; ct: string; ss: string }
+interface XWingVector {
+  seed: string;
+  sk: string;
+  pk: string;
+  eseed: string;
+  ct: string;
+  ss: string;
+}
 
 describe('X-Wing draft-connolly-cfrg-xwing-kem-10 vectors', () => {
   const vectors = loadJson<XWingVector[]>('xwing/test-vectors.json');
@@ -29,9 +38,21 @@ describe('X-Wing draft-connolly-cfrg-xwing-kem-10 vectors', () => {
 });
 
 interface HpkeVector {
-  mode: number; kem_id: number; kdf_id: number; aead_id: number;
-  info: string; ikmE: string; ikmR: string; skRm: string; pkRm: string; enc: string;
-  shared_secret: string; suite_id: string; key: string; base_nonce: string; exporter_secret: string;
+  mode: number;
+  kem_id: number;
+  kdf_id: number;
+  aead_id: number;
+  info: string;
+  ikmE: string;
+  ikmR: string;
+  skRm: string;
+  pkRm: string;
+  enc: string;
+  shared_secret: string;
+  suite_id: string;
+  key: string;
+  base_nonce: string;
+  exporter_secret: string;
   encryptions: { aad: string; ct: string; nonce: string; pt: string }[];
   exports: { exporter_context: string; L: number; exported_value: string }[];
 }
@@ -41,11 +62,14 @@ describe('HPKE-PQ (draft-ietf-hpke-pq) vectors', () => {
   const ours = new Set([0x0040, 0x0041, 0x0042, 0x647a]);
   const supported = all.filter((v) => ours.has(v.kem_id));
   const skipped = all.filter((v) => !ours.has(v.kem_id));
-  const label = (v: HpkeVector) => `kem 0x${v.kem_id.toString(16)} kdf 0x${v.kdf_id.toString(16)} aead 0x${v.aead_id.toString(16)}`;
+  const label = (v: HpkeVector) =>
+    `kem 0x${v.kem_id.toString(16)} kdf 0x${v.kdf_id.toString(16)} aead 0x${v.aead_id.toString(16)}`;
 
   it(`runs ${supported.length} vectors and skips ${skipped.length} with classic-DH KEMs (P-256/P-384/X25519/X448 DHKEM and the P-curve hybrids 0x0050/0x0051)`, () => {
     // Printed so a CI log shows what was not exercised.
-    console.log(`HPKE-PQ vectors: ${supported.length} run, ${skipped.length} skipped (kem ids ${[...new Set(skipped.map((v) => '0x' + v.kem_id.toString(16).padStart(4, '0')))].join(', ')})`);
+    console.log(
+      `HPKE-PQ vectors: ${supported.length} run, ${skipped.length} skipped (kem ids ${[...new Set(skipped.map((v) => '0x' + v.kem_id.toString(16).padStart(4, '0')))].join(', ')})`,
+    );
     expect(supported.length).toBe(6);
     expect(skipped.every((v) => [0x10, 0x11, 0x20, 0x21, 0x50, 0x51].includes(v.kem_id))).toBe(true);
     expect(supported.length + skipped.length).toBe(all.length);
@@ -81,7 +105,16 @@ describe('HPKE-PQ (draft-ietf-hpke-pq) vectors', () => {
       // The nonce of sequence 0 is base_nonce itself; the vectors list it per encryption.
       expect(v.encryptions[0]!.nonce).toBe(v.base_nonce);
       const s = suite({ kem: v.kem_id, kdf: v.kdf_id, aead: v.aead_id });
-      const ks = s.kdf.keySchedule(s.id, 0, hex(v.shared_secret), hex(v.info), new Uint8Array(0), new Uint8Array(0), s.aead.Nk, s.aead.Nn);
+      const ks = s.kdf.keySchedule(
+        s.id,
+        0,
+        hex(v.shared_secret),
+        hex(v.info),
+        new Uint8Array(0),
+        new Uint8Array(0),
+        s.aead.Nk,
+        s.aead.Nn,
+      );
       expect(toHex(ks.key)).toBe(v.key);
       expect(toHex(ks.baseNonce)).toBe(v.base_nonce);
       expect(toHex(ks.exporterSecret)).toBe(v.exporter_secret);
@@ -92,16 +125,45 @@ describe('HPKE-PQ (draft-ietf-hpke-pq) vectors', () => {
 
 // ---- X25519MLKEM768 composed from Wycheproof vectors -----------------------
 
-interface WycheproofFile<T> { testGroups: { tests: T[] }[] }
-interface X25519Test { tcId: number; public: string; private: string; shared: string; result: string; flags: string[] }
-interface MlkemDecapsTest { tcId: number; seed: string; ek?: string; c: string; K: string; result: string }
-interface MlkemEncapsTest { tcId: number; ek: string; m: string; c: string; K: string; result: string; flags: string[] }
+interface WycheproofFile<T> {
+  testGroups: { tests: T[] }[];
+}
+interface X25519Test {
+  tcId: number;
+  public: string;
+  private: string;
+  shared: string;
+  result: string;
+  flags: string[];
+}
+interface MlkemDecapsTest {
+  tcId: number;
+  seed: string;
+  ek?: string;
+  c: string;
+  K: string;
+  result: string;
+}
+interface MlkemEncapsTest {
+  tcId: number;
+  ek: string;
+  m: string;
+  c: string;
+  K: string;
+  result: string;
+  flags: string[];
+}
 
 describe('X25519MLKEM768 composed from Wycheproof ML-KEM-768 and X25519 vectors', () => {
-  const xTests = loadJson<WycheproofFile<X25519Test>>('wycheproof/x25519_test.json.gz').testGroups.flatMap((g) => g.tests);
-  const decaps = loadJson<WycheproofFile<MlkemDecapsTest>>('wycheproof/mlkem_768_test.json.gz').testGroups.flatMap((g) => g.tests)
+  const xTests = loadJson<WycheproofFile<X25519Test>>('wycheproof/x25519_test.json.gz').testGroups.flatMap(
+    (g) => g.tests,
+  );
+  const decaps = loadJson<WycheproofFile<MlkemDecapsTest>>('wycheproof/mlkem_768_test.json.gz')
+    .testGroups.flatMap((g) => g.tests)
     .filter((t) => t.result === 'valid' && t.ek !== undefined);
-  const encaps = loadJson<WycheproofFile<MlkemEncapsTest>>('wycheproof/mlkem_768_encaps_test.json.gz').testGroups.flatMap((g) => g.tests);
+  const encaps = loadJson<WycheproofFile<MlkemEncapsTest>>(
+    'wycheproof/mlkem_768_encaps_test.json.gz',
+  ).testGroups.flatMap((g) => g.tests);
   const xGood = xTests.filter((t) => !t.flags.includes('ZeroSharedSecret'));
   const xZero = xTests.filter((t) => t.flags.includes('ZeroSharedSecret'));
 
@@ -147,9 +209,13 @@ describe('X25519MLKEM768 composed from Wycheproof ML-KEM-768 and X25519 vectors'
     const ct = new Uint8Array(1088);
     for (const x of xZero) {
       expect(x.shared).toBe('00'.repeat(32));
-      expect(() => x25519mlkem768.serverRespond(new Uint8Array([...ek, ...hex(x.public)]))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_PUBLIC_KEY' }));
+      expect(() => x25519mlkem768.serverRespond(new Uint8Array([...ek, ...hex(x.public)]))).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_PUBLIC_KEY' }),
+      );
       const sk = new Uint8Array([...client.secretKey.subarray(0, 64), ...hex(x.private)]);
-      expect(() => x25519mlkem768.clientFinish(sk, new Uint8Array([...ct, ...hex(x.public)]))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_PUBLIC_KEY' }));
+      expect(() => x25519mlkem768.clientFinish(sk, new Uint8Array([...ct, ...hex(x.public)]))).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_PUBLIC_KEY' }),
+      );
     }
   });
 
@@ -159,7 +225,9 @@ describe('X25519MLKEM768 composed from Wycheproof ML-KEM-768 and X25519 vectors'
     const xPub = hex(xGood[0]!.public);
     for (const t of invalid) {
       const share = new Uint8Array([...hex(t.ek), ...xPub]);
-      expect(() => x25519mlkem768.serverRespond(share)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_PUBLIC_KEY' }));
+      expect(() => x25519mlkem768.serverRespond(share)).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_PUBLIC_KEY' }),
+      );
     }
   });
 });

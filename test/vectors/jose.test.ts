@@ -6,8 +6,21 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { vectorPath, loadJson, hex } from '../helpers/vectors.js';
 import {
-  compactVerify, importJWK, exportJWK, calculateJwkThumbprint, importRaw, CompactSign, decodeProtectedHeader, createLocalJWKSet,
-  importSPKI, importPKCS8, exportSPKI, exportPKCS8, exportRaw, SignJWT, jwtVerify,
+  compactVerify,
+  importJWK,
+  exportJWK,
+  calculateJwkThumbprint,
+  importRaw,
+  CompactSign,
+  decodeProtectedHeader,
+  createLocalJWKSet,
+  importSPKI,
+  importPKCS8,
+  exportSPKI,
+  exportPKCS8,
+  exportRaw,
+  SignJWT,
+  jwtVerify,
 } from '../../src/jose/index.js';
 
 const ALGS = ['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87'] as const;
@@ -38,7 +51,9 @@ describe('RFC 9964 draft examples', () => {
       const [h, p, s] = v.jws.split('.');
       const sig = b64uToBytes(s);
       sig[100]! ^= 1;
-      await expect(compactVerify(`${h}.${p}.${Buffer.from(sig).toString('base64url')}`, v.jwk)).rejects.toMatchObject({ code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
+      await expect(compactVerify(`${h}.${p}.${Buffer.from(sig).toString('base64url')}`, v.jwk)).rejects.toMatchObject({
+        code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+      });
     });
   }
 });
@@ -63,7 +78,9 @@ for (const set of ['noble-ref', 'py-ref'] as const) {
         const exported = await exportJWK(priv);
         expect(exported.priv).toBe(privJwk.priv);
         expect(exported.pub).toBe(pubJwk.pub);
-        const ours = await new CompactSign(new TextEncoder().encode(payloadText)).setProtectedHeader({ alg, kid: priv.kid }).sign(priv);
+        const ours = await new CompactSign(new TextEncoder().encode(payloadText))
+          .setProtectedHeader({ alg, kid: priv.kid })
+          .sign(priv);
         expect((await compactVerify(ours, pubJwk)).payload).toEqual(new TextEncoder().encode(payloadText));
       });
     }
@@ -80,8 +97,12 @@ describe('RFC 9881 PEM keys through the X.509 codec (lamps-wg examples, seed 000
       expect(await exportRaw(priv, 'seed')).toEqual(Uint8Array.from({ length: 32 }, (_, i) => i));
       expect(priv.kid).toBe(pub.kid);
       expect((await importPKCS8(text(`${dir}/${alg}-both.priv`), alg)).kid).toBe(pub.kid);
-      await expect(importPKCS8(text(`${dir}/${alg}-expanded.priv`), alg)).rejects.toMatchObject({ code: 'ERR_JOSE_NOT_SUPPORTED' });
-      await expect(importSPKI(spki, alg === 'ML-DSA-44' ? 'ML-DSA-65' : 'ML-DSA-44')).rejects.toMatchObject({ code: 'ERR_JWK_INVALID' });
+      await expect(importPKCS8(text(`${dir}/${alg}-expanded.priv`), alg)).rejects.toMatchObject({
+        code: 'ERR_JOSE_NOT_SUPPORTED',
+      });
+      await expect(importSPKI(spki, alg === 'ML-DSA-44' ? 'ML-DSA-65' : 'ML-DSA-44')).rejects.toMatchObject({
+        code: 'ERR_JWK_INVALID',
+      });
       const jwt = await new SignJWT({ x: alg }).setProtectedHeader({ alg }).sign(priv);
       expect((await jwtVerify(jwt, pub)).payload.x).toBe(alg);
       expect((await exportSPKI(pub)).replace(/\s+/g, '')).toBe(spki.replace(/\s+/g, ''));

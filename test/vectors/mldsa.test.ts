@@ -6,11 +6,24 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { init, backend, simdSupported } from '../../src/wasm/loader.js';
 import { QsignError } from '../../src/errors.js';
-import { ml_dsa44, ml_dsa65, ml_dsa87, hashml_dsa44, hashml_dsa65, hashml_dsa87, type MlDsaStreaming, type HashMlDsa } from '../../src/sig/index.js';
+import {
+  ml_dsa44,
+  ml_dsa65,
+  ml_dsa87,
+  hashml_dsa44,
+  hashml_dsa65,
+  hashml_dsa87,
+  type MlDsaStreaming,
+  type HashMlDsa,
+} from '../../src/sig/index.js';
 import { loadJson, hex, toHex } from '../helpers/vectors.js';
 
 const PURE: Record<string, MlDsaStreaming> = { 'ML-DSA-44': ml_dsa44, 'ML-DSA-65': ml_dsa65, 'ML-DSA-87': ml_dsa87 };
-const HASHED: Record<string, HashMlDsa> = { 'ML-DSA-44': hashml_dsa44, 'ML-DSA-65': hashml_dsa65, 'ML-DSA-87': hashml_dsa87 };
+const HASHED: Record<string, HashMlDsa> = {
+  'ML-DSA-44': hashml_dsa44,
+  'ML-DSA-65': hashml_dsa65,
+  'ML-DSA-87': hashml_dsa87,
+};
 
 /** Runs fn; a typed QsignError counts as rejection (false), anything else propagates. */
 function verdict(fn: () => boolean): boolean {
@@ -54,7 +67,7 @@ for (const simd of builds) {
       expect(n).toBe(75);
     });
 
-    it('ACVP sigGen (Sign_internal on M\', deterministic and hedged): all 60', () => {
+    it("ACVP sigGen (Sign_internal on M', deterministic and hedged): all 60", () => {
       const prompt = loadJson('acvp/ML-DSA-sigGen-FIPS204/prompt.json.gz');
       const expected = loadJson('acvp/ML-DSA-sigGen-FIPS204/expectedResults.json.gz');
       let n = 0;
@@ -62,7 +75,9 @@ for (const simd of builds) {
         const want = byId<any>(expected.testGroups.find((e: any) => e.tgId === g.tgId).tests);
         const alg = PURE[g.parameterSet]!;
         for (const t of g.tests) {
-          const sig = alg.internal.sign(hex(t.message), hex(t.sk), { extraEntropy: g.deterministic ? false : hex(t.rnd) });
+          const sig = alg.internal.sign(hex(t.message), hex(t.sk), {
+            extraEntropy: g.deterministic ? false : hex(t.rnd),
+          });
           expect(toHex(sig), `tg ${g.tgId} tc ${t.tcId}`).toBe(want.get(t.tcId).signature.toLowerCase());
           n++;
         }
@@ -74,13 +89,15 @@ for (const simd of builds) {
       const prompt = loadJson('acvp/ML-DSA-sigVer-FIPS204/prompt.json.gz');
       const expected = loadJson('acvp/ML-DSA-sigVer-FIPS204/expectedResults.json');
       const kinds = new Set<string>();
-      let n = 0, accepted = 0;
+      let n = 0,
+        accepted = 0;
       for (const g of prompt.testGroups) {
         const want = byId<any>(expected.testGroups.find((e: any) => e.tgId === g.tgId).tests);
         const alg = PURE[g.parameterSet]!;
         const hashed = HASHED[g.parameterSet]!;
         for (const t of g.tests) {
-          const sig = hex(t.signature), pk = hex(t.pk);
+          const sig = hex(t.signature),
+            pk = hex(t.pk);
           let got: boolean;
           if (g.signatureInterface === 'internal' && g.externalMu) {
             got = verdict(() => alg.internal.verify(sig, hex(t.mu), pk, { externalMu: true }));
@@ -120,7 +137,10 @@ for (const simd of builds) {
             if (t.result === 'invalid') {
               expect(() => {
                 const { secretKey } = alg.keygen(seed);
-                alg.sign(hex(t.msg), secretKey, { context: t.ctx === undefined ? undefined : hex(t.ctx), extraEntropy: false });
+                alg.sign(hex(t.msg), secretKey, {
+                  context: t.ctx === undefined ? undefined : hex(t.ctx),
+                  extraEntropy: false,
+                });
               }, label).toThrow(QsignError);
               continue;
             }
@@ -130,7 +150,8 @@ for (const simd of builds) {
             if (t.msg !== undefined) {
               const context = t.ctx === undefined ? undefined : hex(t.ctx);
               expect(toHex(alg.sign(hex(t.msg), secretKey, { context, extraEntropy })), label).toBe(t.sig);
-              if (t.mu !== undefined) expect(toHex(alg.computeMu(publicKey, hex(t.msg), { context })), label).toBe(t.mu);
+              if (t.mu !== undefined)
+                expect(toHex(alg.computeMu(publicKey, hex(t.msg), { context })), label).toBe(t.mu);
               expect(alg.verify(hex(t.sig), hex(t.msg), publicKey, { context }), label).toBe(true);
             }
             if (t.mu !== undefined) {
@@ -144,7 +165,8 @@ for (const simd of builds) {
 
       it(`Wycheproof mldsa_${level}_sign_noseed: signing with the expanded key`, () => {
         const file = loadJson(`wycheproof/mldsa_${level}_sign_noseed_test.json.gz`);
-        let n = 0, rejected = 0;
+        let n = 0,
+          rejected = 0;
         for (const g of file.testGroups) {
           const sk = hex(g.privateKey);
           for (const t of g.tests) {
@@ -153,14 +175,21 @@ for (const simd of builds) {
             const context = t.ctx === undefined ? undefined : hex(t.ctx);
             const extraEntropy = t.rnd === undefined ? false : hex(t.rnd);
             if (t.result === 'invalid') {
-              expect(() => (t.msg !== undefined ? alg.sign(hex(t.msg), sk, { context, extraEntropy }) : alg.signMu(hex(t.mu), sk, { extraEntropy })), label)
-                .toThrow(QsignError);
-              if (t.mu !== undefined) expect(() => alg.signMu(hex(t.mu), sk, { extraEntropy }), label).toThrow(QsignError);
+              expect(
+                () =>
+                  t.msg !== undefined
+                    ? alg.sign(hex(t.msg), sk, { context, extraEntropy })
+                    : alg.signMu(hex(t.mu), sk, { extraEntropy }),
+                label,
+              ).toThrow(QsignError);
+              if (t.mu !== undefined)
+                expect(() => alg.signMu(hex(t.mu), sk, { extraEntropy }), label).toThrow(QsignError);
               rejected++;
               continue;
             }
             if (g.publicKey) expect(toHex(alg.getPublicKey(sk)), label).toBe(g.publicKey);
-            if (t.msg !== undefined) expect(toHex(alg.sign(hex(t.msg), sk, { context, extraEntropy })), label).toBe(t.sig);
+            if (t.msg !== undefined)
+              expect(toHex(alg.sign(hex(t.msg), sk, { context, extraEntropy })), label).toBe(t.sig);
             if (t.mu !== undefined) expect(toHex(alg.signMu(hex(t.mu), sk, { extraEntropy })), label).toBe(t.sig);
           }
         }
@@ -170,15 +199,17 @@ for (const simd of builds) {
 
       it(`Wycheproof mldsa_${level}_verify: every malformed signature is rejected`, () => {
         const file = loadJson(`wycheproof/mldsa_${level}_verify_test.json.gz`);
-        let n = 0, valid = 0;
+        let n = 0,
+          valid = 0;
         for (const g of file.testGroups) {
           const pk = hex(g.publicKey);
           for (const t of g.tests) {
             const label = `tc ${t.tcId} ${t.comment}`;
             const context = t.ctx === undefined ? undefined : hex(t.ctx);
-            const got = t.msg !== undefined
-              ? verdict(() => alg.verify(hex(t.sig), hex(t.msg), pk, { context }))
-              : verdict(() => alg.verifyMu(hex(t.sig), hex(t.mu), pk));
+            const got =
+              t.msg !== undefined
+                ? verdict(() => alg.verify(hex(t.sig), hex(t.msg), pk, { context }))
+                : verdict(() => alg.verifyMu(hex(t.sig), hex(t.mu), pk));
             expect(got, label).toBe(t.result === 'valid');
             if (got) valid++;
             n++;
@@ -193,13 +224,26 @@ for (const simd of builds) {
       const { publicKey, secretKey } = ml_dsa44.keygen(new Uint8Array(32));
       const msg = new Uint8Array([1, 2, 3]);
       const sig = ml_dsa44.sign(msg, secretKey, { extraEntropy: false });
-      const code = (fn: () => unknown) => { try { fn(); } catch (e) { return (e as QsignError).code; } return 'no error'; };
-      expect(code(() => ml_dsa44.verify(sig, msg, publicKey, { context: new Uint8Array(256) }))).toBe('ERR_INVALID_ARGUMENT');
+      const code = (fn: () => unknown) => {
+        try {
+          fn();
+        } catch (e) {
+          return (e as QsignError).code;
+        }
+        return 'no error';
+      };
+      expect(code(() => ml_dsa44.verify(sig, msg, publicKey, { context: new Uint8Array(256) }))).toBe(
+        'ERR_INVALID_ARGUMENT',
+      );
       expect(code(() => ml_dsa44.sign(msg, secretKey, { context: new Uint8Array(256) }))).toBe('ERR_INVALID_ARGUMENT');
       expect(code(() => ml_dsa44.sign(msg, secretKey.subarray(1)))).toBe('ERR_INVALID_SECRET_KEY');
       expect(code(() => ml_dsa44.verify(sig, msg, publicKey.subarray(1)))).toBe('ERR_INVALID_PUBLIC_KEY');
-      expect(code(() => ml_dsa44.sign(msg, secretKey, { extraEntropy: new Uint8Array(31) }))).toBe('ERR_INVALID_ARGUMENT');
-      expect(code(() => ml_dsa44.sign(msg, secretKey, { ctx: new Uint8Array(1) } as never))).toBe('ERR_INVALID_ARGUMENT');
+      expect(code(() => ml_dsa44.sign(msg, secretKey, { extraEntropy: new Uint8Array(31) }))).toBe(
+        'ERR_INVALID_ARGUMENT',
+      );
+      expect(code(() => ml_dsa44.sign(msg, secretKey, { ctx: new Uint8Array(1) } as never))).toBe(
+        'ERR_INVALID_ARGUMENT',
+      );
       expect(code(() => ml_dsa44.keygen(new Uint8Array(31)))).toBe('ERR_INVALID_ARGUMENT');
       // a wrong signature is a plain false, not an exception
       expect(ml_dsa44.verify(sig.subarray(1), msg, publicKey)).toBe(false);

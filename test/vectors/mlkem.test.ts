@@ -15,13 +15,31 @@ const set = (name: string): MlKem => {
 };
 
 function codeOf(fn: () => unknown): string | undefined {
-  try { fn(); } catch (e) { return (e as { code?: string }).code ?? `(no code: ${(e as Error).message})`; }
+  try {
+    fn();
+  } catch (e) {
+    return (e as { code?: string }).code ?? `(no code: ${(e as Error).message})`;
+  }
   return undefined;
 }
 
-interface AcvpGroup<T> { tgId: number; parameterSet: string; function?: string; keyFormat?: string; tests: T[] }
-interface WyGroup<T> { parameterSet: string; tests: T[] }
-interface WyTest { tcId: number; comment?: string; result: 'valid' | 'invalid' | 'acceptable'; flags?: string[] }
+interface AcvpGroup<T> {
+  tgId: number;
+  parameterSet: string;
+  function?: string;
+  keyFormat?: string;
+  tests: T[];
+}
+interface WyGroup<T> {
+  parameterSet: string;
+  tests: T[];
+}
+interface WyTest {
+  tcId: number;
+  comment?: string;
+  result: 'valid' | 'invalid' | 'acceptable';
+  flags?: string[];
+}
 
 for (const build of ['simd128', 'scalar'] as const) {
   describe(`ML-KEM vectors on the ${build} build`, () => {
@@ -31,8 +49,12 @@ for (const build of ['simd128', 'scalar'] as const) {
     });
 
     it('ACVP keyGen: all 75 (d, z) -> (ek, dk)', () => {
-      const prompt = loadJson<{ testGroups: AcvpGroup<{ tcId: number; d: string; z: string }>[] }>('acvp/ML-KEM-keyGen-FIPS203/prompt.json');
-      const expected = loadJson<{ testGroups: { tgId: number; tests: { tcId: number; ek: string; dk: string }[] }[] }>('acvp/ML-KEM-keyGen-FIPS203/expectedResults.json.gz');
+      const prompt = loadJson<{ testGroups: AcvpGroup<{ tcId: number; d: string; z: string }>[] }>(
+        'acvp/ML-KEM-keyGen-FIPS203/prompt.json',
+      );
+      const expected = loadJson<{ testGroups: { tgId: number; tests: { tcId: number; ek: string; dk: string }[] }[] }>(
+        'acvp/ML-KEM-keyGen-FIPS203/expectedResults.json.gz',
+      );
       let n = 0;
       for (const g of prompt.testGroups) {
         const want = expected.testGroups.find((x) => x.tgId === g.tgId)!;
@@ -48,9 +70,23 @@ for (const build of ['simd128', 'scalar'] as const) {
     });
 
     it('ACVP encapDecap: all 15 groups, including the key checks (internalProjection)', () => {
-      type T = { tcId: number; ek?: string; dk?: string; d?: string; z?: string; c?: string; k?: string; m?: string; testPassed?: boolean };
-      const proj = loadJson<{ testGroups: AcvpGroup<T>[] }>('acvp/ML-KEM-encapDecap-FIPS203/internalProjection.json.gz');
-      const expected = loadJson<{ testGroups: { tgId: number; tests: (T & { tcId: number })[] }[] }>('acvp/ML-KEM-encapDecap-FIPS203/expectedResults.json');
+      type T = {
+        tcId: number;
+        ek?: string;
+        dk?: string;
+        d?: string;
+        z?: string;
+        c?: string;
+        k?: string;
+        m?: string;
+        testPassed?: boolean;
+      };
+      const proj = loadJson<{ testGroups: AcvpGroup<T>[] }>(
+        'acvp/ML-KEM-encapDecap-FIPS203/internalProjection.json.gz',
+      );
+      const expected = loadJson<{ testGroups: { tgId: number; tests: (T & { tcId: number })[] }[] }>(
+        'acvp/ML-KEM-encapDecap-FIPS203/expectedResults.json',
+      );
       const counts: Record<string, number> = {};
       for (const g of proj.testGroups) {
         const kem = set(g.parameterSet);
@@ -80,7 +116,10 @@ for (const build of ['simd128', 'scalar'] as const) {
             case 'decapsulationKeyCheck': {
               const code = codeOf(() => kem.decapsulate(new Uint8Array(kem.lengths.cipherText), hex(t.dk!)));
               expect(code, label).toBe(w.testPassed ? undefined : 'ERR_INVALID_SECRET_KEY');
-              expect(codeOf(() => kem.getPublicKey(hex(t.dk!))), label).toBe(w.testPassed ? undefined : 'ERR_INVALID_SECRET_KEY');
+              expect(
+                codeOf(() => kem.getPublicKey(hex(t.dk!))),
+                label,
+              ).toBe(w.testPassed ? undefined : 'ERR_INVALID_SECRET_KEY');
               break;
             }
             default:
@@ -89,7 +128,12 @@ for (const build of ['simd128', 'scalar'] as const) {
           counts[g.function!] = (counts[g.function!] ?? 0) + 1;
         }
       }
-      expect(counts).toEqual({ encapsulation: 75, decapsulation: 60, encapsulationKeyCheck: 30, decapsulationKeyCheck: 30 });
+      expect(counts).toEqual({
+        encapsulation: 75,
+        decapsulation: 60,
+        encapsulationKeyCheck: 30,
+        decapsulationKeyCheck: 30,
+      });
     });
 
     for (const ps of ['512', '768', '1024'] as const) {
@@ -98,12 +142,14 @@ for (const build of ['simd128', 'scalar'] as const) {
       it(`Wycheproof mlkem_${ps}_test: seed -> keys, decapsulation, malformed lengths`, () => {
         type T = WyTest & { seed: string; ek?: string; c: string; K: string };
         const f = loadJson<{ testGroups: WyGroup<T>[] }>(`wycheproof/mlkem_${ps}_test.json.gz`);
-        let valid = 0, invalid = 0;
+        let valid = 0,
+          invalid = 0;
         for (const g of f.testGroups) {
           expect(g.parameterSet).toBe(kem.name);
           for (const t of g.tests) {
             const label = `tc ${t.tcId} ${t.comment ?? ''}`;
-            const seed = hex(t.seed), c = hex(t.c);
+            const seed = hex(t.seed),
+              c = hex(t.c);
             if (t.result === 'valid') {
               const { publicKey, secretKey } = kem.keygen(seed);
               if (t.ek) expect(toHex(publicKey), label).toBe(t.ek);
@@ -124,7 +170,8 @@ for (const build of ['simd128', 'scalar'] as const) {
       it(`Wycheproof mlkem_${ps}_encaps_test: (ek, m) -> (c, K); unreduced and wrong-length keys rejected`, () => {
         type T = WyTest & { ek: string; m: string; c: string; K: string };
         const f = loadJson<{ testGroups: WyGroup<T>[] }>(`wycheproof/mlkem_${ps}_encaps_test.json.gz`);
-        let valid = 0, invalid = 0;
+        let valid = 0,
+          invalid = 0;
         for (const g of f.testGroups) {
           for (const t of g.tests) {
             const label = `tc ${t.tcId} ${t.comment ?? ''}`;
@@ -134,7 +181,10 @@ for (const build of ['simd128', 'scalar'] as const) {
               expect(toHex(r.sharedSecret), label).toBe(t.K);
               valid++;
             } else {
-              expect(codeOf(() => kem.encapsulate(hex(t.ek), hex(t.m))), label).toBe('ERR_INVALID_PUBLIC_KEY');
+              expect(
+                codeOf(() => kem.encapsulate(hex(t.ek), hex(t.m))),
+                label,
+              ).toBe('ERR_INVALID_PUBLIC_KEY');
               invalid++;
             }
           }
@@ -179,7 +229,10 @@ for (const build of ['simd128', 'scalar'] as const) {
             } else {
               const flag = t.flags?.find((x) => x in expectedCode);
               expect(flag, label).toBeDefined();
-              expect(codeOf(() => kem.decapsulate(hex(t.c), hex(t.dk))), label).toBe(expectedCode[flag!]);
+              expect(
+                codeOf(() => kem.decapsulate(hex(t.c), hex(t.dk))),
+                label,
+              ).toBe(expectedCode[flag!]);
             }
             n++;
           }
@@ -188,16 +241,21 @@ for (const build of ['simd128', 'scalar'] as const) {
       });
 
       it(`CCTV modulus: every ML-KEM-${ps} key with a coefficient >= q is rejected`, () => {
-        const lines = new TextDecoder().decode(loadBytes(`cctv-mlkem-modulus/ML-KEM-${ps}.txt.gz`)).split('\n').filter((l) => l.trim());
+        const lines = new TextDecoder()
+          .decode(loadBytes(`cctv-mlkem-modulus/ML-KEM-${ps}.txt.gz`))
+          .split('\n')
+          .filter((l) => l.trim());
         expect(lines.length).toBeGreaterThan(700);
         const m = new Uint8Array(32);
         for (const [i, line] of lines.entries()) {
           const ek = hex(line.trim());
           expect(ek.length, `line ${i + 1}`).toBe(kem.lengths.publicKey);
-          expect(codeOf(() => kem.encapsulate(ek, m)), `line ${i + 1}`).toBe('ERR_INVALID_PUBLIC_KEY');
+          expect(
+            codeOf(() => kem.encapsulate(ek, m)),
+            `line ${i + 1}`,
+          ).toBe('ERR_INVALID_PUBLIC_KEY');
         }
       });
     }
   });
 }
-

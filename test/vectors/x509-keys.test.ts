@@ -15,12 +15,18 @@ const INTEROP = join(VECTORS_DIR, '..', 'interop', 'openssl35');
 const text = (rel: string) => readFileSync(vectorPath(rel), 'utf8');
 const seq = (n: number) => Uint8Array.from({ length: n }, (_, i) => i);
 
-beforeAll(async () => { await init(); });
+beforeAll(async () => {
+  await init();
+});
 
 describe('RFC 9881 / RFC 9935 example keys', () => {
   const cases: [KeyAlgorithm, string, number][] = [
-    ['ML-DSA-44', LAMPS_DSA, 32], ['ML-DSA-65', LAMPS_DSA, 32], ['ML-DSA-87', LAMPS_DSA, 32],
-    ['ML-KEM-512', LAMPS_KEM, 64], ['ML-KEM-768', LAMPS_KEM, 64], ['ML-KEM-1024', LAMPS_KEM, 64],
+    ['ML-DSA-44', LAMPS_DSA, 32],
+    ['ML-DSA-65', LAMPS_DSA, 32],
+    ['ML-DSA-87', LAMPS_DSA, 32],
+    ['ML-KEM-512', LAMPS_KEM, 64],
+    ['ML-KEM-768', LAMPS_KEM, 64],
+    ['ML-KEM-1024', LAMPS_KEM, 64],
   ];
   for (const [alg, dir, seedLen] of cases) {
     it(`${alg}: seed, expanded and both forms agree with the .pub and re-encode identically`, () => {
@@ -43,12 +49,16 @@ describe('RFC 9881 / RFC 9935 example keys', () => {
 
   for (const n of [1, 2, 3]) {
     it(`bad-ML-DSA-44-${n}.priv is rejected as inconsistent`, () => {
-      expect(() => decodePKCS8(text(`${LAMPS_DSA}/bad-ML-DSA-44-${n}.priv`))).toThrow(expect.objectContaining({ code: 'ERR_PRIVATE_KEY_INCONSISTENT' }));
+      expect(() => decodePKCS8(text(`${LAMPS_DSA}/bad-ML-DSA-44-${n}.priv`))).toThrow(
+        expect.objectContaining({ code: 'ERR_PRIVATE_KEY_INCONSISTENT' }),
+      );
     });
   }
   for (const n of [1, 2, 3, 4]) {
     it(`bad-ML-KEM-512-${n}.priv is rejected as inconsistent`, () => {
-      expect(() => decodePKCS8(text(`${LAMPS_KEM}/bad-ML-KEM-512-${n}.priv`))).toThrow(expect.objectContaining({ code: 'ERR_PRIVATE_KEY_INCONSISTENT' }));
+      expect(() => decodePKCS8(text(`${LAMPS_KEM}/bad-ML-KEM-512-${n}.priv`))).toThrow(
+        expect.objectContaining({ code: 'ERR_PRIVATE_KEY_INCONSISTENT' }),
+      );
     });
   }
 });
@@ -67,7 +77,11 @@ describe('IETF hackathon R5 keys (OpenSSL 3.5 and Bouncy Castle)', () => {
         const name = f.split('_')[0]!;
         byName.set(name, [...(byName.get(name) ?? []), k.publicKey]);
       }
-      for (const [, pubs] of byName) { expect(pubs).toHaveLength(3); expect(pubs[1]).toEqual(pubs[0]); expect(pubs[2]).toEqual(pubs[0]); }
+      for (const [, pubs] of byName) {
+        expect(pubs).toHaveLength(3);
+        expect(pubs[1]).toEqual(pubs[0]);
+        expect(pubs[2]).toEqual(pubs[0]);
+      }
     });
   }
 });

@@ -11,9 +11,12 @@ import { Certificate, Csr, verifyChain, decodePKCS8 } from '../../src/x509/index
 import { VECTORS_DIR, vectorPath } from '../helpers/vectors.js';
 
 const PKI = join(VECTORS_DIR, '..', 'interop', 'openssl35', 'pki');
-const lampsDsa = (alg: string) => Certificate.parse(readFileSync(vectorPath(`x509/lamps-dilithium-certificates/${alg}.crt`), 'utf8'));
+const lampsDsa = (alg: string) =>
+  Certificate.parse(readFileSync(vectorPath(`x509/lamps-dilithium-certificates/${alg}.crt`), 'utf8'));
 
-beforeAll(async () => { await init(); });
+beforeAll(async () => {
+  await init();
+});
 
 async function flipAndVerify(cert: Certificate, issuer: Certificate): Promise<boolean> {
   const der = cert.der.slice();
@@ -45,7 +48,9 @@ describe('RFC 9935 ML-KEM example certificates', () => {
       const c = Certificate.parse(readFileSync(vectorPath(`x509/lamps-kyber-certificates/${alg}.crt`), 'utf8'));
       expect(c.publicKey.alg).toBe(alg);
       expect(c.extensions.keyUsage).toEqual(['keyEncipherment']);
-      const verdicts = await Promise.all(['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87'].map((a) => c.verifySignature(lampsDsa(a).publicKey)));
+      const verdicts = await Promise.all(
+        ['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87'].map((a) => c.verifySignature(lampsDsa(a).publicKey)),
+      );
       expect(verdicts.filter(Boolean)).toHaveLength(1);
       expect(verdicts[['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87'].indexOf(c.signatureAlgorithm)]).toBe(true);
       // All three LAMPS roots share the issuer name, so path building must pick the one whose signature verifies.
@@ -84,7 +89,16 @@ describe('IETF hackathon R5 certificates', () => {
         const r = await verifyChain(ee, { trustAnchors: [ta], time });
         expect(r.chain.map((c) => c.publicKey.alg)).toEqual([kem.toUpperCase(), dsa.toUpperCase()]);
         // The KEM certificate's key matches the provider's KEM private key.
-        const k = decodePKCS8(new Uint8Array(readFileSync(join(dir, files.find((f) => f.startsWith(kem + '-') && f.endsWith('_seed_priv.der'))!))));
+        const k = decodePKCS8(
+          new Uint8Array(
+            readFileSync(
+              join(
+                dir,
+                files.find((f) => f.startsWith(kem + '-') && f.endsWith('_seed_priv.der'))!,
+              ),
+            ),
+          ),
+        );
         expect(ee.publicKey.publicKey).toEqual(k.publicKey);
       }
     });
@@ -100,12 +114,22 @@ describe('OpenSSL 3.5 interop PKI', () => {
     expect(Certificate.parse(new Uint8Array(readFileSync(join(PKI, 'leaf.crt.der')))).der).toEqual(leaf.der);
     expect(inter.extensions.basicConstraints).toEqual({ ca: true, pathLength: 0, critical: true });
     expect(leaf.extensions.subjectAltName?.dns).toEqual(['server.example.com', '*.example.com']);
-    const time = new Date(Math.max(root.notBefore.getTime(), inter.notBefore.getTime(), leaf.notBefore.getTime()) + 60_000);
+    const time = new Date(
+      Math.max(root.notBefore.getTime(), inter.notBefore.getTime(), leaf.notBefore.getTime()) + 60_000,
+    );
     for (const host of ['server.example.com', 'www.example.com']) {
-      const r = await verifyChain(leaf, { trustAnchors: [root], intermediates: [inter], time, purpose: 'serverAuth', hostname: host });
+      const r = await verifyChain(leaf, {
+        trustAnchors: [root],
+        intermediates: [inter],
+        time,
+        purpose: 'serverAuth',
+        hostname: host,
+      });
       expect(r.chain.map((c) => c.signatureAlgorithm)).toEqual(['ML-DSA-65', 'ML-DSA-87', 'ML-DSA-87']);
     }
-    await expect(verifyChain(leaf, { trustAnchors: [root], intermediates: [inter], time, hostname: 'a.b.example.com' })).rejects.toMatchObject({ code: 'ERR_CERT_HOSTNAME_MISMATCH' });
+    await expect(
+      verifyChain(leaf, { trustAnchors: [root], intermediates: [inter], time, hostname: 'a.b.example.com' }),
+    ).rejects.toMatchObject({ code: 'ERR_CERT_HOSTNAME_MISMATCH' });
     // chain.pem = leaf + intermediate, as a TLS server sends it.
     const chain = read('chain.pem');
     expect(chain.includes(read('leaf.crt.pem').trim())).toBe(true);

@@ -13,8 +13,8 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 const state = {
-  key: undefined,      // { seed, publicKey, secretKey }
-  file: undefined,     // File
+  key: undefined, // { seed, publicKey, secretKey }
+  file: undefined, // File
   signature: undefined,
   digest: undefined,
   submission: undefined, // { document: Uint8Array, signature: Uint8Array, mode }
@@ -40,7 +40,8 @@ function b64urlJson(part) {
   return JSON.parse(dec.decode(unb64(s + '='.repeat((4 - (s.length % 4)) % 4))));
 }
 const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-const size = (n) => (n >= MiB ? `${(n / MiB).toFixed(n >= 10 * MiB ? 0 : 1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
+const size = (n) =>
+  n >= MiB ? `${(n / MiB).toFixed(n >= 10 * MiB ? 0 : 1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`;
 const ms = (t) => (t >= 1000 ? `${(t / 1000).toFixed(2)} s` : `${t.toFixed(0)} ms`);
 const head = (s, n = 64) => (s.length > n ? `${s.slice(0, n)}…` : s);
 const nextFrame = () => new Promise((r) => setTimeout(r, 0));
@@ -60,7 +61,11 @@ function out(el, text, ok) {
 async function api(path, { method = 'GET', body, token, headers = {} } = {}) {
   const res = await fetch(path, {
     method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    headers: {
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const data = await res.json().catch(() => ({}));
@@ -106,7 +111,9 @@ async function idbDo(mode, fn) {
       tx.oncomplete = () => resolve(req?.result);
       tx.onerror = () => reject(tx.error);
     });
-  } finally { db.close(); }
+  } finally {
+    db.close();
+  }
 }
 
 /** The seed is sealed with a non-extractable AES-GCM key stored beside it: script can use it but never read it. */
@@ -125,7 +132,8 @@ async function loadKey() {
 }
 
 function showKey(k, extra = '') {
-  $('key-info').textContent = `ML-DSA-65 · public key ${size(k.publicKey.length)} · fingerprint ${hex(sha3_256(k.publicKey)).slice(0, 16)}${extra}`;
+  $('key-info').textContent =
+    `ML-DSA-65 · public key ${size(k.publicKey.length)} · fingerprint ${hex(sha3_256(k.publicKey)).slice(0, 16)}${extra}`;
 }
 
 // ---- steps ---------------------------------------------------------------
@@ -149,7 +157,8 @@ function setFile(file, how) {
   state.signature = undefined;
   state.submission = undefined;
   state.record = undefined;
-  $('doc-info').textContent = `${file.name} · ${size(file.size)} (${file.size.toLocaleString('en')} bytes) · ${how}${file.size > DOCUMENT_LIMIT ? ` · over the ${size(DOCUMENT_LIMIT)} upload limit: a signed manifest will be submitted` : ''}`;
+  $('doc-info').textContent =
+    `${file.name} · ${size(file.size)} (${file.size.toLocaleString('en')} bytes) · ${how}${file.size > DOCUMENT_LIMIT ? ` · over the ${size(DOCUMENT_LIMIT)} upload limit: a signed manifest will be submitted` : ''}`;
   for (const id of ['signature', 'digest', 'throughput', 'verify-result']) $(id).textContent = '–';
   $('progress').value = 0;
   $('progress-text').textContent = '–';
@@ -158,7 +167,10 @@ function setFile(file, how) {
 
 async function generateFile() {
   const mib = Number($('gen-size').value);
-  if (!Number.isFinite(mib) || mib < 1 || mib > 2048) { status('Choose a size between 1 and 2048 MiB.', true); return; }
+  if (!Number.isFinite(mib) || mib < 1 || mib > 2048) {
+    status('Choose a size between 1 and 2048 MiB.', true);
+    return;
+  }
   const t = performance.now();
   const parts = [];
   // getRandomValues fills at most 64 KiB per call.
@@ -180,7 +192,8 @@ async function signFile() {
   const hasher = sha3_256.create();
   const reader = file.stream().getReader();
   const t0 = performance.now();
-  let done = 0, lastPaint = 0;
+  let done = 0,
+    lastPaint = 0;
   status(`Signing ${file.name}…`);
   $('sign').disabled = true;
   try {
@@ -223,15 +236,29 @@ async function signFile() {
 async function prepareSubmission() {
   const file = state.file;
   if (file.size <= DOCUMENT_LIMIT) {
-    state.submission = { mode: 'document', name: file.name, document: new Uint8Array(await file.arrayBuffer()), signature: state.signature };
+    state.submission = {
+      mode: 'document',
+      name: file.name,
+      document: new Uint8Array(await file.arrayBuffer()),
+      signature: state.signature,
+    };
     return;
   }
   const manifest = JSON.stringify({
-    type: 'qsign-manifest/v1', name: file.name, size: file.size, sha3_256: hex(state.digest),
-    alg: 'ML-DSA-65', file_signature: b64(state.signature),
+    type: 'qsign-manifest/v1',
+    name: file.name,
+    size: file.size,
+    sha3_256: hex(state.digest),
+    alg: 'ML-DSA-65',
+    file_signature: b64(state.signature),
   });
   const document = enc.encode(manifest);
-  state.submission = { mode: 'manifest', name: `${file.name}.manifest.json`, document, signature: ml_dsa65.sign(document, state.key.secretKey) };
+  state.submission = {
+    mode: 'manifest',
+    name: `${file.name}.manifest.json`,
+    document,
+    signature: ml_dsa65.sign(document, state.key.secretKey),
+  };
 }
 
 async function verifyFile() {
@@ -244,22 +271,42 @@ async function verifyFile() {
     verifier.update(r.value);
   }
   const ok = verifier.verify(state.signature);
-  out($('verify-result'), ok ? `✓ valid ML-DSA-65 signature (${ms(performance.now() - t0)})` : '✗ signature does NOT verify', ok);
+  out(
+    $('verify-result'),
+    ok ? `✓ valid ML-DSA-65 signature (${ms(performance.now() - t0)})` : '✗ signature does NOT verify',
+    ok,
+  );
 }
 
 async function login(ev) {
   ev.preventDefault();
   const t0 = performance.now();
   try {
-    const tok = await api('/token', { method: 'POST', body: { grant_type: 'password', client_id: 'qsign-demo', username: $('username').value, password: $('password').value } });
+    const tok = await api('/token', {
+      method: 'POST',
+      body: {
+        grant_type: 'password',
+        client_id: 'qsign-demo',
+        username: $('username').value,
+        password: $('password').value,
+      },
+    });
     state.token = tok.access_token;
     const [h] = tok.access_token.split('.');
     const claims = b64urlJson(tok.access_token.split('.')[1]);
-    out($('login-result'), `✓ signed in as ${claims.preferred_username} · access token ${size(tok.access_token.length)} (${b64urlJson(h).alg}, kid ${head(b64urlJson(h).kid, 12)}) · expires in ${tok.expires_in} s · ${ms(performance.now() - t0)}`, true);
-    $('token-decoded').textContent = JSON.stringify({
-      access_token: { header: b64urlJson(h), payload: claims },
-      id_token: { header: b64urlJson(tok.id_token.split('.')[0]), payload: b64urlJson(tok.id_token.split('.')[1]) },
-    }, null, 2);
+    out(
+      $('login-result'),
+      `✓ signed in as ${claims.preferred_username} · access token ${size(tok.access_token.length)} (${b64urlJson(h).alg}, kid ${head(b64urlJson(h).kid, 12)}) · expires in ${tok.expires_in} s · ${ms(performance.now() - t0)}`,
+      true,
+    );
+    $('token-decoded').textContent = JSON.stringify(
+      {
+        access_token: { header: b64urlJson(h), payload: claims },
+        id_token: { header: b64urlJson(tok.id_token.split('.')[0]), payload: b64urlJson(tok.id_token.split('.')[1]) },
+      },
+      null,
+      2,
+    );
     $('token-details').open = true;
     status(`Signed in as ${claims.preferred_username}.`);
   } catch (e) {
@@ -271,7 +318,12 @@ async function login(ev) {
 }
 
 function submitBody(sub, document = sub.document) {
-  return { name: sub.name, document: b64(document), signature: b64(sub.signature), public_key: b64(state.key.publicKey) };
+  return {
+    name: sub.name,
+    document: b64(document),
+    signature: b64(sub.signature),
+    public_key: b64(state.key.publicKey),
+  };
 }
 
 async function submit() {
@@ -280,10 +332,16 @@ async function submit() {
   try {
     const rec = await api('/api/sign', { method: 'POST', token: state.token, body: submitBody(sub) });
     state.record = rec;
-    out($('submit-result'), `✓ stored as ${sub.mode === 'document' ? 'the document itself' : 'a signed manifest'} (${size(sub.document.length)}) in ${ms(performance.now() - t0)}`, true);
+    out(
+      $('submit-result'),
+      `✓ stored as ${sub.mode === 'document' ? 'the document itself' : 'a signed manifest'} (${size(sub.document.length)}) in ${ms(performance.now() - t0)}`,
+      true,
+    );
     $('rec-id').textContent = rec.id;
-    $('rec-countersig').textContent = `${head(rec.signatures.service.signature, 72)} (key ${rec.signatures.service.key} v${rec.signatures.service.key_version}, over ${rec.signatures.service.input})`;
-    $('rec-envelope').textContent = `${head(rec.encrypted_data.preview, 72)} (${size(rec.encrypted_data.length)}, ${rec.encrypted_data.key} v${rec.encrypted_data.key_version})`;
+    $('rec-countersig').textContent =
+      `${head(rec.signatures.service.signature, 72)} (key ${rec.signatures.service.key} v${rec.signatures.service.key_version}, over ${rec.signatures.service.input})`;
+    $('rec-envelope').textContent =
+      `${head(rec.encrypted_data.preview, 72)} (${size(rec.encrypted_data.length)}, ${rec.encrypted_data.key} v${rec.encrypted_data.key_version})`;
     $('record').textContent = JSON.stringify(rec, null, 2);
     status('Document signed, counter-signed, encrypted and stored.');
   } catch (e) {
@@ -305,9 +363,16 @@ async function fetchBack() {
     let detail = '';
     if (state.submission?.mode === 'manifest') {
       const m = JSON.parse(dec.decode(doc));
-      detail = m.sha3_256 === hex(state.digest) ? ` · manifest matches the local file (${size(m.size)})` : ' · manifest does NOT match the local file';
+      detail =
+        m.sha3_256 === hex(state.digest)
+          ? ` · manifest matches the local file (${size(m.size)})`
+          : ' · manifest does NOT match the local file';
     }
-    out($('fetch-result'), `${sigOk && same ? '✓' : '✗'} decrypted ${size(doc.length)} in ${ms(performance.now() - t0)} · client signature ${sigOk ? 'valid' : 'INVALID'} · SHA3-256 ${same ? 'matches' : 'differs'}${detail}`, sigOk && same);
+    out(
+      $('fetch-result'),
+      `${sigOk && same ? '✓' : '✗'} decrypted ${size(doc.length)} in ${ms(performance.now() - t0)} · client signature ${sigOk ? 'valid' : 'INVALID'} · SHA3-256 ${same ? 'matches' : 'differs'}${detail}`,
+      sigOk && same,
+    );
     status('Fetched the stored document back and verified it.');
   } catch (e) {
     out($('fetch-result'), `✗ ${errText(e)}`, false);
@@ -325,7 +390,11 @@ async function caseTamper() {
     await api('/api/sign', { method: 'POST', token: state.token, body: submitBody(state.submission, tampered) });
     out(el, '✗ the service accepted a tampered document', false);
   } catch (e) {
-    out(el, `✓ rejected — ${errText(e)} (local verify: ${localOk ? 'valid?!' : 'invalid'})`, e.code === 'invalid_document_signature');
+    out(
+      el,
+      `✓ rejected — ${errText(e)} (local verify: ${localOk ? 'valid?!' : 'invalid'})`,
+      e.code === 'invalid_document_signature',
+    );
   }
 }
 
@@ -333,7 +402,10 @@ async function caseExpired() {
   const el = $('case-expired-out');
   try {
     out(el, 'requesting a 1-second token…');
-    const tok = await api('/token', { method: 'POST', body: { username: $('username').value, password: $('password').value, expires_in: 1 } });
+    const tok = await api('/token', {
+      method: 'POST',
+      body: { username: $('username').value, password: $('password').value, expires_in: 1 },
+    });
     out(el, 'waiting 2 s for it to expire…');
     await new Promise((r) => setTimeout(r, 2100));
     await api('/api/sign', { method: 'POST', token: tok.access_token, body: submitBody(state.submission) });
@@ -349,20 +421,36 @@ async function caseVersion() {
   let raised = false;
   try {
     const rot = await api('/admin/rotate-data-key', { method: 'POST', headers: admin, body: {} });
-    await api('/admin/data-key-config', { method: 'POST', headers: admin, body: { min_decryption_version: rot.latest_version } });
+    await api('/admin/data-key-config', {
+      method: 'POST',
+      headers: admin,
+      body: { min_decryption_version: rot.latest_version },
+    });
     raised = true;
-    out(el, `data key now v${rot.latest_version}, min_decryption_version=${rot.latest_version}; fetching the v${state.record.encrypted_data.key_version} record…`);
+    out(
+      el,
+      `data key now v${rot.latest_version}, min_decryption_version=${rot.latest_version}; fetching the v${state.record.encrypted_data.key_version} record…`,
+    );
     try {
       await api(`/api/documents/${state.record.id}`, { token: state.token });
       out(el, '✗ the old envelope still decrypted', false);
     } catch (e) {
-      out(el, `✓ ${errText(e)}${e.data?.hint ? ` — ${e.data.hint}` : ''}`, e.message === 'key version no longer supported');
+      out(
+        el,
+        `✓ ${errText(e)}${e.data?.hint ? ` — ${e.data.hint}` : ''}`,
+        e.message === 'key version no longer supported',
+      );
     }
   } catch (e) {
     out(el, `✗ ${errText(e)}`, false);
   } finally {
     // Put the setting back so the stored documents decrypt again.
-    if (raised) await api('/admin/data-key-config', { method: 'POST', headers: admin, body: { min_decryption_version: 1 } }).catch(() => {});
+    if (raised)
+      await api('/admin/data-key-config', {
+        method: 'POST',
+        headers: admin,
+        body: { min_decryption_version: 1 },
+      }).catch(() => {});
   }
 }
 
@@ -370,7 +458,13 @@ async function caseVersion() {
 
 function guard(fn) {
   return async (...a) => {
-    try { await fn(...a); } catch (e) { status(`Error: ${e?.message ?? e}`, true); console.error(e); refresh(); }
+    try {
+      await fn(...a);
+    } catch (e) {
+      status(`Error: ${e?.message ?? e}`, true);
+      console.error(e);
+      refresh();
+    }
   };
 }
 
@@ -385,9 +479,25 @@ async function main() {
   const tbody = $('algs').querySelector('tbody');
   for (const a of algorithms()) {
     const tr = document.createElement('tr');
-    const cells = [a.name, a.kind, a.standard, a.nistLevel ?? '–', a.sizes.publicKey ? `${a.sizes.publicKey} B` : '–',
-      a.sizes.signature ? `${a.sizes.signature} B` : a.sizes.cipherText ? `${a.sizes.cipherText} B` : a.sizes.digest ? `${a.sizes.digest} B digest` : '–'];
-    for (const c of cells) { const td = document.createElement('td'); td.textContent = String(c); tr.append(td); }
+    const cells = [
+      a.name,
+      a.kind,
+      a.standard,
+      a.nistLevel ?? '–',
+      a.sizes.publicKey ? `${a.sizes.publicKey} B` : '–',
+      a.sizes.signature
+        ? `${a.sizes.signature} B`
+        : a.sizes.cipherText
+          ? `${a.sizes.cipherText} B`
+          : a.sizes.digest
+            ? `${a.sizes.digest} B digest`
+            : '–',
+    ];
+    for (const c of cells) {
+      const td = document.createElement('td');
+      td.textContent = String(c);
+      tr.append(td);
+    }
     tbody.append(tr);
   }
   $('limit').textContent = size(DOCUMENT_LIMIT);
@@ -401,7 +511,10 @@ async function main() {
   status(state.key ? `${loaded} Key restored from IndexedDB.` : `${loaded} Generate a key to begin.`);
   $('keygen').disabled = false;
   $('keygen').addEventListener('click', guard(keygen));
-  $('file').addEventListener('change', (e) => { const f = e.target.files?.[0]; if (f) setFile(f, 'picked'); });
+  $('file').addEventListener('change', (e) => {
+    const f = e.target.files?.[0];
+    if (f) setFile(f, 'picked');
+  });
   $('gen').addEventListener('click', guard(generateFile));
   $('sign').addEventListener('click', guard(signFile));
   $('verify').addEventListener('click', guard(verifyFile));

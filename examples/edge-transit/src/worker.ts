@@ -8,12 +8,26 @@
  * Secrets (wrangler secret put …): QSIGN_MASTER_KEY (base64 of 32 random
  * bytes), QSIGN_TRANSIT_TOKEN (the root token).
  */
-import { Keyring, createTransitHandler, durableObjectStore, fromBase64, masterKeyFromBytes, type DurableObjectStorageLike } from 'qsign-pqc/transit';
+import {
+  Keyring,
+  createTransitHandler,
+  durableObjectStore,
+  fromBase64,
+  masterKeyFromBytes,
+  type DurableObjectStorageLike,
+} from 'qsign-pqc/transit';
 
 /** The few Workers types used here (no @cloudflare/workers-types needed). */
-interface DurableObjectState { storage: DurableObjectStorageLike }
-interface DurableObjectStub { fetch(req: Request): Promise<Response> }
-interface DurableObjectNamespace { idFromName(name: string): unknown; get(id: unknown): DurableObjectStub }
+interface DurableObjectState {
+  storage: DurableObjectStorageLike;
+}
+interface DurableObjectStub {
+  fetch(req: Request): Promise<Response>;
+}
+interface DurableObjectNamespace {
+  idFromName(name: string): unknown;
+  get(id: unknown): DurableObjectStub;
+}
 
 export interface Env {
   TRANSIT: DurableObjectNamespace;
@@ -26,7 +40,10 @@ export interface Env {
 export class TransitObject {
   private handler?: Promise<(req: Request) => Promise<Response>>;
 
-  constructor(private readonly state: DurableObjectState, private readonly env: Env) {}
+  constructor(
+    private readonly state: DurableObjectState,
+    private readonly env: Env,
+  ) {}
 
   private async build(): Promise<(req: Request) => Promise<Response>> {
     const keyring = new Keyring({
@@ -42,7 +59,10 @@ export class TransitObject {
 
   async fetch(req: Request): Promise<Response> {
     // Built on first use; a failed build is retried by the next request.
-    this.handler ??= this.build().catch((e) => { this.handler = undefined; throw e; });
+    this.handler ??= this.build().catch((e) => {
+      this.handler = undefined;
+      throw e;
+    });
     return (await this.handler)(req);
   }
 }

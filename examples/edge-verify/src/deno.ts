@@ -6,7 +6,10 @@ import { createVerifyHandler } from './handler.js';
 
 declare const Deno: {
   env: { get(name: string): string | undefined };
-  serve(options: { hostname: string; port: number; onListen?: (addr: { port: number }) => void }, handler: (r: Request) => Promise<Response>): unknown;
+  serve(
+    options: { hostname: string; port: number; onListen?: (addr: { port: number }) => void },
+    handler: (r: Request) => Promise<Response>,
+  ): unknown;
 };
 
 const jwksUrl = Deno.env.get('JWKS_URL');
@@ -15,9 +18,12 @@ const issuer = Deno.env.get('ISSUER');
 const audience = Deno.env.get('AUDIENCE');
 const handler = createVerifyHandler({ jwksUrl, ...(issuer ? { issuer } : {}), ...(audience ? { audience } : {}) });
 
-Deno.serve({
-  hostname: Deno.env.get('HOST') ?? '127.0.0.1',
-  port: Number(Deno.env.get('PORT') ?? 8787),
-  // The test reads the chosen port from this line.
-  onListen: ({ port }) => console.log(`edge-verify listening on ${port}`),
-}, handler);
+Deno.serve(
+  {
+    hostname: Deno.env.get('HOST') ?? '127.0.0.1',
+    port: Number(Deno.env.get('PORT') ?? 8787),
+    // The test reads the chosen port from this line.
+    onListen: ({ port }) => console.log(`edge-verify listening on ${port}`),
+  },
+  handler,
+);

@@ -34,7 +34,9 @@ const ERRORS: Record<string, [status: number, error: string]> = {
 
 function reply(status: number, body: unknown): Response {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
-  if (status === 401) headers['www-authenticate'] = `Bearer error="invalid_token", error_description="${(body as { error: string }).error}"`;
+  if (status === 401)
+    headers['www-authenticate'] =
+      `Bearer error="invalid_token", error_description="${(body as { error: string }).error}"`;
   return new Response(JSON.stringify(body), { status, headers });
 }
 

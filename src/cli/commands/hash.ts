@@ -16,13 +16,28 @@ export const hashCommands: Command[] = [
     summary: 'List the algorithms with sizes and NIST levels',
     async run(args, io) {
       const p = parseArgs(args, { booleans: ['json'] });
-      if (p.options.json) { io.out(JSON.stringify(algorithms(), null, 2)); return 0; }
+      if (p.options.json) {
+        io.out(JSON.stringify(algorithms(), null, 2));
+        return 0;
+      }
       await init();
-      const rows = algorithms().map((a) => [a.name, a.kind, a.standard, a.nistLevel?.toString() ?? '-',
-        Object.entries(a.sizes).map(([k, v]) => `${k}=${v}`).join(' '), a.aliases.join(', ')]);
+      const rows = algorithms().map((a) => [
+        a.name,
+        a.kind,
+        a.standard,
+        a.nistLevel?.toString() ?? '-',
+        Object.entries(a.sizes)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' '),
+        a.aliases.join(', '),
+      ]);
       const head = ['algorithm', 'kind', 'standard', 'level', 'sizes (bytes)', 'aliases'];
       const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-      const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+      const fmt = (r: string[]) =>
+        r
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd();
       io.out(fmt(head));
       io.out(widths.map((w) => '-'.repeat(w)).join('  '));
       for (const r of rows) io.out(fmt(r));
@@ -45,15 +60,22 @@ export const hashCommands: Command[] = [
       else if (name in XOFS) {
         const [fn, def] = XOFS[name as keyof typeof XOFS];
         const len = p.options.length ? Number(p.options.length) : def;
-        if (!Number.isSafeInteger(len) || len <= 0 || len > 1 << 20) throw new QsignError('ERR_USAGE', '--length must be an integer from 1 to 1048576');
+        if (!Number.isSafeInteger(len) || len <= 0 || len > 1 << 20)
+          throw new QsignError('ERR_USAGE', '--length must be an integer from 1 to 1048576');
         hasher = fn.create({ dkLen: len });
-      } else throw new QsignError('ERR_USAGE', `unknown hash "${alg}"; use one of ${[...Object.keys(HASHES), ...Object.keys(XOFS)].join(', ')}`);
+      } else
+        throw new QsignError(
+          'ERR_USAGE',
+          `unknown hash "${alg}"; use one of ${[...Object.keys(HASHES), ...Object.keys(XOFS)].join(', ')}`,
+        );
       // destroy() in finally: a missing or unreadable file must not leave the wasm Keccak state to the GC.
       try {
         if (file === '-') {
           for await (const chunk of process.stdin) hasher.update(chunk as Uint8Array);
         } else {
-          try { if (!(await stat(file)).isFile()) throw new Error('not a regular file'); } catch (e) {
+          try {
+            if (!(await stat(file)).isFile()) throw new Error('not a regular file');
+          } catch (e) {
             throw new QsignError('ERR_FILE', `cannot read ${file}: ${(e as Error).message}`);
           }
           for await (const chunk of createReadStream(file)) hasher.update(chunk as Uint8Array);

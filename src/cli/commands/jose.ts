@@ -8,19 +8,37 @@ import { QsignError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { parseArgs, requireOpt, stringOpt } from '../command.js';
 import {
-  createLocalJWKSet, createRemoteJWKSet, exportJWK, generateKeyPair, importJWK, isJoseAlgorithm, jwtVerify, SignJWT,
-  type JSONWebKeySet, type JWTPayload, type KeyResolver,
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  isJoseAlgorithm,
+  jwtVerify,
+  SignJWT,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type KeyResolver,
 } from '../../jose/index.js';
 
 async function readJson(file: string, what: string): Promise<unknown> {
   let text: string;
-  try { text = await readFile(file, 'utf8'); } catch (e) { throw new QsignError('ERR_FILE', `cannot read ${what} ${file}: ${(e as Error).message}`); }
-  try { return JSON.parse(text); } catch { throw new QsignError('ERR_USAGE', `${what} ${file} is not JSON`); }
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new QsignError('ERR_FILE', `cannot read ${what} ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new QsignError('ERR_USAGE', `${what} ${file} is not JSON`);
+  }
 }
 
 function alg(p: ReturnType<typeof parseArgs>) {
   const a = stringOpt(p, 'alg') ?? 'ML-DSA-65';
-  if (!isJoseAlgorithm(a)) throw new QsignError('ERR_USAGE', `--alg must be ML-DSA-44, ML-DSA-65 or ML-DSA-87, got ${a}`);
+  if (!isJoseAlgorithm(a))
+    throw new QsignError('ERR_USAGE', `--alg must be ML-DSA-44, ML-DSA-65 or ML-DSA-87, got ${a}`);
   return a;
 }
 
@@ -36,7 +54,10 @@ export const joseCommands: Command[] = [
       privateKey.destroy();
       const out = stringOpt(p, 'out');
       // The file holds a private key: owner-only permissions.
-      if (out) { await writeFile(out, json + '\n', { mode: 0o600 }); io.err(`wrote ${out} (kid ${JSON.parse(json).kid})`); } else io.out(json);
+      if (out) {
+        await writeFile(out, json + '\n', { mode: 0o600 });
+        io.err(`wrote ${out} (kid ${JSON.parse(json).kid})`);
+      } else io.out(json);
       return 0;
     },
   },
@@ -67,16 +88,29 @@ export const joseCommands: Command[] = [
       let claims: JWTPayload = {};
       const c = stringOpt(p, 'claims');
       if (c !== undefined) {
-        try { claims = JSON.parse(c); } catch { throw new QsignError('ERR_USAGE', '--claims is not JSON'); }
-        if (!claims || typeof claims !== 'object' || Array.isArray(claims)) throw new QsignError('ERR_USAGE', '--claims must be a JSON object');
+        try {
+          claims = JSON.parse(c);
+        } catch {
+          throw new QsignError('ERR_USAGE', '--claims is not JSON');
+        }
+        if (!claims || typeof claims !== 'object' || Array.isArray(claims))
+          throw new QsignError('ERR_USAGE', '--claims must be a JSON object');
       }
-      const jwt = new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: stringOpt(p, 'typ') ?? 'JWT' });
+      const jwt = new SignJWT(claims).setProtectedHeader({
+        alg: key.alg,
+        kid: key.kid,
+        typ: stringOpt(p, 'typ') ?? 'JWT',
+      });
       if (claims.iat === undefined) jwt.setIssuedAt();
       const exp = stringOpt(p, 'exp');
-      if (exp !== undefined) jwt.setExpirationTime(/^\d+$/.test(exp) ? Math.floor(Date.now() / 1000) + Number(exp) : exp);
-      const iss = stringOpt(p, 'iss'); if (iss !== undefined) jwt.setIssuer(iss);
-      const aud = stringOpt(p, 'aud'); if (aud !== undefined) jwt.setAudience(aud);
-      const sub = stringOpt(p, 'sub'); if (sub !== undefined) jwt.setSubject(sub);
+      if (exp !== undefined)
+        jwt.setExpirationTime(/^\d+$/.test(exp) ? Math.floor(Date.now() / 1000) + Number(exp) : exp);
+      const iss = stringOpt(p, 'iss');
+      if (iss !== undefined) jwt.setIssuer(iss);
+      const aud = stringOpt(p, 'aud');
+      if (aud !== undefined) jwt.setAudience(aud);
+      const sub = stringOpt(p, 'sub');
+      if (sub !== undefined) jwt.setSubject(sub);
       io.out(await jwt.sign(key));
       key.destroy();
       return 0;
@@ -91,7 +125,11 @@ export const joseCommands: Command[] = [
       const p = parseArgs(args, { strings: ['jwks', 'iss', 'aud', 'alg', 'clock-tolerance'] });
       let token = p.positionals[0];
       if (!token) throw new QsignError('ERR_USAGE', 'usage: qsign jwt verify --jwks JWKS.json|URL TOKEN');
-      if (token === '-') { let s = ''; for await (const chunk of process.stdin) s += chunk; token = s.trim(); }
+      if (token === '-') {
+        let s = '';
+        for await (const chunk of process.stdin) s += chunk;
+        token = s.trim();
+      }
       const src = requireOpt(p, 'jwks');
       let keys: KeyResolver;
       if (/^https?:\/\//.test(src)) keys = createRemoteJWKSet(new URL(src));

@@ -9,15 +9,34 @@ import { join } from 'node:path';
 import { QsignError } from '../../errors.js';
 import { init } from '../../index.js';
 import {
-  Certificate, CertificateError, Csr, createCaHierarchy, createCertificate, createCsr, decodePKCS8, encodePKCS8Pem,
-  generateKey, isSignatureAlgorithm, keyAlg, parseSanList, pemDecodeAll, roleFromJson, signCsrWithRole, verifyChain,
-  type DecodedPrivateKey, type KeyAlgorithm, type PrivateKeyForm, type Purpose,
+  Certificate,
+  CertificateError,
+  Csr,
+  createCaHierarchy,
+  createCertificate,
+  createCsr,
+  decodePKCS8,
+  encodePKCS8Pem,
+  generateKey,
+  isSignatureAlgorithm,
+  keyAlg,
+  parseSanList,
+  pemDecodeAll,
+  roleFromJson,
+  signCsrWithRole,
+  verifyChain,
+  type DecodedPrivateKey,
+  type KeyAlgorithm,
+  type PrivateKeyForm,
+  type Purpose,
 } from '../../x509/index.js';
 import type { Command } from '../command.js';
 import { parseArgs, requireOpt, stringOpt } from '../command.js';
 
 async function readText(file: string): Promise<string> {
-  try { return await readFile(file, 'utf8'); } catch (e) {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
     throw new QsignError('ERR_FILE', `cannot read ${file}: ${(e as Error).message}`);
   }
 }
@@ -62,11 +81,15 @@ export const pkiCommands: Command[] = [
     path: ['ca', 'create'],
     usage: 'ca create --out DIR [--root-alg ML-DSA-87] [--alg ML-DSA-65] [--cn NAME] [--san S]… [--days N]',
     summary: 'Create a root CA, an intermediate CA and a server certificate (verified)',
-    help: 'Writes root-ca.key/.crt, intermediate-ca.key/.crt, server.key/.crt and server-chain.crt (server + intermediate)\n' +
+    help:
+      'Writes root-ca.key/.crt, intermediate-ca.key/.crt, server.key/.crt and server-chain.crt (server + intermediate)\n' +
       'into DIR. Keys are PKCS#8 PEM, seed-only unless --key-form both, mode 0600. --san takes DNS names, wildcards\n' +
       '(*.example.com), IP:…, URI:… or email:… and may repeat. The chain is verified before the command returns.',
     async run(args, io) {
-      const p = parseArgs(args, { strings: ['out', 'root-alg', 'alg', 'cn', 'days', 'key-form', 'org'], repeatable: ['san'] });
+      const p = parseArgs(args, {
+        strings: ['out', 'root-alg', 'alg', 'cn', 'days', 'key-form', 'org'],
+        repeatable: ['san'],
+      });
       const out = requireOpt(p, 'out');
       await init();
       const started = performance.now();
@@ -80,7 +103,11 @@ export const pkiCommands: Command[] = [
       });
       const form = keyForm(p);
       await mkdir(out, { recursive: true });
-      for (const [name, level] of [['root-ca', h.root], ['intermediate-ca', h.intermediate], ['server', h.server]] as const) {
+      for (const [name, level] of [
+        ['root-ca', h.root],
+        ['intermediate-ca', h.intermediate],
+        ['server', h.server],
+      ] as const) {
         await writeKey(join(out, `${name}.key`), encodePKCS8Pem(level.key.alg, level.key, { form }));
         await writeFile(join(out, `${name}.crt`), level.certificate.pem);
       }
@@ -96,10 +123,14 @@ export const pkiCommands: Command[] = [
     path: ['csr', 'create'],
     usage: 'csr create --subject DN [--key KEY | --alg ML-DSA-65 --key-out KEY] [--san S]… [--out CSR]',
     summary: 'Create a PKCS#10 CSR signed with an ML-DSA key',
-    help: 'DN is "CN=server.example.com,O=Example" (or /CN=…/O=…). Without --key a fresh key of --alg is made and\n' +
+    help:
+      'DN is "CN=server.example.com,O=Example" (or /CN=…/O=…). Without --key a fresh key of --alg is made and\n' +
       'written to --key-out (required then). The CSR goes to --out or stdout.',
     async run(args, io) {
-      const p = parseArgs(args, { strings: ['subject', 'key', 'alg', 'key-out', 'out', 'key-form'], repeatable: ['san'] });
+      const p = parseArgs(args, {
+        strings: ['subject', 'key', 'alg', 'key-out', 'out', 'key-form'],
+        repeatable: ['san'],
+      });
       const subject = requireOpt(p, 'subject');
       await init();
       let key: DecodedPrivateKey;
@@ -114,23 +145,40 @@ export const pkiCommands: Command[] = [
       const s = sans(p);
       const csr = await createCsr({ subject, ...(s.length ? { subjectAltName: parseSanList(s) } : {}) }, key);
       const out = stringOpt(p, 'out');
-      if (out) await writeFile(out, csr.pem); else io.out(csr.pem.trimEnd());
+      if (out) await writeFile(out, csr.pem);
+      else io.out(csr.pem.trimEnd());
       return 0;
     },
   },
   {
     path: ['cert', 'issue'],
-    usage: 'cert issue --ca-cert CRT --ca-key KEY (--csr CSR | --cn NAME [--alg A] --key-out KEY) [--san S]… [--days N] [--role role.json] [--out CRT]',
+    usage:
+      'cert issue --ca-cert CRT --ca-key KEY (--csr CSR | --cn NAME [--alg A] --key-out KEY) [--san S]… [--days N] [--role role.json] [--out CRT]',
     summary: 'Issue a certificate from a CSR or for a new key, optionally under a role policy',
-    help: '--role takes a Vault-style role JSON (allowed_domains, allow_subdomains, allow_bare_domains, allow_glob_domains,\n' +
+    help:
+      '--role takes a Vault-style role JSON (allowed_domains, allow_subdomains, allow_bare_domains, allow_glob_domains,\n' +
       'allow_wildcard_certificates, allowed_key_types, max_ttl, ttl, key_usage, ext_key_usage, use_csr_sans, use_csr_extensions…);\n' +
-      'a violation fails with the rule\'s error code (e.g. ERR_ROLE_DOMAIN_NOT_ALLOWED). Without --role the CSR\'s SANs and\n' +
+      "a violation fails with the rule's error code (e.g. ERR_ROLE_DOMAIN_NOT_ALLOWED). Without --role the CSR's SANs and\n" +
       'requested keyUsage/EKU are used as given, and --ca makes a CA certificate. ML-KEM keys (--alg ML-KEM-768) get\n' +
       'keyEncipherment only (RFC 9935).',
     async run(args, io) {
       const p = parseArgs(args, {
-        strings: ['ca-cert', 'ca-key', 'csr', 'cn', 'alg', 'key-out', 'days', 'role', 'out', 'key-form', 'path-len', 'purpose'],
-        booleans: ['ca'], repeatable: ['san'],
+        strings: [
+          'ca-cert',
+          'ca-key',
+          'csr',
+          'cn',
+          'alg',
+          'key-out',
+          'days',
+          'role',
+          'out',
+          'key-form',
+          'path-len',
+          'purpose',
+        ],
+        booleans: ['ca'],
+        repeatable: ['san'],
       });
       await init();
       const [caCert] = await readCerts(requireOpt(p, 'ca-cert'));
@@ -144,13 +192,24 @@ export const pkiCommands: Command[] = [
       const roleFile = stringOpt(p, 'role');
       if (roleFile) {
         let raw: Record<string, unknown>;
-        try { raw = JSON.parse(await readText(roleFile)); } catch (e) {
+        try {
+          raw = JSON.parse(await readText(roleFile));
+        } catch (e) {
           if (e instanceof QsignError) throw e;
           throw new QsignError('ERR_ROLE_INVALID', `${roleFile} is not valid JSON: ${(e as Error).message}`);
         }
-        const role = roleFromJson(raw, (raw.name as string | undefined) ?? roleFile.replace(/^.*\//, '').replace(/\.json$/, ''));
+        const role = roleFromJson(
+          raw,
+          (raw.name as string | undefined) ?? roleFile.replace(/^.*\//, '').replace(/\.json$/, ''),
+        );
         const s = parseSanList(sans(p));
-        const req = { ...(cn ? { commonName: cn } : {}), altNames: [...s.dns, ...s.email], ipSans: s.ip, uriSans: s.uri, ...(days ? { ttl: days * 86_400 } : {}) };
+        const req = {
+          ...(cn ? { commonName: cn } : {}),
+          altNames: [...s.dns, ...s.email],
+          ipSans: s.ip,
+          uriSans: s.uri,
+          ...(days ? { ttl: days * 86_400 } : {}),
+        };
         if (csrFile) cert = (await signCsrWithRole(role, Csr.parse(await readText(csrFile)), req, issuer)).certificate;
         else {
           const alg = keyAlg(stringOpt(p, 'alg') ?? role.keyType ?? 'ML-DSA-65', role);
@@ -171,8 +230,13 @@ export const pkiCommands: Command[] = [
           publicKey = csr.publicKey;
           subject = cn ? `CN=${cn}` : csr.subject;
           const x = csr.requestedExtensions;
-          if (x.subjectAltName) for (const k of ['dns', 'ip', 'uri', 'email'] as const) s[k] = [...new Set([...(s[k] ?? []), ...x.subjectAltName[k]])];
-          extra = { ...(x.keyUsage ? { keyUsage: x.keyUsage } : {}), ...(x.extendedKeyUsage ? { extendedKeyUsage: x.extendedKeyUsage } : {}) };
+          if (x.subjectAltName)
+            for (const k of ['dns', 'ip', 'uri', 'email'] as const)
+              s[k] = [...new Set([...(s[k] ?? []), ...x.subjectAltName[k]])];
+          extra = {
+            ...(x.keyUsage ? { keyUsage: x.keyUsage } : {}),
+            ...(x.extendedKeyUsage ? { extendedKeyUsage: x.extendedKeyUsage } : {}),
+          };
         } else {
           const key = generateKey(keyAlg(stringOpt(p, 'alg') ?? 'ML-DSA-65'));
           await writeKey(requireOpt(p, 'key-out'), encodePKCS8Pem(key.alg, key, { form: keyForm(p) }));
@@ -182,15 +246,29 @@ export const pkiCommands: Command[] = [
         }
         const isCa = p.options.ca === true;
         const pathLen = stringOpt(p, 'path-len');
-        cert = await createCertificate({
-          subject, publicKey, days: days ?? 365, ...extra,
-          ...(isCa ? { ca: true, ...(pathLen !== undefined ? { pathLength: Number(pathLen) } : {}) } : { extendedKeyUsage: extra.extendedKeyUsage ?? (isSignatureAlgorithm(publicKey.alg) ? ['serverAuth', 'clientAuth'] : []) }),
-          ...((s.dns?.length || s.ip?.length || s.uri?.length || s.email?.length) ? { subjectAltName: s } : {}),
-        }, issuer);
+        cert = await createCertificate(
+          {
+            subject,
+            publicKey,
+            days: days ?? 365,
+            ...extra,
+            ...(isCa
+              ? { ca: true, ...(pathLen !== undefined ? { pathLength: Number(pathLen) } : {}) }
+              : {
+                  extendedKeyUsage:
+                    extra.extendedKeyUsage ?? (isSignatureAlgorithm(publicKey.alg) ? ['serverAuth', 'clientAuth'] : []),
+                }),
+            ...(s.dns?.length || s.ip?.length || s.uri?.length || s.email?.length ? { subjectAltName: s } : {}),
+          },
+          issuer,
+        );
       }
       const out = stringOpt(p, 'out');
-      if (out) await writeFile(out, cert.pem); else io.out(cert.pem.trimEnd());
-      io.err(`issued ${cert.subject} serial ${cert.serialNumber} by ${caCert!.subject}, valid until ${cert.notAfter.toISOString()}`);
+      if (out) await writeFile(out, cert.pem);
+      else io.out(cert.pem.trimEnd());
+      io.err(
+        `issued ${cert.subject} serial ${cert.serialNumber} by ${caCert!.subject}, valid until ${cert.notAfter.toISOString()}`,
+      );
       return 0;
     },
   },
@@ -198,14 +276,16 @@ export const pkiCommands: Command[] = [
     path: ['cert', 'verify'],
     usage: 'cert verify --ca ROOT [--untrusted FILE]… [--host H] [--purpose serverAuth] [--at ISO-TIME] LEAF',
     summary: 'Validate a certificate chain; exit 0 valid, 1 invalid (prints the error code)',
-    help: 'ROOT and --untrusted files may hold several PEM certificates; a LEAF file holding a chain (server-chain.crt)\n' +
+    help:
+      'ROOT and --untrusted files may hold several PEM certificates; a LEAF file holding a chain (server-chain.crt)\n' +
       'contributes its extra certificates as untrusted intermediates.',
     async run(args, io) {
       const p = parseArgs(args, { strings: ['ca', 'host', 'purpose', 'at'], repeatable: ['untrusted'] });
       const leafFile = p.positionals[0];
       if (!leafFile) throw new QsignError('ERR_USAGE', 'usage: qsign cert verify --ca ROOT [--untrusted FILE]… LEAF');
       const purpose = (stringOpt(p, 'purpose') ?? 'any') as Purpose;
-      if (!PURPOSES.includes(purpose)) throw new QsignError('ERR_USAGE', `--purpose must be one of ${PURPOSES.join(', ')}`);
+      if (!PURPOSES.includes(purpose))
+        throw new QsignError('ERR_USAGE', `--purpose must be one of ${PURPOSES.join(', ')}`);
       const at = stringOpt(p, 'at');
       const time = at ? new Date(at) : new Date();
       if (Number.isNaN(time.getTime())) throw new QsignError('ERR_USAGE', `--at "${at}" is not a date`);
@@ -216,7 +296,13 @@ export const pkiCommands: Command[] = [
       for (const f of (p.options.untrusted as string[] | undefined) ?? []) untrusted.push(...(await readCerts(f)));
       const host = stringOpt(p, 'host');
       try {
-        const r = await verifyChain(leaf!, { trustAnchors: anchors, intermediates: untrusted, time, purpose, ...(host !== undefined ? { hostname: host } : {}) });
+        const r = await verifyChain(leaf!, {
+          trustAnchors: anchors,
+          intermediates: untrusted,
+          time,
+          purpose,
+          ...(host !== undefined ? { hostname: host } : {}),
+        });
         io.out(`${leafFile}: OK`);
         for (const [i, c] of r.chain.entries()) io.out(`  depth ${i}: ${c.subject} (${c.publicKey.alg})`);
         return 0;
@@ -239,7 +325,11 @@ export const pkiCommands: Command[] = [
       if (!file) throw new QsignError('ERR_USAGE', 'usage: qsign cert show FILE');
       await init();
       let raw: Uint8Array;
-      try { raw = new Uint8Array(await readFile(file)); } catch (e) { throw new QsignError('ERR_FILE', `cannot read ${file}: ${(e as Error).message}`); }
+      try {
+        raw = new Uint8Array(await readFile(file));
+      } catch (e) {
+        throw new QsignError('ERR_FILE', `cannot read ${file}: ${(e as Error).message}`);
+      }
       const text = new TextDecoder().decode(raw);
       const blocks = text.includes('-----BEGIN ') ? pemDecodeAll(text) : [{ label: 'CERTIFICATE', der: raw }];
       const outs: string[] = [];
@@ -248,8 +338,14 @@ export const pkiCommands: Command[] = [
         else if (b.label === 'CERTIFICATE REQUEST') {
           const c = Csr.fromDer(b.der);
           const x = c.requestedExtensions.subjectAltName;
-          outs.push([`CSR subject:    ${c.subject}`, `Public key:     ${c.publicKey.alg}`, `Self-signature: ${(await c.verify()) ? 'OK' : 'INVALID'}`,
-            ...(x ? [`Requested SAN:  ${[...x.dns, ...x.ip, ...x.uri, ...x.email].join(', ')}`] : [])].join('\n'));
+          outs.push(
+            [
+              `CSR subject:    ${c.subject}`,
+              `Public key:     ${c.publicKey.alg}`,
+              `Self-signature: ${(await c.verify()) ? 'OK' : 'INVALID'}`,
+              ...(x ? [`Requested SAN:  ${[...x.dns, ...x.ip, ...x.uri, ...x.email].join(', ')}`] : []),
+            ].join('\n'),
+          );
         } else if (b.label === 'PRIVATE KEY') {
           const k = decodePKCS8(b.der);
           outs.push(`Private key:    ${k.alg}, PKCS#8 form "${k.form}" (consistency checked)`);

@@ -17,14 +17,17 @@ import { parseArgs, stringOpt, type ParsedArgs } from '../command.js';
 const usageError = (m: string) => new QsignError('ERR_USAGE', m);
 
 function readSecretFile(path: string, what: string): string {
-  try { return readFileSync(path, 'utf8').trim(); } catch (e) {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (e) {
     throw new QsignError('ERR_FILE', `cannot read ${what} file ${path}: ${(e as Error).message}`);
   }
 }
 
 function decodeMasterKey(b64: string, from: string): Uint8Array {
   const raw = Buffer.from(b64.trim(), 'base64');
-  if (raw.length !== 32 || raw.toString('base64') !== b64.trim()) throw usageError(`${from} must be standard base64 of exactly 32 bytes`);
+  if (raw.length !== 32 || raw.toString('base64') !== b64.trim())
+    throw usageError(`${from} must be standard base64 of exactly 32 bytes`);
   return new Uint8Array(raw);
 }
 
@@ -40,11 +43,16 @@ function loadMasterKey(p: ParsedArgs, db: string, io: CommandIO): Uint8Array {
   }
   const key = randomBytes(32);
   // 'wx' fails if another process created it meanwhile, so two servers never race to different keys.
-  try { writeFileSync(file, Buffer.from(key).toString('base64') + '\n', { mode: 0o600, flag: 'wx' }); } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return decodeMasterKey(readSecretFile(file, 'master key'), file);
+  try {
+    writeFileSync(file, Buffer.from(key).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+      return decodeMasterKey(readSecretFile(file, 'master key'), file);
     throw new QsignError('ERR_FILE', `cannot create master key file ${file}: ${(e as Error).message}`);
   }
-  io.err(`qsign: created master key file ${file} (mode 0600); back it up: without it the keys in ${db} are unrecoverable`);
+  io.err(
+    `qsign: created master key file ${file} (mode 0600); back it up: without it the keys in ${db} are unrecoverable`,
+  );
   return key;
 }
 
@@ -55,7 +63,10 @@ function parseListen(v: string): { host: string; port: number } {
 }
 
 async function serve(args: string[], io: CommandIO): Promise<number> {
-  const p = parseArgs(args, { strings: ['listen', 'db', 'mount', 'token-file', 'master-key-file', 'audit-log', 'timeout-ms', 'max-body-bytes'], booleans: ['dev'] });
+  const p = parseArgs(args, {
+    strings: ['listen', 'db', 'mount', 'token-file', 'master-key-file', 'audit-log', 'timeout-ms', 'max-body-bytes'],
+    booleans: ['dev'],
+  });
   const t = await import('../../transit/index.js');
   const { serveNode } = await import('../../transit/node/server.js');
   const { fileAuditSink } = await import('../../transit/node/audit-file.js');
@@ -94,7 +105,11 @@ async function serve(args: string[], io: CommandIO): Promise<number> {
   if (dev) io.out(`dev mode: in-memory store, nothing is persisted\nroot token: ${token}`);
   io.out(`qsign transit listening on ${srv.url} (mount ${stringOpt(p, 'mount') ?? 'oqs-transit'})`);
   await new Promise<void>((resolve) => {
-    const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
@@ -109,9 +124,14 @@ const CLIENT_STRINGS = ['addr', 'token', 'token-file', 'mount'];
 async function client(p: ParsedArgs) {
   const { TransitClient } = await import('../../transit/client.js');
   const tf = stringOpt(p, 'token-file');
-  const token = stringOpt(p, 'token') || process.env.QSIGN_TRANSIT_TOKEN || (tf ? readSecretFile(tf, 'token') : undefined);
+  const token =
+    stringOpt(p, 'token') || process.env.QSIGN_TRANSIT_TOKEN || (tf ? readSecretFile(tf, 'token') : undefined);
   if (!token) throw usageError('set QSIGN_TRANSIT_TOKEN, --token-file or --token');
-  return new TransitClient({ address: stringOpt(p, 'addr') || process.env.QSIGN_TRANSIT_ADDR || 'http://127.0.0.1:8200', token, mount: stringOpt(p, 'mount') });
+  return new TransitClient({
+    address: stringOpt(p, 'addr') || process.env.QSIGN_TRANSIT_ADDR || 'http://127.0.0.1:8200',
+    token,
+    mount: stringOpt(p, 'mount'),
+  });
 }
 
 /** Bytes from --plaintext/--input TEXT, --file PATH or `-` (stdin). */
@@ -150,7 +170,13 @@ export const transitCommands: Command[] = [
     summary: 'Create a transit key (default ml-kem-768; alias kyber768)',
     async run(args, io) {
       const p = parseArgs(args, { strings: [...CLIENT_STRINGS, 'type'], booleans: ['exportable', 'deletion-allowed'] });
-      const info = await (await client(p)).createKey(nameArg(p, 'create'), { type: stringOpt(p, 'type'), exportable: p.options.exportable === true, deletion_allowed: p.options['deletion-allowed'] === true });
+      const info = await (
+        await client(p)
+      ).createKey(nameArg(p, 'create'), {
+        type: stringOpt(p, 'type'),
+        exportable: p.options.exportable === true,
+        deletion_allowed: p.options['deletion-allowed'] === true,
+      });
       io.out(JSON.stringify({ name: info.name, type: info.type, latest_version: info.latest_version }));
       return 0;
     },
@@ -162,7 +188,13 @@ export const transitCommands: Command[] = [
     async run(args, io) {
       const p = parseArgs(args, { strings: [...CLIENT_STRINGS, 'plaintext', 'file', 'aad'] });
       const aad = stringOpt(p, 'aad');
-      const r = await (await client(p)).encrypt(nameArg(p, 'encrypt'), await inputBytes(p, 'plaintext'), aad === undefined ? {} : { associatedData: new TextEncoder().encode(aad) });
+      const r = await (
+        await client(p)
+      ).encrypt(
+        nameArg(p, 'encrypt'),
+        await inputBytes(p, 'plaintext'),
+        aad === undefined ? {} : { associatedData: new TextEncoder().encode(aad) },
+      );
       io.out(r.ciphertext);
       return 0;
     },
@@ -176,7 +208,9 @@ export const transitCommands: Command[] = [
       const ct = p.positionals[1];
       if (!ct) throw usageError('usage: qsign transit decrypt NAME CIPHERTEXT');
       const aad = stringOpt(p, 'aad');
-      const r = await (await client(p)).decrypt(nameArg(p, 'decrypt'), ct, aad === undefined ? {} : { associatedData: new TextEncoder().encode(aad) });
+      const r = await (
+        await client(p)
+      ).decrypt(nameArg(p, 'decrypt'), ct, aad === undefined ? {} : { associatedData: new TextEncoder().encode(aad) });
       // Raw bytes, not a line: plaintext may be binary.
       process.stdout.write(r.plaintext);
       return 0;

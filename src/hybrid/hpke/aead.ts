@@ -30,8 +30,11 @@ export interface HpkeAead {
 }
 
 function decryptionFailed(cause?: unknown): QsignError {
-  return new QsignError('ERR_DECRYPTION_FAILED',
-    'HPKE decryption failed: the ciphertext, enc, aad, info or sequence is not what the sender used, or this is the wrong private key', { cause });
+  return new QsignError(
+    'ERR_DECRYPTION_FAILED',
+    'HPKE decryption failed: the ciphertext, enc, aad, info or sequence is not what the sender used, or this is the wrong private key',
+    { cause },
+  );
 }
 
 function subtle(): SubtleCrypto | undefined {
@@ -40,30 +43,60 @@ function subtle(): SubtleCrypto | undefined {
 
 function aesGcm(id: number, name: AeadName, Nk: number): HpkeAead {
   return Object.freeze({
-    id, name, Nk, Nn: 12, Nt: 16,
+    id,
+    name,
+    Nk,
+    Nn: 12,
+    Nt: 16,
     bind(key: Uint8Array): AeadKey {
       const s = subtle();
       if (!s) {
         return {
           seal: async (nonce, aad, pt) => gcm(key, nonce, aad).encrypt(pt),
           open: async (nonce, aad, ct) => {
-            try { return gcm(key, nonce, aad).decrypt(ct); } catch (e) { throw decryptionFailed(e); }
+            try {
+              return gcm(key, nonce, aad).decrypt(ct);
+            } catch (e) {
+              throw decryptionFailed(e);
+            }
           },
         };
       }
       // Imported once per context, not per message; non-extractable.
       let cryptoKey: Promise<CryptoKey> | undefined;
-      const k = () => (cryptoKey ??= s.importKey('raw', key as Uint8Array<ArrayBuffer>, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']));
+      const k = () =>
+        (cryptoKey ??= s.importKey('raw', key as Uint8Array<ArrayBuffer>, { name: 'AES-GCM' }, false, [
+          'encrypt',
+          'decrypt',
+        ]));
       return {
         async seal(nonce, aad, pt) {
-          const out = await s.encrypt({ name: 'AES-GCM', iv: nonce as Uint8Array<ArrayBuffer>, additionalData: aad as Uint8Array<ArrayBuffer>, tagLength: 128 }, await k(), pt as Uint8Array<ArrayBuffer>);
+          const out = await s.encrypt(
+            {
+              name: 'AES-GCM',
+              iv: nonce as Uint8Array<ArrayBuffer>,
+              additionalData: aad as Uint8Array<ArrayBuffer>,
+              tagLength: 128,
+            },
+            await k(),
+            pt as Uint8Array<ArrayBuffer>,
+          );
           return new Uint8Array(out);
         },
         async open(nonce, aad, ct) {
           // Web Crypto rejects a too-short input with a different error; same answer here.
           if (ct.length < 16) throw decryptionFailed();
           try {
-            const out = await s.decrypt({ name: 'AES-GCM', iv: nonce as Uint8Array<ArrayBuffer>, additionalData: aad as Uint8Array<ArrayBuffer>, tagLength: 128 }, await k(), ct as Uint8Array<ArrayBuffer>);
+            const out = await s.decrypt(
+              {
+                name: 'AES-GCM',
+                iv: nonce as Uint8Array<ArrayBuffer>,
+                additionalData: aad as Uint8Array<ArrayBuffer>,
+                tagLength: 128,
+              },
+              await k(),
+              ct as Uint8Array<ArrayBuffer>,
+            );
             return new Uint8Array(out);
           } catch (e) {
             throw decryptionFailed(e);
@@ -75,19 +108,31 @@ function aesGcm(id: number, name: AeadName, Nk: number): HpkeAead {
 }
 
 const chacha: HpkeAead = Object.freeze({
-  id: 0x0003, name: 'ChaCha20Poly1305' as const, Nk: 32, Nn: 12, Nt: 16,
+  id: 0x0003,
+  name: 'ChaCha20Poly1305' as const,
+  Nk: 32,
+  Nn: 12,
+  Nt: 16,
   bind(key: Uint8Array): AeadKey {
     return {
       seal: async (nonce, aad, pt) => chacha20poly1305(key, nonce, aad).encrypt(pt),
       open: async (nonce, aad, ct) => {
-        try { return chacha20poly1305(key, nonce, aad).decrypt(ct); } catch (e) { throw decryptionFailed(e); }
+        try {
+          return chacha20poly1305(key, nonce, aad).decrypt(ct);
+        } catch (e) {
+          throw decryptionFailed(e);
+        }
       },
     };
   },
 });
 
 const exportOnly: HpkeAead = Object.freeze({
-  id: 0xffff, name: 'ExportOnly' as const, Nk: 0, Nn: 0, Nt: 0,
+  id: 0xffff,
+  name: 'ExportOnly' as const,
+  Nk: 0,
+  Nn: 0,
+  Nt: 0,
   bind: () => undefined,
 });
 

@@ -40,12 +40,20 @@ export interface SuiteSpec {
 }
 
 const ALIASES: Record<string, string> = {
-  'mlkem768-x25519': 'x-wing', xwing: 'x-wing',
-  'chacha20-poly1305': 'chacha20poly1305', 'export-only': 'exportonly',
-  'aes128gcm': 'aes-128-gcm', 'aes256gcm': 'aes-256-gcm',
+  'mlkem768-x25519': 'x-wing',
+  xwing: 'x-wing',
+  'chacha20-poly1305': 'chacha20poly1305',
+  'export-only': 'exportonly',
+  aes128gcm: 'aes-128-gcm',
+  aes256gcm: 'aes-256-gcm',
 };
 
-function pick<T extends { id: number; name: string }>(table: ReadonlyMap<number, T>, what: string, v: unknown, hint: string): T {
+function pick<T extends { id: number; name: string }>(
+  table: ReadonlyMap<number, T>,
+  what: string,
+  v: unknown,
+  hint: string,
+): T {
   if (typeof v === 'number') {
     const hit = table.get(v);
     if (hit) return hit;
@@ -54,7 +62,12 @@ function pick<T extends { id: number; name: string }>(table: ReadonlyMap<number,
     for (const x of table.values()) if (x.name.toLowerCase() === want) return x;
   }
   // Only numbers and strings are shown verbatim: JSON.stringify throws on a BigInt or a cyclic object.
-  const shown = typeof v === 'number' ? `0x${v.toString(16).padStart(4, '0')}` : typeof v === 'string' ? JSON.stringify(v) : `(${typeof v})`;
+  const shown =
+    typeof v === 'number'
+      ? `0x${v.toString(16).padStart(4, '0')}`
+      : typeof v === 'string'
+        ? JSON.stringify(v)
+        : `(${typeof v})`;
   throw new QsignError('ERR_UNSUPPORTED_ALGORITHM', `unsupported HPKE ${what} ${shown}; supported: ${hint}`);
 }
 
@@ -69,10 +82,26 @@ function pick<T extends { id: number; name: string }>(table: ReadonlyMap<number,
  * @throws QsignError ERR_UNSUPPORTED_ALGORITHM naming what is supported.
  */
 export function suite(spec: SuiteSpec): CipherSuite {
-  if (!spec || typeof spec !== 'object') throw new QsignError('ERR_INVALID_ARGUMENT', 'suite() takes { kem, kdf, aead }');
-  const kem = pick(KEMS, 'KEM', spec.kem, 'X-Wing (0x647a), ML-KEM-512 (0x0040), ML-KEM-768 (0x0041), ML-KEM-1024 (0x0042); classic DHKEMs and the P-256/P-384 hybrids are not implemented');
-  const kdf = pick(KDFS, 'KDF', spec.kdf, 'HKDF-SHA256/384/512 (0x0001-0x0003), SHAKE128/256 (0x0010/0x0011), TurboSHAKE128/256 (0x0012/0x0013)');
-  const aead = pick(AEADS, 'AEAD', spec.aead, 'AES-128-GCM (0x0001), AES-256-GCM (0x0002), ChaCha20Poly1305 (0x0003), ExportOnly (0xffff)');
+  if (!spec || typeof spec !== 'object')
+    throw new QsignError('ERR_INVALID_ARGUMENT', 'suite() takes { kem, kdf, aead }');
+  const kem = pick(
+    KEMS,
+    'KEM',
+    spec.kem,
+    'X-Wing (0x647a), ML-KEM-512 (0x0040), ML-KEM-768 (0x0041), ML-KEM-1024 (0x0042); classic DHKEMs and the P-256/P-384 hybrids are not implemented',
+  );
+  const kdf = pick(
+    KDFS,
+    'KDF',
+    spec.kdf,
+    'HKDF-SHA256/384/512 (0x0001-0x0003), SHAKE128/256 (0x0010/0x0011), TurboSHAKE128/256 (0x0012/0x0013)',
+  );
+  const aead = pick(
+    AEADS,
+    'AEAD',
+    spec.aead,
+    'AES-128-GCM (0x0001), AES-256-GCM (0x0002), ChaCha20Poly1305 (0x0003), ExportOnly (0xffff)',
+  );
   const id = new Uint8Array([0x48, 0x50, 0x4b, 0x45, ...i2osp(kem.id, 2), ...i2osp(kdf.id, 2), ...i2osp(aead.id, 2)]);
   return Object.freeze({ kem, kdf, aead, id, name: `${kem.name}/${kdf.name}/${aead.name}` });
 }
@@ -103,13 +132,21 @@ export interface PreSharedKey {
 /** VerifyPSKInputs plus the §5.1.2 entropy floor; returns (mode, psk, psk_id). */
 function pskInputs(psk: PreSharedKey | undefined): { mode: number; psk: Uint8Array; pskId: Uint8Array } {
   if (psk === undefined) return { mode: MODE_BASE, psk: new Uint8Array(0), pskId: new Uint8Array(0) };
-  if (!psk || typeof psk !== 'object') throw new QsignError('ERR_INVALID_ARGUMENT', 'psk must be { key: Uint8Array, id: Uint8Array | string }');
+  if (!psk || typeof psk !== 'object')
+    throw new QsignError('ERR_INVALID_ARGUMENT', 'psk must be { key: Uint8Array, id: Uint8Array | string }');
   const key = ensureBytes('psk.key', psk.key);
   const id = bytesArg('psk.id', psk.id);
   if (key.length < 32) {
-    throw new QsignError('ERR_INVALID_ARGUMENT', `psk.key must have at least 32 bytes of entropy (RFC 9180 §5.1.2), got ${key.length} bytes; a password is not a PSK`);
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      `psk.key must have at least 32 bytes of entropy (RFC 9180 §5.1.2), got ${key.length} bytes; a password is not a PSK`,
+    );
   }
-  if (id.length === 0) throw new QsignError('ERR_INVALID_ARGUMENT', 'psk.id must not be empty: PSK mode needs both the key and its identifier');
+  if (id.length === 0)
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      'psk.id must not be empty: PSK mode needs both the key and its identifier',
+    );
   return { mode: MODE_PSK, psk: key, pskId: id };
 }
 
@@ -155,15 +192,20 @@ abstract class ContextBase {
 
   protected requireAead(op: string): AeadKey {
     if (!this.aeadKey) {
-      throw new QsignError('ERR_UNSUPPORTED_ALGORITHM', `${op}() is not available with the export-only AEAD (0xffff); use export()`);
+      throw new QsignError(
+        'ERR_UNSUPPORTED_ALGORITHM',
+        `${op}() is not available with the export-only AEAD (0xffff); use export()`,
+      );
     }
     return this.aeadKey;
   }
 
   protected checkLimit(): void {
     if (this.seqNo >= this.maxSeq) {
-      throw new QsignError('ERR_MESSAGE_LIMIT_REACHED',
-        'this HPKE context has used every sequence number its AEAD nonce allows; set up a new context');
+      throw new QsignError(
+        'ERR_MESSAGE_LIMIT_REACHED',
+        'this HPKE context has used every sequence number its AEAD nonce allows; set up a new context',
+      );
     }
   }
 
@@ -176,7 +218,10 @@ abstract class ContextBase {
     const ctx = bytesArg('exporterContext', exporterContext);
     const max = this.suite.kdf.maxExportLength;
     if (!Number.isSafeInteger(L) || L < 0 || L > max) {
-      throw new QsignError('ERR_INVALID_ARGUMENT', `export length must be an integer in 0..${max} for ${this.suite.kdf.name}, got ${L}`);
+      throw new QsignError(
+        'ERR_INVALID_ARGUMENT',
+        `export length must be an integer in 0..${max} for ${this.suite.kdf.name}, got ${L}`,
+      );
     }
     return this.suite.kdf.export(this.suite.id, this.exporterSecret, ctx, L);
   }
@@ -263,7 +308,12 @@ function schedule(s: CipherSuite, sharedSecret: Uint8Array, info: Uint8Array, ps
  * With `opts.psk` this is SetupPSKS (§5.1.2) instead.
  * @throws QsignError ERR_INVALID_PUBLIC_KEY for a wrong-size or invalid key.
  */
-export async function setupBaseS(s: CipherSuite, recipientPublicKey: Uint8Array, info?: BytesLike, opts: SetupSenderOptions = {}): Promise<SenderContext> {
+export async function setupBaseS(
+  s: CipherSuite,
+  recipientPublicKey: Uint8Array,
+  info?: BytesLike,
+  opts: SetupSenderOptions = {},
+): Promise<SenderContext> {
   await init();
   checkSuite(s);
   const inf = bytesArg('info', info);
@@ -286,7 +336,13 @@ export interface SetupRecipientOptions {
  * A forged `enc` is not detected here (implicit rejection); the first open() fails.
  * @throws QsignError ERR_INVALID_CIPHERTEXT_LENGTH / ERR_INVALID_SECRET_KEY for wrong sizes.
  */
-export async function setupBaseR(s: CipherSuite, enc: Uint8Array, recipientSecretKey: Uint8Array, info?: BytesLike, opts: SetupRecipientOptions = {}): Promise<RecipientContext> {
+export async function setupBaseR(
+  s: CipherSuite,
+  enc: Uint8Array,
+  recipientSecretKey: Uint8Array,
+  info?: BytesLike,
+  opts: SetupRecipientOptions = {},
+): Promise<RecipientContext> {
   await init();
   checkSuite(s);
   const inf = bytesArg('info', info);
@@ -314,7 +370,12 @@ export interface SealOptions {
  * const doc2 = await open(s, recipientSecretKey, enc, ciphertext, { info: 'app v1' });
  * ```
  */
-export async function seal(s: CipherSuite, recipientPublicKey: Uint8Array, plaintext: Uint8Array, opts: SealOptions & SetupSenderOptions = {}): Promise<{ enc: Uint8Array; ciphertext: Uint8Array }> {
+export async function seal(
+  s: CipherSuite,
+  recipientPublicKey: Uint8Array,
+  plaintext: Uint8Array,
+  opts: SealOptions & SetupSenderOptions = {},
+): Promise<{ enc: Uint8Array; ciphertext: Uint8Array }> {
   const setup: SetupSenderOptions = {};
   if (opts.ikmE !== undefined) setup.ikmE = opts.ikmE;
   if (opts.psk !== undefined) setup.psk = opts.psk;
@@ -327,7 +388,13 @@ export async function seal(s: CipherSuite, recipientPublicKey: Uint8Array, plain
  * Single-shot HPKE decryption (OpenBase, RFC 9180 §6.1).
  * @throws QsignError ERR_DECRYPTION_FAILED if enc, ciphertext, info or aad was altered or the key is wrong.
  */
-export async function open(s: CipherSuite, recipientSecretKey: Uint8Array, enc: Uint8Array, ciphertext: Uint8Array, opts: SealOptions = {}): Promise<Uint8Array> {
+export async function open(
+  s: CipherSuite,
+  recipientSecretKey: Uint8Array,
+  enc: Uint8Array,
+  ciphertext: Uint8Array,
+  opts: SealOptions = {},
+): Promise<Uint8Array> {
   const ctx = await setupBaseR(s, enc, recipientSecretKey, opts.info, opts.psk === undefined ? {} : { psk: opts.psk });
   return ctx.open(ciphertext, opts.aad);
 }
@@ -339,7 +406,10 @@ export async function generateKeyPair(s: CipherSuite): Promise<{ publicKey: Uint
 }
 
 /** DeriveKeyPair(ikm) of the suite's KEM (draft-ietf-hpke-pq); ikm should be at least 32 bytes. */
-export async function deriveKeyPair(s: CipherSuite, ikm: Uint8Array): Promise<{ publicKey: Uint8Array; secretKey: Uint8Array }> {
+export async function deriveKeyPair(
+  s: CipherSuite,
+  ikm: Uint8Array,
+): Promise<{ publicKey: Uint8Array; secretKey: Uint8Array }> {
   await init();
   return checkSuite(s).kem.deriveKeyPair(ikm);
 }

@@ -18,7 +18,8 @@ import { QsignError } from '../../errors.js';
 import { shake128, shake256 } from '../../hash/index.js';
 import { concatBytes } from '../../util/bytes.js';
 
-export type KdfName = 'HKDF-SHA256' | 'HKDF-SHA384' | 'HKDF-SHA512' | 'SHAKE128' | 'SHAKE256' | 'TurboSHAKE128' | 'TurboSHAKE256';
+export type KdfName =
+  'HKDF-SHA256' | 'HKDF-SHA384' | 'HKDF-SHA512' | 'SHAKE128' | 'SHAKE256' | 'TurboSHAKE128' | 'TurboSHAKE256';
 
 /** An HPKE KDF as the key schedule uses it. */
 export interface HpkeKdf {
@@ -30,7 +31,16 @@ export interface HpkeKdf {
   /** Largest L that export() accepts. */
   readonly maxExportLength: number;
   /** Key schedule (mode 0 base, 1 PSK): key (Nk), base_nonce (Nn), exporter_secret (Nh). */
-  keySchedule(suiteId: Uint8Array, mode: number, sharedSecret: Uint8Array, info: Uint8Array, psk: Uint8Array, pskId: Uint8Array, Nk: number, Nn: number): { key: Uint8Array; baseNonce: Uint8Array; exporterSecret: Uint8Array };
+  keySchedule(
+    suiteId: Uint8Array,
+    mode: number,
+    sharedSecret: Uint8Array,
+    info: Uint8Array,
+    psk: Uint8Array,
+    pskId: Uint8Array,
+    Nk: number,
+    Nn: number,
+  ): { key: Uint8Array; baseNonce: Uint8Array; exporterSecret: Uint8Array };
   /** Secret export: the "sec" labeled derivation from exporter_secret. */
   export(suiteId: Uint8Array, exporterSecret: Uint8Array, exporterContext: Uint8Array, L: number): Uint8Array;
 }
@@ -46,27 +56,60 @@ export function i2osp(n: number, w: number): Uint8Array {
 
 function lengthPrefixed(x: Uint8Array, what: string): Uint8Array {
   if (x.length > 0xffff) {
-    throw new QsignError('ERR_INVALID_ARGUMENT', `${what} is ${x.length} bytes; one-stage HPKE KDFs length-prefix it with 2 bytes, so it must be at most 65535 bytes`);
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      `${what} is ${x.length} bytes; one-stage HPKE KDFs length-prefix it with 2 bytes, so it must be at most 65535 bytes`,
+    );
   }
   return concatBytes(i2osp(x.length, 2), x);
 }
 
 /** SHAKE256.LabeledDerive as DeriveKeyPair of the PQ KEMs uses it (suite_id = "KEM" ‖ kem_id). */
-export function shake256LabeledDerive(suiteId: Uint8Array, ikm: Uint8Array, label: string, context: Uint8Array, L: number): Uint8Array {
+export function shake256LabeledDerive(
+  suiteId: Uint8Array,
+  ikm: Uint8Array,
+  label: string,
+  context: Uint8Array,
+  L: number,
+): Uint8Array {
   return labeledDerive((m, n) => shake256(m, { dkLen: n }), suiteId, ikm, label, context, L);
 }
 
-function labeledDerive(derive: (m: Uint8Array, L: number) => Uint8Array, suiteId: Uint8Array, ikm: Uint8Array, label: string, context: Uint8Array, L: number): Uint8Array {
+function labeledDerive(
+  derive: (m: Uint8Array, L: number) => Uint8Array,
+  suiteId: Uint8Array,
+  ikm: Uint8Array,
+  label: string,
+  context: Uint8Array,
+  L: number,
+): Uint8Array {
   const labeled = concatBytes(ikm, HPKE_V1, suiteId, lengthPrefixed(enc.encode(label), 'label'), i2osp(L, 2), context);
   return derive(labeled, L);
 }
 
 function oneStage(id: number, name: KdfName, Nh: number, derive: (m: Uint8Array, L: number) => Uint8Array): HpkeKdf {
   return Object.freeze({
-    id, name, Nh, oneStage: true, maxExportLength: 0xffff,
-    keySchedule(suiteId: Uint8Array, mode: number, ss: Uint8Array, info: Uint8Array, psk: Uint8Array, pskId: Uint8Array, Nk: number, Nn: number) {
+    id,
+    name,
+    Nh,
+    oneStage: true,
+    maxExportLength: 0xffff,
+    keySchedule(
+      suiteId: Uint8Array,
+      mode: number,
+      ss: Uint8Array,
+      info: Uint8Array,
+      psk: Uint8Array,
+      pskId: Uint8Array,
+      Nk: number,
+      Nn: number,
+    ) {
       const secrets = concatBytes(lengthPrefixed(psk, 'psk'), lengthPrefixed(ss, 'shared secret'));
-      const context = concatBytes(new Uint8Array([mode]), lengthPrefixed(pskId, 'psk_id'), lengthPrefixed(info, 'info'));
+      const context = concatBytes(
+        new Uint8Array([mode]),
+        lengthPrefixed(pskId, 'psk_id'),
+        lengthPrefixed(info, 'info'),
+      );
       const secret = labeledDerive(derive, suiteId, secrets, 'secret', context, Nk + Nn + Nh);
       secrets.fill(0);
       return { key: secret.slice(0, Nk), baseNonce: secret.slice(Nk, Nk + Nn), exporterSecret: secret.slice(Nk + Nn) };
@@ -87,8 +130,21 @@ function twoStage(id: number, name: KdfName, hash: Hash): HpkeKdf {
     expand(hash, prk, concatBytes(i2osp(L, 2), HPKE_V1, suiteId, enc.encode(label), info), L);
   const empty = new Uint8Array(0);
   return Object.freeze({
-    id, name, Nh, oneStage: false, maxExportLength: 255 * Nh,
-    keySchedule(suiteId: Uint8Array, mode: number, ss: Uint8Array, info: Uint8Array, psk: Uint8Array, pskId: Uint8Array, Nk: number, Nn: number) {
+    id,
+    name,
+    Nh,
+    oneStage: false,
+    maxExportLength: 255 * Nh,
+    keySchedule(
+      suiteId: Uint8Array,
+      mode: number,
+      ss: Uint8Array,
+      info: Uint8Array,
+      psk: Uint8Array,
+      pskId: Uint8Array,
+      Nk: number,
+      Nn: number,
+    ) {
       const pskIdHash = labeledExtract(suiteId, empty, 'psk_id_hash', pskId);
       const infoHash = labeledExtract(suiteId, empty, 'info_hash', info);
       const context = concatBytes(new Uint8Array([mode]), pskIdHash, infoHash);

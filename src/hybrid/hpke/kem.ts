@@ -39,23 +39,33 @@ function kemSuiteId(id: number): Uint8Array {
 
 function checkPublicKey(name: string, pk: unknown, n: number): Uint8Array {
   if (!(pk instanceof Uint8Array) || pk.length !== n) {
-    throw new QsignError('ERR_INVALID_PUBLIC_KEY', `${name} HPKE recipient public key must be ${n} bytes, got ${pk instanceof Uint8Array ? `${pk.length} bytes` : typeof pk}`);
+    throw new QsignError(
+      'ERR_INVALID_PUBLIC_KEY',
+      `${name} HPKE recipient public key must be ${n} bytes, got ${pk instanceof Uint8Array ? `${pk.length} bytes` : typeof pk}`,
+    );
   }
   return pk;
 }
 
 function checkSecretKey(name: string, sk: unknown, n: number): Uint8Array {
   if (!(sk instanceof Uint8Array) || sk.length !== n) {
-    throw new QsignError('ERR_INVALID_SECRET_KEY',
+    throw new QsignError(
+      'ERR_INVALID_SECRET_KEY',
       `${name} HPKE private key must be the ${n}-byte seed, got ${sk instanceof Uint8Array ? `${sk.length} bytes` : typeof sk}` +
-      (n === 64 && sk instanceof Uint8Array && sk.length > 64 ? ' (an expanded ML-KEM decapsulation key is not accepted: HPKE-PQ keys are seeds)' : ''));
+        (n === 64 && sk instanceof Uint8Array && sk.length > 64
+          ? ' (an expanded ML-KEM decapsulation key is not accepted: HPKE-PQ keys are seeds)'
+          : ''),
+    );
   }
   return sk;
 }
 
 function checkEnc(name: string, enc: unknown, n: number): Uint8Array {
   if (!(enc instanceof Uint8Array) || enc.length !== n) {
-    throw new QsignError('ERR_INVALID_CIPHERTEXT_LENGTH', `${name} HPKE enc must be ${n} bytes, got ${enc instanceof Uint8Array ? `${enc.length} bytes` : typeof enc}`);
+    throw new QsignError(
+      'ERR_INVALID_CIPHERTEXT_LENGTH',
+      `${name} HPKE enc must be ${n} bytes, got ${enc instanceof Uint8Array ? `${enc.length} bytes` : typeof enc}`,
+    );
   }
   return enc;
 }
@@ -68,13 +78,24 @@ function mlkemHpke(id: number, p: MlKemParams): HpkeKem {
     return { publicKey, secretKey: seed };
   };
   return Object.freeze({
-    id, name: p.name, Nsecret: 32, Nenc: p.cipherText, Npk: p.publicKey, Nsk: 64, Nrandom: 32,
+    id,
+    name: p.name,
+    Nsecret: 32,
+    Nenc: p.cipherText,
+    Npk: p.publicKey,
+    Nsk: 64,
+    Nrandom: 32,
     generateKeyPair: async () => fromSeed(randomBytes(64)),
-    deriveKeyPair: async (ikm: Uint8Array) => fromSeed(shake256LabeledDerive(suiteId, ensureBytes('ikm', ikm), 'DeriveKeyPair', new Uint8Array(0), 64)),
+    deriveKeyPair: async (ikm: Uint8Array) =>
+      fromSeed(shake256LabeledDerive(suiteId, ensureBytes('ikm', ikm), 'DeriveKeyPair', new Uint8Array(0), 64)),
     publicKeyOf: async (sk: Uint8Array) => fromSeed(checkSecretKey(p.name, sk, 64)).publicKey,
     async encap(pk: Uint8Array, rand?: Uint8Array) {
       checkPublicKey(p.name, pk, p.publicKey);
-      const { cipherText, sharedSecret } = mlkemEncaps(p, pk, rand === undefined ? undefined : ensureBytes('ikmE', rand, 32));
+      const { cipherText, sharedSecret } = mlkemEncaps(
+        p,
+        pk,
+        rand === undefined ? undefined : ensureBytes('ikmE', rand, 32),
+      );
       return { sharedSecret, enc: cipherText };
     },
     async decap(enc: Uint8Array, sk: Uint8Array) {
@@ -82,7 +103,11 @@ function mlkemHpke(id: number, p: MlKemParams): HpkeKem {
       // expandDecapsKey: the seed is the private key; the expanded form only
       // lives for this call.
       const { secretKey: dk } = mlkemFromSeed(p, checkSecretKey(p.name, sk, 64));
-      try { return mlkemDecaps(p, enc, dk); } finally { wipe(dk); }
+      try {
+        return mlkemDecaps(p, enc, dk);
+      } finally {
+        wipe(dk);
+      }
     },
   });
 }
@@ -90,15 +115,25 @@ function mlkemHpke(id: number, p: MlKemParams): HpkeKem {
 function xwingHpke(): HpkeKem {
   const suiteId = kemSuiteId(0x647a);
   return Object.freeze({
-    id: 0x647a, name: 'X-Wing' as const, Nsecret: 32, Nenc: 1120, Npk: 1216, Nsk: 32, Nrandom: 64,
+    id: 0x647a,
+    name: 'X-Wing' as const,
+    Nsecret: 32,
+    Nenc: 1120,
+    Npk: 1216,
+    Nsk: 32,
+    Nrandom: 64,
     generateKeyPair: () => xwingKeygenAsync(),
     // draft-ietf-hpke-pq's labeled derivation (not the bare SHAKE256(ikm, 32)
     // of the X-Wing draft's own HPKE section): the HPKE-PQ vectors use this.
-    deriveKeyPair: (ikm: Uint8Array) => xwingKeygenAsync(shake256LabeledDerive(suiteId, ensureBytes('ikm', ikm), 'DeriveKeyPair', new Uint8Array(0), 32)),
+    deriveKeyPair: (ikm: Uint8Array) =>
+      xwingKeygenAsync(shake256LabeledDerive(suiteId, ensureBytes('ikm', ikm), 'DeriveKeyPair', new Uint8Array(0), 32)),
     publicKeyOf: async (sk: Uint8Array) => xwingGetPublicKeyAsync(checkSecretKey('X-Wing', sk, 32)),
     async encap(pk: Uint8Array, rand?: Uint8Array) {
       checkPublicKey('X-Wing', pk, 1216);
-      const { cipherText, sharedSecret } = await xwingEncapsulateAsync(pk, rand === undefined ? undefined : ensureBytes('ikmE', rand, 64));
+      const { cipherText, sharedSecret } = await xwingEncapsulateAsync(
+        pk,
+        rand === undefined ? undefined : ensureBytes('ikmE', rand, 64),
+      );
       return { sharedSecret, enc: cipherText };
     },
     async decap(enc: Uint8Array, sk: Uint8Array) {

@@ -9,7 +9,11 @@ import type { AuditSink } from '../audit.js';
 export function fileAuditSink(path: string): AuditSink & { close(): void } {
   const fd = openSync(path, 'a', 0o600);
   return {
-    write(line: string) { writeSync(fd, line + '\n'); },
-    close() { closeSync(fd); },
+    write(line: string) {
+      writeSync(fd, line + '\n');
+    },
+    close() {
+      closeSync(fd);
+    },
   };
 }

@@ -17,20 +17,38 @@ export type FetchHandler = (req: Request) => Promise<Response>;
  */
 function bodyStream(req: IncomingMessage): { stream: ReadableStream<Uint8Array>; discard(): void } {
   let cancelled = false;
-  const stream = new ReadableStream<Uint8Array>({
-    start(c) {
-      req.on('data', (chunk: Buffer) => {
-        if (cancelled) return;
-        c.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
-        if ((c.desiredSize ?? 1) <= 0) req.pause();
-      });
-      req.once('end', () => { if (!cancelled) c.close(); });
-      req.once('error', (e) => { if (!cancelled) c.error(e); });
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(c) {
+        req.on('data', (chunk: Buffer) => {
+          if (cancelled) return;
+          c.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+          if ((c.desiredSize ?? 1) <= 0) req.pause();
+        });
+        req.once('end', () => {
+          if (!cancelled) c.close();
+        });
+        req.once('error', (e) => {
+          if (!cancelled) c.error(e);
+        });
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        cancelled = true;
+        req.resume();
+      },
     },
-    pull() { req.resume(); },
-    cancel() { cancelled = true; req.resume(); },
-  }, { highWaterMark: 4 });
-  return { stream, discard() { cancelled = true; req.resume(); } };
+    { highWaterMark: 4 },
+  );
+  return {
+    stream,
+    discard() {
+      cancelled = true;
+      req.resume();
+    },
+  };
 }
 
 /** A node:http request listener around a fetch-style handler. */
@@ -41,13 +59,15 @@ export function toNodeListener(handler: FetchHandler): (req: IncomingMessage, re
       const headers = new Headers();
       for (const [k, v] of Object.entries(req.headers)) {
         if (v === undefined) continue;
-        if (Array.isArray(v)) for (const x of v) headers.append(k, x); else headers.set(k, v);
+        if (Array.isArray(v)) for (const x of v) headers.append(k, x);
+        else headers.set(k, v);
       }
       const method = req.method ?? 'GET';
       const hasBody = method !== 'GET' && method !== 'HEAD';
       const body = hasBody ? bodyStream(req) : undefined;
       const request = new Request(`http://${host}${req.url ?? '/'}`, {
-        method, headers,
+        method,
+        headers,
         body: body?.stream,
         // Required by undici for streamed request bodies.
         ...(hasBody ? { duplex: 'half' } : {}),
@@ -56,38 +76,69 @@ export function toNodeListener(handler: FetchHandler): (req: IncomingMessage, re
       try {
         response = await handler(request);
       } catch {
-        response = new Response(JSON.stringify({ errors: ['internal error'] }), { status: 500, headers: { 'content-type': 'application/json' } });
+        response = new Response(JSON.stringify({ errors: ['internal error'] }), {
+          status: 500,
+          headers: { 'content-type': 'application/json' },
+        });
       }
       // Drain (discard) a body the handler did not read, e.g. one over the size
       // limit, before answering: closing with unread bytes resets the client.
       if (body && !req.complete) {
         body.discard();
-        await new Promise<void>((resolve) => { const t = setTimeout(resolve, 10_000); req.once('end', () => { clearTimeout(t); resolve(); }); req.once('error', () => { clearTimeout(t); resolve(); }); });
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, 10_000);
+          req.once('end', () => {
+            clearTimeout(t);
+            resolve();
+          });
+          req.once('error', () => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
       }
       const outHeaders: Record<string, string> = {};
-      response.headers.forEach((v, k) => { outHeaders[k] = v; });
+      response.headers.forEach((v, k) => {
+        outHeaders[k] = v;
+      });
       res.writeHead(response.status, outHeaders);
       if (response.body && method !== 'HEAD') {
         const buf = new Uint8Array(await response.arrayBuffer());
         res.end(buf);
       } else res.end();
-    })().catch(() => { try { res.destroy(); } catch { /* already gone */ } });
+    })().catch(() => {
+      try {
+        res.destroy();
+      } catch {
+        /* already gone */
+      }
+    });
   };
 }
 
 /** Starts a node:http server; resolves once it listens. */
-export async function serveNode(handler: FetchHandler, opts: { host?: string; port?: number } = {}): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+export async function serveNode(
+  handler: FetchHandler,
+  opts: { host?: string; port?: number } = {},
+): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const server = createServer(toNodeListener(handler));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 8200, opts.host ?? '127.0.0.1', () => { server.off('error', reject); resolve(); });
+    server.listen(opts.port ?? 8200, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const a = server.address() as AddressInfo;
   const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
   return {
     server,
     url: `http://${host}:${a.port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -32,7 +32,9 @@ export function durableObjectStore(storage: DurableObjectStorageLike): TransitSt
       return r && { json: r.json, revision: r.revision };
     },
     async list() {
-      return [...(await storage.list<StoredRecord>({ prefix: PREFIX })).keys()].map((k) => k.slice(PREFIX.length)).sort();
+      return [...(await storage.list<StoredRecord>({ prefix: PREFIX })).keys()]
+        .map((k) => k.slice(PREFIX.length))
+        .sort();
     },
     put(name, json, expectedRevision) {
       return storage.transaction(async (txn) => {

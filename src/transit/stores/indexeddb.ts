@@ -16,11 +16,18 @@ const KEYS = 'keys';
 const META = 'meta';
 
 function req<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
 }
 
 function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => { tx.oncomplete = () => resolve(); tx.onerror = () => reject(tx.error); tx.onabort = () => reject(tx.error ?? new Error('transaction aborted')); });
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
+  });
 }
 
 export interface IndexedDbStore extends TransitStore {
@@ -29,7 +36,10 @@ export interface IndexedDbStore extends TransitStore {
 }
 
 /** Opens (creating if needed) the IndexedDB database `dbName`. */
-export async function openIndexedDbStore(dbName = 'qsign-transit', factory: IDBFactory | undefined = globalThis.indexedDB): Promise<IndexedDbStore> {
+export async function openIndexedDbStore(
+  dbName = 'qsign-transit',
+  factory: IDBFactory | undefined = globalThis.indexedDB,
+): Promise<IndexedDbStore> {
   if (!factory) throw transitError(TransitErrorCodes.STORAGE, 'IndexedDB is not available in this runtime');
   const open = factory.open(dbName, 1);
   open.onupgradeneeded = () => {
@@ -38,7 +48,11 @@ export async function openIndexedDbStore(dbName = 'qsign-transit', factory: IDBF
     if (!db.objectStoreNames.contains(META)) db.createObjectStore(META);
   };
   let db: IDBDatabase;
-  try { db = await req(open); } catch (e) { throw transitError(TransitErrorCodes.STORAGE, `cannot open IndexedDB database ${dbName}`, e); }
+  try {
+    db = await req(open);
+  } catch (e) {
+    throw transitError(TransitErrorCodes.STORAGE, `cannot open IndexedDB database ${dbName}`, e);
+  }
 
   // Runs `fn` in one transaction and resolves after it commits.
   async function inTx<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => Promise<T>, store = KEYS): Promise<T> {
@@ -79,15 +93,24 @@ export async function openIndexedDbStore(dbName = 'qsign-transit', factory: IDBF
       if (existing) return masterKeyFromCryptoKey(existing);
       // generateKey cannot run inside an IndexedDB transaction (it would auto-commit),
       // so make a candidate first and keep whichever key another tab stored first.
-      const candidate = await globalThis.crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']) as CryptoKey;
-      const key = await inTx('readwrite', async (s) => {
-        const cur = (await req(s.get('master'))) as CryptoKey | undefined;
-        if (cur) return cur;
-        await req(s.add(candidate, 'master'));
-        return candidate;
-      }, META);
+      const candidate = (await globalThis.crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
+        'encrypt',
+        'decrypt',
+      ])) as CryptoKey;
+      const key = await inTx(
+        'readwrite',
+        async (s) => {
+          const cur = (await req(s.get('master'))) as CryptoKey | undefined;
+          if (cur) return cur;
+          await req(s.add(candidate, 'master'));
+          return candidate;
+        },
+        META,
+      );
       return masterKeyFromCryptoKey(key);
     },
-    close() { db.close(); },
+    close() {
+      db.close();
+    },
   };
 }

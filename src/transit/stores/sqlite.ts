@@ -12,8 +12,17 @@ import { transitError, TransitErrorCodes } from '../errors.js';
 import type { StoredRecord, TransitStore } from '../store.js';
 
 /** The part of better-sqlite3's API this store uses. */
-interface Statement { run(...a: unknown[]): { changes: number }; get(...a: unknown[]): unknown; all(...a: unknown[]): unknown[] }
-interface Database { pragma(s: string): unknown; exec(s: string): void; prepare(s: string): Statement; close(): void }
+interface Statement {
+  run(...a: unknown[]): { changes: number };
+  get(...a: unknown[]): unknown;
+  all(...a: unknown[]): unknown[];
+}
+interface Database {
+  pragma(s: string): unknown;
+  exec(s: string): void;
+  prepare(s: string): Statement;
+  close(): void;
+}
 
 export interface SqliteStoreOptions {
   /** Milliseconds a writer waits for another process's lock (default 5000). */
@@ -28,7 +37,11 @@ export async function openSqliteStore(path: string, opts: SqliteStoreOptions = {
     const mod = 'better-sqlite3';
     Ctor = ((await import(/* @vite-ignore */ mod)) as { default: new (p: string) => Database }).default;
   } catch (e) {
-    throw transitError(TransitErrorCodes.STORAGE, 'the SQLite store needs the optional dependency better-sqlite3 (npm install better-sqlite3@12)', e);
+    throw transitError(
+      TransitErrorCodes.STORAGE,
+      'the SQLite store needs the optional dependency better-sqlite3 (npm install better-sqlite3@12)',
+      e,
+    );
   }
   let db: Database;
   try {
@@ -36,17 +49,27 @@ export async function openSqliteStore(path: string, opts: SqliteStoreOptions = {
     db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    db.exec('CREATE TABLE IF NOT EXISTS transit_keys (name TEXT PRIMARY KEY, revision INTEGER NOT NULL, record TEXT NOT NULL)');
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS transit_keys (name TEXT PRIMARY KEY, revision INTEGER NOT NULL, record TEXT NOT NULL)',
+    );
   } catch (e) {
     throw transitError(TransitErrorCodes.STORAGE, `cannot open SQLite store ${path}: ${(e as Error).message}`, e);
   }
   const qGet = db.prepare('SELECT record, revision FROM transit_keys WHERE name = ?');
   const qList = db.prepare('SELECT name FROM transit_keys ORDER BY name');
-  const qInsert = db.prepare('INSERT INTO transit_keys (name, revision, record) VALUES (?, 1, ?) ON CONFLICT(name) DO NOTHING');
-  const qUpdate = db.prepare('UPDATE transit_keys SET record = ?, revision = revision + 1 WHERE name = ? AND revision = ?');
+  const qInsert = db.prepare(
+    'INSERT INTO transit_keys (name, revision, record) VALUES (?, 1, ?) ON CONFLICT(name) DO NOTHING',
+  );
+  const qUpdate = db.prepare(
+    'UPDATE transit_keys SET record = ?, revision = revision + 1 WHERE name = ? AND revision = ?',
+  );
   const qDelete = db.prepare('DELETE FROM transit_keys WHERE name = ? AND revision = ?');
   const guard = <T>(what: string, f: () => T): T => {
-    try { return f(); } catch (e) { throw transitError(TransitErrorCodes.STORAGE, `SQLite ${what} failed: ${(e as Error).message}`, e); }
+    try {
+      return f();
+    } catch (e) {
+      throw transitError(TransitErrorCodes.STORAGE, `SQLite ${what} failed: ${(e as Error).message}`, e);
+    }
   };
   return {
     async get(name): Promise<StoredRecord | undefined> {
@@ -60,11 +83,15 @@ export async function openSqliteStore(path: string, opts: SqliteStoreOptions = {
       if (expectedRevision === undefined) {
         return guard('insert', () => qInsert.run(name, json)).changes === 1 ? 1 : undefined;
       }
-      return guard('update', () => qUpdate.run(json, name, expectedRevision)).changes === 1 ? expectedRevision + 1 : undefined;
+      return guard('update', () => qUpdate.run(json, name, expectedRevision)).changes === 1
+        ? expectedRevision + 1
+        : undefined;
     },
     async delete(name, expectedRevision) {
       return guard('delete', () => qDelete.run(name, expectedRevision)).changes === 1;
     },
-    close() { db.close(); },
+    close() {
+      db.close();
+    },
   };
 }
