@@ -44,7 +44,6 @@ function run(label, cmd, args) {
   const r = spawnSync(cmd, args, {
     encoding: 'utf8',
     cwd: root,
-    env: { ...process.env, QSIGN_VECTORS: process.env.QSIGN_VECTORS ?? join(root, '..', 'shared', 'vectors') },
   });
   const ok = r.status === 0;
   if (!ok) console.error(`--- ${label} failed (exit ${r.status})\n${r.stdout}\n${r.stderr}`);

@@ -1,20 +1,21 @@
-// Reads the shared test vectors (NIST ACVP, Wycheproof, drafts). They live
-// beside the repository in ../shared/vectors (CI has them there); point
-// QSIGN_VECTORS elsewhere if your copy lives somewhere else.
+// Reads the test vectors (NIST ACVP, Wycheproof, drafts) kept in the repository
+// under test/vectors/data: data files only, each named with its upstream
+// repository, commit, path and licence in test/vectors/data/SOURCES.md and
+// pinned by test/vectors/data/SHA256SUMS (checked by test/vectors/sums.test.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const VECTORS_DIR = process.env.QSIGN_VECTORS ?? join(repoRoot, '..', 'shared', 'vectors');
+export const VECTORS_DIR = join(repoRoot, 'test', 'vectors', 'data');
 
 /** Path of a vector file; throws a clear error when the vector tree is missing. */
 export function vectorPath(rel: string): string {
   const p = join(VECTORS_DIR, rel);
   if (!existsSync(p)) {
     throw new Error(
-      `test vector ${rel} not found under ${VECTORS_DIR}; set QSIGN_VECTORS to the shared/vectors directory`,
+      `test vector ${rel} not found under ${VECTORS_DIR}: add it with its line in SOURCES.md and SHA256SUMS`,
     );
   }
   return p;

@@ -11,7 +11,7 @@ import { VECTORS_DIR, vectorPath } from '../helpers/vectors.js';
 
 const LAMPS_DSA = 'x509/lamps-dilithium-certificates';
 const LAMPS_KEM = 'x509/lamps-kyber-certificates';
-const INTEROP = join(VECTORS_DIR, '..', 'interop', 'openssl35');
+const INTEROP = join(VECTORS_DIR, 'interop', 'openssl35');
 const text = (rel: string) => readFileSync(vectorPath(rel), 'utf8');
 const seq = (n: number) => Uint8Array.from({ length: n }, (_, i) => i);
 

@@ -10,7 +10,7 @@ import { init } from '../../src/index.js';
 import { Certificate, Csr, verifyChain, decodePKCS8 } from '../../src/x509/index.js';
 import { VECTORS_DIR, vectorPath } from '../helpers/vectors.js';
 
-const PKI = join(VECTORS_DIR, '..', 'interop', 'openssl35', 'pki');
+const PKI = join(VECTORS_DIR, 'interop', 'openssl35', 'pki');
 const lampsDsa = (alg: string) =>
   Certificate.parse(readFileSync(vectorPath(`x509/lamps-dilithium-certificates/${alg}.crt`), 'utf8'));
 
