@@ -27,7 +27,10 @@ describe('test/vectors/data', () => {
     expect(files.filter((rel) => !sums.has(rel))).toEqual([]);
     expect([...sums.keys()].filter((rel) => !files.includes(rel))).toEqual([]);
     const wrong = files.filter(
-      (rel) => createHash('sha256').update(readFileSync(join(VECTORS_DIR, rel))).digest('hex') !== sums.get(rel),
+      (rel) =>
+        createHash('sha256')
+          .update(readFileSync(join(VECTORS_DIR, rel)))
+          .digest('hex') !== sums.get(rel),
     );
     expect(wrong).toEqual([]);
     expect(files.length).toBeGreaterThan(200);
