@@ -39,7 +39,7 @@ import { xwing, x25519mlkem768, suite, setupBaseS, setupBaseR, deriveKeyPair } f
 import type { SuiteSpec } from '../../src/hybrid/index.js';
 import { x25519Base, x25519Raw } from '../../src/hybrid/x25519.js';
 import { getExports } from '../../src/wasm/loader.js';
-import { withHeap } from '../../src/wasm/heap.js';
+import { withHeap, type Heap } from '../../src/wasm/heap.js';
 import { KeccakKind } from '../../src/wasm/exports.js';
 import { Keyring, memoryStore, masterKeyFromBytes } from '../../src/transit/index.js';
 import { importRaw, SignJWT } from '../../src/jose/index.js';
@@ -489,5 +489,93 @@ describe('residue: two runs with different secrets leave identical wasm memory',
     );
     const ders = kemSeeds.map((seed) => encodePKCS8('ML-KEM-768', generateKey('ML-KEM-768', seed), { form: 'seed' }));
     await check('decodePKCS8 ML-KEM-768 seed', (i) => decodePKCS8(ders[i]!));
+  });
+
+  // Defence in depth (native/common/qs_common.h, qs_scrub_stack): each export
+  // that handles secrets zeroes a window of shadow stack below its frame
+  // before returning. Paint the free stack, call, and require that the call
+  // wrote nothing below a window that it left all zero: a call that went
+  // deeper than its family's window would leave painted bytes overwritten
+  // below it.
+  it('every secret-handling export leaves a zeroed stack window and writes nothing below it', async () => {
+    await init();
+    const x = getExports();
+    const top = (x as unknown as { stackSave(): number }).stackSave();
+    const PAINT = 0xa5,
+      span = 256 * 1024;
+    // Keys for the calls, made (and their families self-tested) before painting.
+    const kemKey = ml_kem768.keygen(bytes(64, 70));
+    const kemCt = ml_kem768.encapsulate(kemKey.publicKey, bytes(32, 71)).cipherText;
+    const dsaKey = ml_dsa87.keygen(bytes(32, 72));
+    x25519Base(bytes(32, 73));
+    const calls: [string, (h: Heap) => unknown][] = [
+      ['qs_mlkem_keypair', (h) => x.qs_mlkem_keypair(3, h.put(bytes(64, 74)), h.alloc(1184), h.alloc(2400))],
+      [
+        'qs_mlkem_encaps',
+        (h) => x.qs_mlkem_encaps(3, h.put(kemKey.publicKey), h.put(bytes(32, 75)), h.alloc(1088), h.alloc(32)),
+      ],
+      ['qs_mlkem_decaps', (h) => x.qs_mlkem_decaps(3, h.put(kemKey.secretKey), h.put(kemCt), h.alloc(32))],
+      ['qs_mlkem_check_sk', (h) => x.qs_mlkem_check_sk(3, h.put(kemKey.secretKey))],
+      ['qs_mldsa_keypair', (h) => x.qs_mldsa_keypair(87, h.put(bytes(32, 76)), h.alloc(2592), h.alloc(4896))],
+      ['qs_mldsa_pk_from_sk', (h) => x.qs_mldsa_pk_from_sk(87, h.put(dsaKey.secretKey), h.alloc(2592))],
+      [
+        'qs_mldsa_sign_msg',
+        (h) =>
+          x.qs_mldsa_sign_msg(
+            87,
+            h.put(dsaKey.secretKey),
+            h.put(new Uint8Array(2)),
+            2,
+            h.put(msg),
+            msg.length,
+            h.put(bytes(32, 77)),
+            h.alloc(4627),
+          ),
+      ],
+      [
+        'qs_mldsa_sign_mu',
+        (h) =>
+          x.qs_mldsa_sign_mu(87, h.put(dsaKey.secretKey), h.put(bytes(64, 78)), h.put(bytes(32, 79)), h.alloc(4627)),
+      ],
+      ['qs_x25519', (h) => x.qs_x25519(h.alloc(32), h.put(bytes(32, 80)), h.put(x25519Base(bytes(32, 81))))],
+      ['qs_x25519_base', (h) => x.qs_x25519_base(h.alloc(32), h.put(bytes(32, 82)))],
+      ['qs_keccak_oneshot', (h) => x.qs_keccak_oneshot(KeccakKind.SHAKE256, h.put(msg), msg.length, h.alloc(64), 64)],
+      ['qs_shake_x2', (h) => x.qs_shake_x2(2, h.put(msg), h.put(msg), 66, h.alloc(3 * 136), h.alloc(3 * 136), 3)],
+      [
+        'qs_keccak_absorb/finalize/squeeze',
+        (h) => {
+          const st = x.qs_keccak_new(KeccakKind.SHA3_512);
+          x.qs_keccak_absorb(st, h.put(msg), msg.length);
+          x.qs_keccak_finalize(st);
+          x.qs_keccak_squeeze(st, h.alloc(64), 64);
+          x.qs_keccak_free(st);
+        },
+      ],
+    ];
+    const problems: string[] = [];
+    for (const [name, call] of calls) {
+      memoryView().fill(PAINT, top - span, top);
+      withHeap((h) => call(h));
+      const m = memoryView();
+      let lowest = top;
+      for (let i = top - span; i < top; i++)
+        if (m[i] !== PAINT) {
+          lowest = i;
+          break;
+        }
+      let nonzero = -1;
+      for (let i = lowest; i < top; i++)
+        if (m[i] !== 0) {
+          nonzero = i;
+          break;
+        }
+      memoryView().fill(0, top - span, top);
+      if (lowest === top) problems.push(`${name}: wrote no stack at all (scrub missing?)`);
+      else if (nonzero !== -1)
+        problems.push(
+          `${name}: byte at SP-${top - nonzero} is nonzero inside its ${top - lowest}-byte stack footprint`,
+        );
+    }
+    if (problems.length) throw new Error(`(${backend()} build) ${problems.join('; ')}`);
   });
 });
