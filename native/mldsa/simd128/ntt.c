@@ -12,7 +12,9 @@
  * one shuffle and two i32x4 multiplies, against four extended multiplies,
  * two shuffles and one multiply for a Montgomery product.
  *
- * Layers are merged so coefficients stay in registers: the forward NTT runs
+ * Layers are merged so coefficients stay in wasm locals (all but the v[8]
+ * block array, which clang keeps in the shadow stack; it is wiped before
+ * returning): the forward NTT runs
  * layers 128..32 on eight vectors at stride 32, then layers 16..1 on each
  * 32-coefficient block (the last two with in-register shuffles); the
  * inverse runs the same passes backwards and folds the final scaling by
