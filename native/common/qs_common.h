@@ -50,6 +50,21 @@ enum {
  * compiler assume the buffer is read afterwards. */
 void qs_zeroize(void *p, size_t n);
 
+/* Defence in depth at the wasm export boundary (security review issue 18).
+ * Every function wipes its own secret stack buffers; on top of that, each
+ * export that handles secrets zeroes the `depth` bytes of shadow stack
+ * below its own frame before it returns, so a buffer a later change forgets
+ * to wipe, or a temporary the compiler puts in linear memory (v128 arrays,
+ * compiler-rt __int128 results), still does not outlive the call. The
+ * depths are the deepest call chain of each family, measured, with margin;
+ * test/conformance/residue.test.ts fails if a call goes deeper. A no-op in
+ * native builds, where the stack is the host's. */
+void qs_scrub_stack(size_t depth);
+#define QS_SCRUB_KECCAK ((size_t)2 * 1024)
+#define QS_SCRUB_X25519 ((size_t)2 * 1024)
+#define QS_SCRUB_MLKEM ((size_t)32 * 1024)
+#define QS_SCRUB_MLDSA ((size_t)96 * 1024)
+
 /* Optimisation barrier: the compiler cannot reason about the value that
  * comes out, so it cannot turn masked selects back into branches. */
 QS_INLINE uint32_t qs_value_barrier_u32(uint32_t x) {

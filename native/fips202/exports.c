@@ -28,12 +28,17 @@ QS_EXPORT("qs_keccak_new") qs_keccak_state *qs_keccak_new(int kind) {
 
 QS_EXPORT("qs_keccak_absorb") void qs_keccak_absorb_export(qs_keccak_state *st, const uint8_t *in, size_t len) {
   qs_keccak_absorb(st, in, len);
+  qs_scrub_stack(QS_SCRUB_KECCAK);
 }
 
-QS_EXPORT("qs_keccak_finalize") void qs_keccak_finalize_export(qs_keccak_state *st) { qs_keccak_finalize(st); }
+QS_EXPORT("qs_keccak_finalize") void qs_keccak_finalize_export(qs_keccak_state *st) {
+  qs_keccak_finalize(st);
+  qs_scrub_stack(QS_SCRUB_KECCAK);
+}
 
 QS_EXPORT("qs_keccak_squeeze") void qs_keccak_squeeze_export(qs_keccak_state *st, uint8_t *out, size_t len) {
   qs_keccak_squeeze(st, out, len);
+  qs_scrub_stack(QS_SCRUB_KECCAK);
 }
 
 /* Copies a state so a caller can fork a running hash (digest now, keep absorbing). */
@@ -50,7 +55,7 @@ QS_EXPORT("qs_keccak_free") void qs_keccak_free(qs_keccak_state *st) {
 }
 
 /* One-shot forms avoid three boundary crossings for short inputs. */
-QS_EXPORT("qs_keccak_oneshot") int qs_keccak_oneshot(int kind, const uint8_t *in, size_t inlen, uint8_t *out, size_t outlen) {
+static int keccak_oneshot(int kind, const uint8_t *in, size_t inlen, uint8_t *out, size_t outlen) {
   switch (kind) {
     case KIND_SHAKE128: qs_shake128(out, outlen, in, inlen); return QS_OK;
     case KIND_SHAKE256: qs_shake256(out, outlen, in, inlen); return QS_OK;
@@ -61,6 +66,12 @@ QS_EXPORT("qs_keccak_oneshot") int qs_keccak_oneshot(int kind, const uint8_t *in
     default: break;
   }
   return QS_ERR_INVALID_ARGUMENT;
+}
+
+QS_EXPORT("qs_keccak_oneshot") int qs_keccak_oneshot(int kind, const uint8_t *in, size_t inlen, uint8_t *out, size_t outlen) {
+  int rc = keccak_oneshot(kind, in, inlen, out, outlen);
+  qs_scrub_stack(QS_SCRUB_KECCAK);
+  return rc;
 }
 
 /* Wipes a heap range the TypeScript layer used for secrets. */

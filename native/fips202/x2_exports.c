@@ -21,5 +21,6 @@ int qs_shake_x2(int kind, const uint8_t *in0, const uint8_t *in1, size_t inlen, 
     return QS_ERR_INVALID_ARGUMENT;
   }
   qs_zeroize(&st, sizeof st);
+  qs_scrub_stack(QS_SCRUB_KECCAK);
   return QS_OK;
 }

@@ -15,20 +15,26 @@
 /* KeyGen_internal(xi). */
 QS_EXPORT("qs_mldsa_keypair") int qs_mldsa_keypair(int level, const uint8_t *xi, uint8_t *pk, uint8_t *sk) {
   GET_PARAMS(p, level);
-  return qs_mldsa_keygen_internal(p, pk, sk, xi);
+  int rc = qs_mldsa_keygen_internal(p, pk, sk, xi);
+  qs_scrub_stack(QS_SCRUB_MLDSA);
+  return rc;
 }
 
 /* Recomputes pk = rho || t1 from an expanded secret key. */
 QS_EXPORT("qs_mldsa_pk_from_sk") int qs_mldsa_pk_from_sk_export(int level, const uint8_t *sk, uint8_t *pk) {
   GET_PARAMS(p, level);
-  return qs_mldsa_pk_from_sk(p, pk, sk);
+  int rc = qs_mldsa_pk_from_sk(p, pk, sk);
+  qs_scrub_stack(QS_SCRUB_MLDSA);
+  return rc;
 }
 
 /* Sign_internal with an external mu (64 bytes). */
 QS_EXPORT("qs_mldsa_sign_mu") int qs_mldsa_sign_mu(int level, const uint8_t *sk, const uint8_t *mu, const uint8_t *rnd,
                                                     uint8_t *sig) {
   GET_PARAMS(p, level);
-  return qs_mldsa_sign_mu_internal(p, sig, sk, mu, rnd);
+  int rc = qs_mldsa_sign_mu_internal(p, sig, sk, mu, rnd);
+  qs_scrub_stack(QS_SCRUB_MLDSA);
+  return rc;
 }
 
 /* Verify_internal with an external mu. */
@@ -48,6 +54,7 @@ QS_EXPORT("qs_mldsa_sign_msg") int qs_mldsa_sign_msg(int level, const uint8_t *s
   qs_mldsa_mu_from_tr(mu, sk + 64, pre, prelen, msg, msglen);
   int rc = qs_mldsa_sign_mu_internal(p, sig, sk, mu, rnd);
   qs_zeroize(mu, sizeof mu);
+  qs_scrub_stack(QS_SCRUB_MLDSA);
   return rc;
 }
 

@@ -149,6 +149,7 @@ int qs_mldsa_pk_from_sk(const qs_mldsa_params *p, uint8_t *pk, const uint8_t *sk
     qs_mldsa_pack_pk(p, pk, rho, ws.t1);
   }
   qs_zeroize(&ws, sizeof ws);
+  qs_zeroize(rho, sizeof rho);
   qs_zeroize(key, sizeof key);
   return rc;
 }

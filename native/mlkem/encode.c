@@ -4,23 +4,44 @@
  */
 #include "mlkem.h"
 
-/* Eight d-bit values fill exactly d bytes. Inlined with a constant d, the
- * 128-bit accumulator compiles to a few fixed 64-bit shifts per group. */
+/* Eight d-bit values fill exactly d bytes (at most 12, so 96 bits), held as
+ * two 64-bit words: lo takes bytes 0-7, hi the rest. Not an __int128: on
+ * wasm32 its shifts are compiler-rt calls that pass their (message-bearing)
+ * results through a shadow-stack frame nobody wipes. Inlined with a constant
+ * d, every bit offset o = d·j below is a compile-time constant. */
 QS_INLINE void pack_d(uint8_t *out, const uint16_t *in, const int d) {
   for (unsigned i = 0; i < QS_MLKEM_N; i += 8) {
-    unsigned __int128 acc = 0;
-    for (int j = 0; j < 8; j++) acc |= (unsigned __int128)in[i + j] << (d * j);
-    for (int b = 0; b < d; b++) out[b] = (uint8_t)(acc >> (8 * b));
+    uint64_t lo = 0, hi = 0;
+    for (int j = 0; j < 8; j++) {
+      const int o = d * j;
+      const uint64_t v = in[i + j];
+      if (o >= 64) {
+        hi |= v << (o - 64);
+      } else {
+        lo |= v << o;
+        if (o + d > 64) hi |= v >> (64 - o); /* the value straddles the two words */
+      }
+    }
+    for (int b = 0; b < d && b < 8; b++) out[b] = (uint8_t)(lo >> (8 * b));
+    for (int b = 8; b < d; b++) out[b] = (uint8_t)(hi >> (8 * (b - 8)));
     out += d;
   }
 }
 
 QS_INLINE void unpack_d(uint16_t *out, const uint8_t *in, const int d) {
-  const uint32_t mask = (1u << d) - 1;
+  const uint64_t mask = (1u << d) - 1;
   for (unsigned i = 0; i < QS_MLKEM_N; i += 8) {
-    unsigned __int128 acc = 0;
-    for (int b = 0; b < d; b++) acc |= (unsigned __int128)in[b] << (8 * b);
-    for (int j = 0; j < 8; j++) out[i + j] = (uint16_t)((uint32_t)(acc >> (d * j)) & mask);
+    uint64_t lo = 0, hi = 0;
+    for (int b = 0; b < d && b < 8; b++) lo |= (uint64_t)in[b] << (8 * b);
+    for (int b = 8; b < d; b++) hi |= (uint64_t)in[b] << (8 * (b - 8));
+    for (int j = 0; j < 8; j++) {
+      const int o = d * j;
+      uint64_t w;
+      if (o >= 64) w = hi >> (o - 64);
+      else if (o + d <= 64) w = lo >> o;
+      else w = (lo >> o) | (hi << (64 - o));
+      out[i + j] = (uint16_t)(w & mask);
+    }
     in += d;
   }
 }

@@ -10,6 +10,7 @@ int qs_mlkem_keypair(int k, const uint8_t seed[64], uint8_t *pk, uint8_t *sk) {
   const qs_mlkem_params *p = qs_mlkem_params_for(k);
   if (!p) return QS_ERR_INVALID_ARGUMENT;
   qs_mlkem_keygen_internal(p, pk, sk, seed, seed + 32);
+  qs_scrub_stack(QS_SCRUB_MLKEM);
   return QS_OK;
 }
 
@@ -17,14 +18,18 @@ QS_EXPORT("qs_mlkem_encaps")
 int qs_mlkem_encaps(int k, const uint8_t *pk, const uint8_t m[32], uint8_t *ct, uint8_t ss[32]) {
   const qs_mlkem_params *p = qs_mlkem_params_for(k);
   if (!p) return QS_ERR_INVALID_ARGUMENT;
-  return qs_mlkem_encaps_internal(p, ct, ss, pk, m);
+  int rc = qs_mlkem_encaps_internal(p, ct, ss, pk, m);
+  qs_scrub_stack(QS_SCRUB_MLKEM);
+  return rc;
 }
 
 QS_EXPORT("qs_mlkem_decaps")
 int qs_mlkem_decaps(int k, const uint8_t *sk, const uint8_t *ct, uint8_t ss[32]) {
   const qs_mlkem_params *p = qs_mlkem_params_for(k);
   if (!p) return QS_ERR_INVALID_ARGUMENT;
-  return qs_mlkem_decaps_internal(p, ss, ct, sk);
+  int rc = qs_mlkem_decaps_internal(p, ss, ct, sk);
+  qs_scrub_stack(QS_SCRUB_MLKEM);
+  return rc;
 }
 
 QS_EXPORT("qs_mlkem_check_pk")
@@ -38,5 +43,7 @@ QS_EXPORT("qs_mlkem_check_sk")
 int qs_mlkem_check_sk(int k, const uint8_t *sk) {
   const qs_mlkem_params *p = qs_mlkem_params_for(k);
   if (!p) return QS_ERR_INVALID_ARGUMENT;
-  return qs_mlkem_check_sk_internal(p, sk);
+  int rc = qs_mlkem_check_sk_internal(p, sk);
+  qs_scrub_stack(QS_SCRUB_MLKEM);
+  return rc;
 }

@@ -82,6 +82,8 @@ static void kpke_keygen(const qs_mlkem_params *p, uint8_t *ek, uint8_t *dk_pke, 
   qs_zeroize(s, sizeof s);
   qs_zeroize(e, sizeof e);
   qs_zeroize(t, sizeof t);
+  /* Â is public once ek is, but it is derived from d: leave no trace of d */
+  qs_zeroize(a, sizeof a);
 }
 
 /* K-PKE.Encrypt (Alg 14). ek must already have passed the modulus check
@@ -138,6 +140,9 @@ static void kpke_encrypt(const qs_mlkem_params *p, uint8_t *c, const uint8_t *ek
   qs_zeroize(&v, sizeof v);
   qs_zeroize(&mu, sizeof mu);
   qs_zeroize(packed, sizeof packed);
+  /* Â and t̂ come from ek; in decapsulation that is the secret key's own */
+  qs_zeroize(at, sizeof at);
+  qs_zeroize(th, sizeof th);
 }
 
 /* K-PKE.Decrypt (Alg 15). */
@@ -165,6 +170,8 @@ static void kpke_decrypt(const qs_mlkem_params *p, uint8_t m[32], const uint8_t 
   qs_zeroize(s, sizeof s);
   qs_zeroize(&w, sizeof w);
   qs_zeroize(packed, sizeof packed);
+  qs_zeroize(u, sizeof u);
+  qs_zeroize(&v, sizeof v);
 }
 
 void qs_mlkem_keygen_internal(const qs_mlkem_params *p, uint8_t *pk, uint8_t *sk, const uint8_t d[32], const uint8_t z[32]) {
@@ -249,6 +256,7 @@ int qs_mlkem_decaps_internal(const qs_mlkem_params *p, uint8_t ss[32], const uin
   qs_zeroize(kbar, sizeof kbar);
   qs_zeroize(zc, sizeof zc);
   qs_zeroize(cprime, sizeof cprime);
+  qs_zeroize(hek, sizeof hek);
   qs_zeroize(&st, sizeof st);
   return rc;
 }

@@ -61,7 +61,14 @@ void qs_mlkem_gen_matrix(qs_mlkem_poly *a, const uint8_t rho[32], int k, int tra
       qs_keccak_squeezeblocks(&one, buf0, 1);
       n0 += qs_mlkem_rej_uniform(a[idx].c + n0, QS_MLKEM_N - n0, buf0, QS_SHAKE128_RATE);
     }
+    qs_zeroize(&one, sizeof one);
   }
+  /* ρ is public once ek is, but in keygen it is derived from the secret d */
+  qs_zeroize(buf0, sizeof buf0);
+  qs_zeroize(buf1, sizeof buf1);
+  qs_zeroize(in0, sizeof in0);
+  qs_zeroize(in1, sizeof in1);
+  qs_zeroize(&st, sizeof st);
 }
 
 /* 2 SHAKE256 blocks cover 64·η bytes for η <= 3 */

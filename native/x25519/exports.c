@@ -8,10 +8,12 @@
 
 QS_EXPORT("qs_x25519") int qs_x25519(uint8_t *out, const uint8_t *scalar, const uint8_t *u) {
   qs_x25519_scalarmult(out, scalar, u);
+  qs_scrub_stack(QS_SCRUB_X25519);
   return QS_OK;
 }
 
 QS_EXPORT("qs_x25519_base") int qs_x25519_base(uint8_t *out, const uint8_t *scalar) {
   qs_x25519_scalarmult_base(out, scalar);
+  qs_scrub_stack(QS_SCRUB_X25519);
   return QS_OK;
 }

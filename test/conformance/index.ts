@@ -9,3 +9,4 @@ import './hybrid.test.js';
 import './engine.test.js';
 import './x509.test.js';
 import './transit.test.js';
+import './residue.test.js';

@@ -12,7 +12,9 @@
  * one shuffle and two i32x4 multiplies, against four extended multiplies,
  * two shuffles and one multiply for a Montgomery product.
  *
- * Layers are merged so coefficients stay in registers: the forward NTT runs
+ * Layers are merged so coefficients stay in wasm locals (all but the v[8]
+ * block array, which clang keeps in the shadow stack; it is wiped before
+ * returning): the forward NTT runs
  * layers 128..32 on eight vectors at stride 32, then layers 16..1 on each
  * 32-coefficient block (the last two with in-register shuffles); the
  * inverse runs the same passes backwards and folds the final scaling by
@@ -98,10 +100,12 @@ void qs_mldsa_ntt(qs_poly *p) {
       wasm_v128_store(a + j + 192, v6); wasm_v128_store(a + j + 224, v7);
     }
   }
-  /* layers len = 16, 8, 4, 2, 1 on each block of 32 coefficients */
+  /* layers len = 16, 8, 4, 2, 1 on each block of 32 coefficients. v[] is
+   * indexed by the loop counter g, so clang keeps it in the shadow stack in
+   * linear memory, not in wasm locals: it is wiped before returning. */
+  v128_t v[8];
   for (unsigned b = 0; b < 8; b++) {
     int32_t *c = a + 32 * b;
-    v128_t v[8];
     for (unsigned i = 0; i < 8; i++) v[i] = wasm_v128_load(c + 4 * i);
     {
       const v128_t z = SPL(fz, 8 + b), zs = SPL(fzs, 8 + b);
@@ -126,14 +130,16 @@ void qs_mldsa_ntt(qs_poly *p) {
       wasm_v128_store(c + 8 * g + 4, wasm_i32x4_shuffle(P, R, 2, 6, 3, 7));
     }
   }
+  qs_zeroize(v, sizeof v);
 }
 
 void qs_mldsa_invntt_tomont(qs_poly *p) {
   int32_t *a = p->c;
-  /* layers len = 1, 2, 4, 8, 16 on each block of 32 coefficients */
+  /* layers len = 1, 2, 4, 8, 16 on each block of 32 coefficients; v[] lives
+   * in the shadow stack (see qs_mldsa_ntt) and is wiped once they are done */
+  v128_t v[8];
   for (unsigned b = 0; b < 8; b++) {
     int32_t *c = a + 32 * b;
-    v128_t v[8];
     for (unsigned g = 0; g < 4; g++) {
       const unsigned i = 4 * b + g;
       v128_t A = wasm_v128_load(c + 8 * g), B = wasm_v128_load(c + 8 * g + 4);
@@ -161,6 +167,7 @@ void qs_mldsa_invntt_tomont(qs_poly *p) {
     }
     for (unsigned i = 0; i < 8; i++) wasm_v128_store(c + 4 * i, v[i]);
   }
+  qs_zeroize(v, sizeof v);
   /* layers len = 32, 64, 128 at stride 32; the last one also scales by 2^32/256 */
   {
     const v128_t z7 = SPL(iz, 7), z7s = SPL(izs, 7), z6 = SPL(iz, 6), z6s = SPL(izs, 6);

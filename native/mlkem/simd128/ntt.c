@@ -32,9 +32,11 @@ void qs_mlkem_poly_ntt(qs_mlkem_poly *p) {
   v128_t v[32];
   for (int i = 0; i < 32; i++) v[i] = LD(&p->c[8 * i]);
 
-  /* len 128 .. 8: butterflies between vectors d = len/8 apart */
-  /* fully unrolled so every v[] index is a constant and v[] lives in
-   * registers/locals rather than in linear memory */
+  /* len 128 .. 8: butterflies between vectors d = len/8 apart, fully
+   * unrolled. v[] still lives in linear memory: the len 4/2 loop below
+   * indexes it with its counter, so the pinned clang gives v[] a 512-byte
+   * shadow-stack frame instead of wasm locals (issue 18 read 512·(tᵀy) mod q
+   * back from it). It is wiped before returning, like every secret buffer. */
   unsigned zi = 1;
 #pragma clang loop unroll(full)
   for (unsigned d = 16; d >= 1; d >>= 1) {
@@ -71,6 +73,7 @@ void qs_mlkem_poly_ntt(qs_mlkem_poly *p) {
     wasm_v128_store(&p->c[16 * j], barrett(a));
     wasm_v128_store(&p->c[16 * j + 8], barrett(b));
   }
+  qs_zeroize(v, sizeof v);
 }
 
 void qs_mlkem_poly_invntt_tomont(qs_mlkem_poly *p) {
@@ -113,6 +116,7 @@ void qs_mlkem_poly_invntt_tomont(qs_mlkem_poly *p) {
   /* ×128^-1 (Alg 10 line 14) and ×R in one constant: R/128 = 512 */
   const v128_t f = wasm_i16x8_splat(512), fq = wasm_i16x8_splat(5040);
   for (int i = 0; i < 32; i++) wasm_v128_store(&p->c[8 * i], mulc(v[i], f, fq));
+  qs_zeroize(v, sizeof v); /* in linear memory, see qs_mlkem_poly_ntt */
 }
 
 /* r ≡ x·2^-16 for |x| < q·2^15, |r| < q: t = x·q^-1 mod 2^16 (sign-extended) */
