@@ -22,6 +22,7 @@ import type { TransitStore } from './store.js';
 import { decryptStream, encryptStream, type StreamEncryptOptions } from './stream.js';
 import {
   isSignatureType,
+  KEY_TYPES,
   parseDuration,
   resolveKeyType,
   type CreateKeyOptions,
@@ -273,7 +274,7 @@ export class Keyring {
   private async checkLegacy(name: string, rec: KeyRecord): Promise<KeyRecord> {
     try {
       if (rec.name !== name || !rec.versions || typeof rec.versions !== 'object') throw tampered(name);
-      resolveKeyType(rec.type);
+      if (!(KEY_TYPES as readonly string[]).includes(rec.type)) throw tampered(name);
       for (const [v, r] of Object.entries(rec.versions)) {
         const seed = await this.masterKey.open(fromBase64(r.sealed), sealAad(name, Number(v)));
         try {

@@ -369,6 +369,22 @@ describe('item 8: user-supplied names are not looked up on prototypes', () => {
   });
 });
 
+describe('item 8: the client', () => {
+  it('TransitClient maps a server message named after an Object.prototype member to a string code', async () => {
+    const { TransitClient } = await import('../../src/transit/index.js');
+    for (const message of ['constructor', 'toString', '__proto__']) {
+      const client = new TransitClient({
+        address: 'http://t',
+        token: ROOT,
+        fetch: async () => new Response(JSON.stringify({ errors: [message] }), { status: 400 }),
+      });
+      const e = await client.encrypt('k', te.encode('x')).catch((x: unknown) => x);
+      expect(e, message).toBeInstanceOf(QsignError);
+      expect((e as QsignError).code, message).toBe(C.INVALID_REQUEST);
+    }
+  });
+});
+
 describe('item 10: auto_rotate_period', () => {
   it('auto_rotate_period below one hour is refused with Vault’s error; 0 disables', async () => {
     const keyring = new Keyring({ store: memoryStore(), masterKey: (await generateMasterKey()).masterKey });
