@@ -84,7 +84,8 @@ export function checkRequestTarget(target: string): string {
   return target;
 }
 
-const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9._~-]*[A-Za-z0-9])?)(?::(\d{1,5}))?$/;
+// A DNS name (a trailing root dot allowed), an IPv4 address, or a bracketed IPv6 address; then an optional port.
+const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9._~-]*[A-Za-z0-9])?\.?)(?::(\d{1,5}))?$/;
 
 /** True for a Host header value of the form host[:port] (a DNS name, IPv4 address or `[IPv6]`). */
 export function isValidHost(host: string): boolean {

@@ -139,7 +139,7 @@ describe('item 3: the Host header', () => {
         expect(r, host).not.toBe('reset');
         expect((r as { status: number }).status, host).toBe(400);
       }
-      for (const host of ['127.0.0.1', 'transit.example:8200', '[::1]:8200', 'localhost']) {
+      for (const host of ['127.0.0.1', 'transit.example:8200', '[::1]:8200', 'localhost', 'transit.example.:8200']) {
         const r = await rawRequest(port, `GET /v1/sys/health HTTP/1.1\r\nHost: ${host}\r\n`);
         expect((r as { status: number }).status, host).toBe(200);
       }
