@@ -12,6 +12,7 @@
  */
 export {
   canonicalPath,
+  requestPath,
   checkRequestTarget,
   isValidHost,
   field,

@@ -93,6 +93,24 @@ export function isValidHost(host: string): boolean {
   return m !== null && (m[1] === undefined || Number(m[1]) <= 65535);
 }
 
+/**
+ * The canonical path of a fetch `Request`, the one value a handler routes and authorizes on. Some runtimes
+ * (Deno.serve) build `req.url` from the Host header, so `Host: x/v1/…?` would move the path into the URL; a
+ * Host header that is not a plain host[:port] is therefore refused (`ERR_HTTP_BAD_HOST`) before the URL is
+ * read. Throws `ERR_HTTP_BAD_PATH` for a non-canonical path (see {@link canonicalPath}).
+ *
+ * @example
+ * ```ts
+ * const path = requestPath(req); // e.g. '/v1/oqs-transit/encrypt/app'
+ * ```
+ */
+export function requestPath(req: Request): string {
+  const host = req.headers.get('host');
+  if (host !== null && !isValidHost(host))
+    throw httpError(HttpErrorCodes.BAD_HOST, 'the Host header must be host[:port]');
+  return canonicalPath(new URL(req.url).pathname);
+}
+
 /** The value of an own property of a parsed body (never one inherited from `Object.prototype`). */
 export function field(body: JsonObject, name: string): unknown {
   return Object.hasOwn(body, name) ? body[name] : undefined;

@@ -12,12 +12,12 @@
  */
 import { QsignError } from '../errors.js';
 import {
-  canonicalPath,
   DEFAULT_MAX_BODY_BYTES,
   field,
   jsonResponse,
   readJsonBody,
   requestId as newRequestId,
+  requestPath,
   vaultEnvelope,
   type JsonObject,
 } from '../http/index.js';
@@ -374,7 +374,7 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
     let path: string | undefined;
     let pathError: unknown;
     try {
-      path = canonicalPath(url.pathname).replace(/^\/v1\//, '');
+      path = requestPath(req).replace(/^\/v1\//, '');
     } catch (e) {
       pathError = e;
     }

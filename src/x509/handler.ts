@@ -32,6 +32,7 @@ import {
   jsonResponse,
   readJsonBody,
   requestId,
+  requestPath,
   vaultEnvelope,
   vaultErrorResponse,
   type JsonObject,
@@ -148,9 +149,8 @@ export function createPkiHandler(options: PkiHandlerOptions = {}): (req: Request
 
   return async (req: Request): Promise<Response> => {
     try {
-      const url = new URL(req.url);
       // One canonical path: a spelling that is not canonical is refused (400) before anything else.
-      const canonical = canonicalPath(url.pathname);
+      const canonical = requestPath(req);
       if (!canonical.startsWith(mount + '/'))
         throw new QsignError(HttpErrorCodes.NOT_FOUND, `no route for ${canonical}`);
       if (tokenOk !== undefined && tokenOk(req.headers.get('x-vault-token')) !== true) {

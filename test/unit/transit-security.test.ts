@@ -187,6 +187,33 @@ describe('item 2: policy deny over path spellings', () => {
   });
 });
 
+describe('item 3 in fetch runtimes that build req.url from the Host header (Deno.serve)', () => {
+  it('the Host header cannot rewrite the routed path, whichever runtime built the URL', async () => {
+    const keyring = new Keyring({ store: memoryStore(), masterKey: (await generateMasterKey()).masterKey });
+    const handler = createTransitHandler({ keyring, auth: { tokens: [{ token: ROOT, policies: ['root'] }] } });
+    // What Deno.serve hands over for `POST /v1/sys/health` with `Host: x/v1/oqs-transit/keys/hosty?`.
+    const host = 'x/v1/oqs-transit/keys/hosty?';
+    const res = await handler(
+      new Request(`http://${host}/v1/sys/health`, {
+        method: 'POST',
+        headers: { host, 'x-vault-token': ROOT },
+        body: '{}',
+      }),
+    );
+    expect(res.status).toBe(400);
+    expect(await keyring.listKeys()).toEqual([]);
+    const pki = createPkiHandler({ token: 'pki-token-0123456789' });
+    const r2 = await pki(
+      new Request('http://x/v1/oqs-pki/roles/r?/v1/oqs-pki/cert/ca', {
+        method: 'POST',
+        headers: { host: 'x/v1/oqs-pki/roles/r?', 'x-vault-token': 'pki-token-0123456789' },
+        body: '{}',
+      }),
+    );
+    expect(r2.status).toBe(400);
+  });
+});
+
 /** Stores every TransitStore implementation the keyring runs on in Node unit tests (SQLite: test/node). */
 const stores: [string, () => TransitStore][] = [
   ['memory', () => memoryStore()],
