@@ -11,8 +11,11 @@ import { fileURLToPath } from 'node:url';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = resolve(here, '../..');
 
-/** Bundles the worker into `outdir`; returns the worker.js path. */
-export async function bundleEdgeTransit(outdir) {
+/**
+ * Bundles the worker into `outdir`; returns the worker.js path. `entry` defaults to src/worker.ts (tests pass
+ * a wrapper of it).
+ */
+export async function bundleEdgeTransit(outdir, entry = join(here, 'src/worker.ts')) {
   mkdirSync(outdir, { recursive: true });
   const plugin = {
     name: 'qsign-checkout',
@@ -26,7 +29,7 @@ export async function bundleEdgeTransit(outdir) {
   };
   const outfile = join(outdir, 'worker.js');
   await build({
-    entryPoints: [join(here, 'src/worker.ts')],
+    entryPoints: [entry],
     bundle: true,
     format: 'esm',
     target: 'es2022',

@@ -8,13 +8,15 @@
  * Vault. The capabilities of all matching rules are united; a matching `deny`
  * wins over everything. The built-in `root` policy allows every path.
  *
- * Tokens are compared as SHA-256 digests with a constant-time comparison
- * against *every* configured token, so timing reveals neither a prefix match
- * nor which entry matched.
+ * Tokens are matched by the HTTP kit's `createTokenMatcher` (SHA-256 digests,
+ * compared in constant time against *every* configured token). Policy names
+ * are looked up in a Map, so a token listing `constructor` or `__proto__`
+ * finds no policy rather than an `Object.prototype` member.
+ *
+ * `path` is the canonical path the handler computed (decoded once, see
+ * `canonicalPath` in src/http/kit.ts) — the same value it routes on.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { equalBytes, utf8 } from '../util/bytes.js';
-import { transitError, TransitErrorCodes } from './errors.js';
+import { createTokenMatcher } from '../http/kit.js';
 
 export type Capability = 'create' | 'read' | 'update' | 'delete' | 'list' | 'sudo' | 'deny';
 
@@ -72,31 +74,25 @@ function ruleMatches(pattern: string, path: string): boolean {
 
 /** Builds an authorizer from tokens and policies. */
 export function createAuth(config: AuthConfig): Authorizer {
-  const policies: Record<string, PolicyRule[]> = {
-    root: [{ path: '*', capabilities: ['create', 'read', 'update', 'delete', 'list', 'sudo'] }],
-    ...(config.policies ?? {}),
-  };
-  const entries = config.tokens.map((t) => {
-    // Short tokens are guessable over the network; refuse them at configuration time.
-    if (typeof t.token !== 'string' || t.token.length < 8)
-      throw transitError(TransitErrorCodes.INVALID_REQUEST, 'tokens must be strings of at least 8 characters');
-    return {
-      digest: sha256(utf8(t.token)),
-      policies: t.policies,
-      displayName: t.displayName ?? t.policies[0] ?? 'token',
-    };
-  });
+  const policies = new Map<string, readonly PolicyRule[]>([
+    ['root', [{ path: '*', capabilities: ['create', 'read', 'update', 'delete', 'list', 'sudo'] }]],
+  ]);
+  for (const [name, rules] of Object.entries(config.policies ?? {}))
+    if (Array.isArray(rules)) policies.set(name, rules);
+  const match = createTokenMatcher(
+    config.tokens.map((t) => ({
+      token: t.token,
+      value: { policies: t.policies, displayName: t.displayName ?? t.policies[0] ?? 'token' },
+    })),
+  );
   return {
     check(token, path, capability) {
-      if (typeof token !== 'string' || token.length === 0) return { allowed: false };
-      const d = sha256(utf8(token));
-      let found: (typeof entries)[number] | undefined;
-      for (const e of entries) if (equalBytes(e.digest, d) && !found) found = e;
+      const found = match(token);
       if (!found) return { allowed: false };
       let allowed = false,
         denied = false;
       for (const name of found.policies) {
-        for (const rule of policies[name] ?? []) {
+        for (const rule of policies.get(name) ?? []) {
           if (!ruleMatches(rule.path, path)) continue;
           if (rule.capabilities.includes('deny')) denied = true;
           if (rule.capabilities.includes(capability)) allowed = true;

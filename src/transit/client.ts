@@ -40,7 +40,8 @@ const MESSAGE_CODES: Record<string, string> = {
 };
 
 function codeFor(status: number, message: string): string {
-  if (MESSAGE_CODES[message]) return MESSAGE_CODES[message]!;
+  // Own properties only: a server message such as "constructor" must not find Object.prototype's.
+  if (Object.hasOwn(MESSAGE_CODES, message)) return MESSAGE_CODES[message]!;
   if (status === 403) return TransitErrorCodes.PERMISSION_DENIED;
   if (status === 404) return TransitErrorCodes.KEY_NOT_FOUND;
   if (status === 400) return TransitErrorCodes.INVALID_REQUEST;

@@ -6,6 +6,7 @@
  * (§9.2), so one place decides what a client sees for each failure.
  */
 import { QsignError } from '../errors.js';
+import { HttpErrorCodes, httpStatusOfCode } from '../http/errors.js';
 
 export const TransitErrorCodes = {
   /** No key with that name (HTTP 404 `encryption key not found`). */
@@ -34,6 +35,11 @@ export const TransitErrorCodes = {
   SEALED: 'ERR_TRANSIT_SEALED',
   /** A storage backend failed or is unavailable (e.g. better-sqlite3 not installed) (500). */
   STORAGE: 'ERR_TRANSIT_STORAGE',
+  /**
+   * A stored key record failed its integrity check: modified, moved to another name, or written under another
+   * master key (500 `key record failed its integrity check`; the record is never used).
+   */
+  RECORD_TAMPERED: 'ERR_TRANSIT_RECORD_TAMPERED',
   /** A streamed envelope ended early, was reordered or had trailing data. */
   STREAM_CORRUPT: 'ERR_TRANSIT_STREAM_CORRUPT',
 } as const;
@@ -59,7 +65,10 @@ export function httpStatusFor(e: unknown): { status: number; message: string } {
     case TransitErrorCodes.DECRYPTION_FAILED:
       return { status: 400, message: 'decryption failed' };
     case TransitErrorCodes.LIMIT_EXCEEDED:
+    case HttpErrorCodes.BODY_TOO_LARGE: // the seed (§9.2) answers 507 for every size limit, bodies included
       return { status: 507, message: 'insufficient resources' };
+    case TransitErrorCodes.RECORD_TAMPERED:
+      return { status: 500, message: 'key record failed its integrity check' };
     case TransitErrorCodes.TIMEOUT:
       return { status: 504, message: 'request timeout' };
     case TransitErrorCodes.PERMISSION_DENIED:
@@ -73,8 +82,12 @@ export function httpStatusFor(e: unknown): { status: number; message: string } {
       return { status: 400, message: msg };
     case 'ERR_OUT_OF_MEMORY':
       return { status: 507, message: 'insufficient resources' };
-    // Internal failures never echo details (they may name files or keys).
-    default:
+    default: {
+      // The HTTP kit's own codes (bad path, bad body…) answer their status with their message.
+      const kit = httpStatusOfCode(code);
+      if (kit !== undefined && kit < 500) return { status: kit, message: msg };
+      // Internal failures never echo details (they may name files or keys).
       return { status: 500, message: 'internal error' };
+    }
   }
 }

@@ -11,8 +11,17 @@
  * `{"errors":[…]}` with the status of `httpStatusFor`.
  */
 import { QsignError } from '../errors.js';
-import { randomBytes, toHex } from '../util/bytes.js';
-import type { AuditLog, AuditRecord } from './audit.js';
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  field,
+  jsonResponse,
+  readJsonBody,
+  requestId as newRequestId,
+  requestPath,
+  vaultEnvelope,
+  type JsonObject,
+} from '../http/index.js';
+import { AuditLog, type AuditRecord, type AuditSink } from './audit.js';
 import { createAuth, type AuthConfig, type Authorizer, type Capability } from './auth.js';
 import { fromBase64, toBase64 } from './base64.js';
 import { httpStatusFor, transitError, TransitErrorCodes } from './errors.js';
@@ -35,143 +44,74 @@ export interface TransitHandlerOptions {
   /** Mount path under /v1/ (default `oqs-transit`). */
   mount?: string;
   limits?: TransitLimits;
-  audit?: AuditLog;
+  /**
+   * Where audit entries go. Given a sink, the handler HMACs request values with the keyring's persisted audit
+   * key ({@link AuditLog.fromKeyring}), so hashes compare across restarts; an `AuditLog` is used as it is.
+   */
+  audit?: AuditLog | AuditSink;
   /** Reported by sys/health. */
   version?: string;
 }
 
-type Json = Record<string, unknown>;
+type Json = JsonObject;
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly errors: string[],
-  ) {
-    super(errors[0] ?? String(status));
-  }
-}
+/**
+ * Vault's `sign|verify/:name/:hash_algorithm` values. ML-DSA signs the message itself and ignores the choice, but
+ * only these spellings route: anything else would be one more path to the same operation that a policy on the
+ * exact path does not cover.
+ */
+const HASH_ALGORITHMS: ReadonlySet<string> = new Set([
+  'sha1',
+  'sha2-224',
+  'sha2-256',
+  'sha2-384',
+  'sha2-512',
+  'sha3-224',
+  'sha3-256',
+  'sha3-384',
+  'sha3-512',
+  'none',
+]);
 
-function json(status: number, body: unknown): Response {
-  return new Response(status === 204 ? null : JSON.stringify(body), {
-    status,
-    headers: status === 204 ? {} : { 'content-type': 'application/json' },
-  });
-}
-
-function ok(requestId: string, data: unknown, warnings: string[] | null = null): Json {
-  return {
-    request_id: requestId,
-    lease_id: '',
-    renewable: false,
-    lease_duration: 0,
-    data,
-    wrap_info: null,
-    warnings,
-    auth: null,
-  };
-}
-
-function str(body: Json, field: string, required = false): string | undefined {
-  const v = body[field];
+function str(body: Json, name: string, required = false): string | undefined {
+  const v = field(body, name);
   if (v === undefined || v === null || v === '') {
-    if (required) throw transitError(TransitErrorCodes.INVALID_REQUEST, `missing ${field}`);
+    if (required) throw transitError(TransitErrorCodes.INVALID_REQUEST, `missing ${name}`);
     return undefined;
   }
-  if (typeof v !== 'string') throw transitError(TransitErrorCodes.INVALID_REQUEST, `${field} must be a string`);
+  if (typeof v !== 'string') throw transitError(TransitErrorCodes.INVALID_REQUEST, `${name} must be a string`);
   return v;
 }
 
-function int(body: Json, field: string): number | undefined {
-  const v = body[field];
+function int(body: Json, name: string): number | undefined {
+  const v = field(body, name);
   if (v === undefined || v === null || v === '') return undefined;
   const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
-    throw transitError(TransitErrorCodes.INVALID_REQUEST, `${field} must be a non-negative integer`);
+    throw transitError(TransitErrorCodes.INVALID_REQUEST, `${name} must be a non-negative integer`);
   return n;
 }
 
-function bool(body: Json, field: string): boolean | undefined {
-  const v = body[field];
+function bool(body: Json, name: string): boolean | undefined {
+  const v = field(body, name);
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'boolean') return v;
   if (v === 'true' || v === 'false') return v === 'true';
-  throw transitError(TransitErrorCodes.INVALID_REQUEST, `${field} must be a boolean`);
+  throw transitError(TransitErrorCodes.INVALID_REQUEST, `${name} must be a boolean`);
 }
 
-function b64(body: Json, field: string, required = false): Uint8Array | undefined {
-  const s = str(body, field, required);
-  return s === undefined ? (required ? new Uint8Array(0) : undefined) : fromBase64(s, field);
+function b64(body: Json, name: string, required = false): Uint8Array | undefined {
+  const s = str(body, name, required);
+  return s === undefined ? (required ? new Uint8Array(0) : undefined) : fromBase64(s, name);
 }
 
-/**
- * Deepest bracket nesting in JSON text (strings skipped). Vault bodies nest 3
- * levels at most; a body nesting thousands deep would parse, then overflow the
- * stack of every recursive walk over it (audit redaction), so it is refused first.
- */
-const MAX_JSON_DEPTH = 32;
-function jsonDepth(text: string): number {
-  let depth = 0,
-    max = 0,
-    inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) max = depth;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return max;
-}
-
-/** Reads at most `max` bytes of body; more is ERR_TRANSIT_LIMIT_EXCEEDED (never buffered whole). */
-async function readBody(req: Request, max: number): Promise<Json> {
-  const declared = Number(req.headers.get('content-length') ?? NaN);
-  if (declared > max) throw transitError(TransitErrorCodes.LIMIT_EXCEEDED, 'request body too large');
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  if (req.body) {
-    const reader = req.body.getReader();
-    for (;;) {
-      const r = await reader.read();
-      if (r.done) break;
-      total += r.value.length;
-      if (total > max) {
-        await reader.cancel().catch(() => undefined);
-        throw transitError(TransitErrorCodes.LIMIT_EXCEEDED, 'request body too large');
-      }
-      parts.push(r.value);
-    }
-  } else if (!req.bodyUsed) {
-    // Firefox's Request has no `body` stream even when it carries one; the
-    // declared length was checked above, and the read is re-checked here.
-    const buf = new Uint8Array(await req.arrayBuffer());
-    if (buf.length > max) throw transitError(TransitErrorCodes.LIMIT_EXCEEDED, 'request body too large');
-    total = buf.length;
-    parts.push(buf);
-  }
-  if (total === 0) return {};
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
-  const text = new TextDecoder().decode(all);
-  if (jsonDepth(text) > MAX_JSON_DEPTH)
-    throw transitError(TransitErrorCodes.INVALID_REQUEST, `request body nests deeper than ${MAX_JSON_DEPTH} levels`);
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    throw transitError(TransitErrorCodes.INVALID_REQUEST, 'request body is not valid JSON');
-  }
-  if (!v || typeof v !== 'object' || Array.isArray(v))
-    throw transitError(TransitErrorCodes.INVALID_REQUEST, 'request body must be a JSON object');
-  return v as Json;
+/** A duration field: seconds (number) or a Go-style string; anything else is a bad request. */
+function duration(body: Json, name: string): string | number | undefined {
+  const v = field(body, name);
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string' && typeof v !== 'number')
+    throw transitError(TransitErrorCodes.INVALID_REQUEST, `${name} must be a duration (seconds or e.g. "24h")`);
+  return v;
 }
 
 interface Route {
@@ -184,10 +124,10 @@ interface Route {
 
 /** Creates the handler. */
 export function createTransitHandler(opts: TransitHandlerOptions): (req: Request) => Promise<Response> {
-  const { keyring, audit } = opts;
+  const { keyring } = opts;
   const auth: Authorizer = 'check' in opts.auth ? opts.auth : createAuth(opts.auth);
   const mount = (opts.mount ?? 'oqs-transit').replace(/^\/+|\/+$/g, '');
-  const maxBody = opts.limits?.maxBodyBytes ?? 32 * 1024 * 1024;
+  const maxBody = opts.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxBatch = opts.limits?.maxBatchItems ?? 1000;
   const timeoutMs = opts.limits?.timeoutMs ?? 30_000;
 
@@ -195,11 +135,12 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
   // engine does not offer; ignoring them would encrypt under a different key
   // than the caller asked for, so they are refused.
   const refuseDerivation = (b: Json): void => {
-    for (const field of ['context', 'nonce'] as const) {
-      if (b[field] !== undefined && b[field] !== null && b[field] !== '') {
+    for (const name of ['context', 'nonce'] as const) {
+      const v = field(b, name);
+      if (v !== undefined && v !== null && v !== '') {
         throw transitError(
           TransitErrorCodes.INVALID_REQUEST,
-          `"${field}" is not supported: qsign transit keys are not derived or convergent keys; remove the field`,
+          `"${name}" is not supported: qsign transit keys are not derived or convergent keys; remove the field`,
         );
       }
     }
@@ -244,6 +185,15 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
     return { valid };
   };
 
+  // A Map, not an object literal: `op` comes from the URL, and `constructor` must not find Object's.
+  const batchOps = new Map<string, (name: string, b: Json) => Promise<Json>>([
+    ['encrypt', encryptItem],
+    ['decrypt', decryptItem],
+    ['rewrap', rewrapItem],
+    ['sign', signItem],
+    ['verify', verifyItem],
+  ]);
+
   const createCap = async (name: string): Promise<Capability> =>
     (await keyring.store.get(name)) ? 'update' : 'create';
 
@@ -269,10 +219,10 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
           run: async (body) => ({
             data: await keyring.createKey(a, {
               type: str(body, 'type'),
-              parameter_set: body.parameter_set as string | undefined,
+              parameter_set: field(body, 'parameter_set') as string | number | undefined,
               exportable: bool(body, 'exportable'),
               deletion_allowed: bool(body, 'deletion_allowed'),
-              auto_rotate_period: body.auto_rotate_period as string | number | undefined,
+              auto_rotate_period: duration(body, 'auto_rotate_period'),
             }),
           }),
         };
@@ -306,23 +256,16 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
             min_encryption_version: int(body, 'min_encryption_version'),
             deletion_allowed: bool(body, 'deletion_allowed'),
             exportable: bool(body, 'exportable'),
-            auto_rotate_period: body.auto_rotate_period as string | number | undefined,
+            auto_rotate_period: duration(body, 'auto_rotate_period'),
           };
           return { data: await keyring.configKey(a, cfg) };
         },
       };
     }
-    const batchOps: Record<string, (name: string, b: Json) => Promise<Json>> = {
-      encrypt: encryptItem,
-      decrypt: decryptItem,
-      rewrap: rewrapItem,
-      sign: signItem,
-      verify: verifyItem,
-    };
     // sign/verify accept a trailing /:hash_algorithm like Vault; ML-DSA ignores it.
-    if (op && batchOps[op] && a && (n === 2 || (n === 3 && (op === 'sign' || op === 'verify')))) {
+    const f = op === undefined ? undefined : batchOps.get(op);
+    if (f && a && (n === 2 || (n === 3 && (op === 'sign' || op === 'verify') && HASH_ALGORITHMS.has(b!)))) {
       if (method !== 'POST' && method !== 'PUT') return 'method';
-      const f = batchOps[op]!;
       return {
         capability: 'update',
         needsBody: true,
@@ -353,8 +296,9 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
     }
     if (op === 'export' && a === 'public-key' && b && (n === 3 || n === 4)) {
       if (!isGet) return 'method';
+      // Digits only: Number() would also take " 1", "1e0" or "0x1" as version 1 — other spellings of one path.
+      if (c !== undefined && c !== 'latest' && !/^[1-9]\d{0,8}$/.test(c)) return undefined;
       const v = c === undefined ? undefined : c === 'latest' ? 'latest' : Number(c);
-      if (typeof v === 'number' && !(Number.isSafeInteger(v) && v > 0)) return undefined;
       return {
         capability: 'read',
         needsBody: false,
@@ -379,7 +323,7 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
   }
 
   async function runBatch(r: Route, body: Json): Promise<{ status: number; data: Json }> {
-    const items = body.batch_input;
+    const items = field(body, 'batch_input');
     if (!Array.isArray(items)) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'batch_input must be an array');
     if (items.length > maxBatch) throw transitError(TransitErrorCodes.LIMIT_EXCEEDED, 'too many batch items');
     const pfc = int(body, 'partial_failure_response_code');
@@ -393,7 +337,8 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
     const results = await Promise.all(
       items.map(async (item: unknown) => {
         const it = (item && typeof item === 'object' ? item : {}) as Json;
-        const reference = typeof it.reference === 'string' ? it.reference : undefined;
+        const ref = field(it, 'reference');
+        const reference = typeof ref === 'string' ? ref : undefined;
         try {
           const out = await r.batch!(it);
           return reference === undefined ? out : { ...out, reference };
@@ -408,41 +353,69 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
     return { status, data: { batch_results: results } };
   }
 
+  // A sink gets the keyring's persisted audit key, opened once (on first use, so creating the handler stays sync).
+  let auditLog: Promise<AuditLog> | undefined;
+  const getAudit = (): Promise<AuditLog> | undefined => {
+    const a = opts.audit;
+    if (a === undefined) return undefined;
+    if (a instanceof AuditLog) return Promise.resolve(a);
+    auditLog ??= AuditLog.fromKeyring(a, keyring);
+    auditLog.catch(() => (auditLog = undefined)); // a failed unseal is retried by the next request
+    return auditLog;
+  };
+
   return async function handle(req: Request): Promise<Response> {
     const started = Date.now();
-    const requestId = toHex(randomBytes(16)).replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
+    const requestId = newRequestId();
     const url = new URL(req.url);
     const method = req.method.toUpperCase();
-    const path = url.pathname.replace(/^\/v1\//, '');
     const token = req.headers.get('x-vault-token');
-    const rec: AuditRecord = { time: new Date().toISOString(), type: 'request', request_id: requestId, method, path };
+    // The one canonical path (decoded once): routing and authorization below both use `path`, nothing else.
+    let path: string | undefined;
+    let pathError: unknown;
+    try {
+      path = requestPath(req).replace(/^\/v1\//, '');
+    } catch (e) {
+      pathError = e;
+    }
     let body: Json = {};
     let authInfo: { policies?: string[]; displayName?: string } = {};
 
     const respond = async (status: number, payload: unknown, err?: unknown): Promise<Response> => {
+      const audit = await getAudit();
       if (audit) {
-        const base = {
-          ...rec,
+        const rec: AuditRecord = {
+          time: new Date(started).toISOString(),
+          type: 'request',
+          request_id: requestId,
+          method,
+          // A refused (non-canonical) path is logged only as its HMAC: it may carry anything.
+          path: path ?? audit.hash(url.pathname),
           client_token: token ? audit.hash(token) : undefined,
           display_name: authInfo.displayName,
           policies: authInfo.policies,
         };
-        await audit.write({ ...base, type: 'request', data: audit.redact(body) });
-        const error = err === undefined ? undefined : (payload as { errors?: string[] }).errors?.[0];
+        await audit.write({ ...rec, data: audit.redactRequest(body) });
+        const message = err === undefined ? undefined : (payload as { errors?: string[] }).errors?.[0];
         await audit.write({
-          ...base,
+          ...rec,
           time: new Date().toISOString(),
           type: 'response',
           status,
           data: err === undefined ? audit.redact(payload) : undefined,
-          error,
+          error: message === undefined ? undefined : audit.redactMessage(message, body),
           error_code: err instanceof QsignError ? err.code : undefined,
           duration_ms: Date.now() - started,
         });
       }
-      return json(status, payload);
+      return jsonResponse(status, payload);
+    };
+    const fail = (e: unknown): Promise<Response> => {
+      const { status, message } = httpStatusFor(e);
+      return respond(status, { errors: [message] }, e);
     };
 
+    if (path === undefined) return fail(pathError);
     if (!url.pathname.startsWith('/v1/')) return respond(404, { errors: [] });
     if (path === 'sys/health') {
       return respond(200, {
@@ -455,10 +428,7 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
       });
     }
     if (!path.startsWith(mount + '/')) return respond(404, { errors: [] });
-    const parts = path
-      .slice(mount.length + 1)
-      .split('/')
-      .filter((p) => p !== '');
+    const parts = path.slice(mount.length + 1).split('/');
     const r = route(method, parts, url.searchParams);
     if (r === undefined) return respond(404, { errors: [] });
     if (r === 'method') return respond(405, { errors: ['unsupported operation'] });
@@ -470,8 +440,8 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
         const a = auth.check(token, path, capability);
         authInfo = { policies: a.policies, displayName: a.displayName };
         if (!a.allowed) throw transitError(TransitErrorCodes.PERMISSION_DENIED, 'permission denied');
-        if (r.needsBody) body = await readBody(req, maxBody);
-        if (r.batch && Array.isArray(body.batch_input)) return runBatch(r, body);
+        if (r.needsBody) body = await readJsonBody(req, { maxBytes: maxBody });
+        if (r.batch && Array.isArray(field(body, 'batch_input'))) return runBatch(r, body);
         const out = (await r.run(body)) ?? {};
         return { status: out.status ?? 200, data: out.data, warnings: out.warnings };
       })();
@@ -482,11 +452,9 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
       work.catch(() => undefined);
       const out = (await Promise.race([work, deadline])) as { status: number; data?: unknown; warnings?: string[] };
       if (out.status === 204) return respond(204, null);
-      return respond(out.status, ok(requestId, out.data ?? null, out.warnings ?? null));
+      return respond(out.status, vaultEnvelope(requestId, out.data ?? null, out.warnings ?? null));
     } catch (e) {
-      if (e instanceof HttpError) return respond(e.status, { errors: e.errors }, e);
-      const { status, message } = httpStatusFor(e);
-      return respond(status, { errors: [message] }, e);
+      return fail(e);
     } finally {
       if (timer !== undefined) clearTimeout(timer);
     }

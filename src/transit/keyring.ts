@@ -13,7 +13,7 @@
  */
 import { sign as engineSign, signatureKeygen, verify as engineVerify } from '../engine/signature.js';
 import { QsignError } from '../errors.js';
-import { randomBytes, wipe, utf8 } from '../util/bytes.js';
+import { equalBytes, randomBytes, wipe, utf8 } from '../util/bytes.js';
 import { fromBase64, toBase64 } from './base64.js';
 import { KEMS, kemKeyPair, openEnvelope, sealEnvelope, type KemKeyPair, type KemKeyType } from './envelope.js';
 import { transitError, TransitErrorCodes } from './errors.js';
@@ -22,6 +22,7 @@ import type { TransitStore } from './store.js';
 import { decryptStream, encryptStream, type StreamEncryptOptions } from './stream.js';
 import {
   isSignatureType,
+  KEY_TYPES,
   parseDuration,
   resolveKeyType,
   type CreateKeyOptions,
@@ -38,9 +39,12 @@ interface VersionRecord {
   sealed: string;
 }
 
-/** The stored key document (format 1). */
+/**
+ * The key document. Format 2 is stored inside an authenticated envelope ({@link StoredKey}); format 1 (before
+ * records were authenticated) is read only to migrate it.
+ */
 interface KeyRecord {
-  format: 1;
+  format: 1 | 2;
   name: string;
   type: KeyType;
   deletion_allowed: boolean;
@@ -51,6 +55,18 @@ interface KeyRecord {
   min_encryption_version: number;
   min_available_version: number;
   versions: Record<string, VersionRecord>;
+}
+
+/**
+ * What the store holds for a key (format 2): the record and an HMAC-SHA256 over it, keyed by a key derived from
+ * the master key and bound to the key name, so no field (public keys, versions, policy) can be changed, and no
+ * record moved to another name, without the master key.
+ */
+interface StoredKey {
+  format: 2;
+  record: KeyRecord;
+  /** base64 HMAC-SHA256(macKey, RECORD_MAC_CONTEXT ‖ name ‖ 0x00 ‖ canonicalJson(record)). */
+  mac: string;
 }
 
 export interface KeyringOptions {
@@ -65,6 +81,12 @@ export interface KeyringOptions {
   random?: (n: number) => Uint8Array;
   /** Expanded private keys kept in memory (default 1024). */
   cacheSize?: number;
+  /**
+   * What to do with a format-1 (unauthenticated) record found in the store: `'migrate'` (default) checks that
+   * every version's public key is the one its sealed seed gives, then rewrites the record authenticated;
+   * `'refuse'` treats it as tampered. Policy fields of a format-1 record cannot be checked and are kept as found.
+   */
+  legacyRecords?: 'migrate' | 'refuse';
 }
 
 export interface EncryptOptions {
@@ -97,6 +119,44 @@ const SIG_ALG: Record<SignatureKeyType, string> = {
   'ml-dsa-87': 'ML-DSA-87',
 };
 const BACKUP_AAD = utf8('qsign-pqc/transit/backup/v1');
+const RECORD_MAC_LABEL = 'qsign-pqc/transit/record-mac/v2';
+const RECORD_MAC_CONTEXT = 'qsign-pqc/transit/record/v2\0';
+/** Store entry of the audit HMAC key; key names start with a letter or digit, so no key can take this name. */
+const AUDIT_KEY_ENTRY = '_audit-hmac-key';
+const AUDIT_KEY_AAD = utf8('qsign-pqc/transit/audit-key/v1');
+/** Vault's rule: 0 disables automatic rotation, anything else is at least an hour. */
+const MIN_AUTO_ROTATE_SECONDS = 3600;
+
+/** JSON with object keys sorted at every level: the one byte string a record's MAC covers. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}
+
+function tampered(name: string, cause?: unknown): QsignError {
+  return transitError(
+    TransitErrorCodes.RECORD_TAMPERED,
+    `key record "${name}" failed its integrity check (modified in the store, moved from another name, or written ` +
+      'under another master key) and is not used; restore the key from a backup',
+    cause,
+  );
+}
+
+/** `auto_rotate_period` in seconds, with Vault's minimum. */
+function rotatePeriod(v: number | string | undefined): number | undefined {
+  const p = parseDuration(v);
+  if (p !== undefined && p !== 0 && p < MIN_AUTO_ROTATE_SECONDS)
+    throw transitError(
+      TransitErrorCodes.INVALID_REQUEST,
+      'auto rotate period must be 0 to disable or at least an hour',
+    );
+  return p;
+}
 
 /** Splits `vault:vN:payload`; every malformed shape is ERR_TRANSIT_INVALID_CIPHERTEXT. */
 export function parseVersioned(s: unknown): { version: number; payload: Uint8Array } {
@@ -143,6 +203,7 @@ export class Keyring {
   private readonly random: (n: number) => Uint8Array;
   private readonly cacheSize: number;
   private readonly cache = new Map<string, Promise<KemKeyPair>>();
+  private readonly legacyRecords: 'migrate' | 'refuse';
 
   constructor(opts: KeyringOptions) {
     this.store = opts.store;
@@ -150,15 +211,100 @@ export class Keyring {
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? randomBytes;
     this.cacheSize = opts.cacheSize ?? 1024;
+    this.legacyRecords = opts.legacyRecords ?? 'migrate';
+    if (typeof this.masterKey?.deriveMacKey !== 'function')
+      throw transitError(
+        TransitErrorCodes.INVALID_REQUEST,
+        'the master key must implement deriveMacKey (key records are authenticated with a key derived from it)',
+      );
   }
 
   // ---- storage helpers -------------------------------------------------
 
+  private macInput(name: string, rec: KeyRecord): Uint8Array {
+    return utf8(`${RECORD_MAC_CONTEXT}${name}\0${canonicalJson(rec)}`);
+  }
+
+  /** The stored form of a record: format 2, authenticated and bound to `name`. */
+  private async encode(name: string, rec: KeyRecord): Promise<string> {
+    const record: KeyRecord = { ...rec, format: 2 };
+    const key = await this.masterKey.deriveMacKey(RECORD_MAC_LABEL);
+    const mac = new Uint8Array(
+      await globalThis.crypto.subtle.sign('HMAC', key, this.macInput(name, record) as Uint8Array<ArrayBuffer>),
+    );
+    const stored: StoredKey = { format: 2, record, mac: toBase64(mac) };
+    return JSON.stringify(stored);
+  }
+
+  /** Parses and authenticates a stored record; anything that does not verify is RECORD_TAMPERED. */
+  private async decode(name: string, json: string): Promise<{ rec: KeyRecord; legacy: boolean }> {
+    let doc: Partial<StoredKey> & Partial<KeyRecord>;
+    try {
+      doc = JSON.parse(json);
+    } catch (e) {
+      throw tampered(name, e);
+    }
+    if (doc && doc.format === 2 && typeof doc.mac === 'string' && doc.record && typeof doc.record === 'object') {
+      let mac: Uint8Array;
+      try {
+        mac = fromBase64(doc.mac);
+      } catch (e) {
+        throw tampered(name, e);
+      }
+      const key = await this.masterKey.deriveMacKey(RECORD_MAC_LABEL);
+      // Web Crypto's verify compares in constant time.
+      const ok = await globalThis.crypto.subtle.verify(
+        'HMAC',
+        key,
+        mac as Uint8Array<ArrayBuffer>,
+        this.macInput(name, doc.record) as Uint8Array<ArrayBuffer>,
+      );
+      if (!ok || doc.record.name !== name || doc.record.format !== 2) throw tampered(name);
+      return { rec: doc.record, legacy: false };
+    }
+    if (doc && (doc as { format?: unknown }).format === 1 && this.legacyRecords === 'migrate')
+      return { rec: await this.checkLegacy(name, doc as KeyRecord), legacy: true };
+    throw tampered(name);
+  }
+
+  /**
+   * A format-1 record is trusted for migration only if every version's public key is the one its sealed seed
+   * (authenticated by the master key, bound to name and version) gives: that catches a substituted public key.
+   */
+  private async checkLegacy(name: string, rec: KeyRecord): Promise<KeyRecord> {
+    try {
+      if (rec.name !== name || !rec.versions || typeof rec.versions !== 'object') throw tampered(name);
+      if (!(KEY_TYPES as readonly string[]).includes(rec.type)) throw tampered(name);
+      for (const [v, r] of Object.entries(rec.versions)) {
+        const seed = await this.masterKey.open(fromBase64(r.sealed), sealAad(name, Number(v)));
+        try {
+          const pk = isSignatureType(rec.type)
+            ? (await signatureKeygen(SIG_ALG[rec.type], seed)).publicKey
+            : (await kemKeyPair(rec.type, seed)).publicKey;
+          if (!equalBytes(pk, fromBase64(r.public_key))) throw tampered(name);
+        } finally {
+          wipe(seed);
+        }
+      }
+      if (!rec.versions[String(rec.latest_version)]) throw tampered(name);
+      return rec;
+    } catch (e) {
+      throw e instanceof QsignError && e.code === TransitErrorCodes.RECORD_TAMPERED ? e : tampered(name, e);
+    }
+  }
+
   private async load(name: string): Promise<{ rec: KeyRecord; revision: number } | undefined> {
     checkName(name);
-    const row = await this.store.get(name);
-    if (!row) return undefined;
-    return { rec: JSON.parse(row.json) as KeyRecord, revision: row.revision };
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const row = await this.store.get(name);
+      if (!row) return undefined;
+      const { rec, legacy } = await this.decode(name, row.json);
+      if (!legacy) return { rec, revision: row.revision };
+      // Migrate on first load: rewrite authenticated (compare-and-swap; a concurrent writer wins and we re-read).
+      const revision = await this.store.put(name, await this.encode(name, rec), row.revision);
+      if (revision !== undefined) return { rec: { ...rec, format: 2 }, revision };
+    }
+    throw transitError(TransitErrorCodes.CONFLICT, `too many concurrent updates of key "${name}"; retry`);
   }
 
   private async must(name: string): Promise<KeyRecord> {
@@ -177,7 +323,7 @@ export class Keyring {
       if (!cur) throw notFound();
       const next = await fn(structuredClone(cur.rec));
       if (next === undefined) return cur.rec; // nothing to change
-      if ((await this.store.put(name, JSON.stringify(next), cur.revision)) !== undefined) return next;
+      if ((await this.store.put(name, await this.encode(name, next), cur.revision)) !== undefined) return next;
       // Lost the race: back off a little (jitter spreads competing processes).
       await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
     }
@@ -310,19 +456,19 @@ export class Keyring {
     const existing = await this.load(name);
     if (existing) return this.info(existing.rec);
     const rec: KeyRecord = {
-      format: 1,
+      format: 2,
       name,
       type,
       deletion_allowed: opts.deletion_allowed === true,
       exportable: opts.exportable === true,
-      auto_rotate_period: parseDuration(opts.auto_rotate_period) ?? 0,
+      auto_rotate_period: rotatePeriod(opts.auto_rotate_period) ?? 0,
       latest_version: 1,
       min_decryption_version: 1,
       min_encryption_version: 0,
       min_available_version: 0,
       versions: { '1': await this.newVersion(name, type, 1) },
     };
-    if ((await this.store.put(name, JSON.stringify(rec), undefined)) === undefined) {
+    if ((await this.store.put(name, await this.encode(name, rec), undefined)) === undefined) {
       // Someone created it concurrently; theirs wins, as with Vault's upsert.
       return this.readKey(name);
     }
@@ -335,7 +481,34 @@ export class Keyring {
   }
 
   async listKeys(): Promise<string[]> {
-    return this.store.list();
+    // Entries that are not keys (the audit key) have names no key can have.
+    return (await this.store.list()).filter((n) => NAME_RE.test(n));
+  }
+
+  /**
+   * The audit log's HMAC key: created on first use, kept in the store sealed under the master key (bound to its
+   * purpose by the AAD), so audit hashes compare across restarts and between servers sharing the store.
+   */
+  async auditHmacKey(): Promise<Uint8Array> {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const row = await this.store.get(AUDIT_KEY_ENTRY);
+      if (row) {
+        let sealed: unknown;
+        try {
+          sealed = (JSON.parse(row.json) as { sealed?: unknown }).sealed;
+        } catch (e) {
+          throw tampered(AUDIT_KEY_ENTRY, e);
+        }
+        if (typeof sealed !== 'string') throw tampered(AUDIT_KEY_ENTRY);
+        return this.masterKey.open(fromBase64(sealed), AUDIT_KEY_AAD);
+      }
+      const key = randomBytes(32);
+      const sealed = toBase64(await this.masterKey.seal(key, AUDIT_KEY_AAD));
+      if ((await this.store.put(AUDIT_KEY_ENTRY, JSON.stringify({ format: 1, sealed }), undefined)) !== undefined)
+        return key;
+      wipe(key); // another process stored its key first: use that one
+    }
+    throw transitError(TransitErrorCodes.CONFLICT, 'too many concurrent creations of the audit key; retry');
   }
 
   /** Changes policy fields with Vault's validation rules. */
@@ -385,7 +558,7 @@ export class Keyring {
           throw transitError(TransitErrorCodes.INVALID_REQUEST, 'exportable cannot be disabled once enabled');
         r.exportable = cfg.exportable === true;
       }
-      if (cfg.auto_rotate_period !== undefined) r.auto_rotate_period = parseDuration(cfg.auto_rotate_period)!;
+      if (cfg.auto_rotate_period !== undefined) r.auto_rotate_period = rotatePeriod(cfg.auto_rotate_period)!;
       return r;
     });
     return this.info(next);
@@ -624,7 +797,7 @@ export class Keyring {
         TransitErrorCodes.INVALID_REQUEST,
         `key "${name}" already exists; restore with force to overwrite`,
       );
-    if ((await this.store.put(name, JSON.stringify(rec), cur?.revision)) === undefined)
+    if ((await this.store.put(name, await this.encode(name, rec), cur?.revision)) === undefined)
       throw transitError(TransitErrorCodes.CONFLICT, `key "${name}" changed during restore; retry`);
     return this.info(rec);
   }

@@ -16,13 +16,64 @@ export interface MasterKey {
   seal(plaintext: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;
   /** Throws ERR_TRANSIT_SEALED when the blob does not authenticate (wrong master key or tampering). */
   open(sealed: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;
+  /**
+   * A non-extractable HMAC-SHA256 key derived from the master key for one purpose (`label`); distinct labels
+   * give independent keys. The keyring authenticates its key records with `deriveMacKey('…/record-mac/v2')`.
+   */
+  deriveMacKey(label: string): Promise<CryptoKey>;
 }
 
 const SEAL_FORMAT = 0x01;
+/**
+ * The fixed AES-GCM nonce of the key-derivation step. Sealing draws random 96-bit nonces, so it meets this one
+ * with probability 2^-96 per seal; the keystream it yields is only ever fed to HKDF.
+ */
+const KDF_IV = utf8('qsign-kdf-v1');
+const KDF_SALT = utf8('qsign-pqc/transit/kdf/v1');
+
+/**
+ * HKDF-SHA256 from an AES-256 master key that may be non-extractable: the input keying material is the AES
+ * keystream under the fixed nonce (AES as a PRF of the key, two blocks), then HKDF with `label` as info. The
+ * same master key gives the same derived keys whether it was imported from bytes or kept as a CryptoKey.
+ */
+async function deriveHmacKey(aesKey: CryptoKey, label: string): Promise<CryptoKey> {
+  const subtle = globalThis.crypto.subtle;
+  const stream = new Uint8Array(
+    await subtle.encrypt({ name: 'AES-GCM', iv: KDF_IV as Uint8Array<ArrayBuffer> }, aesKey, new Uint8Array(32)),
+  );
+  const ikm = stream.subarray(0, 32);
+  try {
+    const base = await subtle.importKey('raw', ikm as Uint8Array<ArrayBuffer>, 'HKDF', false, ['deriveKey']);
+    return (await subtle.deriveKey(
+      {
+        name: 'HKDF',
+        hash: 'SHA-256',
+        salt: KDF_SALT as Uint8Array<ArrayBuffer>,
+        info: utf8(label) as Uint8Array<ArrayBuffer>,
+      },
+      base,
+      { name: 'HMAC', hash: 'SHA-256', length: 256 },
+      false,
+      ['sign', 'verify'],
+    )) as CryptoKey;
+  } finally {
+    stream.fill(0);
+  }
+}
 
 /** A master key on a Web Crypto AES-GCM 256-bit key (may be non-extractable). */
 export function masterKeyFromCryptoKey(key: CryptoKey): MasterKey {
+  const derived = new Map<string, Promise<CryptoKey>>();
   return {
+    deriveMacKey(label) {
+      let k = derived.get(label);
+      if (!k) {
+        k = deriveHmacKey(key, label);
+        k.catch(() => derived.delete(label));
+        derived.set(label, k);
+      }
+      return k;
+    },
     async seal(plaintext, aad) {
       const iv = randomBytes(12);
       const ct = await globalThis.crypto.subtle.encrypt(

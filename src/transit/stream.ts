@@ -25,9 +25,23 @@ import {
   setupReceiver,
   setupSender,
   type HpkeContext,
+  type KemKeyPair,
+  type KemKeyType,
 } from './envelope.js';
 import { transitError, TransitErrorCodes } from './errors.js';
-import type { Keyring } from './keyring.js';
+
+/**
+ * What the stream framing needs from a keyring: the target to encrypt to and the key pair to decrypt with, both
+ * after the keyring's policy checks. `Keyring` implements it; the framing depends on this interface only, so
+ * keyring.ts → stream.ts is the one direction of the import (no circle).
+ */
+export interface StreamKeySource {
+  encryptionTarget(
+    name: string,
+    keyVersion?: number,
+  ): Promise<{ type: KemKeyType; version: number; publicKey: Uint8Array; rand: (n: number) => Uint8Array }>;
+  decryptionKey(name: string, version: number): Promise<{ type: KemKeyType; keyPair: KemKeyPair }>;
+}
 
 const MAGIC = [0x71, 0x74, 0x73, 0x31]; // "qts1"
 const STREAM_FORMAT = 0x02;
@@ -95,7 +109,7 @@ class ExactReader {
 
 /** Encrypts a byte stream to the framed stream envelope of `name`'s latest (or given) version. */
 export async function encryptStream(
-  keyring: Keyring,
+  keyring: StreamKeySource,
   name: string,
   input: ReadableStream<Uint8Array>,
   opts: StreamEncryptOptions = {},
@@ -182,7 +196,7 @@ export async function encryptStream(
 
 /** Decrypts a framed stream envelope; errors with STREAM_CORRUPT on truncation or trailing data. */
 export async function decryptStream(
-  keyring: Keyring,
+  keyring: StreamKeySource,
   name: string,
   input: ReadableStream<Uint8Array>,
   opts: { associatedData?: Uint8Array } = {},

@@ -17,26 +17,29 @@ export const KEY_TYPES: readonly KeyType[] = [
   'ml-dsa-87',
 ];
 
-/** Spellings accepted on create; the seed document says `kyber768`. */
-const ALIASES: Record<string, KeyType> = {
-  kyber768: 'ml-kem-768',
-  mlkem768: 'ml-kem-768',
-  'ml-kem768': 'ml-kem-768',
-  kyber1024: 'ml-kem-1024',
-  mlkem1024: 'ml-kem-1024',
-  'ml-kem1024': 'ml-kem-1024',
-  'x-wing': 'xwing',
-  'mlkem768-x25519': 'xwing',
-  dilithium2: 'ml-dsa-44',
-  mldsa44: 'ml-dsa-44',
-  'mldsa-44': 'ml-dsa-44',
-  dilithium3: 'ml-dsa-65',
-  mldsa65: 'ml-dsa-65',
-  'mldsa-65': 'ml-dsa-65',
-  dilithium5: 'ml-dsa-87',
-  mldsa87: 'ml-dsa-87',
-  'mldsa-87': 'ml-dsa-87',
-};
+/**
+ * Spellings accepted on create; the seed document says `kyber768`. A Map: the spelling comes from the request,
+ * and `__proto__` or `constructor` must find nothing rather than an `Object.prototype` member.
+ */
+const ALIASES: ReadonlyMap<string, KeyType> = new Map<string, KeyType>([
+  ['kyber768', 'ml-kem-768'],
+  ['mlkem768', 'ml-kem-768'],
+  ['ml-kem768', 'ml-kem-768'],
+  ['kyber1024', 'ml-kem-1024'],
+  ['mlkem1024', 'ml-kem-1024'],
+  ['ml-kem1024', 'ml-kem-1024'],
+  ['x-wing', 'xwing'],
+  ['mlkem768-x25519', 'xwing'],
+  ['dilithium2', 'ml-dsa-44'],
+  ['mldsa44', 'ml-dsa-44'],
+  ['mldsa-44', 'ml-dsa-44'],
+  ['dilithium3', 'ml-dsa-65'],
+  ['mldsa65', 'ml-dsa-65'],
+  ['mldsa-65', 'ml-dsa-65'],
+  ['dilithium5', 'ml-dsa-87'],
+  ['mldsa87', 'ml-dsa-87'],
+  ['mldsa-87', 'ml-dsa-87'],
+]);
 
 /**
  * Canonical key type from a request: a name or alias, or Vault Enterprise's
@@ -55,7 +58,7 @@ export function resolveKeyType(type?: string, parameterSet?: string | number): K
     );
   }
   if ((KEY_TYPES as readonly string[]).includes(t)) return t as KeyType;
-  const a = ALIASES[t];
+  const a = ALIASES.get(t);
   if (a) return a;
   // String(), not the template literal: a Symbol `type` from an untyped caller must not throw a TypeError here.
   throw transitError(

@@ -12,11 +12,31 @@
  * | POST | `sign/:role` | `{csr, common_name?, alt_names?, ttl?}` → `{certificate, issuing_ca, ca_chain, serial_number, expiration}` |
  * | GET | `cert/:serial` (`ca` for the root) | → `{certificate}` |
  *
- * Errors answer `{errors: [message], error_code}` with 400 (policy/input),
- * 403 (token), 404 (unknown role/serial/route) or 405. State is in memory;
- * pass `store` to persist it elsewhere.
+ * Errors answer `{errors: [message], error_code}` with 400 (policy/input, or a
+ * non-canonical path), 403 (token), 404 (unknown role/serial/route), 405, or
+ * 413 (body over the limit). State is in memory; pass `store` to persist it
+ * elsewhere.
+ *
+ * The HTTP plumbing (canonical path, bounded JSON bodies, request ids, token
+ * match, Vault error shape) is the shared kit in src/http/, the same as the
+ * transit handler's. A token is required: serving without one needs the
+ * explicit development flag `allowUnauthenticated: true`.
  */
 import { QsignError } from '../errors.js';
+import {
+  canonicalPath,
+  createTokenMatcher,
+  DEFAULT_MAX_BODY_BYTES,
+  field,
+  HttpErrorCodes,
+  jsonResponse,
+  readJsonBody,
+  requestId,
+  requestPath,
+  vaultEnvelope,
+  vaultErrorResponse,
+  type JsonObject,
+} from '../http/index.js';
 import { Certificate, createCertificate, type Issuer } from './cert.js';
 import { Csr } from './csr.js';
 import { X509ErrorCodes as E } from './errors.js';
@@ -35,8 +55,18 @@ export interface PkiStore {
 export interface PkiHandlerOptions {
   /** Path prefix; default `/v1/oqs-pki/`. */
   mount?: string;
-  /** When set, requests must carry `X-Vault-Token: <token>` (compared in constant time). */
+  /**
+   * Requests must carry `X-Vault-Token: <token>` (at least 8 characters; compared in constant time). Required
+   * unless `allowUnauthenticated` is set.
+   */
   token?: string;
+  /**
+   * Development only: serve every request without a token (anyone who reaches the handler can create a root CA
+   * and issue certificates). Without a token and without this flag, `createPkiHandler` throws `ERR_HTTP_CONFIG`.
+   */
+  allowUnauthenticated?: boolean;
+  /** Largest request body in bytes (default 32 MiB, as transit); more is 413 without buffering it. */
+  limits?: { maxBodyBytes?: number };
   /** Default root key algorithm; default ML-DSA-87 (seed §7.1 uses Dilithium5 for the root). */
   rootKeyType?: string;
   store?: PkiStore;
@@ -44,29 +74,12 @@ export interface PkiHandlerOptions {
   now?: () => Date;
 }
 
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-
 function vault(data: Record<string, unknown>, warnings: string[] | null = null): Response {
-  return json(200, {
-    request_id: crypto.randomUUID(),
-    lease_id: '',
-    renewable: false,
-    lease_duration: 0,
-    data,
-    wrap_info: null,
-    warnings,
-    auth: null,
-  });
+  return jsonResponse(200, vaultEnvelope(requestId(), data, warnings));
 }
 
 function errorResponse(e: unknown): Response {
-  if (e instanceof QsignError) {
-    const status =
-      e.code === 'ERR_NOT_FOUND' ? 404 : e.code === 'ERR_FORBIDDEN' ? 403 : e.code === 'ERR_METHOD' ? 405 : 400;
-    return json(status, { errors: [e.message], error_code: e.code });
-  }
-  return json(500, { errors: ['internal error'], error_code: 'ERR_INTERNAL' });
+  return vaultErrorResponse(e, undefined, { withCode: true });
 }
 
 /** Vault prints serials as colon-separated hex pairs. */
@@ -80,14 +93,6 @@ function normSerial(s: string): string {
     .toLowerCase()
     .replace(/[:-]/g, '')
     .replace(/^0+(?=.)/, '');
-}
-
-function safeEq(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a),
-    y = new TextEncoder().encode(b);
-  let d = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) d |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return d === 0;
 }
 
 const str = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : String(v));
@@ -106,7 +111,15 @@ const list = (v: unknown) =>
  * never throws (errors become JSON responses).
  */
 export function createPkiHandler(options: PkiHandlerOptions = {}): (req: Request) => Promise<Response> {
-  const mount = (options.mount ?? '/v1/oqs-pki/').replace(/\/?$/, '/');
+  const mount = canonicalPath((options.mount ?? '/v1/oqs-pki/').replace(/\/+$/, ''));
+  const maxBytes = options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (options.token === undefined && options.allowUnauthenticated !== true)
+    throw new QsignError(
+      HttpErrorCodes.CONFIG,
+      'createPkiHandler needs a token (or allowUnauthenticated: true, for development only)',
+    );
+  const tokenOk =
+    options.token === undefined ? undefined : createTokenMatcher([{ token: options.token, value: true as const }]);
   const store: PkiStore = options.store ?? { roles: new Map(), certs: new Map() };
   const now = options.now ?? (() => new Date());
 
@@ -116,7 +129,7 @@ export function createPkiHandler(options: PkiHandlerOptions = {}): (req: Request
   };
   const needRole = (name: string) => {
     const r = store.roles.get(name);
-    if (!r) throw new QsignError('ERR_NOT_FOUND', `unknown role "${name}"`);
+    if (!r) throw new QsignError(HttpErrorCodes.NOT_FOUND, `unknown role "${name}"`);
     return r.policy;
   };
   const record = (c: Certificate) => {
@@ -136,33 +149,27 @@ export function createPkiHandler(options: PkiHandlerOptions = {}): (req: Request
 
   return async (req: Request): Promise<Response> => {
     try {
-      const url = new URL(req.url);
-      if (!url.pathname.startsWith(mount)) throw new QsignError('ERR_NOT_FOUND', `no route for ${url.pathname}`);
-      if (options.token !== undefined && !safeEq(req.headers.get('x-vault-token') ?? '', options.token)) {
-        throw new QsignError('ERR_FORBIDDEN', 'permission denied: missing or wrong X-Vault-Token');
+      // One canonical path: a spelling that is not canonical is refused (400) before anything else.
+      const canonical = requestPath(req);
+      if (!canonical.startsWith(mount + '/'))
+        throw new QsignError(HttpErrorCodes.NOT_FOUND, `no route for ${canonical}`);
+      if (tokenOk !== undefined && tokenOk(req.headers.get('x-vault-token')) !== true) {
+        throw new QsignError(HttpErrorCodes.FORBIDDEN, 'permission denied: missing or wrong X-Vault-Token');
       }
-      const path = url.pathname.slice(mount.length).replace(/\/$/, '').split('/');
+      const path = canonical.slice(mount.length + 1).split('/');
       const method = req.method.toUpperCase();
-      const body = async (): Promise<Record<string, unknown>> => {
-        const text = await req.text();
-        if (!text) return {};
-        try {
-          const v = JSON.parse(text);
-          if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-        } catch {
-          /* fall through */
-        }
-        throw new QsignError('ERR_INVALID_ARGUMENT', 'request body must be a JSON object');
-      };
+      const body = (): Promise<JsonObject> => readJsonBody(req, { maxBytes });
       const [head, arg] = path;
 
       if (path.join('/') === 'root/generate/internal' && (method === 'POST' || method === 'PUT')) {
         const b = await body();
-        const cn = str(b.common_name);
+        const cn = str(field(b, 'common_name'));
         if (!cn) throw new QsignError('ERR_INVALID_ARGUMENT', 'common_name is required');
-        const alg = keyAlg(str(b.key_type) ?? str(b.algorithm) ?? options.rootKeyType ?? 'ML-DSA-87');
+        const alg = keyAlg(
+          str(field(b, 'key_type')) ?? str(field(b, 'algorithm')) ?? options.rootKeyType ?? 'ML-DSA-87',
+        );
         const key = generateKey(alg);
-        const ttl = b.ttl !== undefined ? parseTtl(b.ttl as string | number) : 10 * 365 * 86_400;
+        const ttl = field(b, 'ttl') !== undefined ? parseTtl(field(b, 'ttl') as string | number) : 10 * 365 * 86_400;
         const t = now();
         const certificate = await createCertificate(
           {
@@ -187,7 +194,7 @@ export function createPkiHandler(options: PkiHandlerOptions = {}): (req: Request
       if (head === 'roles' && arg && path.length === 2) {
         if (method === 'GET') {
           const r = store.roles.get(arg);
-          if (!r) throw new QsignError('ERR_NOT_FOUND', `unknown role "${arg}"`);
+          if (!r) throw new QsignError(HttpErrorCodes.NOT_FOUND, `unknown role "${arg}"`);
           return vault(r.raw);
         }
         if (method === 'POST' || method === 'PUT') {
@@ -199,20 +206,20 @@ export function createPkiHandler(options: PkiHandlerOptions = {}): (req: Request
           store.roles.delete(arg);
           return new Response(null, { status: 204 });
         }
-        throw new QsignError('ERR_METHOD', `${method} not allowed on roles/${arg}`);
+        throw new QsignError(HttpErrorCodes.METHOD, `${method} not allowed on roles/${arg}`);
       }
       if ((head === 'issue' || head === 'sign') && arg && path.length === 2) {
         if (method !== 'POST' && method !== 'PUT')
-          throw new QsignError('ERR_METHOD', `${method} not allowed on ${head}/${arg}`);
+          throw new QsignError(HttpErrorCodes.METHOD, `${method} not allowed on ${head}/${arg}`);
         const role = needRole(arg);
         const b = await body();
         const request = {
-          commonName: str(b.common_name),
-          altNames: list(b.alt_names),
-          ipSans: list(b.ip_sans),
-          uriSans: list(b.uri_sans),
-          ttl: b.ttl as string | number | undefined,
-          keyType: str(b.key_type) ? keyAlg(str(b.key_type)!, role) : undefined,
+          commonName: str(field(b, 'common_name')),
+          altNames: list(field(b, 'alt_names')),
+          ipSans: list(field(b, 'ip_sans')),
+          uriSans: list(field(b, 'uri_sans')),
+          ttl: field(b, 'ttl') as string | number | undefined,
+          keyType: str(field(b, 'key_type')) ? keyAlg(str(field(b, 'key_type'))!, role) : undefined,
         };
         if (head === 'issue') {
           const r = await issueFromRole(role, request, needCa(), now());
@@ -222,7 +229,7 @@ export function createPkiHandler(options: PkiHandlerOptions = {}): (req: Request
             private_key_type: r.privateKey!.alg,
           });
         }
-        const pem = str(b.csr);
+        const pem = str(field(b, 'csr'));
         if (!pem) throw new QsignError('ERR_INVALID_ARGUMENT', 'csr is required');
         const r = await signCsrWithRole(role, Csr.parse(pem), request, needCa(), now());
         record(r.certificate);
@@ -231,10 +238,10 @@ export function createPkiHandler(options: PkiHandlerOptions = {}): (req: Request
       if (head === 'cert' && arg && path.length === 2 && method === 'GET') {
         if (arg === 'ca') return vault({ certificate: needCa().certificate.pem.trimEnd() });
         const pem = store.certs.get(normSerial(arg));
-        if (!pem) throw new QsignError('ERR_NOT_FOUND', `no certificate with serial ${arg}`);
+        if (!pem) throw new QsignError(HttpErrorCodes.NOT_FOUND, `no certificate with serial ${arg}`);
         return vault({ certificate: pem.trimEnd() });
       }
-      throw new QsignError('ERR_NOT_FOUND', `no route for ${method} ${url.pathname}`);
+      throw new QsignError(HttpErrorCodes.NOT_FOUND, `no route for ${method} ${canonical}`);
     } catch (e) {
       return errorResponse(e);
     }

@@ -16,7 +16,7 @@ let server: Server;
 let base: string;
 
 const PAGE_CODE = `
-import { Keyring, openIndexedDbStore, TransitErrorCodes } from './src/transit/index.ts';
+import { Keyring, openIndexedDbStore, generateMasterKey } from './src/transit/index.ts';
 window.runTransitIdb = async () => {
   const out = {};
   const s1 = await openIndexedDbStore('qsign-transit-test');
@@ -43,10 +43,16 @@ window.runTransitIdb = async () => {
   out.extractable = key.extractable;
   out.exportRefused = await crypto.subtle.exportKey('raw', key).then(() => false, () => true);
   // Sealed at rest: the record holds no seed in the clear and another master key cannot open it.
-  const rec = JSON.parse((await s2.get('browser-key')).json);
-  out.sealedFormat = atob(rec.versions['1'].sealed.slice(0, 4)).charCodeAt(0);
-  const other = new Keyring({ store: s2, masterKey: { seal: async () => new Uint8Array(), open: async () => { throw Object.assign(new Error('x'), { code: TransitErrorCodes.SEALED }); } } });
+  const row = await s2.get('browser-key');
+  const rec = JSON.parse(row.json);
+  out.sealedFormat = atob(rec.record.versions['1'].sealed.slice(0, 4)).charCodeAt(0);
+  // Records are authenticated (issue 18, item 4): another master key cannot even use the record...
+  const other = new Keyring({ store: s2, masterKey: (await generateMasterKey()).masterKey });
   out.otherKey = await other.decrypt('browser-key', ciphertext).then(() => 'opened', (e) => e.code);
+  // ...and a public key written into the IndexedDB record is refused, not encrypted to.
+  rec.record.versions['1'].public_key = rec.record.versions['2'].public_key;
+  await s2.put('browser-key', JSON.stringify(rec), row.revision);
+  out.tampered = await kr2.encrypt('browser-key', new Uint8Array(1), { keyVersion: 1 }).then(() => 'used', (e) => e.code);
   s2.close();
   return out;
 };
@@ -137,7 +143,8 @@ describe.skipIf(!existsSync(CHROMIUM))('transit IndexedDB store in Chromium', ()
         extractable: false,
         exportRefused: true,
         sealedFormat: 1,
-        otherKey: 'ERR_TRANSIT_SEALED',
+        otherKey: 'ERR_TRANSIT_RECORD_TAMPERED',
+        tampered: 'ERR_TRANSIT_RECORD_TAMPERED',
       });
     } finally {
       await browser.close();

@@ -326,7 +326,7 @@ describe('transit CLI and server processes', () => {
     client = new TransitClient({ address: s.url, token: TOKEN });
     expect(td.decode((await client.decrypt('kf', ciphertext)).plaintext)).toBe('after restart');
     await stop(s.proc);
-    // The wrong master key cannot open the keys: a 500 with no detail, never plaintext.
+    // The wrong master key cannot even authenticate the records: a 500 naming the integrity check, never plaintext.
     s = await startServer(['--db', db, '--token-file', tokenFile], {
       ...env,
       QSIGN_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
@@ -337,7 +337,7 @@ describe('transit CLI and server processes', () => {
       body: JSON.stringify({ ciphertext }),
     });
     expect(r.status).toBe(500);
-    expect(await r.json()).toEqual({ errors: ['internal error'] });
+    expect(await r.json()).toEqual({ errors: ['key record failed its integrity check'] });
     await stop(s.proc);
   });
 

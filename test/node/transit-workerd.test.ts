@@ -32,7 +32,30 @@ function freePort(): Promise<number> {
 beforeAll(async () => {
   mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true });
   dir = mkdtempSync(join(root, 'node_modules', '.cache', 'qsign-transit-workerd-'));
-  await bundleEdgeTransit(dir);
+  // The example's worker, wrapped so the test can write into Durable Object storage as an attacker with
+  // storage access would (a route that exists only in this test bundle).
+  const entry = join(dir, 'test-entry.ts');
+  writeFileSync(
+    entry,
+    `import worker, { TransitObject as Example } from ${JSON.stringify(join(root, 'examples/edge-transit/src/worker.ts'))};
+export class TransitObject extends Example {
+  constructor(state, env) { super(state, env); this.raw = state.storage; }
+  async fetch(req) {
+    const u = new URL(req.url);
+    if (u.pathname !== '/__test/tamper') return super.fetch(req);
+    const k = 'transit-key:' + u.searchParams.get('name');
+    const row = await this.raw.get(k);
+    const doc = JSON.parse(row.json);
+    const rec = doc.record ?? doc; // format 2 (authenticated) or, before issue 18, the bare record
+    rec.versions['1'].public_key = rec.versions[String(rec.latest_version)].public_key;
+    await this.raw.put(k, { json: JSON.stringify(doc), revision: row.revision + 1 });
+    return new Response('tampered');
+  }
+}
+export default worker;
+`,
+  );
+  await bundleEdgeTransit(dir, entry);
   const port = await freePort();
   writeFileSync(
     join(dir, 'config.capnp'),
@@ -120,5 +143,25 @@ describe('edge-transit in workerd (Durable Object store)', () => {
       body: '{"plaintext":"eA=="}',
     });
     expect([missing.status, await missing.json()]).toEqual([404, { errors: ['encryption key not found'] }]);
+  });
+
+  it('a key record tampered with in Durable Object storage is refused, not used (issue 18, item 4)', async () => {
+    const client = new TransitClient({ address: url, token: TOKEN });
+    await client.createKey('edge-tamper', { type: 'ml-kem-768' });
+    await client.rotateKey('edge-tamper');
+    expect(await (await fetch(`${url}/__test/tamper?name=edge-tamper`)).text()).toBe('tampered');
+    const r = await fetch(`${url}/v1/oqs-transit/encrypt/edge-tamper`, {
+      method: 'POST',
+      headers: { 'x-vault-token': TOKEN },
+      body: JSON.stringify({ plaintext: 'eA==', key_version: 1 }),
+    });
+    expect([r.status, await r.json()]).toEqual([500, { errors: ['key record failed its integrity check'] }]);
+  });
+
+  it('routes and authorizes on one canonical path in workerd too (issue 18, item 2)', async () => {
+    for (const p of ['/v1/oqs-transit/keys/edge/', '/v1/oqs-transit//keys/edge', '/v1/oqs-transit/keys%2fedge']) {
+      const r = await fetch(`${url}${p}`, { headers: { 'x-vault-token': TOKEN } });
+      expect(r.status, p).toBe(400);
+    }
   });
 });

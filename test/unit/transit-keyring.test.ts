@@ -290,16 +290,18 @@ describe('transit keyring: storage and sealing', () => {
       expect(dump.includes(Buffer.from(s).toString('hex'))).toBe(false);
       expect(dump.includes(toBase64(s.subarray(0, 30)).slice(0, 36))).toBe(false);
     }
+    // Another master key cannot even authenticate the record (its MAC key derives from the master key).
     const other = new Keyring({ store, masterKey: await masterKeyFromBytes(new Uint8Array(32).fill(2)) });
-    expect(await code(other.decrypt('k', ct))).toBe(C.SEALED);
-    // Swapping sealed blobs between versions is caught by the AAD binding.
+    expect(await code(other.decrypt('k', ct))).toBe(C.RECORD_TAMPERED);
+    // Swapping sealed blobs between versions is caught by the record MAC (and behind it by the AAD binding).
     await keyring.rotateKey('k');
     const row = (await store.get('k'))!;
     const doc = JSON.parse(row.json);
-    [doc.versions['1'].sealed, doc.versions['2'].sealed] = [doc.versions['2'].sealed, doc.versions['1'].sealed];
+    const v = doc.record.versions;
+    [v['1'].sealed, v['2'].sealed] = [v['2'].sealed, v['1'].sealed];
     await store.put('k', JSON.stringify(doc), row.revision);
     const fresh = new Keyring({ store, masterKey: await masterKeyFromBytes(master) });
-    expect(await code(fresh.decrypt('k', ct))).toBe(C.SEALED);
+    expect(await code(fresh.decrypt('k', ct))).toBe(C.RECORD_TAMPERED);
   });
 
   it('backup/restore: encrypted under the master key, restorable after delete, refused elsewhere', async () => {

@@ -690,14 +690,14 @@ describe('role policy (Vault PKI issue/sign)', () => {
 
 describe('createPkiHandler (Vault PKI shape)', () => {
   it('root/generate/internal → roles → issue → sign → cert/:serial, with typed errors', async () => {
-    const h = createPkiHandler({ token: 's3cret' });
+    const h = createPkiHandler({ token: 's3cret-pki-token' });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     type Json = Record<string, any>;
     const call = async (
       method: string,
       path: string,
       body?: unknown,
-      token = 's3cret',
+      token = 's3cret-pki-token',
     ): Promise<{ status: number; json: Json }> => {
       const res = await h(
         new Request(`http://vault.local/v1/oqs-pki/${path}`, {

@@ -95,7 +95,8 @@ async function serve(args: string[], io: CommandIO): Promise<number> {
     keyring,
     auth: { tokens: [{ token, policies: ['root'], displayName: 'root' }] },
     mount: stringOpt(p, 'mount') ?? 'oqs-transit',
-    audit: sink ? new t.AuditLog(sink) : undefined,
+    // A sink, not an AuditLog: the handler HMACs with the keyring's persisted audit key, stable across restarts.
+    audit: sink,
     limits: {
       timeoutMs: stringOpt(p, 'timeout-ms') ? Number(stringOpt(p, 'timeout-ms')) : undefined,
       maxBodyBytes: stringOpt(p, 'max-body-bytes') ? Number(stringOpt(p, 'max-body-bytes')) : undefined,

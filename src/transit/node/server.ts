@@ -7,6 +7,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { QsignError } from '../../errors.js';
+import { checkRequestTarget, HttpErrorCodes, isValidHost, vaultErrorResponse } from '../../http/index.js';
 
 export type FetchHandler = (req: Request) => Promise<Response>;
 
@@ -51,35 +53,72 @@ function bodyStream(req: IncomingMessage): { stream: ReadableStream<Uint8Array>;
   };
 }
 
+/**
+ * The origin every request URL is built on. The handler routes on the request target alone: the Host header
+ * never becomes part of the URL, so `Host: x/v1/…?` cannot rewrite the routed path (issue 18, item 3).
+ */
+const FIXED_ORIGIN = 'http://localhost';
+
+/** A raw request target and Host checked before any URL is built from them; refusals are 400 in Vault's shape. */
+function checkRequest(req: IncomingMessage): Response | undefined {
+  try {
+    const host = req.headers.host;
+    if (host !== undefined && !isValidHost(host))
+      throw new QsignError(HttpErrorCodes.BAD_HOST, 'the Host header must be host[:port]');
+    checkRequestTarget(req.url ?? '');
+    return undefined;
+  } catch (e) {
+    return vaultErrorResponse(e);
+  }
+}
+
+async function send(res: ServerResponse, response: Response, method: string): Promise<void> {
+  const outHeaders: Record<string, string> = {};
+  response.headers.forEach((v, k) => {
+    outHeaders[k] = v;
+  });
+  res.writeHead(response.status, outHeaders);
+  if (response.body && method !== 'HEAD') {
+    const buf = new Uint8Array(await response.arrayBuffer());
+    res.end(buf);
+  } else res.end();
+}
+
 /** A node:http request listener around a fetch-style handler. */
 export function toNodeListener(handler: FetchHandler): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     void (async () => {
-      const host = req.headers.host ?? 'localhost';
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(req.headers)) {
-        if (v === undefined) continue;
-        if (Array.isArray(v)) for (const x of v) headers.append(k, x);
-        else headers.set(k, v);
-      }
       const method = req.method ?? 'GET';
       const hasBody = method !== 'GET' && method !== 'HEAD';
       const body = hasBody ? bodyStream(req) : undefined;
-      const request = new Request(`http://${host}${req.url ?? '/'}`, {
-        method,
-        headers,
-        body: body?.stream,
-        // Required by undici for streamed request bodies.
-        ...(hasBody ? { duplex: 'half' } : {}),
-      } as RequestInit);
-      let response: Response;
-      try {
-        response = await handler(request);
-      } catch {
-        response = new Response(JSON.stringify({ errors: ['internal error'] }), {
-          status: 500,
-          headers: { 'content-type': 'application/json' },
-        });
+      let response = checkRequest(req);
+      if (response === undefined) {
+        let request: Request | undefined;
+        try {
+          const headers = new Headers();
+          for (const [k, v] of Object.entries(req.headers)) {
+            if (v === undefined) continue;
+            if (Array.isArray(v)) for (const x of v) headers.append(k, x);
+            else headers.set(k, v);
+          }
+          request = new Request(`${FIXED_ORIGIN}${req.url}`, {
+            method,
+            headers,
+            body: body?.stream,
+            // Required by undici for streamed request bodies.
+            ...(hasBody ? { duplex: 'half' } : {}),
+          } as RequestInit);
+        } catch {
+          // A header value or method undici will not carry is the client's error, answered, not a reset.
+          response = vaultErrorResponse(new QsignError(HttpErrorCodes.BAD_PATH, 'malformed request'));
+        }
+        if (request) {
+          try {
+            response = await handler(request);
+          } catch {
+            response = vaultErrorResponse(new Error('handler failed'));
+          }
+        }
       }
       // Drain (discard) a body the handler did not read, e.g. one over the size
       // limit, before answering: closing with unread bytes resets the client.
@@ -97,15 +136,7 @@ export function toNodeListener(handler: FetchHandler): (req: IncomingMessage, re
           });
         });
       }
-      const outHeaders: Record<string, string> = {};
-      response.headers.forEach((v, k) => {
-        outHeaders[k] = v;
-      });
-      res.writeHead(response.status, outHeaders);
-      if (response.body && method !== 'HEAD') {
-        const buf = new Uint8Array(await response.arrayBuffer());
-        res.end(buf);
-      } else res.end();
+      await send(res, response!, method);
     })().catch(() => {
       try {
         res.destroy();

@@ -7,6 +7,12 @@
  * `kill -9` and power loss; each write is one UPDATE/INSERT guarded by the
  * revision column (compare-and-swap), so several processes may share the file
  * and a crash mid-write leaves the previous row intact.
+ *
+ * File modes: the database is created mode 0600 before SQLite opens it, and SQLite
+ * gives its -wal and -shm files the database file's mode, so all three are
+ * owner-only whatever the umask. An existing file with group/other bits is
+ * tightened to 0600 (and so are its -wal/-shm): key records hold public keys and
+ * policy, the sealed seeds, and the sealed audit key.
  */
 import { transitError, TransitErrorCodes } from '../errors.js';
 import type { StoredRecord, TransitStore } from '../store.js';
@@ -29,6 +35,20 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
+/** Creates `path` mode 0600 if absent; tightens it and its -wal/-shm to 0600 if they are group/other accessible. */
+async function ownerOnly(path: string): Promise<void> {
+  if (path === ':memory:' || path === '') return;
+  // Loaded here, not at the top: this module is part of the runtime-agnostic transit entry (browsers, workerd).
+  const fsName = 'node:fs';
+  const { chmodSync, closeSync, existsSync, openSync, statSync } = (await import(
+    /* @vite-ignore */ fsName
+  )) as typeof import('node:fs');
+  // 'a' creates without truncating; the mode applies only when the file is created.
+  closeSync(openSync(path, 'a', 0o600));
+  for (const f of [path, `${path}-wal`, `${path}-shm`])
+    if (existsSync(f) && (statSync(f).mode & 0o077) !== 0) chmodSync(f, 0o600);
+}
+
 /** Opens (creating if needed) a SQLite file as a TransitStore. */
 export async function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Promise<TransitStore> {
   let Ctor: new (p: string) => Database;
@@ -45,6 +65,7 @@ export async function openSqliteStore(path: string, opts: SqliteStoreOptions = {
   }
   let db: Database;
   try {
+    await ownerOnly(path);
     db = new Ctor(path);
     db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
     db.pragma('journal_mode = WAL');
