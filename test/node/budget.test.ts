@@ -72,7 +72,9 @@ const BUNDLE_BUDGET_GZIP: Record<string, number> = {
   'core-kem': 9 * KB,
   'core-dsa': 13.5 * KB,
   'jose-verify': 43 * KB,
-  hybrid: 72 * KB,
+  // 2026-12-07: HPKE and X-Wing reach ML-KEM through the engine (router, probe, native Web Crypto
+  // wrappers: issue 24), so native ML-KEM serves them where the policy says so; measured 75.8 KB.
+  hybrid: 84 * KB,
   x509: 72 * KB,
   transit: 100 * KB,
 };
