@@ -10,7 +10,7 @@
  * a driver runs the scenario on the copy (under Bun, whose policy row sends
  * ML-DSA-65 signing to native Web Crypto) and the events become the walk.
  *
- *   node scripts/engine-walk.mjs [--runtime bun|node] [--files src/engine/] [--src DIR] [--sequence]
+ *   node scripts/engine-walk.mjs [--scenario jwt|seed] [--runtime bun|node] [--files src/engine/] [--src DIR] [--sequence]
  */
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,9 @@ const runtime = opt('--runtime', 'bun');
 const only = opt('--files', 'src/');
 // --src DIR: walk another checkout's src/ (e.g. `git archive HEAD~3 src | tar -x -C /tmp/before`) for a before/after.
 const srcRoot = opt('--src', root);
+// --scenario jwt (default): the key of a first JWT signature, then a later one.
+// --scenario seed: after the native probe, ML-DSA-65 signing from a seed (Bun's policy: native), twice.
+const scenario = opt('--scenario', 'jwt');
 
 function instrument(file, text) {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
@@ -154,17 +157,27 @@ let on = false;
 };
 const { init } = await import('./src/index.ts');
 const { generateKeyPair, SignJWT } = await import('./src/jose/index.ts');
+const { probeWebCrypto, sign } = await import('./src/webcrypto/index.ts');
 await init();
+let once: () => Promise<unknown>;
+if (${JSON.stringify(scenario)} === 'seed') {
+  await probeWebCrypto();
+  const seed = new Uint8Array(32).fill(7);
+  once = () => sign('ML-DSA-65', seed, new Uint8Array([1, 2, 3]));
+} else {
+  on = true;
+  // The scenario: the key of a first JWT signature, from its generation to the signed token.
+  const { privateKey } = await generateKeyPair('ML-DSA-65');
+  once = () => new SignJWT({ sub: 'walk' }).setProtectedHeader({ alg: 'ML-DSA-65' }).sign(privateKey);
+}
 on = true;
-// The scenario: the key of a first JWT signature, from its generation to the signed token.
-const { privateKey } = await generateKeyPair('ML-DSA-65');
-await new SignJWT({ sub: 'walk' }).setProtectedHeader({ alg: 'ML-DSA-65' }).sign(privateKey);
+await once();
 // Work the signature started in the background (a native probe) belongs to its walk too.
 await new Promise((r) => setTimeout(r, 300));
 const first = events;
 events = [];
 // A later signature with the same key: the engine has decided; this is the steady state.
-await new SignJWT({ sub: 'walk' }).setProtectedHeader({ alg: 'ML-DSA-65' }).sign(privateKey);
+await once();
 await new Promise((r) => setTimeout(r, 300));
 on = false;
 console.log(JSON.stringify({ first, later: events }));
@@ -209,7 +222,12 @@ function report(phase, events) {
     seen.add(f);
     stays.set(f, (stays.get(f) ?? 0) + 1);
   }
-  const what = phase === 'first' ? 'the key of a first JWT signature (keygen + sign)' : 'a later JWT signature';
+  const what =
+    scenario === 'seed'
+      ? `${phase === 'first' ? 'a first' : 'a later'} ML-DSA-65 signature from a seed, after the probe`
+      : phase === 'first'
+        ? 'the key of a first JWT signature (keygen + sign)'
+        : 'a later JWT signature';
   console.log(`walk of ${what} (${runtime}, files under ${only}):`);
   console.log(`  ${walk.length} stays in ${seen.size} files, ${returns} returns to a file already left`);
   console.log('  file                              calls in   stays');
