@@ -106,10 +106,14 @@ export async function importSeed(
   usages = privateUsages(alg),
   s: ModernSubtle = requireSubtle(),
 ): Promise<CryptoKey> {
+  // Web Crypto copies keyData before importKey returns; our copy is wiped once the import settles.
+  const copy = own(seed);
   try {
-    return await s.importKey('raw-seed', own(seed), { name: alg }, extractable, usages);
+    return await s.importKey('raw-seed', copy, { name: alg }, extractable, usages);
   } catch (e) {
     throw mapError(e, `importing a ${alg} seed into Web Crypto`, 'ERR_INVALID_SECRET_KEY');
+  } finally {
+    copy.fill(0);
   }
 }
 

@@ -92,6 +92,8 @@ function domError(name: string, message: string): Error {
 function makeFake(opts: FakeOptions = {}) {
   const algs = new Set(opts.algorithms ?? Object.keys(PRIMS));
   const calls = { sign: 0, verify: 0, encapsulateBits: 0, decapsulateBits: 0, importKey: 0, generateKey: 0 };
+  /** Every buffer handed to importKey('raw-seed'), kept to check it was wiped afterwards. */
+  const seedInputs: Uint8Array[] = [];
   const prim = (alg: unknown) => {
     const name = typeof alg === 'string' ? alg : (alg as { name: string }).name;
     if (!algs.has(name)) throw domError('NotSupportedError', 'Unrecognized algorithm name');
@@ -112,7 +114,11 @@ function makeFake(opts: FakeOptions = {}) {
     async importKey(format: string, data: Uint8Array, alg: unknown, extractable: boolean, usages: string[]) {
       calls.importKey++;
       const { name } = prim(alg);
-      if (format === 'raw-seed') return new FakeKey('private', { name }, extractable, usages, new Uint8Array(data));
+      // Like a real runtime, the key keeps its own copy (Web Crypto copies keyData before returning).
+      if (format === 'raw-seed') {
+        seedInputs.push(data);
+        return new FakeKey('private', { name }, extractable, usages, new Uint8Array(data));
+      }
       if (format === 'raw-public')
         return new FakeKey('public', { name }, true, usages, undefined, new Uint8Array(data));
       throw domError('NotSupportedError', `format ${format}`);
@@ -163,7 +169,7 @@ function makeFake(opts: FakeOptions = {}) {
       return buf(p.decapsulate(ct, expanded(key)));
     },
   };
-  return { subtle, calls };
+  return { subtle, calls, seedInputs };
 }
 
 const realCrypto = globalThis.crypto;
@@ -368,6 +374,24 @@ describe('routing with a native engine (fake subtle)', () => {
     const { privateKey } = await importKeyToWebCrypto('ML-KEM-1024', new Uint8Array(64).fill(8));
     expect(await decapsulate('ML-KEM-1024', r2.cipherText, privateKey)).toEqual(r2.sharedSecret);
     expect(fake.calls.decapsulateBits).toBe(d0 + 2);
+  });
+
+  it('a seed imported for one native call leaves no copy behind: the buffer handed to importKey is wiped', async () => {
+    const fake = makeFake();
+    install(fake);
+    await probeWebCrypto();
+    fake.seedInputs.length = 0;
+    const seed = new Uint8Array(32).fill(9);
+    const kemSeed = new Uint8Array(64).fill(10);
+    const msg = new Uint8Array([1]);
+    expect(ml_dsa65.verify(await sign('ML-DSA-65', seed, msg), msg, ml_dsa65.keygen(seed).publicKey)).toBe(true);
+    const r = ml_kem768.encapsulate(ml_kem768.keygen(kemSeed).publicKey);
+    expect(await decapsulate('ML-KEM-768', r.cipherText, kemSeed)).toEqual(r.sharedSecret);
+    expect(fake.seedInputs.length).toBe(2);
+    for (const b of fake.seedInputs) expect(b.every((x) => x === 0)).toBe(true);
+    // The caller's own seeds are theirs: untouched.
+    expect(seed.every((x) => x === 9)).toBe(true);
+    expect(kemSeed.every((x) => x === 10)).toBe(true);
   });
 
   it('the engine decides once: a later call of the same shape reaches crypto.subtle only to run natively', async () => {
