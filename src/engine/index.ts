@@ -10,16 +10,16 @@
 import { init, isInitialized } from '../wasm/loader.js';
 import { ENGINE_ALGORITHMS, type EngineAlgorithm } from './native.js';
 import { probeAll, knownCapability, type NativeAlgorithmCapability } from './probe.js';
-import { engineMode, onEngineMode, type EngineMode } from './mode.js';
+import { engineMode, onEngineMode, type EngineMode } from '../wasm/engine-mode.js';
 import { runtimeInfo, nativeSubtle, type RuntimeInfo } from './runtime.js';
 
 export type { SignatureAlgorithm, KemAlgorithm, EngineAlgorithm } from './native.js';
 export type { EngineName, PolicyOperation } from './policy.js';
-export type { EngineMode } from './mode.js';
+export type { EngineMode } from '../wasm/engine-mode.js';
 export type { NativeAlgorithmCapability } from './probe.js';
 export type { RuntimeInfo } from './runtime.js';
 export { EngineErrorCodes } from './native.js';
-export { engineMode } from './mode.js';
+export { engineMode } from '../wasm/engine-mode.js';
 export { engineFor, explainEngine } from './router.js';
 export type {
   EngineOperation,

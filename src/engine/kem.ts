@@ -3,33 +3,39 @@
  * generation, encapsulation and decapsulation on wasm or native Web Crypto.
  * It references only the ML-KEM wrappers.
  */
+import { unsupported, encapsulateNatively, decapsulateNatively, type KemAlgorithm } from './native.js';
+import { probeKemAlgorithm, type NativeAlgorithmCapability } from './probe.js';
+import { engineMode } from '../wasm/engine-mode.js';
 import {
-  sizeOf,
-  unsupported,
-  importSeed,
-  importPublic,
-  nativeEncapsulate,
-  nativeDecapsulate,
-  type KemAlgorithm,
-} from './native.js';
-import { probeKemAlgorithm } from './probe.js';
-import { engineMode } from './mode.js';
-import {
-  route,
+  run,
   keygenWith,
   resolveAlgorithm,
   checkBytes,
   checkKey,
+  type Engines,
   type KeygenOptions,
   type KeyPair,
 } from './router.js';
 import { isCryptoKey } from './runtime.js';
-import { WASM_KEMS } from './wasm.js';
+import { WASM_KEMS, encapsulateInWasm, decapsulateInWasm } from './wasm.js';
 
 /** Resolves a KEM algorithm name or alias to its canonical name. */
 export function kemAlgorithm(name: string): KemAlgorithm {
   return resolveAlgorithm(name, ['kem'], 'KEM ', 'ML-KEM-512, ML-KEM-768 or ML-KEM-1024');
 }
+
+const probe = probeKemAlgorithm as (alg: string) => Promise<NativeAlgorithmCapability>;
+
+type Encapsulation = { cipherText: Uint8Array; sharedSecret: Uint8Array };
+// The router only sends byte keys to wasm (a CryptoKey always decides native).
+const ENCAPSULATE = { wasm: encapsulateInWasm, webcrypto: encapsulateNatively } as unknown as Engines<
+  [string, Uint8Array | CryptoKey],
+  Encapsulation
+>;
+const DECAPSULATE = { wasm: decapsulateInWasm, webcrypto: decapsulateNatively } as unknown as Engines<
+  [string, Uint8Array | CryptoKey, Uint8Array],
+  Uint8Array
+>;
 
 /** Key pair from a 64-byte ML-KEM seed d‖z (or fresh randomness); see {@link KeygenOptions}. */
 export async function kemKeygen(
@@ -51,8 +57,7 @@ export async function kemKeygen(
   seed?: Uint8Array,
   opts: KeygenOptions = {},
 ): Promise<KeyPair<Uint8Array | CryptoKey>> {
-  const a = kemAlgorithm(alg);
-  return keygenWith(a, WASM_KEMS[a], () => probeKemAlgorithm(a), seed, opts);
+  return keygenWith(alg, 'kem', WASM_KEMS, probe, seed, opts);
 }
 
 /**
@@ -63,23 +68,20 @@ export async function encapsulate(
   alg: string,
   publicKey: Uint8Array | CryptoKey,
   msg?: Uint8Array,
-): Promise<{ cipherText: Uint8Array; sharedSecret: Uint8Array }> {
-  const a = kemAlgorithm(alg);
-  checkKey(a, publicKey, 'public');
+): Promise<Encapsulation> {
   if (msg !== undefined) {
+    // Derandomized (test vectors, HPKE with a given ikmE): wasm only, never routed.
+    const a = kemAlgorithm(alg);
+    checkKey(a, publicKey, 'public');
     checkBytes(msg, 'msg');
     if (isCryptoKey(publicKey) || engineMode() === 'webcrypto') {
       throw unsupported(
         `${a} encapsulate: native Web Crypto draws its own randomness, so a caller-chosen m needs the wasm engine (and byte keys)`,
       );
     }
-    return WASM_KEMS[a].encapsulate(publicKey, msg);
+    return encapsulateInWasm(a, publicKey as Uint8Array, msg);
   }
-  if ((await route(a, 'encapsulate', { key: publicKey }, () => probeKemAlgorithm(a))) === 'webcrypto') {
-    const key = isCryptoKey(publicKey) ? publicKey : await importPublic(a, publicKey);
-    return nativeEncapsulate(a, key);
-  }
-  return WASM_KEMS[a].encapsulate(publicKey as Uint8Array);
+  return run(alg, 'kem', 'encapsulate', { key: publicKey }, probe, ENCAPSULATE, publicKey);
 }
 
 /** Decapsulates; `secretKey` is expanded bytes (wasm), the 64-byte seed (policy picks) or a private CryptoKey (native). */
@@ -88,14 +90,14 @@ export async function decapsulate(
   cipherText: Uint8Array,
   secretKey: Uint8Array | CryptoKey,
 ): Promise<Uint8Array> {
-  const a = kemAlgorithm(alg);
-  checkKey(a, secretKey, 'private');
-  checkBytes(cipherText, 'the ciphertext');
-  if ((await route(a, 'decapsulate', { key: secretKey }, () => probeKemAlgorithm(a))) === 'webcrypto') {
-    const key = isCryptoKey(secretKey) ? secretKey : await importSeed(a, secretKey, false);
-    return nativeDecapsulate(a, key, cipherText);
-  }
-  const sk = secretKey as Uint8Array;
-  const expanded = sk.length === sizeOf(a, 'seed') ? WASM_KEMS[a].keygen(sk).secretKey : sk;
-  return WASM_KEMS[a].decapsulate(cipherText, expanded);
+  return run(
+    alg,
+    'kem',
+    'decapsulate',
+    { key: secretKey, inputs: { 'the ciphertext': cipherText } },
+    probe,
+    DECAPSULATE,
+    secretKey,
+    cipherText,
+  );
 }

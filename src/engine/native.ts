@@ -104,11 +104,16 @@ export async function importSeed(
   seed: Uint8Array,
   extractable: boolean,
   usages = privateUsages(alg),
+  s: ModernSubtle = requireSubtle(),
 ): Promise<CryptoKey> {
+  // Web Crypto copies keyData before importKey returns; our copy is wiped once the import settles.
+  const copy = own(seed);
   try {
-    return await requireSubtle().importKey('raw-seed', own(seed), { name: alg }, extractable, usages);
+    return await s.importKey('raw-seed', copy, { name: alg }, extractable, usages);
   } catch (e) {
     throw mapError(e, `importing a ${alg} seed into Web Crypto`, 'ERR_INVALID_SECRET_KEY');
+  } finally {
+    copy.fill(0);
   }
 }
 
@@ -140,18 +145,22 @@ export async function importPublic(
   alg: EngineAlgorithm,
   publicKey: Uint8Array,
   usages = publicUsages(alg),
+  s: ModernSubtle = requireSubtle(),
 ): Promise<CryptoKey> {
   if (isKem(alg)) checkKemPublicKey(alg, publicKey);
   try {
-    return await requireSubtle().importKey('raw-public', own(publicKey), { name: alg }, true, usages);
+    return await s.importKey('raw-public', own(publicKey), { name: alg }, true, usages);
   } catch (e) {
     throw mapError(e, `importing a ${alg} public key into Web Crypto`, 'ERR_INVALID_PUBLIC_KEY');
   }
 }
 
 /** The public CryptoKey of a private one (getPublicKey, else via its JWK's `pub`). */
-export async function publicOf(alg: EngineAlgorithm, privateKey: CryptoKey): Promise<CryptoKey> {
-  const s = requireSubtle();
+export async function publicOf(
+  alg: EngineAlgorithm,
+  privateKey: CryptoKey,
+  s: ModernSubtle = requireSubtle(),
+): Promise<CryptoKey> {
   try {
     if (typeof s.getPublicKey === 'function') return await s.getPublicKey(privateKey, publicUsages(alg));
   } catch (e) {
@@ -165,9 +174,10 @@ export async function publicOf(alg: EngineAlgorithm, privateKey: CryptoKey): Pro
 export async function exportRaw(
   key: CryptoKey,
   format: 'raw-seed' | 'raw-public' | 'pkcs8' | 'spki',
+  s: ModernSubtle = requireSubtle(),
 ): Promise<Uint8Array> {
   try {
-    return bytes((await requireSubtle().exportKey(format, key)) as ArrayBuffer);
+    return bytes((await s.exportKey(format, key)) as ArrayBuffer);
   } catch (e) {
     if (domName(e) === 'InvalidAccessError' && !key.extractable) {
       throw new QsignError(
@@ -185,10 +195,11 @@ export async function nativeSign(
   key: CryptoKey,
   message: Uint8Array,
   context?: Uint8Array,
+  s: ModernSubtle = requireSubtle(),
 ): Promise<Uint8Array> {
   const params = context && context.length > 0 ? { name: alg, context: own(context) } : { name: alg };
   try {
-    return bytes(await requireSubtle().sign(params, key, own(message)));
+    return bytes(await s.sign(params, key, own(message)));
   } catch (e) {
     throw mapError(e, `${alg} native signing`, 'ERR_INVALID_SECRET_KEY');
   }
@@ -204,11 +215,12 @@ export async function nativeVerify(
   message: Uint8Array,
   signature: Uint8Array,
   context?: Uint8Array,
+  s: ModernSubtle = requireSubtle(),
 ): Promise<boolean> {
   if (signature.length !== sizeOf(alg, 'signature')) return false;
   const params = context && context.length > 0 ? { name: alg, context: own(context) } : { name: alg };
   try {
-    return await requireSubtle().verify(params, key, own(signature), own(message));
+    return await s.verify(params, key, own(signature), own(message));
   } catch (e) {
     const n = domName(e);
     if (n === 'OperationError' || n === 'DataError') return false;
@@ -219,8 +231,8 @@ export async function nativeVerify(
 export async function nativeEncapsulate(
   alg: KemAlgorithm,
   key: CryptoKey,
+  s: ModernSubtle = requireSubtle(),
 ): Promise<{ cipherText: Uint8Array; sharedSecret: Uint8Array }> {
-  const s = requireSubtle();
   if (typeof s.encapsulateBits !== 'function')
     throw unsupported(`this runtime's Web Crypto has no encapsulateBits(), so ${alg} cannot run natively`);
   try {
@@ -235,8 +247,8 @@ export async function nativeDecapsulate(
   alg: KemAlgorithm,
   key: CryptoKey,
   cipherText: Uint8Array,
+  s: ModernSubtle = requireSubtle(),
 ): Promise<Uint8Array> {
-  const s = requireSubtle();
   if (typeof s.decapsulateBits !== 'function')
     throw unsupported(`this runtime's Web Crypto has no decapsulateBits(), so ${alg} cannot run natively`);
   if (cipherText.length !== sizeOf(alg, 'cipherText')) {
@@ -253,10 +265,99 @@ export async function nativeDecapsulate(
 }
 
 /** A fresh native key pair (the private half non-extractable unless asked). */
-export async function nativeGenerate(alg: EngineAlgorithm, extractable: boolean): Promise<CryptoKeyPair> {
+export async function nativeGenerate(
+  alg: EngineAlgorithm,
+  extractable: boolean,
+  s: ModernSubtle = requireSubtle(),
+): Promise<CryptoKeyPair> {
   try {
-    return await requireSubtle().generateKey({ name: alg }, extractable, [...privateUsages(alg), ...publicUsages(alg)]);
+    return await s.generateKey({ name: alg }, extractable, [...privateUsages(alg), ...publicUsages(alg)]);
   } catch (e) {
     throw mapError(e, `${alg} native key generation`, 'ERR_INTERNAL');
   }
+}
+
+/*
+ * The native engine's operations as the router dispatches them: each takes
+ * the key in any form the router sends here (seed bytes, raw public-key
+ * bytes or a CryptoKey), looks up crypto.subtle once, and does the import
+ * and the operation in this one visit.
+ */
+
+/** Signs with a 32-byte seed or a private CryptoKey (hedged: native signing has no other mode). */
+export async function signNatively(
+  alg: SignatureAlgorithm,
+  key: Uint8Array | CryptoKey,
+  message: Uint8Array,
+  opts: { context?: Uint8Array },
+): Promise<Uint8Array> {
+  const s = requireSubtle();
+  const k = key instanceof Uint8Array ? await importSeed(alg, key, false, privateUsages(alg), s) : key;
+  return nativeSign(alg, k, message, opts.context, s);
+}
+
+/** Verifies with raw public-key bytes or a public CryptoKey. */
+export async function verifyNatively(
+  alg: SignatureAlgorithm,
+  key: Uint8Array | CryptoKey,
+  message: Uint8Array,
+  signature: Uint8Array,
+  opts: { context?: Uint8Array },
+): Promise<boolean> {
+  const s = requireSubtle();
+  const k = key instanceof Uint8Array ? await importPublic(alg, key, publicUsages(alg), s) : key;
+  return nativeVerify(alg, k, message, signature, opts.context, s);
+}
+
+/** Encapsulates to raw public-key bytes or a public CryptoKey. */
+export async function encapsulateNatively(
+  alg: KemAlgorithm,
+  key: Uint8Array | CryptoKey,
+): Promise<{ cipherText: Uint8Array; sharedSecret: Uint8Array }> {
+  const s = requireSubtle();
+  const k = key instanceof Uint8Array ? await importPublic(alg, key, publicUsages(alg), s) : key;
+  return nativeEncapsulate(alg, k, s);
+}
+
+/** Decapsulates with a 64-byte seed or a private CryptoKey. */
+export async function decapsulateNatively(
+  alg: KemAlgorithm,
+  key: Uint8Array | CryptoKey,
+  cipherText: Uint8Array,
+): Promise<Uint8Array> {
+  const s = requireSubtle();
+  const k = key instanceof Uint8Array ? await importSeed(alg, key, false, privateUsages(alg), s) : key;
+  return nativeDecapsulate(alg, k, cipherText, s);
+}
+
+/**
+ * Native key generation in the three output forms: a CryptoKey pair (from
+ * `seed` or fresh), or seed bytes (`seed` given: only its public key is
+ * computed; else a fresh extractable pair whose seed is exported).
+ */
+export async function keygenNatively(
+  alg: EngineAlgorithm,
+  seed: Uint8Array | undefined,
+  output: 'seed' | 'cryptokey',
+  extractable: boolean,
+): Promise<{ publicKey: Uint8Array; secretKey: Uint8Array | CryptoKey }> {
+  const s = requireSubtle();
+  if (output === 'cryptokey') {
+    const pair = seed
+      ? await importSeed(alg, seed, extractable, privateUsages(alg), s).then(async (privateKey) => ({
+          privateKey,
+          publicKey: await publicOf(alg, privateKey, s),
+        }))
+      : await nativeGenerate(alg, extractable, s);
+    return { publicKey: await exportRaw(pair.publicKey, 'raw-public', s), secretKey: pair.privateKey };
+  }
+  if (seed) {
+    const privateKey = await importSeed(alg, seed, false, privateUsages(alg), s);
+    return { publicKey: await exportRaw(await publicOf(alg, privateKey, s), 'raw-public', s), secretKey: seed.slice() };
+  }
+  const pair = await nativeGenerate(alg, true, s);
+  return {
+    publicKey: await exportRaw(pair.publicKey, 'raw-public', s),
+    secretKey: await exportRaw(pair.privateKey, 'raw-seed', s),
+  };
 }

@@ -9,7 +9,7 @@
  * bytes, `keygen` returns seed + public-key bytes. (With a CryptoKey there is no choice to make: it is native.)
  */
 import type { EngineAlgorithm } from './native.js';
-import { POLICY_TABLE } from './policy-table.js';
+import { POLICY_TABLE as GENERATED } from './policy-table.js';
 import type { RuntimeInfo } from './runtime.js';
 
 export type EngineName = 'wasm' | 'webcrypto';
@@ -18,6 +18,9 @@ export type PolicyTable = Record<
   string,
   Partial<Record<EngineAlgorithm, Partial<Record<PolicyOperation, EngineName>>>>
 >;
+
+/** The committed table, typed (the generated module imports nothing, so it cannot import this type). */
+export const POLICY_TABLE: PolicyTable = GENERATED;
 
 /**
  * The row for this runtime: its exact family@major, else the newest measured

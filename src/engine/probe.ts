@@ -79,6 +79,8 @@ const NONE: NativeAlgorithmCapability = Object.freeze({
 });
 
 const results = new Map<EngineAlgorithm, NativeAlgorithmCapability>();
+/** Counts changes to the results (a probe finished, or a reset); the router keeps its decisions while it stands still. */
+export let probeEpoch = 0;
 const running = new Map<EngineAlgorithm, Promise<NativeAlgorithmCapability>>();
 
 /** Deterministic probe inputs: a visible pattern, so a failing probe is easy to replay. */
@@ -235,6 +237,7 @@ function memo(alg: EngineAlgorithm, run: () => Promise<NativeAlgorithmCapability
         }
       }
       results.set(alg, cap);
+      probeEpoch++;
       running.delete(alg);
       return cap;
     })();
@@ -272,4 +275,5 @@ export function knownCapability(alg: EngineAlgorithm): NativeAlgorithmCapability
 export function resetProbes(): void {
   results.clear();
   running.clear();
+  probeEpoch++;
 }

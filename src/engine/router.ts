@@ -22,28 +22,26 @@
  * private `CryptoKey` — which always runs natively, and may be
  * non-extractable. Public keys are raw bytes or a public `CryptoKey`.
  *
- * This module decides; ./signature.ts and ./kem.ts act. They are separate so
+ * The engine decides once: a call's shape (algorithm, operation, key form,
+ * context, randomness, output) is decided the first time it is seen and
+ * the answer kept until the mode changes or a probe result lands, so every
+ * later call goes public function → {@link run} → the chosen engine
+ * (./native.ts or ./wasm.ts), entering each file once.
+ *
+ * ./signature.ts and ./kem.ts are the public halves. They are separate so
  * an app that only signs or verifies (a JWT verifier) never bundles the
- * ML-KEM wrappers, and vice versa: each half passes its own wasm table and
- * probe into the shared router.
+ * ML-KEM wrappers, and vice versa: each half passes its own engine
+ * functions and probe into the shared router.
  */
 import { QsignError } from '../errors.js';
 import { findAlgorithm } from '../registry.js';
 import { init, isInitialized } from '../wasm/loader.js';
-import {
-  isKem,
-  sizeOf,
-  unsupported,
-  importSeed,
-  publicOf,
-  exportRaw,
-  nativeGenerate,
-  type EngineAlgorithm,
-} from './native.js';
-import { knownCapability, type NativeAlgorithmCapability } from './probe.js';
+import { isKem, unsupported, keygenNatively, type EngineAlgorithm } from './native.js';
+import { knownCapability, probeEpoch, type NativeAlgorithmCapability } from './probe.js';
 import { policyPick, type EngineName, type PolicyOperation } from './policy.js';
-import { engineMode } from './mode.js';
-import { runtimeInfo, isCryptoKey, nativeSubtle } from './runtime.js';
+import { engineMode, modeEpoch } from '../wasm/engine-mode.js';
+import { runtimeFacts, isCryptoKey } from './runtime.js';
+import { keygenInWasm, type WasmKem, type WasmSignature } from './wasm.js';
 
 /**
  * Resolves a name or alias to the canonical name of an algorithm of the
@@ -140,8 +138,8 @@ interface Decision extends EngineDecision {
  */
 function decide(alg: EngineAlgorithm, op: EngineOperation, call: EngineCall): Decision {
   const mode = engineMode();
-  const cap = knownCapability(alg);
-  const keyIsCryptoKey = isCryptoKey(call.key);
+  // run() has checked the key: anything but bytes is a CryptoKey.
+  const keyIsCryptoKey = call.key !== undefined && !(call.key instanceof Uint8Array);
   const forced = keyIsCryptoKey || mode === 'webcrypto' || (op === 'keygen' && call.output === 'cryptokey');
   const why = keyIsCryptoKey
     ? 'a CryptoKey can only be used by native Web Crypto'
@@ -169,7 +167,7 @@ function decide(alg: EngineAlgorithm, op: EngineOperation, call: EngineCall): De
   if (
     (op === 'sign' || op === 'decapsulate') &&
     call.key instanceof Uint8Array &&
-    call.key.length !== sizeOf(alg, 'seed')
+    call.key.length !== seedLength(alg)
   ) {
     return fallback(
       'native Web Crypto imports only seed private keys (no runtime accepts the expanded form), and this is an expanded key',
@@ -179,14 +177,17 @@ function decide(alg: EngineAlgorithm, op: EngineOperation, call: EngineCall): De
     return fallback('native ML-DSA signing is hedged only; deterministic or caller-chosen randomness needs wasm');
   }
   if (mode === 'wasm' && !forced) return ok('wasm', "init({ engine: 'wasm' })");
-  if (!nativeSubtle()) return fallback('this runtime has no crypto.subtle');
-  const prefers = policyPick(runtimeInfo(), alg, op);
+  // Consulted once each, in this order: the runtime, its policy row, the probe.
+  const rt = runtimeFacts();
+  if (!rt.webCrypto) return fallback('this runtime has no crypto.subtle');
+  const prefers = policyPick(rt, alg, op);
+  const cap = knownCapability(alg);
   if (!cap.probed) {
     // Unknown yet: forced calls wait for the probe; auto calls use wasm now and start it.
     if (forced) return ok('webcrypto', `${why} (native probe pending)`, true);
     if (prefers === 'webcrypto')
       return ok('wasm', `native ${alg} not probed yet (a call starts the probe; later calls may use native)`, true);
-    return ok('wasm', `the ${runtimeInfo().key} policy prefers wasm for ${alg} ${op}`);
+    return ok('wasm', `the ${rt.key} policy prefers wasm for ${alg} ${op}`);
   }
   if (!opSupported(cap, op))
     return fallback(`this runtime's Web Crypto lacks ${alg} ${op}${cap.notes.length ? ` (${cap.notes[0]})` : ''}`);
@@ -195,7 +196,7 @@ function decide(alg: EngineAlgorithm, op: EngineOperation, call: EngineCall): De
       return fallback(`this runtime's Web Crypto rejects non-empty ML-DSA contexts`);
   }
   if (forced) return ok('webcrypto', why);
-  return ok(prefers, `the ${runtimeInfo().key} policy prefers ${prefers} for ${alg} ${op}`);
+  return ok(prefers, `the ${rt.key} policy prefers ${prefers} for ${alg} ${op}`);
 }
 
 /**
@@ -223,28 +224,106 @@ export function explainEngine(alg: string, op: EngineOperation, call: EngineCall
 }
 
 /** Starts (or joins) the native probe of one algorithm; never rejects except when the wasm core is not loaded. */
-export type Prober = () => Promise<NativeAlgorithmCapability>;
+export type Prober = (alg: EngineAlgorithm) => Promise<NativeAlgorithmCapability>;
 
-/** Runs the decision; starts/awaits the probe as needed; throws for impossible forced calls. */
+/*
+ * Decisions already made, by call shape. Valid while neither the mode nor a
+ * probe result has changed since (both modules count their changes in a
+ * live-bound epoch, so checking costs no call). A decision that waits on a
+ * probe is never kept.
+ */
+const decided = new Map<string, EngineName>();
+let decidedAt = '';
+
+function shapeOf(alg: EngineAlgorithm, op: EngineOperation, call: EngineCall): string {
+  const k = call.key;
+  const key =
+    k === undefined ? '' : k instanceof Uint8Array ? (k.length === seedLength(alg) ? 'seed' : 'bytes') : 'cryptokey';
+  const ctx = call.context && call.context.length > 0 ? 'ctx' : '';
+  const entropy = call.extraEntropy === undefined ? '' : 'entropy';
+  return `${alg}|${op}|${key}|${ctx}|${entropy}|${call.output ?? ''}`;
+}
+
+const seeds = new Map<EngineAlgorithm, number>();
+function seedLength(alg: EngineAlgorithm): number {
+  let n = seeds.get(alg);
+  if (n === undefined) seeds.set(alg, (n = findAlgorithm(alg)!.sizes.seed!));
+  return n;
+}
+
+/** Runs the decision (once per call shape); starts/awaits the probe as needed; throws for impossible forced calls. */
 export async function route(
   alg: EngineAlgorithm,
   op: EngineOperation,
   call: EngineCall,
   probe: Prober,
 ): Promise<EngineName> {
+  const stamp = `${modeEpoch}.${probeEpoch}`;
+  if (stamp !== decidedAt) {
+    decided.clear();
+    decidedAt = stamp;
+  }
+  const shape = shapeOf(alg, op, call);
+  const known = decided.get(shape);
+  if (known) return known;
   if (!isInitialized()) await init();
   let d = decide(alg, op, call);
   if (d.needsProbe) {
     if (d.force) {
-      await probe();
+      await probe(alg);
       d = decide(alg, op, call);
     } else {
       // Background: never delays this call, never surfaces an error.
-      probe().catch(() => undefined);
+      probe(alg).catch(() => undefined);
     }
   }
   if (d.impossible || (d.force && d.needsProbe)) throw unsupported(`${alg} ${op}: ${d.reason}`);
+  if (!d.needsProbe && stamp === `${modeEpoch}.${probeEpoch}`) decided.set(shape, d.engine);
   return d.engine;
+}
+
+/** One operation on each engine, with the same arguments (the router adds the canonical algorithm name). */
+export interface Engines<A extends unknown[], R> {
+  wasm(...args: A): R;
+  webcrypto(...args: A): Promise<R>;
+}
+
+/** What {@link run} checks before deciding: the key for `op`, the context and randomness, byte inputs by name. */
+export interface RunCall extends EngineCall {
+  inputs?: Readonly<Record<string, unknown>>;
+}
+
+const names = new Map<string, EngineAlgorithm>();
+
+/**
+ * The one path of an engine call: resolve the name, check the arguments,
+ * decide (once per call shape), and hand the call to the chosen engine.
+ */
+export async function run<A extends unknown[], R>(
+  name: string,
+  kind: 'signature' | 'kem',
+  op: EngineOperation,
+  call: RunCall,
+  probe: Prober,
+  engines: Engines<[EngineAlgorithm, ...A], R>,
+  ...args: A
+): Promise<R> {
+  const alg = names.get(`${kind}|${name}`) ?? resolveKind(name, kind);
+  checkKey(alg, call.key, op === 'sign' || op === 'decapsulate' ? 'private' : 'public');
+  for (const what in call.inputs) checkBytes(call.inputs[what], what);
+  checkContext(call.context);
+  if (call.extraEntropy !== undefined && call.extraEntropy !== false) checkBytes(call.extraEntropy, 'extraEntropy');
+  const engine = await route(alg, op, call, probe);
+  return engines[engine](alg, ...args);
+}
+
+function resolveKind(name: string, kind: 'signature' | 'kem'): EngineAlgorithm {
+  const alg =
+    kind === 'signature'
+      ? resolveAlgorithm<EngineAlgorithm>(name, ['signature'], 'signature ', 'ML-DSA-44, ML-DSA-65 or ML-DSA-87')
+      : resolveAlgorithm<EngineAlgorithm>(name, ['kem'], 'KEM ', 'ML-KEM-512, ML-KEM-768 or ML-KEM-1024');
+  names.set(`${kind}|${name}`, alg);
+  return alg;
 }
 
 export function checkContext(ctx: Uint8Array | undefined): void {
@@ -261,6 +340,7 @@ export function checkBytes(v: unknown, what: string): asserts v is Uint8Array {
 }
 
 export function checkKey(alg: EngineAlgorithm, key: unknown, type: 'private' | 'public'): void {
+  if (key instanceof Uint8Array) return;
   if (isCryptoKey(key)) {
     if (key.type !== type)
       throw new QsignError('ERR_INVALID_ARGUMENT', `expected a ${type} CryptoKey, got a ${key.type} one`);
@@ -269,13 +349,6 @@ export function checkKey(alg: EngineAlgorithm, key: unknown, type: 'private' | '
     return;
   }
   checkBytes(key, `the ${type} key`);
-}
-
-export function signOpts(o: SignOptions): SignOptions {
-  const r: SignOptions = {};
-  if (o.context !== undefined) r.context = o.context;
-  if (o.extraEntropy !== undefined) r.extraEntropy = o.extraEntropy;
-  return r;
 }
 
 /** How keygen returns the secret key. */
@@ -298,19 +371,16 @@ export interface KeyPair<S> {
   secretKey: S;
 }
 
-/** What keygen needs of a wasm primitive: a key pair from an optional seed. */
-export interface WasmKeygen {
-  keygen(seed?: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array };
-}
-
-/** Key generation for either half; `wasm` and `probe` are the caller's own, so neither half pulls in the other. */
+/** Key generation for either half; `table` and `probe` are the caller's own, so neither half pulls in the other. */
 export async function keygenWith(
-  alg: EngineAlgorithm,
-  wasm: WasmKeygen,
+  name: string,
+  kind: 'signature' | 'kem',
+  table: Readonly<Record<string, WasmSignature | WasmKem>>,
   probe: Prober,
   seed: Uint8Array | undefined,
   opts: KeygenOptions,
 ): Promise<KeyPair<Uint8Array | CryptoKey>> {
+  const alg = names.get(`${kind}|${name}`) ?? resolveKind(name, kind);
   const output = opts.output ?? 'expanded';
   if (output !== 'expanded' && output !== 'seed' && output !== 'cryptokey') {
     throw new QsignError(
@@ -320,48 +390,10 @@ export async function keygenWith(
   }
   if (seed !== undefined) {
     checkBytes(seed, 'the seed');
-    if (seed.length !== sizeOf(alg, 'seed'))
-      throw new QsignError('ERR_INVALID_ARGUMENT', `a ${alg} seed is ${sizeOf(alg, 'seed')} bytes, got ${seed.length}`);
+    if (seed.length !== seedLength(alg))
+      throw new QsignError('ERR_INVALID_ARGUMENT', `a ${alg} seed is ${seedLength(alg)} bytes, got ${seed.length}`);
   }
-  if (output === 'cryptokey') {
-    await route(alg, 'keygen', { output }, probe);
-    const pair = seed
-      ? await importKeyPair(alg, seed, opts.extractable ?? false)
-      : await nativeGenerate(alg, opts.extractable ?? false);
-    return { publicKey: await exportRaw(pair.publicKey, 'raw-public'), secretKey: pair.privateKey };
-  }
-  if (output === 'seed' && seed) {
-    // The seed is the answer; only the public key needs computing.
-    if ((await route(alg, 'keygen', { output }, probe)) === 'webcrypto') {
-      return {
-        publicKey: await exportRaw(await publicOf(alg, await importSeed(alg, seed, false)), 'raw-public'),
-        secretKey: seed.slice(),
-      };
-    }
-    return { publicKey: wasm.keygen(seed).publicKey, secretKey: seed.slice() };
-  }
-  if (output === 'seed') {
-    if ((await route(alg, 'keygen', { output }, probe)) === 'webcrypto') {
-      const pair = await nativeGenerate(alg, true);
-      return {
-        publicKey: await exportRaw(pair.publicKey, 'raw-public'),
-        secretKey: await exportRaw(pair.privateKey, 'raw-seed'),
-      };
-    }
-    const s = randomSeed(sizeOf(alg, 'seed'));
-    return { publicKey: wasm.keygen(s).publicKey, secretKey: s };
-  }
-  await route(alg, 'keygen', { output }, probe);
-  return wasm.keygen(seed);
-}
-
-function randomSeed(n: number): Uint8Array {
-  const s = new Uint8Array(n);
-  globalThis.crypto.getRandomValues(s);
-  return s;
-}
-
-async function importKeyPair(alg: EngineAlgorithm, seed: Uint8Array, extractable: boolean): Promise<CryptoKeyPair> {
-  const privateKey = await importSeed(alg, seed, extractable);
-  return { privateKey, publicKey: await publicOf(alg, privateKey) };
+  const engine = await route(alg, 'keygen', { output }, probe);
+  if (output === 'expanded' || engine === 'wasm') return keygenInWasm(table[alg]!, seed, output as 'expanded' | 'seed');
+  return keygenNatively(alg, seed, output, opts.extractable ?? false);
 }

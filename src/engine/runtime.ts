@@ -97,6 +97,21 @@ export function nativeSubtle(): ModernSubtle | undefined {
   }
 }
 
+/**
+ * The runtime's standard `SubtleCrypto` (AES-GCM, HMAC, …) for the layers
+ * that use Web Crypto beyond ML-DSA / ML-KEM (HPKE's AES-GCM), or undefined
+ * where there is none. Same lookup as {@link nativeSubtle}: this module is
+ * the one door to `crypto.subtle`.
+ */
+export function webCryptoSubtle(): SubtleCrypto | undefined {
+  return nativeSubtle() as unknown as SubtleCrypto | undefined;
+}
+
+/** What the engine router needs to know of the runtime, in one look: who it is and whether it has `crypto.subtle`. */
+export function runtimeFacts(): RuntimeInfo & { readonly webCrypto: boolean } {
+  return { ...runtimeInfo(), webCrypto: nativeSubtle() !== undefined };
+}
+
 /** True for a Web Crypto `CryptoKey` (duck-typed too, for keys from another realm). */
 export function isCryptoKey(v: unknown): v is CryptoKey {
   if (typeof CryptoKey !== 'undefined' && v instanceof CryptoKey) return true;

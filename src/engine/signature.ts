@@ -4,27 +4,39 @@
  * references only the ML-DSA wrappers, so a verifier's bundle carries no
  * ML-KEM code.
  */
-import { sizeOf, importSeed, importPublic, nativeSign, nativeVerify, type SignatureAlgorithm } from './native.js';
-import { probeSignatureAlgorithm } from './probe.js';
+import { signNatively, verifyNatively, type SignatureAlgorithm } from './native.js';
+import { probeSignatureAlgorithm, type NativeAlgorithmCapability } from './probe.js';
 import {
-  route,
+  run,
   keygenWith,
   resolveAlgorithm,
-  checkBytes,
-  checkContext,
-  checkKey,
-  signOpts,
+  type Engines,
   type KeygenOptions,
   type KeyPair,
   type SignOptions,
 } from './router.js';
-import { isCryptoKey } from './runtime.js';
-import { WASM_SIGS } from './wasm.js';
+import { WASM_SIGS, signInWasm, verifyInWasm } from './wasm.js';
 
 /** Resolves a signature algorithm name or alias to its canonical name. */
 export function signatureAlgorithm(name: string): SignatureAlgorithm {
   return resolveAlgorithm(name, ['signature'], 'signature ', 'ML-DSA-44, ML-DSA-65 or ML-DSA-87');
 }
+
+const probe = probeSignatureAlgorithm as (alg: string) => Promise<NativeAlgorithmCapability>;
+
+type SignArgs = [key: Uint8Array | CryptoKey, message: Uint8Array, opts: SignOptions];
+type VerifyArgs = [
+  key: Uint8Array | CryptoKey,
+  message: Uint8Array,
+  signature: Uint8Array,
+  opts: { context?: Uint8Array },
+];
+// The router only sends byte keys to wasm (a CryptoKey always decides native).
+const SIGN = { wasm: signInWasm, webcrypto: signNatively } as unknown as Engines<[string, ...SignArgs], Uint8Array>;
+const VERIFY = { wasm: verifyInWasm, webcrypto: verifyNatively } as unknown as Engines<
+  [string, ...VerifyArgs],
+  boolean
+>;
 
 /**
  * Key pair from a 32-byte ML-DSA seed (or fresh randomness). By default the
@@ -50,8 +62,7 @@ export async function signatureKeygen(
   seed?: Uint8Array,
   opts: KeygenOptions = {},
 ): Promise<KeyPair<Uint8Array | CryptoKey>> {
-  const a = signatureAlgorithm(alg);
-  return keygenWith(a, WASM_SIGS[a], () => probeSignatureAlgorithm(a), seed, opts);
+  return keygenWith(alg, 'signature', WASM_SIGS, probe, seed, opts);
 }
 
 /**
@@ -64,19 +75,20 @@ export async function sign(
   message: Uint8Array,
   opts: SignOptions = {},
 ): Promise<Uint8Array> {
-  const a = signatureAlgorithm(alg);
-  checkKey(a, secretKey, 'private');
-  checkBytes(message, 'the message');
-  checkContext(opts.context);
-  if (opts.extraEntropy !== undefined && opts.extraEntropy !== false) checkBytes(opts.extraEntropy, 'extraEntropy');
-  const engine = await route(a, 'sign', { key: secretKey, ...signOpts(opts) }, () => probeSignatureAlgorithm(a));
-  if (engine === 'webcrypto') {
-    const key = isCryptoKey(secretKey) ? secretKey : await importSeed(a, secretKey, false);
-    return nativeSign(a, key, message, opts.context);
-  }
-  const sk = secretKey as Uint8Array;
-  const expanded = sk.length === sizeOf(a, 'seed') ? WASM_SIGS[a].keygen(sk).secretKey : sk;
-  return WASM_SIGS[a].sign(message, expanded, signOpts(opts));
+  const o: SignOptions = {};
+  if (opts.context !== undefined) o.context = opts.context;
+  if (opts.extraEntropy !== undefined) o.extraEntropy = opts.extraEntropy;
+  return run(
+    alg,
+    'signature',
+    'sign',
+    { key: secretKey, ...o, inputs: { 'the message': message } },
+    probe,
+    SIGN,
+    secretKey,
+    message,
+    o,
+  );
 }
 
 /** Verifies `signature`; `publicKey` is raw bytes or a public CryptoKey. Resolves false for any invalid signature. */
@@ -87,21 +99,17 @@ export async function verify(
   signature: Uint8Array,
   opts: { context?: Uint8Array } = {},
 ): Promise<boolean> {
-  const a = signatureAlgorithm(alg);
-  checkKey(a, publicKey, 'public');
-  checkBytes(message, 'the message');
-  checkBytes(signature, 'the signature');
-  checkContext(opts.context);
-  const context = opts.context;
-  const engine = await route(
-    a,
+  const o = opts.context === undefined ? {} : { context: opts.context };
+  return run(
+    alg,
+    'signature',
     'verify',
-    context === undefined ? { key: publicKey } : { key: publicKey, context },
-    () => probeSignatureAlgorithm(a),
+    { key: publicKey, ...o, inputs: { 'the message': message, 'the signature': signature } },
+    probe,
+    VERIFY,
+    publicKey,
+    message,
+    signature,
+    o,
   );
-  if (engine === 'webcrypto') {
-    const key = isCryptoKey(publicKey) ? publicKey : await importPublic(a, publicKey);
-    return nativeVerify(a, key, message, signature, context);
-  }
-  return WASM_SIGS[a].verify(signature, message, publicKey as Uint8Array, context === undefined ? {} : { context });
 }

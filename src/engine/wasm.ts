@@ -1,6 +1,9 @@
 /**
- * The wasm engine: the synchronous primitives behind an async face. Kept in
- * its own module so the router and the probe share one table.
+ * The wasm engine: the synchronous primitives behind the router's async
+ * face. The tables are shared with the probe (it cross-checks native
+ * against them); the operations below are what the router dispatches to,
+ * each taking the key forms the engine accepts (a seed is expanded here,
+ * and the expanded copy wiped before returning).
  */
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '../sig/index.js';
 import { ml_kem512, ml_kem768, ml_kem1024 } from '../kem/index.js';
@@ -8,6 +11,7 @@ import type { KemAlgorithm, SignatureAlgorithm } from './native.js';
 
 /** The slice of the primitives' (noble-shaped) API the engine relies on. */
 export interface WasmSignature {
+  readonly lengths: { readonly seed: number };
   keygen(seed?: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array };
   sign(
     message: Uint8Array,
@@ -17,6 +21,7 @@ export interface WasmSignature {
   verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array, opts?: { context?: Uint8Array }): boolean;
 }
 export interface WasmKem {
+  readonly lengths: { readonly seed: number };
   keygen(seed?: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array };
   encapsulate(publicKey: Uint8Array, msg?: Uint8Array): { cipherText: Uint8Array; sharedSecret: Uint8Array };
   decapsulate(cipherText: Uint8Array, secretKey: Uint8Array): Uint8Array;
@@ -32,3 +37,62 @@ export const WASM_KEMS: Readonly<Record<KemAlgorithm, WasmKem>> = {
   'ML-KEM-768': ml_kem768,
   'ML-KEM-1024': ml_kem1024,
 };
+
+/** Runs `f` on the expanded secret key of `key` (expanding a seed for just this call). */
+function withExpanded<T>(prim: WasmSignature | WasmKem, key: Uint8Array, f: (expanded: Uint8Array) => T): T {
+  if (key.length !== prim.lengths.seed) return f(key);
+  const expanded = prim.keygen(key).secretKey;
+  try {
+    return f(expanded);
+  } finally {
+    expanded.fill(0);
+  }
+}
+
+/** Signs with expanded secret-key bytes or the 32-byte seed. */
+export function signInWasm(
+  alg: SignatureAlgorithm,
+  key: Uint8Array,
+  message: Uint8Array,
+  opts: { context?: Uint8Array; extraEntropy?: false | Uint8Array },
+): Uint8Array {
+  const prim = WASM_SIGS[alg];
+  return withExpanded(prim, key, (sk) => prim.sign(message, sk, opts));
+}
+
+export function verifyInWasm(
+  alg: SignatureAlgorithm,
+  key: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+  opts: { context?: Uint8Array },
+): boolean {
+  return WASM_SIGS[alg].verify(signature, message, key, opts);
+}
+
+export function encapsulateInWasm(
+  alg: KemAlgorithm,
+  key: Uint8Array,
+  msg?: Uint8Array,
+): { cipherText: Uint8Array; sharedSecret: Uint8Array } {
+  return WASM_KEMS[alg].encapsulate(key, msg);
+}
+
+/** Decapsulates with expanded secret-key bytes or the 64-byte seed d‖z. */
+export function decapsulateInWasm(alg: KemAlgorithm, key: Uint8Array, cipherText: Uint8Array): Uint8Array {
+  const prim = WASM_KEMS[alg];
+  return withExpanded(prim, key, (dk) => prim.decapsulate(cipherText, dk));
+}
+
+/** Key generation on wasm: the expanded pair, or seed output (a fresh seed when none is given). */
+export function keygenInWasm(
+  prim: WasmSignature | WasmKem,
+  seed: Uint8Array | undefined,
+  output: 'expanded' | 'seed',
+): { publicKey: Uint8Array; secretKey: Uint8Array } {
+  if (output === 'expanded') return prim.keygen(seed);
+  const s = seed ? seed.slice() : globalThis.crypto.getRandomValues(new Uint8Array(prim.lengths.seed));
+  const pair = prim.keygen(s);
+  pair.secretKey.fill(0);
+  return { publicKey: pair.publicKey, secretKey: s };
+}

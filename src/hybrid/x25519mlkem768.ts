@@ -7,8 +7,8 @@
  */
 import { QsignError } from '../errors.js';
 import { concatBytes, ensureBytes, randomBytes, wipe } from '../util/bytes.js';
+import { x25519Base, x25519Checked } from '../x25519/index.js';
 import { MLKEM, mlkemDecaps, mlkemEncaps, mlkemFromSeed } from './mlkem.js';
-import { x25519Base, x25519Checked } from './x25519.js';
 
 const M = MLKEM['ML-KEM-768'];
 

@@ -2,13 +2,22 @@
  * X-Wing: the ML-KEM-768 + X25519 hybrid KEM of draft-connolly-cfrg-xwing-kem-10
  * (identical to MLKEM768-X25519 of draft-irtf-cfrg-concrete-hybrid-kems, HPKE
  * KEM 0x647a, TLS group 0x647a). SHA3-256 and SHAKE256 run on our wasm Keccak;
- * ML-KEM comes from ../kem; X25519 from our wasm core (native/x25519).
+ * ML-KEM comes from the engine (./mlkem.ts); X25519 from the primitives floor
+ * (src/x25519).
  */
 import { QsignError } from '../errors.js';
 import { sha3_256, shake256 } from '../hash/index.js';
 import { concatBytes, ensureBytes, randomBytes, wipe } from '../util/bytes.js';
-import { MLKEM, mlkemDecaps, mlkemEncaps, mlkemFromSeed } from './mlkem.js';
-import { x25519Base, x25519BaseAsync, x25519Raw, x25519RawAsync, isLowOrder } from './x25519.js';
+import { x25519Base, x25519Raw, isLowOrder } from '../x25519/index.js';
+import {
+  MLKEM,
+  mlkemDecaps,
+  mlkemDecapsSeedAsync,
+  mlkemEncaps,
+  mlkemEncapsAsync,
+  mlkemFromSeed,
+  mlkemPublicKeyAsync,
+} from './mlkem.js';
 
 /** A KEM key pair; `secretKey` is whatever the KEM defines as its private key. */
 export interface KemKeyPair {
@@ -105,9 +114,15 @@ function expand(sk: Uint8Array): Expanded {
   return { ...c, pkX: x25519Base(c.skX) };
 }
 
-async function expandAsync(sk: Uint8Array): Promise<Expanded> {
-  const c = expandCore(sk);
-  return { ...c, pkX: await x25519BaseAsync(c.skX) };
+/** The public key of a secret key through the engine (its keygen policy picks the ML-KEM engine). */
+async function publicKeyAsync(sk: Uint8Array): Promise<Uint8Array> {
+  const e = shake256(sk, { dkLen: 96 });
+  try {
+    const pkM = await mlkemPublicKeyAsync(M, e.subarray(0, 64));
+    return concatBytes(pkM, x25519Base(e.subarray(64, 96)));
+  } finally {
+    wipe(e);
+  }
 }
 
 function checkPublicKey(publicKey: unknown): { pkM: Uint8Array; pkX: Uint8Array } {
@@ -219,56 +234,57 @@ export const xwing: XWing = Object.freeze({
 export const ml_kem768_x25519: XWing = xwing;
 
 /*
- * The same operations for the async entry points (HPKE). They return the
- * same bytes as the synchronous object; they stay async so an engine with
- * native X25519 can slot in without changing HPKE (today the wasm X25519 is
- * faster than a Web Crypto round trip, so they run on wasm).
+ * The same operations for the async entry points (HPKE, transit). They give
+ * the same bytes as the synchronous object for the same inputs, but their
+ * ML-KEM half goes through the engine router, so native Web Crypto serves it
+ * where the engine policy says it is faster. With `rand` given, the ML-KEM
+ * half takes its m from it and runs on wasm (native cannot take m).
  */
 
 /** @internal {@link XWing.keygen}, asynchronously. */
 export async function xwingKeygenAsync(seed?: Uint8Array): Promise<KemKeyPair> {
   const sk = seed === undefined ? randomBytes(32) : ensureBytes('seed', seed, 32).slice();
-  const x = await expandAsync(sk);
-  wipe(x.skM, x.skX);
-  return { publicKey: concatBytes(x.pkM, x.pkX), secretKey: sk };
+  return { publicKey: await publicKeyAsync(sk), secretKey: sk };
 }
 
 /** @internal {@link XWing.encapsulate}, asynchronously. */
 export async function xwingEncapsulateAsync(publicKey: Uint8Array, rand?: Uint8Array): Promise<Encapsulation> {
   const { pkM, pkX } = checkPublicKey(publicKey);
-  const eseed = rand === undefined ? randomBytes(64) : ensureBytes('rand', rand, 64);
-  const ekX = eseed.slice(32, 64);
+  const given = rand === undefined ? undefined : ensureBytes('rand', rand, 64);
+  // Without given randomness only the X25519 half needs ours: ML-KEM draws its own m on either engine.
+  const ekX = given ? given.slice(32, 64) : randomBytes(32);
   try {
-    const { cipherText: ctM, sharedSecret: ssM } = mlkemEncaps(M, pkM, eseed.subarray(0, 32));
-    const [ctX, ssX] = await Promise.all([x25519BaseAsync(ekX), x25519RawAsync(ekX, pkX)]);
+    const { cipherText: ctM, sharedSecret: ssM } = await mlkemEncapsAsync(M, pkM, given?.subarray(0, 32));
+    const ctX = x25519Base(ekX);
+    const ssX = x25519Raw(ekX, pkX);
     const sharedSecret = combiner(ssM, ssX, ctX, pkX);
     wipe(ssM, ssX);
     return { cipherText: concatBytes(ctM, ctX), sharedSecret };
   } finally {
     wipe(ekX);
-    if (rand === undefined) wipe(eseed);
   }
 }
 
 /** @internal {@link XWing.decapsulate}, asynchronously. */
 export async function xwingDecapsulateAsync(cipherText: Uint8Array, secretKey: Uint8Array): Promise<Uint8Array> {
   const ct = checkCipherText(cipherText);
-  const c = expandCore(secretKeyArg(secretKey));
+  const e = shake256(secretKeyArg(secretKey), { dkLen: 96 });
   try {
     const ctX = ct.subarray(1088, 1120);
-    const ssM = mlkemDecaps(M, ct.subarray(0, 1088), c.skM);
-    const [pkX, ssX] = await Promise.all([x25519BaseAsync(c.skX), x25519RawAsync(c.skX, ctX)]);
+    // The ML-KEM key is the seed d‖z = e[0..64): the engine decapsulates with it directly.
+    const ssM = await mlkemDecapsSeedAsync(M, ct.subarray(0, 1088), e.subarray(0, 64));
+    const skX = e.subarray(64, 96);
+    const pkX = x25519Base(skX);
+    const ssX = x25519Raw(skX, ctX);
     const ss = combiner(ssM, ssX, ctX, pkX);
     wipe(ssM, ssX);
     return ss;
   } finally {
-    wipe(c.skM, c.skX);
+    wipe(e);
   }
 }
 
 /** @internal {@link XWing.getPublicKey}, asynchronously. */
 export async function xwingGetPublicKeyAsync(secretKey: Uint8Array): Promise<Uint8Array> {
-  const x = await expandAsync(secretKeyArg(secretKey));
-  wipe(x.skM, x.skX);
-  return concatBytes(x.pkM, x.pkX);
+  return publicKeyAsync(secretKeyArg(secretKey));
 }

@@ -3,7 +3,7 @@ import type { QsignExports } from './exports.js';
 import { attachArena, reserveArena } from './heap.js';
 import { selfTestedExports } from './selftest.js';
 import { defaultWasmSource } from '#wasm-source';
-import { setEngineMode, type EngineMode } from '../engine/mode.js';
+import { setEngineMode, type EngineMode } from './engine-mode.js';
 
 /**
  * Where the wasm comes from. Workers need a precompiled `WebAssembly.Module`

@@ -29,6 +29,8 @@ import {
   type NativeAlgorithmCapability,
 } from '../../src/webcrypto/index.js';
 import { policyPick } from '../../src/engine/policy.js';
+import { runtimeInfo } from '../../src/engine/runtime.js';
+import { suite, seal, open, generateKeyPair } from '../../src/hybrid/index.js';
 
 const SIGS = { 'ML-DSA-44': ml_dsa44, 'ML-DSA-65': ml_dsa65, 'ML-DSA-87': ml_dsa87 } as const;
 const KEMS = { 'ML-KEM-512': ml_kem512, 'ML-KEM-768': ml_kem768, 'ML-KEM-1024': ml_kem1024 } as const;
@@ -396,6 +398,34 @@ describe('engine', () => {
       await expect(importPublicKeyToWebCrypto('ML-KEM-768', bad)).rejects('ERR_INVALID_PUBLIC_KEY');
     } else {
       await expect(importPublicKeyToWebCrypto('ML-KEM-768', bad)).rejects('ERR_UNSUPPORTED_BY_RUNTIME');
+    }
+  });
+
+  it('HPKE reaches ML-KEM through the engine: its decapsulation runs natively exactly where the engine says so', async () => {
+    await probeWebCrypto();
+    const subtle = globalThis.crypto.subtle as unknown as Record<string, unknown>;
+    const own = Object.getOwnPropertyDescriptor(subtle, 'decapsulateBits');
+    const native = subtle.decapsulateBits as ((...a: unknown[]) => unknown) | undefined;
+    let calls = 0;
+    if (typeof native === 'function') {
+      subtle.decapsulateBits = function (this: unknown, ...a: unknown[]) {
+        calls++;
+        return native.apply(this, a);
+      };
+    }
+    try {
+      const s = suite({ kem: 0x0041, kdf: 0x0001, aead: 0x0003 }); // ML-KEM-768, HKDF-SHA256, ChaCha20-Poly1305
+      const kp = await generateKeyPair(s);
+      const msg = new Uint8Array([1, 2, 3, 4]);
+      const { enc, ciphertext } = await seal(s, kp.publicKey, msg);
+      expect(await open(s, kp.secretKey, enc, ciphertext)).toEqual(msg);
+      const decided = engineFor('ML-KEM-768', 'decapsulate', { key: kp.secretKey });
+      expect(calls).toBe(decided === 'webcrypto' ? 1 : 0);
+      // Bun 1.4's committed policy sends ML-KEM-768 decapsulation native: there this is the native path.
+      if (runtimeInfo().key === 'bun@1') expect(decided).toBe('webcrypto');
+    } finally {
+      if (own) Object.defineProperty(subtle, 'decapsulateBits', own);
+      else delete subtle.decapsulateBits;
     }
   });
 

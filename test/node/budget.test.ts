@@ -14,6 +14,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { OutputChunk, OutputOptions, RollupOptions } from 'rollup';
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const KB = 1000;
@@ -72,7 +73,9 @@ const BUNDLE_BUDGET_GZIP: Record<string, number> = {
   'core-kem': 9 * KB,
   'core-dsa': 13.5 * KB,
   'jose-verify': 43 * KB,
-  hybrid: 72 * KB,
+  // 2026-12-07: HPKE and X-Wing reach ML-KEM through the engine (router, probe, native Web Crypto
+  // wrappers: issue 24), so native ML-KEM serves them where the policy says so; measured 75.8 KB.
+  hybrid: 84 * KB,
   x509: 72 * KB,
   transit: 100 * KB,
 };
@@ -125,7 +128,9 @@ describe('consumer bundle budgets (rollup)', () => {
     // Bundles resolve `qsign-pqc` to the package itself (dist/): build:ts first.
     if (!existsSync(join(root, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build:ts` first');
     const { rollup } = await import('rollup');
-    const configs = (await import(join(root, 'rollup.config.mjs'))).default as Array<any>;
+    const configs = (await import(join(root, 'rollup.config.mjs'))).default as Array<
+      RollupOptions & { input: string; output: OutputOptions }
+    >;
     const cwd = process.cwd();
     process.chdir(root); // the config names its inputs relative to the repository root
     try {
@@ -138,10 +143,10 @@ describe('consumer bundle budgets (rollup)', () => {
           const b = await rollup({ ...c, input: join(root, c.input), onwarn() {} });
           const { output } = await b.generate(c.output);
           await b.close();
-          const chunk = output[0] as any;
+          const chunk: OutputChunk = output[0];
           // Modules that contribute code after tree-shaking (renderedLength 0 = dropped).
           const modules = Object.entries(chunk.modules)
-            .filter(([, m]: any) => m.renderedLength > 0)
+            .filter(([, m]) => m.renderedLength > 0)
             .map(([id]) => relative(root, id));
           built.set(name, { code: chunk.code, modules });
         }),

@@ -36,6 +36,14 @@ import {
   ml_dsa65_async,
 } from '../../src/webcrypto/index.js';
 import { resetProbes, knownCapability } from '../../src/engine/probe.js';
+import {
+  suite as hpkeSuite,
+  seal as hpkeSeal,
+  open as hpkeOpen,
+  generateKeyPair as hpkeGenerateKeyPair,
+  xwing,
+} from '../../src/hybrid/index.js';
+import { xwingDecapsulateAsync } from '../../src/hybrid/xwing.js';
 import { parseUserAgent, runtimeInfo } from '../../src/engine/runtime.js';
 import { policyPick, policyRow } from '../../src/engine/policy.js';
 
@@ -84,6 +92,8 @@ function domError(name: string, message: string): Error {
 function makeFake(opts: FakeOptions = {}) {
   const algs = new Set(opts.algorithms ?? Object.keys(PRIMS));
   const calls = { sign: 0, verify: 0, encapsulateBits: 0, decapsulateBits: 0, importKey: 0, generateKey: 0 };
+  /** Every buffer handed to importKey('raw-seed'), kept to check it was wiped afterwards. */
+  const seedInputs: Uint8Array[] = [];
   const prim = (alg: unknown) => {
     const name = typeof alg === 'string' ? alg : (alg as { name: string }).name;
     if (!algs.has(name)) throw domError('NotSupportedError', 'Unrecognized algorithm name');
@@ -104,7 +114,11 @@ function makeFake(opts: FakeOptions = {}) {
     async importKey(format: string, data: Uint8Array, alg: unknown, extractable: boolean, usages: string[]) {
       calls.importKey++;
       const { name } = prim(alg);
-      if (format === 'raw-seed') return new FakeKey('private', { name }, extractable, usages, new Uint8Array(data));
+      // Like a real runtime, the key keeps its own copy (Web Crypto copies keyData before returning).
+      if (format === 'raw-seed') {
+        seedInputs.push(data);
+        return new FakeKey('private', { name }, extractable, usages, new Uint8Array(data));
+      }
       if (format === 'raw-public')
         return new FakeKey('public', { name }, true, usages, undefined, new Uint8Array(data));
       throw domError('NotSupportedError', `format ${format}`);
@@ -155,7 +169,7 @@ function makeFake(opts: FakeOptions = {}) {
       return buf(p.decapsulate(ct, expanded(key)));
     },
   };
-  return { subtle, calls };
+  return { subtle, calls, seedInputs };
 }
 
 const realCrypto = globalThis.crypto;
@@ -360,6 +374,80 @@ describe('routing with a native engine (fake subtle)', () => {
     const { privateKey } = await importKeyToWebCrypto('ML-KEM-1024', new Uint8Array(64).fill(8));
     expect(await decapsulate('ML-KEM-1024', r2.cipherText, privateKey)).toEqual(r2.sharedSecret);
     expect(fake.calls.decapsulateBits).toBe(d0 + 2);
+  });
+
+  it('a seed imported for one native call leaves no copy behind: the buffer handed to importKey is wiped', async () => {
+    const fake = makeFake();
+    install(fake);
+    await probeWebCrypto();
+    fake.seedInputs.length = 0;
+    const seed = new Uint8Array(32).fill(9);
+    const kemSeed = new Uint8Array(64).fill(10);
+    const msg = new Uint8Array([1]);
+    expect(ml_dsa65.verify(await sign('ML-DSA-65', seed, msg), msg, ml_dsa65.keygen(seed).publicKey)).toBe(true);
+    const r = ml_kem768.encapsulate(ml_kem768.keygen(kemSeed).publicKey);
+    expect(await decapsulate('ML-KEM-768', r.cipherText, kemSeed)).toEqual(r.sharedSecret);
+    expect(fake.seedInputs.length).toBe(2);
+    for (const b of fake.seedInputs) expect(b.every((x) => x === 0)).toBe(true);
+    // The caller's own seeds are theirs: untouched.
+    expect(seed.every((x) => x === 9)).toBe(true);
+    expect(kemSeed.every((x) => x === 10)).toBe(true);
+  });
+
+  it('the engine decides once: a later call of the same shape reaches crypto.subtle only to run natively', async () => {
+    const fake = makeFake();
+    let looks = 0;
+    install(fake, () => looks++);
+    await probeWebCrypto();
+    const msg = new Uint8Array([7]);
+    const kp65 = ml_dsa65.keygen(new Uint8Array(32).fill(3));
+    const kp87 = ml_dsa87.keygen(new Uint8Array(32).fill(4));
+    const sig65 = ml_dsa65.sign(msg, kp65.secretKey);
+    const sig87 = ml_dsa87.sign(msg, kp87.secretKey);
+    // First calls of each shape decide (and may look at the runtime).
+    expect(await verify('ML-DSA-65', kp65.publicKey, msg, sig65)).toBe(true);
+    expect(await verify('ML-DSA-87', kp87.publicKey, msg, sig87)).toBe(true);
+    looks = 0;
+    // Later: wasm never looks; native looks once per call (import + verify share the lookup).
+    expect(await verify('ML-DSA-87', kp87.publicKey, msg, sig87)).toBe(true);
+    expect(looks).toBe(0);
+    expect(await verify('ML-DSA-65', kp65.publicKey, msg, sig65)).toBe(true);
+    expect(looks).toBe(1);
+    // A new mode is a new decision.
+    await init({ engine: 'wasm' });
+    const n = fake.calls.verify;
+    expect(await verify('ML-DSA-65', kp65.publicKey, msg, sig65)).toBe(true);
+    expect(fake.calls.verify).toBe(n);
+  });
+
+  it('HPKE and X-Wing reach ML-KEM through the engine: native decapsulation and encapsulation where the policy says so', async () => {
+    const fake = makeFake();
+    install(fake);
+    await probeWebCrypto();
+    const e0 = fake.calls.encapsulateBits,
+      d0 = fake.calls.decapsulateBits;
+    // ChaCha20-Poly1305 keeps the AEAD off the fake subtle (it only does ML-DSA / ML-KEM).
+    // ML-KEM-768 HPKE (KEM 0x0041): the policy sends both directions native.
+    const s768 = hpkeSuite({ kem: 0x0041, kdf: 0x0001, aead: 0x0003 });
+    const kp = await hpkeGenerateKeyPair(s768);
+    const sealed = await hpkeSeal(s768, kp.publicKey, new Uint8Array([1, 2, 3]));
+    expect(fake.calls.encapsulateBits).toBe(e0 + 1);
+    expect(await hpkeOpen(s768, kp.secretKey, sealed.enc, sealed.ciphertext)).toEqual(new Uint8Array([1, 2, 3]));
+    expect(fake.calls.decapsulateBits).toBe(d0 + 1);
+    // X-Wing (0x647a): its ML-KEM-768 half too.
+    const sx = hpkeSuite({ kem: 0x647a, kdf: 0x0001, aead: 0x0003 });
+    const kx = await hpkeGenerateKeyPair(sx);
+    const sealedX = await hpkeSeal(sx, kx.publicKey, new Uint8Array([4]));
+    expect(fake.calls.encapsulateBits).toBe(e0 + 2);
+    expect(await hpkeOpen(sx, kx.secretKey, sealedX.enc, sealedX.ciphertext)).toEqual(new Uint8Array([4]));
+    expect(fake.calls.decapsulateBits).toBe(d0 + 2);
+    // The same bytes as the synchronous X-Wing object (wasm): engines agree.
+    const ss = await xwingDecapsulateAsync(sealedX.enc, kx.secretKey);
+    expect(ss).toEqual(xwing.decapsulate(sealedX.enc, kx.secretKey));
+    // Caller-chosen randomness (test vectors, transit's ikmE) cannot go native: wasm, same bytes as before.
+    const e1 = fake.calls.encapsulateBits;
+    await hpkeSeal(s768, kp.publicKey, new Uint8Array([5]), { ikmE: new Uint8Array(32).fill(3) });
+    expect(fake.calls.encapsulateBits).toBe(e1);
   });
 
   it('Deno-like (no contexts): context calls fall back to wasm in auto, and fail with a CryptoKey', async () => {

@@ -165,7 +165,7 @@ describe('X-Wing', () => {
     throwsCode(() => xwing.encapsulate(lo), 'ERR_INVALID_PUBLIC_KEY');
   });
 
-  it('the async path HPKE uses (X25519 on Web Crypto) gives the same bytes as the sync one', async () => {
+  it('the async path HPKE uses (ML-KEM through the engine router) gives the same bytes as the sync one', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.uint8Array({ minLength: 32, maxLength: 32 }),

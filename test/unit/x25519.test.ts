@@ -1,21 +1,13 @@
 // X25519 on the wasm core (native/x25519): random cross-check against
 // @noble/curves on both builds, SIMD and scalar builds agreeing byte for
-// byte, and the src/hybrid/x25519.ts wrappers (length checks, low-order
-// handling, async forms equal to the sync ones).
+// byte, and the src/x25519 primitives (length checks, low-order handling).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { x25519 as noble } from '@noble/curves/ed25519.js';
 import { init } from '../../src/index.js';
-import {
-  isLowOrder,
-  x25519Base,
-  x25519BaseAsync,
-  x25519Checked,
-  x25519Raw,
-  x25519RawAsync,
-} from '../../src/hybrid/x25519.js';
+import { isLowOrder, x25519Base, x25519Checked, x25519Raw } from '../../src/x25519/index.js';
 import { QsignError } from '../../src/errors.js';
 
 interface RawX25519 {
@@ -96,12 +88,12 @@ describe('wasm X25519 vs @noble/curves and SIMD vs scalar build', () => {
   });
 });
 
-describe('src/hybrid/x25519.ts on the wasm core', () => {
+describe('src/x25519 on the wasm core', () => {
   beforeAll(async () => {
     await init();
   });
 
-  it('x25519Raw / x25519Base match @noble/curves; async forms equal the sync ones', async () => {
+  it('x25519Raw / x25519Base match @noble/curves', () => {
     for (let i = 0; i < 200; i++) {
       const a = new Uint8Array(randomBytes(32)),
         b = new Uint8Array(randomBytes(32));
@@ -112,8 +104,6 @@ describe('src/hybrid/x25519.ts on the wasm core', () => {
       expect(hex(s)).toBe(hex(x25519Raw(b, pa)));
       expect(hex(s)).toBe(hex(noble.getSharedSecret(a, pb)));
       expect(hex(x25519Checked(a, pb, 'peer'))).toBe(hex(s));
-      expect(hex(await x25519RawAsync(a, pb))).toBe(hex(s));
-      expect(hex(await x25519BaseAsync(a))).toBe(hex(pa));
     }
   });
 
@@ -129,7 +119,7 @@ describe('src/hybrid/x25519.ts on the wasm core', () => {
     }
   });
 
-  it('refuses wrong-length inputs with typed errors', async () => {
+  it('refuses wrong-length inputs with typed errors', () => {
     const k = new Uint8Array(32).fill(1);
     const err = (fn: () => unknown): string | undefined => {
       try {
@@ -143,6 +133,5 @@ describe('src/hybrid/x25519.ts on the wasm core', () => {
     expect(err(() => x25519Raw(new Uint8Array(33), k))).toBe('ERR_INVALID_SECRET_KEY');
     expect(err(() => x25519Raw(k, new Uint8Array(31)))).toBe('ERR_INVALID_PUBLIC_KEY');
     expect(err(() => x25519Checked(k, new Uint8Array(0), 'x'))).toBe('ERR_INVALID_PUBLIC_KEY');
-    await expect(x25519RawAsync(k, new Uint8Array(5))).rejects.toMatchObject({ code: 'ERR_INVALID_PUBLIC_KEY' });
   });
 });

@@ -7,7 +7,7 @@
 // case must be refused by x25519Checked.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init } from '../../src/index.js';
-import { isLowOrder, x25519Base, x25519Checked, x25519Raw } from '../../src/hybrid/x25519.js';
+import { isLowOrder, x25519Base, x25519Checked, x25519Raw } from '../../src/x25519/index.js';
 import { hex, loadJson, toHex } from '../helpers/vectors.js';
 
 beforeAll(async () => {

@@ -10,6 +10,7 @@
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { gcm } from '@noble/ciphers/aes.js';
 import { QsignError } from '../../errors.js';
+import { webCryptoSubtle } from '../../engine/runtime.js';
 
 export type AeadName = 'AES-128-GCM' | 'AES-256-GCM' | 'ChaCha20Poly1305' | 'ExportOnly';
 
@@ -37,10 +38,6 @@ function decryptionFailed(cause?: unknown): QsignError {
   );
 }
 
-function subtle(): SubtleCrypto | undefined {
-  return globalThis.crypto?.subtle;
-}
-
 function aesGcm(id: number, name: AeadName, Nk: number): HpkeAead {
   return Object.freeze({
     id,
@@ -49,7 +46,7 @@ function aesGcm(id: number, name: AeadName, Nk: number): HpkeAead {
     Nn: 12,
     Nt: 16,
     bind(key: Uint8Array): AeadKey {
-      const s = subtle();
+      const s = webCryptoSubtle();
       if (!s) {
         return {
           seal: async (nonce, aad, pt) => gcm(key, nonce, aad).encrypt(pt),

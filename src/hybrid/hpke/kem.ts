@@ -6,8 +6,15 @@
  * into the key schedule: no DHKEM-style ExtractAndExpand.
  */
 import { QsignError } from '../../errors.js';
-import { ensureBytes, randomBytes, wipe } from '../../util/bytes.js';
-import { MLKEM, type MlKemName, type MlKemParams, mlkemDecaps, mlkemEncaps, mlkemFromSeed } from '../mlkem.js';
+import { ensureBytes, randomBytes } from '../../util/bytes.js';
+import {
+  MLKEM,
+  type MlKemName,
+  type MlKemParams,
+  mlkemDecapsSeedAsync,
+  mlkemEncapsAsync,
+  mlkemPublicKeyAsync,
+} from '../mlkem.js';
 import { xwingDecapsulateAsync, xwingEncapsulateAsync, xwingGetPublicKeyAsync, xwingKeygenAsync } from '../xwing.js';
 import { i2osp, shake256LabeledDerive } from './kdf.js';
 
@@ -23,7 +30,7 @@ export interface HpkeKem {
   readonly Nsk: number;
   /** Bytes of randomness one encapsulation consumes (the `ikmE` of the test vectors). */
   readonly Nrandom: number;
-  // Async so a native engine can serve KEM calls without changing HPKE.
+  // Async: the ML-KEM calls go through the engine, which may serve them natively.
   generateKeyPair(): Promise<{ publicKey: Uint8Array; secretKey: Uint8Array }>;
   /** DeriveKeyPair(ikm): seed = SHAKE256.LabeledDerive(ikm, "DeriveKeyPair", "", Nsk). */
   deriveKeyPair(ikm: Uint8Array): Promise<{ publicKey: Uint8Array; secretKey: Uint8Array }>;
@@ -72,11 +79,7 @@ function checkEnc(name: string, enc: unknown, n: number): Uint8Array {
 
 function mlkemHpke(id: number, p: MlKemParams): HpkeKem {
   const suiteId = kemSuiteId(id);
-  const fromSeed = (seed: Uint8Array) => {
-    const { publicKey, secretKey: expanded } = mlkemFromSeed(p, seed);
-    wipe(expanded);
-    return { publicKey, secretKey: seed };
-  };
+  const fromSeed = async (seed: Uint8Array) => ({ publicKey: await mlkemPublicKeyAsync(p, seed), secretKey: seed });
   return Object.freeze({
     id,
     name: p.name,
@@ -85,13 +88,13 @@ function mlkemHpke(id: number, p: MlKemParams): HpkeKem {
     Npk: p.publicKey,
     Nsk: 64,
     Nrandom: 32,
-    generateKeyPair: async () => fromSeed(randomBytes(64)),
-    deriveKeyPair: async (ikm: Uint8Array) =>
+    generateKeyPair: () => fromSeed(randomBytes(64)),
+    deriveKeyPair: (ikm: Uint8Array) =>
       fromSeed(shake256LabeledDerive(suiteId, ensureBytes('ikm', ikm), 'DeriveKeyPair', new Uint8Array(0), 64)),
-    publicKeyOf: async (sk: Uint8Array) => fromSeed(checkSecretKey(p.name, sk, 64)).publicKey,
+    publicKeyOf: (sk: Uint8Array) => mlkemPublicKeyAsync(p, checkSecretKey(p.name, sk, 64)),
     async encap(pk: Uint8Array, rand?: Uint8Array) {
       checkPublicKey(p.name, pk, p.publicKey);
-      const { cipherText, sharedSecret } = mlkemEncaps(
+      const { cipherText, sharedSecret } = await mlkemEncapsAsync(
         p,
         pk,
         rand === undefined ? undefined : ensureBytes('ikmE', rand, 32),
@@ -100,14 +103,8 @@ function mlkemHpke(id: number, p: MlKemParams): HpkeKem {
     },
     async decap(enc: Uint8Array, sk: Uint8Array) {
       checkEnc(p.name, enc, p.cipherText);
-      // expandDecapsKey: the seed is the private key; the expanded form only
-      // lives for this call.
-      const { secretKey: dk } = mlkemFromSeed(p, checkSecretKey(p.name, sk, 64));
-      try {
-        return mlkemDecaps(p, enc, dk);
-      } finally {
-        wipe(dk);
-      }
+      // The seed is the private key; the engine expands it (wasm, wiped after the call) or imports it (native).
+      return mlkemDecapsSeedAsync(p, enc, checkSecretKey(p.name, sk, 64));
     },
   });
 }

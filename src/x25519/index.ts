@@ -1,6 +1,8 @@
 /*
- * X25519 (RFC 7748) as the hybrid constructions need it, on the wasm core
- * (native/x25519: constant-time Montgomery ladder, clamping inside).
+ * X25519 (RFC 7748) on the wasm core (native/x25519: constant-time
+ * Montgomery ladder, clamping inside). A primitive, beside ML-KEM in
+ * src/kem: only this floor moves bytes in and out of wasm memory (withHeap);
+ * the hybrid constructions (src/hybrid) call these functions.
  *
  * The core computes the plain RFC 7748 function: for a low-order u it returns
  * the all-zero string, as the math does. The constructions here need two
@@ -11,7 +13,7 @@
  *  - `x25519Checked` throws ERR_INVALID_PUBLIC_KEY instead, the all-zero check
  *    RFC 8446 §7.4.2 makes mandatory for TLS key shares.
  *
- * Synchronous, like the rest of the hybrid layer: `await init()` first.
+ * Synchronous, like the other primitives: `await init()` first.
  */
 import { QsignError } from '../errors.js';
 import { withHeap } from '../wasm/heap.js';
@@ -92,31 +94,4 @@ export function x25519Checked(secretKey: Uint8Array, publicKey: Uint8Array, what
     );
   }
   return x25519Raw(secretKey, publicKey);
-}
-
-/*
- * Asynchronous forms for the async entry points (HPKE). They used to run on
- * Web Crypto X25519 where the runtime had it, because that beat the BigInt
- * ladder of @noble/curves; the wasm ladder is ~4× faster than the Web Crypto
- * round trip (importKey ×2 + deriveBits) in Node 20, so they now run the same
- * wasm code as the synchronous forms, and results can no longer depend on the
- * runtime. Kept as Promise-returning functions so callers need not change.
- */
-
-/** {@link x25519Base}, asynchronously. */
-export function x25519BaseAsync(secretKey: Uint8Array): Promise<Uint8Array> {
-  try {
-    return Promise.resolve(x25519Base(secretKey));
-  } catch (e) {
-    return Promise.reject(e);
-  }
-}
-
-/** {@link x25519Raw}, asynchronously. */
-export function x25519RawAsync(secretKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array> {
-  try {
-    return Promise.resolve(x25519Raw(secretKey, publicKey));
-  } catch (e) {
-    return Promise.reject(e);
-  }
 }

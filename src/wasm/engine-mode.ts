@@ -1,7 +1,9 @@
 /**
- * The engine mode chosen at init(). A module with no imports, so the wasm
- * loader can set the mode without importing the engine (which imports the
- * primitives, which import the loader: a cycle).
+ * The engine mode chosen at init(). init() belongs to the loader (floor 2),
+ * so the setting lives here too and the engine (floor 5) reads it from
+ * below; the engine hands in its preparation for a mode (the native probe
+ * before 'webcrypto') with {@link onEngineMode}, so nothing here imports
+ * upwards.
  */
 import { QsignError } from '../errors.js';
 
@@ -17,6 +19,8 @@ import { QsignError } from '../errors.js';
 export type EngineMode = 'auto' | 'wasm' | 'webcrypto';
 
 let mode: EngineMode = 'auto';
+/** Counts mode changes, so the engine can keep decisions made under the current mode without asking. */
+export let modeEpoch = 0;
 let hook: ((m: EngineMode) => Promise<void>) | undefined;
 
 /** Sets the mode; with the engine loaded, also runs its preparation (the native probe for `'webcrypto'`). */
@@ -28,6 +32,7 @@ export async function setEngineMode(m: unknown): Promise<void> {
     );
   }
   mode = m;
+  modeEpoch++;
   await hook?.(m);
 }
 
