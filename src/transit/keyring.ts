@@ -17,7 +17,7 @@ import { equalBytes, randomBytes, wipe, utf8 } from '../util/bytes.js';
 import { fromBase64, toBase64 } from './base64.js';
 import { KEMS, kemKeyPair, openEnvelope, sealEnvelope, type KemKeyPair, type KemKeyType } from './envelope.js';
 import { transitError, TransitErrorCodes } from './errors.js';
-import { sealAad, type MasterKey } from './master-key.js';
+import { sealAad, transitSubtle, type MasterKey } from './master-key.js';
 import type { TransitStore } from './store.js';
 import { decryptStream, encryptStream, type StreamEncryptOptions } from './stream.js';
 import {
@@ -230,7 +230,7 @@ export class Keyring {
     const record: KeyRecord = { ...rec, format: 2 };
     const key = await this.masterKey.deriveMacKey(RECORD_MAC_LABEL);
     const mac = new Uint8Array(
-      await globalThis.crypto.subtle.sign('HMAC', key, this.macInput(name, record) as Uint8Array<ArrayBuffer>),
+      await transitSubtle().sign('HMAC', key, this.macInput(name, record) as Uint8Array<ArrayBuffer>),
     );
     const stored: StoredKey = { format: 2, record, mac: toBase64(mac) };
     return JSON.stringify(stored);
@@ -253,7 +253,7 @@ export class Keyring {
       }
       const key = await this.masterKey.deriveMacKey(RECORD_MAC_LABEL);
       // Web Crypto's verify compares in constant time.
-      const ok = await globalThis.crypto.subtle.verify(
+      const ok = await transitSubtle().verify(
         'HMAC',
         key,
         mac as Uint8Array<ArrayBuffer>,

@@ -8,8 +8,25 @@
  * browsers; in browsers the master key can be a non-extractable CryptoKey
  * kept in IndexedDB, which script can use but never read.
  */
+import { webCryptoSubtle } from '../engine/runtime.js';
 import { concatBytes, randomBytes, utf8 } from '../util/bytes.js';
 import { transitError, TransitErrorCodes } from './errors.js';
+
+/**
+ * The runtime's Web Crypto, reached through the engine's one door to it. Transit seals and authenticates with
+ * AES-GCM and HMAC, which every supported runtime has; a runtime without `crypto.subtle` (an insecure browser
+ * context) gets a coded error instead of a TypeError.
+ */
+export function transitSubtle(): SubtleCrypto {
+  const subtle = webCryptoSubtle();
+  if (!subtle) {
+    throw transitError(
+      TransitErrorCodes.UNSUPPORTED_OPERATION,
+      'transit needs Web Crypto (crypto.subtle) for sealing keys; in a browser, serve the page over https or localhost',
+    );
+  }
+  return subtle;
+}
 
 /** Seals and opens secrets; implementations must be authenticated encryption. */
 export interface MasterKey {
@@ -37,7 +54,7 @@ const KDF_SALT = utf8('qsign-pqc/transit/kdf/v1');
  * same master key gives the same derived keys whether it was imported from bytes or kept as a CryptoKey.
  */
 async function deriveHmacKey(aesKey: CryptoKey, label: string): Promise<CryptoKey> {
-  const subtle = globalThis.crypto.subtle;
+  const subtle = transitSubtle();
   const stream = new Uint8Array(
     await subtle.encrypt({ name: 'AES-GCM', iv: KDF_IV as Uint8Array<ArrayBuffer> }, aesKey, new Uint8Array(32)),
   );
@@ -76,7 +93,7 @@ export function masterKeyFromCryptoKey(key: CryptoKey): MasterKey {
     },
     async seal(plaintext, aad) {
       const iv = randomBytes(12);
-      const ct = await globalThis.crypto.subtle.encrypt(
+      const ct = await transitSubtle().encrypt(
         { name: 'AES-GCM', iv: iv as Uint8Array<ArrayBuffer>, additionalData: aad as Uint8Array<ArrayBuffer> },
         key,
         plaintext as Uint8Array<ArrayBuffer>,
@@ -87,7 +104,7 @@ export function masterKeyFromCryptoKey(key: CryptoKey): MasterKey {
       if (sealed.length < 1 + 12 + 16 || sealed[0] !== SEAL_FORMAT)
         throw transitError(TransitErrorCodes.SEALED, 'stored key material has an unknown format');
       try {
-        const pt = await globalThis.crypto.subtle.decrypt(
+        const pt = await transitSubtle().decrypt(
           {
             name: 'AES-GCM',
             iv: sealed.subarray(1, 13) as Uint8Array<ArrayBuffer>,
@@ -112,7 +129,7 @@ export function masterKeyFromCryptoKey(key: CryptoKey): MasterKey {
 export async function masterKeyFromBytes(raw: Uint8Array): Promise<MasterKey> {
   if (!(raw instanceof Uint8Array) || raw.length !== 32)
     throw transitError(TransitErrorCodes.INVALID_REQUEST, 'the master key must be exactly 32 bytes (AES-256)');
-  const key = await globalThis.crypto.subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, 'AES-GCM', false, [
+  const key = await transitSubtle().importKey('raw', raw as Uint8Array<ArrayBuffer>, 'AES-GCM', false, [
     'encrypt',
     'decrypt',
   ]);
@@ -121,7 +138,7 @@ export async function masterKeyFromBytes(raw: Uint8Array): Promise<MasterKey> {
 
 /** Generates a fresh non-extractable master key (dev mode, tests, browsers). */
 export async function generateMasterKey(): Promise<{ key: CryptoKey; masterKey: MasterKey }> {
-  const key = (await globalThis.crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
+  const key = (await transitSubtle().generateKey({ name: 'AES-GCM', length: 256 }, false, [
     'encrypt',
     'decrypt',
   ])) as CryptoKey;

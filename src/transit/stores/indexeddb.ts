@@ -9,7 +9,7 @@
  * two tabs cannot both win.
  */
 import { transitError, TransitErrorCodes } from '../errors.js';
-import { masterKeyFromCryptoKey, type MasterKey } from '../master-key.js';
+import { masterKeyFromCryptoKey, transitSubtle, type MasterKey } from '../master-key.js';
 import type { StoredRecord, TransitStore } from '../store.js';
 
 const KEYS = 'keys';
@@ -93,7 +93,7 @@ export async function openIndexedDbStore(
       if (existing) return masterKeyFromCryptoKey(existing);
       // generateKey cannot run inside an IndexedDB transaction (it would auto-commit),
       // so make a candidate first and keep whichever key another tab stored first.
-      const candidate = (await globalThis.crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
+      const candidate = (await transitSubtle().generateKey({ name: 'AES-GCM', length: 256 }, false, [
         'encrypt',
         'decrypt',
       ])) as CryptoKey;
