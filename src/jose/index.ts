@@ -53,7 +53,7 @@ export type {
 } from './jws.js';
 export { SignJWT, jwtVerify, decodeJwt, validateClaims, secs } from './jwt.js';
 export type { JWTPayload, JWTVerifyOptions, JWTVerifyResult } from './jwt.js';
-export { createLocalJWKSet, createRemoteJWKSet, discover, jwksCache } from './jwks.js';
+export { createLocalJWKSet, createRemoteJWKSet, discover, jwksCache, MAX_JWKS_BYTES } from './jwks.js';
 export type { JWKSResolver, RemoteJWKSetOptions, ExportedJWKSCache, OpenIDConfiguration } from './jwks.js';
 export { SigningKeyRing, createIssuerHandler } from './issuer.js';
 export type { KeyStatus, KeyRingEntry, KeyRingOptions, SerializedKeyRing, IssuerHandlerOptions } from './issuer.js';

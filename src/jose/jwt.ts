@@ -3,6 +3,7 @@
  * `jwtVerify`, including its claim checks and error codes.
  */
 import { QsignError } from '../errors.js';
+import { parseJsonStrict } from '../util/json.js';
 import { decode as b64uDecode } from './base64url.js';
 import { JWTClaimValidationFailed, JWTExpired, JWTInvalid } from './errors.js';
 import {
@@ -178,12 +179,14 @@ export interface JWTVerifyResult {
 const normalizeTyp = (v: string) => v.toLowerCase().replace(/^application\//, '');
 
 function decodePayload(bytes: Uint8Array): JWTPayload {
-  let payload: unknown;
+  let text: string;
   try {
-    payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new JWTInvalid('JWT Claims Set must be a top-level JSON object');
+    throw new JWTInvalid('JWT Claims Set must be a top-level JSON object (payload is not valid UTF-8)');
   }
+  // Duplicate claim names refused: `{"sub":"alice","sub":"admin"}` must not be read two ways.
+  const payload = parseJsonStrict(text, (why) => new JWTInvalid(`JWT Claims Set is invalid: ${why}`));
   if (!payload || typeof payload !== 'object' || Array.isArray(payload))
     throw new JWTInvalid('JWT Claims Set must be a top-level JSON object');
   return payload as JWTPayload;
