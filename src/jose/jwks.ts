@@ -7,6 +7,7 @@
  */
 import { QsignError } from '../errors.js';
 import { parseJsonStrict } from '../util/json.js';
+import { guarded } from '../util/guard.js';
 import { JWKSInvalid, JWKSMultipleMatchingKeys, JWKSNoMatchingKey, JWKSTimeout } from './errors.js';
 import type { FlattenedJWSInput, JWSHeaderParameters } from './jws.js';
 import { AkpKey, importJWK, type JSONWebKeySet } from './keys.js';
@@ -85,7 +86,7 @@ class LocalJWKSet {
  */
 export function createLocalJWKSet(jwks: JSONWebKeySet): JWKSResolver & { jwks(): JSONWebKeySet } {
   const set = new LocalJWKSet(jwks);
-  const fn = async (protectedHeader?: JWSHeaderParameters) => set.getKey(protectedHeader);
+  const fn = guarded('JWKS resolver', async (protectedHeader?: JWSHeaderParameters) => set.getKey(protectedHeader));
   return Object.assign(fn, { jwks: () => set.jwks() });
 }
 
@@ -284,7 +285,7 @@ export function createRemoteJWKSet(
   jwks(): JSONWebKeySet | undefined;
 } {
   const set = new RemoteJWKSet(url, options);
-  const fn = async (protectedHeader?: JWSHeaderParameters) => set.getKey(protectedHeader);
+  const fn = guarded('JWKS resolver', async (protectedHeader?: JWSHeaderParameters) => set.getKey(protectedHeader));
   Object.defineProperties(fn, {
     coolingDown: { get: () => set.coolingDown(), enumerable: true },
     fresh: { get: () => set.fresh(), enumerable: true },

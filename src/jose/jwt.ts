@@ -100,6 +100,8 @@ export class SignJWT {
   constructor(payload: JWTPayload = {}, options: { currentDate?: Date } = {}) {
     if (!payload || typeof payload !== 'object' || Array.isArray(payload))
       throw new QsignError('ERR_INVALID_ARGUMENT', 'JWT Claims Set MUST be an object');
+    if (options === null || typeof options !== 'object')
+      throw new QsignError('ERR_INVALID_ARGUMENT', 'SignJWT options must be an object');
     this.#payload = { ...payload };
     const fixed = options.currentDate;
     this.#now = () => epoch(fixed ?? new Date());

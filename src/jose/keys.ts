@@ -11,7 +11,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { QsignError } from '../errors.js';
 import { signatureKeygen } from '../engine/signature.js';
 import { init } from '../wasm/loader.js';
-import { equalBytes, randomBytes, wipe } from '../util/bytes.js';
+import { ensureBytes, equalBytes, randomBytes, wipe } from '../util/bytes.js';
 import { encode as b64u, decode as b64uDecode } from './base64url.js';
 import { JWKInvalid, JOSENotSupported } from './errors.js';
 
@@ -88,6 +88,11 @@ export class AkpKey {
     publicKey: Uint8Array,
     opts: { seed?: Uint8Array; expanded?: Uint8Array; extractable?: boolean; kid?: string } = {},
   ) {
+    if (!isJoseAlgorithm(alg)) throw new JOSENotSupported(`AkpKey: "alg" must be ML-DSA-44, ML-DSA-65 or ML-DSA-87`);
+    ensureBytes(`${alg} public key`, publicKey, PUBLIC_KEY_BYTES[alg]);
+    if (opts === null || typeof opts !== 'object')
+      throw new QsignError('ERR_INVALID_ARGUMENT', 'AkpKey options must be an object');
+    if (opts.seed !== undefined) ensureBytes(`${alg} seed`, opts.seed, 32);
     this.alg = alg;
     this.#publicKey = publicKey.slice();
     this.type = opts.seed ? 'private' : 'public';

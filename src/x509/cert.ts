@@ -409,6 +409,16 @@ export async function createCertificate(opts: CertificateOptions, issuer: Issuer
   return Certificate.fromDer(await signStructure(tbsDer, issuer.key));
 }
 
+/** `der` when it is bytes; otherwise a coded error saying what to pass instead. */
+export function derBytes(der: unknown, fn: string, pemFn: string): Uint8Array {
+  if (der instanceof Uint8Array) return der;
+  const got = der === null ? 'null' : typeof der === 'string' ? 'a string' : typeof der;
+  throw new QsignError(
+    'ERR_INVALID_ARGUMENT',
+    `${fn} expects DER bytes (a Uint8Array), got ${got}${typeof der === 'string' ? `; use ${pemFn} for PEM text` : ''}`,
+  );
+}
+
 function bytesEq(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -549,7 +559,7 @@ export class Certificate {
 
   /** Parses DER. */
   static fromDer(der: Uint8Array): Certificate {
-    return new Certificate(der);
+    return new Certificate(derBytes(der, 'Certificate.fromDer', 'Certificate.parse'));
   }
 
   /** PEM text. */

@@ -16,6 +16,7 @@ import type { SignatureAlgorithm } from '../engine/native.js';
 import {
   buildExtensions,
   decodeExtensions,
+  derBytes,
   signStructure,
   spkiAsn,
   type CertificateExtensions,
@@ -133,7 +134,7 @@ export class Csr {
   }
 
   static fromDer(der: Uint8Array): Csr {
-    return new Csr(der);
+    return new Csr(derBytes(der, 'Csr.fromDer', 'Csr.parse'));
   }
 
   get pem(): string {

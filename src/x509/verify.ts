@@ -15,6 +15,7 @@
 import { Certificate, EKU_OIDS, keyUsageViolation, type KeyUsageName } from './cert.js';
 import { CertificateError, X509ErrorCodes as E, type TlsAlert } from './errors.js';
 import { isKemAlgorithm, isSignatureAlgorithm } from './keys.js';
+import { QsignError } from '../errors.js';
 import { isIp } from './cert.js';
 
 /** What the leaf certificate is going to be used for. */
@@ -71,6 +72,13 @@ export async function verifyChain(
   leafInput: Certificate | string | Uint8Array,
   opts: VerifyChainOptions,
 ): Promise<VerifiedChain> {
+  if (!opts || typeof opts !== 'object' || !Array.isArray(opts.trustAnchors))
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      'verifyChain(leaf, options) needs options.trustAnchors: an array of trusted root certificates',
+    );
+  if (opts.intermediates !== undefined && !Array.isArray(opts.intermediates))
+    throw new QsignError('ERR_INVALID_ARGUMENT', 'verifyChain options.intermediates must be an array of certificates');
   const leaf = toCert(leafInput);
   const anchors = opts.trustAnchors.map(toCert);
   const pool = (opts.intermediates ?? []).map(toCert);
