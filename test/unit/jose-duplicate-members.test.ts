@@ -121,3 +121,33 @@ describe('issue 18 #12: duplicate member names in JOSE JSON are refused', () => 
     expect(r.message).toMatch(/duplicate member name/);
   });
 });
+
+describe('issue 18 #12: the CLI reads JWK files and --claims with the same strict parser', () => {
+  it('`qsign jwk public` on a JWK file with "kty" twice, and `qsign jwt sign --claims` with "sub" twice, exit 2', async () => {
+    const { main } = await import('../../src/cli/main.js');
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'qsign-dup-'));
+    try {
+      const run = async (...argv: string[]) => {
+        const err: string[] = [];
+        const code = await main(argv, { out: () => {}, err: (s) => err.push(s) });
+        return { code, err: err.join('\n') };
+      };
+      const jwk = JSON.stringify(await exportJWK(pub));
+      const file = join(dir, 'dup.jwk');
+      writeFileSync(file, jwk.replace('"kty":"AKP"', '"kty":"AKP","kty":"AKP"'));
+      const r = await run('jwk', 'public', file);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/duplicate member name "kty"/);
+      const good = join(dir, 'key.jwk');
+      expect((await run('jwk', 'generate', '--alg', 'ML-DSA-44', '--out', good)).code).toBe(0);
+      const s = await run('jwt', 'sign', '--key', good, '--claims', '{"sub":"a","sub":"b"}');
+      expect(s.code).toBe(2);
+      expect(s.err).toMatch(/duplicate member name "sub"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
