@@ -7,7 +7,7 @@
  */
 import { QsignError } from '../errors.js';
 import { parseJsonStrict } from '../util/json.js';
-import { guarded } from '../util/guard.js';
+import { guarded, isUrl } from '../util/guard.js';
 import { JWKSInvalid, JWKSMultipleMatchingKeys, JWKSNoMatchingKey, JWKSTimeout } from './errors.js';
 import type { FlattenedJWSInput, JWSHeaderParameters } from './jws.js';
 import { AkpKey, importJWK, type JSONWebKeySet } from './keys.js';
@@ -318,8 +318,16 @@ export async function discover(
   issuerUrl: string | URL,
   options: { fetch?: typeof fetch; timeoutDuration?: number; headers?: Record<string, string> } = {},
 ): Promise<OpenIDConfiguration> {
+  if (typeof issuerUrl !== 'string' && !(issuerUrl instanceof URL))
+    throw new QsignError('ERR_INVALID_ARGUMENT', 'discover needs the issuer as a string or URL');
   const issuer = typeof issuerUrl === 'string' ? issuerUrl : issuerUrl.href;
-  const url = new URL(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
+  const wellKnown = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  if (!isUrl(wellKnown))
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      `discover: issuer ${JSON.stringify(issuer.slice(0, 200))} is not a URL`,
+    );
+  const url = new URL(wellKnown);
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {

@@ -8,6 +8,7 @@
  * equal to the key's alg), then the signature.
  */
 import { QsignError } from '../errors.js';
+import { requireObject } from '../util/guard.js';
 import { sign as engineSign, verify as engineVerify } from '../engine/signature.js';
 import { concatBytes } from '../util/bytes.js';
 import { parseJsonStrict } from '../util/json.js';
@@ -330,6 +331,7 @@ export class FlattenedSign {
   }
 
   async sign(key: KeyInput, options: SignOptions = {}): Promise<FlattenedJWS> {
+    requireObject('sign options', options);
     if (!this.#protected && !this.#unprotected)
       throw new JWSInvalid('either setProtectedHeader or setUnprotectedHeader must be called before sign()');
     if (this.#protected && this.#unprotected) {
@@ -407,6 +409,7 @@ export class CompactSign {
     return this;
   }
   async sign(key: KeyInput, options: SignOptions = {}): Promise<string> {
+    requireObject('sign options', options);
     const jws = await this.#flattened.sign(key, options);
     // Compact serialization cannot carry a '.' inside an unencoded payload.
     if (jws.payload.includes('.'))

@@ -3,6 +3,7 @@
  * `jwtVerify`, including its claim checks and error codes.
  */
 import { QsignError } from '../errors.js';
+import { requireObject } from '../util/guard.js';
 import { parseJsonStrict } from '../util/json.js';
 import { decode as b64uDecode } from './base64url.js';
 import { JWTClaimValidationFailed, JWTExpired, JWTInvalid } from './errors.js';
@@ -142,6 +143,7 @@ export class SignJWT {
   }
 
   async sign(key: KeyInput, options: SignOptions = {}): Promise<string> {
+    requireObject('sign options', options);
     if (!this.#header) throw new JWTInvalid('setProtectedHeader must be called before sign()');
     // RFC 7797 unencoded payloads are not JWTs.
     if (Array.isArray(this.#header.crit) && this.#header.crit.includes('b64') && this.#header.b64 === false)

@@ -8,6 +8,9 @@
  * thought of (a null-prototype object, `[null]`, an Invalid Date) still ends
  * as `ERR_INVALID_ARGUMENT` naming the function, with the original error as
  * `cause`. Errors that are already QsignErrors pass through untouched.
+ *
+ * Module-level wrappers carry a `#__PURE__` annotation at their call sites so
+ * bundlers still drop the exports an application does not use.
  */
 import { QsignError } from '../errors.js';
 
@@ -46,25 +49,59 @@ export function guarded<F extends (...args: any[]) => any>(where: string, fn: F)
 }
 
 /**
- * Guards the named static and prototype methods of `cls` in place, so the
- * class stays the same object (instanceof and subclassing keep working).
+ * Runs `fn()` with its synchronous failures coded like {@link guarded}: for
+ * class methods, which cannot be wrapped at the module boundary without
+ * defeating tree-shaking.
  */
-export function guardClass(
-  className: string,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  cls: { prototype: any },
-  statics: readonly string[],
-  methods: readonly string[],
-): void {
-  const c = cls as unknown as Record<string, unknown>;
-  for (const s of statics) {
-    const f = c[s];
-    if (typeof f === 'function') c[s] = guarded(`${className}.${s}`, f as (...a: unknown[]) => unknown);
+export function codedCall<T>(where: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw coded(where, e);
   }
-  const proto = cls.prototype as Record<string, unknown>;
-  for (const m of methods) {
-    const d = Object.getOwnPropertyDescriptor(proto, m);
-    if (d && typeof d.value === 'function')
-      Object.defineProperty(proto, m, { ...d, value: guarded(`${className}#${m}`, d.value) });
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (v instanceof Uint8Array) return `${v.length} bytes`;
+  return typeof v === 'object' ? 'an object' : typeof v;
+}
+
+/** `value` when it is a plain object (not null, not an array); else ERR_INVALID_ARGUMENT naming it. */
+export function requireObject<T extends object>(what: string, value: T | unknown): T {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array)
+    throw new QsignError('ERR_INVALID_ARGUMENT', `${what} must be an object, got ${describe(value)}`);
+  return value as T;
+}
+
+/** `value` when it is a string; else ERR_INVALID_ARGUMENT naming it. */
+export function requireString(what: string, value: unknown): string {
+  if (typeof value !== 'string')
+    throw new QsignError('ERR_INVALID_ARGUMENT', `${what} must be a string, got ${describe(value)}`);
+  return value;
+}
+
+/** `value` when it is an array whose items are all strings; else ERR_INVALID_ARGUMENT naming it. */
+export function requireStringArray(what: string, value: unknown): string[] {
+  if (!Array.isArray(value) || value.some((x) => typeof x !== 'string'))
+    throw new QsignError('ERR_INVALID_ARGUMENT', `${what} must be an array of strings`);
+  return value as string[];
+}
+
+/** `value` when it is a Date holding a real time; else ERR_INVALID_ARGUMENT naming it. */
+export function requireDate(what: string, value: unknown): Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime()))
+    throw new QsignError('ERR_INVALID_ARGUMENT', `${what} must be a valid Date`);
+  return value;
+}
+
+/** True when `text` parses as an absolute URL (URL.canParse is missing from older runtimes). */
+export function isUrl(text: string): boolean {
+  try {
+    new URL(text);
+    return true;
+  } catch {
+    return false;
   }
 }

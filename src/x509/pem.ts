@@ -31,6 +31,9 @@ function fromBase64(b64: string, label: string): Uint8Array {
 
 /** PEM text of `der` under `label`, base64 wrapped at 64 columns, ending in a newline. */
 export function pemEncode(label: string, der: Uint8Array): string {
+  if (typeof label !== 'string' || !/^[A-Z0-9 ]{1,64}$/.test(label))
+    throw new QsignError('ERR_PEM', 'a PEM label is 1 to 64 characters A-Z, 0-9 or space');
+  if (!(der instanceof Uint8Array)) throw new QsignError('ERR_INVALID_ARGUMENT', 'PEM contents must be DER bytes');
   const b64 = toBase64(der);
   const lines = [`-----BEGIN ${label}-----`];
   for (let i = 0; i < b64.length; i += 64) lines.push(b64.slice(i, i + 64));
@@ -122,6 +125,7 @@ export function pemDecode(text: string, label?: string): Uint8Array {
 
 /** True when `data` looks like PEM text rather than DER bytes. */
 export function isPem(data: string | Uint8Array): boolean {
+  if (typeof data !== 'string' && !(data instanceof Uint8Array)) return false;
   if (typeof data === 'string') return data.includes('-----BEGIN ');
   // DER starts with 0x30 (SEQUENCE); PEM with '-' or whitespace.
   return data.length > 0 && data[0] !== 0x30 && new TextDecoder().decode(data.subarray(0, 200)).includes('-----BEGIN ');

@@ -254,6 +254,9 @@ function ekuAllows(eku: string[] | undefined, purpose: Purpose): boolean {
  * entries only. The subject CN is not consulted (RFC 6125 §6.4.4 / CA/B BR).
  */
 export function matchesHostname(cert: Certificate, host: string): boolean {
+  if (!(cert instanceof Certificate))
+    throw new QsignError('ERR_INVALID_ARGUMENT', 'matchesHostname needs a Certificate (Certificate.parse)');
+  if (typeof host !== 'string') throw new QsignError('ERR_INVALID_ARGUMENT', 'the host name must be a string');
   const san = cert.extensions.subjectAltName;
   if (!san) return false;
   if (isIp(host)) return san.ip.some((ip) => normIp(ip) === normIp(host));
