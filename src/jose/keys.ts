@@ -243,11 +243,6 @@ export async function importJWK(jwk: AkpJWK | Record<string, unknown>, opts: Key
   }
 }
 
-/**
- * Exports a key as an AKP JWK (`kid` included). Private keys include `priv`
- * only when extractable; otherwise ERR_INVALID_ARGUMENT, as jose refuses to
- * export non-extractable keys.
- */
 /** `key` when it is an AkpKey; else ERR_INVALID_ARGUMENT saying how to get one. */
 function requireKey(what: string, key: unknown): AkpKey {
   if (!(key instanceof AkpKey))
@@ -258,6 +253,11 @@ function requireKey(what: string, key: unknown): AkpKey {
   return key;
 }
 
+/**
+ * Exports a key as an AKP JWK (`kid` included). Private keys include `priv`
+ * only when extractable; otherwise ERR_INVALID_ARGUMENT, as jose refuses to
+ * export non-extractable keys.
+ */
 export async function exportJWK(key: AkpKey): Promise<AkpJWK> {
   requireKey('exportJWK key', key);
   const jwk: AkpJWK = { kty: 'AKP', alg: key.alg, kid: key.kid, pub: b64u(key._pub()) };

@@ -37,10 +37,9 @@ import {
 import { sha1 } from '@noble/hashes/legacy.js';
 import { QsignError } from '../errors.js';
 import { codedCall, requireDate, requireObject, requireString, requireStringArray } from '../util/guard.js';
-import { ensureBytes } from '../util/bytes.js';
 import { sign as engineSign, verify as engineVerify } from '../engine/signature.js';
 import type { SignatureAlgorithm } from '../engine/native.js';
-import { randomBytes, toHex, fromHex } from '../util/bytes.js';
+import { ensureBytes, randomBytes, toHex, fromHex } from '../util/bytes.js';
 import { readChildren, readWhole, tlv } from './der.js';
 import { X509ErrorCodes as E } from './errors.js';
 import {
