@@ -14,8 +14,9 @@ import { toNodeListener } from '../../dist/transit/node/server.js';
 /** The header this front sets to the peer's address; a client-sent one is dropped first. */
 export const CLIENT_ADDRESS_HEADER = 'x-qsign-client-address';
 
-// RFC 3986 host (reg-name of letters, digits, dots and hyphens, or an IP-literal) with an optional port.
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+// RFC 3986 host with an optional port: a reg-name of unreserved characters (no '/', '?', '#', '@',
+// spaces or percent escapes, which could change how a URL built from it parses) or an IP-literal.
+const HOST = /^(?:[A-Za-z0-9._~-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
 
 function refuse(res, status, error, message) {
   const body = JSON.stringify({ error, error_description: message, errors: [message] });
