@@ -81,6 +81,7 @@ export const SUITES = [
       '--test',
       '--test-concurrency=1',
       'test/e2e/http.e2e.test.mjs',
+      'test/e2e/demo-security.e2e.test.mjs',
       'test/e2e/deno.e2e.test.mjs',
       'test/e2e/browser.e2e.test.mjs',
     ],

@@ -4,10 +4,16 @@
  * (examples/deno-server: in memory) run the same code:
  *
  *   Keycloak role   POST /token, GET /certs, GET /.well-known/openid-configuration
- *   Service role    POST /api/sign, GET /api/documents/:id
+ *   Service role    POST /api/enroll (first login: the demo CA certifies the page's ML-DSA-65 key),
+ *                   POST /api/sign, GET /api/documents/:id, GET /api/ca
  *   Vault role      /v1/oqs-transit/* (the SDK's transit handler, same keyring)
  *   Admin           POST /admin/* (rotate the token signing key, rotate the data key,
- *                   raise/lower min_decryption_version, forge an expired token)
+ *                   raise/lower min_decryption_version, forge an expired token,
+ *                   unbind a user's signing key)
+ *
+ * POST /token is throttled per account and per client, with bounded
+ * concurrent password hashing (limits.mjs). A document is accepted only
+ * when signed by the key the demo CA certified for the account.
  *
  * State goes through a small `store` adapter (users, a key-value table for the
  * sealed issuer ring, documents) plus the transit Keyring's own store; secrets
@@ -25,7 +31,17 @@ import {
   toBase64,
   fromBase64,
 } from '../../dist/transit/index.js';
+import {
+  Certificate,
+  Csr,
+  createCertificate,
+  decodePKCS8,
+  encodePKCS8,
+  generateKey,
+  verifyChain,
+} from '../../dist/x509/index.js';
 import { scryptAsync } from '@noble/hashes/scrypt.js';
+import { createLoginThrottle, LOGIN_LIMITS, TooManyAttempts } from './limits.mjs';
 
 /** Largest document accepted by POST /api/sign, in bytes (the page sends a signed manifest for bigger files). */
 export const DOCUMENT_LIMIT = 8 * 1024 * 1024;
@@ -52,6 +68,10 @@ export const DEFAULT_USERS = [
 // scrypt cost N=2^14, r=8: the common interactive-login setting; pure-JS scrypt costs ~1 s per login on a 2-core box at 2^15.
 const SCRYPT = { N: 2 ** 14, r: 8, p: 1, dkLen: 32 };
 const RING_AAD = new TextEncoder().encode('qsign-demo/issuer-ring/v1');
+const CA_AAD = new TextEncoder().encode('qsign-demo/ca-key/v1');
+/** Subject of the demo CA that certifies each account's ML-DSA-65 signing key. */
+export const CA_SUBJECT = 'CN=QSIGN Demo CA,O=QSIGN demo';
+const certKey = (userId) => `signing_cert:${userId}`;
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -159,13 +179,28 @@ function tokenError(e) {
 }
 
 /**
+ * `hashPassword(password, salt, {N, r, p, dkLen})` → Promise<Uint8Array> is scrypt; the default (noble)
+ * runs on the calling thread, so Node passes node:crypto's, which runs on the libuv pool and leaves the
+ * event loop free while the login throttle bounds how many run at once.
+ *
  * The service over a `store` adapter:
  *   getUser(username) → row | undefined, addUser(row), getKv(k) → string | undefined, setKv(k, v),
  *   insertDocument(row), getDocument(id) → row | undefined   (each may return a promise)
  * `keyring` is a transit Keyring; `audit` an AuditLog; `issuer` the public base URL.
  */
-export async function createQsignService({ issuer, keyring, masterKey, adminToken, audit, store, log = () => {} }) {
+export async function createQsignService({
+  issuer,
+  keyring,
+  masterKey,
+  adminToken,
+  audit,
+  store,
+  log = () => {},
+  loginLimits = LOGIN_LIMITS,
+  hashPassword = (password, salt, params) => scryptAsync(password, salt, params),
+}) {
   await init();
+  const throttle = createLoginThrottle(loginLimits);
   await keyring.createKey(SIGNING_KEY, { type: 'ml-dsa-65' });
   await keyring.createKey(DATA_KEY, { type: 'ml-kem-768' });
 
@@ -174,7 +209,7 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
     if (await store.getUser(u.username)) continue;
     const password = envPassword(u.username) || u.password;
     const salt = crypto.getRandomValues(new Uint8Array(16));
-    const hash = await scryptAsync(password, salt, SCRYPT);
+    const hash = await hashPassword(password, salt, SCRYPT);
     await store.addUser({
       username: u.username,
       user_id: crypto.randomUUID(),
@@ -194,6 +229,44 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
     await store.setKv('issuer_ring', toBase64(await masterKey.seal(enc.encode(ring.serialize()), RING_AAD)));
   };
   if (!sealedRing) await saveRing();
+
+  // The demo CA (ML-DSA-65): its seed sealed under the master key, its certificate beside it.
+  const sealedCa = await store.getKv('demo_ca');
+  let ca;
+  if (sealedCa) {
+    const { key, certificate } = JSON.parse(dec.decode(await masterKey.open(fromBase64(sealedCa), CA_AAD)));
+    ca = { key: decodePKCS8(fromBase64(key)), certificate: Certificate.parse(certificate) };
+  } else {
+    const key = generateKey('ML-DSA-65');
+    const certificate = await createCertificate(
+      { subject: CA_SUBJECT, publicKey: key, ca: true, pathLength: 0, days: 3650 },
+      { key },
+    );
+    const sealed = await masterKey.seal(
+      enc.encode(JSON.stringify({ key: toBase64(encodePKCS8('ML-DSA-65', key)), certificate: certificate.pem })),
+      CA_AAD,
+    );
+    await store.setKv('demo_ca', toBase64(sealed));
+    ca = { key, certificate };
+  }
+
+  /** The certificate bound to `userId` at first login, or undefined. */
+  async function userCertificate(userId) {
+    const pem = await store.getKv(certKey(userId));
+    return pem ? Certificate.parse(pem) : undefined;
+  }
+  // One enrollment at a time per account, so two first logins cannot bind two keys.
+  const enrolling = new Map();
+  function withUserLock(userId, fn) {
+    const prev = enrolling.get(userId) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.catch(() => {});
+    enrolling.set(userId, tail);
+    void tail.then(() => {
+      if (enrolling.get(userId) === tail) enrolling.delete(userId);
+    });
+    return run;
+  }
 
   const issuerHandler = createIssuerHandler(ring, {
     issuer,
@@ -270,15 +343,28 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
     };
   }
 
-  async function token(request) {
+  async function token(request, clientAddress) {
     const body = await readJson(request, 64 * 1024);
     if ((body.grant_type ?? 'password') !== 'password')
       throw new DemoError(400, 'unsupported_grant_type', 'only grant_type=password is supported');
-    const user = await store.getUser(String(body.username ?? ''));
-    // Hash even for unknown users so the response time does not reveal which names exist.
-    const salt = user ? fromBase64(user.salt) : new Uint8Array(16);
-    const got = await scryptAsync(String(body.password ?? ''), salt, user ? JSON.parse(user.params) : SCRYPT);
-    if (!user || !safeEqual(got, fromBase64(user.hash))) {
+    const username = String(body.username ?? '').slice(0, 256);
+    const user = await store.getUser(username);
+    let ok;
+    try {
+      ok = await throttle.attempt(username, clientAddress, async () => {
+        // Hash even for unknown users so the response time does not reveal which names exist.
+        const salt = user ? fromBase64(user.salt) : new Uint8Array(16);
+        const got = await hashPassword(String(body.password ?? ''), salt, user ? JSON.parse(user.params) : SCRYPT);
+        return !!user && safeEqual(got, fromBase64(user.hash));
+      });
+    } catch (e) {
+      if (!(e instanceof TooManyAttempts)) throw e;
+      await auditEvent({ method: 'POST', path: '/token', status: 429, error: 'too_many_attempts', data: { username } });
+      throw new DemoError(429, 'too_many_attempts', `${e.message}; retry in ${e.retryAfter} s`, {
+        headers: { 'retry-after': String(e.retryAfter) },
+      });
+    }
+    if (!ok) {
       await auditEvent({
         method: 'POST',
         path: '/token',
@@ -318,9 +404,43 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
         `documents are limited to ${DOCUMENT_LIMIT} bytes; sign a manifest for larger files`,
       );
     const signature = b64field(body, 'signature', { length: ml_dsa65.lengths.signature });
-    const publicKey = b64field(body, 'public_key', { length: ml_dsa65.lengths.publicKey });
+    const claimedKey = b64field(body, 'public_key', { required: false, length: ml_dsa65.lengths.publicKey });
     const name = String(body.name ?? 'document').slice(0, 200);
-    // Step "문서 검증": the client's own ML-DSA-65 signature must cover these exact bytes.
+    // The signature is checked against the key the demo CA certified for this account, never a key the
+    // request brings: otherwise anyone's signature would pass as the user's (issue 18 #13).
+    const certificate = await userCertificate(claims.sub);
+    if (!certificate)
+      throw new DemoError(
+        403,
+        'no_signing_certificate',
+        'no signing key is bound to this account yet: POST /api/enroll a CSR for your ML-DSA-65 key first (the page does it at login)',
+      );
+    try {
+      await verifyChain(certificate, { trustAnchors: [ca.certificate] });
+    } catch (e) {
+      throw new DemoError(
+        403,
+        'signing_certificate_invalid',
+        `the account's signing certificate is not valid: ${e.message}`,
+      );
+    }
+    const publicKey = certificate.publicKey.publicKey;
+    if (claimedKey && !safeEqual(claimedKey, publicKey)) {
+      await auditEvent({
+        method: 'POST',
+        path: '/api/sign',
+        status: 403,
+        display_name: claims.preferred_username,
+        error: 'signing_key_mismatch',
+        data: { name },
+      });
+      throw new DemoError(
+        403,
+        'signing_key_mismatch',
+        `this document was signed with a key that is not certified for this account; sign with the key of certificate ${certificate.serialNumber}`,
+      );
+    }
+    // Step "문서 검증": the user's ML-DSA-65 signature must cover these exact bytes.
     if (!ml_dsa65.verify(signature, document, publicKey)) {
       await auditEvent({
         method: 'POST',
@@ -344,7 +464,14 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
     const counter = await keyring.sign(SIGNING_KEY, digest);
     const { ciphertext, keyVersion } = await keyring.encrypt(DATA_KEY, document, { associatedData: enc.encode(id) });
     const signatures = {
-      client: { alg: 'ML-DSA-65', public_key: toBase64(publicKey), signature: toBase64(signature), input: 'document' },
+      client: {
+        alg: 'ML-DSA-65',
+        public_key: toBase64(publicKey),
+        signature: toBase64(signature),
+        input: 'document',
+        certificate: certificate.pem,
+        certificate_serial: certificate.serialNumber,
+      },
       service: {
         alg: 'ML-DSA-65',
         key: SIGNING_KEY,
@@ -402,6 +529,79 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
         preview: env.length > 120 ? `${env.slice(0, 120)}…` : env,
       },
     };
+  }
+
+  /**
+   * First login: the demo CA certifies the ML-DSA-65 key of a PKCS#10 CSR
+   * (its self-signature proves possession) for the authenticated account.
+   * The same key again gets the same certificate; another key is 409 until
+   * the admin unbinds the old one.
+   */
+  async function enroll(request) {
+    const claims = await authenticate(request);
+    const body = await readJson(request, 64 * 1024);
+    let csr;
+    try {
+      csr = Csr.parse(String(body.csr ?? ''));
+      await csr.assertValid();
+    } catch (e) {
+      throw new DemoError(
+        400,
+        'invalid_csr',
+        `csr must be a PEM PKCS#10 request signed by the key it carries (${e?.code ?? 'error'}: ${e?.message ?? e})`,
+      );
+    }
+    if (csr.publicKey.alg !== 'ML-DSA-65')
+      throw new DemoError(400, 'invalid_csr', `the signing key must be ML-DSA-65, got ${csr.publicKey.alg}`);
+    return withUserLock(claims.sub, async () => {
+      const existing = await userCertificate(claims.sub);
+      if (existing) {
+        if (safeEqual(existing.publicKey.publicKey, csr.publicKey.publicKey))
+          return json(200, {
+            certificate: existing.pem,
+            ca: ca.certificate.pem,
+            serial: existing.serialNumber,
+            created: false,
+          });
+        await auditEvent({
+          method: 'POST',
+          path: '/api/enroll',
+          status: 409,
+          display_name: claims.preferred_username,
+          error: 'signing_key_already_bound',
+        });
+        throw new DemoError(
+          409,
+          'signing_key_already_bound',
+          `this account's signing key is already certified (certificate ${existing.serialNumber}); sign with that key, or ask the admin to unbind it (POST /admin/unbind-signing-key)`,
+          { certificate: existing.pem },
+        );
+      }
+      const certificate = await createCertificate(
+        {
+          subject: `CN=${claims.preferred_username},O=QSIGN demo users`,
+          publicKey: csr.publicKey,
+          keyUsage: ['digitalSignature', 'nonRepudiation'],
+          subjectAltName: { uri: [`urn:uuid:${claims.sub}`] },
+          days: 365,
+        },
+        { key: ca.key, certificate: ca.certificate },
+      );
+      await store.setKv(certKey(claims.sub), certificate.pem);
+      await auditEvent({
+        method: 'POST',
+        path: '/api/enroll',
+        status: 200,
+        display_name: claims.preferred_username,
+        data: { serial: certificate.serialNumber },
+      });
+      return json(200, {
+        certificate: certificate.pem,
+        ca: ca.certificate.pem,
+        serial: certificate.serialNumber,
+        created: true,
+      });
+    });
   }
 
   async function getDocument(request, id) {
@@ -472,6 +672,14 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
         out = { latest_version: info.latest_version, min_decryption_version: info.min_decryption_version };
         break;
       }
+      case 'unbind-signing-key': {
+        // Lets a user who lost the page key enroll a new one at the next login.
+        const user = await store.getUser(String(body.username ?? ''));
+        if (!user) throw new DemoError(404, 'not_found', 'no such user');
+        await withUserLock(user.user_id, () => store.setKv(certKey(user.user_id), ''));
+        out = { username: user.username, unbound: true };
+        break;
+      }
       case 'expired-token': {
         // An admin-forged token that expired 5 minutes ago, signed by the real
         // active key: only the exp check can reject it.
@@ -488,7 +696,8 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
     return json(200, out);
   }
 
-  async function handle(request) {
+  /** `info.clientAddress`: the peer address from the server (never from a request header), for the login limits. */
+  async function handle(request, info = {}) {
     const url = new URL(request.url);
     const path = url.pathname;
     try {
@@ -496,7 +705,7 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
       if (path === '/certs' || path === '/.well-known/openid-configuration') return await issuerHandler(request);
       if (path === '/token') {
         if (request.method !== 'POST') throw new DemoError(405, 'method_not_allowed', 'POST only');
-        return await token(request);
+        return await token(request, String(info.clientAddress ?? 'unknown'));
       }
       if (path === '/api/sign') {
         // The seed's first probe: GET /api/sign without a token → 401.
@@ -504,6 +713,14 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
         if (request.method !== 'POST') throw new DemoError(405, 'method_not_allowed', 'POST only');
         return await signDocument(request);
       }
+      if (path === '/api/enroll') {
+        if (request.method !== 'POST') throw new DemoError(405, 'method_not_allowed', 'POST only');
+        return await enroll(request);
+      }
+      if (path === '/api/ca' && request.method === 'GET')
+        return new Response(ca.certificate.pem, {
+          headers: { 'content-type': 'application/x-pem-file', 'cache-control': 'no-store' },
+        });
       const m = /^\/api\/documents\/([0-9a-f-]{36})$/.exec(path);
       if (m && request.method === 'GET') return await getDocument(request, m[1]);
       if (path === '/api/info' && request.method === 'GET') {
@@ -522,6 +739,7 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
             min_decryption_version: data.min_decryption_version,
           },
           signing_key: { name: SIGNING_KEY, public_keys: signing.keys },
+          demo_ca: { subject: ca.certificate.subject, serial: ca.certificate.serialNumber, pem: '/api/ca' },
           issuer_keys: ring.entries().map((e) => ({ kid: e.kid, status: e.status })),
         });
       }
@@ -530,6 +748,7 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
       return undefined; // not ours: static files
     } catch (e) {
       if (e instanceof DemoError) {
+        const { headers: extraHeaders = {}, ...extra } = e.extra;
         const headers =
           e.status === 401
             ? {
@@ -538,8 +757,8 @@ export async function createQsignService({ issuer, keyring, masterKey, adminToke
             : {};
         return json(
           e.status,
-          { error: e.code, error_description: e.message, errors: [e.message], ...e.extra },
-          headers,
+          { error: e.code, error_description: e.message, errors: [e.message], ...extra },
+          { ...headers, ...extraHeaders },
         );
       }
       const { status, message } = httpStatusFor(e);

@@ -62,7 +62,7 @@ try {
 }
 void betterSqlite;
 
-const { serveNode } = await import('../../dist/transit/node/server.js');
+const { serveDemo, CLIENT_ADDRESS_HEADER } = await import('./http.mjs');
 const { createDemo, DEFAULT_USERS, DOCUMENT_LIMIT } = await import('./service.mjs');
 
 // Bundle the page. Into the data dir, so the checkout stays clean.
@@ -127,15 +127,17 @@ function serveStatic(request) {
 
 let demo;
 // The issuer URL needs the bound port, so the state opens just after listen; until then answer 503.
+// The client address comes from the socket (http.mjs sets the header after dropping any client-sent one).
 const handler = async (request) => {
   if (!demo)
     return new Response(JSON.stringify({ error: 'starting', errors: ['the demo is starting; retry in a moment'] }), {
       status: 503,
       headers: { 'content-type': 'application/json', 'retry-after': '1' },
     });
-  return (await demo.handle(request)) ?? serveStatic(request);
+  const clientAddress = request.headers.get(CLIENT_ADDRESS_HEADER) ?? 'unknown';
+  return (await demo.handle(request, { clientAddress })) ?? serveStatic(request);
 };
-const srv = await serveNode(handler, { host, port }).catch((e) =>
+const srv = await serveDemo(() => handler, { host, port }).catch((e) =>
   fail(`cannot listen on ${host}:${port}: ${e.message}`),
 );
 const base = srv.url;

@@ -9,6 +9,7 @@
  */
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { scrypt } from 'node:crypto';
 import { join } from 'node:path';
 
 import { Keyring, openSqliteStore, masterKeyFromBytes, AuditLog } from '../../dist/transit/index.js';
@@ -31,6 +32,19 @@ function secretFile(path, make) {
   }
   chmodSync(path, 0o600); // tighten a file copied in with looser permissions
   return readFileSync(path);
+}
+
+/**
+ * scrypt on the libuv thread pool: the same function as the core's default
+ * (RFC 7914, so stored hashes stay valid), but the event loop keeps serving
+ * other requests while it runs.
+ */
+function hashPassword(password, salt, { N, r, p, dkLen }) {
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, dkLen, { N, r, p, maxmem: 256 * N * r }, (err, key) =>
+      err ? reject(err) : resolve(new Uint8Array(key.buffer, key.byteOffset, key.length)),
+    ),
+  );
 }
 
 /**
@@ -99,7 +113,7 @@ export async function createDemo({ dataDir, issuer, log = () => {} }) {
 
   const auditSink = fileAuditSink(join(dataDir, 'audit.log'));
   const audit = new AuditLog(auditSink, { hmacKey: new Uint8Array(auditKey) });
-  const service = await createQsignService({ issuer, keyring, masterKey, adminToken, audit, store, log });
+  const service = await createQsignService({ issuer, keyring, masterKey, adminToken, audit, store, log, hashPassword });
   return {
     handle: service.handle,
     adminToken,

@@ -66,8 +66,9 @@ const server = Deno.serve(
     port,
     onListen: () => {},
   },
-  async (request) =>
-    (await service.handle(request)) ??
+  // The client address for the login limits comes from the connection, never from a header.
+  async (request, info) =>
+    (await service.handle(request, { clientAddress: info?.remoteAddr?.hostname })) ??
     new Response(JSON.stringify({ error: 'not_found', errors: ['not found'] }), {
       status: 404,
       headers: { 'content-type': 'application/json' },

@@ -11,6 +11,8 @@ const CHUNK = 0x8000;
 /** Encodes bytes (or a string as UTF-8) as unpadded base64url. */
 export function encode(input: Uint8Array | string): string {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+  if (!(bytes instanceof Uint8Array))
+    throw new QsignError('ERR_INVALID_ARGUMENT', 'base64url encoding takes a Uint8Array or a string');
   let bin = '';
   // fromCharCode.apply on the whole array overflows the stack for large inputs.
   for (let i = 0; i < bytes.length; i += CHUNK) {

@@ -5,6 +5,8 @@
  * key whose tokens may still be valid, persistence, and fetch-style handlers
  * for `GET /certs` and `/.well-known/openid-configuration`.
  */
+import { isUrl, requireObject, requireString } from '../util/guard.js';
+import { parseJsonStrict } from '../util/json.js';
 import { QsignError } from '../errors.js';
 import { randomBytes, wipe } from '../util/bytes.js';
 import { encode as b64u, decode as b64uDecode } from './base64url.js';
@@ -84,6 +86,7 @@ export class SigningKeyRing {
   readonly #grace: number;
 
   private constructor(o: KeyRingOptions) {
+    requireObject('SigningKeyRing options', o);
     this.#alg = o.alg ?? 'ML-DSA-65';
     if (!isJoseAlgorithm(this.#alg))
       throw new QsignError('ERR_UNKNOWN_ALGORITHM', `unsupported alg ${JSON.stringify(this.#alg)}`);
@@ -100,7 +103,14 @@ export class SigningKeyRing {
 
   /** Rebuilds a ring from {@link SigningKeyRing.serialize} output (string or object). */
   static async restore(data: string | SerializedKeyRing, options: KeyRingOptions = {}): Promise<SigningKeyRing> {
-    const d = typeof data === 'string' ? (JSON.parse(data) as SerializedKeyRing) : data;
+    const d = (
+      typeof data === 'string'
+        ? parseJsonStrict(
+            data,
+            (why) => new QsignError('ERR_INVALID_ARGUMENT', `not a serialized SigningKeyRing: ${why}`),
+          )
+        : data
+    ) as SerializedKeyRing;
     if (!d || d.version !== 1 || !Array.isArray(d.keys))
       throw new QsignError('ERR_INVALID_ARGUMENT', 'not a serialized SigningKeyRing (version 1)');
     const ring = new SigningKeyRing(options);
@@ -143,6 +153,7 @@ export class SigningKeyRing {
    * so tokens it signed keep verifying via the JWKS. Returns the new kid.
    */
   async rotate(options: { alg?: JoseAlgorithm; seed?: Uint8Array } = {}): Promise<string> {
+    requireObject('rotate options', options);
     const alg = options.alg ?? this.#alg;
     const seed = options.seed ? options.seed.slice() : randomBytes(32);
     const key = await importRaw(alg, seed, 'seed', { extractable: true });
@@ -186,6 +197,7 @@ export class SigningKeyRing {
   }
 
   #slot(kid: string): Slot {
+    requireString('kid', kid);
     const s = this.#slots.find((x) => x.kid === kid);
     if (!s) throw new QsignError('ERR_INVALID_ARGUMENT', `no key ${kid} in the ring`);
     return s;
@@ -199,6 +211,8 @@ export class SigningKeyRing {
     claims: JWTPayload,
     options: { expiresIn?: string | number; header?: Record<string, unknown> } = {},
   ): Promise<string> {
+    requireObject('JWT claims', claims);
+    requireObject('sign options', options);
     const slot = this.#slots.find((s) => s.status === 'active')!;
     const nowDate = new Date(this.#now());
     const jwt = new SignJWT(claims, { currentDate: nowDate }).setProtectedHeader({
@@ -282,7 +296,18 @@ export function createIssuerHandler(
   ring: SigningKeyRing,
   options: IssuerHandlerOptions,
 ): (request: Request) => Promise<Response> {
-  const issuer = options.issuer.replace(/\/$/, '');
+  if (!(ring instanceof SigningKeyRing))
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      'createIssuerHandler needs a SigningKeyRing (SigningKeyRing.create())',
+    );
+  requireObject('createIssuerHandler options', options);
+  const issuer = requireString('options.issuer', options.issuer).replace(/\/$/, '');
+  if (!isUrl(issuer))
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      `options.issuer must be an absolute URL, got ${JSON.stringify(issuer)}`,
+    );
   const issuerPath = new URL(issuer).pathname.replace(/\/$/, '');
   const jwksPath = issuerPath + (options.jwksPath ?? '/certs');
   const discoveryPath = issuerPath + '/.well-known/openid-configuration';

@@ -6,6 +6,8 @@
  * setTimeout — so it runs in Workers, Deno, Bun and browsers.
  */
 import { QsignError } from '../errors.js';
+import { parseJsonStrict } from '../util/json.js';
+import { guarded, isUrl } from '../util/guard.js';
 import { JWKSInvalid, JWKSMultipleMatchingKeys, JWKSNoMatchingKey, JWKSTimeout } from './errors.js';
 import type { FlattenedJWSInput, JWSHeaderParameters } from './jws.js';
 import { AkpKey, importJWK, type JSONWebKeySet } from './keys.js';
@@ -84,8 +86,44 @@ class LocalJWKSet {
  */
 export function createLocalJWKSet(jwks: JSONWebKeySet): JWKSResolver & { jwks(): JSONWebKeySet } {
   const set = new LocalJWKSet(jwks);
-  const fn = async (protectedHeader?: JWSHeaderParameters) => set.getKey(protectedHeader);
+  const fn = guarded('JWKS resolver', async (protectedHeader?: JWSHeaderParameters) => set.getKey(protectedHeader));
   return Object.assign(fn, { jwks: () => set.jwks() });
+}
+
+/**
+ * Largest JWK Set or discovery document read: 1 MiB (a set of 100 ML-DSA-87
+ * keys is ~360 KiB). Bigger responses are refused while reading, not after.
+ */
+export const MAX_JWKS_BYTES = 1024 * 1024;
+
+/** The body of `res` as UTF-8 text, refusing more than `limit` bytes or invalid UTF-8. */
+async function readLimited(res: Response, limit: number, fail: (why: string) => Error): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  if (res.body) {
+    const reader = res.body.getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > limit) {
+        await reader.cancel();
+        throw fail(`response body exceeds the ${limit}-byte limit`);
+      }
+      chunks.push(value);
+    }
+  }
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(all);
+  } catch {
+    throw fail('response body is not valid UTF-8');
+  }
 }
 
 /** Cache entry shape for {@link jwksCache}: the set and when it was fetched (ms). */
@@ -204,11 +242,8 @@ class RemoteJWKSet {
           'ERR_JWKS_FETCH_FAILED',
           `expected 200 OK from the JSON Web Key Set HTTP response, got ${res.status}`,
         );
-      try {
-        json = await res.json();
-      } catch {
-        throw new JWKSInvalid('failed to parse the JSON Web Key Set HTTP response as JSON');
-      }
+      const text = await readLimited(res, MAX_JWKS_BYTES, (why) => new JWKSInvalid(why));
+      json = parseJsonStrict(text, (why) => new JWKSInvalid(`the JSON Web Key Set HTTP response is invalid: ${why}`));
     } catch (e) {
       if (timedOut) throw new JWKSTimeout(`JWKS request to ${this.#url.origin} timed out after ${this.#timeout} ms`);
       if (e instanceof QsignError) throw e;
@@ -250,7 +285,7 @@ export function createRemoteJWKSet(
   jwks(): JSONWebKeySet | undefined;
 } {
   const set = new RemoteJWKSet(url, options);
-  const fn = async (protectedHeader?: JWSHeaderParameters) => set.getKey(protectedHeader);
+  const fn = guarded('JWKS resolver', async (protectedHeader?: JWSHeaderParameters) => set.getKey(protectedHeader));
   Object.defineProperties(fn, {
     coolingDown: { get: () => set.coolingDown(), enumerable: true },
     fresh: { get: () => set.fresh(), enumerable: true },
@@ -283,8 +318,16 @@ export async function discover(
   issuerUrl: string | URL,
   options: { fetch?: typeof fetch; timeoutDuration?: number; headers?: Record<string, string> } = {},
 ): Promise<OpenIDConfiguration> {
+  if (typeof issuerUrl !== 'string' && !(issuerUrl instanceof URL))
+    throw new QsignError('ERR_INVALID_ARGUMENT', 'discover needs the issuer as a string or URL');
   const issuer = typeof issuerUrl === 'string' ? issuerUrl : issuerUrl.href;
-  const url = new URL(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
+  const wellKnown = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  if (!isUrl(wellKnown))
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      `discover: issuer ${JSON.stringify(issuer.slice(0, 200))} is not a URL`,
+    );
+  const url = new URL(wellKnown);
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -300,7 +343,11 @@ export async function discover(
     });
     if (res.status !== 200)
       throw new QsignError('ERR_DISCOVERY_FAILED', `expected 200 OK from ${url.href}, got ${res.status}`);
-    meta = await res.json();
+    const text = await readLimited(res, MAX_JWKS_BYTES, (why) => new QsignError('ERR_DISCOVERY_FAILED', why));
+    meta = parseJsonStrict(
+      text,
+      (why) => new QsignError('ERR_DISCOVERY_FAILED', `openid-configuration at ${url.href} is invalid: ${why}`),
+    );
   } catch (e) {
     if (timedOut) throw new JWKSTimeout(`discovery request to ${url.origin} timed out`);
     if (e instanceof QsignError) throw e;

@@ -8,8 +8,10 @@
  * equal to the key's alg), then the signature.
  */
 import { QsignError } from '../errors.js';
+import { requireObject } from '../util/guard.js';
 import { sign as engineSign, verify as engineVerify } from '../engine/signature.js';
 import { concatBytes } from '../util/bytes.js';
+import { parseJsonStrict } from '../util/json.js';
 import { encode as b64u, decode as b64uDecode } from './base64url.js';
 import {
   JOSEAlgNotAllowed,
@@ -159,12 +161,14 @@ function checkKeyAlg(key: AkpKey, alg: JoseAlgorithm): void {
 
 function parseHeader(b64: string): JWSHeaderParameters {
   const bytes = b64uDecode(b64, 'ERR_JWS_INVALID', 'JWS Protected Header');
-  let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(dec.decode(bytes));
+    text = dec.decode(bytes);
   } catch {
-    throw new JWSInvalid('JWS Protected Header is invalid');
+    throw new JWSInvalid('JWS Protected Header is not valid UTF-8');
   }
+  // Duplicate names refused (RFC 7515 §5.2): `{"alg":"none","alg":"ML-DSA-65"}` must not mean one thing here and another elsewhere.
+  const parsed = parseJsonStrict(text, (why) => new JWSInvalid(`JWS Protected Header is invalid: ${why}`));
   if (!isObject(parsed)) throw new JWSInvalid('JWS Protected Header is invalid');
   return parsed as JWSHeaderParameters;
 }
@@ -327,6 +331,7 @@ export class FlattenedSign {
   }
 
   async sign(key: KeyInput, options: SignOptions = {}): Promise<FlattenedJWS> {
+    requireObject('sign options', options);
     if (!this.#protected && !this.#unprotected)
       throw new JWSInvalid('either setProtectedHeader or setUnprotectedHeader must be called before sign()');
     if (this.#protected && this.#unprotected) {
@@ -404,6 +409,7 @@ export class CompactSign {
     return this;
   }
   async sign(key: KeyInput, options: SignOptions = {}): Promise<string> {
+    requireObject('sign options', options);
     const jws = await this.#flattened.sign(key, options);
     // Compact serialization cannot carry a '.' inside an unencoded payload.
     if (jws.payload.includes('.'))

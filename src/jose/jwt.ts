@@ -3,6 +3,8 @@
  * `jwtVerify`, including its claim checks and error codes.
  */
 import { QsignError } from '../errors.js';
+import { requireObject } from '../util/guard.js';
+import { parseJsonStrict } from '../util/json.js';
 import { decode as b64uDecode } from './base64url.js';
 import { JWTClaimValidationFailed, JWTExpired, JWTInvalid } from './errors.js';
 import {
@@ -99,6 +101,8 @@ export class SignJWT {
   constructor(payload: JWTPayload = {}, options: { currentDate?: Date } = {}) {
     if (!payload || typeof payload !== 'object' || Array.isArray(payload))
       throw new QsignError('ERR_INVALID_ARGUMENT', 'JWT Claims Set MUST be an object');
+    if (options === null || typeof options !== 'object')
+      throw new QsignError('ERR_INVALID_ARGUMENT', 'SignJWT options must be an object');
     this.#payload = { ...payload };
     const fixed = options.currentDate;
     this.#now = () => epoch(fixed ?? new Date());
@@ -139,6 +143,7 @@ export class SignJWT {
   }
 
   async sign(key: KeyInput, options: SignOptions = {}): Promise<string> {
+    requireObject('sign options', options);
     if (!this.#header) throw new JWTInvalid('setProtectedHeader must be called before sign()');
     // RFC 7797 unencoded payloads are not JWTs.
     if (Array.isArray(this.#header.crit) && this.#header.crit.includes('b64') && this.#header.b64 === false)
@@ -178,12 +183,14 @@ export interface JWTVerifyResult {
 const normalizeTyp = (v: string) => v.toLowerCase().replace(/^application\//, '');
 
 function decodePayload(bytes: Uint8Array): JWTPayload {
-  let payload: unknown;
+  let text: string;
   try {
-    payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new JWTInvalid('JWT Claims Set must be a top-level JSON object');
+    throw new JWTInvalid('JWT Claims Set must be a top-level JSON object (payload is not valid UTF-8)');
   }
+  // Duplicate claim names refused: `{"sub":"alice","sub":"admin"}` must not be read two ways.
+  const payload = parseJsonStrict(text, (why) => new JWTInvalid(`JWT Claims Set is invalid: ${why}`));
   if (!payload || typeof payload !== 'object' || Array.isArray(payload))
     throw new JWTInvalid('JWT Claims Set must be a top-level JSON object');
   return payload as JWTPayload;

@@ -11,7 +11,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { QsignError } from '../errors.js';
 import { signatureKeygen } from '../engine/signature.js';
 import { init } from '../wasm/loader.js';
-import { equalBytes, randomBytes, wipe } from '../util/bytes.js';
+import { ensureBytes, equalBytes, randomBytes, wipe } from '../util/bytes.js';
 import { encode as b64u, decode as b64uDecode } from './base64url.js';
 import { JWKInvalid, JOSENotSupported } from './errors.js';
 
@@ -88,6 +88,11 @@ export class AkpKey {
     publicKey: Uint8Array,
     opts: { seed?: Uint8Array; expanded?: Uint8Array; extractable?: boolean; kid?: string } = {},
   ) {
+    if (!isJoseAlgorithm(alg)) throw new JOSENotSupported(`AkpKey: "alg" must be ML-DSA-44, ML-DSA-65 or ML-DSA-87`);
+    ensureBytes(`${alg} public key`, publicKey, PUBLIC_KEY_BYTES[alg]);
+    if (opts === null || typeof opts !== 'object')
+      throw new QsignError('ERR_INVALID_ARGUMENT', 'AkpKey options must be an object');
+    if (opts.seed !== undefined) ensureBytes(`${alg} seed`, opts.seed, 32);
     this.alg = alg;
     this.#publicKey = publicKey.slice();
     this.type = opts.seed ? 'private' : 'public';
@@ -238,12 +243,23 @@ export async function importJWK(jwk: AkpJWK | Record<string, unknown>, opts: Key
   }
 }
 
+/** `key` when it is an AkpKey; else ERR_INVALID_ARGUMENT saying how to get one. */
+function requireKey(what: string, key: unknown): AkpKey {
+  if (!(key instanceof AkpKey))
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      `${what} must be an AkpKey (from generateKeyPair, importJWK, importRaw, importSPKI or importPKCS8)`,
+    );
+  return key;
+}
+
 /**
  * Exports a key as an AKP JWK (`kid` included). Private keys include `priv`
  * only when extractable; otherwise ERR_INVALID_ARGUMENT, as jose refuses to
  * export non-extractable keys.
  */
 export async function exportJWK(key: AkpKey): Promise<AkpJWK> {
+  requireKey('exportJWK key', key);
   const jwk: AkpJWK = { kty: 'AKP', alg: key.alg, kid: key.kid, pub: b64u(key._pub()) };
   if (key.type === 'private') {
     if (!key.extractable)
@@ -324,6 +340,9 @@ export async function importRaw(
 
 /** Exports the seed (extractable private keys only) or the raw public key. */
 export async function exportRaw(key: AkpKey, format: 'seed' | 'public'): Promise<Uint8Array> {
+  requireKey('exportRaw key', key);
+  if (format !== 'seed' && format !== 'public')
+    throw new QsignError('ERR_INVALID_ARGUMENT', 'exportRaw format must be "seed" or "public"');
   if (format === 'public') return key.publicKey;
   if (key.type !== 'private') throw new QsignError('ERR_INVALID_ARGUMENT', 'a public key has no seed');
   if (!key.extractable) throw new QsignError('ERR_INVALID_ARGUMENT', 'non-extractable key cannot be exported');
@@ -409,11 +428,13 @@ export async function importPKCS8(
 
 /** Exports the public key as PEM SPKI. */
 export async function exportSPKI(key: AkpKey): Promise<string> {
+  requireKey('exportSPKI key', key);
   return (await needCodec()).encodeSPKI(key.alg, key._pub());
 }
 
 /** Exports an extractable private key as PEM PKCS#8 (seed-only form). */
 export async function exportPKCS8(key: AkpKey): Promise<string> {
+  requireKey('exportPKCS8 key', key);
   const seed = await exportRaw(key, 'seed');
   try {
     return (await needCodec()).encodePKCS8(key.alg, seed);

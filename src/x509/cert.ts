@@ -36,9 +36,10 @@ import {
 } from '@peculiar/asn1-x509';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { QsignError } from '../errors.js';
+import { codedCall, requireDate, requireObject, requireString, requireStringArray } from '../util/guard.js';
 import { sign as engineSign, verify as engineVerify } from '../engine/signature.js';
 import type { SignatureAlgorithm } from '../engine/native.js';
-import { randomBytes, toHex, fromHex } from '../util/bytes.js';
+import { ensureBytes, randomBytes, toHex, fromHex } from '../util/bytes.js';
 import { readChildren, readWhole, tlv } from './der.js';
 import { X509ErrorCodes as E } from './errors.js';
 import {
@@ -124,6 +125,8 @@ export const ML_DSA_KEY_USAGES: readonly KeyUsageName[] = [
  * undefined when the usages are allowed.
  */
 export function keyUsageViolation(alg: KeyAlgorithm, usages: readonly KeyUsageName[]): string | undefined {
+  requireString('key algorithm', alg);
+  requireStringArray('keyUsage', usages);
   if (isSignatureAlgorithm(alg)) {
     const bad = usages.filter((u) => !ML_DSA_KEY_USAGES.includes(u));
     if (bad.length) return `RFC 9881 §5: an ${alg} key must not have keyUsage ${bad.join(', ')}`;
@@ -144,6 +147,10 @@ export interface SigningKey {
 }
 
 function signingAlg(key: SigningKey, what: string): SignatureAlgorithm {
+  requireObject(what, key);
+  requireString(`${what} alg`, key.alg);
+  ensureBytes(`${what} secretKey`, key.secretKey);
+  ensureBytes(`${what} publicKey`, key.publicKey);
   if (!isSignatureAlgorithm(key.alg)) {
     throw new QsignError(
       E.INVALID_CERT_REQUEST,
@@ -188,7 +195,7 @@ export interface Issuer {
 
 /** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING value (the raw key). */
 export function keyIdentifier(publicKey: Uint8Array): Uint8Array {
-  return sha1(publicKey);
+  return sha1(ensureBytes('public key', publicKey));
 }
 
 /** A random positive serial of `bytes` octets with a non-zero leading octet (DER-minimal, positive). */
@@ -236,6 +243,9 @@ function ekuOid(name: string): string {
 
 /** GeneralNames for a SubjectAltNames value, validating each entry. */
 export function generalNames(san: SubjectAltNames): GeneralName[] {
+  requireObject('subjectAltName', san);
+  for (const k of ['dns', 'ip', 'uri', 'email'] as const)
+    if (san[k] !== undefined) requireStringArray(`subjectAltName.${k}`, san[k]);
   const out: GeneralName[] = [];
   for (const d of san.dns ?? []) {
     if (!/^(\*\.)?([a-z0-9_]([a-z0-9_-]*[a-z0-9_])?\.)*[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?\.?$/i.test(d)) {
@@ -261,6 +271,7 @@ export function generalNames(san: SubjectAltNames): GeneralName[] {
 
 /** True for dotted IPv4 or (possibly compressed) IPv6 text. */
 export function isIp(s: string): boolean {
+  if (typeof s !== 'string') return false;
   if (/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(s)) return true;
   return s.includes(':') && /^[0-9a-f:.]+$/i.test(s) && (s.match(/::/g)?.length ?? 0) <= 1;
 }
@@ -270,6 +281,7 @@ export function isIp(s: string): boolean {
  * `URI:…`, `email:…`); bare values are DNS names, or IPs when they look like one.
  */
 export function parseSanList(items: readonly string[]): Required<SubjectAltNames> {
+  requireStringArray('SAN list', items);
   const san: Required<SubjectAltNames> = { dns: [], ip: [], uri: [], email: [] };
   for (const raw of items
     .flatMap((s) => s.split(','))
@@ -366,6 +378,15 @@ export async function signStructure(tbs: Uint8Array, key: SigningKey): Promise<U
  * self-signed (issuer = subject, and the key must be the subject's own).
  */
 export async function createCertificate(opts: CertificateOptions, issuer: Issuer): Promise<Certificate> {
+  requireObject('certificate options', opts);
+  requireObject('options.publicKey', opts.publicKey);
+  requireString('options.publicKey.alg', opts.publicKey.alg);
+  ensureBytes('options.publicKey.publicKey', opts.publicKey.publicKey);
+  if (opts.notBefore !== undefined) requireDate('options.notBefore', opts.notBefore);
+  if (opts.notAfter !== undefined) requireDate('options.notAfter', opts.notAfter);
+  if (opts.days !== undefined && typeof opts.days !== 'number')
+    throw new QsignError(E.INVALID_CERT_REQUEST, 'days must be a number');
+  checkIssuer(issuer);
   const sigAlg = signingAlg(issuer.key, 'issuer key');
   const selfSigned = !issuer.certificate;
   if (
@@ -407,6 +428,24 @@ export async function createCertificate(opts: CertificateOptions, issuer: Issuer
   tbs.validity.notAfter = time(notAfter);
   const tbsDer = new Uint8Array(AsnConvert.serialize(tbs));
   return Certificate.fromDer(await signStructure(tbsDer, issuer.key));
+}
+
+/** Checks the shape of an Issuer: a signing key, and a Certificate when not self-signed. */
+export function checkIssuer(issuer: Issuer): void {
+  requireObject('issuer', issuer);
+  signingAlg(issuer.key, 'issuer key');
+  if (issuer.certificate !== undefined && !(issuer.certificate instanceof Certificate))
+    throw new QsignError('ERR_INVALID_ARGUMENT', 'issuer.certificate must be a Certificate (Certificate.parse)');
+}
+
+/** `der` when it is bytes; otherwise a coded error saying what to pass instead. */
+export function derBytes(der: unknown, fn: string, pemFn: string): Uint8Array {
+  if (der instanceof Uint8Array) return der;
+  const got = der === null ? 'null' : typeof der === 'string' ? 'a string' : typeof der;
+  throw new QsignError(
+    'ERR_INVALID_ARGUMENT',
+    `${fn} expects DER bytes (a Uint8Array), got ${got}${typeof der === 'string' ? `; use ${pemFn} for PEM text` : ''}`,
+  );
 }
 
 function bytesEq(a: Uint8Array, b: Uint8Array): boolean {
@@ -544,12 +583,15 @@ export class Certificate {
 
   /** Parses a PEM (`CERTIFICATE`) or DER certificate. */
   static parse(input: string | Uint8Array): Certificate {
-    return new Certificate(toDer(input, 'CERTIFICATE'));
+    return codedCall('Certificate.parse', () => new Certificate(toDer(input, 'CERTIFICATE')));
   }
 
   /** Parses DER. */
   static fromDer(der: Uint8Array): Certificate {
-    return new Certificate(der);
+    return codedCall(
+      'Certificate.fromDer',
+      () => new Certificate(derBytes(der, 'Certificate.fromDer', 'Certificate.parse')),
+    );
   }
 
   /** PEM text. */
@@ -575,6 +617,8 @@ export class Certificate {
    * ML-DSA key; its algorithm must equal the signature algorithm).
    */
   async verifySignature(issuerPublicKey: DecodedPublicKey): Promise<boolean> {
+    requireObject('issuer public key', issuerPublicKey);
+    ensureBytes('issuer public key bytes', issuerPublicKey.publicKey);
     if (issuerPublicKey.alg !== this.signatureAlgorithm) return false;
     return engineVerify(this.signatureAlgorithm, issuerPublicKey.publicKey, this.tbsDer, this.signature);
   }

@@ -11,11 +11,13 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { Attributes, CertificationRequestInfo } from '@peculiar/asn1-csr';
 import { Attribute, Extensions, type Name } from '@peculiar/asn1-x509';
 import { QsignError } from '../errors.js';
+import { codedCall, requireObject } from '../util/guard.js';
 import { verify as engineVerify } from '../engine/signature.js';
 import type { SignatureAlgorithm } from '../engine/native.js';
 import {
   buildExtensions,
   decodeExtensions,
+  derBytes,
   signStructure,
   spkiAsn,
   type CertificateExtensions,
@@ -46,6 +48,8 @@ export interface CsrOptions {
 
 /** Creates a CSR signed by `key` (an ML-DSA key; the CSR carries its public key). */
 export async function createCsr(opts: CsrOptions, key: SigningKey): Promise<Csr> {
+  requireObject('CSR options', opts);
+  requireObject('CSR signing key', key);
   if (!isSignatureAlgorithm(key.alg)) {
     throw new QsignError(
       E.INVALID_CERT_REQUEST,
@@ -129,11 +133,11 @@ export class Csr {
 
   /** Parses PEM (`CERTIFICATE REQUEST`) or DER. */
   static parse(input: string | Uint8Array): Csr {
-    return new Csr(toDer(input, 'CERTIFICATE REQUEST'));
+    return codedCall('Csr.parse', () => new Csr(toDer(input, 'CERTIFICATE REQUEST')));
   }
 
   static fromDer(der: Uint8Array): Csr {
-    return new Csr(der);
+    return codedCall('Csr.fromDer', () => new Csr(derBytes(der, 'Csr.fromDer', 'Csr.parse')));
   }
 
   get pem(): string {

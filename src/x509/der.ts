@@ -110,15 +110,25 @@ export function oidDer(oid: string): Uint8Array {
   return tlv(0x06, Uint8Array.from(body));
 }
 
+/**
+ * Longest OID arc read, in content octets. 2.25 UUID arcs (128 bits) need 19;
+ * without a cap one arc spanning a 256 KiB structure grew a BigInt one shift
+ * at a time (quadratic: 25–40 s per parse at MAX_DER_BYTES).
+ */
+export const MAX_OID_ARC_BYTES = 20;
+
 /** Dotted form of an OBJECT IDENTIFIER's content bytes. */
-export function oidString(content: Uint8Array): string {
+export function oidString(content: Uint8Array, code = 'ERR_X509_DER'): string {
   const arcs: bigint[] = [];
   let v = 0n;
+  let arcBytes = 0;
   for (const b of content) {
+    if (++arcBytes > MAX_OID_ARC_BYTES) bad(`OID arc longer than ${MAX_OID_ARC_BYTES} octets`, code);
     v = (v << 7n) | BigInt(b & 0x7f);
     if (!(b & 0x80)) {
       arcs.push(v);
       v = 0n;
+      arcBytes = 0;
     }
   }
   if (arcs.length === 0) return '';

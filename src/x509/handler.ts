@@ -84,6 +84,8 @@ function errorResponse(e: unknown): Response {
 
 /** Vault prints serials as colon-separated hex pairs. */
 export function vaultSerial(hex: string): string {
+  if (typeof hex !== 'string' || !/^[0-9a-fA-F]+$/.test(hex))
+    throw new QsignError('ERR_INVALID_ARGUMENT', 'a serial number must be a non-empty hex string');
   const h = hex.length % 2 ? '0' + hex : hex;
   return h.match(/../g)!.join(':');
 }

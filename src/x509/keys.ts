@@ -118,7 +118,7 @@ export function parseAlgorithmIdentifier(body: Uint8Array, where: string, code: 
   const parts = readChildren(body, code);
   if (parts.length === 0 || parts[0]!.tag !== 0x06)
     throw new QsignError(code, `${where}: AlgorithmIdentifier has no OID`);
-  const oid = oidString(parts[0]!.value);
+  const oid = oidString(parts[0]!.value, code);
   const alg = BY_OID.get(oid);
   if (!alg) throw new QsignError(E.UNSUPPORTED_ALGORITHM, `${where}: unsupported algorithm OID ${oid}`);
   if (parts.length > 1)

@@ -90,7 +90,15 @@ export function parseName(text: string): Name {
 }
 
 /** String form of a Name, in encoding order (see module doc). */
+/** `name` when it is an ASN.1 Name (a list of RDNs, each a list of attributes); else ERR_INVALID_ARGUMENT. */
+function requireName(name: unknown): Name {
+  if (!(name instanceof Name))
+    throw new QsignError('ERR_INVALID_ARGUMENT', 'expected an ASN.1 Name (from parseName), not a string or bytes');
+  return name;
+}
+
 export function nameToString(name: Name): string {
+  requireName(name);
   return name
     .map((rdn) =>
       rdn
@@ -110,6 +118,7 @@ export function nameDer(name: string | Name): Uint8Array {
 
 /** The first CN value of a Name, if any. */
 export function commonName(name: Name): string | undefined {
+  requireName(name);
   for (const rdn of name) for (const atv of rdn) if (atv.type === TYPES.CN) return atv.value.toString();
   return undefined;
 }

@@ -31,6 +31,9 @@ function fromBase64(b64: string, label: string): Uint8Array {
 
 /** PEM text of `der` under `label`, base64 wrapped at 64 columns, ending in a newline. */
 export function pemEncode(label: string, der: Uint8Array): string {
+  if (typeof label !== 'string' || !/^[A-Z0-9 ]{1,64}$/.test(label))
+    throw new QsignError('ERR_PEM', 'a PEM label is 1 to 64 characters A-Z, 0-9 or space');
+  if (!(der instanceof Uint8Array)) throw new QsignError('ERR_INVALID_ARGUMENT', 'PEM contents must be DER bytes');
   const b64 = toBase64(der);
   const lines = [`-----BEGIN ${label}-----`];
   for (let i = 0; i < b64.length; i += 64) lines.push(b64.slice(i, i + 64));
@@ -38,12 +41,40 @@ export function pemEncode(label: string, der: Uint8Array): string {
   return lines.join('\n');
 }
 
-/** Largest PEM text read (a whole CA bundle fits: Mozilla's is ~250 KiB); refused before the regex runs. */
+/** Largest PEM text read (a whole CA bundle fits: Mozilla's is ~250 KiB); refused before any scanning. */
 export const MAX_PEM_CHARS = 8 * 1024 * 1024;
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
+/** Longest label accepted in a BEGIN/END line; RFC 7468 labels are a few words. */
+const MAX_LABEL_CHARS = 64;
+const BEGIN = '-----BEGIN ';
+const END = '-----END ';
+const DASHES = '-----';
 
-/** Every PEM block in `text`, in order (explanatory text between blocks is ignored). */
+/**
+ * The label of a `-----BEGIN label-----` / `-----END label-----` line whose
+ * label starts at `from`, and the offset just past its closing dashes; or
+ * undefined when the label is not `[A-Z0-9 ]+` closed by five dashes. Reads at
+ * most MAX_LABEL_CHARS + 5 characters, which keeps the whole scan linear.
+ */
+function readLabel(text: string, from: number): { label: string; next: number } | undefined {
+  let at = from;
+  const stop = Math.min(text.length, from + MAX_LABEL_CHARS);
+  while (at < stop) {
+    const c = text.charCodeAt(at);
+    const ok = (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x20;
+    if (!ok) break;
+    at++;
+  }
+  if (at === from || !text.startsWith(DASHES, at)) return undefined;
+  return { label: text.slice(from, at), next: at + DASHES.length };
+}
+
+/**
+ * Every PEM block in `text`, in order (explanatory text between blocks is
+ * ignored). A single forward scan: each character is looked at a bounded
+ * number of times, so hostile input (thousands of BEGIN lines and no END)
+ * costs linear time — the lazy `BEGIN…END` regex this replaces was quadratic.
+ */
 export function pemDecodeAll(text: string): PemBlock[] {
   if (typeof text !== 'string')
     throw new QsignError('ERR_PEM', `PEM input must be a string, got ${text === null ? 'null' : typeof text}`);
@@ -53,13 +84,30 @@ export function pemDecodeAll(text: string): PemBlock[] {
       `PEM text of ${text.length} characters exceeds the ${MAX_PEM_CHARS}-character limit`,
     );
   const out: PemBlock[] = [];
-  for (const m of text.matchAll(BLOCK)) {
-    const [, begin, body, end] = m;
-    if (begin !== end) throw new QsignError('ERR_PEM', `PEM block BEGIN ${begin} ends with END ${end}`);
+  let pos = 0;
+  for (;;) {
+    const begin = text.indexOf(BEGIN, pos);
+    if (begin < 0) break;
+    const head = readLabel(text, begin + BEGIN.length);
+    if (!head) {
+      // Not a BEGIN line (e.g. lower-case label): explanatory text, keep looking after it.
+      pos = begin + BEGIN.length;
+      continue;
+    }
+    const end = text.indexOf(END, head.next);
+    if (end < 0) throw new QsignError('ERR_PEM', `PEM block "${head.label}" has no END line`);
+    const body = text.slice(head.next, end);
+    // A BEGIN inside the body means the block above it was never closed.
+    if (body.includes(BEGIN)) throw new QsignError('ERR_PEM', `PEM block "${head.label}" has no END line`);
+    const tail = readLabel(text, end + END.length);
+    if (!tail) throw new QsignError('ERR_PEM', `PEM block "${head.label}" has a malformed END line`);
+    if (tail.label !== head.label)
+      throw new QsignError('ERR_PEM', `PEM block BEGIN ${head.label} ends with END ${tail.label}`);
     // RFC 7468 allows headers only in legacy encrypted keys, which we do not read.
-    if (body!.includes(':'))
-      throw new QsignError('ERR_PEM', `PEM block "${begin}" has headers (encrypted PEM is not supported)`);
-    out.push({ label: begin!, der: fromBase64(body!.replace(/\s+/g, ''), begin!) });
+    if (body.includes(':'))
+      throw new QsignError('ERR_PEM', `PEM block "${head.label}" has headers (encrypted PEM is not supported)`);
+    out.push({ label: head.label, der: fromBase64(body.replace(/\s+/g, ''), head.label) });
+    pos = tail.next;
   }
   return out;
 }
@@ -77,6 +125,7 @@ export function pemDecode(text: string, label?: string): Uint8Array {
 
 /** True when `data` looks like PEM text rather than DER bytes. */
 export function isPem(data: string | Uint8Array): boolean {
+  if (typeof data !== 'string' && !(data instanceof Uint8Array)) return false;
   if (typeof data === 'string') return data.includes('-----BEGIN ');
   // DER starts with 0x30 (SEQUENCE); PEM with '-' or whitespace.
   return data.length > 0 && data[0] !== 0x30 && new TextDecoder().decode(data.subarray(0, 200)).includes('-----BEGIN ');

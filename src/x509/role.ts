@@ -7,8 +7,10 @@
  * whose message quotes the offending value and the role setting.
  */
 import { QsignError } from '../errors.js';
+import { requireDate, requireObject, requireString } from '../util/guard.js';
 import {
   Certificate,
+  checkIssuer,
   createCertificate,
   isIp,
   keyUsageViolation,
@@ -17,7 +19,7 @@ import {
   type Issuer,
   type KeyUsageName,
 } from './cert.js';
-import type { Csr } from './csr.js';
+import { Csr } from './csr.js';
 import { X509ErrorCodes as E } from './errors.js';
 import {
   generateKey,
@@ -113,6 +115,7 @@ export function parseTtl(v: number | string, what = 'ttl'): number {
 }
 
 function roleName(role: RolePolicy): string {
+  requireObject('role', role);
   return role.name ? `role "${role.name}"` : 'role';
 }
 
@@ -131,7 +134,8 @@ function glob(pattern: string, s: string): boolean {
 
 /** Throws ERR_ROLE_DOMAIN_NOT_ALLOWED unless `name` is allowed by the role's domain rules. */
 export function checkDomain(role: RolePolicy, name: string, what = 'name'): void {
-  const n = name.toLowerCase().replace(/\.$/, '');
+  roleName(role);
+  const n = requireString(what, name).toLowerCase().replace(/\.$/, '');
   const r = roleName(role);
   if (n.startsWith('*.') || n.includes('*')) {
     if (role.allowWildcardCertificates === false)
@@ -161,6 +165,8 @@ export function checkDomain(role: RolePolicy, name: string, what = 'name'): void
 
 /** Throws ERR_ROLE_KEY_TYPE_NOT_ALLOWED unless `alg` is allowed. */
 export function checkKeyType(role: RolePolicy, alg: KeyAlgorithm): void {
+  roleName(role);
+  requireString('key algorithm', alg);
   if (!(alg in KEY_OIDS))
     throw new QsignError(E.ROLE_KEY_TYPE_NOT_ALLOWED, `${roleName(role)}: key algorithm "${alg}" is not supported`);
   const allowed = role.allowedKeyTypes ?? (Object.keys(KEY_OIDS) as KeyAlgorithm[]);
@@ -178,6 +184,10 @@ export function resolveTtl(
   ca: Certificate | undefined,
   now: Date,
 ): number {
+  roleName(role);
+  requireDate('now', now);
+  if (ca !== undefined && !(ca instanceof Certificate))
+    throw new QsignError('ERR_INVALID_ARGUMENT', 'the CA must be a Certificate (or undefined)');
   const max = parseTtl(role.maxTtl ?? 365 * DAY, 'max_ttl');
   const ttl =
     requested !== undefined
@@ -204,6 +214,12 @@ export function applyRole(
   now = new Date(),
 ): Omit<CertificateOptions, 'publicKey'> {
   const r = roleName(role);
+  requireObject('issue request', req);
+  requireDate('now', now);
+  if (req.csr !== undefined && !(req.csr instanceof Csr))
+    throw new QsignError('ERR_INVALID_ARGUMENT', 'request csr must be a Csr (Csr.parse)');
+  if (ca !== undefined && !(ca instanceof Certificate))
+    throw new QsignError('ERR_INVALID_ARGUMENT', 'the CA must be a Certificate (or undefined)');
   checkKeyType(role, req.keyAlg);
   const csrX = req.csr?.requestedExtensions;
   const csrSan = req.csr && role.useCsrSans !== false ? csrX?.subjectAltName : undefined;
@@ -279,6 +295,9 @@ export async function issueFromRole(
   ca: Issuer,
   now = new Date(),
 ): Promise<IssuedCertificate> {
+  roleName(role);
+  requireObject('issue request', req);
+  checkIssuer(ca);
   const keyAlg = req.keyType ?? role.keyType ?? 'ML-DSA-65';
   const opts = applyRole(role, { ...req, keyAlg }, ca.certificate, now);
   const privateKey = generateKey(keyAlg);
@@ -294,6 +313,11 @@ export async function signCsrWithRole(
   ca: Issuer,
   now = new Date(),
 ): Promise<IssuedCertificate> {
+  roleName(role);
+  if (!(csr instanceof Csr)) throw new QsignError('ERR_INVALID_ARGUMENT', 'signCsrWithRole needs a Csr (Csr.parse)');
+  requireObject('issue request', req);
+  checkIssuer(ca);
+  requireDate('now', now);
   await csr.assertValid();
   // A requested basicConstraints CA:TRUE is dropped, never honoured: applyRole
   // builds end-entity options only (roles cannot mint CAs).
@@ -303,6 +327,8 @@ export async function signCsrWithRole(
 
 /** Converts a Vault-style snake_case role JSON (as `qsign cert issue --role` and the handler accept) to a RolePolicy. */
 export function roleFromJson(json: Record<string, unknown>, name?: string): RolePolicy {
+  requireObject('role JSON', json);
+  if (name !== undefined) requireString('role name', name);
   const list = (v: unknown): string[] | undefined =>
     v === undefined
       ? undefined
@@ -368,6 +394,7 @@ const ALIASES: Record<string, KeyAlgorithm> = {
 
 /** Canonical key algorithm from a name or seed alias (dilithium3 → ML-DSA-65). */
 export function keyAlg(s: string, role?: RolePolicy): KeyAlgorithm {
+  requireString('key type', s);
   const norm = s.toLowerCase().replace(/[\s_-]/g, '');
   const hit =
     (Object.keys(KEY_OIDS) as KeyAlgorithm[]).find((a) => a.toLowerCase().replace(/-/g, '') === norm) ?? ALIASES[norm];

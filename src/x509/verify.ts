@@ -15,6 +15,7 @@
 import { Certificate, EKU_OIDS, keyUsageViolation, type KeyUsageName } from './cert.js';
 import { CertificateError, X509ErrorCodes as E, type TlsAlert } from './errors.js';
 import { isKemAlgorithm, isSignatureAlgorithm } from './keys.js';
+import { QsignError } from '../errors.js';
 import { isIp } from './cert.js';
 
 /** What the leaf certificate is going to be used for. */
@@ -71,6 +72,13 @@ export async function verifyChain(
   leafInput: Certificate | string | Uint8Array,
   opts: VerifyChainOptions,
 ): Promise<VerifiedChain> {
+  if (!opts || typeof opts !== 'object' || !Array.isArray(opts.trustAnchors))
+    throw new QsignError(
+      'ERR_INVALID_ARGUMENT',
+      'verifyChain(leaf, options) needs options.trustAnchors: an array of trusted root certificates',
+    );
+  if (opts.intermediates !== undefined && !Array.isArray(opts.intermediates))
+    throw new QsignError('ERR_INVALID_ARGUMENT', 'verifyChain options.intermediates must be an array of certificates');
   const leaf = toCert(leafInput);
   const anchors = opts.trustAnchors.map(toCert);
   const pool = (opts.intermediates ?? []).map(toCert);
@@ -246,6 +254,9 @@ function ekuAllows(eku: string[] | undefined, purpose: Purpose): boolean {
  * entries only. The subject CN is not consulted (RFC 6125 §6.4.4 / CA/B BR).
  */
 export function matchesHostname(cert: Certificate, host: string): boolean {
+  if (!(cert instanceof Certificate))
+    throw new QsignError('ERR_INVALID_ARGUMENT', 'matchesHostname needs a Certificate (Certificate.parse)');
+  if (typeof host !== 'string') throw new QsignError('ERR_INVALID_ARGUMENT', 'the host name must be a string');
   const san = cert.extensions.subjectAltName;
   if (!san) return false;
   if (isIp(host)) return san.ip.some((ip) => normIp(ip) === normIp(host));

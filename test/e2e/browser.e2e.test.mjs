@@ -62,7 +62,7 @@ function adapter(kind, page) {
 }
 
 /** The full page flow; returns timing facts for the report. */
-async function runFlow(p, base, adminToken, name) {
+async function runFlow(p, base, adminToken, name, username = 'alice') {
   await p.goto(`${base}/`);
   await p.waitText('#status', 'WebAssembly core loaded', 30_000);
   const badge = await p.text('#backend');
@@ -89,10 +89,14 @@ async function runFlow(p, base, adminToken, name) {
   await p.fill('#password', 'not-the-password');
   await p.click('#login');
   await p.waitText('#login-result', 'invalid_grant');
-  await p.fill('#password', USERS.alice);
+  await p.fill('#username', username);
+  await p.fill('#password', USERS[username]);
   await p.click('#login');
-  await p.waitText('#login-result', '✓ signed in as alice');
+  await p.waitText('#login-result', `✓ signed in as ${username}`);
   assert.match(await p.text('#token-decoded'), /"alg": "ML-DSA-65"/);
+  // First login: the demo CA certifies the page key for this account (issue 18 #13).
+  await p.waitText('#enroll-result', '✓ key certified by QSIGN Demo CA');
+  assert.match(await p.text('#enroll-result'), new RegExp(`CN=${username},O=QSIGN demo users`));
 
   await p.click('#submit');
   await p.waitText('#submit-result', '✓ stored as a signed manifest');
@@ -109,6 +113,9 @@ async function runFlow(p, base, adminToken, name) {
   await p.click('#case-tamper');
   await p.waitText('#case-tamper-out', 'invalid_document_signature');
   assert.match(await p.text('#case-tamper-out'), /^✓ rejected — HTTP 400/);
+  await p.click('#case-otherkey');
+  await p.waitText('#case-otherkey-out', 'signing_key_mismatch');
+  assert.match(await p.text('#case-otherkey-out'), /^✓ rejected — HTTP 403/);
   await p.click('#case-expired');
   await p.waitText('#case-expired-out', 'token_expired', 20_000);
   assert.match(await p.text('#case-expired-out'), /^✓ rejected — HTTP 401 token_expired/);
@@ -206,7 +213,8 @@ describe('QSIGN demo page in real browsers', () => {
         const page = await browser.newPage();
         await page.setViewport({ width: 1280, height: 900 });
         page.on('pageerror', (e) => errors.push(String(e)));
-        const res = await runFlow(adapter('puppeteer', page), srv.url, srv.adminToken, 'firefox');
+        // bob: alice's account is bound to the key the Chromium run certified on this same server.
+        const res = await runFlow(adapter('puppeteer', page), srv.url, srv.adminToken, 'firefox', 'bob');
         writeFileSync(join(SHOTS, 'demo-firefox-throughput.txt'), `${res.throughput}\n`);
         assert.deepEqual(errors, [], 'no page errors');
       } finally {

@@ -13,6 +13,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ml_dsa65 as noble } from '@noble/post-quantum/ml-dsa.js';
 import { sha3_256 } from '@noble/hashes/sha3.js';
+import { init } from '../../dist/index.js';
+import { createCsr } from '../../dist/x509/index.js';
 import { b64, call, login, removeDir, root, startServer, tempDataDir, unb64 } from './helpers.mjs';
 
 const DENO = join(root, 'node_modules/@deno/linux-x64-glibc/deno');
@@ -58,6 +60,15 @@ describe(
       const doc = new TextEncoder().encode('signed under Deno.serve');
       const sig = noble.sign(doc, keys.secretKey);
       const body = { name: 'deno.txt', document: b64(doc), signature: b64(sig), public_key: b64(keys.publicKey) };
+      // First login binds the key to the account (issue 18 #13): a CSR signed by it, certified by the demo CA.
+      await init();
+      const csr = await createCsr({ subject: 'CN=alice' }, { alg: 'ML-DSA-65', ...keys });
+      const enrolled = await call(`${base}/api/enroll`, {
+        method: 'POST',
+        token: alice.access_token,
+        body: { csr: csr.pem },
+      });
+      assert.equal(enrolled.status, 200, enrolled.text);
       const r = await call(`${base}/api/sign`, { method: 'POST', token: alice.access_token, body });
       assert.equal(r.status, 200, r.text);
       assert.match(r.json.encrypted_data.preview, /^vault:v1:/);

@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { ml_dsa65 as nobleMlDsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { sha3_256 as nobleSha3 } from '@noble/hashes/sha3.js';
 import { init, ml_dsa65 } from '../../dist/index.js';
+import { createCsr } from '../../dist/x509/index.js';
 import { b64, b64url, call, login, removeDir, startServer, tempDataDir, unb64, USERS } from './helpers.mjs';
 
 const enc = new TextEncoder();
@@ -97,6 +98,14 @@ describe('QSIGN demo over HTTP (seed §10.1, §9)', () => {
   });
 
   it('signs a document: client signature verified, counter-signed via transit, encrypted, stored', async () => {
+    // First login: the demo CA certifies the client's key (issue 18 #13); documents are checked against it.
+    const csr = await createCsr({ subject: 'CN=alice' }, { alg: 'ML-DSA-65', ...clientKey });
+    const enrolled = await call(`${base}/api/enroll`, {
+      method: 'POST',
+      token: alice.access_token,
+      body: { csr: csr.pem },
+    });
+    assert.equal(enrolled.status, 200, enrolled.text);
     const r = await call(`${base}/api/sign`, {
       method: 'POST',
       token: alice.access_token,

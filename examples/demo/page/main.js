@@ -4,6 +4,7 @@
  * the signed result. Bundled by server.mjs with esbuild (browser condition).
  */
 import { init, backend, algorithms, ml_dsa65, sha3_256 } from '../../../dist/index.js';
+import { createCsr, Certificate } from '../../../dist/x509/index.js';
 
 // Replaced at bundle time by server.mjs with the service's DOCUMENT_LIMIT.
 const DOCUMENT_LIMIT = globalThis.QSIGN_DOCUMENT_LIMIT ?? 8 * 1024 * 1024;
@@ -20,6 +21,7 @@ const state = {
   submission: undefined, // { document: Uint8Array, signature: Uint8Array, mode }
   token: undefined,
   record: undefined,
+  certificate: undefined, // the demo CA's certificate for this account's key (Certificate)
 };
 
 // ---- small helpers ------------------------------------------------------
@@ -88,6 +90,7 @@ function refresh() {
   $('submit').disabled = !(state.signature && state.token);
   $('fetch').disabled = !(state.record && state.token);
   $('case-tamper').disabled = !(state.submission && state.token);
+  $('case-otherkey').disabled = !(state.submission && state.token);
   $('case-expired').disabled = !state.submission;
   $('case-version').disabled = !(state.record && state.token);
 }
@@ -145,6 +148,7 @@ async function keygen() {
   const dt = performance.now() - t;
   await saveKey(seed, kp.publicKey);
   state.key = { seed, ...kp };
+  state.certificate = undefined; // a new key needs its own certificate (the account may already have another)
   state.signature = undefined;
   state.submission = undefined;
   showKey(state.key, ` · generated in ${ms(dt)}, saved to IndexedDB`);
@@ -309,12 +313,46 @@ async function login(ev) {
     );
     $('token-details').open = true;
     status(`Signed in as ${claims.preferred_username}.`);
+    if (state.key) await enroll();
   } catch (e) {
     state.token = undefined;
     out($('login-result'), `✗ ${errText(e)}`, false);
     status(`Login failed: ${e.message}`, true);
   }
   refresh();
+}
+
+/**
+ * Binds the page's key to the account: a PKCS#10 request signed by the key
+ * (proof of possession) goes to POST /api/enroll, and the demo CA certifies
+ * it at the first login. Later logins with the same key get the same
+ * certificate back; the service checks documents against that key only.
+ */
+async function enroll() {
+  const el = $('enroll-result');
+  state.certificate = undefined;
+  try {
+    const csr = await createCsr(
+      { subject: `CN=${$('username').value}` },
+      { alg: 'ML-DSA-65', publicKey: state.key.publicKey, secretKey: state.key.secretKey },
+    );
+    const r = await api('/api/enroll', { method: 'POST', token: state.token, body: { csr: csr.pem } });
+    state.certificate = Certificate.parse(r.certificate);
+    const c = state.certificate;
+    out(
+      el,
+      `✓ key ${r.created ? 'certified' : 'already certified'} by ${c.issuer.replace(/,.*/, '').replace('CN=', '')} · ${c.subject} · serial ${head(c.serialNumber, 16)} · valid until ${c.notAfter.toISOString().slice(0, 10)}`,
+      true,
+    );
+  } catch (e) {
+    out(
+      el,
+      e.code === 'signing_key_already_bound'
+        ? `✗ this account already has another certified key (${errText(e)}); sign with that key, or have the admin unbind it`
+        : `✗ ${errText(e)}`,
+      false,
+    );
+  }
 }
 
 function submitBody(sub, document = sub.document) {
@@ -330,6 +368,7 @@ async function submit() {
   const sub = state.submission;
   const t0 = performance.now();
   try {
+    if (!state.certificate) await enroll();
     const rec = await api('/api/sign', { method: 'POST', token: state.token, body: submitBody(sub) });
     state.record = rec;
     out(
@@ -395,6 +434,25 @@ async function caseTamper() {
       `✓ rejected — ${errText(e)} (local verify: ${localOk ? 'valid?!' : 'invalid'})`,
       e.code === 'invalid_document_signature',
     );
+  }
+}
+
+/** A document signed by a fresh key that is not the one certified for the account. */
+async function caseOtherKey() {
+  const el = $('case-otherkey-out');
+  const other = ml_dsa65.keygen(crypto.getRandomValues(new Uint8Array(32)));
+  const doc = state.submission.document;
+  const body = {
+    name: state.submission.name,
+    document: b64(doc),
+    signature: b64(ml_dsa65.sign(doc, other.secretKey)),
+    public_key: b64(other.publicKey),
+  };
+  try {
+    await api('/api/sign', { method: 'POST', token: state.token, body });
+    out(el, '✗ the service accepted a signature by a key not bound to the account', false);
+  } catch (e) {
+    out(el, `✓ rejected — ${errText(e)}`, e.code === 'signing_key_mismatch');
   }
 }
 
@@ -522,6 +580,7 @@ async function main() {
   $('submit').addEventListener('click', guard(submit));
   $('fetch').addEventListener('click', guard(fetchBack));
   $('case-tamper').addEventListener('click', guard(caseTamper));
+  $('case-otherkey').addEventListener('click', guard(caseOtherKey));
   $('case-expired').addEventListener('click', guard(caseExpired));
   $('case-version').addEventListener('click', guard(caseVersion));
   refresh();

@@ -5,6 +5,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { QsignError } from '../../errors.js';
+import { parseJsonStrict } from '../../util/json.js';
 import type { Command } from '../command.js';
 import { parseArgs, requireOpt, stringOpt } from '../command.js';
 import {
@@ -28,11 +29,8 @@ async function readJson(file: string, what: string): Promise<unknown> {
   } catch (e) {
     throw new QsignError('ERR_FILE', `cannot read ${what} ${file}: ${(e as Error).message}`);
   }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new QsignError('ERR_USAGE', `${what} ${file} is not JSON`);
-  }
+  // Strict: a JWK or JWKS file with a member twice ("kty" twice, "pub" twice) is refused, as on the wire.
+  return parseJsonStrict(text, (why) => new QsignError('ERR_USAGE', `${what} ${file} is not valid JSON: ${why}`));
 }
 
 function alg(p: ReturnType<typeof parseArgs>) {
@@ -88,11 +86,10 @@ export const joseCommands: Command[] = [
       let claims: JWTPayload = {};
       const c = stringOpt(p, 'claims');
       if (c !== undefined) {
-        try {
-          claims = JSON.parse(c);
-        } catch {
-          throw new QsignError('ERR_USAGE', '--claims is not JSON');
-        }
+        claims = parseJsonStrict(
+          c,
+          (why) => new QsignError('ERR_USAGE', `--claims is not valid JSON: ${why}`),
+        ) as JWTPayload;
         if (!claims || typeof claims !== 'object' || Array.isArray(claims))
           throw new QsignError('ERR_USAGE', '--claims must be a JSON object');
       }
