@@ -5,6 +5,8 @@
  * - SignedData with ML-DSA (RFC 9882): attached or detached, signed
  *   attributes with CMSAlgorithmProtection (RFC 6211), several signers,
  *   certificates embedded; verification checks digest, signature and chain.
+ * - EnvelopedData (AES-CBC) and AuthEnvelopedData (AES-GCM, RFC 5083) to
+ *   ML-KEM recipients through KEMRecipientInfo (RFC 9629/9936).
  *
  * Everything here runs in browsers, workerd, Deno, Bun and Node (no Node APIs).
  * Call `await init()` from the package root before using it.
@@ -34,3 +36,15 @@ export type {
   ParsedSignedData,
   ParsedSignerInfo,
 } from './signed.js';
+export { encryptData, decryptData, parseEnvelope } from './enveloped.js';
+export type {
+  ContentEncryption,
+  KemKdf,
+  KeyWrap,
+  KemRecipient,
+  EncryptDataOptions,
+  CmsDecryptionKey,
+  DecryptDataOptions,
+  DecryptedData,
+  ParsedEnvelope,
+} from './enveloped.js';
