@@ -48,3 +48,6 @@ export type {
   DecryptedData,
   ParsedEnvelope,
 } from './enveloped.js';
+export { signDetachedStream, verifyDetachedStream } from './stream.js';
+export type { ByteSource, VerifiedStream } from './stream.js';
+export { decryptStream } from './decrypt-stream.js';
