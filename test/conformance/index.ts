@@ -8,4 +8,5 @@ import './jose.test.js';
 import './hybrid.test.js';
 import './engine.test.js';
 import './x509.test.js';
+import './cms.test.js';
 import './transit.test.js';
