@@ -12,6 +12,7 @@
  */
 import { oidDer, oidString, tlv } from '../x509/der.js';
 import { malformed } from './errors.js';
+import { concatBytes } from '../util/bytes.js';
 
 export { oidDer, oidString, tlv };
 
@@ -160,16 +161,9 @@ export function algId(e: Ber, what: string): AlgId {
 
 // ---------------------------------------------------------------- writing
 
+/** Concatenation of byte arrays (the SDK's concatBytes, taking an array). */
 export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
 /** DER INTEGER of a small non-negative number. */

@@ -38,7 +38,8 @@ import {
 import { registryEntry } from './algorithms.js';
 import { CmsError, CmsErrorCodes as E, malformed } from './errors.js';
 import { CMS_OIDS } from './oids.js';
-import { contentInfo, issuerAndSerialDer, type CertificateInput } from './signed.js';
+import { contentInfo, type CertificateInput } from './signed.js';
+import { certIdDer, matchesCertId, parseCertId, type CertId } from './identifier.js';
 
 /** Content encryption: AES-GCM gives AuthEnvelopedData, AES-CBC gives EnvelopedData. */
 export type ContentEncryption =
@@ -145,12 +146,7 @@ async function kemRecipientInfo(r: KemRecipient, cek: Uint8Array, index: number)
   const wrap = r.wrap ?? (alg === 'ML-KEM-512' ? 'AES-128-KW' : 'AES-256-KW');
   const kekLength = wrapKeyLen(wrap);
   const wrapAlg = algIdDer(registryEntry(wrap).oid);
-  let rid: Uint8Array;
-  if (r.rid === 'subjectKeyIdentifier') {
-    if (!cert.subjectKeyIdentifier)
-      throw new CmsError(E.INVALID_OPTIONS, `recipient "${cert.subject}" has no subjectKeyIdentifier`);
-    rid = tlv(0x80, cert.subjectKeyIdentifier);
-  } else rid = issuerAndSerialDer(cert);
+  const rid = certIdDer(cert, r.rid ?? 'issuerAndSerialNumber');
   const { cipherText, sharedSecret } = await encapsulate(alg, cert.publicKey.publicKey);
   let kek: Uint8Array | undefined;
   try {
@@ -239,7 +235,7 @@ export async function encryptData(content: Uint8Array, opts: EncryptDataOptions)
 
 /** A parsed KEMRecipientInfo. */
 interface KemRi {
-  rid: { issuerDer: Uint8Array; serial: string } | { ski: Uint8Array };
+  rid: CertId;
   kem: KemAlgorithm;
   kemct: Uint8Array;
   kdf: KemKdf;
@@ -265,22 +261,11 @@ export interface ParsedEnvelope {
   aad?: Uint8Array;
 }
 
-function parseRid(e: Ber): KemRi['rid'] {
-  if (e.tag === 0x80) return { ski: e.content };
-  const p = seq(e, 'RecipientIdentifier');
-  if (p.length !== 2 || p[0]!.tag !== 0x30 || p[1]!.tag !== 0x02)
-    malformed('IssuerAndSerialNumber must be SEQUENCE { Name, INTEGER }');
-  let i = 0;
-  const v = p[1]!.content;
-  while (i < v.length - 1 && v[i] === 0) i++;
-  return { issuerDer: p[0]!.raw, serial: [...v.subarray(i)].map((b) => b.toString(16).padStart(2, '0')).join('') };
-}
-
 function parseKemRi(e: Ber): KemRi {
   const p = seq(e, 'KEMRecipientInfo');
   if (p.length < 8 || p.length > 9) malformed('KEMRecipientInfo has the wrong number of fields');
   if (smallInt(p[0]!, 'KEMRecipientInfo.version') !== 0) malformed('KEMRecipientInfo version must be 0');
-  const rid = parseRid(p[1]!);
+  const rid = parseCertId(p[1]!, 'KEMRecipientInfo.rid');
   const kemId = algId(p[2]!, 'KEMRecipientInfo.kem');
   const kem = findAlgorithmByOid(kemId.oid, 'kem')?.name;
   if (!kem || !isKemAlgorithm(kem))
@@ -387,11 +372,6 @@ export function parseEnvelope(input: Uint8Array | string): ParsedEnvelope {
   return out;
 }
 
-function ridMatches(rid: KemRi['rid'], cert: Certificate): boolean {
-  if ('ski' in rid) return cert.subjectKeyIdentifier !== undefined && equalBytes(cert.subjectKeyIdentifier, rid.ski);
-  return rid.serial === cert.serialNumber && equalBytes(rid.issuerDer, cert.issuerDer);
-}
-
 /** Recovers the CEK from the first KEMRecipientInfo the key opens; the caller wipes it. */
 export async function unwrapCek(env: ParsedEnvelope, opts: DecryptDataOptions): Promise<Uint8Array> {
   const key = opts.key;
@@ -400,7 +380,7 @@ export async function unwrapCek(env: ParsedEnvelope, opts: DecryptDataOptions): 
   const cert = opts.certificate === undefined ? undefined : toCert(opts.certificate);
   if (cert && (cert.publicKey.alg !== key.alg || !equalBytes(cert.publicKey.publicKey, key.publicKey)))
     throw new CmsError(E.INVALID_OPTIONS, `key does not belong to certificate "${cert.subject}"`);
-  const candidates = env.recipients.filter((r) => r.kem === key.alg && (!cert || ridMatches(r.rid, cert)));
+  const candidates = env.recipients.filter((r) => r.kem === key.alg && (!cert || matchesCertId(r.rid, cert)));
   if (candidates.length === 0)
     throw new CmsError(
       E.NO_RECIPIENT,

@@ -14,10 +14,11 @@
  */
 import { sign as engineSign, verify as engineVerify, type SignatureAlgorithm } from '../engine/index.js';
 import { QsignError } from '../errors.js';
-import { equalBytes, fromHex, toHex } from '../util/bytes.js';
+import { equalBytes, toHex } from '../util/bytes.js';
 import { findAlgorithmByOid } from '../registry.js';
 import {
   Certificate,
+  isPem,
   isSignatureAlgorithm,
   toDer,
   verifyChain,
@@ -51,6 +52,7 @@ import {
 } from './algorithms.js';
 import { CmsError, CmsErrorCodes as E, malformed } from './errors.js';
 import { CMS_OIDS } from './oids.js';
+import { certIdDer, describeCertId, matchesCertId, parseCertId, type CertId } from './identifier.js';
 
 /** A key that can sign: a decoded PKCS#8 ML-DSA key from `qsign-pqc/x509` fits. */
 export interface CmsSigningKey {
@@ -104,28 +106,6 @@ function certOf(c: CertificateInput, what: string): Certificate {
   } catch (e) {
     throw new CmsError(E.INVALID_OPTIONS, `${what} is not a certificate: ${(e as Error).message}`, { cause: e });
   }
-}
-
-/** DER of the SignerIdentifier naming `cert`. */
-function sidDer(cert: Certificate, kind: 'issuerAndSerialNumber' | 'subjectKeyIdentifier'): Uint8Array {
-  if (kind === 'subjectKeyIdentifier') {
-    const ski = cert.subjectKeyIdentifier;
-    if (!ski)
-      throw new CmsError(
-        E.INVALID_OPTIONS,
-        `certificate "${cert.subject}" has no subjectKeyIdentifier; use sid "issuerAndSerialNumber"`,
-      );
-    return tlv(0x80, ski);
-  }
-  return issuerAndSerialDer(cert);
-}
-
-/** IssuerAndSerialNumber ::= SEQUENCE { issuer Name, serialNumber INTEGER } (copied from the certificate). */
-export function issuerAndSerialDer(cert: Certificate): Uint8Array {
-  const hex = cert.serialNumber.length % 2 ? '0' + cert.serialNumber : cert.serialNumber;
-  let serial = fromHex(hex || '00');
-  if (serial[0]! & 0x80) serial = concat([new Uint8Array(1), serial]);
-  return tlv(0x30, cert.issuerDer, tlv(0x02, serial));
 }
 
 function attribute(type: string, value: Uint8Array): Uint8Array {
@@ -202,7 +182,7 @@ export async function signerInfo(
   return tlv(
     0x30,
     intDer(sidKind === 'subjectKeyIdentifier' ? 3 : 1),
-    sidDer(p.cert, sidKind),
+    certIdDer(p.cert, sidKind),
     digestAlg,
     ...(signedAttrs ? [signedAttrs] : []),
     sigAlg,
@@ -288,7 +268,7 @@ export async function signData(content: Uint8Array, opts: SignDataOptions): Prom
 export interface ParsedSignerInfo {
   version: number;
   /** Either the issuer Name DER + serial hex, or a subject key identifier. */
-  sid: { issuerDer: Uint8Array; serial: string } | { ski: Uint8Array };
+  sid: CertId;
   digestAlgorithm: AlgId;
   /** The [0] IMPLICIT signedAttrs element, if present. */
   signedAttrs?: Ber;
@@ -313,7 +293,12 @@ export const MAX_CMS_BYTES = 1 << 30;
 export function contentInfo(input: Uint8Array | string, expect: string, what: string): Ber {
   let der: Uint8Array;
   try {
-    der = typeof input === 'string' ? toDer(input, 'CMS') : input instanceof Uint8Array ? toPemOrDer(input) : bad();
+    der =
+      typeof input === 'string'
+        ? toPemOrDer(new TextEncoder().encode(input))
+        : input instanceof Uint8Array
+          ? toPemOrDer(input)
+          : bad();
   } catch (e) {
     if (e instanceof CmsError) throw e;
     throw new CmsError(E.MALFORMED, `malformed CMS: ${(e as Error).message}`, { cause: e });
@@ -335,24 +320,11 @@ function bad(): never {
 
 /** PEM (`CMS` or `PKCS7`) bytes are accepted where DER is expected. */
 function toPemOrDer(b: Uint8Array): Uint8Array {
-  if (b.length > 0 && b[0] === 0x30) return b;
-  const text = new TextDecoder().decode(b.subarray(0, 64));
-  if (text.includes('-----BEGIN')) {
+  if (isPem(b)) {
     const s = new TextDecoder().decode(b);
     return toDer(s, s.includes('BEGIN PKCS7') ? 'PKCS7' : 'CMS');
   }
   return b;
-}
-
-function parseSid(e: Ber): ParsedSignerInfo['sid'] {
-  if (e.tag === 0x80) return { ski: e.content };
-  const p = seq(e, 'SignerIdentifier');
-  if (p.length !== 2 || p[0]!.tag !== 0x30 || p[1]!.tag !== 0x02)
-    malformed('IssuerAndSerialNumber must be SEQUENCE { Name, INTEGER }');
-  let i = 0;
-  const v = p[1]!.content;
-  while (i < v.length - 1 && v[i] === 0) i++;
-  return { issuerDer: p[0]!.raw, serial: toHex(v.subarray(i)) };
 }
 
 function parseSignerInfo(e: Ber): ParsedSignerInfo {
@@ -360,7 +332,7 @@ function parseSignerInfo(e: Ber): ParsedSignerInfo {
   if (p.length < 5) malformed('SignerInfo is truncated');
   let i = 0;
   const version = smallInt(p[i++]!, 'SignerInfo.version');
-  const sid = parseSid(p[i++]!);
+  const sid = parseCertId(p[i++]!, 'SignerInfo.sid');
   const digestAlgorithm = algId(p[i++]!, 'SignerInfo.digestAlgorithm');
   let signedAttrs: Ber | undefined;
   if (p[i]?.tag === 0xa0) signedAttrs = p[i++];
@@ -454,17 +426,9 @@ export interface VerifiedSignedData {
   signers: VerifiedSigner[];
 }
 
-function describeSid(sid: ParsedSignerInfo['sid']): string {
-  return 'ski' in sid ? `subjectKeyIdentifier ${toHex(sid.ski)}` : `serial ${sid.serial}`;
-}
-
 /** The certificate a SignerInfo names, among `pool`. */
-export function findSignerCert(sid: ParsedSignerInfo['sid'], pool: Certificate[]): Certificate | undefined {
-  return pool.find((c) =>
-    'ski' in sid
-      ? c.subjectKeyIdentifier !== undefined && equalBytes(c.subjectKeyIdentifier, sid.ski)
-      : c.serialNumber === sid.serial && equalBytes(c.issuerDer, sid.issuerDer),
-  );
+export function findSignerCert(sid: CertId, pool: Certificate[]): Certificate | undefined {
+  return pool.find((c) => matchesCertId(sid, c));
 }
 
 /** The checked signed attributes of one SignerInfo. */
@@ -615,8 +579,8 @@ export async function verifySignerInfo(
   if (!cert)
     throw new CmsError(
       E.UNKNOWN_SIGNER,
-      `no certificate for the signer with ${describeSid(si.sid)}: the message does not embed it and none was given in signerCertificates`,
-      { signer: describeSid(si.sid) },
+      `no certificate for the signer with ${describeCertId(si.sid)}: the message does not embed it and none was given in signerCertificates`,
+      { signer: describeCertId(si.sid) },
     );
   const name = cert.subject;
   const alg = signerAlgorithm(si, name);

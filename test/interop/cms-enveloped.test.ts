@@ -21,6 +21,7 @@ import {
 } from '../../src/x509/index.js';
 import { decryptData, encryptData, parseEnvelope } from '../../src/cms/index.js';
 import { OPENSSL36 } from '../helpers/openssl.js';
+import { indexOf } from '../helpers/bytes.js';
 
 const KEMS = ['ML-KEM-512', 'ML-KEM-768', 'ML-KEM-1024'] as const;
 type Kem = (typeof KEMS)[number];
@@ -196,11 +197,3 @@ describe('refusals with coded errors', () => {
     }
   });
 });
-
-function indexOf(hay: Uint8Array, needle: Uint8Array): number {
-  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
-    return i;
-  }
-  throw new Error('not found');
-}

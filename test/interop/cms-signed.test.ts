@@ -20,6 +20,7 @@ import {
 } from '../../src/x509/index.js';
 import { CmsError, parseSignedData, signData, verifySignedData } from '../../src/cms/index.js';
 import { OPENSSL35 } from '../helpers/openssl.js';
+import { indexOf } from '../helpers/bytes.js';
 
 const LEVELS = ['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87'] as const;
 type Level = (typeof LEVELS)[number];
@@ -471,11 +472,3 @@ describe('refusals with coded errors', () => {
     expect(await code(verifySignedData(deep, { trustAnchors: [pki.root] }))).toBe('ERR_CMS_MALFORMED');
   });
 });
-
-function indexOf(hay: Uint8Array, needle: Uint8Array): number {
-  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
-    return i;
-  }
-  throw new Error('not found');
-}
