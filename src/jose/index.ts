@@ -51,6 +51,8 @@ export type {
   FlattenedVerifyResult,
   CompactVerifyResult,
 } from './jws.js';
+export { signDetached, verifyDetached } from './detached.js';
+export type { SignDetachedOptions, VerifyDetachedResult } from './detached.js';
 export { SignJWT, jwtVerify, decodeJwt, validateClaims, secs } from './jwt.js';
 export type { JWTPayload, JWTVerifyOptions, JWTVerifyResult } from './jwt.js';
 export { createLocalJWKSet, createRemoteJWKSet, discover, jwksCache } from './jwks.js';
