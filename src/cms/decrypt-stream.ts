@@ -11,8 +11,8 @@
  * and a consumer must then discard everything it received (the CLI writes
  * to a temporary file and renames it only on success).
  */
-import { cbc, ctr, ecb } from '@noble/ciphers/aes.js';
 import { GHASH } from '@noble/ciphers/_polyval.js';
+import { cbcDecrypt, cbcDecryptBlocks, ctrXor, encryptBlock } from './aes.js';
 import { equalBytes } from '../util/bytes.js';
 import type { ByteSource } from '../sig/stream.js';
 import { concat, oid, readBer, tlv } from './asn1.js';
@@ -148,8 +148,8 @@ class Pull {
 
 /** Decrypts a stream of ciphertext chunks; `finish` checks the tag / padding and returns the tail. */
 interface StreamCipher {
-  update(ct: Uint8Array): Uint8Array;
-  finish(mac: Uint8Array | undefined): Uint8Array;
+  update(ct: Uint8Array): Promise<Uint8Array>;
+  finish(mac: Uint8Array | undefined): Promise<Uint8Array>;
   wipe(): void;
 }
 
@@ -157,43 +157,45 @@ function be32(n: number): Uint8Array {
   return Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
 }
 
-function gcmStream(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array): StreamCipher {
+/**
+ * AES-GCM (NIST SP 800-38D) as CTR + GHASH so it can stream: AES-CTR runs on
+ * Web Crypto; GHASH is @noble/ciphers' (table-based multiplication by H).
+ */
+async function gcmStream(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array): Promise<StreamCipher> {
   if (nonce.length !== 12)
     throw new CmsError(E.UNSUPPORTED, `streaming AES-GCM needs a 12-byte nonce, got ${nonce.length}`);
-  // noble's block ciphers refuse a second encrypt() on one instance, so each single-block use gets its own.
-  const aesBlock = (b: Uint8Array) => ecb(key, { disablePadding: true }).encrypt(b);
-  const h = aesBlock(new Uint8Array(16));
+  const h = await encryptBlock(key, new Uint8Array(16));
   const gh = new GHASH(h);
   h.fill(0);
   if (aad.length) gh.update(aad);
   let pending: Uint8Array = new Uint8Array(0);
   let blocks = 0; // 16-byte blocks processed so far
   let total = 0;
-  const run = (data: Uint8Array): Uint8Array => {
+  const run = async (data: Uint8Array): Promise<Uint8Array> => {
     if (data.length === 0) return data;
     gh.update(data);
-    // Counter block for this batch: nonce ‖ (2 + blocks done), NIST SP 800-38D inc32 from J0 = nonce ‖ 1.
-    const out = ctr(key, concat([nonce, be32(2 + blocks)])).encrypt(data);
+    // Counter block of this batch: nonce ‖ (2 + blocks done); J0 = nonce ‖ 1 is kept for the tag.
+    const out = await ctrXor(key, concat([nonce, be32(2 + blocks)]), data);
     blocks += Math.ceil(data.length / 16);
     return out;
   };
   return {
-    update(ct) {
+    async update(ct) {
       total += ct.length;
       const all = pending.length ? concat([pending, ct]) : ct;
       const whole = all.length - (all.length % 16);
       pending = all.slice(whole);
       return run(all.subarray(0, whole));
     },
-    finish(mac) {
-      const tail = run(pending);
+    async finish(mac) {
+      const tail = await run(pending);
       const lens = new Uint8Array(16);
       const dv = new DataView(lens.buffer);
       dv.setBigUint64(0, BigInt(aad.length) * 8n);
       dv.setBigUint64(8, BigInt(total) * 8n);
       gh.update(lens);
       const s = gh.digest();
-      const ek = aesBlock(concat([nonce, be32(1)]));
+      const ek = await encryptBlock(key, concat([nonce, be32(1)]));
       for (let i = 0; i < 16; i++) s[i]! ^= ek[i]!;
       if (!mac || !equalBytes(s, mac))
         throw new CmsError(E.DECRYPT, 'AES-GCM authentication failed: discard the plaintext already received');
@@ -209,7 +211,7 @@ function cbcStream(key: Uint8Array, iv: Uint8Array): StreamCipher {
   let prev = iv.slice();
   let pending: Uint8Array = new Uint8Array(0);
   return {
-    update(ct) {
+    async update(ct) {
       const all = pending.length ? concat([pending, ct]) : ct;
       // Keep the last whole block back: it carries the padding.
       let n = all.length - (all.length % 16);
@@ -220,15 +222,14 @@ function cbcStream(key: Uint8Array, iv: Uint8Array): StreamCipher {
       }
       const body = all.subarray(0, n);
       pending = all.slice(n);
-      const out = ecb(key, { disablePadding: true }).decrypt(body);
-      for (let i = 0; i < n; i++) out[i]! ^= i < 16 ? prev[i]! : body[i - 16]!;
+      const out = await cbcDecryptBlocks(key, prev, body);
       prev = body.slice(n - 16);
       return out;
     },
-    finish() {
+    async finish() {
       if (pending.length !== 16) throw new CmsError(E.DECRYPT, 'AES-CBC ciphertext is not a whole number of blocks');
       try {
-        return cbc(key, prev).decrypt(pending);
+        return await cbcDecrypt(key, prev, pending);
       } catch (e) {
         throw new CmsError(E.DECRYPT, 'AES-CBC decryption failed (bad padding): wrong key or altered ciphertext', {
           cause: e,
@@ -297,7 +298,7 @@ export async function* decryptStream(source: ByteSource, opts: DecryptDataOption
   const cek = await unwrapCek(env, opts);
   let cipher: StreamCipher | undefined;
   try {
-    cipher = env.authenticated ? gcmStream(cek, env.iv, new Uint8Array(0)) : cbcStream(cek, env.iv);
+    cipher = env.authenticated ? await gcmStream(cek, env.iv, new Uint8Array(0)) : cbcStream(cek, env.iv);
     // The content: primitive, or constructed segments (possibly nested, definite or indefinite).
     const segments = async function* (h: { tag: number; len: number }, depth: number): AsyncGenerator<Uint8Array> {
       if (depth > 40) malformed('nesting too deep');
@@ -329,14 +330,14 @@ export async function* decryptStream(source: ByteSource, opts: DecryptDataOption
       batch.push(piece.slice());
       batched += piece.length;
       if (batched >= BATCH) {
-        const out = cipher.update(concat(batch));
+        const out = await cipher.update(concat(batch));
         batch = [];
         batched = 0;
         if (out.length) yield out;
       }
     }
     if (batched) {
-      const out = cipher.update(concat(batch));
+      const out = await cipher.update(concat(batch));
       if (out.length) yield out;
     }
     if (eciHeader.len < 0) await pull.endOfContents();
@@ -354,7 +355,7 @@ export async function* decryptStream(source: ByteSource, opts: DecryptDataOption
       await pull.endOfContents();
     }
     if (!(await pull.atEnd())) malformed('trailing bytes after the message');
-    const tail = cipher.finish(mac);
+    const tail = await cipher.finish(mac);
     if (tail.length) yield tail;
   } finally {
     cipher?.wipe();

@@ -9,9 +9,10 @@
  * content-encryption key. The content is AES-GCM (AuthEnvelopedData, the
  * default) or AES-CBC (EnvelopedData, for older readers).
  *
- * Every secret (shared secret, KEK, CEK) is wiped before the call returns.
+ * AES (GCM, CBC, key wrap) runs on Web Crypto where the runtime has it
+ * (./aes.ts). Every secret (shared secret, KEK, CEK) is wiped before the
+ * call returns.
  */
-import { cbc, gcm, aeskw } from '@noble/ciphers/aes.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { decapsulate, encapsulate, type KemAlgorithm } from '../engine/index.js';
@@ -36,6 +37,7 @@ import {
   type Ber,
 } from './asn1.js';
 import { registryEntry } from './algorithms.js';
+import { cbcDecrypt, cbcEncrypt, gcmOpen, gcmSeal, keyUnwrap, keyWrap } from './aes.js';
 import { CmsError, CmsErrorCodes as E, malformed } from './errors.js';
 import { CMS_OIDS } from './oids.js';
 import { contentInfo, type CertificateInput } from './signed.js';
@@ -151,7 +153,7 @@ async function kemRecipientInfo(r: KemRecipient, cek: Uint8Array, index: number)
   let kek: Uint8Array | undefined;
   try {
     kek = deriveKek(kdf, sharedSecret, kdfInfo(wrapAlg, kekLength, r.ukm), kekLength);
-    const encryptedKey = aeskw(kek).encrypt(cek);
+    const encryptedKey = await keyWrap(kek, cek);
     return tlv(
       0xa4,
       oidDer(CMS_OIDS.oriKem),
@@ -202,7 +204,7 @@ export async function encryptData(content: Uint8Array, opts: EncryptDataOptions)
     }
     if (spec.mode === 'GCM') {
       const nonce = randomBytes(12);
-      const sealed = gcm(cek, nonce).encrypt(content);
+      const sealed = await gcmSeal(cek, nonce, content);
       const ct = sealed.subarray(0, sealed.length - 16);
       const tag = sealed.subarray(sealed.length - 16);
       // RFC 5084 §3.2: GCMParameters { aes-nonce, aes-ICVlen (16 ≠ DEFAULT 12, so written) }.
@@ -217,7 +219,7 @@ export async function encryptData(content: Uint8Array, opts: EncryptDataOptions)
       return tlv(0x30, oidDer(CMS_OIDS.authEnvelopedData), tlv(0xa0, body));
     }
     const iv = randomBytes(16);
-    const ct = cbc(cek, iv).encrypt(content);
+    const ct = await cbcEncrypt(cek, iv, content);
     // RFC 5652 §6.1: version 3 because an OtherRecipientInfo (ori) is present.
     const body = tlv(
       0x30,
@@ -405,7 +407,7 @@ export async function unwrapCek(env: ParsedEnvelope, opts: DecryptDataOptions): 
       kek = deriveKek(r.kdf, ss, kdfInfo(r.wrap.raw, r.kekLength, r.ukm), r.kekLength);
       let cek: Uint8Array;
       try {
-        cek = aeskw(kek).decrypt(r.encryptedKey);
+        cek = await keyUnwrap(kek, r.encryptedKey);
       } catch {
         continue; // ML-KEM implicit rejection: another recipient's entry, or a tampered one
       }
@@ -443,8 +445,8 @@ export async function decryptData(input: Uint8Array | string, opts: DecryptDataO
     let content: Uint8Array;
     try {
       content = env.authenticated
-        ? gcm(cek, env.iv, env.aad).decrypt(concat([env.encryptedContent, env.mac!]))
-        : cbc(cek, env.iv).decrypt(env.encryptedContent);
+        ? await gcmOpen(cek, env.iv, env.aad!, concat([env.encryptedContent, env.mac!]))
+        : await cbcDecrypt(cek, env.iv, env.encryptedContent);
     } catch (e) {
       throw new CmsError(
         E.DECRYPT,
