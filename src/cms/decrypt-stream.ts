@@ -165,7 +165,8 @@ async function gcmStream(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array): P
   if (nonce.length !== 12)
     throw new CmsError(E.UNSUPPORTED, `streaming AES-GCM needs a 12-byte nonce, got ${nonce.length}`);
   const h = await encryptBlock(key, new Uint8Array(16));
-  const gh = new GHASH(h);
+  // A large expected length makes noble pick its widest table window (~2.5x faster on long content).
+  const gh = new GHASH(h, 1 << 30);
   h.fill(0);
   if (aad.length) gh.update(aad);
   let pending: Uint8Array = new Uint8Array(0);
