@@ -254,6 +254,11 @@ export async function signData(content: Uint8Array, opts: SignDataOptions): Prom
   checkSignOptions(opts);
   const contentType = opts.contentType ?? CMS_OIDS.data;
   const prepared = opts.signers.map(prepareSigner);
+  if (contentType !== CMS_OIDS.data && prepared.some((p) => p.opts.signedAttributes === false))
+    throw new CmsError(
+      E.INVALID_OPTIONS,
+      `content type ${contentType} needs signed attributes (RFC 5652 §5.3); only id-data may be signed without them`,
+    );
   const digests = new Map<DigestName, Uint8Array>();
   for (const p of prepared)
     if (!digests.has(p.digest)) digests.set(p.digest, createDigest(p.digest).update(content).digest());
@@ -605,6 +610,12 @@ export async function verifySignerInfo(
     signingTime = v.signingTime;
     signed = concat([Uint8Array.of(0x31), si.signedAttrs.raw.subarray(1)]);
   } else {
+    if (parsed.contentType !== CMS_OIDS.data)
+      throw new CmsError(
+        E.ATTRIBUTES,
+        `signer "${name}": content type ${parsed.contentType} requires signed attributes (RFC 5652 §5.3)`,
+        { signer: name },
+      );
     if (!content)
       throw new CmsError(
         E.UNSUPPORTED,

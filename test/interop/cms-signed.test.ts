@@ -472,3 +472,24 @@ describe('refusals with coded errors', () => {
     expect(await code(verifySignedData(deep, { trustAnchors: [pki.root] }))).toBe('ERR_CMS_MALFORMED');
   });
 });
+
+describe('RFC 5652 §5.3: signed attributes are required for content types other than id-data', () => {
+  it('signData refuses signedAttributes: false with another contentType; such a message is refused on verify', async () => {
+    const other = '1.2.840.113549.1.9.16.1.4'; // id-ct-TSTInfo, any non-data type
+    await expect(
+      signData(doc, { signers: [signer('ML-DSA-44', { signedAttributes: false })], contentType: other }),
+    ).rejects.toMatchObject({ code: 'ERR_CMS_INVALID_OPTIONS' });
+    // Build one anyway by swapping the eContentType OID of a no-attrs id-data message (same length).
+    const p7s = await signData(doc, { signers: [signer('ML-DSA-44', { signedAttributes: false })] });
+    const dataOid = Uint8Array.of(0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01);
+    const at = indexOf(p7s.subarray(20), dataOid) + 20; // the eContentType, after the outer signedData OID
+    const x = p7s.slice();
+    x[at + 10] = 0x05; // id-data (…7.1) → …7.5, a different content type
+    await expect(verifySignedData(x, { trustAnchors: [pki.root] })).rejects.toMatchObject({
+      code: 'ERR_CMS_ATTRIBUTES',
+    });
+    // With signed attributes the same type is fine.
+    const ok = await signData(doc, { signers: [signer('ML-DSA-44')], contentType: other });
+    expect((await verifySignedData(ok, { trustAnchors: [pki.root] })).contentType).toBe(other);
+  });
+});
