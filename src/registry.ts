@@ -7,7 +7,7 @@
  * Kyber/Dilithium: ML-KEM changed the key derivation and ML-DSA changed the
  * key and signature sizes (Dilithium3 sk 4000 / sig 3293 vs ML-DSA-65 4032 / 3309).
  */
-export type AlgorithmKind = 'kem' | 'signature' | 'hash' | 'hybrid-kem';
+export type AlgorithmKind = 'kem' | 'signature' | 'hash' | 'hybrid-kem' | 'cipher' | 'key-wrap' | 'kdf';
 
 export interface AlgorithmInfo {
   /** Canonical name (FIPS / draft spelling). */
@@ -19,6 +19,8 @@ export interface AlgorithmInfo {
   readonly aliases: readonly string[];
   readonly nistLevel?: number;
   readonly standard: string;
+  /** ASN.1 object identifier (AlgorithmIdentifier in X.509/CMS), when one is assigned. */
+  readonly oid?: string;
   /** Sizes in bytes. */
   readonly sizes: Readonly<Record<string, number>>;
 }
@@ -26,6 +28,7 @@ export interface AlgorithmInfo {
 const ENTRIES: AlgorithmInfo[] = [
   {
     name: 'ML-KEM-512',
+    oid: '2.16.840.1.101.3.4.4.1',
     kind: 'kem',
     liboqsName: 'ML-KEM-512',
     aliases: ['mlkem512', 'ml_kem512', 'kyber512'],
@@ -35,6 +38,7 @@ const ENTRIES: AlgorithmInfo[] = [
   },
   {
     name: 'ML-KEM-768',
+    oid: '2.16.840.1.101.3.4.4.2',
     kind: 'kem',
     liboqsName: 'ML-KEM-768',
     aliases: ['mlkem768', 'ml_kem768', 'kyber768'],
@@ -44,6 +48,7 @@ const ENTRIES: AlgorithmInfo[] = [
   },
   {
     name: 'ML-KEM-1024',
+    oid: '2.16.840.1.101.3.4.4.3',
     kind: 'kem',
     liboqsName: 'ML-KEM-1024',
     aliases: ['mlkem1024', 'ml_kem1024', 'kyber1024'],
@@ -53,6 +58,7 @@ const ENTRIES: AlgorithmInfo[] = [
   },
   {
     name: 'ML-DSA-44',
+    oid: '2.16.840.1.101.3.4.3.17',
     kind: 'signature',
     liboqsName: 'ML-DSA-44',
     aliases: ['mldsa44', 'ml_dsa44', 'dilithium2'],
@@ -62,6 +68,7 @@ const ENTRIES: AlgorithmInfo[] = [
   },
   {
     name: 'ML-DSA-65',
+    oid: '2.16.840.1.101.3.4.3.18',
     kind: 'signature',
     liboqsName: 'ML-DSA-65',
     aliases: ['mldsa65', 'ml_dsa65', 'dilithium3'],
@@ -71,6 +78,7 @@ const ENTRIES: AlgorithmInfo[] = [
   },
   {
     name: 'ML-DSA-87',
+    oid: '2.16.840.1.101.3.4.3.19',
     kind: 'signature',
     liboqsName: 'ML-DSA-87',
     aliases: ['mldsa87', 'ml_dsa87', 'dilithium5'],
@@ -94,11 +102,111 @@ const ENTRIES: AlgorithmInfo[] = [
     standard: 'draft-ietf-tls-ecdhe-mlkem (TLS group 0x11EC; qsign-pqc/hybrid)',
     sizes: { clientShare: 1216, serverShare: 1120, sharedSecret: 64 },
   },
-  { name: 'SHA3-256', kind: 'hash', aliases: ['sha3_256', 'sha3-256'], standard: 'FIPS 202', sizes: { output: 32 } },
-  { name: 'SHA3-512', kind: 'hash', aliases: ['sha3_512', 'sha3-512'], standard: 'FIPS 202', sizes: { output: 64 } },
+  {
+    name: 'SHA3-256',
+    kind: 'hash',
+    aliases: ['sha3_256', 'sha3-256'],
+    standard: 'FIPS 202',
+    oid: '2.16.840.1.101.3.4.2.8',
+    sizes: { output: 32 },
+  },
+  {
+    name: 'SHA3-512',
+    kind: 'hash',
+    aliases: ['sha3_512', 'sha3-512'],
+    standard: 'FIPS 202',
+    oid: '2.16.840.1.101.3.4.2.10',
+    sizes: { output: 64 },
+  },
   { name: 'SHAKE128', kind: 'hash', aliases: ['shake128'], standard: 'FIPS 202', sizes: {} },
-  { name: 'SHAKE256', kind: 'hash', aliases: ['shake256'], standard: 'FIPS 202', sizes: {} },
+  // As a CMS digest (RFC 8702 §3), id-shake256 means 512 bits of output.
+  {
+    name: 'SHAKE256',
+    kind: 'hash',
+    aliases: ['shake256'],
+    standard: 'FIPS 202',
+    oid: '2.16.840.1.101.3.4.2.12',
+    sizes: {},
+  },
+  // ── Symmetric algorithms the CMS layer (qsign-pqc/cms) names in AlgorithmIdentifiers. ──
+  ...sha2('SHA-256', '1', 32),
+  ...sha2('SHA-384', '2', 48),
+  ...sha2('SHA-512', '3', 64),
+  {
+    name: 'SHA3-384',
+    kind: 'hash',
+    aliases: ['sha3_384', 'sha3-384'],
+    standard: 'FIPS 202',
+    oid: '2.16.840.1.101.3.4.2.9',
+    sizes: { output: 48 },
+  },
+  ...aes(128, { gcm: '6', cbc: '2', wrap: '5' }),
+  ...aes(192, { gcm: '26', cbc: '22', wrap: '25' }),
+  ...aes(256, { gcm: '46', cbc: '42', wrap: '45' }),
+  ...hkdf('SHA256', '28', 32),
+  ...hkdf('SHA384', '29', 48),
+  ...hkdf('SHA512', '30', 64),
 ];
+
+function sha2(name: string, arc: string, output: number): AlgorithmInfo[] {
+  const short = name.replace('-', '').toLowerCase();
+  return [
+    {
+      name,
+      kind: 'hash',
+      aliases: [short, name.toLowerCase().replace('-', '_')],
+      standard: 'FIPS 180-4',
+      oid: `2.16.840.1.101.3.4.2.${arc}`,
+      sizes: { output },
+    },
+  ];
+}
+
+/** AES-GCM and AES-CBC (RFC 3565/5084 content encryption) and AES key wrap (RFC 3394) for one key size. */
+function aes(bits: number, arcs: { gcm: string; cbc: string; wrap: string }): AlgorithmInfo[] {
+  const key = bits / 8;
+  const base = '2.16.840.1.101.3.4.1.';
+  return [
+    {
+      name: `AES-${bits}-GCM`,
+      kind: 'cipher',
+      aliases: [`aes${bits}-gcm`, `aes${bits}gcm`],
+      standard: 'NIST SP 800-38D, RFC 5084',
+      oid: base + arcs.gcm,
+      sizes: { key, nonce: 12, tag: 16 },
+    },
+    {
+      name: `AES-${bits}-CBC`,
+      kind: 'cipher',
+      aliases: [`aes${bits}-cbc`, `aes${bits}cbc`],
+      standard: 'NIST SP 800-38A, RFC 3565',
+      oid: base + arcs.cbc,
+      sizes: { key, iv: 16 },
+    },
+    {
+      name: `AES-${bits}-KW`,
+      kind: 'key-wrap',
+      aliases: [`aes${bits}-wrap`, `id-aes${bits}-wrap`],
+      standard: 'RFC 3394, RFC 3565',
+      oid: base + arcs.wrap,
+      sizes: { key },
+    },
+  ];
+}
+
+/** HKDF (RFC 5869) as a CMS key-derivation algorithm (RFC 8619); parameters absent. */
+function hkdf(hash: string, arc: string, hashOutput: number): AlgorithmInfo[] {
+  return [
+    {
+      name: `HKDF-${hash}`,
+      kind: 'kdf',
+      aliases: [`hkdf-with-${hash.toLowerCase()}`, `hkdf${hash.toLowerCase()}`],
+      standard: 'RFC 5869, RFC 8619',
+      oid: `1.2.840.113549.1.9.16.3.${arc}`,
+      sizes: { hashOutput },
+    },
+  ];
+}
 const TABLE: readonly AlgorithmInfo[] = Object.freeze(
   ENTRIES.map((a) =>
     Object.freeze({ ...a, aliases: Object.freeze([...a.aliases]), sizes: Object.freeze({ ...a.sizes }) }),
@@ -125,4 +233,10 @@ export function findAlgorithm(name: string, kind?: AlgorithmKind): AlgorithmInfo
         (a.liboqsName !== undefined && norm(a.liboqsName) === n) ||
         a.aliases.some((x) => norm(x) === n)),
   );
+}
+
+/** Looks up an algorithm by its dotted OID (e.g. `2.16.840.1.101.3.4.3.18` → ML-DSA-65). */
+export function findAlgorithmByOid(oid: string, kind?: AlgorithmKind): AlgorithmInfo | undefined {
+  if (typeof oid !== 'string') return undefined;
+  return TABLE.find((a) => a.oid === oid && (kind === undefined || a.kind === kind));
 }

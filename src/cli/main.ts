@@ -9,8 +9,9 @@ import { hashCommands } from './commands/hash.js';
 import { transitCommands } from './commands/transit.js';
 import { joseCommands } from './commands/jose.js';
 import { pkiCommands } from './commands/pki.js';
+import { cmsCommands } from './commands/cms.js';
 
-const COMMANDS: Command[] = [...hashCommands, ...transitCommands, ...joseCommands, ...pkiCommands];
+const COMMANDS: Command[] = [...hashCommands, ...transitCommands, ...joseCommands, ...pkiCommands, ...cmsCommands];
 
 function help(): string {
   const lines = ['Usage: qsign <command> [options]', '', 'Commands:'];

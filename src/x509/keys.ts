@@ -20,6 +20,7 @@
  * like every primitive call, that needs `await init()` first.
  */
 import { QsignError } from '../errors.js';
+import { findAlgorithm } from '../registry.js';
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '../sig/index.js';
 import { ml_kem512, ml_kem768, ml_kem1024 } from '../kem/index.js';
 import { sha3_256 } from '../hash/index.js';
@@ -36,15 +37,15 @@ export type { PemBlock } from './pem.js';
 /** Every algorithm that can appear in an SPKI or PKCS#8 handled here. */
 export type KeyAlgorithm = SignatureAlgorithm | KemAlgorithm;
 
-/** RFC 9881 / RFC 9935 object identifiers. */
-export const KEY_OIDS: Readonly<Record<KeyAlgorithm, string>> = Object.freeze({
-  'ML-DSA-44': '2.16.840.1.101.3.4.3.17',
-  'ML-DSA-65': '2.16.840.1.101.3.4.3.18',
-  'ML-DSA-87': '2.16.840.1.101.3.4.3.19',
-  'ML-KEM-512': '2.16.840.1.101.3.4.4.1',
-  'ML-KEM-768': '2.16.840.1.101.3.4.4.2',
-  'ML-KEM-1024': '2.16.840.1.101.3.4.4.3',
-});
+/** RFC 9881 / RFC 9935 object identifiers, from the algorithm registry (src/registry.ts). */
+export const KEY_OIDS: Readonly<Record<KeyAlgorithm, string>> = Object.freeze(
+  Object.fromEntries(
+    (['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87', 'ML-KEM-512', 'ML-KEM-768', 'ML-KEM-1024'] as const).map((a) => [
+      a,
+      findAlgorithm(a)!.oid!,
+    ]),
+  ) as Record<KeyAlgorithm, string>,
+);
 
 interface AlgSpec {
   kind: 'signature' | 'kem';

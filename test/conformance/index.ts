@@ -8,5 +8,6 @@ import './jose.test.js';
 import './hybrid.test.js';
 import './engine.test.js';
 import './x509.test.js';
+import './cms.test.js';
 import './transit.test.js';
 import './residue.test.js';
