@@ -9,14 +9,14 @@
  * Every function wipes nothing it did not allocate; callers own their keys.
  */
 import { aeskw, cbc, ctr, ecb, gcm } from '@noble/ciphers/aes.js';
+import { webCryptoSubtle } from '../engine/runtime.js';
 import { concat } from './asn1.js';
 
 type Buf = Uint8Array<ArrayBuffer>;
 const buf = (b: Uint8Array) => b as Buf;
 
-function subtle(): SubtleCrypto | undefined {
-  return globalThis.crypto?.subtle;
-}
+// Web Crypto through the engine's one door to it (undefined without a secure context).
+const subtle = webCryptoSubtle;
 
 /** Imports `key` for `alg`, or undefined when this runtime cannot (no subtle, unsupported size). */
 async function importKey(key: Uint8Array, alg: string, usages: KeyUsage[]): Promise<CryptoKey | undefined> {

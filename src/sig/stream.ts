@@ -42,7 +42,11 @@ export interface MlDsaStreamVerifier {
 }
 
 /** Anything `signStream`/`verifyStream` read: a web `ReadableStream`, a Node stream, or any (async) iterable of bytes. */
-export type ByteSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+/**
+ * Where streamed bytes come from: a Web `ReadableStream`, a Node stream or any (async) iterable of byte chunks,
+ * or the whole input as one `Uint8Array` (taken as a single chunk, not iterated byte by byte).
+ */
+export type ByteSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array;
 
 // `Symbol.dispose` exists from ES2025 runtimes on; Symbol.for is the agreed fallback.
 const disposeSymbol: symbol = (Symbol as unknown as { dispose?: symbol }).dispose ?? Symbol.for('Symbol.dispose');
@@ -234,6 +238,11 @@ export async function drain(source: ByteSource, sink: (chunk: Uint8Array) => voi
       'ERR_INVALID_ARGUMENT',
       `expected a ReadableStream, a Node stream or an (async) iterable of Uint8Array chunks, got ${source === null ? 'null' : typeof source}`,
     );
+  }
+  // A whole buffer is one chunk; iterating it would yield numbers.
+  if (ArrayBuffer.isView(source)) {
+    sink(asBytes(source));
+    return;
   }
   const s = source as { getReader?: unknown };
   if (typeof s.getReader === 'function' && !(Symbol.asyncIterator in (source as object))) {
