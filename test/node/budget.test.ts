@@ -14,6 +14,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { OutputOptions, RollupOptions } from 'rollup';
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const KB = 1000;
@@ -118,6 +119,8 @@ interface Built {
   code: string;
   modules: string[];
 }
+/** rollup.config.mjs names one input file and one output per bundle. */
+type BundleConfig = RollupOptions & { input: string; output: OutputOptions };
 const built = new Map<string, Built>();
 
 describe('consumer bundle budgets (rollup)', () => {
@@ -125,7 +128,7 @@ describe('consumer bundle budgets (rollup)', () => {
     // Bundles resolve `qsign-pqc` to the package itself (dist/): build:ts first.
     if (!existsSync(join(root, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build:ts` first');
     const { rollup } = await import('rollup');
-    const configs = (await import(join(root, 'rollup.config.mjs'))).default as Array<any>;
+    const configs = (await import(join(root, 'rollup.config.mjs'))).default as BundleConfig[];
     const cwd = process.cwd();
     process.chdir(root); // the config names its inputs relative to the repository root
     try {
@@ -133,15 +136,15 @@ describe('consumer bundle budgets (rollup)', () => {
         configs.map(async (c) => {
           const name = c.input
             .split('/')
-            .pop()
+            .pop()!
             .replace(/\.mjs$/, '');
           const b = await rollup({ ...c, input: join(root, c.input), onwarn() {} });
           const { output } = await b.generate(c.output);
           await b.close();
-          const chunk = output[0] as any;
+          const chunk = output[0];
           // Modules that contribute code after tree-shaking (renderedLength 0 = dropped).
           const modules = Object.entries(chunk.modules)
-            .filter(([, m]: any) => m.renderedLength > 0)
+            .filter(([, m]) => m.renderedLength > 0)
             .map(([id]) => relative(root, id));
           built.set(name, { code: chunk.code, modules });
         }),
