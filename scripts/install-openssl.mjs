@@ -218,11 +218,9 @@ function swapIn(stage, prefix) {
 function installSeries(series, entry, { force }) {
   const prefix = prefixOf(series);
   const wrapper = wrapperOf(series);
-  const stampFile = join(prefix, 'installed-from.json');
   const own = process.env[`QSIGN_OPENSSL${series.replace('.', '')}`];
-  const stamp = JSON.stringify(own ? { own } : { suite: entry.suite, packages: entry.packages });
-  const current = existsSync(stampFile) ? readFileSync(stampFile, 'utf8').trim() : '';
-  if (!force && current === stamp && seriesMatches(versionOf(wrapper), series)) return '';
+  const stamp = stampOf(series, entry);
+  if (!force && isInstalled(series, entry)) return '';
 
   const started = Date.now();
   const stage = `${prefix}.new`;
@@ -287,15 +285,61 @@ function relock(lock) {
   writeFileSync(LOCK, `${JSON.stringify(lock, null, 2)}\n`);
 }
 
+/** What an install of `series` was made from: the lock entry, or the user's own binary. */
+function stampOf(series, entry) {
+  const own = process.env[`QSIGN_OPENSSL${series.replace('.', '')}`];
+  return JSON.stringify(own ? { own } : { suite: entry.suite, packages: entry.packages });
+}
+
+/** True when the wrapper runs, reports the series, and was made from what the lock asks for now. */
+function isInstalled(series, entry) {
+  const stampFile = join(prefixOf(series), 'installed-from.json');
+  const current = existsSync(stampFile) ? readFileSync(stampFile, 'utf8').trim() : '';
+  return current === stampOf(series, entry) && seriesMatches(versionOf(wrapperOf(series)), series);
+}
+
+/**
+ * Runs `fn` holding tools/openssl/.installing, so that parallel test workers
+ * that each find OpenSSL missing install it once, not over each other. A lock
+ * left by a process that no longer exists is taken over.
+ */
+function withInstallLock(fn) {
+  const lockDir = join(root, 'tools', 'openssl', '.installing');
+  mkdirSync(dirname(lockDir), { recursive: true });
+  const deadline = Date.now() + 15 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      writeFileSync(join(lockDir, 'pid'), String(process.pid));
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+    }
+    let holder = 0;
+    try {
+      holder = Number(readFileSync(join(lockDir, 'pid'), 'utf8'));
+      process.kill(holder, 0);
+    } catch (e) {
+      // No pid yet (the holder is between mkdir and write) or a dead holder.
+      if (holder && e.code === 'ESRCH') rmSync(lockDir, { recursive: true, force: true });
+    }
+    if (Date.now() > deadline)
+      throw new InstallError(`${lockDir} is held by process ${holder}; remove it if none runs`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
 /** Installs every series in the lock; returns the lines describing what was done. */
 export function installOpenssl({ force = false } = {}) {
   const lock = JSON.parse(readFileSync(LOCK, 'utf8'));
-  const done = [];
-  for (const [series, entry] of Object.entries(lock.series)) {
-    const line = installSeries(series, entry, { force });
-    if (line) done.push(line);
-  }
-  return done;
+  const series = Object.entries(lock.series);
+  if (!force && series.every(([s, entry]) => isInstalled(s, entry))) return [];
+  return withInstallLock(() => series.map(([s, entry]) => installSeries(s, entry, { force })).filter(Boolean));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -3,8 +3,8 @@
 // its series, uses its own providers, survives the checkout being copied
 // elsewhere (CI copies it), and a second install does nothing, quickly.
 import { describe, it, expect, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,6 +72,40 @@ describe('OpenSSL tools in tools/openssl', () => {
     const dec = ['cms', '-decrypt', '-inform', 'DER', '-recip', 'kem.crt', '-inkey', 'kem.key', '-binary'];
     expect(openssl('3.6', dec, { cwd: scratch, input: sealed, check: true }).stdout).toBe(msg);
     expect(o('3.5', enc).code).not.toBe(0);
+  });
+
+  it('parallel installs wait for each other (tools/openssl/.installing); a dead holder’s lock is taken over', async () => {
+    // A scratch checkout with only the installer and its lock; QSIGN_OPENSSL3x point it at the
+    // installed tools, so this needs no network.
+    const r = join(scratch, 'lockroot');
+    mkdirSync(join(r, 'scripts'), { recursive: true });
+    mkdirSync(join(r, 'tools', 'openssl', '.installing'), { recursive: true });
+    cpSync(join(root, 'scripts', 'install-openssl.mjs'), join(r, 'scripts', 'install-openssl.mjs'));
+    cpSync(join(root, 'tools', 'openssl.lock.json'), join(r, 'tools', 'openssl.lock.json'));
+    const lockDir = join(r, 'tools', 'openssl', '.installing');
+    const env = { ...process.env, QSIGN_OPENSSL35: OPENSSL35, QSIGN_OPENSSL36: OPENSSL36 };
+    const script = join(r, 'scripts', 'install-openssl.mjs');
+
+    writeFileSync(join(lockDir, 'pid'), String(process.pid)); // held by a live process: us
+    const child = spawn(process.execPath, [script, '--quiet'], { env, stdio: 'ignore' });
+    const exited = new Promise<number | null>((done) => child.on('exit', done));
+    await new Promise((done) => setTimeout(done, 1500));
+    expect(child.exitCode).toBe(null); // still waiting for the lock
+    rmSync(lockDir, { recursive: true });
+    expect(await exited).toBe(0);
+    expect(spawnSync(join(r, 'tools/openssl/3.6/bin/openssl'), ['version'], { encoding: 'utf8' }).stdout).toMatch(
+      /^OpenSSL 3\.6\./,
+    );
+
+    rmSync(join(r, 'tools', 'openssl'), { recursive: true });
+    mkdirSync(lockDir, { recursive: true });
+    writeFileSync(join(lockDir, 'pid'), String(spawnSync('true').pid)); // a process that has exited
+    const again = spawnSync(process.execPath, [script, '--quiet'], { env, encoding: 'utf8', timeout: 30_000 });
+    expect(again.stderr).toBe('');
+    expect(again.status).toBe(0);
+    expect(spawnSync(join(r, 'tools/openssl/3.5/bin/openssl'), ['version'], { encoding: 'utf8' }).stdout).toMatch(
+      /^OpenSSL 3\.5\./,
+    );
   });
 
   it('a second install run does nothing and is quick', () => {
