@@ -120,6 +120,18 @@ describe('self-contained checkout (issue 19)', () => {
     ]);
   });
 
+  it('every vector file SHA256SUMS lists is tracked by git (an ignored one is there only in the author’s tree)', () => {
+    const tracked = new Set(
+      execFileSync('git', ['ls-files', '-z', 'test/vectors/data'], { cwd: root, encoding: 'utf8' }).split('\0'),
+    );
+    const listed = readFileSync(join(root, 'test/vectors/data/SHA256SUMS'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => `test/vectors/data/${line.replace(/^[0-9a-f]{64} {2}(\.\/)?/, '')}`);
+    expect(listed.length).toBeGreaterThan(100);
+    expect(listed.filter((p) => !tracked.has(p))).toEqual([]);
+  });
+
   it('no test or runner skips (a missing tool must fail, not skip)', () => {
     const hits = files
       .filter((f) => /^(test|scripts|bench)\//.test(f.path) && f.path !== 'test/unit/self-contained.test.ts')
