@@ -11,13 +11,16 @@
 //      valgrind and clang's sanitizer runtime (apt-get, as root).
 //   2. npm ci when node_modules is missing or older than package-lock.json.
 //   3. Node 24 in tools/node24 (its own lockfile; see tools/node24/package.json).
-//   4. wasm/ rebuilt only if native/ changed; dist/ recompiled if src/ changed.
+//   4. OpenSSL 3.5 and 3.6 in tools/openssl/ from Debian packages (scripts/install-openssl.mjs,
+//      pinned in tools/openssl.lock.json), for the interop tests.
+//   5. wasm/ rebuilt only if native/ changed; dist/ recompiled if src/ changed.
 //
 // Runs before node_modules exists, so only Node 20 built-ins are used here.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installOpenssl } from './install-openssl.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
@@ -148,7 +151,21 @@ function checkBinaries() {
   }
 }
 
-// ---------------------------------------------------------------- 4. builds
+// ---------------------------------------------------------------- 4. OpenSSL
+// The interop peers: Debian 12's own OpenSSL is 3.0, without ML-DSA / ML-KEM.
+function opensslStep() {
+  try {
+    for (const line of installOpenssl()) say(`OpenSSL: ${line}`);
+  } catch (e) {
+    die(
+      `installing OpenSSL into tools/openssl failed: ${e.message}\n` +
+        'Without the Debian archive, install OpenSSL 3.5 and 3.6 yourself and run again with ' +
+        'QSIGN_OPENSSL35=/path/to/openssl-3.5 QSIGN_OPENSSL36=/path/to/openssl-3.6 (see README, Troubleshooting).',
+    );
+  }
+}
+
+// ---------------------------------------------------------------- 5. builds
 function wasmStep() {
   // build-wasm decides staleness itself from a hash of native/ (~0.1 s).
   const before = mtime(join(root, 'wasm/build-info.json'));
@@ -186,6 +203,7 @@ aptStep();
 npmStep('', '(root)');
 npmStep('tools/node24', 'tools/node24');
 checkBinaries();
+opensslStep();
 wasmStep();
 tscStep();
 const secs = ((Date.now() - started) / 1000).toFixed(1);

@@ -46,7 +46,8 @@ export const SUITES = [
   { name: 'types', cmd: node, args: [bin('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'] },
   // Layout: one line width (120) and one style for every source file (.prettierrc.json).
   { name: 'format', cmd: node, args: [bin('prettier/bin/prettier.cjs'), '--check', '.', '--log-level=warn'] },
-  { name: 'lint', cmd: node, args: [bin('eslint/bin/eslint.js'), '.', '--max-warnings=-1'] },
+  // Warnings are errors: a warning nobody has to fix only grows.
+  { name: 'lint', cmd: node, args: [bin('eslint/bin/eslint.js'), '.', '--max-warnings=0'] },
   // Rebuilds both wasm files from native/ in a temp dir and compares bytes
   // with the committed ones and build-info.json (toolchain drift, stale wasm).
   { name: 'wasm-reproducible', cmd: node, args: ['scripts/build-wasm.mjs', '--check'] },
@@ -160,13 +161,13 @@ function runSuite(s) {
   });
 }
 
-/** ESLint's errors with their file names (warnings only as the count line), so failures are not buried. */
+/** ESLint's problems with their file names (warnings fail the suite too: --max-warnings=0), so failures are not buried. */
 function lintDetails(lines, failed) {
   const out = [];
   let file = '';
   for (const l of lines) {
     if (/^\/|^[A-Za-z]:\\/.test(l)) file = l;
-    else if (failed && /\berror\b/.test(l) && /^\s+\d+:\d+/.test(l)) {
+    else if (failed && /\b(error|warning)\b/.test(l) && /^\s+\d+:\d+/.test(l)) {
       if (file) {
         out.push(file);
         file = '';

@@ -14,7 +14,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { OutputChunk, OutputOptions, RollupOptions } from 'rollup';
+import type { OutputOptions, RollupOptions } from 'rollup';
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const KB = 1000;
@@ -121,6 +121,8 @@ interface Built {
   code: string;
   modules: string[];
 }
+/** rollup.config.mjs names one input file and one output per bundle. */
+type BundleConfig = RollupOptions & { input: string; output: OutputOptions };
 const built = new Map<string, Built>();
 
 describe('consumer bundle budgets (rollup)', () => {
@@ -128,9 +130,7 @@ describe('consumer bundle budgets (rollup)', () => {
     // Bundles resolve `qsign-pqc` to the package itself (dist/): build:ts first.
     if (!existsSync(join(root, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build:ts` first');
     const { rollup } = await import('rollup');
-    const configs = (await import(join(root, 'rollup.config.mjs'))).default as Array<
-      RollupOptions & { input: string; output: OutputOptions }
-    >;
+    const configs = (await import(join(root, 'rollup.config.mjs'))).default as BundleConfig[];
     const cwd = process.cwd();
     process.chdir(root); // the config names its inputs relative to the repository root
     try {
@@ -138,12 +138,12 @@ describe('consumer bundle budgets (rollup)', () => {
         configs.map(async (c) => {
           const name = c.input
             .split('/')
-            .pop()
+            .pop()!
             .replace(/\.mjs$/, '');
           const b = await rollup({ ...c, input: join(root, c.input), onwarn() {} });
           const { output } = await b.generate(c.output);
           await b.close();
-          const chunk: OutputChunk = output[0];
+          const chunk = output[0];
           // Modules that contribute code after tree-shaking (renderedLength 0 = dropped).
           const modules = Object.entries(chunk.modules)
             .filter(([, m]) => m.renderedLength > 0)
