@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Native checks of the C core (scalar path, compiled for x86_64):
 //   --sanitize  every test/native/*.c program under AddressSanitizer + UBSan
-//   --ct        test/native/ct_check.c under Valgrind memcheck with secrets marked
-//               undefined: any secret-dependent branch or index is an error
+//   --ct        test/native/ct_check.c and mlkem_ct_test.c, each built with gcc and
+//               clang-14 at -O2, -O3 and -Os, under Valgrind memcheck with secrets
+//               marked undefined: any secret-dependent branch or index is an error
 // Prints one summary line per mode: "<mode>: N passed, N failed".
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
@@ -50,6 +51,18 @@ function run(label, cmd, args) {
   return ok;
 }
 
+// The constant-time matrix: gcc for the native builds, clang-14 because it is
+// the compiler behind the pinned emcc that produces the shipped wasm.
+const CT_COMPILERS = [
+  { cc: 'gcc', std: 'gnu11' },
+  { cc: 'clang-14', std: 'gnu11' },
+];
+const CT_OPT_LEVELS = ['-O2', '-O3', '-Os'];
+// ct_check covers every algorithm through the liboqs API; mlkem_ct_test marks
+// the ML-KEM secrets piece by piece (dk_PKE, z, m, the ciphertext's validity).
+const CT_PROGRAMS = ['ct_check', 'mlkem_ct_test'];
+const ctProgram = (name) => join(root, 'test', 'native', `${name}.c`);
+
 const modes = process.argv.slice(2).length ? process.argv.slice(2) : ['--sanitize', '--ct'];
 const tmp = mkdtempSync(join(tmpdir(), 'qsign-native-'));
 let anyFailed = false;
@@ -86,27 +99,43 @@ try {
     anyFailed ||= failed > 0;
   }
   if (modes.includes('--ct')) {
+    // Every constant-time program, built by both compilers at every optimisation
+    // level we ship or might (branches are introduced by the optimiser, and
+    // clang-14 is the compiler behind emcc), then run under memcheck. Each
+    // combination counts as one test.
     let passed = 0,
       failed = 0;
-    const prog = join(root, 'test', 'native', 'ct_check.c');
-    const out = join(tmp, 'ct_check');
-    try {
-      // -O2 as shipped (the compiler is where branches appear); -g for reports.
-      compile('gcc', ['-std=gnu11', '-O2', '-g', '-DQS_CT_VALGRIND', '-Wall', '-Wextra'], prog, out);
-      if (
-        run('valgrind ct_check', 'valgrind', [
-          '--error-exitcode=1',
-          '--errors-for-leak-kinds=none',
-          '--track-origins=yes',
-          '-q',
-          out,
-        ])
-      )
-        passed++;
-      else failed++;
-    } catch {
-      failed++;
-      console.error('--- ct_check: compile failed');
+    for (const { cc, std } of CT_COMPILERS) {
+      for (const opt of CT_OPT_LEVELS) {
+        for (const name of CT_PROGRAMS) {
+          const label = `${name} ${cc} ${opt}`;
+          const out = join(tmp, `${name}-${cc}${opt}`);
+          const t0 = Date.now();
+          try {
+            // -gdwarf-4: Valgrind 3.19 cannot read clang-14's default DWARF 5.
+            compile(
+              cc,
+              [`-std=${std}`, opt, '-gdwarf-4', '-DQS_CT_VALGRIND', '-Wall', '-Wextra'],
+              ctProgram(name),
+              out,
+            );
+          } catch {
+            failed++;
+            console.error(`--- ${label}: compile failed`);
+            continue;
+          }
+          const ok = run(`valgrind ${label}`, 'valgrind', [
+            '--error-exitcode=1',
+            '--errors-for-leak-kinds=none',
+            '--track-origins=yes',
+            '-q',
+            out,
+          ]);
+          if (ok) passed++;
+          else failed++;
+          console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${label} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+        }
+      }
     }
     console.log(`native-ct-valgrind: ${passed} passed, ${failed} failed`);
     anyFailed ||= failed > 0;
