@@ -28,6 +28,10 @@ enum {
   QS_ERR_INVALID_ARGUMENT = -5,
   QS_ERR_OUT_OF_MEMORY = -6,
   QS_ERR_RANDOMNESS = -7,
+  /* ML-DSA signing stopped at its attempt cap (QS_MLDSA_MAX_ATTEMPTS). */
+  QS_ERR_SIGN_ATTEMPTS = -8,
+  /* A call out of order on a stateful object (Keccak absorb after finalize). */
+  QS_ERR_INVALID_STATE = -9,
 };
 
 /* Constant-time analysis hooks. The test:ct build (scripts/test-native.mjs)
