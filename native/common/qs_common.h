@@ -66,6 +66,15 @@ QS_INLINE uint8_t qs_value_barrier_u8(uint8_t x) {
   return (uint8_t)y;
 }
 
+/* -1 when x < 0, else 0, kept as arithmetic. Without the barriers clang-14
+ * reads x >> 31 as the comparison x < 0 and `mask & y` as x < 0 ? y : 0,
+ * and emits a branch (x86-64) or a select (wasm) on the secret x: the first
+ * barrier hides the comparison, the second that the result is 0 or -1. */
+QS_INLINE int32_t qs_ct_sign_mask_i32(int32_t x) {
+  int32_t spread = (int32_t)qs_value_barrier_u32((uint32_t)x) >> 31;
+  return (int32_t)qs_value_barrier_u32((uint32_t)spread);
+}
+
 /* 0 when the buffers are equal, 0xFF otherwise; time depends only on n. */
 QS_INLINE uint8_t qs_ct_memcmp_mask(const uint8_t *a, const uint8_t *b, size_t n) {
   uint8_t acc = 0;

@@ -97,17 +97,14 @@ void qs_mldsa_expand_mask_x2(qs_poly *y0, qs_poly *y1, const uint8_t rhopp[64], 
 
 #include "ball_stream.h"
 
-/* All ones when t == j, else 0, without a comparison the compiler can see.
- * d | -d has its top bit set exactly when d != 0 (d < 2^31 here), but clang-14
- * recognises that idiom as d != 0 and, at -O1 and above, turned the masked
- * load below back into a compare-and-branch on the secret j (x86-64) or a
- * select (wasm). Two value barriers: the first hides the idiom, so the sign
- * spread is a plain arithmetic shift; the second hides that the mask is 0 or
- * -1, so `x & mask` is not rewritten into `mask ? x : 0`. */
+/* All ones when t == j, else 0. d | -d is negative exactly when d != 0
+ * (d < 2^31 here); its sign mask goes through qs_ct_sign_mask_i32 because
+ * clang-14 recognises the idiom as d != 0 and, at -O1 and above, turned the
+ * masked load below into a compare-and-branch on the secret j (x86-64) or a
+ * select (wasm). */
 QS_INLINE int32_t slot_mask(uint32_t t, uint32_t j) {
   uint32_t d = t ^ j;
-  uint32_t differs = (uint32_t)((int32_t)qs_value_barrier_u32(d | (0u - d)) >> 31);
-  return (int32_t)qs_value_barrier_u32(~differs);
+  return ~qs_ct_sign_mask_i32((int32_t)(d | (0u - d)));
 }
 
 void qs_mldsa_sample_in_ball(qs_poly *c, const uint8_t *ctilde, size_t ctilde_len, int tau) {
