@@ -4,34 +4,40 @@
  * b[2iη .. 2iη + η) and y among the next η. Bits are taken least
  * significant first within each byte, so coefficient i is simply the 2η-bit
  * field at bit offset 2ηi of B read as a little-endian integer. Fields
- * never straddle a group: one byte holds two η = 2 fields and three bytes
- * hold four η = 3 fields, so each group is read once and split.
+ * never straddle a group: four bytes hold eight η = 2 fields and three
+ * bytes hold four η = 3 fields, so each group is read once and split.
  *
  * B is secret PRF output: only shifts, masks and adds touch it; no branch or
  * index depends on it.
  */
 #include "mlkem.h"
 
-/* The number of ones in the low `eta` bits of v (eta <= 3, a constant at
- * each call site, so the loop unrolls). */
-QS_INLINE int32_t ones_in(uint32_t v, unsigned eta) {
-  int32_t n = 0;
-  for (unsigned j = 0; j < eta; j++) n += (int32_t)((v >> j) & 1u);
-  return n;
+/* A mask with one bit at the start of every η-bit half-field of a
+ * `width`-bit group (positions 0, η, 2η, ...). Constant at each call site. */
+QS_INLINE uint32_t half_field_starts(unsigned eta, unsigned width) {
+  uint32_t m = 0;
+  for (unsigned b = 0; b < width; b += eta) m |= 1u << b;
+  return m;
 }
 
-/* Coefficients of one group: `fields` 2η-bit fields packed in `group`. */
+/* Coefficients of one group of `fields` 2η-bit fields. Adding the group
+ * shifted by 0 .. η-1 under the start mask leaves, in each η-bit lane, the
+ * number of ones of that half-field (at most η, so it fits the lane): x in
+ * the even lanes, y in the odd ones, all counted at once. */
 QS_INLINE void cbd_group(int16_t *f, uint32_t group, unsigned fields, unsigned eta) {
-  const uint32_t field_mask = (1u << (2 * eta)) - 1;
+  const uint32_t starts = half_field_starts(eta, 2 * eta * fields), lane = (1u << eta) - 1;
+  uint32_t ones = 0;
+  for (unsigned j = 0; j < eta; j++) ones += (group >> j) & starts;
   for (unsigned c = 0; c < fields; c++) {
-    uint32_t field = (group >> (2 * eta * c)) & field_mask;
-    f[c] = (int16_t)(ones_in(field, eta) - ones_in(field >> eta, eta));
+    int32_t x = (int32_t)((ones >> (2 * eta * c)) & lane);
+    int32_t y = (int32_t)((ones >> (2 * eta * c + eta)) & lane);
+    f[c] = (int16_t)(x - y);
   }
 }
 
 void qs_mlkem_poly_cbd(qs_mlkem_poly *r, const uint8_t *buf, int eta) {
-  if (eta == 2) { /* η is a public parameter; 64·η bytes of B */
-    for (unsigned g = 0; g < QS_MLKEM_N / 2; g++) cbd_group(r->c + 2 * g, buf[g], 2, 2);
+  if (eta == 2) { /* η is a public parameter; B has 64·η bytes */
+    for (unsigned g = 0; g < QS_MLKEM_N / 8; g++) cbd_group(r->c + 8 * g, qs_load32_le(buf + 4 * g), 8, 2);
   } else {
     for (unsigned g = 0; g < QS_MLKEM_N / 4; g++) {
       const uint8_t *b = buf + 3 * g;
