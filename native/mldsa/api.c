@@ -52,16 +52,17 @@ int qs_mldsa_verify_ctx(int level, const uint8_t *m, size_t mlen, const uint8_t 
 #define DEFINE_LEVEL(L)                                                                                       \
   static OQS_STATUS keypair_##L(uint8_t *pk, uint8_t *sk) {                                                   \
     uint8_t seed[32];                                                                                         \
-    if (OQS_randombytes(seed, 32) != OQS_SUCCESS) return OQS_ERROR;                                           \
-    int rc = qs_mldsa_keypair_derand(L, pk, sk, seed);                                                        \
+    /* A source may fail after writing part of seed: wipe on both paths. */                                  \
+    int rc = OQS_randombytes(seed, 32) == OQS_SUCCESS ? qs_mldsa_keypair_derand(L, pk, sk, seed) : QS_ERR_RANDOMNESS; \
     qs_zeroize(seed, sizeof seed);                                                                            \
     return rc == QS_OK ? OQS_SUCCESS : OQS_ERROR;                                                             \
   }                                                                                                           \
   static OQS_STATUS sign_ctx_##L(uint8_t *sig, size_t *siglen, const uint8_t *m, size_t mlen,                 \
                                  const uint8_t *ctx, size_t ctxlen, const uint8_t *sk) {                      \
     uint8_t rnd[32];                                                                                          \
-    if (OQS_randombytes(rnd, 32) != OQS_SUCCESS) return OQS_ERROR;                                            \
-    int rc = qs_mldsa_sign_derand(L, sig, m, mlen, ctx, ctxlen, rnd, sk);                                     \
+    /* As in keypair: rnd is wiped whether or not the source succeeded. */                                    \
+    int rc = OQS_randombytes(rnd, 32) == OQS_SUCCESS ? qs_mldsa_sign_derand(L, sig, m, mlen, ctx, ctxlen, rnd, sk) \
+                                                     : QS_ERR_RANDOMNESS;                                     \
     qs_zeroize(rnd, sizeof rnd);                                                                              \
     if (rc != QS_OK) return OQS_ERROR;                                                                        \
     if (siglen) *siglen = qs_mldsa_params_get(L)->sig_bytes;                                                  \

@@ -3,6 +3,7 @@ import { ensureBytes } from '../util/bytes.js';
 import { KeccakKind, type QsignExports } from '../wasm/exports.js';
 import { withHeap } from '../wasm/heap.js';
 import { getExports } from '../wasm/loader.js';
+import { checkStatus } from '../wasm/status.js';
 import {
   ABSORB_CHUNK,
   checkOptions,
@@ -95,7 +96,7 @@ class MuAccumulator {
     const st = this.st;
     for (let i = 0; i < data.length; i += ABSORB_CHUNK) {
       const part = data.subarray(i, Math.min(data.length, i + ABSORB_CHUNK));
-      withHeap((h) => h.x.qs_keccak_absorb(st, h.put(part), part.length));
+      withHeap((h) => checkStatus(h.x.qs_keccak_absorb(st, h.put(part), part.length), 'ML-DSA stream update'));
     }
   }
 
@@ -106,8 +107,8 @@ class MuAccumulator {
     try {
       return withHeap((h) => {
         const mu = h.alloc(64);
-        h.x.qs_keccak_finalize(st);
-        h.x.qs_keccak_squeeze(st, mu, 64);
+        checkStatus(h.x.qs_keccak_finalize(st), 'ML-DSA stream');
+        checkStatus(h.x.qs_keccak_squeeze(st, mu, 64), 'ML-DSA stream');
         return h.read(mu, 64);
       });
     } finally {

@@ -12,9 +12,10 @@ export interface QsignExports {
 
   // fips202 (native/fips202/exports.c)
   qs_keccak_new(kind: number): number;
-  qs_keccak_absorb(state: number, inPtr: number, len: number): void;
-  qs_keccak_finalize(state: number): void;
-  qs_keccak_squeeze(state: number, outPtr: number, len: number): void;
+  // absorb/finalize/squeeze return 0, or QS_ERR_INVALID_STATE (-9) for a call out of order
+  qs_keccak_absorb(state: number, inPtr: number, len: number): number;
+  qs_keccak_finalize(state: number): number;
+  qs_keccak_squeeze(state: number, outPtr: number, len: number): number;
   qs_keccak_clone(state: number): number;
   qs_keccak_free(state: number): void;
   qs_keccak_oneshot(kind: number, inPtr: number, inLen: number, outPtr: number, outLen: number): number;
