@@ -37,7 +37,7 @@ import {
 } from '../../src/index.js';
 import { xwing, x25519mlkem768, suite, setupBaseS, setupBaseR, deriveKeyPair } from '../../src/hybrid/index.js';
 import type { SuiteSpec } from '../../src/hybrid/index.js';
-import { x25519Base, x25519Raw } from '../../src/hybrid/x25519.js';
+import { x25519Base, x25519Raw } from '../../src/x25519/index.js';
 import { getExports } from '../../src/wasm/loader.js';
 import { withHeap, type Heap } from '../../src/wasm/heap.js';
 import { KeccakKind } from '../../src/wasm/exports.js';
