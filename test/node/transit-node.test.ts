@@ -8,7 +8,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
 import {
   Keyring,
   openSqliteStore,
@@ -22,6 +21,7 @@ import { serveNode } from '../../src/transit/node/server.js';
 import { fileAuditSink } from '../../src/transit/node/audit-file.js';
 import { transitCommands } from '../../src/cli/commands/transit.js';
 import { QsignError } from '../../src/errors.js';
+import { bundleCli, bundleForNode } from '../helpers/transit-cli.js';
 
 /** Runs a transit CLI command in-process (spawning node per command is slow on a busy machine). */
 async function cliIn(
@@ -63,33 +63,6 @@ let dir: string;
 let cli: string;
 let worker: string;
 const children: ChildProcess[] = [];
-
-/** Bundles an entry so plain `node` can run it; the wasm is read from the repo. */
-async function bundle(contents: string, out: string): Promise<void> {
-  await esbuild.build({
-    stdin: { contents, resolveDir: root, loader: 'ts', sourcefile: 'entry.ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: out,
-    external: ['better-sqlite3'],
-    logLevel: 'silent',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    plugins: [
-      {
-        name: 'wasm-source',
-        setup(b) {
-          b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: 'wasm-source', namespace: 'wasm-source' }));
-          b.onLoad({ filter: /.*/, namespace: 'wasm-source' }, () => ({
-            contents: `export async function defaultWasmSource(v) { const { readFile } = await import('node:fs/promises'); return readFile(${JSON.stringify(join(root, 'wasm'))} + '/qsign-' + v + '.wasm'); }`,
-            loader: 'js',
-          }));
-        },
-      },
-    ],
-  });
-}
 
 function run(
   args: string[],
@@ -152,23 +125,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(root, 'node_modules', '.cache', 'qsign-transit-'));
   cli = join(dir, 'qsign-cli.mjs');
   worker = join(dir, 'crash-worker.mjs');
-  try {
-    await bundle(
-      `import { main } from './src/cli/main.ts'; process.exitCode = await main(process.argv.slice(2));`,
-      cli,
-    );
-  } catch {
-    // Another group's CLI code may be mid-edit; the transit commands alone are what this suite tests.
-    await bundle(
-      `import { transitCommands } from './src/cli/commands/transit.ts';
-      const argv = process.argv.slice(2);
-      const c = transitCommands.find((c) => c.path.every((w, i) => argv[i] === w));
-      try { process.exitCode = await c.run(argv.slice(c.path.length), { out: (s) => console.log(s), err: (s) => console.error(s) }); }
-      catch (e) { console.error('qsign: ' + e.code + ': ' + e.message); process.exitCode = 1; }`,
-      cli,
-    );
-  }
-  await bundle(
+  await bundleCli(cli);
+  await bundleForNode(
     `
     import { Keyring, openSqliteStore, masterKeyFromBytes } from './src/transit/index.ts';
     import { appendFileSync } from 'node:fs';
