@@ -28,7 +28,7 @@ import { createAuth, type AuthConfig, type Authorizer, type Capability } from '.
 import { fromBase64, toBase64 } from './base64.js';
 import { isTransitHashAlgorithm, transitHash } from './digest.js';
 import { httpStatusFor, transitError, TransitErrorCodes } from './errors.js';
-import type { Keyring } from './keyring.js';
+import { KEY_NAME_RE, type Keyring } from './keyring.js';
 import type { KeyConfig } from './types.js';
 
 export interface TransitLimits {
@@ -158,6 +158,63 @@ interface Route {
   batch?: (item: Json, body: Json) => Promise<Json>;
   needsBody: boolean;
 }
+
+/**
+ * The key a request under `/v1/<mount>/` acts on, from its canonical path (as `requestPath` gives it, without the
+ * leading `/`): what a sharded deployment routes on (one Durable Object per key). `undefined` for requests that
+ * name no key (`keys` list, `hash`, `random`, `wrapping_key`, `sys/health`, unknown paths) and for `restore` without
+ * a name, whose key is only inside the sealed backup.
+ *
+ * @example
+ * ```ts
+ * routeKeyName('v1/oqs-transit/datakey/wrapped/orders', 'oqs-transit'); // 'orders'
+ * routeKeyName('v1/oqs-transit/random/32', 'oqs-transit');              // undefined
+ * ```
+ */
+export function routeKeyName(path: string, mount = 'oqs-transit'): string | undefined {
+  const prefix = `v1/${mount.replace(/^\/+|\/+$/g, '')}/`;
+  if (!path.startsWith(prefix)) return undefined;
+  const [op, a, b] = path.slice(prefix.length).split('/');
+  const name = op === 'datakey' || op === 'export' ? b : KEY_OPS.has(op!) ? a : undefined;
+  return name !== undefined && KEY_NAME_RE.test(name) ? name : undefined;
+}
+/**
+ * Where a sharded deployment sends a client request: `{ key }` for the object of that key, `{ index: true }` for
+ * the index object (requests naming no key, and paths the handler will refuse, which it answers there), or
+ * `undefined` for paths outside `/v1/`, which are not the API (the Worker answers 404 and never forwards them, so
+ * clients cannot reach the objects' internal paths).
+ *
+ * @example
+ * ```ts
+ * const t = shardTarget(req);
+ * if (!t) return new Response(null, { status: 404 });
+ * return env.TRANSIT.get(env.TRANSIT.idFromName('key' in t ? `key:${t.key}` : 'index')).fetch(req);
+ * ```
+ */
+export function shardTarget(req: Request, mount = 'oqs-transit'): { key: string } | { index: true } | undefined {
+  if (!new URL(req.url).pathname.startsWith('/v1/')) return undefined;
+  let path: string;
+  try {
+    path = requestPath(req).replace(/^\//, '');
+  } catch {
+    return { index: true };
+  }
+  const key = routeKeyName(path, mount);
+  return key === undefined ? { index: true } : { key };
+}
+
+/** Operations whose second segment is the key name (`datakey` and `export` have it third). */
+const KEY_OPS: ReadonlySet<string> = new Set([
+  'keys',
+  'encrypt',
+  'decrypt',
+  'rewrap',
+  'sign',
+  'verify',
+  'hmac',
+  'backup',
+  'restore',
+]);
 
 /** Creates the handler. */
 export function createTransitHandler(opts: TransitHandlerOptions): (req: Request) => Promise<Response> {

@@ -123,7 +123,8 @@ export interface DataKeyOptions extends EncryptOptions {
 }
 
 const PREFIX = 'vault:v';
-const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** Key names: 1-128 of A-Z a-z 0-9 . _ - starting with a letter or digit (store entries that are not keys start with `_`). */
+export const KEY_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const SIG_ALG: Record<SignatureKeyType, string> = {
   'ml-dsa-44': 'ML-DSA-44',
   'ml-dsa-65': 'ML-DSA-65',
@@ -203,7 +204,7 @@ export function parseVersioned(s: unknown): { version: number; payload: Uint8Arr
 }
 
 function checkName(name: string): void {
-  if (typeof name !== 'string' || !NAME_RE.test(name)) {
+  if (typeof name !== 'string' || !KEY_NAME_RE.test(name)) {
     throw transitError(
       TransitErrorCodes.INVALID_REQUEST,
       'key names are 1-128 characters of A-Z a-z 0-9 . _ - and start with a letter or digit',
@@ -577,7 +578,7 @@ export class Keyring {
 
   async listKeys(): Promise<string[]> {
     // Entries that are not keys (the audit key) have names no key can have.
-    return (await this.store.list()).filter((n) => NAME_RE.test(n));
+    return (await this.store.list()).filter((n) => KEY_NAME_RE.test(n));
   }
 
   /**
