@@ -71,24 +71,34 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
   process.on('exit', stop);
   try {
     asPostgres([join(bin, 'initdb'), '-D', data, '-A', 'trust', '-U', 'qsign', '--no-sync', '-E', 'UTF8'], 120_000);
-    const port = await freePort();
-    started = true;
-    asPostgres(
-      [
-        join(bin, 'pg_ctl'),
-        '-D',
-        data,
-        '-l',
-        join(dir, 'server.log'),
-        '-o',
-        `-p ${port} -k ${dir} -h 127.0.0.1 -c max_connections=200 -c fsync=on`,
-        '-w',
-        '-t',
-        '120',
-        'start',
-      ],
-      150_000,
-    );
+    // Another process may take the free port before the server binds it: retry on a fresh one.
+    let port = 0;
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort();
+      started = true;
+      try {
+        asPostgres(
+          [
+            join(bin, 'pg_ctl'),
+            '-D',
+            data,
+            '-l',
+            join(dir, 'server.log'),
+            '-o',
+            `-p ${port} -k ${dir} -h 127.0.0.1 -c max_connections=200`,
+            '-w',
+            '-t',
+            '120',
+            'start',
+          ],
+          150_000,
+        );
+        break;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+        spawnSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', 'stop']);
+      }
+    }
     return { url: `postgres://qsign@127.0.0.1:${port}/postgres`, port, dir, stop };
   } catch (e) {
     stop();

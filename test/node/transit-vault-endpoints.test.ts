@@ -20,6 +20,7 @@ import {
   masterKeyFromBytes,
   createTransitHandler,
   memoryAuditSink,
+  TransitClient,
   TransitErrorCodes as C,
 } from '../../src/transit/index.js';
 import { serveNode } from '../../src/transit/node/server.js';
@@ -299,6 +300,26 @@ describe('Vault Transit endpoints over HTTP', () => {
     // Exported material never reaches the audit log in the clear.
     expect(audit.lines.join('\n')).not.toContain(seed.toString('base64'));
     expect(audit.lines.join('\n')).not.toContain(xi.toString('base64'));
+  });
+
+  it('TransitClient covers the new endpoints (hmac, verifyHmac, hash, random, wrappingKey, importKey, exportKey)', async () => {
+    const c = new TransitClient({ address: url, token: TOKEN });
+    await c.createKey('client-mac', { type: 'hmac', exportable: true });
+    const m = await c.hmac('client-mac', Buffer.from('x'), { algorithm: 'sha3-256' });
+    expect(await c.verifyHmac('client-mac', Buffer.from('x'), m, { algorithm: 'sha3-256' })).toBe(true);
+    expect(await c.verifyHmac('client-mac', Buffer.from('y'), m, { algorithm: 'sha3-256' })).toBe(false);
+    const key = Buffer.from((await c.exportKey('hmac-key', 'client-mac', 1)).keys['1']!, 'base64');
+    expect(m).toBe(`vault:v1:${createHmac('sha3-256', key).update('x').digest('base64')}`);
+    expect(Buffer.from(await c.hash(Buffer.from('abc'), { algorithm: 'sha2-384' })).toString('hex')).toBe(
+      createHash('sha384').update('abc').digest('hex'),
+    );
+    expect((await c.random(40)).length).toBe(40);
+    const seed = nodeRandom(32);
+    await c.importKey('client-imported', wrapForImport(await c.wrappingKey(), seed), {
+      type: 'xwing',
+      exportable: true,
+    });
+    expect((await c.exportKey('encryption-key', 'client-imported')).keys).toEqual({ '1': seed.toString('base64') });
   });
 
   it('the wrapping key is authenticated: a public key swapped in the store is refused, not handed out', async () => {
