@@ -146,6 +146,8 @@ const env = { QSIGN_MASTER_KEY: MASTER, QSIGN_TRANSIT_TOKEN: TOKEN };
 const load = { before: loadavg(), cpus: cpus().length, cpu: cpus()[0]?.model };
 const results = [];
 let pg;
+let visibility;
+let readMs;
 const procs = [];
 try {
   const sqlite = await h.startTransitServer(cli, ['--db', join(work, 'bench.db')], { env, cwd: work });
@@ -161,6 +163,25 @@ try {
     replicas.push(r);
   }
   results.push(...(await scenario('PostgreSQL, 3 replicas', replicas)));
+  // The staleness bound: after a rotation acknowledged by one replica, does the very next request on another use it?
+  let fresh = 0;
+  const rounds = 20;
+  for (let i = 0; i < rounds; i++) {
+    const v = (await post(replicas[i % 3].url, 'keys/bench/rotate', {})).json.data.latest_version;
+    const r = await post(replicas[(i + 1) % 3].url, 'encrypt/bench', { plaintext: 'AA==' });
+    if (r.json.data.ciphertext.startsWith(`vault:v${v}:`)) fresh++;
+  }
+  visibility = { rounds, fresh };
+  // What that costs: the primary-key read every request makes, timed alone on one connection.
+  const { default: pgClient } = await import('pg');
+  const c = new pgClient.Client({ connectionString: pg.url });
+  await c.connect();
+  const reads = 2000;
+  const t0 = performance.now();
+  for (let i = 0; i < reads; i++)
+    await c.query('SELECT record, revision FROM qsign_transit_keys WHERE name = $1', ['bench']);
+  readMs = (performance.now() - t0) / reads;
+  await c.end();
 } finally {
   await Promise.all(procs.map((p) => h.stopProcess(p, 'SIGKILL')));
   pg?.stop();
@@ -169,7 +190,7 @@ try {
 }
 load.after = loadavg();
 
-if (asJson) console.log(JSON.stringify({ seconds, concurrency, bytes, load, results }, null, 2));
+if (asJson) console.log(JSON.stringify({ seconds, concurrency, bytes, load, results, visibility, readMs }, null, 2));
 else {
   const f = (x, d = 1) => x.toFixed(d);
   console.log(
@@ -184,4 +205,8 @@ else {
         .map((m) => `${f(m.start, 0)} → ${f(m.max, 0)} → ${f(m.end, 0)}`)
         .join('; ')} |`,
     );
+  console.log(
+    `rotation on one replica used by the next request on another: ${visibility.fresh}/${visibility.rounds}; ` +
+      `one record read on PostgreSQL (SELECT by primary key, loopback): ${f(readMs * 1000, 0)} µs`,
+  );
 }
