@@ -542,6 +542,31 @@ export class Keyring {
 
   // ---- key management --------------------------------------------------
 
+  /** A new key's record with version 1 (from `imported` seed bytes, else fresh ones); optional fields only when set. */
+  private async firstVersionRecord(
+    name: string,
+    type: KeyType,
+    opts: CreateKeyOptions,
+    autoRotatePeriod: number,
+    keySize: number | undefined,
+    imported?: Uint8Array,
+  ): Promise<KeyRecord> {
+    return {
+      format: 2,
+      name,
+      type,
+      deletion_allowed: opts.deletion_allowed === true,
+      exportable: opts.exportable === true,
+      auto_rotate_period: autoRotatePeriod,
+      latest_version: 1,
+      min_decryption_version: 1,
+      min_encryption_version: 0,
+      min_available_version: 0,
+      versions: { '1': await this.newVersion(name, type, 1, keySize, imported) },
+      ...(keySize !== undefined ? { key_size: keySize } : {}),
+    };
+  }
+
   /** Creates key `name` (version 1). Like Vault, creating an existing key returns it unchanged. */
   async createKey(name: string, opts: CreateKeyOptions = {}): Promise<KeyInfo> {
     opts ??= {}; // a null from an untyped (JSON) caller means "no options", not a TypeError
@@ -550,20 +575,7 @@ export class Keyring {
     const keySize = keySizeOf(type, opts.key_size);
     const existing = await this.load(name);
     if (existing) return this.info(existing.rec);
-    const rec: KeyRecord = {
-      format: 2,
-      name,
-      type,
-      deletion_allowed: opts.deletion_allowed === true,
-      exportable: opts.exportable === true,
-      auto_rotate_period: rotatePeriod(opts.auto_rotate_period) ?? 0,
-      latest_version: 1,
-      min_decryption_version: 1,
-      min_encryption_version: 0,
-      min_available_version: 0,
-      versions: { '1': await this.newVersion(name, type, 1, keySize) },
-      ...(keySize !== undefined ? { key_size: keySize } : {}),
-    };
+    const rec = await this.firstVersionRecord(name, type, opts, rotatePeriod(opts.auto_rotate_period) ?? 0, keySize);
     if ((await this.store.put(name, await this.encode(name, rec), undefined)) === undefined) {
       // Someone created it concurrently; theirs wins, as with Vault's upsert.
       return this.readKey(name);
@@ -1006,20 +1018,9 @@ export class Keyring {
           `key material for ${type} must be its ${seedLength(type)}-byte seed, not ${material.length} bytes`,
         );
       const rec: KeyRecord = {
-        format: 2,
-        name,
-        type,
-        deletion_allowed: opts.deletion_allowed === true,
-        exportable: opts.exportable === true,
-        auto_rotate_period: autoRotate,
-        latest_version: 1,
-        min_decryption_version: 1,
-        min_encryption_version: 0,
-        min_available_version: 0,
-        versions: { '1': await this.newVersion(name, type, 1, keySize, material) },
+        ...(await this.firstVersionRecord(name, type, opts, autoRotate, keySize, material)),
         imported_key: true,
         allow_rotation: opts.allow_rotation === true,
-        ...(keySize !== undefined ? { key_size: keySize } : {}),
       };
       if ((await this.store.put(name, await this.encode(name, rec), undefined)) === undefined) throw existsError();
       return this.info(rec);

@@ -21,7 +21,7 @@ import { serveNode } from '../../src/transit/node/server.js';
 import { fileAuditSink } from '../../src/transit/node/audit-file.js';
 import { transitCommands } from '../../src/cli/commands/transit.js';
 import { QsignError } from '../../src/errors.js';
-import { bundleCli, bundleForNode } from '../helpers/transit-cli.js';
+import { bundleCli, bundleForNode, startTransitServer, stopProcess } from '../helpers/transit-cli.js';
 
 /** Runs a transit CLI command in-process (spawning node per command is slow on a busy machine). */
 async function cliIn(
@@ -82,42 +82,16 @@ function run(
 }
 
 /** Starts `qsign transit serve` and resolves with its URL (and the printed root token in --dev). */
-function startServer(
+async function startServer(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ url: string; proc: ChildProcess; out: string }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [cli, 'transit', 'serve', '--listen', '127.0.0.1:0', ...args], {
-      env: { ...process.env, ...env },
-      cwd: dir,
-    });
-    children.push(proc);
-    let out = '',
-      err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out} ${err}`)), 20_000);
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ url: m[1]!, proc, out });
-      }
-    });
-    proc.stderr!.on('data', (d) => (err += d));
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      if (!/listening/.test(out)) reject(new Error(`server exited ${code}: ${err}`));
-    });
-  });
+  const s = await startTransitServer(cli, args, { env, cwd: dir, startTimeoutMs: 20_000 });
+  children.push(s.proc);
+  return s;
 }
 
-function stop(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  return new Promise((resolve) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-    proc.once('exit', () => resolve());
-    proc.kill(signal);
-  });
-}
+const stop = stopProcess;
 
 beforeAll(async () => {
   // Under the repo so the bundles resolve better-sqlite3 from node_modules.
