@@ -8,7 +8,8 @@
 //
 // Steps, each skipped when already satisfied:
 //   1. Debian packages: the pinned wasm toolchain (emsdk.lock), the browsers,
-//      valgrind and clang's sanitizer runtime (apt-get, as root).
+//      valgrind and clang's sanitizer runtime, PostgreSQL for the replicated
+//      transit tests (apt-get, as root).
 //   2. npm ci when node_modules is missing or older than package-lock.json.
 //   3. Node 24 in tools/node24 (its own lockfile; see tools/node24/package.json).
 //   4. OpenSSL 3.5 and 3.6 in tools/openssl/ from Debian packages (scripts/install-openssl.mjs,
@@ -67,12 +68,13 @@ function newest(dir) {
 // Pinned packages come from emsdk.lock, because the committed wasm bytes
 // depend on that exact toolchain (build-wasm.mjs refuses any other). The rest
 // only need to be present: the browsers for the runtime matrix, valgrind and
-// libclang-rt-14-dev (sanitizers) for the native C tests.
+// libclang-rt-14-dev (sanitizers) for the native C tests, postgresql (server
+// binaries; the transit tests start throwaway instances, never the system one).
 function aptStep() {
   if (process.env.QSIGN_SKIP_APT === '1') return;
   const lock = JSON.parse(readFileSync(join(root, 'emsdk.lock'), 'utf8'));
   const want = { ...lock.debian_packages };
-  for (const p of ['chromium', 'firefox-esr', 'valgrind', 'libclang-rt-14-dev']) want[p] ??= '';
+  for (const p of ['chromium', 'firefox-esr', 'valgrind', 'libclang-rt-14-dev', 'postgresql']) want[p] ??= '';
   let listing = '';
   try {
     // One call for all packages; it exits 1 when some are unknown, which is fine.
@@ -86,7 +88,7 @@ function aptStep() {
   } catch {
     die(
       'dpkg-query not found: this project builds and tests on Debian 12 (bookworm). ' +
-        'Elsewhere install the packages listed in emsdk.lock and chromium, firefox-esr, valgrind, libclang-rt-14-dev by hand, then set QSIGN_SKIP_APT=1.',
+        'Elsewhere install the packages listed in emsdk.lock and chromium, firefox-esr, valgrind, libclang-rt-14-dev, postgresql by hand, then set QSIGN_SKIP_APT=1.',
     );
   }
   const have = new Map();

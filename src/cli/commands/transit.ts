@@ -62,9 +62,46 @@ function parseListen(v: string): { host: string; port: number } {
   return { host: m[1] ?? m[2]!, port: Number(m[3]) };
 }
 
+/** `--store postgres://…|postgresql://…|sqlite:FILE`, or `--db FILE` (SQLite, the default ./transit.db). */
+function storeOption(p: ParsedArgs): { kind: 'postgres'; url: string } | { kind: 'sqlite'; file: string } {
+  const s = stringOpt(p, 'store');
+  const db = stringOpt(p, 'db');
+  if (s === undefined) return { kind: 'sqlite', file: db ?? './transit.db' };
+  if (db !== undefined) throw usageError('give --db FILE or --store URL, not both');
+  if (/^postgres(ql)?:\/\//.test(s)) return { kind: 'postgres', url: s };
+  if (s.startsWith('sqlite:') && s.length > 'sqlite:'.length)
+    return { kind: 'sqlite', file: s.slice('sqlite:'.length) };
+  throw usageError('--store must be postgres://USER@HOST:PORT/DB (or postgresql://…) or sqlite:FILE');
+}
+
+/**
+ * The master key of a replicated (PostgreSQL) server: every replica must use the same one, so it is never
+ * generated here: QSIGN_MASTER_KEY or an existing --master-key-file.
+ */
+function sharedMasterKey(p: ParsedArgs): Uint8Array {
+  const env = process.env.QSIGN_MASTER_KEY;
+  if (env) return decodeMasterKey(env, 'QSIGN_MASTER_KEY');
+  const file = stringOpt(p, 'master-key-file');
+  if (!file)
+    throw usageError(
+      'a PostgreSQL store needs the master key every replica shares: QSIGN_MASTER_KEY or --master-key-file',
+    );
+  return decodeMasterKey(readSecretFile(file, 'master key'), file);
+}
+
 async function serve(args: string[], io: CommandIO): Promise<number> {
   const p = parseArgs(args, {
-    strings: ['listen', 'db', 'mount', 'token-file', 'master-key-file', 'audit-log', 'timeout-ms', 'max-body-bytes'],
+    strings: [
+      'listen',
+      'db',
+      'store',
+      'mount',
+      'token-file',
+      'master-key-file',
+      'audit-log',
+      'timeout-ms',
+      'max-body-bytes',
+    ],
     booleans: ['dev'],
   });
   const t = await import('../../transit/index.js');
@@ -80,13 +117,18 @@ async function serve(args: string[], io: CommandIO): Promise<number> {
     masterKey = (await t.generateMasterKey()).masterKey;
     token = process.env.QSIGN_TRANSIT_TOKEN || `qst.${Buffer.from(randomBytes(24)).toString('base64url')}`;
   } else {
-    const db = stringOpt(p, 'db') ?? './transit.db';
+    const where = storeOption(p);
     const tf = stringOpt(p, 'token-file');
     const tok = process.env.QSIGN_TRANSIT_TOKEN || (tf ? readSecretFile(tf, 'token') : undefined);
     if (!tok) throw usageError('set QSIGN_TRANSIT_TOKEN or --token-file (or use --dev for an in-memory server)');
     token = tok;
-    masterKey = await t.masterKeyFromBytes(loadMasterKey(p, db, io));
-    store = await t.openSqliteStore(db);
+    if (where.kind === 'postgres') {
+      masterKey = await t.masterKeyFromBytes(sharedMasterKey(p));
+      store = await (await import('../../transit/node/postgres.js')).openPostgresStore(where.url);
+    } else {
+      masterKey = await t.masterKeyFromBytes(loadMasterKey(p, where.file, io));
+      store = await t.openSqliteStore(where.file);
+    }
   }
   const keyring = new t.Keyring({ store, masterKey });
   const auditPath = stringOpt(p, 'audit-log');
@@ -160,9 +202,9 @@ const common = '[--addr URL] [--token-file F] [--mount M]';
 export const transitCommands: Command[] = [
   {
     path: ['transit', 'serve'],
-    usage: 'transit serve [--listen H:P] [--db FILE] [--mount M] [--dev]',
-    summary: 'Run the Vault-compatible PQC transit server (SQLite, or in-memory with --dev)',
-    help: 'Token: QSIGN_TRANSIT_TOKEN or --token-file. Master key: QSIGN_MASTER_KEY (base64 32 bytes) or --master-key-file\n(default <db>.key, created 0600 on first start). --audit-log FILE appends JSON lines. --dev prints a root token.',
+    usage: 'transit serve [--listen H:P] [--db FILE | --store postgres://…|sqlite:FILE] [--mount M] [--dev]',
+    summary: 'Run the Vault-compatible PQC transit server (SQLite, PostgreSQL replicas, or in-memory with --dev)',
+    help: 'Token: QSIGN_TRANSIT_TOKEN or --token-file. Master key: QSIGN_MASTER_KEY (base64 32 bytes) or --master-key-file\n(SQLite: default <db>.key, created 0600 on first start; PostgreSQL: required, the same on every replica).\n--audit-log FILE appends JSON lines. --dev prints a root token.',
     run: serve,
   },
   {
