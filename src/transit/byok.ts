@@ -15,7 +15,7 @@ import { concatBytes, utf8, wipe } from '../util/bytes.js';
 import { pemEncode } from '../x509/pem.js';
 import { fromBase64, toBase64 } from './base64.js';
 import { transitError, TransitErrorCodes } from './errors.js';
-import type { MasterKey } from './master-key.js';
+import { transitSubtle, type MasterKey } from './master-key.js';
 
 /** RSA-4096 ciphertext length: the first part of an import ciphertext. */
 const WRAPPED_EPHEMERAL_BYTES = 512;
@@ -41,7 +41,7 @@ const aadFor = (spki: Uint8Array) => concatBytes(utf8(WRAPPING_AAD), sha256(spki
 
 /** A fresh RSA-4096 wrapping key in its stored form (JSON). */
 export async function newWrappingKey(masterKey: MasterKey): Promise<string> {
-  const subtle = globalThis.crypto.subtle;
+  const subtle = transitSubtle();
   const pair = (await subtle.generateKey(
     { name: 'RSA-OAEP', modulusLength: 4096, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
     true,
@@ -97,7 +97,7 @@ export async function unwrapImport(
     );
   if (ciphertext.length <= WRAPPED_EPHEMERAL_BYTES)
     throw transitError(TransitErrorCodes.INVALID_REQUEST, 'provided ciphertext is too short');
-  const subtle = globalThis.crypto.subtle;
+  const subtle = transitSubtle();
   let ephemeral: Uint8Array | undefined;
   try {
     const key = await subtle.importKey('pkcs8', pkcs8 as Uint8Array<ArrayBuffer>, { name: 'RSA-OAEP', hash }, false, [
