@@ -21,6 +21,7 @@ import {
 import { serveNode } from '../../src/transit/node/server.js';
 import { fileAuditSink } from '../../src/transit/node/audit-file.js';
 import { transitCommands } from '../../src/cli/commands/transit.js';
+import { parseCommandArgs } from '../../src/cli/command.js';
 import { QsignError } from '../../src/errors.js';
 
 /** Runs a transit CLI command in-process (spawning node per command is slow on a busy machine). */
@@ -36,7 +37,7 @@ async function cliIn(
     const c = transitCommands
       .filter((c) => c.path.every((w, i) => args[i] === w))
       .sort((a, b) => b.path.length - a.path.length)[0]!;
-    const code = await c.run(args.slice(c.path.length), {
+    const code = await c.run(parseCommandArgs(c, args.slice(c.path.length)), {
       out: (s) => {
         stdout += s + '\n';
       },
@@ -161,9 +162,10 @@ beforeAll(async () => {
     // Another group's CLI code may be mid-edit; the transit commands alone are what this suite tests.
     await bundle(
       `import { transitCommands } from './src/cli/commands/transit.ts';
+      import { parseCommandArgs } from './src/cli/command.ts';
       const argv = process.argv.slice(2);
       const c = transitCommands.find((c) => c.path.every((w, i) => argv[i] === w));
-      try { process.exitCode = await c.run(argv.slice(c.path.length), { out: (s) => console.log(s), err: (s) => console.error(s) }); }
+      try { process.exitCode = await c.run(parseCommandArgs(c, argv.slice(c.path.length)), { out: (s) => console.log(s), err: (s) => console.error(s) }); }
       catch (e) { console.error('qsign: ' + e.code + ': ' + e.message); process.exitCode = 1; }`,
       cli,
     );
