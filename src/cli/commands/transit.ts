@@ -196,7 +196,7 @@ export const transitCommands: Command[] = [
       {
         name: 'token-file',
         value: 'FILE',
-        description: 'File holding the root token (or set $QSIGN_TRANSIT_TOKEN); at least 16 characters',
+        description: 'File holding the root token (or set $QSIGN_TRANSIT_TOKEN); at least 8 characters',
       },
       {
         name: 'master-key-file',
