@@ -52,7 +52,8 @@ function parseMarker(text) {
   const m = /<!--\s*doctest:\s*(.*?)\s*-->/.exec(text);
   if (!m) return null;
   const marker = {};
-  for (const [, k, quoted, bare] of m[1].matchAll(/([\w-]+)(?:=(?:"([^"]*)"|(\S+)))?/g)) marker[k] = quoted ?? bare ?? true;
+  for (const [, k, quoted, bare] of m[1].matchAll(/([\w-]+)(?:=(?:"([^"]*)"|(\S+)))?/g))
+    marker[k] = quoted ?? bare ?? true;
   return marker;
 }
 
@@ -108,7 +109,8 @@ function makeApp() {
     mkdirSync(dirname(target), { recursive: true });
     symlinkSync(join(root, 'node_modules', dep), target, 'dir');
   }
-  for (const [name, rel] of Object.entries(pkg.bin ?? {})) symlinkSync(join(pkgDir, rel), join(app, 'node_modules', '.bin', name));
+  for (const [name, rel] of Object.entries(pkg.bin ?? {}))
+    symlinkSync(join(pkgDir, rel), join(app, 'node_modules', '.bin', name));
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'doctest-app', private: true, type: 'module' }));
   return { app, files: packed.files.length };
 }
@@ -173,18 +175,38 @@ function startBackground(script, { cwd, env, wait }) {
 /** import statements (possibly multi-line) at the start of lines, hoisted so continued blocks merge. */
 function splitImports(code) {
   const imports = [];
-  const rest = code.replace(/^import\s[\s\S]*?from\s*['"][^'"]+['"];?[ \t]*$|^import\s*['"][^'"]+['"];?[ \t]*$/gm, (m) => {
-    imports.push(m.trim().replace(/;?$/, ';'));
-    return '';
-  });
+  const rest = code.replace(
+    /^import\s[\s\S]*?from\s*['"][^'"]+['"];?[ \t]*$|^import\s*['"][^'"]+['"];?[ \t]*$/gm,
+    (m) => {
+      imports.push(m.trim().replace(/;?$/, ';'));
+      return '';
+    },
+  );
   return { imports, rest };
+}
+
+/** Joins import statements: named imports of one module become one statement, others are deduplicated. */
+function mergeImports(statements) {
+  const named = new Map();
+  const other = new Set();
+  for (const st of statements) {
+    const m = /^import\s*(type\s+)?\{([^}]*)\}\s*from\s*(['"][^'"]+['"]);$/.exec(st);
+    if (!m || m[1]) {
+      other.add(st);
+      continue;
+    }
+    const set = named.get(m[3]) ?? new Set();
+    for (const spec of m[2].split(',')) if (spec.trim()) set.add(spec.trim());
+    named.set(m[3], set);
+  }
+  return [...other, ...[...named].map(([mod, specs]) => `import { ${[...specs].join(', ')} } from ${mod};`)];
 }
 
 async function toModule(block, previous) {
   let { imports, rest } = splitImports(block.code);
   let ts = block.lang === 'ts';
   if (previous) {
-    imports = [...new Set([...previous.imports, ...imports])];
+    imports = mergeImports([...previous.imports, ...imports]);
     rest = `${previous.rest}\n${rest}`;
     ts ||= previous.ts;
   }
@@ -226,7 +248,8 @@ async function runFile(file, blocks, ctx) {
           const bg = await startBackground(code, { cwd: session, env, wait: m.wait === true ? undefined : m.wait });
           servers.push(bg);
           r = { code: bg.ok ? 0 : 1, output: bg.output };
-        } else r = await runProcess('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', code], { cwd: session, env });
+        } else
+          r = await runProcess('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', code], { cwd: session, env });
       } else {
         let mod;
         try {
