@@ -15,6 +15,8 @@
 //                                               session waits for the text on its output and
 //                                               stops it (process group) when the file ends
 //   <!-- doctest: exit=1 -->                    the block must exit with this status
+//   <!-- doctest: repo -->                      sh: a command of a repository checkout (examples/…):
+//                                               runs in the repository root, not in the fresh app
 //
 // A block without a marker must run and exit 0. `:8200` in a block becomes a
 // free port, so parallel runs on one machine do not collide.
@@ -249,7 +251,10 @@ async function runFile(file, blocks, ctx) {
           servers.push(bg);
           r = { code: bg.ok ? 0 : 1, output: bg.output };
         } else
-          r = await runProcess('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', code], { cwd: session, env });
+          r = await runProcess('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', code], {
+            cwd: m.repo ? root : session,
+            env,
+          });
       } else {
         let mod;
         try {
