@@ -5,6 +5,8 @@
  * key whose tokens may still be valid, persistence, and fetch-style handlers
  * for `GET /certs` and `/.well-known/openid-configuration`.
  */
+// Declares Symbol.dispose for the emitted .d.ts (no esnext lib needed by users).
+import '../util/disposable.js';
 import { QsignError } from '../errors.js';
 import { randomBytes, wipe } from '../util/bytes.js';
 import { encode as b64u, decode as b64uDecode } from './base64url.js';

@@ -22,13 +22,13 @@
 // free port, so parallel runs on one machine do not collide.
 //
 //   node test/runners/docs.mjs [FILE.md …]     (QSIGN_DOCTEST_VERBOSE=1 prints every block's output)
-import { spawn, execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createServer } from 'node:net';
 import { transform } from 'esbuild';
 import { root } from './lib.mjs';
+import { makeApp } from './packed-app.mjs';
 
 const LANGS = { ts: 'ts', typescript: 'ts', js: 'js', javascript: 'js', mjs: 'js', sh: 'sh', bash: 'sh', shell: 'sh' };
 const BLOCK_TIMEOUT_MS = 90_000;
@@ -91,30 +91,6 @@ function freePort() {
       s.close(() => resolve(port));
     });
   });
-}
-
-/** npm pack once, unpack into a fresh app, link the package's declared dependencies; `qsign` on PATH. */
-function makeApp() {
-  const app = join(tmpdir(), `qsign-doctest-${process.pid}`);
-  rmSync(app, { recursive: true, force: true });
-  mkdirSync(join(app, 'node_modules', '.bin'), { recursive: true });
-  const packed = JSON.parse(
-    execFileSync('npm', ['pack', '--json', '--pack-destination', app], { cwd: root, encoding: 'utf8', stdio: 'pipe' }),
-  )[0];
-  const pkgDir = join(app, 'node_modules', 'qsign-pqc');
-  mkdirSync(pkgDir);
-  execFileSync('tar', ['-xzf', join(app, packed.filename), '-C', pkgDir, '--strip-components=1']);
-  const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
-  // Only what the tarball declares is reachable: a dependency missing from package.json fails here as it would for a user.
-  for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) {
-    const target = join(app, 'node_modules', dep);
-    mkdirSync(dirname(target), { recursive: true });
-    symlinkSync(join(root, 'node_modules', dep), target, 'dir');
-  }
-  for (const [name, rel] of Object.entries(pkg.bin ?? {}))
-    symlinkSync(join(pkgDir, rel), join(app, 'node_modules', '.bin', name));
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'doctest-app', private: true, type: 'module' }));
-  return { app, files: packed.files.length };
 }
 
 /** Runs `cmd` in its own process group; resolves with status and output. */
@@ -282,7 +258,7 @@ const only = process.argv.slice(2);
 const started = Date.now();
 const files = only.length ? only : docFiles();
 const byFile = files.map((f) => [f, extractBlocks(f)]).filter(([, b]) => b.length);
-const { app, files: packedFiles } = makeApp();
+const { app, files: packedFiles } = makeApp('doctest');
 const port = await freePort();
 let ran = 0,
   marked = 0,
