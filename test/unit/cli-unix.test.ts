@@ -4,7 +4,7 @@
 // never omit an option, wrapped to the terminal width.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,5 +155,12 @@ describe('bash completion', () => {
     expect(await complete('cert', 'issue', '--pa')).toBe('--path-len');
     expect(await complete('transit', 'serve', '--master')).toBe('--master-key-file');
     expect(await complete('help', 'jwt', 'ver')).toBe('verify');
+  });
+});
+
+describe('version', () => {
+  it('`qsign --version` is the package.json version (src/cli/version.ts kept in sync)', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect((await run('--version')).out).toBe(`qsign ${version}`);
   });
 });
