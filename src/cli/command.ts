@@ -89,6 +89,16 @@ export function requireOpt(p: ParsedArgs, name: string): string {
   return v;
 }
 
+/** An optional option holding a positive integer (days, milliseconds, bytes). */
+export function positiveIntOpt(p: ParsedArgs, name: string): number | undefined {
+  const v = stringOpt(p, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n <= 0)
+    throw new QsignError('ERR_USAGE', `--${name} must be a positive integer, got "${v}"`);
+  return n;
+}
+
 /** Greedy word wrap of `text` to `width`, each line prefixed by `indent` (the first by `first`). */
 export function wrap(text: string, width: number, indent = '', first = indent): string[] {
   const lines: string[] = [];

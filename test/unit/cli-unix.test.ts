@@ -164,3 +164,16 @@ describe('version', () => {
     expect((await run('--version')).out).toBe(`qsign ${version}`);
   });
 });
+
+describe('numeric options', () => {
+  it('`transit serve --timeout-ms abc` is a usage error, not a server with a NaN deadline', async () => {
+    for (const [opt, v] of [
+      ['--timeout-ms', 'abc'],
+      ['--max-body-bytes', '-5'],
+    ]) {
+      const r = await sh(`timeout 20 "$NODE" "$QSIGN" transit serve --dev --listen 127.0.0.1:0 ${opt} ${v}`);
+      expect(r.code, `${opt} ${v}`).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^qsign: ERR_USAGE: ${opt} must be a positive integer`));
+    }
+  });
+});

@@ -31,7 +31,7 @@ import {
   type Purpose,
 } from '../../x509/index.js';
 import type { Command } from '../command.js';
-import { listOpt, requireOpt, stringOpt, type OptionSpec, type ParsedArgs } from '../command.js';
+import { listOpt, positiveIntOpt, requireOpt, stringOpt, type OptionSpec, type ParsedArgs } from '../command.js';
 
 async function readText(file: string): Promise<string> {
   try {
@@ -61,13 +61,6 @@ function keyForm(p: ParsedArgs): PrivateKeyForm {
   const f = stringOpt(p, 'key-form') ?? 'seed';
   if (f !== 'seed' && f !== 'both') throw new QsignError('ERR_USAGE', '--key-form must be "seed" or "both"');
   return f;
-}
-
-function positiveInt(v: string | undefined, name: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new QsignError('ERR_USAGE', `--${name} must be a positive integer`);
-  return n;
 }
 
 function sans(p: ParsedArgs): string[] {
@@ -113,7 +106,7 @@ export const pkiCommands: Command[] = [
         alg: keyAlg(stringOpt(p, 'alg') ?? 'ML-DSA-65'),
         cn: stringOpt(p, 'cn') ?? 'server.example.com',
         san: sans(p),
-        days: positiveInt(stringOpt(p, 'days'), 'days') ?? 365,
+        days: positiveIntOpt(p, 'days') ?? 365,
         organization: stringOpt(p, 'org') ?? 'qsign',
       });
       const form = keyForm(p);
@@ -195,7 +188,7 @@ export const pkiCommands: Command[] = [
       const [caCert] = await readCerts(requireOpt(p, 'ca-cert'));
       const caKey = await readKey(requireOpt(p, 'ca-key'));
       const issuer = { certificate: caCert!, key: caKey };
-      const days = positiveInt(stringOpt(p, 'days'), 'days');
+      const days = positiveIntOpt(p, 'days');
       const csrFile = stringOpt(p, 'csr');
       const cn = stringOpt(p, 'cn');
       if (!csrFile && !cn) throw new QsignError('ERR_USAGE', 'give --csr CSR or --cn NAME');

@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { QsignError } from '../../errors.js';
 import { randomBytes } from '../../util/bytes.js';
 import type { Command, CommandIO } from '../command.js';
-import { stringOpt, type OptionSpec, type ParsedArgs } from '../command.js';
+import { positiveIntOpt, stringOpt, type OptionSpec, type ParsedArgs } from '../command.js';
 
 const usageError = (m: string) => new QsignError('ERR_USAGE', m);
 
@@ -67,6 +67,9 @@ async function serve(p: ParsedArgs, io: CommandIO): Promise<number> {
   const { serveNode } = await import('../../transit/node/server.js');
   const { fileAuditSink } = await import('../../transit/node/audit-file.js');
   const dev = p.options.dev === true;
+  // Checked before anything starts: a NaN deadline would fail every request.
+  const timeoutMs = positiveIntOpt(p, 'timeout-ms');
+  const maxBodyBytes = positiveIntOpt(p, 'max-body-bytes');
   const { host, port } = parseListen(stringOpt(p, 'listen') ?? '127.0.0.1:8200');
   let store: import('../../transit/index.js').TransitStore;
   let masterKey: import('../../transit/index.js').MasterKey;
@@ -92,10 +95,7 @@ async function serve(p: ParsedArgs, io: CommandIO): Promise<number> {
     auth: { tokens: [{ token, policies: ['root'], displayName: 'root' }] },
     mount: stringOpt(p, 'mount') ?? 'oqs-transit',
     audit: sink ? new t.AuditLog(sink) : undefined,
-    limits: {
-      timeoutMs: stringOpt(p, 'timeout-ms') ? Number(stringOpt(p, 'timeout-ms')) : undefined,
-      maxBodyBytes: stringOpt(p, 'max-body-bytes') ? Number(stringOpt(p, 'max-body-bytes')) : undefined,
-    },
+    limits: { timeoutMs, maxBodyBytes },
   });
   const srv = await serveNode(handler, { host, port });
   if (dev) io.out(`dev mode: in-memory store, nothing is persisted\nroot token: ${token}`);
