@@ -201,7 +201,11 @@ async function runFile(file, blocks, ctx) {
     cpSync(join(root, dirname(file)), session, { recursive: true, filter: (s) => !s.includes('node_modules') });
   const env = {
     ...process.env,
-    PATH: `${join(ctx.app, 'node_modules', '.bin')}:${dirname(process.execPath)}:${process.env.PATH}`,
+    // `openssl` in a block is the project's OpenSSL 3.5 (ML-DSA/ML-KEM; `npm run setup` installs it in
+    // tools/openssl/3.5), as the docs say; the system's older OpenSSL would fail such blocks.
+    PATH: [join(ctx.app, 'node_modules', '.bin'), join(root, 'tools/openssl/3.5/bin'), dirname(process.execPath)]
+      .concat(process.env.PATH ?? [])
+      .join(':'),
     NO_COLOR: '1',
   };
   for (const k of Object.keys(env)) if (k.startsWith('QSIGN_') || k.startsWith('npm_')) delete env[k];
