@@ -65,6 +65,11 @@ export const SUITES = [
   { name: 'chromium', cmd: node, args: ['test/runners/chromium.mjs'], count: 'summary' },
   { name: 'firefox', cmd: node, args: ['test/runners/firefox.mjs'], count: 'summary' },
   // ── Suites registered by other parts of the project go below this line. ──
+  // Every ts/js/sh block of README.md, docs/ and examples/ run against the packed
+  // tarball in a fresh app (test/runners/docs.mjs; markers explain the blocks it skips).
+  { name: 'docs', cmd: node, args: ['test/runners/docs.mjs'], count: 'summary', timeoutMs: 10 * 60_000 },
+  // The published .d.ts as users compile them: lib es2022+dom, skipLibCheck false, node16 and bundler.
+  { name: 'types-consumer', cmd: node, args: ['test/runners/types-consumer.mjs'], count: 'summary' },
   // The C core compiled natively (scalar): every test/native program under
   // ASan+UBSan, and the constant-time check under Valgrind (secrets undefined).
   { name: 'native-asan-ubsan', cmd: node, args: ['scripts/test-native.mjs', '--sanitize'], count: 'summary' },

@@ -64,14 +64,22 @@ export class TransitClient {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async request(method: string, path: string, body?: unknown, okStatuses: number[] = []): Promise<any> {
-    const res = await this.f(this.base + path, {
-      method,
-      headers: {
-        'x-vault-token': this.opts.token,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    let res: Response;
+    try {
+      res = await this.f(this.base + path, {
+        method,
+        headers: {
+          'x-vault-token': this.opts.token,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (e) {
+      // fetch rejects with a bare TypeError("fetch failed"); the reason is in its cause.
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? (e as Error).message;
+      throw new QsignError(TransitErrorCodes.UNREACHABLE, `cannot reach ${this.opts.address}: ${why}`, { cause: e });
+    }
     if (res.status === 204) return null;
     const text = await res.text();
     // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -42,6 +42,8 @@ export const TransitErrorCodes = {
   RECORD_TAMPERED: 'ERR_TRANSIT_RECORD_TAMPERED',
   /** A streamed envelope ended early, was reordered or had trailing data. */
   STREAM_CORRUPT: 'ERR_TRANSIT_STREAM_CORRUPT',
+  /** TransitClient could not reach the server at all (refused, DNS, TLS, reset); no HTTP status. */
+  UNREACHABLE: 'ERR_TRANSIT_UNREACHABLE',
 } as const;
 
 export type TransitErrorCode = (typeof TransitErrorCodes)[keyof typeof TransitErrorCodes];

@@ -248,6 +248,22 @@ function notFound(): QsignError {
 }
 
 /** A keyring over one store and master key. Safe to share between concurrent requests. */
+/** A MasterKey has seal/open; catch the easy mix-ups here rather than as a TypeError on first use. */
+function checkMasterKey(mk: unknown): MasterKey {
+  const m = mk as Partial<MasterKey> | undefined;
+  if (typeof m?.seal === 'function' && typeof m.open === 'function') return m as MasterKey;
+  const hint =
+    m && typeof m === 'object' && 'masterKey' in m
+      ? ': got the { key, masterKey } pair, pass generateMasterKey().masterKey'
+      : mk instanceof Uint8Array
+        ? ': got raw bytes, pass await masterKeyFromBytes(bytes)'
+        : '';
+  throw transitError(
+    TransitErrorCodes.INVALID_REQUEST,
+    `masterKey must be a MasterKey (from masterKeyFromBytes(), generateMasterKey().masterKey or your own seal/open)${hint}`,
+  );
+}
+
 export class Keyring {
   readonly store: TransitStore;
   private readonly masterKey: MasterKey;
@@ -259,7 +275,7 @@ export class Keyring {
 
   constructor(opts: KeyringOptions) {
     this.store = opts.store;
-    this.masterKey = opts.masterKey;
+    this.masterKey = checkMasterKey(opts.masterKey);
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? randomBytes;
     this.cacheSize = opts.cacheSize ?? 1024;

@@ -20,6 +20,7 @@ import {
 import { serveNode } from '../../src/transit/node/server.js';
 import { fileAuditSink } from '../../src/transit/node/audit-file.js';
 import { transitCommands } from '../../src/cli/commands/transit.js';
+import { parseCommandArgs } from '../../src/cli/command.js';
 import { QsignError } from '../../src/errors.js';
 import { bundleCli, bundleForNode, startTransitServer, stopProcess } from '../helpers/transit-cli.js';
 
@@ -36,7 +37,7 @@ async function cliIn(
     const c = transitCommands
       .filter((c) => c.path.every((w, i) => args[i] === w))
       .sort((a, b) => b.path.length - a.path.length)[0]!;
-    const code = await c.run(args.slice(c.path.length), {
+    const code = await c.run(parseCommandArgs(c, args.slice(c.path.length)), {
       out: (s) => {
         stdout += s + '\n';
       },

@@ -22,7 +22,7 @@ import {
   type VerifiedSigner,
 } from '../../cms/index.js';
 import type { Command } from '../command.js';
-import { parseArgs, requireOpt, stringOpt } from '../command.js';
+import { listOpt, requireOpt, stringOpt } from '../command.js';
 
 async function readBytes(file: string): Promise<Uint8Array> {
   try {
@@ -73,17 +73,27 @@ function describeSigner(s: VerifiedSigner): string {
 export const cmsCommands: Command[] = [
   {
     path: ['cms', 'sign'],
-    usage: 'cms sign --cert C --key K --in FILE --out F.p7s [--detached] [--chain FILE] [--pem] [--digest sha512]',
     summary: 'Sign a file into CMS SignedData with ML-DSA (openssl cms -verify reads it)',
-    help:
-      '--chain adds intermediate certificates (a PEM bundle). --digest: sha512 (default, RFC 9882), sha384, sha256,\n' +
-      'sha3-512, shake256 (fastest for big files). --detached writes a .p7s without the content and streams the\n' +
-      'input. --no-attrs signs the content itself (no signed attributes; OpenSSL 3.5/3.6 cannot verify that form).',
-    async run(args, io) {
-      const p = parseArgs(args, {
-        strings: ['cert', 'key', 'in', 'out', 'chain', 'digest'],
-        booleans: ['detached', 'pem', 'no-attrs', 'keyid'],
-      });
+    options: [
+      { name: 'cert', value: 'CERT', required: true, description: "The signer's certificate (PEM or DER)" },
+      { name: 'key', value: 'KEY', required: true, description: "The signer's ML-DSA private key (PKCS#8 PEM or DER)" },
+      { name: 'in', value: 'FILE', required: true, description: 'The document to sign' },
+      { name: 'out', value: 'FILE', required: true, description: 'Where to write the .p7s' },
+      { name: 'detached', description: 'Leave the content out of the .p7s (the input is streamed)' },
+      { name: 'chain', value: 'FILE', description: 'Intermediate certificates to embed (a PEM bundle)' },
+      { name: 'pem', description: 'Write PEM instead of DER' },
+      {
+        name: 'digest',
+        value: 'ALG',
+        description: 'sha512 (default, RFC 9882), sha384, sha256, sha3-512 or shake256 (fastest for big files)',
+      },
+      {
+        name: 'no-attrs',
+        description: 'Sign the content itself, without signed attributes (OpenSSL 3.5/3.6 cannot verify that form)',
+      },
+      { name: 'keyid', description: 'Name the signer by subject key identifier instead of issuer and serial' },
+    ],
+    async run(p, io) {
       const [certFile, keyFile, inFile, outFile] = ['cert', 'key', 'in', 'out'].map((o) => requireOpt(p, o));
       await init();
       const signer = {
@@ -105,13 +115,16 @@ export const cmsCommands: Command[] = [
   },
   {
     path: ['cms', 'verify'],
-    usage: 'cms verify --ca ROOT --in F.p7s [--content FILE] [--untrusted FILE] [--out FILE]',
     summary: 'Verify CMS SignedData: digest, every ML-DSA signature and chain; exit 0 only when valid',
-    help:
-      '--content gives the file a detached signature covers (streamed). --untrusted adds intermediates that the\n' +
-      'message does not embed. --out writes the content of an attached signature. Prints one line per signer.',
-    async run(args, io) {
-      const p = parseArgs(args, { strings: ['ca', 'in', 'content', 'untrusted', 'out'] });
+    options: [
+      { name: 'ca', value: 'ROOT', required: true, description: 'Trusted root certificate(s) (PEM bundle or DER)' },
+      { name: 'in', value: 'FILE', required: true, description: 'The .p7s to verify (PEM or DER)' },
+      { name: 'content', value: 'FILE', description: 'The file a detached signature covers (streamed)' },
+      { name: 'untrusted', value: 'FILE', description: 'Intermediate certificates the message does not embed' },
+      { name: 'out', value: 'FILE', description: 'Write the content of an attached signature to FILE' },
+    ],
+    help: 'Prints one line per signer, then "Verification successful"; any failure exits non-zero with its code.',
+    async run(p, io) {
       await init();
       const trustAnchors = await readCerts(requireOpt(p, 'ca'));
       const input = await readBytes(requireOpt(p, 'in'));
@@ -136,18 +149,28 @@ export const cmsCommands: Command[] = [
   },
   {
     path: ['cms', 'encrypt'],
-    usage: 'cms encrypt --recip CERT [--recip CERT]… --in FILE --out F.p7m [--cipher aes-256-gcm] [--keyid] [--pem]',
     summary: 'Encrypt a file to ML-KEM certificates (KEMRecipientInfo; openssl cms -decrypt reads it)',
-    help:
-      '--cipher: aes-256-gcm (default, AuthEnvelopedData), aes-128-gcm, aes-256-cbc or aes-128-cbc (EnvelopedData).\n' +
-      '--keyid names recipients by subject key identifier instead of issuer and serial number.',
-    async run(args, io) {
-      const p = parseArgs(args, {
-        strings: ['in', 'out', 'cipher'],
-        repeatable: ['recip'],
-        booleans: ['keyid', 'pem'],
-      });
-      const recips = (p.options.recip as string[] | undefined) ?? [];
+    options: [
+      {
+        name: 'recip',
+        value: 'CERT',
+        multiple: true,
+        required: true,
+        description: "A recipient's ML-KEM certificate; repeat for several recipients",
+      },
+      { name: 'in', value: 'FILE', required: true, description: 'The file to encrypt' },
+      { name: 'out', value: 'FILE', required: true, description: 'Where to write the .p7m' },
+      {
+        name: 'cipher',
+        value: 'NAME',
+        description:
+          'aes-256-gcm (default, AuthEnvelopedData), aes-128-gcm, aes-256-cbc or aes-128-cbc (EnvelopedData)',
+      },
+      { name: 'keyid', description: 'Name recipients by subject key identifier instead of issuer and serial' },
+      { name: 'pem', description: 'Write PEM instead of DER' },
+    ],
+    async run(p, io) {
+      const recips = listOpt(p, 'recip');
       if (recips.length === 0) throw new QsignError('ERR_USAGE', 'give at least one --recip CERT');
       const cipherName = (stringOpt(p, 'cipher') ?? 'aes-256-gcm').toLowerCase();
       const contentEncryption = CIPHERS[cipherName];
@@ -171,13 +194,15 @@ export const cmsCommands: Command[] = [
   },
   {
     path: ['cms', 'decrypt'],
-    usage: 'cms decrypt --key K [--cert C] --in F.p7m --out FILE',
     summary: 'Decrypt CMS (Auth)EnvelopedData with an ML-KEM key, streaming; FILE appears only when authentic',
-    help:
-      'Without --cert every KEM recipient of the key is tried. The plaintext is written to FILE.partial and renamed\n' +
-      'to FILE only after the AES-GCM tag checked out; on failure nothing is left behind.',
-    async run(args, io) {
-      const p = parseArgs(args, { strings: ['key', 'cert', 'in', 'out'] });
+    options: [
+      { name: 'key', value: 'KEY', required: true, description: 'The ML-KEM private key (PKCS#8 PEM or DER)' },
+      { name: 'cert', value: 'CERT', description: "The recipient's certificate (else every KEM recipient is tried)" },
+      { name: 'in', value: 'FILE', required: true, description: 'The .p7m to decrypt (PEM or DER)' },
+      { name: 'out', value: 'FILE', required: true, description: 'Where to write the plaintext' },
+    ],
+    help: 'The plaintext is written to FILE.partial and renamed to FILE only after the AES-GCM tag checked out; on failure nothing is left behind.',
+    async run(p, io) {
       const [keyFile, inFile, outFile] = ['key', 'in', 'out'].map((o) => requireOpt(p, o));
       await init();
       const key = await readKey(keyFile!);
