@@ -79,7 +79,9 @@ const BUNDLE_BUDGET_GZIP: Record<string, number> = {
   // wrappers: issue 24), so native ML-KEM serves them where the policy says so; measured 75.8 KB.
   hybrid: 84 * KB,
   x509: 72 * KB,
-  transit: 100 * KB,
+  // 2026-12-07: the Vault endpoints added this session (HMAC keys, hash, random, BYOK import with RSA-OAEP +
+  // AES-KWP, export: issue 22) took it from 97.5 to 108.2 KB.
+  transit: 112 * KB,
 };
 
 describe('wasm budgets', () => {
