@@ -87,23 +87,25 @@ void slh_thash(const slh_ctx *c, uint8_t *out, const slh_adrs *adrs, const uint8
  * (§11.1 and §11.2 alike). */
 void slh_prf(const slh_ctx *c, uint8_t *out, const slh_adrs *adrs) { slh_thash(c, out, adrs, c->sk_seed, 1); }
 
-/* Inputs that fit this buffer take the parallel path: ADRS ‖ in for SHA-256,
- * PK.seed ‖ ADRS ‖ in for SHAKE (up to two n-byte blocks). */
-#define X4_MAX_IN (2 * SLH_MAX_N + 2 * 32)
+/* Largest per-lane input of the parallel path: PK.seed ‖ ADRS ‖ in for
+ * SHAKE with in up to len·n bytes (T_len of a WOTS+ public key). */
+#define X4_MAX_IN (SLH_MAX_N + 32 + SLH_MAX_LEN * SLH_MAX_N)
 
 void slh_thash_x4(const slh_ctx *c, uint8_t *out[4], const slh_adrs adrs[4], const uint8_t *const in[4],
                   size_t inblocks) {
   const slh_params *p = c->p;
   size_t n = p->n, inlen = inblocks * n;
-  if (inblocks > 2 || uses_sha512(p, inblocks)) {
+  if (uses_sha512(p, inblocks)) {
     for (int i = 0; i < 4; i++) slh_thash(c, out[i], &adrs[i], in[i], inblocks);
     return;
   }
   uint8_t buf[4][X4_MAX_IN];
+  size_t used = 0;
   const uint8_t *lanes[4] = {buf[0], buf[1], buf[2], buf[3]};
   if (p->shake) {
     size_t len = n + 32 + inlen;
     uint8_t outb[4][QS_SHAKE256_RATE];
+    used = len;
     for (int i = 0; i < 4; i++) {
       memcpy(buf[i], c->pk_seed, n);
       memcpy(buf[i] + n, adrs[i].b, 32);
@@ -139,6 +141,7 @@ void slh_thash_x4(const slh_ctx *c, uint8_t *out[4], const slh_adrs adrs[4], con
   } else {
     uint8_t dig[4][32];
     uint8_t *douts[4] = {dig[0], dig[1], dig[2], dig[3]};
+    used = 22 + inlen;
     for (int i = 0; i < 4; i++) {
       compress_adrs(buf[i], &adrs[i]);
       memcpy(buf[i] + 22, in[i], inlen);
@@ -147,7 +150,7 @@ void slh_thash_x4(const slh_ctx *c, uint8_t *out[4], const slh_adrs adrs[4], con
     for (int i = 0; i < 4; i++) memcpy(out[i], dig[i], n);
     qs_zeroize(dig, sizeof dig);
   }
-  qs_zeroize(buf, sizeof buf);
+  for (int i = 0; i < 4; i++) qs_zeroize(buf[i], used);
 }
 
 void slh_prf_x4(const slh_ctx *c, uint8_t *out[4], const slh_adrs adrs[4]) {

@@ -5,9 +5,10 @@
 #include <string.h>
 #include "slhdsa.h"
 
-/* Large enough for the deepest call tree below (the XMSS block buffers, the
- * WOTS+ secrets and the hash states), measured at ~20 KiB. */
-#define SCRUB_BYTES (48 * 1024)
+/* Large enough for the deepest call tree below (XMSS block and upper-level
+ * buffers ~10 KiB, four WOTS+ chain sets ~11 KiB, the 4-lane hash buffers
+ * ~9 KiB, hash states): ~32 KiB, with margin. */
+#define SCRUB_BYTES (64 * 1024)
 
 __attribute__((noinline)) void slh_scrub_stack(void) {
   uint8_t area[SCRUB_BYTES];

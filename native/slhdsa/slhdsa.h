@@ -87,7 +87,9 @@ void slh_ctx_wipe(slh_ctx *c);
 void slh_thash(const slh_ctx *c, uint8_t *out, const slh_adrs *adrs, const uint8_t *in, size_t inblocks);
 /* PRF(PK.seed, SK.seed, ADRS). */
 void slh_prf(const slh_ctx *c, uint8_t *out, const slh_adrs *adrs);
-/* Four independent thash calls with the same inblocks; out[i] may alias in[i]. */
+/* Four independent thash calls with the same inblocks. Lanes run in order
+ * and each reads its input before writing its output, so out[i] may alias
+ * in[i] or any in[j] with j < i (the in-place tree levels rely on this). */
 void slh_thash_x4(const slh_ctx *c, uint8_t *out[4], const slh_adrs adrs[4], const uint8_t *const in[4], size_t inblocks);
 void slh_prf_x4(const slh_ctx *c, uint8_t *out[4], const slh_adrs adrs[4]);
 
@@ -105,8 +107,9 @@ void slh_prf_msg(const slh_params *p, uint8_t *out, const uint8_t *sk_prf, const
 void slh_h_msg(const slh_params *p, uint8_t *out, const uint8_t *r, const uint8_t *pk_seed, const uint8_t *pk_root,
                const slh_msg *m);
 
-/* WOTS+ (Alg 6-8). sig is len·n bytes; msg is the n-byte value signed. */
-void slh_wots_pkgen(const slh_ctx *c, uint8_t *pk, slh_adrs *adrs);
+/* WOTS+ (Alg 6-8). sig is len·n bytes; msg is the n-byte value signed.
+ * slh_wots_pkgen4 makes the public keys of four consecutive key pairs. */
+void slh_wots_pkgen4(const slh_ctx *c, uint8_t *out4, uint32_t first, const slh_adrs *tree_adrs);
 void slh_wots_sign(const slh_ctx *c, uint8_t *sig, const uint8_t *msg, slh_adrs *adrs);
 void slh_wots_pk_from_sig(const slh_ctx *c, uint8_t *pk, const uint8_t *sig, const uint8_t *msg, slh_adrs *adrs);
 

@@ -102,19 +102,6 @@ static void wots_compress_pk(const slh_ctx *c, uint8_t *pk, const uint8_t *tmp, 
   slh_thash(c, pk, &pka, tmp, c->p->len);
 }
 
-/* Alg 6. */
-void slh_wots_pkgen(const slh_ctx *c, uint8_t *pk, slh_adrs *adrs) {
-  const slh_params *p = c->p;
-  uint8_t sk[SLH_MAX_LEN * SLH_MAX_N], tmp[SLH_MAX_LEN * SLH_MAX_N], start[SLH_MAX_LEN], steps[SLH_MAX_LEN];
-  memset(start, 0, sizeof start);
-  memset(steps, SLH_W - 1, sizeof steps);
-  wots_secrets(c, sk, adrs);
-  wots_chains(c, tmp, sk, start, steps, p->len, adrs);
-  wots_compress_pk(c, pk, tmp, adrs);
-  qs_zeroize(sk, sizeof sk);
-  qs_zeroize(tmp, sizeof tmp);
-}
-
 /* Alg 7. msg is public by the time it is signed: a FORS public key or an
  * XMSS root, both recomputable from the signature. */
 void slh_wots_sign(const slh_ctx *c, uint8_t *sig, const uint8_t *msg, slh_adrs *adrs) {
@@ -135,4 +122,32 @@ void slh_wots_pk_from_sig(const slh_ctx *c, uint8_t *pk, const uint8_t *sig, con
   for (unsigned i = 0; i < p->len; i++) steps[i] = (uint8_t)(SLH_W - 1 - digits[i]);
   wots_chains(c, tmp, sig, digits, steps, p->len, adrs);
   wots_compress_pk(c, pk, tmp, adrs);
+}
+
+/* Alg 6 for the four key pairs first..first+3 of the tree at tree_adrs
+ * (the leaves of Alg 9): the chains as in slh_wots_pkgen, then the four T_len
+ * compressions side by side. */
+void slh_wots_pkgen4(const slh_ctx *c, uint8_t *out4, uint32_t first, const slh_adrs *tree_adrs) {
+  const slh_params *p = c->p;
+  uint8_t sk[SLH_MAX_LEN * SLH_MAX_N], tmp[4][SLH_MAX_LEN * SLH_MAX_N], start[SLH_MAX_LEN], steps[SLH_MAX_LEN];
+  slh_adrs pka[4];
+  uint8_t *outs[4];
+  const uint8_t *ins[4];
+  memset(start, 0, sizeof start);
+  memset(steps, SLH_W - 1, sizeof steps);
+  for (uint32_t l = 0; l < 4; l++) {
+    slh_adrs a = *tree_adrs;
+    adrs_set_type(&a, SLH_WOTS_HASH);
+    adrs_set_keypair(&a, first + l);
+    wots_secrets(c, sk, &a);
+    wots_chains(c, tmp[l], sk, start, steps, p->len, &a);
+    pka[l] = a;
+    adrs_set_type(&pka[l], SLH_WOTS_PK);
+    adrs_set_keypair(&pka[l], first + l);
+    outs[l] = out4 + l * p->n;
+    ins[l] = tmp[l];
+  }
+  slh_thash_x4(c, outs, pka, ins, p->len);
+  qs_zeroize(sk, sizeof sk);
+  qs_zeroize(tmp, sizeof tmp);
 }

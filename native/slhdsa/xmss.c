@@ -100,12 +100,7 @@ void slh_root_from_auth(const slh_ctx *c, uint8_t *root, const uint8_t *leaf, ui
 /* Leaves of an XMSS tree: WOTS+ public keys (Alg 9, z = 0). */
 static void xmss_leaves(const slh_ctx *c, uint8_t *out4, uint32_t first_leaf, const slh_adrs *tree_adrs, void *arg) {
   (void)arg;
-  for (uint32_t l = 0; l < 4; l++) {
-    slh_adrs a = *tree_adrs;
-    adrs_set_type(&a, SLH_WOTS_HASH);
-    adrs_set_keypair(&a, first_leaf + l);
-    slh_wots_pkgen(c, out4 + l * c->p->n, &a);
-  }
+  slh_wots_pkgen4(c, out4, first_leaf, tree_adrs);
 }
 
 /* Alg 10, returning also the tree root (the value Alg 11 would recompute). */

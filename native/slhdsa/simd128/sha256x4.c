@@ -48,10 +48,10 @@ static void compress4(v128_t s[8], const uint8_t *const blk[4], size_t off) {
       wt = w[t & 15] = wasm_i32x4_add(wasm_i32x4_add(w[t & 15], s0), wasm_i32x4_add(w[(t - 7) & 15], s1));
     }
     v128_t S1 = wasm_v128_xor(wasm_v128_xor(ROTR(e, 6), ROTR(e, 11)), ROTR(e, 25));
-    v128_t ch = wasm_v128_xor(wasm_v128_and(e, f), wasm_v128_andnot(g, e));
+    v128_t ch = wasm_v128_bitselect(f, g, e); /* Ch: f where e is 1, g where 0 */
     v128_t t1 = wasm_i32x4_add(wasm_i32x4_add(h, S1), wasm_i32x4_add(ch, wasm_i32x4_add(wasm_i32x4_splat((int32_t)K256[t]), wt)));
     v128_t S0 = wasm_v128_xor(wasm_v128_xor(ROTR(a, 2), ROTR(a, 13)), ROTR(a, 22));
-    v128_t maj = wasm_v128_xor(wasm_v128_xor(wasm_v128_and(a, b), wasm_v128_and(a, c)), wasm_v128_and(b, c));
+    v128_t maj = wasm_v128_bitselect(c, a, wasm_v128_xor(a, b)); /* Maj: a where a = b, else c */
     v128_t t2 = wasm_i32x4_add(S0, maj);
     h = g; g = f; f = e; e = wasm_i32x4_add(d, t1); d = c; c = b; b = a; a = wasm_i32x4_add(t1, t2);
   }
