@@ -9,7 +9,7 @@ export async function defaultWasmSource(variant: 'simd' | 'scalar'): Promise<Res
   return fetch(url);
 }
 
-/** The SLH-DSA module: fetched, so `loadSlhDsa()` (or `init({ slhDsa: true })`) must run before its first use. */
+/** The SLH-DSA module: fetched, so `loadSlhDsa()` must run before its first use. */
 export function defaultSlhDsaSource(variant: 'simd' | 'scalar'): Promise<Response> {
   const url =
     variant === 'simd'

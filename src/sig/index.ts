@@ -118,7 +118,7 @@ export function sig(name: string): MlDsaStreaming {
 
 /**
  * SLH-DSA (FIPS 205), all twelve parameter sets, on a wasm module of its own
- * loaded on first use (browsers: `await loadSlhDsa()` or `init({ slhDsa: true })`
+ * loaded on first use (browsers: `await loadSlhDsa()`
  * first).
  *
  * @example

@@ -357,70 +357,78 @@ function makeHashSlhDsa(core: SlhDsaCore, defaultHash: PrehashName): HashSlhDsa 
   });
 }
 
-const cores = new Map<string, SlhDsaCore>();
-const hashNames = new Map<string, PrehashName>();
-for (const a of algorithms()) {
-  if (a.standard === 'FIPS 205') cores.set(a.name, new SlhDsaCore(setInfo(a)));
-}
-for (const a of algorithms()) {
-  if (a.prehash !== undefined && a.name.startsWith('HashSLH-DSA-')) {
-    hashNames.set(a.name.replace(/^Hash/, '').replace(/-with-.*$/, ''), a.prehash as PrehashName);
+let cores: Map<string, { core: SlhDsaCore; prehash?: PrehashName }> | undefined;
+/** The core of a set and the pre-hash its HashSLH-DSA OID fixes, from the registry (built on first use). */
+function coreOf(name: string): { core: SlhDsaCore; prehash?: PrehashName } {
+  if (!cores) {
+    cores = new Map();
+    for (const a of algorithms())
+      if (a.standard === 'FIPS 205') cores.set(a.name, { core: new SlhDsaCore(setInfo(a)) });
+    for (const a of algorithms()) {
+      const base = a.name.match(/^Hash(SLH-DSA-.*)-with-/)?.[1];
+      if (base && a.prehash) cores.get(base)!.prehash = a.prehash as PrehashName;
+    }
   }
+  return cores.get(name)!;
 }
 
 function pure(name: string): SlhDsa {
-  return makeSlhDsa(cores.get(name)!);
+  return makeSlhDsa(coreOf(name).core);
 }
 function hashed(name: string): HashSlhDsa {
-  return makeHashSlhDsa(cores.get(name)!, hashNames.get(name)!);
+  const { core, prehash } = coreOf(name);
+  return makeHashSlhDsa(core, prehash!);
 }
 
+// The exports below are annotated pure (no side effects but building the
+// object), so bundlers drop the SLH-DSA layer from apps that do not use it.
+
 /** SLH-DSA-SHA2-128s (FIPS 205; OID 2.16.840.1.101.3.4.3.20). */
-export const slh_dsa_sha2_128s: SlhDsa = pure('SLH-DSA-SHA2-128s');
+export const slh_dsa_sha2_128s: SlhDsa = /* @__PURE__ */ pure('SLH-DSA-SHA2-128s');
 /** SLH-DSA-SHA2-128f (OID …3.21). */
-export const slh_dsa_sha2_128f: SlhDsa = pure('SLH-DSA-SHA2-128f');
+export const slh_dsa_sha2_128f: SlhDsa = /* @__PURE__ */ pure('SLH-DSA-SHA2-128f');
 /** SLH-DSA-SHA2-192s (OID …3.22). */
-export const slh_dsa_sha2_192s: SlhDsa = pure('SLH-DSA-SHA2-192s');
+export const slh_dsa_sha2_192s: SlhDsa = /* @__PURE__ */ pure('SLH-DSA-SHA2-192s');
 /** SLH-DSA-SHA2-192f (OID …3.23). */
-export const slh_dsa_sha2_192f: SlhDsa = pure('SLH-DSA-SHA2-192f');
+export const slh_dsa_sha2_192f: SlhDsa = /* @__PURE__ */ pure('SLH-DSA-SHA2-192f');
 /** SLH-DSA-SHA2-256s (OID …3.24). */
-export const slh_dsa_sha2_256s: SlhDsa = pure('SLH-DSA-SHA2-256s');
+export const slh_dsa_sha2_256s: SlhDsa = /* @__PURE__ */ pure('SLH-DSA-SHA2-256s');
 /** SLH-DSA-SHA2-256f (OID …3.25). */
-export const slh_dsa_sha2_256f: SlhDsa = pure('SLH-DSA-SHA2-256f');
+export const slh_dsa_sha2_256f: SlhDsa = /* @__PURE__ */ pure('SLH-DSA-SHA2-256f');
 /** SLH-DSA-SHAKE-128s (OID …3.26). */
-export const slh_dsa_shake_128s: SlhDsa = pure('SLH-DSA-SHAKE-128s');
+export const slh_dsa_shake_128s: SlhDsa = /* @__PURE__ */ pure('SLH-DSA-SHAKE-128s');
 /** SLH-DSA-SHAKE-128f (OID …3.27). */
-export const slh_dsa_shake_128f: SlhDsa = pure('SLH-DSA-SHAKE-128f');
+export const slh_dsa_shake_128f: SlhDsa = /* @__PURE__ */ pure('SLH-DSA-SHAKE-128f');
 /** SLH-DSA-SHAKE-192s (OID …3.28). */
-export const slh_dsa_shake_192s: SlhDsa = pure('SLH-DSA-SHAKE-192s');
+export const slh_dsa_shake_192s: SlhDsa = /* @__PURE__ */ pure('SLH-DSA-SHAKE-192s');
 /** SLH-DSA-SHAKE-192f (OID …3.29). */
-export const slh_dsa_shake_192f: SlhDsa = pure('SLH-DSA-SHAKE-192f');
+export const slh_dsa_shake_192f: SlhDsa = /* @__PURE__ */ pure('SLH-DSA-SHAKE-192f');
 /** SLH-DSA-SHAKE-256s (OID …3.30). */
-export const slh_dsa_shake_256s: SlhDsa = pure('SLH-DSA-SHAKE-256s');
+export const slh_dsa_shake_256s: SlhDsa = /* @__PURE__ */ pure('SLH-DSA-SHAKE-256s');
 /** SLH-DSA-SHAKE-256f (OID …3.31). */
-export const slh_dsa_shake_256f: SlhDsa = pure('SLH-DSA-SHAKE-256f');
+export const slh_dsa_shake_256f: SlhDsa = /* @__PURE__ */ pure('SLH-DSA-SHAKE-256f');
 
 /** HashSLH-DSA-SHA2-128s, SHA-256 by default (OID …3.35). */
-export const hash_slh_dsa_sha2_128s: HashSlhDsa = hashed('SLH-DSA-SHA2-128s');
+export const hash_slh_dsa_sha2_128s: HashSlhDsa = /* @__PURE__ */ hashed('SLH-DSA-SHA2-128s');
 /** HashSLH-DSA-SHA2-128f, SHA-256 by default (OID …3.36). */
-export const hash_slh_dsa_sha2_128f: HashSlhDsa = hashed('SLH-DSA-SHA2-128f');
+export const hash_slh_dsa_sha2_128f: HashSlhDsa = /* @__PURE__ */ hashed('SLH-DSA-SHA2-128f');
 /** HashSLH-DSA-SHA2-192s, SHA-512 by default (OID …3.37). */
-export const hash_slh_dsa_sha2_192s: HashSlhDsa = hashed('SLH-DSA-SHA2-192s');
+export const hash_slh_dsa_sha2_192s: HashSlhDsa = /* @__PURE__ */ hashed('SLH-DSA-SHA2-192s');
 /** HashSLH-DSA-SHA2-192f, SHA-512 by default (OID …3.38). */
-export const hash_slh_dsa_sha2_192f: HashSlhDsa = hashed('SLH-DSA-SHA2-192f');
+export const hash_slh_dsa_sha2_192f: HashSlhDsa = /* @__PURE__ */ hashed('SLH-DSA-SHA2-192f');
 /** HashSLH-DSA-SHA2-256s, SHA-512 by default (OID …3.39). */
-export const hash_slh_dsa_sha2_256s: HashSlhDsa = hashed('SLH-DSA-SHA2-256s');
+export const hash_slh_dsa_sha2_256s: HashSlhDsa = /* @__PURE__ */ hashed('SLH-DSA-SHA2-256s');
 /** HashSLH-DSA-SHA2-256f, SHA-512 by default (OID …3.40). */
-export const hash_slh_dsa_sha2_256f: HashSlhDsa = hashed('SLH-DSA-SHA2-256f');
+export const hash_slh_dsa_sha2_256f: HashSlhDsa = /* @__PURE__ */ hashed('SLH-DSA-SHA2-256f');
 /** HashSLH-DSA-SHAKE-128s, SHAKE128 by default (OID …3.41). */
-export const hash_slh_dsa_shake_128s: HashSlhDsa = hashed('SLH-DSA-SHAKE-128s');
+export const hash_slh_dsa_shake_128s: HashSlhDsa = /* @__PURE__ */ hashed('SLH-DSA-SHAKE-128s');
 /** HashSLH-DSA-SHAKE-128f, SHAKE128 by default (OID …3.42). */
-export const hash_slh_dsa_shake_128f: HashSlhDsa = hashed('SLH-DSA-SHAKE-128f');
+export const hash_slh_dsa_shake_128f: HashSlhDsa = /* @__PURE__ */ hashed('SLH-DSA-SHAKE-128f');
 /** HashSLH-DSA-SHAKE-192s, SHAKE256 by default (OID …3.43). */
-export const hash_slh_dsa_shake_192s: HashSlhDsa = hashed('SLH-DSA-SHAKE-192s');
+export const hash_slh_dsa_shake_192s: HashSlhDsa = /* @__PURE__ */ hashed('SLH-DSA-SHAKE-192s');
 /** HashSLH-DSA-SHAKE-192f, SHAKE256 by default (OID …3.44). */
-export const hash_slh_dsa_shake_192f: HashSlhDsa = hashed('SLH-DSA-SHAKE-192f');
+export const hash_slh_dsa_shake_192f: HashSlhDsa = /* @__PURE__ */ hashed('SLH-DSA-SHAKE-192f');
 /** HashSLH-DSA-SHAKE-256s, SHAKE256 by default (OID …3.45). */
-export const hash_slh_dsa_shake_256s: HashSlhDsa = hashed('SLH-DSA-SHAKE-256s');
+export const hash_slh_dsa_shake_256s: HashSlhDsa = /* @__PURE__ */ hashed('SLH-DSA-SHAKE-256s');
 /** HashSLH-DSA-SHAKE-256f, SHAKE256 by default (OID …3.46). */
-export const hash_slh_dsa_shake_256f: HashSlhDsa = hashed('SLH-DSA-SHAKE-256f');
+export const hash_slh_dsa_shake_256f: HashSlhDsa = /* @__PURE__ */ hashed('SLH-DSA-SHAKE-256f');

@@ -4,7 +4,6 @@ import { attachArena, reserveArena } from './heap.js';
 import { selfTestedExports } from './selftest.js';
 import { defaultWasmSource } from '#wasm-source';
 import { setEngineMode, type EngineMode } from '../engine/mode.js';
-import { loadSlhDsa } from './slhdsa-loader.js';
 
 /**
  * Where the wasm comes from. Workers need a precompiled `WebAssembly.Module`
@@ -39,12 +38,6 @@ export interface InitOptions {
    * rather fail at start-up (costs ~10 ms of cold start).
    */
   selfTest?: 'lazy' | 'eager';
-  /**
-   * Also load the SLH-DSA module (its own .wasm) now. Browsers need this, or
-   * `loadSlhDsa()`, before the first SLH-DSA call; other runtimes load it on
-   * first use.
-   */
-  slhDsa?: boolean;
 }
 
 interface State {
@@ -128,7 +121,6 @@ async function load(options: InitOptions): Promise<void> {
   state = { exports, backend: simd ? 'simd128' : 'scalar', arenaBase };
   attachArena(exports, arenaBase);
   if (options.engine !== undefined) await setEngineMode(options.engine);
-  if (options.slhDsa) await loadSlhDsa();
 }
 
 /**

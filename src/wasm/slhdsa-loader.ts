@@ -108,7 +108,7 @@ export function slhDsaExports(): SlhDsaExports {
   if (source && typeof (source as Promise<unknown>).then === 'function') (source as Promise<unknown>).catch(() => {});
   throw new QsignError(
     'ERR_NOT_INITIALIZED',
-    'the SLH-DSA wasm module is fetched asynchronously in this runtime: `await loadSlhDsa()` (or `await init({ slhDsa: true })`) once before the first SLH-DSA call',
+    'the SLH-DSA wasm module is fetched asynchronously in this runtime: `await loadSlhDsa()` once before the first SLH-DSA call',
   );
 }
 
