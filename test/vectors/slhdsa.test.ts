@@ -10,6 +10,7 @@ import type { SlhDsa } from '../../src/sig/index.js';
 import { algorithms, findAlgorithm } from '../../src/registry.js';
 import { engineFor } from '../../src/engine/index.js';
 import { QsignError } from '../../src/errors.js';
+import { execFileSync } from 'node:child_process';
 import { loadJson, hex, toHex } from '../helpers/vectors.js';
 
 const BY_NAME = new Map<string, SlhDsa>(
@@ -32,6 +33,11 @@ describe('SLH-DSA registry', () => {
     expect(findAlgorithm('id-hash-slh-dsa-sha2-128s-with-sha256')?.prehash).toBe('SHA2-256');
     expect(findAlgorithm('slh_dsa_sha2_192f')?.sizes).toMatchObject({ publicKey: 48, secretKey: 96, seed: 72 });
     expect(BY_NAME.size).toBe(12);
+  });
+
+  it('the SHA-2 constants of native/slhdsa are the FIPS 180-4 definitions (regenerated and compared)', () => {
+    const out = execFileSync(process.execPath, ['scripts/gen-sha2-consts.mjs', '--check'], { encoding: 'utf8' });
+    expect(out).toContain('matches FIPS 180-4');
   });
 
   it('the engine router (ML-DSA/ML-KEM only) refuses SLH-DSA names now that the registry lists them', () => {
