@@ -149,6 +149,16 @@ describe('SLH-DSA equals @noble/post-quantum (SIMD128 build)', () => {
     );
     expect(a.verify(new Uint8Array(10), new Uint8Array(1), kp.publicKey)).toBe(false);
   });
+
+  it('a message at SLH_DSA_MAX_MESSAGE signs and verifies (it fits the module memory, twice over the calls)', () => {
+    const a = ours('sha2_128f');
+    const kp = a.keygen(new Uint8Array(48).fill(3));
+    const big = new Uint8Array(sig.SLH_DSA_MAX_MESSAGE - 2).fill(0x5a); // + the 2-byte M′ prefix
+    const s = a.sign(big, kp.secretKey, { extraEntropy: false });
+    expect(a.verify(s, big, kp.publicKey)).toBe(true);
+    big[big.length - 1] ^= 1;
+    expect(a.verify(s, big, kp.publicKey)).toBe(false);
+  });
 });
 
 describe('SLH-DSA scalar build signs the same bytes as the SIMD128 build', () => {
