@@ -102,6 +102,31 @@ void slh_thash_x4(const slh_ctx *c, uint8_t *out[4], const slh_adrs adrs[4], con
   uint8_t buf[4][X4_MAX_IN];
   size_t used = 0;
   const uint8_t *lanes[4] = {buf[0], buf[1], buf[2], buf[3]};
+  if (p->shake && n + 32 + inlen < QS_SHAKE256_RATE) {
+    /* One SHAKE256 block per lane (every F, H and PRF; PK.seed, ADRS and the
+     * input are whole 64-bit words): the two-lane state is written directly
+     * (lane l of word j is s[2j + l], the fips202x2 layout), padded, permuted
+     * once, and the first n bytes read back. Its state is wiped with the
+     * stack at the end of the operation (slh_scrub_stack). */
+    const size_t words = (n + 32 + inlen) / 8;
+    for (int pair = 0; pair < 4; pair += 2) {
+      qs_keccakx2_state st;
+      memset(st.s, 0, sizeof st.s);
+      for (int l = 0; l < 2; l++) {
+        const uint8_t *src[3] = {c->pk_seed, adrs[pair + l].b, in[pair + l]};
+        const size_t nw[3] = {n / 8, 4, inlen / 8};
+        size_t w = 0;
+        for (int part = 0; part < 3; part++)
+          for (size_t j = 0; j < nw[part]; j++, w++) st.s[2 * w + l] = qs_load64_le(src[part] + 8 * j);
+        st.s[2 * words + l] ^= 0x1F;
+        st.s[2 * ((QS_SHAKE256_RATE - 1) / 8) + l] ^= 0x80ULL << 56;
+      }
+      qs_keccakf1600x2(st.s);
+      for (int l = 0; l < 2; l++)
+        for (size_t j = 0; j < n / 8; j++) qs_store64_le(out[pair + l] + 8 * j, st.s[2 * j + l]);
+    }
+    return;
+  }
   if (p->shake) {
     size_t len = n + 32 + inlen;
     uint8_t outb[4][QS_SHAKE256_RATE];
