@@ -13,6 +13,7 @@ import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { init, simdSupported } from '../../src/wasm/loader.js';
 import { QsignError } from '../../src/errors.js';
 import * as sig from '../../src/sig/index.js';
+import { slhDsaExports } from '../../src/wasm/slhdsa-loader.js';
 import type { SlhDsa, HashSlhDsa } from '../../src/sig/index.js';
 
 type NobleSigner = typeof noble.slh_dsa_sha2_128f;
@@ -148,6 +149,25 @@ describe('SLH-DSA equals @noble/post-quantum (SIMD128 build)', () => {
       'ERR_INVALID_ARGUMENT',
     );
     expect(a.verify(new Uint8Array(10), new Uint8Array(1), kp.publicKey)).toBe(false);
+  });
+
+  it('through the SDK (heap scopes, malloc/free): the module memory after keygen + sign + HashSLH-DSA sign is the same for two different keys', () => {
+    const snapshot = (fill: number): Uint8Array => {
+      const seed = new Uint8Array(48).fill(fill);
+      seed.fill(9, 32); // same PK.seed: only SK.seed and SK.prf differ
+      for (const id of ['sha2_128f', 'shake_128f']) {
+        const kp = ours(id).keygen(seed);
+        ours(id).sign(new Uint8Array(64), kp.secretKey, { extraEntropy: false, context: new Uint8Array(3) });
+        oursHashed(id).sign(new Uint8Array(64), kp.secretKey, { extraEntropy: false });
+      }
+      return new Uint8Array(slhDsaExports().memory.buffer).slice();
+    };
+    snapshot(1); // first use: instantiation and self-test allocate once
+    const a = snapshot(0x11),
+      b = snapshot(0x22);
+    let diff = 0;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff++;
+    expect(diff).toBe(0);
   });
 
   it('a message at SLH_DSA_MAX_MESSAGE signs and verifies (it fits the module memory, twice over the calls)', () => {
