@@ -2,7 +2,19 @@ import { QsignError } from '../errors.js';
 import type { SlhDsaExports } from './exports.js';
 import { withOwnHeap } from './heap.js';
 import { backend, type WasmSource } from './loader.js';
-import { defaultSlhDsaSource } from '#wasm-source';
+// A namespace import: a custom `#wasm-source` (a bundler alias, a test stub)
+// that predates SLH-DSA has no defaultSlhDsaSource, and a named import would
+// fail the whole build; here it only makes SLH-DSA need loadSlhDsa({ wasm }).
+import * as wasmSource from '#wasm-source';
+
+type SlhSource = WebAssembly.Module | Uint8Array | Promise<WasmSource | Uint8Array | WebAssembly.Module>;
+function defaultSlhDsaSource(variant: Variant): SlhSource {
+  const fn = (wasmSource as { defaultSlhDsaSource?: (v: Variant) => SlhSource }).defaultSlhDsaSource;
+  if (typeof fn !== 'function') {
+    throw new Error('this build\'s #wasm-source has no SLH-DSA module; pass loadSlhDsa({ wasm }) the wasm/qsign-slhdsa-*.wasm source');
+  }
+  return fn(variant);
+}
 
 /*
  * SLH-DSA lives in a wasm module of its own (wasm/qsign-slhdsa-*.wasm), so
