@@ -23,6 +23,71 @@ export interface AlgorithmInfo {
   readonly oid?: string;
   /** Sizes in bytes. */
   readonly sizes: Readonly<Record<string, number>>;
+  /** HashSLH-DSA: the pre-hash function its OID fixes (ACVP spelling, e.g. `SHA2-256`). */
+  readonly prehash?: string;
+}
+
+/*
+ * SLH-DSA (FIPS 205 Table 2): the twelve sets in the order of their NIST
+ * OIDs 2.16.840.1.101.3.4.3.20-31 (RFC 9909); the HashSLH-DSA OIDs .35-.46
+ * fix the pre-hash (SHA-256 for the 128-bit SHA2 sets, SHA-512 for the
+ * other SHA2 sets, SHAKE128 / SHAKE256 for the SHAKE sets). Sizes follow
+ * from n, h, d, a, k: pk 2n, sk 4n, signature n(1 + k(1 + a) + h + d(2n + 3)),
+ * keygen seed 3n (SK.seed, SK.prf, PK.seed), addrnd n.
+ */
+const SLH_SHAPES = [
+  // [set, n, h, d, a, k]
+  ['128s', 16, 63, 7, 12, 14],
+  ['128f', 16, 66, 22, 6, 33],
+  ['192s', 24, 63, 7, 14, 17],
+  ['192f', 24, 66, 22, 8, 33],
+  ['256s', 32, 64, 8, 14, 22],
+  ['256f', 32, 68, 17, 9, 35],
+] as const;
+
+function slhDsaEntries(): AlgorithmInfo[] {
+  const out: AlgorithmInfo[] = [];
+  const hashes = ['SHA2', 'SHAKE'] as const;
+  hashes.forEach((hash, hi) =>
+    SLH_SHAPES.forEach(([set, n, h, d, a, k], si) => {
+      const name = `SLH-DSA-${hash}-${set}`;
+      const liboqsSet = `${hash}_${set.toUpperCase()}`;
+      const sizes = {
+        publicKey: 2 * n,
+        secretKey: 4 * n,
+        signature: n * (1 + k * (1 + a) + h + d * (2 * n + 3)),
+        seed: 3 * n,
+        signRand: n,
+      };
+      const nistLevel = n === 16 ? 1 : n === 24 ? 3 : 5;
+      const lower = `slh-dsa-${hash.toLowerCase()}-${set}`;
+      out.push({
+        name,
+        kind: 'signature',
+        liboqsName: `SLH_DSA_PURE_${liboqsSet}`,
+        aliases: [lower.replace(/-/g, '_'), `id-${lower}`, `sphincs+-${hash.toLowerCase()}-${set}-simple`],
+        nistLevel,
+        standard: 'FIPS 205',
+        sizes,
+        oid: `2.16.840.1.101.3.4.3.${20 + hi * 6 + si}`,
+      });
+      const ph = hash === 'SHAKE' ? (n === 16 ? 'SHAKE-128' : 'SHAKE-256') : n === 16 ? 'SHA2-256' : 'SHA2-512';
+      const phLabel = ph.replace('SHA2-', 'SHA').replace('-', '');
+      const phOqs = ph.replace('-', '_');
+      out.push({
+        name: `HashSLH-DSA-${hash}-${set}-with-${phLabel}`,
+        kind: 'signature',
+        liboqsName: `SLH_DSA_${phOqs}_PREHASH_${liboqsSet}`,
+        aliases: [`hash-${lower}-with-${phLabel.toLowerCase()}`, `id-hash-${lower}-with-${phLabel.toLowerCase()}`],
+        nistLevel,
+        standard: 'FIPS 205 §10.2',
+        sizes,
+        oid: `2.16.840.1.101.3.4.3.${35 + hi * 6 + si}`,
+        prehash: ph,
+      });
+    }),
+  );
+  return out;
 }
 
 const ENTRIES: AlgorithmInfo[] = [
@@ -102,6 +167,7 @@ const ENTRIES: AlgorithmInfo[] = [
     standard: 'draft-ietf-tls-ecdhe-mlkem (TLS group 0x11EC; qsign-pqc/hybrid)',
     sizes: { clientShare: 1216, serverShare: 1120, sharedSecret: 64 },
   },
+  ...slhDsaEntries(),
   {
     name: 'SHA3-256',
     kind: 'hash',

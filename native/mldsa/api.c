@@ -84,6 +84,13 @@ DEFINE_LEVEL(44)
 DEFINE_LEVEL(65)
 DEFINE_LEVEL(87)
 
+/* SLH-DSA objects come from native/slhdsa/api.c where it is linked in; the
+ * ML-KEM/ML-DSA wasm module does not link it (SLH-DSA is a module of its own). */
+__attribute__((weak)) OQS_SIG *qs_oqs_sig_new_slhdsa(const char *method_name) {
+  (void)method_name;
+  return 0;
+}
+
 OQS_SIG *OQS_SIG_new(const char *method_name) {
   if (!method_name) return 0;
   int level;
@@ -91,7 +98,7 @@ OQS_SIG *OQS_SIG_new(const char *method_name) {
   if (strcmp(method_name, OQS_SIG_alg_ml_dsa_44) == 0) { level = 44; nist = 2; }
   else if (strcmp(method_name, OQS_SIG_alg_ml_dsa_65) == 0) { level = 65; nist = 3; }
   else if (strcmp(method_name, OQS_SIG_alg_ml_dsa_87) == 0) { level = 87; nist = 5; }
-  else return 0;
+  else return qs_oqs_sig_new_slhdsa(method_name);
   OQS_SIG *s = calloc(1, sizeof *s);
   if (!s) return 0;
   const qs_mldsa_params *p = qs_mldsa_params_get(level);

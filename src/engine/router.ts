@@ -55,7 +55,8 @@ export function resolveAlgorithm<T extends EngineAlgorithm>(
 ): T {
   for (const kind of kinds) {
     const info = findAlgorithm(name, kind);
-    if (info) return info.name as T;
+    // The engines serve ML-DSA and ML-KEM; the registry also lists SLH-DSA.
+    if (info && (info.standard === 'FIPS 203' || info.standard === 'FIPS 204')) return info.name as T;
   }
   throw new QsignError('ERR_UNKNOWN_ALGORITHM', `unknown ${what}algorithm "${name}"; expected ${expected}`);
 }

@@ -4,6 +4,7 @@ import './core.test.js';
 import './hash.test.js';
 import './mlkem.test.js';
 import './mldsa.test.js';
+import './slhdsa.test.js';
 import './jose.test.js';
 import './hybrid.test.js';
 import './engine.test.js';

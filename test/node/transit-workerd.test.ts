@@ -78,6 +78,8 @@ const transit :Workerd.Worker = (
     (name = "worker.js", esModule = embed "worker.js"),
     (name = "qsign-simd.wasm", wasm = embed "qsign-simd.wasm"),
     (name = "qsign-scalar.wasm", wasm = embed "qsign-scalar.wasm"),
+    (name = "qsign-slhdsa-simd.wasm", wasm = embed "qsign-slhdsa-simd.wasm"),
+    (name = "qsign-slhdsa-scalar.wasm", wasm = embed "qsign-slhdsa-scalar.wasm"),
   ],
   compatibilityDate = "2025-06-01",
   bindings = [

@@ -34,7 +34,7 @@ const dir = scratchDir('workerd');
 const FLAGS = { compat: ['nodejs_compat'], plain: [] };
 // Within the range this workerd build supports; recent enough for Response.json.
 const COMPAT_DATE = '2025-06-01';
-const WASM_FILES = ['qsign-simd.wasm', 'qsign-scalar.wasm'];
+const WASM_FILES = ['qsign-simd.wasm', 'qsign-scalar.wasm', 'qsign-slhdsa-simd.wasm', 'qsign-slhdsa-scalar.wasm'];
 
 // The suite answers its first request (running it at module scope would do
 // the work during worker start-up, where errors are hard to report).
