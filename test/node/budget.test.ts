@@ -48,13 +48,13 @@ const EMSCRIPTEN_EXPORTS = [
   'stackAlloc',
 ];
 /** The QS_EXPORT names under native/ (`only`: one family folder; else every folder but `skip`). */
-function declaredExports(opts: { only?: string; skip?: string }): string[] {
+function declaredExports(opts: { only?: string; exclude?: string }): string[] {
   const names = new Set(EMSCRIPTEN_EXPORTS);
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
       if (e.isDirectory()) {
-        if (dir === join(root, 'native') && opts.skip === e.name) continue;
+        if (dir === join(root, 'native') && opts.exclude === e.name) continue;
         walk(p);
       } else if (/\.[ch]$/.test(e.name))
         for (const m of readFileSync(p, 'utf8').matchAll(/QS_EXPORT\("([A-Za-z0-9_]+)"\)/g)) names.add(m[1]);
@@ -65,7 +65,7 @@ function declaredExports(opts: { only?: string; skip?: string }): string[] {
 }
 // SLH-DSA is a module of its own (wasm/qsign-slhdsa-*.wasm): its exports stay
 // out of the core, and the core's out of it.
-const EXPECTED_EXPORTS = declaredExports({ skip: 'slhdsa' });
+const EXPECTED_EXPORTS = declaredExports({ exclude: 'slhdsa' });
 const SLHDSA_EXPECTED_EXPORTS = declaredExports({ only: 'slhdsa' });
 /** SLH-DSA module: ~15 KB gzip per build when added (2026-12-07). */
 const SLHDSA_BUDGET_GZIP = 18 * KIB;
