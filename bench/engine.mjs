@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Native Web Crypto vs our wasm, per runtime, algorithm and operation.
 //
-//   node bench/engine.mjs                       # node24, deno, bun, chromium, firefox, node20
+//   node bench/engine.mjs                       # node24, deno, bun, chromium, firefox, node20, workerd
 //   node bench/engine.mjs --runtimes=deno,bun   # a subset (other rows are kept)
 //   node bench/engine.mjs --quick --no-write    # smoke run, prints only
 //   node bench/engine.mjs --regen               # no measuring: table + docs from bench/policy/*.json
