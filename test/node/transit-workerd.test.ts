@@ -82,6 +82,8 @@ const transit :Workerd.Worker = (
     (name = "qsign-slhdsa-scalar.wasm", wasm = embed "qsign-slhdsa-scalar.wasm"),
   ],
   compatibilityDate = "2025-06-01",
+  # As the example's wrangler.toml: native ML-DSA/ML-KEM in crypto.subtle.
+  compatibilityFlags = ["webcrypto_modern_algorithms"],
   bindings = [
     (name = "TRANSIT", durableObjectNamespace = "TransitObject"),
     (name = "QSIGN_MASTER_KEY", text = "${Buffer.alloc(32, 5).toString('base64')}"),

@@ -128,6 +128,8 @@ const verifier :Workerd.Worker = (
     (name = "qsign-slhdsa-scalar.wasm", wasm = embed "qsign-slhdsa-scalar.wasm"),
   ],
   compatibilityDate = "2024-09-23",
+  # As the example's wrangler.toml: native ML-DSA/ML-KEM in crypto.subtle.
+  compatibilityFlags = ["webcrypto_modern_algorithms"],
   bindings = [
     (name = "JWKS_URL", text = "${jwksUrl}"),
     (name = "ISSUER", text = "${ISSUER}"),
