@@ -78,7 +78,7 @@ const CA_AAD = new TextEncoder().encode('qsign-demo/ca-key/v1');
 export const CA_SUBJECT = 'CN=QSIGN Demo CA,O=QSIGN demo';
 const certKey = (userId) => `signing_cert:${userId}`;
 const recipientKey = (userId) => `recipient_cert:${userId}`;
-/** Largest CMS SignedData accepted beside a document: two ML-DSA-65 certificates, a signature and attributes fit in 32 KiB. */
+/** Largest CMS SignedData accepted beside a document; the page's (two ML-DSA-65 certificates, one signature, attributes) is about 14.5 KiB. */
 const P7S_LIMIT = 64 * 1024;
 
 const enc = new TextEncoder();
