@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { removeDir, root, startServer, tempDataDir, USERS } from './helpers.mjs';
+import { removeDir, root, startServer, tempDataDir, USERS } from '../helpers/demo.mjs';
 import { launchChromium } from '../runners/lib.mjs';
 
 const SHOTS = join(root, 'test-results');

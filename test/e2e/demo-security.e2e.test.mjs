@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { init, ml_dsa65 } from '../../dist/index.js';
 import { Certificate, createCsr, verifyChain } from '../../dist/x509/index.js';
-import { b64, call, login, removeDir, startServer, tempDataDir, USERS } from './helpers.mjs';
+import { b64, call, login, removeDir, startServer, tempDataDir, USERS } from '../helpers/demo.mjs';
 
 /** One raw HTTP/1.1 request with exactly the headers given (fetch cannot set Host). */
 function raw(base, { method = 'GET', path, headers = {}, body }) {

@@ -65,7 +65,7 @@ export function entrySource(mode, finish) {
   return [
     mode === 'scalar' ? `import './hide-simd.ts';` : '',
     `import '../conformance/index.ts';`,
-    `import { runAll } from '../harness.ts';`,
+    `import { runAll } from '../helpers/harness.ts';`,
     `import { backend } from '../../src/index.ts';`,
     `async function runSuite() {`,
     `  const result = await runAll();`,

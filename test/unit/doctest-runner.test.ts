@@ -10,7 +10,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('doc-test runner', () => {
   it('runs, continues, marks and fails blocks of a fixture as the markers say', () => {
-    const r = spawnSync(process.execPath, ['test/runners/docs.mjs', 'test/fixtures/doctest/sample.md'], {
+    const r = spawnSync(process.execPath, ['test/runners/docs.mjs', 'test/helpers/fixtures/doctest/sample.md'], {
       cwd: root,
       encoding: 'utf8',
       timeout: 180_000,
