@@ -10,31 +10,25 @@
 // One workerd process listens on one loopback port; a router worker forwards
 // /<service> to each worker through service bindings.
 import { writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import {
-  BIN,
   bundle,
   cleanup,
   crashResult,
   entrySource,
   externalWasmPlugin,
-  freePort,
   report,
-  requireFile,
   root,
-  run,
   scratchDir,
-  sleep,
   MODES,
 } from './lib.mjs';
+import { freePort } from '../helpers/ports.mjs';
+import { startWorkerd, WASM_MODULES, workerdConfig } from '../helpers/workerd.mjs';
 
 const started = Date.now();
 const parts = [];
 const dir = scratchDir('workerd');
 const FLAGS = { compat: ['nodejs_compat'], plain: [] };
-// Within the range this workerd build supports; recent enough for Response.json.
-const COMPAT_DATE = '2025-06-01';
-const WASM_FILES = ['qsign-simd.wasm', 'qsign-scalar.wasm'];
 
 // The suite answers its first request (running it at module scope would do
 // the work during worker start-up, where errors are hard to report).
@@ -122,32 +116,19 @@ const shapePlugin = {
   },
 };
 
-function capnpString(s) {
-  return JSON.stringify(s);
-}
 // Cap'n Proto constant names must be camelCase (they double as service and binding names here).
 const cap = (s) => s[0].toUpperCase() + s.slice(1);
 
-function workerBlock(name, mainFile, flags, extraModules, bindings = []) {
-  const rel = (p) => capnpString(relative(dir, p));
-  const modules = [
-    `(name = "worker.mjs", esModule = embed ${rel(mainFile)})`,
-    ...WASM_FILES.map((f) => `(name = "wasm/${f}", wasm = embed ${rel(join(root, 'wasm', f))})`),
-    ...extraModules,
-  ];
-  return `const ${name} :Workerd.Worker = (
-  modules = [
-    ${modules.join(',\n    ')}
-  ],
-  compatibilityDate = "${COMPAT_DATE}",
-  compatibilityFlags = [${flags.map(capnpString).join(', ')}],
-  bindings = [${bindings.join(', ')}],
-);`;
-}
+/** One suite worker: the bundle as worker.mjs, our wasm builds as modules, the given flags and bindings. */
+const suiteWorker = (name, mainFile, flags, extraModules = [], bindings = []) => ({
+  name,
+  modules: [{ name: 'worker.mjs', esModule: mainFile }, ...WASM_MODULES, ...extraModules],
+  compatibilityFlags: flags,
+  bindings,
+});
 
 async function main() {
-  const workerd = requireFile(BIN.workerd, 'run `npm run setup` (npm ci installs workerd)');
-  const services = []; // [{ name, block, label }]
+  const services = []; // [{ name, worker, label }]
   for (const mode of MODES) {
     const file = join(dir, `suite-${mode}.mjs`);
     await bundle({
@@ -163,7 +144,7 @@ async function main() {
       services.push({
         name,
         label: `${mode}${flag === 'compat' ? '+nodejs_compat' : ''}`,
-        block: workerBlock(name, file, flags, []),
+        worker: suiteWorker(name, file, flags),
       });
     }
   }
@@ -203,11 +184,11 @@ async function main() {
   } else shapeInputs.passed++;
   for (const [flag, flags] of Object.entries(FLAGS)) {
     const name = `shape${cap(flag)}`;
-    const bytesModule = `(name = "bytes/qsign-scalar.bin", data = embed ${capnpString(relative(dir, join(root, 'wasm/qsign-scalar.wasm')))})`;
+    const bytesModule = { name: 'bytes/qsign-scalar.bin', data: join(root, 'wasm/qsign-scalar.wasm') };
     services.push({
       name,
       label: `dist${flag === 'compat' ? '+nodejs_compat' : ''}`,
-      block: workerBlock(
+      worker: suiteWorker(
         name,
         shapeFile,
         flags,
@@ -219,46 +200,27 @@ async function main() {
   writeFileSync(join(dir, 'router.mjs'), ROUTER);
 
   const port = await freePort();
-  const config = `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [
-    (name = "router", worker = .router),
-    ${services.map((s) => `(name = "${s.name}", worker = .${s.name})`).join(',\n    ')}
-  ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "router") ],
-);
-const router :Workerd.Worker = (
-  modules = [ (name = "router.mjs", esModule = embed "router.mjs") ],
-  compatibilityDate = "${COMPAT_DATE}",
-  bindings = [
-    ${services.map((s) => `(name = "${s.name}", service = "${s.name}")`).join(',\n    ')}
-  ],
-);
-${services.map((s) => s.block).join('\n')}
-`;
-  writeFileSync(join(dir, 'config.capnp'), config);
-
-  const child = run(workerd, ['serve', join(dir, 'config.capnp'), 'config'], { timeoutMs: 600_000 });
-  let exited = false;
-  child.then(() => {
-    exited = true;
+  const config = workerdConfig({
+    dir,
+    port,
+    workers: [
+      {
+        name: 'router',
+        modules: [{ name: 'router.mjs', esModule: join(dir, 'router.mjs') }],
+        bindings: services.map((s) => `(name = "${s.name}", service = "${s.name}")`),
+      },
+      ...services.map((s) => s.worker),
+    ],
+  });
+  // Waits for the socket (workerd compiles every module before listening).
+  const workerd = await startWorkerd({
+    dir,
+    config,
+    probeUrl: `http://127.0.0.1:${port}/router-check`,
+    timeoutMs: 30_000,
   });
   const out = [];
   try {
-    // Wait for the socket (workerd compiles every module before listening).
-    let up = false;
-    for (let i = 0; i < 300 && !exited && !up; i++) {
-      try {
-        await fetch(`http://127.0.0.1:${port}/router-check`);
-        up = true;
-      } catch {
-        await sleep(100);
-      }
-    }
-    if (!up) {
-      const r = exited ? await child : { stderr: '(still not listening after 30 s)' };
-      throw new Error(`workerd did not start:\n${String(r.stderr).trim().split('\n').slice(-20).join('\n')}`);
-    }
     for (const s of services) {
       try {
         const res = await fetch(`http://127.0.0.1:${port}/${s.name}`);
@@ -270,9 +232,7 @@ ${services.map((s) => s.block).join('\n')}
       }
     }
   } finally {
-    // run() only kills on timeout; stop our workerd now that every answer is in.
-    child.child.kill('SIGTERM');
-    await child;
+    await workerd.stop();
   }
   out.push(['dist-inputs', shapeInputs]);
   return out;
