@@ -24,6 +24,8 @@
 // "Held" numbers (CryptoKey kept by native; expanded key kept by wasm) are
 // informational: the best case of each engine when the caller keeps keys.
 
+import { median } from './stats.mjs';
+
 // Native must beat wasm by 15 %: rounds on this shared 2-core machine vary by
 // ±10–20 % even best-of-16, and on a near tie wasm is the better default.
 export const PICK_MARGIN = 1.15;
@@ -58,10 +60,6 @@ export async function measure(lib, { quick = false } = {}) {
     }
     return (n * 1000) / (t - t0);
   }
-  const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s[Math.floor(s.length / 2)];
-  };
   const best = (xs) => Math.max(...xs);
   const seedOf = (n, k) => Uint8Array.from({ length: n }, (_, i) => (k * 13 + i) & 0xff);
   const prims = lib.primitives;
