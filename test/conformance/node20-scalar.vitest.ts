@@ -3,7 +3,7 @@
 // loader's probe so every test runs on the scalar wasm build. Import order
 // matters: hide-simd must run before anything loads the wasm. vitest isolates
 // test files, so the SIMD pass in the other file is unaffected.
-import '../runners/hide-simd.js';
+import '../helpers/hide-simd.js';
 import { it as vitestIt, expect } from 'vitest';
 import { registeredTests } from '../helpers/harness.js';
 import './index.js';

@@ -44,7 +44,7 @@ export function cleanup(dir) {
 
 /**
  * The two passes every runner makes. "scalar" hides SIMD128 from the loader's
- * feature probe (see hide-simd.ts), so init() with no options picks the
+ * feature probe (see test/helpers/hide-simd.ts), so init() with no options picks the
  * scalar build exactly as it would on a runtime without SIMD, and the tests
  * that compare backend() with simdSupported() stay meaningful in both passes.
  */
@@ -60,7 +60,7 @@ export const MODES = ['simd', 'scalar'];
 export function entrySource(mode, finish) {
   const want = mode === 'scalar' ? 'scalar' : 'simd128';
   return [
-    mode === 'scalar' ? `import './hide-simd.ts';` : '',
+    mode === 'scalar' ? `import '../helpers/hide-simd.ts';` : '',
     `import '../conformance/index.ts';`,
     `import { runAll } from '../helpers/harness.ts';`,
     `import { backend } from '../../src/index.ts';`,
