@@ -64,7 +64,7 @@ const SOURCES = ['test', 'bench', 'scripts', 'examples']
   .filter((f) => /\.(ts|mts|mjs|js)$/.test(f) && !f.endsWith('.d.mts') && !f.endsWith('.d.ts'));
 
 /** Each shared helper's one home; every function these files export is defined nowhere else. */
-const HOMES = ['test/helpers/ports.mjs', 'test/helpers/workerd.mjs', 'bench/stats.mjs'];
+const HOMES = ['test/helpers/ports.mjs', 'test/helpers/workerd.mjs', 'test/helpers/transit-cli.ts', 'bench/stats.mjs'];
 
 describe('layout: one home per helper', () => {
   it('the sources scanned include every home (the scan itself works)', () => {
