@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { opensslHelpers, removeDir, root, startServer, tempDataDir, USERS } from './helpers.mjs';
+import { opensslHelpers, removeDir, root, startServer, tempDataDir, USERS } from '../helpers/demo.mjs';
 import { launchChromium } from '../runners/lib.mjs';
 
 const SHOTS = join(root, 'test-results');

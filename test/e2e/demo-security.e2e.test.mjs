@@ -27,7 +27,7 @@ import {
   verifyChain,
 } from '../../dist/x509/index.js';
 import { decryptData, signData } from '../../dist/cms/index.js';
-import { b64, call, login, opensslHelpers, removeDir, startServer, tempDataDir, USERS } from './helpers.mjs';
+import { b64, call, login, opensslHelpers, removeDir, startServer, tempDataDir, USERS } from '../helpers/demo.mjs';
 
 /** One raw HTTP/1.1 request with exactly the headers given (fetch cannot set Host). */
 function raw(base, { method = 'GET', path, headers = {}, body }) {

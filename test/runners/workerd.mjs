@@ -21,7 +21,6 @@ import {
   crashResult,
   entrySource,
   externalWasmPlugin,
-  freePort,
   report,
   requireFile,
   root,
@@ -30,6 +29,7 @@ import {
   sleep,
   MODES,
 } from './lib.mjs';
+import { freePort } from '../helpers/ports.mjs';
 
 const started = Date.now();
 const parts = [];
