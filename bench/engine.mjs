@@ -99,7 +99,7 @@ export async function measure(lib, { quick = false } = {}) {
           if (rn !== undefined) n.push(rn);
         }
       }
-      out.ops[alg][op] = summarize(w, n);
+      out.ops[alg][op] = summarizeRates(w, n);
     }
     await lib.init({ engine: 'auto' });
     // Held keys: the best case of each engine.
@@ -124,7 +124,7 @@ export async function measure(lib, { quick = false } = {}) {
 const best = (xs) => Math.max(...xs);
 
 /** One operation's record from its per-round rates (ops/s): the best round decides, medians are kept. */
-function summarize(w, n) {
+function summarizeRates(w, n) {
   // Best round decides: on a shared machine the fastest round is the one least disturbed by others.
   const wasm = best(w),
     webcrypto = n.length ? best(n) : null;
@@ -260,7 +260,7 @@ const TAG = '@@QSIGN_ENGINE_BENCH ';
 
 /** Measures workerd from outside the isolate (see workerdHandler). */
 async function runWorkerd(lib, dir, quick) {
-  const { join, relative } = await load('node:path');
+  const { join } = await load('node:path');
   const { writeFileSync } = await load('node:fs');
   // Longer batches than in-process runs: each includes a loopback HTTP round trip's jitter.
   const rounds = quick ? 2 : 16;
@@ -407,7 +407,7 @@ async function runWorkerd(lib, dir, quick) {
             if (rn !== undefined) n.push(rn);
           }
         }
-        out.ops[alg][op] = summarize(w, n);
+        out.ops[alg][op] = summarizeRates(w, n);
       }
       out.held[alg] = {};
       const op = isKem ? 'decapsulate' : 'sign';
