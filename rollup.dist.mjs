@@ -10,7 +10,7 @@
 // to sit in wasm/ (package.json "files" takes wasm/*.wasm) and be referenced
 // from a src/entries/*.ts with a literal new URL(…) or a static import.
 import { transform } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /** Output path (without .js) → source. Paths stay where tsc put them, so package.json and the wasm URLs hold. */
@@ -24,6 +24,7 @@ export const ENTRIES = {
   'transit/node/index': 'src/transit/node/index.ts',
   'x509/index': 'src/x509/index.ts',
   'cms/index': 'src/cms/index.ts',
+  'inline/index': 'src/inline.ts',
   // in-repo users of deep paths: bin/qsign.mjs, examples/demo, bench/transit.mjs
   'cli/main': 'src/cli/main.ts',
   'transit/node/server': 'src/transit/node/server.ts',
@@ -63,11 +64,27 @@ const typescript = {
   },
 };
 
+/**
+ * `#wasm-inline` (qsign-pqc/inline): each wasm build as a base64 string, read from wasm/ at build time.
+ * A new wasm file to embed is one more row here (and its name in src/entries/inline-wasm.d.ts).
+ */
+const INLINE_WASM = { SIMD_WASM_BASE64: 'wasm/qsign-simd.wasm', SCALAR_WASM_BASE64: 'wasm/qsign-scalar.wasm' };
+const inlineWasm = {
+  name: 'qsign-wasm-inline',
+  resolveId: (source) => (source === '#wasm-inline' ? '\0wasm-inline' : null),
+  load(id) {
+    if (id !== '\0wasm-inline') return null;
+    return Object.entries(INLINE_WASM)
+      .map(([name, file]) => `export const ${name} = '${readFileSync(file).toString('base64')}';`)
+      .join('\n');
+  },
+};
+
 const common = {
   // Bare specifiers are the package's dependencies (or Node built-ins), `#wasm-source` is resolved
   // by the runtime through package.json "imports", and the .wasm files stay files beside dist/.
-  external: (id) => (!id.startsWith('.') && !id.startsWith('/') ? true : id.endsWith('.wasm')),
-  plugins: [typescript],
+  external: (id) => (id === '#wasm-inline' || id.startsWith('\0') ? false : !/^[./]/.test(id) || id.endsWith('.wasm')),
+  plugins: [inlineWasm, typescript],
   treeshake: { moduleSideEffects: false },
   onwarn(warning, warn) {
     if (warning.code === 'CIRCULAR_DEPENDENCY') return;
