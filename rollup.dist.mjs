@@ -91,7 +91,16 @@ const common = {
     warn(warning);
   },
 };
-const output = { dir: 'dist', format: 'es', entryFileNames: '[name].js', sourcemap: true, generatedCode: 'es2015' };
+const output = {
+  dir: 'dist',
+  format: 'es',
+  entryFileNames: '[name].js',
+  sourcemap: true,
+  generatedCode: 'es2015',
+  // No hoisted `import 'x'` of a chunk's transitive dependencies: they only start loads early, and with
+  // merged chunks they made dist/x509 name node:http and a shared chunk load the embedded wasm eagerly.
+  hoistTransitiveImports: false,
+};
 
 export default [
   {
@@ -100,8 +109,11 @@ export default [
     output: {
       ...output,
       chunkFileNames: 'chunks/[name]-[hash].js',
-      // Chunks below ~20 KB that serve the same entries are merged: fewer files to resolve at start-up.
-      experimentalMinChunkSize: 20_000,
+      // No experimentalMinChunkSize merging: it put the Node-only HTTP server (node:http) and audit file
+      // (node:fs) into chunks that the portable dist/transit and dist/x509 load.
+      // The embedded wasm (qsign-pqc/inline's dynamic import) in a chunk of its own: merged into a small
+      // chunk it was loaded by every entry sharing that chunk.
+      manualChunks: (id) => (id === '\0wasm-inline' ? 'wasm-inline' : undefined),
     },
   },
   // The same public entry points file by file, for bundlers (package.json "browser"/"worker"/"workerd"
