@@ -14,7 +14,7 @@
 //   3. Node 24 in tools/node24 (its own lockfile; see tools/node24/package.json).
 //   4. OpenSSL 3.5 and 3.6 in tools/openssl/ from Debian packages (scripts/install-openssl.mjs,
 //      pinned in tools/openssl.lock.json), for the interop tests.
-//   5. wasm/ rebuilt only if native/ changed; dist/ recompiled if src/ changed.
+//   5. wasm/ rebuilt only if native/ changed; dist/ rebuilt (scripts/build-dist.mjs) if src/ changed.
 //
 // Runs before node_modules exists, so only Node 20 built-ins are used here.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -175,29 +175,32 @@ function wasmStep() {
   if (mtime(join(root, 'wasm/build-info.json')) !== before) say(`wasm/ rebuilt from native/ ${secs}s`);
 }
 
-// tsc takes ~6 s, so it runs only when an input is newer than the stamp the
-// last successful compile left in .cache/ (not in dist/, which is published).
-function tscStep() {
+// The dist build (rollup + tsc declarations, scripts/build-dist.mjs) takes
+// ~10 s, so it runs only when an input is newer than the stamp the last
+// successful build left in .cache/ (not in dist/, which is published).
+function distStep() {
   mkdirSync(join(root, '.cache'), { recursive: true });
-  const stamp = join(root, '.cache', 'setup-tsc-stamp');
-  const inputs = Math.max(newest(join(root, 'src')), mtime(join(root, 'tsconfig.json')));
+  const stamp = join(root, '.cache', 'setup-dist-stamp');
+  const inputs = Math.max(
+    newest(join(root, 'src')),
+    ...['tsconfig.json', 'rollup.dist.mjs', 'scripts/build-dist.mjs', 'package.json'].map((f) => mtime(join(root, f))),
+  );
   if (existsSync(join(root, 'dist/index.js')) && mtime(stamp) > inputs) return;
   const t = Date.now();
-  const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(root, 'scripts/build-dist.mjs')], { cwd: root, encoding: 'utf8' });
   const secs = ((Date.now() - t) / 1000).toFixed(1);
   if (r.status === 0) {
     writeFileSync(stamp, `${new Date().toISOString()}\n`);
-    say(`compiled src/ → dist/ ${secs}s`);
-  } else if (existsSync(join(root, 'dist/index.js'))) {
-    // tsc still emits on type errors. Let the tests run (the typecheck step of
-    // npm test reports the errors as a failure) instead of stopping here; no
-    // stamp, so the next run compiles again.
+    say(`built src/ → dist/ (rollup + tsc declarations) ${secs}s`);
+  } else if (r.status === 2 && existsSync(join(root, 'dist/index.js'))) {
+    // Type errors: dist/ is complete (declarations are emitted anyway). Let the
+    // tests run (the typecheck step of npm test reports the errors as a failure)
+    // instead of stopping here; no stamp, so the next run builds again.
     say(
-      `compiled src/ → dist/ with type errors (${secs}s); npm test's typecheck will fail:\n${(r.stdout + r.stderr).trim().split('\n').slice(0, 10).join('\n')}`,
+      `built src/ → dist/ with type errors (${secs}s); npm test's typecheck will fail:\n${(r.stdout + r.stderr).trim().split('\n').slice(0, 10).join('\n')}`,
     );
   } else {
-    die(`tsc -p tsconfig.json failed:\n${r.stdout}${r.stderr}`);
+    die(`scripts/build-dist.mjs failed:\n${r.stdout}${r.stderr}`);
   }
 }
 
@@ -207,7 +210,7 @@ npmStep('tools/node24', 'tools/node24');
 checkBinaries();
 opensslStep();
 wasmStep();
-tscStep();
+distStep();
 const secs = ((Date.now() - started) / 1000).toFixed(1);
 if (didSomething) console.log(`setup: done in ${secs}s`);
 else if (!quiet) console.log(`setup: everything up to date (${secs}s)`);
