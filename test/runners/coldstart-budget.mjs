@@ -19,6 +19,7 @@ import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeApp } from './packed-app.mjs';
+import { median } from '../../bench/stats.mjs';
 
 const args = process.argv.slice(2);
 const opt = (n, d) => {
@@ -75,7 +76,6 @@ function timed(name) {
   });
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 let best;
 let failure;
 try {
