@@ -1,5 +1,5 @@
 import { QsignError } from '../errors.js';
-import { findAlgorithm } from '../registry.js';
+import { algorithm, aliasHint, familyNames, findAlgorithm } from '../registry.js';
 import { randomBytes, wipe } from '../util/bytes.js';
 import { checkStatus } from '../wasm/status.js';
 import { withHeap } from '../wasm/heap.js';
@@ -99,18 +99,19 @@ function needBytes(what: string, v: unknown, len: number, code: string): asserts
   if (v.length !== len) throw new QsignError(code, `${what} must be ${len} bytes, got ${v.length}`);
 }
 
-function make(name: MlKem['name'], k: 2 | 3 | 4, du: number, dv: number): MlKem {
-  const publicKey = 384 * k + 32;
-  const secretKey = 768 * k + 96;
-  const cipherText = 32 * (du * k + dv);
+function make(name: MlKem['name'], k: 2 | 3 | 4): MlKem {
+  const z = algorithm(name).sizes;
+  const publicKey = z.publicKey!;
+  const secretKey = z.secretKey!;
+  const cipherText = z.cipherText!;
   const lengths: MlKemLengths = Object.freeze({
     publicKey,
     secretKey,
     cipherText,
-    sharedSecret: 32,
-    seed: 64,
-    msg: 32,
-    msgRand: 32,
+    sharedSecret: z.sharedSecret!,
+    seed: z.seed!,
+    msg: z.encapsRand!,
+    msgRand: z.encapsRand!,
   });
 
   function keygen(seed?: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array } {
@@ -219,11 +220,11 @@ function make(name: MlKem['name'], k: 2 | 3 | 4, du: number, dv: number): MlKem 
 }
 
 /** ML-KEM-512 (FIPS 203, NIST level 1): pk 800, sk 1632, ct 768 bytes. */
-export const ml_kem512: MlKem = make('ML-KEM-512', 2, 10, 4);
+export const ml_kem512: MlKem = make('ML-KEM-512', 2);
 /** ML-KEM-768 (FIPS 203, NIST level 3): pk 1184, sk 2400, ct 1088 bytes. The usual choice. */
-export const ml_kem768: MlKem = make('ML-KEM-768', 3, 10, 4);
+export const ml_kem768: MlKem = make('ML-KEM-768', 3);
 /** ML-KEM-1024 (FIPS 203, NIST level 5): pk 1568, sk 3168, ct 1568 bytes. */
-export const ml_kem1024: MlKem = make('ML-KEM-1024', 4, 11, 5);
+export const ml_kem1024: MlKem = make('ML-KEM-1024', 4);
 
 const BY_NAME: Record<string, MlKem> = { 'ML-KEM-512': ml_kem512, 'ML-KEM-768': ml_kem768, 'ML-KEM-1024': ml_kem1024 };
 
@@ -248,7 +249,7 @@ export function kem(name: string): MlKem {
   if (!found) {
     throw new QsignError(
       'ERR_UNKNOWN_ALGORITHM',
-      `unknown KEM ${JSON.stringify(name)}; use ML-KEM-512, ML-KEM-768 or ML-KEM-1024 (aliases: mlkem768, kyber768, …)`,
+      `unknown KEM ${JSON.stringify(name)}; use ${familyNames('ML-KEM').join(', ')} (aliases: ${familyNames('ML-KEM').map(aliasHint).join(', ')})`,
     );
   }
   return found;

@@ -1,4 +1,5 @@
 import { QsignError } from '../errors.js';
+import { algorithm } from '../registry.js';
 import { ensureBytes, randomBytes } from '../util/bytes.js';
 import { KeccakKind } from '../wasm/exports.js';
 import { withHeap, type Heap } from '../wasm/heap.js';
@@ -114,25 +115,28 @@ interface ParamSet {
   lengths: MlDsaLengths;
 }
 
+function paramSet(level: MlDsaLevel): ParamSet {
+  const a = algorithm(`ML-DSA-${level}`);
+  const z = a.sizes;
+  return {
+    name: a.name,
+    level,
+    securityLevel: a.securityBits!,
+    lengths: Object.freeze({
+      secretKey: z.secretKey!,
+      publicKey: z.publicKey!,
+      seed: z.seed!,
+      signature: z.signature!,
+      signRand: z.signRand!,
+    }),
+  };
+}
+
+/** The three parameter sets, their sizes and levels read from the registry. */
 export const PARAM_SETS: Readonly<Record<MlDsaLevel, ParamSet>> = Object.freeze({
-  44: {
-    name: 'ML-DSA-44',
-    level: 44,
-    securityLevel: 128,
-    lengths: Object.freeze({ secretKey: 2560, publicKey: 1312, seed: 32, signature: 2420, signRand: 32 }),
-  },
-  65: {
-    name: 'ML-DSA-65',
-    level: 65,
-    securityLevel: 192,
-    lengths: Object.freeze({ secretKey: 4032, publicKey: 1952, seed: 32, signature: 3309, signRand: 32 }),
-  },
-  87: {
-    name: 'ML-DSA-87',
-    level: 87,
-    securityLevel: 256,
-    lengths: Object.freeze({ secretKey: 4896, publicKey: 2592, seed: 32, signature: 4627, signRand: 32 }),
-  },
+  44: paramSet(44),
+  65: paramSet(65),
+  87: paramSet(87),
 });
 
 /** Messages up to this size go through the arena in one call; larger ones are streamed into μ. */

@@ -10,6 +10,7 @@
 import { existsSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { QsignError } from '../../errors.js';
+import { aliasHint } from '../../registry.js';
 import { randomBytes } from '../../util/bytes.js';
 import type { Command, CommandIO } from '../command.js';
 import { parseArgs, stringOpt, type ParsedArgs } from '../command.js';
@@ -168,7 +169,7 @@ export const transitCommands: Command[] = [
   {
     path: ['transit', 'create'],
     usage: `transit create NAME [--type ml-kem-768|ml-kem-1024|xwing|ml-dsa-44|ml-dsa-65|ml-dsa-87] ${common}`,
-    summary: 'Create a transit key (default ml-kem-768; alias kyber768)',
+    summary: `Create a transit key (default ml-kem-768; alias ${aliasHint('ML-KEM-768')})`,
     async run(args, io) {
       const p = parseArgs(args, { strings: [...CLIENT_STRINGS, 'type'], booleans: ['exportable', 'deletion-allowed'] });
       const info = await (

@@ -6,6 +6,7 @@
  * into the key schedule: no DHKEM-style ExtractAndExpand.
  */
 import { QsignError } from '../../errors.js';
+import { algorithm, type AlgorithmSizes } from '../../registry.js';
 import { ensureBytes, randomBytes } from '../../util/bytes.js';
 import {
   MLKEM,
@@ -77,7 +78,8 @@ function checkEnc(name: string, enc: unknown, n: number): Uint8Array {
   return enc;
 }
 
-function mlkemHpke(id: number, p: MlKemParams): HpkeKem {
+function mlkemHpke(p: MlKemParams): HpkeKem {
+  const id = algorithm(p.name).hpkeKem!;
   const suiteId = kemSuiteId(id);
   const fromSeed = async (seed: Uint8Array) => ({ publicKey: await mlkemPublicKeyAsync(p, seed), secretKey: seed });
   return Object.freeze({
@@ -109,14 +111,17 @@ function mlkemHpke(id: number, p: MlKemParams): HpkeKem {
   });
 }
 
+const XWING = algorithm('X-Wing').sizes as Required<Pick<AlgorithmSizes, 'publicKey' | 'cipherText'>>;
+
 function xwingHpke(): HpkeKem {
-  const suiteId = kemSuiteId(0x647a);
+  const id = algorithm('X-Wing').hpkeKem!;
+  const suiteId = kemSuiteId(id);
   return Object.freeze({
-    id: 0x647a,
+    id,
     name: 'X-Wing' as const,
     Nsecret: 32,
-    Nenc: 1120,
-    Npk: 1216,
+    Nenc: XWING.cipherText,
+    Npk: XWING.publicKey,
     Nsk: 32,
     Nrandom: 64,
     generateKeyPair: () => xwingKeygenAsync(),
@@ -126,7 +131,7 @@ function xwingHpke(): HpkeKem {
       xwingKeygenAsync(shake256LabeledDerive(suiteId, ensureBytes('ikm', ikm), 'DeriveKeyPair', new Uint8Array(0), 32)),
     publicKeyOf: async (sk: Uint8Array) => xwingGetPublicKeyAsync(checkSecretKey('X-Wing', sk, 32)),
     async encap(pk: Uint8Array, rand?: Uint8Array) {
-      checkPublicKey('X-Wing', pk, 1216);
+      checkPublicKey('X-Wing', pk, XWING.publicKey);
       const { cipherText, sharedSecret } = await xwingEncapsulateAsync(
         pk,
         rand === undefined ? undefined : ensureBytes('ikmE', rand, 64),
@@ -134,15 +139,12 @@ function xwingHpke(): HpkeKem {
       return { sharedSecret, enc: cipherText };
     },
     async decap(enc: Uint8Array, sk: Uint8Array) {
-      return xwingDecapsulateAsync(checkEnc('X-Wing', enc, 1120), checkSecretKey('X-Wing', sk, 32));
+      return xwingDecapsulateAsync(checkEnc('X-Wing', enc, XWING.cipherText), checkSecretKey('X-Wing', sk, 32));
     },
   });
 }
 
 /** Every KEM this module implements, by HPKE KEM id. */
-export const KEMS: ReadonlyMap<number, HpkeKem> = new Map<number, HpkeKem>([
-  [0x0040, mlkemHpke(0x0040, MLKEM['ML-KEM-512'])],
-  [0x0041, mlkemHpke(0x0041, MLKEM['ML-KEM-768'])],
-  [0x0042, mlkemHpke(0x0042, MLKEM['ML-KEM-1024'])],
-  [0x647a, xwingHpke()],
-]);
+export const KEMS: ReadonlyMap<number, HpkeKem> = new Map<number, HpkeKem>(
+  [...Object.values(MLKEM).map(mlkemHpke), xwingHpke()].map((k) => [k.id, k]),
+);
