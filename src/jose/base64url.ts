@@ -4,7 +4,7 @@
  * canonical, and accepting padding, '+', '/' or whitespace would let two
  * different strings name the same token.
  */
-import { QsignError } from '../errors.js';
+import { QsignError, type QsignErrorCode } from '../errors.js';
 
 const CHUNK = 0x8000;
 
@@ -27,7 +27,7 @@ const ALPHABET = /^[A-Za-z0-9_-]*$/;
  * Decodes unpadded base64url; throws QsignError `code` (default
  * ERR_INVALID_ARGUMENT) on anything non-canonical.
  */
-export function decode(input: string, code = 'ERR_INVALID_ARGUMENT', what = 'value'): Uint8Array {
+export function decode(input: string, code: QsignErrorCode = 'ERR_INVALID_ARGUMENT', what = 'value'): Uint8Array {
   if (typeof input !== 'string' || !ALPHABET.test(input) || input.length % 4 === 1) {
     throw new QsignError(code, `${what} is not valid base64url`);
   }

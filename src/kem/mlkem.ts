@@ -1,4 +1,4 @@
-import { QsignError } from '../errors.js';
+import { QsignError, type QsignErrorCode } from '../errors.js';
 import { algorithm, aliasHint, familyNames, findAlgorithm } from '../registry.js';
 import { randomBytes, wipe } from '../util/bytes.js';
 import { checkStatus } from '../wasm/status.js';
@@ -92,7 +92,7 @@ function describe(v: unknown): string {
   return v instanceof Uint8Array ? `${v.length} bytes` : typeof v;
 }
 
-function needBytes(what: string, v: unknown, len: number, code: string): asserts v is Uint8Array {
+function needBytes(what: string, v: unknown, len: number, code: QsignErrorCode): asserts v is Uint8Array {
   if (!(v instanceof Uint8Array)) {
     throw new QsignError('ERR_INVALID_ARGUMENT', `${what} must be a Uint8Array of ${len} bytes, got ${describe(v)}`);
   }

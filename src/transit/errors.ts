@@ -42,7 +42,15 @@ export const TransitErrorCodes = {
   RECORD_TAMPERED: 'ERR_TRANSIT_RECORD_TAMPERED',
   /** A streamed envelope ended early, was reordered or had trailing data. */
   STREAM_CORRUPT: 'ERR_TRANSIT_STREAM_CORRUPT',
+  /** The transit client got an error answer the server gave no code for (carries the HTTP status). */
+  HTTP: 'ERR_TRANSIT_HTTP',
 } as const;
+
+declare module '../errors.js' {
+  interface QsignErrorCodeTables {
+    transit: typeof TransitErrorCodes;
+  }
+}
 
 export type TransitErrorCode = (typeof TransitErrorCodes)[keyof typeof TransitErrorCodes];
 

@@ -19,7 +19,7 @@
  * Decoding runs the consistency checks RFC 9881 §8.2 / RFC 9935 §8 ask for;
  * like every primitive call, that needs `await init()` first.
  */
-import { QsignError } from '../errors.js';
+import { QsignError, type QsignErrorCode } from '../errors.js';
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '../sig/index.js';
 import { ml_kem512, ml_kem768, ml_kem1024 } from '../kem/index.js';
 import { sha3_256 } from '../hash/index.js';
@@ -119,7 +119,7 @@ export function algorithmIdentifier(alg: KeyAlgorithm): Uint8Array {
  * Parses an AlgorithmIdentifier TLV body and returns the algorithm. Any
  * parameters, including NULL, are refused (RFC 9881 §2: MUST be absent).
  */
-export function parseAlgorithmIdentifier(body: Uint8Array, where: string, code: string = E.DER): KeyAlgorithm {
+export function parseAlgorithmIdentifier(body: Uint8Array, where: string, code: QsignErrorCode = E.DER): KeyAlgorithm {
   const parts = readChildren(body, code);
   if (parts.length === 0 || parts[0]!.tag !== 0x06)
     throw new QsignError(code, `${where}: AlgorithmIdentifier has no OID`);

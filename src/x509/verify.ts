@@ -15,7 +15,7 @@
 import { Certificate, EKU_OIDS, keyUsageViolation, type KeyUsageName } from './cert.js';
 import { CertificateError, X509ErrorCodes as E, type TlsAlert } from './errors.js';
 import { isKemAlgorithm, isSignatureAlgorithm } from './keys.js';
-import { QsignError } from '../errors.js';
+import { QsignError, type QsignErrorCode } from '../errors.js';
 import { isIp } from './cert.js';
 
 /** What the leaf certificate is going to be used for. */
@@ -52,7 +52,7 @@ function eq(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-function fail(code: string, alert: TlsAlert, cert: Certificate, depth: number, msg: string): never {
+function fail(code: QsignErrorCode, alert: TlsAlert, cert: Certificate, depth: number, msg: string): never {
   throw new CertificateError(code, alert, cert.subject || '(empty subject)', depth, msg);
 }
 
