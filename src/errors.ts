@@ -3,12 +3,9 @@
  * carries a stable string `code` (safe to switch on across versions) and a
  * message that says what to fix; `cause` keeps the underlying error.
  *
- * Each layer (engine, hybrid, jose, transit, x509, http, cli) keeps its codes
- * in one table next to its code and adds that table to
- * {@link QsignErrorCodeTables} by declaration merging, so `code` is the union
- * of every code ({@link QsignErrorCode}) while this floor imports nothing from
- * above. Every code and its meaning: docs/errors.md (generated from the
- * tables by `scripts/gen-errors.mjs`).
+ * Each layer keeps its codes in one table and adds it to
+ * {@link QsignErrorCodeTables}, so `code` is their union,
+ * {@link QsignErrorCode}. All codes: docs/errors.md.
  *
  * @example
  * ```ts
@@ -21,11 +18,6 @@ export class QsignError extends Error {
   /** Stable machine-readable code, e.g. `ERR_INVALID_PUBLIC_KEY`; one of {@link QsignErrorCode}. */
   readonly code: QsignErrorCode;
 
-  /**
-   * @param code - the stable code (one of the layer tables)
-   * @param message - what went wrong and what to fix
-   * @param options - `cause`: the underlying error, if any
-   */
   constructor(code: QsignErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
@@ -63,18 +55,7 @@ export const CoreErrorCodes = {
   INPUT_TOO_LARGE: 'ERR_INPUT_TOO_LARGE',
 } as const;
 
-/**
- * The code tables of every layer, keyed by layer. Each layer's errors module
- * adds its own entry:
- *
- * ```ts
- * declare module '../errors.js' {
- *   interface QsignErrorCodeTables {
- *     transit: typeof TransitErrorCodes;
- *   }
- * }
- * ```
- */
+/** The code tables of every layer by layer name; each layer's errors module adds its own (`declare module`). */
 export interface QsignErrorCodeTables {
   core: typeof CoreErrorCodes;
 }

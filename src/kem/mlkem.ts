@@ -1,6 +1,6 @@
 import { QsignError, type QsignErrorCode } from '../errors.js';
-import { algorithm, aliasHint, familyNames, findAlgorithm } from '../registry.js';
-import { randomBytes, wipe } from '../util/bytes.js';
+import { aliasHint, familyNames, findAlgorithm } from '../registry.js';
+import { equalBytes, randomBytes, wipe } from '../util/bytes.js';
 import { checkStatus } from '../wasm/status.js';
 import { withHeap } from '../wasm/heap.js';
 
@@ -99,19 +99,20 @@ function needBytes(what: string, v: unknown, len: number, code: QsignErrorCode):
   if (v.length !== len) throw new QsignError(code, `${what} must be ${len} bytes, got ${v.length}`);
 }
 
-function make(name: MlKem['name'], k: 2 | 3 | 4): MlKem {
-  const z = algorithm(name).sizes;
-  const publicKey = z.publicKey!;
-  const secretKey = z.secretKey!;
-  const cipherText = z.cipherText!;
+// FIPS 203 lengths from (k, d_u, d_v); derived, not imported, to keep the registry out of core bundles
+// (test/unit/registry-single-source.test.ts checks they match it).
+function make(name: MlKem['name'], k: 2 | 3 | 4, du: number, dv: number): MlKem {
+  const publicKey = 384 * k + 32;
+  const secretKey = 2 * 384 * k + 3 * 32;
+  const cipherText = 32 * (du * k + dv);
   const lengths: MlKemLengths = Object.freeze({
     publicKey,
     secretKey,
     cipherText,
-    sharedSecret: z.sharedSecret!,
-    seed: z.seed!,
-    msg: z.encapsRand!,
-    msgRand: z.encapsRand!,
+    sharedSecret: 32,
+    seed: 64,
+    msg: 32,
+    msgRand: 32,
   });
 
   function keygen(seed?: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array } {
@@ -190,9 +191,7 @@ function make(name: MlKem['name'], k: 2 | 3 | 4): MlKem {
         checkedSecretKey('decapsulate', sk);
         // the embedded ek is public, so a plain comparison is fine
         const embedded = sk.subarray(384 * k, 768 * k + 32);
-        let diff = 0;
-        for (let i = 0; i < own.length; i++) diff |= own[i]! ^ embedded[i]!;
-        if (diff !== 0) {
+        if (!equalBytes(own, embedded)) {
           throw new QsignError(
             'ERR_INVALID_SECRET_KEY',
             `${name} decapsulate: the secret key belongs to a different public key than the prepared one`,
@@ -220,11 +219,11 @@ function make(name: MlKem['name'], k: 2 | 3 | 4): MlKem {
 }
 
 /** ML-KEM-512 (FIPS 203, NIST level 1): pk 800, sk 1632, ct 768 bytes. */
-export const ml_kem512: MlKem = make('ML-KEM-512', 2);
+export const ml_kem512: MlKem = make('ML-KEM-512', 2, 10, 4);
 /** ML-KEM-768 (FIPS 203, NIST level 3): pk 1184, sk 2400, ct 1088 bytes. The usual choice. */
-export const ml_kem768: MlKem = make('ML-KEM-768', 3);
+export const ml_kem768: MlKem = make('ML-KEM-768', 3, 10, 4);
 /** ML-KEM-1024 (FIPS 203, NIST level 5): pk 1568, sk 3168, ct 1568 bytes. */
-export const ml_kem1024: MlKem = make('ML-KEM-1024', 4);
+export const ml_kem1024: MlKem = make('ML-KEM-1024', 4, 11, 5);
 
 const BY_NAME: Record<string, MlKem> = { 'ML-KEM-512': ml_kem512, 'ML-KEM-768': ml_kem768, 'ML-KEM-1024': ml_kem1024 };
 

@@ -1,5 +1,4 @@
 import { QsignError } from '../errors.js';
-import { algorithm } from '../registry.js';
 import { ensureBytes, randomBytes } from '../util/bytes.js';
 import { KeccakKind } from '../wasm/exports.js';
 import { withHeap, type Heap } from '../wasm/heap.js';
@@ -115,28 +114,37 @@ interface ParamSet {
   lengths: MlDsaLengths;
 }
 
-function paramSet(level: MlDsaLevel): ParamSet {
-  const a = algorithm(`ML-DSA-${level}`);
-  const z = a.sizes;
+// FIPS 204 §7.2 lengths from the Table 1 parameters; derived, not imported, to keep the registry out of core
+// bundles (test/unit/registry-single-source.test.ts checks they match it).
+function paramSet(
+  level: MlDsaLevel,
+  k: number,
+  l: number,
+  eta: 2 | 4,
+  lambda: number,
+  gamma1Bits: number,
+  omega: number,
+): ParamSet {
+  const etaBits = eta === 2 ? 3 : 4;
   return {
-    name: a.name,
+    name: `ML-DSA-${level}`,
     level,
-    securityLevel: a.securityBits!,
+    securityLevel: lambda,
     lengths: Object.freeze({
-      secretKey: z.secretKey!,
-      publicKey: z.publicKey!,
-      seed: z.seed!,
-      signature: z.signature!,
-      signRand: z.signRand!,
+      secretKey: 32 + 32 + 64 + 32 * etaBits * (l + k) + 32 * 13 * k,
+      publicKey: 32 + 32 * 10 * k,
+      seed: 32,
+      signature: lambda / 4 + 32 * l * (gamma1Bits + 1) + omega + k,
+      signRand: 32,
     }),
   };
 }
 
-/** The three parameter sets, their sizes and levels read from the registry. */
+/** The three parameter sets (FIPS 204 Table 1: k, l, η, λ, log2 γ1, ω). */
 export const PARAM_SETS: Readonly<Record<MlDsaLevel, ParamSet>> = Object.freeze({
-  44: paramSet(44),
-  65: paramSet(65),
-  87: paramSet(87),
+  44: paramSet(44, 4, 4, 2, 128, 17, 80),
+  65: paramSet(65, 6, 5, 4, 192, 19, 55),
+  87: paramSet(87, 8, 7, 2, 256, 19, 75),
 });
 
 /** Messages up to this size go through the arena in one call; larger ones are streamed into μ. */

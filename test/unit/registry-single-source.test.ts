@@ -9,7 +9,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { algorithms, findAlgorithm } from '../../src/registry.js';
+import { algorithms, findAlgorithm, sizeOf } from '../../src/registry.js';
+import { ml_kem512, ml_kem768, ml_kem1024 } from '../../src/kem/mlkem.js';
+import { ml_dsa44, ml_dsa65, ml_dsa87 } from '../../src/sig/index.js';
+import { xwing } from '../../src/hybrid/xwing.js';
+import { x25519mlkem768 } from '../../src/hybrid/x25519mlkem768.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SRC = join(ROOT, 'src');
@@ -97,5 +101,29 @@ describe('registry: one source for sizes and aliases (issue 24 item 1)', () => {
     expect(findAlgorithm('MLKEM768-X25519')?.name).toBe('X-Wing');
     expect(findAlgorithm('x25519-mlkem768')?.name).toBe('X25519MLKEM768');
     expect(findAlgorithm('sha3_256')?.name).toBe('SHA3-256');
+  });
+
+  it('the primitives, which derive their lengths from the FIPS parameters, agree with the registry', () => {
+    for (const m of [ml_kem512, ml_kem768, ml_kem1024]) {
+      expect(m.lengths.publicKey, m.name).toBe(sizeOf(m.name, 'publicKey'));
+      expect(m.lengths.secretKey, m.name).toBe(sizeOf(m.name, 'secretKey'));
+      expect(m.lengths.cipherText, m.name).toBe(sizeOf(m.name, 'cipherText'));
+      expect(m.lengths.seed, m.name).toBe(sizeOf(m.name, 'seed'));
+      expect(m.lengths.sharedSecret, m.name).toBe(sizeOf(m.name, 'sharedSecret'));
+    }
+    for (const [name, d] of [
+      ['ML-DSA-44', ml_dsa44],
+      ['ML-DSA-65', ml_dsa65],
+      ['ML-DSA-87', ml_dsa87],
+    ] as const) {
+      expect(d.lengths.publicKey, name).toBe(sizeOf(name, 'publicKey'));
+      expect(d.lengths.secretKey, name).toBe(sizeOf(name, 'secretKey'));
+      expect(d.lengths.signature, name).toBe(sizeOf(name, 'signature'));
+      expect(d.lengths.seed, name).toBe(sizeOf(name, 'seed'));
+      expect(d.securityLevel, name).toBe(findAlgorithm(name)!.securityBits);
+    }
+    expect(xwing.lengths.publicKey).toBe(sizeOf('ML-KEM-768', 'publicKey') + 32);
+    expect(xwing.lengths.cipherText).toBe(sizeOf('ML-KEM-768', 'cipherText') + 32);
+    expect(x25519mlkem768.lengths.clientKeyShare).toBe(sizeOf('X-Wing', 'publicKey'));
   });
 });
