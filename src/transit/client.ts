@@ -8,6 +8,7 @@
 import { QsignError } from '../errors.js';
 import { fromBase64, toBase64 } from './base64.js';
 import { TransitErrorCodes, type TransitErrorCode } from './errors.js';
+import { versionOf } from './versioned.js';
 import type { DataKeyOptions, DecryptOptions, EncryptOptions, SignOptions } from './keyring.js';
 import type { CreateKeyOptions, KeyConfig, KeyInfo, KeyType } from './types.js';
 
@@ -145,7 +146,7 @@ export class TransitClient {
     const d = (
       await this.request('POST', `decrypt/${this.enc(name)}`, { ciphertext, associated_data: b64(opts.associatedData) })
     ).data;
-    return { plaintext: fromBase64(d.plaintext), keyVersion: Number(/^vault:v(\d+):/.exec(ciphertext)?.[1]) };
+    return { plaintext: fromBase64(d.plaintext), keyVersion: versionOf(ciphertext) };
   }
   async rewrap(
     name: string,

@@ -17,6 +17,7 @@ import { equalBytes, randomBytes, wipe, utf8 } from '../util/bytes.js';
 import { fromBase64, toBase64 } from './base64.js';
 import { KEMS, kemKeyPair, openEnvelope, sealEnvelope, type KemKeyPair, type KemKeyType } from './envelope.js';
 import { transitError, TransitErrorCodes } from './errors.js';
+import { parseVersioned, VERSIONED_PREFIX } from './versioned.js';
 import { sealAad, transitSubtle, type MasterKey } from './master-key.js';
 import type { TransitStore } from './store.js';
 import { decryptStream, encryptStream, type StreamEncryptOptions } from './stream.js';
@@ -111,7 +112,7 @@ export interface DataKeyOptions extends EncryptOptions {
   bits?: number;
 }
 
-const PREFIX = 'vault:v';
+const PREFIX = VERSIONED_PREFIX;
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const SIG_ALG: Record<SignatureKeyType, string> = {
   'ml-dsa-44': 'ML-DSA-44',
@@ -158,19 +159,7 @@ function rotatePeriod(v: number | string | undefined): number | undefined {
   return p;
 }
 
-/** Splits `vault:vN:payload`; every malformed shape is ERR_TRANSIT_INVALID_CIPHERTEXT. */
-export function parseVersioned(s: unknown): { version: number; payload: Uint8Array } {
-  const bad = () => transitError(TransitErrorCodes.INVALID_CIPHERTEXT, 'invalid ciphertext format');
-  if (typeof s !== 'string' || !s.startsWith(PREFIX)) throw bad();
-  const colon = s.indexOf(':', PREFIX.length);
-  if (colon < 0) throw bad();
-  const v = s.slice(PREFIX.length, colon);
-  if (!/^[1-9]\d{0,8}$/.test(v)) throw bad();
-  return {
-    version: Number(v),
-    payload: fromBase64(s.slice(colon + 1), 'ciphertext', TransitErrorCodes.INVALID_CIPHERTEXT),
-  };
-}
+export { parseVersioned };
 
 function checkName(name: string): void {
   if (typeof name !== 'string' || !NAME_RE.test(name)) {

@@ -72,7 +72,10 @@ const BUNDLE_BUDGET_GZIP: Record<string, number> = {
   'core-hash': 9 * KB,
   'core-kem': 9 * KB,
   'core-dsa': 13.5 * KB,
-  'jose-verify': 43 * KB,
+  // 2026-12-07: 43.2 KB on main (already over 43); the algorithm registry became JOSE's source of names and
+  // sizes (issue 24 item 1: +1.45 KB gzip, measured by cutting it out of the bundle) and base64url moved to the
+  // shared codec: measured 45.1 KB.
+  'jose-verify': 46 * KB,
   // 2026-12-07: HPKE and X-Wing reach ML-KEM through the engine (router, probe, native Web Crypto
   // wrappers: issue 24), so native ML-KEM serves them where the policy says so; measured 75.8 KB.
   hybrid: 84 * KB,
