@@ -26,6 +26,9 @@ export interface MlDsaLengths {
   readonly signRand: number;
 }
 
+/** Result of checking an expanded ML-DSA secret key: the public key it implies, or what is inconsistent. */
+export type ExpandedKeyCheck = { ok: true; publicKey: Uint8Array } | { ok: false; reason: string };
+
 /** Verification options (FIPS 204 §5.3). */
 export interface MlDsaVerifyOptions {
   /** Context string, 0–255 bytes; default empty. Must equal the signer's. */
@@ -276,6 +279,27 @@ export class MlDsaCore {
     });
   }
 
+  /**
+   * Checks an expanded secret key that came without its seed (RFC 9881 §8.2)
+   * in the C core: s1/s2 ranges, t0 against Power2Round(A·s1 + s2), and
+   * tr = H(pk). Returns the public key it implies, or what is inconsistent.
+   */
+  checkExpandedKey(secretKey: Uint8Array): ExpandedKeyCheck {
+    this.checkSecretKey(secretKey);
+    const pkLen = this.p.lengths.publicKey;
+    return withHeap((h) => {
+      const pk = h.alloc(pkLen);
+      const rc = h.x.qs_mldsa_check_sk(this.p.level, h.put(secretKey), pk);
+      if (rc < 0) {
+        if (rc !== -2) checkStatus(rc, `${this.p.name} expanded key check`);
+        return { ok: false, reason: 's1 or s2 has a coefficient outside [-η, η]' };
+      }
+      if (rc & 1) return { ok: false, reason: 't0 does not match A·s1 + s2' };
+      if (rc & 2) return { ok: false, reason: 'tr is not H(pk)' };
+      return { ok: true, publicKey: h.read(pk, pkLen) };
+    });
+  }
+
   checkSecretKey(sk: unknown): Uint8Array {
     if (!(sk instanceof Uint8Array) || sk.length !== this.p.lengths.secretKey) {
       const got = sk instanceof Uint8Array ? `${sk.length} bytes` : typeof sk;
@@ -509,4 +533,13 @@ export function makeMlDsa(level: MlDsaLevel): MlDsa {
     verifyMu: (sig: Uint8Array, mu: Uint8Array, publicKey: Uint8Array) => core.verifyMu(sig, mu, publicKey),
     prehash: (hash: PrehashFunction) => makePrehashSigner(core, hash, 'hashml-dsa'),
   });
+}
+
+/**
+ * Checks an expanded ML-DSA secret key without its seed (see
+ * {@link MlDsaCore.checkExpandedKey}); the X.509 layer calls it on PKCS#8
+ * `expandedKey` imports.
+ */
+export function checkExpandedSecretKey(level: MlDsaLevel, secretKey: Uint8Array): ExpandedKeyCheck {
+  return coreOf(level).checkExpandedKey(secretKey);
 }

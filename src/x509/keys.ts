@@ -28,7 +28,7 @@ import { equalBytes, randomBytes } from '../util/bytes.js';
 import type { KemAlgorithm, SignatureAlgorithm } from '../engine/index.js';
 import { oidDer, oidString, readChildren, readWhole, tlv } from './der.js';
 import { X509ErrorCodes as E } from './errors.js';
-import { checkExpandedMlDsaKey } from './mldsa-expanded.js';
+import { checkExpandedSecretKey, type MlDsaLevel } from '../sig/mldsa.js';
 import { pemDecode, pemEncode, toDer } from './pem.js';
 
 export { pemEncode, pemDecode, pemDecodeAll, toDer, isPem } from './pem.js';
@@ -386,7 +386,7 @@ function checkExpandedKem(alg: KemAlgorithm, dk: Uint8Array): Uint8Array {
 }
 
 function checkExpandedDsa(alg: SignatureAlgorithm, sk: Uint8Array): Uint8Array {
-  const r = checkExpandedMlDsaKey(alg, sk);
+  const r = checkExpandedSecretKey(Number(alg.slice(-2)) as MlDsaLevel, sk);
   if (!r.ok) inconsistent(alg, r.reason);
   return r.publicKey;
 }

@@ -37,7 +37,7 @@ import {
 } from '../../src/index.js';
 import { xwing, x25519mlkem768, suite, setupBaseS, setupBaseR, deriveKeyPair } from '../../src/hybrid/index.js';
 import type { SuiteSpec } from '../../src/hybrid/index.js';
-import { x25519Base, x25519Raw } from '../../src/hybrid/x25519.js';
+import { x25519Base, x25519Raw } from '../../src/x25519/index.js';
 import { getExports } from '../../src/wasm/loader.js';
 import { withHeap, type Heap } from '../../src/wasm/heap.js';
 import { KeccakKind } from '../../src/wasm/exports.js';
@@ -518,6 +518,7 @@ describe('residue: two runs with different secrets leave identical wasm memory',
       ['qs_mlkem_check_sk', (h) => x.qs_mlkem_check_sk(3, h.put(kemKey.secretKey))],
       ['qs_mldsa_keypair', (h) => x.qs_mldsa_keypair(87, h.put(bytes(32, 76)), h.alloc(2592), h.alloc(4896))],
       ['qs_mldsa_pk_from_sk', (h) => x.qs_mldsa_pk_from_sk(87, h.put(dsaKey.secretKey), h.alloc(2592))],
+      ['qs_mldsa_check_sk', (h) => x.qs_mldsa_check_sk(87, h.put(dsaKey.secretKey), h.alloc(2592))],
       [
         'qs_mldsa_sign_msg',
         (h) =>

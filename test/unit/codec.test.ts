@@ -52,6 +52,11 @@ describe('one room each: codecs, constant-time compare, vault:vN: (issue 24 item
     expect(where(/\|=\s*\w+\[\w+\]!?\s*\^\s*\w+\[\w+\]/, 'src/util/bytes.ts')).toEqual([]);
   });
 
+  it('no ML-DSA arithmetic in TypeScript: the expanded-key check calls the C core (qs_mldsa_check_sk)', () => {
+    // An NTT needs ML-DSA's q and a root of unity; neither has a reason to appear in src/.
+    expect(where(/\b8380417\b|\b1753\b|\binvNtt\b/, '')).toEqual([]);
+  });
+
   it('`vault:v` is parsed and written only in src/transit/versioned.ts', () => {
     // Prose such as a CLI summary's `prints vault:vN:…` is not a parser.
     expect(where(/vault:v(?![N{])/, 'src/transit/versioned.ts')).toEqual([]);
