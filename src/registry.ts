@@ -43,6 +43,7 @@ export interface AlgorithmSizes {
   readonly clientSecret?: number;
 }
 
+/** One algorithm of the registry (see {@link algorithms}). */
 export interface AlgorithmInfo {
   /** Canonical name (FIPS / draft spelling). */
   readonly name: string;

@@ -80,9 +80,13 @@ export interface MlDsaSigner {
   readonly info: { readonly type: string };
   readonly lengths: MlDsaLengths;
   readonly securityLevel: number;
+  /** KeyGen (FIPS 204 Alg 1); with a 32-byte `seed` ξ it is deterministic (Alg 6). */
   keygen(seed?: Uint8Array): MlDsaKeyPair;
+  /** The public key of an expanded secret key. */
   getPublicKey(secretKey: Uint8Array): Uint8Array;
+  /** Signs `msg` (hedged by default; `extraEntropy: false` is deterministic). */
   sign(msg: Uint8Array, secretKey: Uint8Array, opts?: MlDsaSignOptions): Uint8Array;
+  /** True when `sig` is a valid signature of `msg` under `publicKey`; false for any malformed input. */
   verify(sig: Uint8Array, msg: Uint8Array, publicKey: Uint8Array, opts?: MlDsaVerifyOptions): boolean;
 }
 

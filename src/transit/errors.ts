@@ -8,6 +8,7 @@
 import { QsignError } from '../errors.js';
 import { HttpErrorCodes, httpStatusOfCode } from '../http/errors.js';
 
+/** The transit layer's error codes (docs/errors.md lists them with their HTTP status). */
 export const TransitErrorCodes = {
   /** No key with that name (HTTP 404 `encryption key not found`). */
   KEY_NOT_FOUND: 'ERR_TRANSIT_KEY_NOT_FOUND',

@@ -5,6 +5,7 @@
  */
 import { CoreErrorCodes, QsignError, type QsignErrorCode } from '../errors.js';
 
+/** The X.509 layer's error codes (docs/errors.md). */
 export const X509ErrorCodes = {
   /** Bytes are not valid DER for the expected structure. */
   DER: 'ERR_X509_DER',
