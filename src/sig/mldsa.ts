@@ -283,27 +283,6 @@ export class MlDsaCore {
     });
   }
 
-  /**
-   * Checks an expanded secret key that came without its seed (RFC 9881 §8.2)
-   * in the C core: s1/s2 ranges, t0 against Power2Round(A·s1 + s2), and
-   * tr = H(pk). Returns the public key it implies, or what is inconsistent.
-   */
-  checkExpandedKey(secretKey: Uint8Array): ExpandedKeyCheck {
-    this.checkSecretKey(secretKey);
-    const pkLen = this.p.lengths.publicKey;
-    return withHeap((h) => {
-      const pk = h.alloc(pkLen);
-      const rc = h.x.qs_mldsa_check_sk(this.p.level, h.put(secretKey), pk);
-      if (rc < 0) {
-        if (rc !== -2) checkStatus(rc, `${this.p.name} expanded key check`);
-        return { ok: false, reason: 's1 or s2 has a coefficient outside [-η, η]' };
-      }
-      if (rc & 1) return { ok: false, reason: 't0 does not match A·s1 + s2' };
-      if (rc & 2) return { ok: false, reason: 'tr is not H(pk)' };
-      return { ok: true, publicKey: h.read(pk, pkLen) };
-    });
-  }
-
   checkSecretKey(sk: unknown): Uint8Array {
     if (!(sk instanceof Uint8Array) || sk.length !== this.p.lengths.secretKey) {
       const got = sk instanceof Uint8Array ? `${sk.length} bytes` : typeof sk;
@@ -540,10 +519,26 @@ export function makeMlDsa(level: MlDsaLevel): MlDsa {
 }
 
 /**
- * Checks an expanded ML-DSA secret key without its seed (see
- * {@link MlDsaCore.checkExpandedKey}); the X.509 layer calls it on PKCS#8
- * `expandedKey` imports.
+ * Checks an expanded ML-DSA secret key that came without its seed (RFC 9881
+ * §8.2) in the C core (`qs_mldsa_check_sk`): s1/s2 ranges, t0 against
+ * Power2Round(A·s1 + s2), and tr = H(pk). Returns the public key it implies,
+ * or what is inconsistent. The X.509 layer calls it on PKCS#8 `expandedKey`
+ * imports. A function rather than a core method, so bundles that never
+ * import keys drop it.
  */
 export function checkExpandedSecretKey(level: MlDsaLevel, secretKey: Uint8Array): ExpandedKeyCheck {
-  return coreOf(level).checkExpandedKey(secretKey);
+  const core = coreOf(level);
+  core.checkSecretKey(secretKey);
+  const { name, lengths } = core.p;
+  return withHeap((h) => {
+    const pk = h.alloc(lengths.publicKey);
+    const rc = h.x.qs_mldsa_check_sk(level, h.put(secretKey), pk);
+    if (rc < 0) {
+      if (rc !== -2) checkStatus(rc, `${name} expanded key check`);
+      return { ok: false, reason: 's1 or s2 has a coefficient outside [-η, η]' };
+    }
+    if (rc & 1) return { ok: false, reason: 't0 does not match A·s1 + s2' };
+    if (rc & 2) return { ok: false, reason: 'tr is not H(pk)' };
+    return { ok: true, publicKey: h.read(pk, lengths.publicKey) };
+  });
 }
