@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Native Web Crypto vs our wasm, per runtime, algorithm and operation.
 //
-//   node bench/engine.mjs                       # node24, deno, bun, chromium, firefox, node20
+//   node bench/engine.mjs                       # node24, deno, bun, chromium, firefox, node20, workerd
 //   node bench/engine.mjs --runtimes=deno,bun   # a subset (other rows are kept)
 //   node bench/engine.mjs --quick --no-write    # smoke run, prints only
 //   node bench/engine.mjs --regen               # no measuring: table + docs from bench/policy/*.json
@@ -58,13 +58,6 @@ export async function measure(lib, { quick = false } = {}) {
     }
     return (n * 1000) / (t - t0);
   }
-  const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s[Math.floor(s.length / 2)];
-  };
-  const best = (xs) => Math.max(...xs);
-  const seedOf = (n, k) => Uint8Array.from({ length: n }, (_, i) => (k * 13 + i) & 0xff);
-  const prims = lib.primitives;
 
   await lib.init();
   const caps = await lib.probeWebCrypto();
@@ -82,33 +75,10 @@ export async function measure(lib, { quick = false } = {}) {
     ops: {},
     held: {},
   };
-  const msg = new Uint8Array(64).fill(0x61);
   for (const alg of [...SIGS, ...KEMS]) {
     const c = caps.algorithms[alg];
-    const isKem = alg.startsWith('ML-KEM');
     out.capabilities[alg] = Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'notes'));
-    const seed = seedOf(isKem ? 64 : 32, alg.length);
-    const kp = prims[alg].keygen(seed);
-    const ct = isKem ? prims[alg].encapsulate(kp.publicKey).cipherText : undefined;
-    const sig = isKem ? undefined : prims[alg].sign(msg, kp.secretKey);
-    const calls = isKem
-      ? {
-          keygen: () => lib.kemKeygen(alg, undefined, { output: 'seed' }),
-          encapsulate: () => lib.encapsulate(alg, kp.publicKey),
-          decapsulate: () => lib.decapsulate(alg, ct, seed),
-        }
-      : {
-          keygen: () => lib.signatureKeygen(alg, undefined, { output: 'seed' }),
-          sign: () => lib.sign(alg, seed, msg),
-          verify: () => lib.verify(alg, kp.publicKey, msg, sig),
-        };
-    const able = {
-      keygen: c.generateKey && c.exportSeed,
-      sign: c.sign,
-      verify: c.verify && c.rawPublic,
-      encapsulate: c.encapsulate && c.rawPublic,
-      decapsulate: c.decapsulate,
-    };
+    const { calls, able, held } = await fixtures(lib, c, alg);
     out.ops[alg] = {};
     for (const [op, fn] of Object.entries(calls)) {
       const w = [],
@@ -127,40 +97,142 @@ export async function measure(lib, { quick = false } = {}) {
           if (rn !== undefined) n.push(rn);
         }
       }
-      // Best round decides: on a shared machine the fastest round is the one least disturbed by others.
-      const wasm = best(w),
-        webcrypto = n.length ? best(n) : null;
-      out.ops[alg][op] = {
-        wasm: Math.round(wasm),
-        webcrypto: webcrypto === null ? null : Math.round(webcrypto),
-        wasmMedian: Math.round(median(w)),
-        webcryptoMedian: n.length ? Math.round(median(n)) : null,
-        pick: pickOf({ wasm, webcrypto }),
-      };
+      out.ops[alg][op] = summarize(w, n);
     }
     await lib.init({ engine: 'auto' });
     // Held keys: the best case of each engine.
     out.held[alg] = {};
-    const heldOps = isKem
-      ? { decapsulate: [() => prims[alg].decapsulate(ct, kp.secretKey), 'decapsulateBits'] }
-      : { sign: [() => prims[alg].sign(msg, kp.secretKey), 'sign'] };
-    for (const [op, [wasmFn]] of Object.entries(heldOps)) {
+    for (const [op, { wasm: wasmFn, native: nfn }] of Object.entries(held)) {
       let native = null;
-      if (able[op]) {
-        const { privateKey } = await lib.importKeyToWebCrypto(alg, seed);
-        const nfn = isKem ? () => lib.decapsulate(alg, ct, privateKey) : () => lib.sign(alg, privateKey, msg);
+      if (nfn) {
         await rate(nfn);
         const xs = [];
         for (let r = 0; r < rounds; r++) xs.push(await rate(nfn));
         native = Math.round(best(xs));
       }
-      await rate(async () => wasmFn());
+      await rate(wasmFn);
       const wasmR = [];
-      for (let r = 0; r < rounds; r++) wasmR.push(await rate(async () => wasmFn()));
+      for (let r = 0; r < rounds; r++) wasmR.push(await rate(wasmFn));
       out.held[alg][op] = { wasmExpandedKey: Math.round(best(wasmR)), webcryptoCryptoKey: native };
     }
   }
   return out;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+const best = (xs) => Math.max(...xs);
+
+/** One operation's record from its per-round rates (ops/s): the best round decides, medians are kept. */
+function summarize(w, n) {
+  // Best round decides: on a shared machine the fastest round is the one least disturbed by others.
+  const wasm = best(w),
+    webcrypto = n.length ? best(n) : null;
+  return {
+    wasm: Math.round(wasm),
+    webcrypto: webcrypto === null ? null : Math.round(webcrypto),
+    wasmMedian: Math.round(median(w)),
+    webcryptoMedian: n.length ? Math.round(median(n)) : null,
+    pick: pickOf({ wasm, webcrypto }),
+  };
+}
+
+/**
+ * The measured calls for one algorithm (the same in every runtime, workerd
+ * included): `calls` in the engine's byte-key shape, `able` which of them
+ * native can serve here, `held` the keys-kept best cases (wasm with the
+ * expanded key; native with a non-extractable CryptoKey, or null).
+ */
+async function fixtures(lib, c, alg) {
+  const prims = lib.primitives;
+  const msg = new Uint8Array(64).fill(0x61);
+  const seedOf = (n, k) => Uint8Array.from({ length: n }, (_, i) => (k * 13 + i) & 0xff);
+  const isKem = alg.startsWith('ML-KEM');
+  const seed = seedOf(isKem ? 64 : 32, alg.length);
+  const kp = prims[alg].keygen(seed);
+  const ct = isKem ? prims[alg].encapsulate(kp.publicKey).cipherText : undefined;
+  const sig = isKem ? undefined : prims[alg].sign(msg, kp.secretKey);
+  const calls = isKem
+    ? {
+        keygen: () => lib.kemKeygen(alg, undefined, { output: 'seed' }),
+        encapsulate: () => lib.encapsulate(alg, kp.publicKey),
+        decapsulate: () => lib.decapsulate(alg, ct, seed),
+      }
+    : {
+        keygen: () => lib.signatureKeygen(alg, undefined, { output: 'seed' }),
+        sign: () => lib.sign(alg, seed, msg),
+        verify: () => lib.verify(alg, kp.publicKey, msg, sig),
+      };
+  const able = {
+    keygen: c.generateKey && c.exportSeed,
+    sign: c.sign,
+    verify: c.verify && c.rawPublic,
+    encapsulate: c.encapsulate && c.rawPublic,
+    decapsulate: c.decapsulate,
+  };
+  const heldOp = isKem ? 'decapsulate' : 'sign';
+  let native = null;
+  if (able[heldOp]) {
+    const { privateKey } = await lib.importKeyToWebCrypto(alg, seed);
+    native = isKem ? () => lib.decapsulate(alg, ct, privateKey) : () => lib.sign(alg, privateKey, msg);
+  }
+  const wasm = isKem
+    ? async () => prims[alg].decapsulate(ct, kp.secretKey)
+    : async () => prims[alg].sign(msg, kp.secretKey);
+  return { calls, able, held: { [heldOp]: { wasm, native } } };
+}
+
+/**
+ * workerd: performance.now() there advances only between I/O events, so a
+ * rate measured inside the isolate means little. The worker instead runs
+ * `n` calls per request (/run?alg&op&engine&n, or kind=held) and the driver
+ * times the request from outside, less the time of an empty request.
+ */
+export function workerdHandler(lib) {
+  let ready;
+  const state = {};
+  async function setup() {
+    await lib.init();
+    const caps = await lib.probeWebCrypto();
+    for (const alg of [...SIGS, ...KEMS]) state[alg] = await fixtures(lib, caps.algorithms[alg], alg);
+    return {
+      runtime: caps.runtime.key,
+      version: caps.runtime.version,
+      userAgent: globalThis.navigator?.userAgent ?? '',
+      backend: lib.backend(),
+      capabilities: Object.fromEntries(
+        Object.entries(caps.algorithms).map(([a, c]) => [
+          a,
+          Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'notes')),
+        ]),
+      ),
+      able: Object.fromEntries(Object.entries(state).map(([a, f]) => [a, f.able])),
+    };
+  }
+  return {
+    async fetch(request) {
+      try {
+        const info = await (ready ??= setup());
+        const q = new URL(request.url).searchParams;
+        if (q.get('info') !== null) return Response.json(info);
+        const n = Number(q.get('n') ?? 0);
+        const f = state[q.get('alg')];
+        let fn;
+        if (q.get('kind') === 'held') fn = f?.held[q.get('op')]?.[q.get('engine')];
+        else {
+          await lib.init({ engine: q.get('engine') });
+          fn = f?.calls[q.get('op')];
+        }
+        if (n > 0 && !fn) return new Response('no such call', { status: 404 });
+        for (let i = 0; i < n; i++) await fn();
+        return Response.json({ n });
+      } catch (e) {
+        return new Response(String(e?.stack ?? e), { status: 500 });
+      }
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -169,7 +241,9 @@ export async function measure(lib, { quick = false } = {}) {
 
 const load = (specifier) => import(specifier);
 
-const ALL_RUNTIMES = ['node24', 'deno', 'bun', 'chromium', 'firefox', 'node20'];
+const ALL_RUNTIMES = ['node24', 'deno', 'bun', 'chromium', 'firefox', 'node20', 'workerd'];
+// workerd's native ML-KEM/ML-DSA exist only with this compatibility flag (see docs/engines.md).
+const WORKERD_FLAGS = ['webcrypto_modern_algorithms'];
 const MARK_START = '<!-- bench:engine:start (generated by bench/engine.mjs; do not edit) -->';
 const MARK_END = '<!-- bench:engine:end -->';
 
@@ -186,11 +260,184 @@ function entrySource(finish, quick) {
 
 const TAG = '@@QSIGN_ENGINE_BENCH ';
 
+/** Measures workerd from outside the isolate (see workerdHandler). */
+async function runWorkerd(lib, dir, quick) {
+  const { join, relative } = await load('node:path');
+  const { writeFileSync } = await load('node:fs');
+  // Longer batches than in-process runs: each includes a loopback HTTP round trip's jitter.
+  const rounds = quick ? 2 : 16;
+  const ms = quick ? 50 : 100;
+  const file = join(dir, 'worker.mjs');
+  await lib.bundle({
+    contents: entrySource(`export default workerdHandler({ ...core, ...wc, primitives });`, quick).replace(
+      `import { measure } from`,
+      `import { workerdHandler } from`,
+    ),
+    outfile: file,
+    platform: 'neutral',
+    conditions: ['workerd', 'worker', 'browser', 'import', 'module', 'default'],
+    entry: 'workerd',
+    plugins: [lib.externalWasmPlugin],
+  });
+  const port = await lib.freePort();
+  const wasm = ['qsign-simd.wasm', 'qsign-scalar.wasm'].map(
+    (f) => `(name = "wasm/${f}", wasm = embed ${JSON.stringify(relative(dir, join(lib.root, 'wasm', f)))})`,
+  );
+  writeFileSync(
+    join(dir, 'config.capnp'),
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "bench", worker = .bench) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "bench") ],
+);
+const bench :Workerd.Worker = (
+  modules = [ (name = "worker.mjs", esModule = embed ${JSON.stringify(relative(dir, file))}), ${wasm.join(', ')} ],
+  compatibilityDate = "2025-06-01",
+  compatibilityFlags = [${WORKERD_FLAGS.map((f) => JSON.stringify(f)).join(', ')}],
+);
+`,
+  );
+  const child = lib.run(
+    lib.requireFile(lib.BIN.workerd, 'run `npm run setup`'),
+    ['serve', join(dir, 'config.capnp'), 'config'],
+    {
+      timeoutMs: 3_600_000,
+    },
+  );
+  let exited = false;
+  child.then(() => {
+    exited = true;
+  });
+  const base = `http://127.0.0.1:${port}/`;
+  async function get(query) {
+    const res = await fetch(base + '?' + new URLSearchParams(query));
+    const text = await res.text();
+    if (!res.ok) throw new Error(`workerd ${JSON.stringify(query)}: HTTP ${res.status} ${text.slice(0, 2000)}`);
+    return JSON.parse(text);
+  }
+  try {
+    let info;
+    for (let i = 0; i < 300 && !exited && !info; i++) {
+      try {
+        info = await get({ info: '' });
+      } catch (e) {
+        if (!['ECONNREFUSED', 'ECONNRESET'].includes(e.cause?.code))
+          throw new Error(`workerd: ${e.cause?.code ?? e.message}\n${exited ? (await child).stderr : ''}`, {
+            cause: e,
+          });
+        await lib.sleep(100);
+      }
+    }
+    if (!info) throw new Error(`workerd did not start: ${exited ? (await child).stderr : 'no answer in 30 s'}`);
+    // The clock: CPU time of the workerd process, every thread, in ns (/proc/<pid>/task/*/schedstat).
+    // Wall time on this shared machine swings with other processes' load (best-of-16 rounds still
+    // disagreed run to run by 1.5×); the CPU the worker spends on a request does not.
+    const { readdirSync, readFileSync } = await load('node:fs');
+    const pid = child.child.pid;
+    const cpuNow = () => {
+      let ns = 0;
+      for (const t of readdirSync(`/proc/${pid}/task`)) {
+        try {
+          ns += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
+        } catch {
+          // A thread that ended between the listing and the read.
+        }
+      }
+      return ns / 1e6;
+    };
+    // The cost of a request that does nothing (best of many), taken off every timed request.
+    let overhead = Infinity;
+    for (let i = 0; i < 50; i++) {
+      const t = cpuNow();
+      // Same shape as a timed request (the engine switch included), with no calls.
+      await get({ alg: 'ML-KEM-768', op: 'encapsulate', engine: 'wasm', n: 0 });
+      overhead = Math.min(overhead, cpuNow() - t);
+    }
+    // Calls per request, per call shape: re-aimed after every request at `ms` of work, so
+    // one request timed during a stall (this machine is shared) cannot fix a batch so small
+    // that HTTP jitter would swamp it.
+    const batch = new Map();
+    async function rate(query) {
+      const key = JSON.stringify(query);
+      const n = batch.get(key) ?? 1;
+      const t = cpuNow();
+      await get({ ...query, n });
+      const took = Math.max(cpuNow() - t - overhead, 0.01);
+      batch.set(key, Math.max(1, Math.min(n * 4, Math.round((n * ms) / took))));
+      return (n * 1000) / took;
+    }
+    // Until a call's batch is near `ms`: the first requests of each shape are warm-up, not data.
+    async function warm(query) {
+      const key = JSON.stringify(query);
+      for (let i = 0; i < 12; i++) {
+        const n = batch.get(key) ?? 1;
+        await rate(query);
+        const next = batch.get(key);
+        if (i >= 3 && next <= n * 1.25 && next >= n * 0.8) break;
+      }
+    }
+    const { createRequire } = await load('node:module');
+    const out = {
+      runtime: info.runtime,
+      // workerd's user agent carries no version; the binary measured is the npm package's.
+      version: info.version || createRequire(import.meta.url)('workerd/package.json').version,
+      userAgent: info.userAgent,
+      backend: info.backend,
+      measured: new Date().toISOString(),
+      quick,
+      roundMs: ms,
+      rounds,
+      pickMargin: PICK_MARGIN,
+      clock: `from outside the isolate: workerd's process CPU time (all threads) for a request of n calls, less an empty request (${overhead.toFixed(2)} ms)`,
+      compatibilityFlags: WORKERD_FLAGS,
+      capabilities: info.capabilities,
+      ops: {},
+      held: {},
+    };
+    for (const alg of [...SIGS, ...KEMS]) {
+      const isKem = alg.startsWith('ML-KEM');
+      out.ops[alg] = {};
+      for (const op of isKem ? ['keygen', 'encapsulate', 'decapsulate'] : ['keygen', 'sign', 'verify']) {
+        const w = [],
+          n = [];
+        await warm({ alg, op, engine: 'wasm' });
+        if (info.able[alg][op]) await warm({ alg, op, engine: 'webcrypto' });
+        for (let r = 0; r < rounds + 1; r++) {
+          const rw = await rate({ alg, op, engine: 'wasm' });
+          const rn = info.able[alg][op] ? await rate({ alg, op, engine: 'webcrypto' }) : undefined;
+          if (r > 0) {
+            w.push(rw);
+            if (rn !== undefined) n.push(rn);
+          }
+        }
+        out.ops[alg][op] = summarize(w, n);
+      }
+      out.held[alg] = {};
+      const op = isKem ? 'decapsulate' : 'sign';
+      const held = async (engine) => {
+        await warm({ alg, op, engine, kind: 'held' });
+        const xs = [];
+        for (let r = 0; r < rounds + 1; r++) xs.push(await rate({ alg, op, engine, kind: 'held' }));
+        return Math.round(best(xs.slice(1)));
+      };
+      out.held[alg][op] = {
+        wasmExpandedKey: await held('wasm'),
+        webcryptoCryptoKey: info.able[alg][op] ? await held('native') : null,
+      };
+    }
+    return out;
+  } finally {
+    child.child.kill('SIGTERM');
+    await child;
+  }
+}
+
 async function runOne(name, lib, quick) {
   const { join } = await load('node:path');
   const { bundle, run, scratchDir, cleanup, serveRoot, BIN, requireFile } = lib;
   const dir = scratchDir(`bench-engine-${name}`);
   try {
+    if (name === 'workerd') return await runWorkerd(lib, dir, quick);
     if (name === 'chromium' || name === 'firefox') {
       const { writeFileSync } = await load('node:fs');
       const { relative } = await load('node:path');
@@ -273,10 +520,14 @@ export function markdown(results) {
   const lines = [];
   for (const r of results) {
     const busy = r.machine ? `, ${r.machine.cpus} CPUs at load ${r.machine.loadAverage1m.join('→')}` : '';
+    const who = r.compatibilityFlags
+      ? `${r.userAgent} ${r.version}, compatibility flags ${r.compatibilityFlags.join(', ')}`
+      : r.userAgent || r.version;
     lines.push(
-      `### ${r.runtime} (${r.userAgent || r.version}, wasm ${r.backend}, ${r.measured.slice(0, 10)}${busy}${r.quick ? ', quick run' : ''})`,
+      `### ${r.runtime} (${who}, wasm ${r.backend}, ${r.measured.slice(0, 10)}${busy}${r.quick ? ', quick run' : ''})`,
       '',
     );
+    if (r.clock) lines.push(`Timed ${r.clock}.`, '');
     lines.push(
       '| algorithm | operation | wasm ops/s | native ops/s | native ÷ wasm | policy |',
       '|---|---|---:|---:|---:|---|',
@@ -386,7 +637,8 @@ async function main() {
 
 // Only when run as a script: the measured bundles contain this module too.
 if (
-  import.meta.url.endsWith('/bench/engine.mjs') &&
+  // workerd has no import.meta.url.
+  import.meta.url?.endsWith('/bench/engine.mjs') &&
   typeof process !== 'undefined' &&
   /engine\.mjs$/.test(process.argv?.[1] ?? '')
 )

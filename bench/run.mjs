@@ -205,7 +205,7 @@ async function workerd() {
     plugins: [externalWasmPlugin],
   });
   const port = await freePort();
-  const wasm = ['qsign-simd.wasm', 'qsign-scalar.wasm'].map(
+  const wasm = ['qsign-simd.wasm', 'qsign-scalar.wasm', 'qsign-slhdsa-simd.wasm', 'qsign-slhdsa-scalar.wasm'].map(
     (f) => `(name = "wasm/${f}", wasm = embed ${JSON.stringify(relative(dir, join(root, 'wasm', f)))})`,
   );
   writeFileSync(

@@ -119,10 +119,10 @@ function ours(make: () => Fn | Promise<Fn>, builds: Array<'simd' | 'scalar'> = [
 }
 
 // ---- peers, loaded lazily; a peer that cannot load here is n/a with the reason ----
-const peerCache = new Map<string, Promise<any>>();
-function peer(name: string, load: () => Promise<any>): Promise<any> {
+const peerCache = new Map<string, Promise<unknown>>();
+function peer<T>(name: string, load: () => Promise<T>): Promise<T> {
   if (!peerCache.has(name)) peerCache.set(name, load());
-  return peerCache.get(name)!;
+  return peerCache.get(name) as Promise<T>;
 }
 const noblePq = () => peer('noble-kem', () => import('@noble/post-quantum/ml-kem.js'));
 const nobleDsa = () => peer('noble-dsa', () => import('@noble/post-quantum/ml-dsa.js'));
@@ -131,7 +131,7 @@ const nobleHybrid = () => peer('noble-hybrid', () => import('@noble/post-quantum
 // paths and compile the wasm from inlined bytes at run time; workerd refuses
 // the latter for any script ("Wasm code generation disallowed by embedder"),
 // so there they are n/a with that reason rather than a bundler error.
-const IN_WORKERD = (globalThis as any).navigator?.userAgent === 'Cloudflare-Workers';
+const IN_WORKERD = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent === 'Cloudflare-Workers';
 const NO_CODEGEN =
   'compiles its wasm from bytes at run time, which workerd refuses ("Wasm code generation disallowed by embedder")';
 const oqs = () =>
@@ -147,7 +147,20 @@ const openforge = () =>
 const mlkemPkg = () => peer('mlkem', () => import('mlkem'));
 const hpkePkgs = () =>
   peer('hpke', async () => ({ ...(await import('@hpke/core')), ...(await import('@hpke/hybridkem-x-wing')) }));
-const liboqsPeers: Array<[string, () => Promise<any>]> = [
+// What the cases use of the two liboqs packages, which share this shape.
+interface LiboqsKem {
+  generateKeyPair(): { publicKey: Uint8Array; secretKey: Uint8Array };
+  encapsulate(publicKey: Uint8Array): { ciphertext: Uint8Array; sharedSecret: Uint8Array };
+  decapsulate(ciphertext: Uint8Array, secretKey: Uint8Array): Uint8Array;
+}
+interface LiboqsSig {
+  generateKeyPair(): { publicKey: Uint8Array; secretKey: Uint8Array };
+  sign(message: Uint8Array, secretKey: Uint8Array): Uint8Array;
+  verify(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean;
+}
+type Liboqs = Record<`createMLKEM${512 | 768 | 1024}`, () => Promise<LiboqsKem>> &
+  Record<`createMLDSA${44 | 65 | 87}`, () => Promise<LiboqsSig>>;
+const liboqsPeers: Array<[string, () => Promise<Liboqs>]> = [
   ['@oqs/liboqs-js', oqs],
   ['@openforge-sh/liboqs', openforge],
 ];
@@ -161,7 +174,7 @@ const MSGS: Array<[string, Uint8Array]> = [
 function kemCases(): Case[] {
   const out: Case[] = [];
   for (const k of [512, 768, 1024] as const) {
-    const ourKem = () => (sdk as any)[`ml_kem${k}`];
+    const ourKem = () => sdk[`ml_kem${k}`];
     const group = `ML-KEM-${k}`;
     const fixtures = async <T>(kg: () => T | Promise<T>) => kg();
     for (const op of ['keygen', 'encaps', 'decaps'] as const) {
@@ -231,8 +244,9 @@ function dsaCases(): Case[] {
   const out: Case[] = [];
   for (const k of [44, 65, 87] as const) {
     const group = `ML-DSA-${k}`;
-    const ops: Array<[string, Uint8Array | undefined, 'keygen' | 'sign' | 'verify']> = [
-      ['keygen', undefined, 'keygen'],
+    // keygen signs nothing; its empty message is never used.
+    const ops: Array<[string, Uint8Array, 'keygen' | 'sign' | 'verify']> = [
+      ['keygen', new Uint8Array(0), 'keygen'],
       ...MSGS.flatMap(
         ([l, m]) =>
           [
@@ -244,7 +258,7 @@ function dsaCases(): Case[] {
     for (const [name, msg, op] of ops) {
       const impls: Impl[] = [
         ...ours(() => {
-          const alg = (sdk as any)[`ml_dsa${k}`];
+          const alg = sdk[`ml_dsa${k}`];
           const { publicKey, secretKey } = alg.keygen(new Uint8Array(32).fill(1));
           if (op === 'keygen') return () => alg.keygen();
           const sig = alg.sign(msg, secretKey);
@@ -326,10 +340,10 @@ function rotatingKeyCases(): Case[] {
         setup: async () => {
           const s = await (await load()).createMLDSA65();
           const kps = Array.from({ length: KEYS }, () => s.generateKeyPair());
-          const sigs = kps.map((kp: any) => s.sign(msg, kp.secretKey));
+          const sigs = kps.map((kp) => s.sign(msg, kp.secretKey));
           return op === 'sign'
-            ? cycle(kps, sigs, (kp: any) => s.sign(msg, kp.secretKey))
-            : cycle(kps, sigs, (kp: any, sig) => must(s.verify(msg, sig, kp.publicKey)));
+            ? cycle(kps, sigs, (kp) => s.sign(msg, kp.secretKey))
+            : cycle(kps, sigs, (kp, sig) => must(s.verify(msg, sig, kp.publicKey)));
         },
       })),
       {
@@ -337,10 +351,10 @@ function rotatingKeyCases(): Case[] {
         setup: async () => {
           const alg = (await nobleDsa()).ml_dsa65;
           const kps = Array.from({ length: KEYS }, (_, i) => alg.keygen(new Uint8Array(32).fill(i + 1)));
-          const sigs = kps.map((kp: any) => alg.sign(msg, kp.secretKey));
+          const sigs = kps.map((kp) => alg.sign(msg, kp.secretKey));
           return op === 'sign'
-            ? cycle(kps, sigs, (kp: any) => alg.sign(msg, kp.secretKey))
-            : cycle(kps, sigs, (kp: any, sig) => must(alg.verify(sig, msg, kp.publicKey)));
+            ? cycle(kps, sigs, (kp) => alg.sign(msg, kp.secretKey))
+            : cycle(kps, sigs, (kp, sig) => must(alg.verify(sig, msg, kp.publicKey)));
         },
       },
     ],
@@ -428,8 +442,8 @@ function joseCases(): Case[] {
   const opts = { issuer: claims.iss, audience: 'api', algorithms: [alg] };
   const seed = new Uint8Array(32).fill(65);
   const token = async () => {
-    const { publicKey, privateKey } = await (jose as any).generateKeyPair(alg, { seed });
-    const t = await new (jose as any).SignJWT(claims)
+    const { publicKey, privateKey } = await jose.generateKeyPair(alg, { seed });
+    const t = await new jose.SignJWT(claims)
       .setProtectedHeader({ alg, kid: privateKey.kid, typ: 'JWT' })
       .setIssuedAt()
       .setExpirationTime('1h')
@@ -443,7 +457,7 @@ function joseCases(): Case[] {
       impls: [
         ...ours(async () => {
           const { publicKey, t } = await token();
-          return () => (jose as any).jwtVerify(t, publicKey, opts);
+          return () => jose.jwtVerify(t, publicKey, opts);
         }),
         {
           name: '@noble/post-quantum',
@@ -473,9 +487,9 @@ function joseCases(): Case[] {
 function transitCases(): Case[] {
   const kib = new Uint8Array(1024).fill(3);
   const ring = async () => {
-    const keyring = new (transit as any).Keyring({
-      store: (transit as any).memoryStore(),
-      masterKey: (await (transit as any).generateMasterKey()).masterKey,
+    const keyring = new transit.Keyring({
+      store: transit.memoryStore(),
+      masterKey: (await transit.generateMasterKey()).masterKey,
     });
     await keyring.createKey('ml-kem-768', { type: 'ml-kem-768' });
     return keyring;
@@ -498,14 +512,14 @@ function x509Cases(): Case[] {
       group: 'X.509 ML-DSA-65',
       name: 'verifyChain (3 certs)',
       impls: ours(async () => {
-        const h = await (x509 as any).createCaHierarchy({ cn: 'server.example.com', san: ['*.example.com'] });
+        const h = await x509.createCaHierarchy({ cn: 'server.example.com', san: ['*.example.com'] });
         const opts = {
           trustAnchors: [h.root.certificate],
           intermediates: [h.intermediate.certificate],
-          purpose: 'serverAuth',
+          purpose: 'serverAuth' as const,
           hostname: 'www.example.com',
         };
-        return () => (x509 as any).verifyChain(h.server.certificate, opts);
+        return () => x509.verifyChain(h.server.certificate, opts);
       }),
     },
   ];
@@ -519,12 +533,12 @@ function streamCases(mib: number): Case[] {
       name: `signStream ${mib} MiB`,
       bytes: mib << 20,
       impls: ours(() => {
-        const { secretKey } = (sdk as any).ml_dsa65.keygen(new Uint8Array(32));
+        const { secretKey } = sdk.ml_dsa65.keygen(new Uint8Array(32));
         // The same 1 MiB buffer again and again: the figure is hashing + signing, not the source.
         async function* source() {
           for (let i = 0; i < mib; i++) yield chunk;
         }
-        return () => (sdk as any).ml_dsa65.signStream(source(), secretKey);
+        return () => sdk.ml_dsa65.signStream(source(), secretKey);
       }),
     },
   ];
@@ -543,7 +557,8 @@ export function allCases(o: BenchOptions): Case[] {
 }
 
 // ---- measurement ------------------------------------------------------
-const isThenable = (x: unknown): x is PromiseLike<unknown> => !!x && typeof (x as any).then === 'function';
+const isThenable = (x: unknown): x is PromiseLike<unknown> =>
+  !!x && typeof (x as { then?: unknown }).then === 'function';
 
 async function runBatch(fn: Fn, n: number, isAsync: boolean): Promise<number> {
   const t = now();

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Builds native/ into two standalone, import-free wasm modules (SIMD128 and
-// scalar) and records what made them in wasm/build-info.json.
+// Builds native/ into standalone, import-free wasm modules, each in a SIMD128
+// and a scalar variant (the core, and SLH-DSA on its own), and records what
+// made them in wasm/build-info.json.
 //
 //   node scripts/build-wasm.mjs            build and write wasm/
 //   node scripts/build-wasm.mjs --check    rebuild in a temp dir; fail if bytes differ from wasm/
@@ -63,6 +64,24 @@ const VARIANTS = {
 // QSIGN_WASM_FAMILIES=common,fips202,mlkem lets one family be built alone
 // while another is mid-change (development only; the committed build has all).
 const FAMILIES = (process.env.QSIGN_WASM_FAMILIES ?? 'common,fips202,mlkem,mldsa,x25519').split(',');
+// Each module is built in both variants. The core (ML-KEM, ML-DSA, SHA-3,
+// X25519) keeps its file names; SLH-DSA is a module of its own, loaded on
+// first use, so apps that do not sign with it download nothing more. Its
+// `files` are paths under native/ (a folder takes all its .c files); SIMD
+// twins replace them as in the families.
+const MODULES = {
+  core: { outputKey: (v) => v, file: (v) => `qsign-${v}.wasm`, families: FAMILIES, flags: [] },
+  slhdsa: {
+    outputKey: (v) => `slhdsa-${v}`,
+    file: (v) => `qsign-slhdsa-${v}.wasm`,
+    // No api.c: the liboqs-shaped C API is for native callers, the wasm
+    // exports are exports.c. 16 MiB: a pure SLH-DSA message is read twice,
+    // so it must sit in wasm memory whole (larger ones go through HashSLH-DSA).
+    files: ['common/qs_common.c', 'fips202/keccak.c', 'fips202/keccakx2.c', 'slhdsa'],
+    exclude: ['slhdsa/api.c'],
+    flags: ['-sINITIAL_MEMORY=16777216'],
+  },
+};
 
 function fail(msg) {
   console.error(`build-wasm: ${msg}`);
@@ -98,17 +117,42 @@ function checkToolchain() {
   }
 }
 
-function listSources(variant) {
+function twinOf(variant, path) {
+  const twin = join(dirname(path), 'simd128', path.slice(dirname(path).length + 1));
+  return variant === 'simd' && existsSync(twin) ? twin : path;
+}
+
+function listSources(variant, module = MODULES.core) {
   const files = [];
-  for (const family of FAMILIES) {
+  if (module.files) {
+    for (const f of module.files) {
+      const p = join(nativeDir, f);
+      const names = statSync(p).isDirectory()
+        ? readdirSync(p)
+            .filter((n) => n.endsWith('.c') && !module.exclude?.includes(`${f}/${n}`))
+            .sort()
+            .map((n) => join(p, n))
+        : [p];
+      for (const n of names) files.push(twinOf(variant, n));
+      const simdDir = join(p, 'simd128');
+      if (variant === 'simd' && statSync(p).isDirectory() && existsSync(simdDir)) {
+        for (const name of readdirSync(simdDir)
+          .filter((n) => n.endsWith('.c'))
+          .sort()) {
+          if (!existsSync(join(p, name))) files.push(join(simdDir, name));
+        }
+      }
+    }
+    return files;
+  }
+  for (const family of module.families) {
     const dir = join(nativeDir, family);
     if (!existsSync(dir)) continue;
     const simdDir = join(dir, 'simd128');
     for (const name of readdirSync(dir)
       .filter((f) => f.endsWith('.c'))
       .sort()) {
-      const twin = join(simdDir, name);
-      files.push(variant === 'simd' && existsSync(twin) ? twin : join(dir, name));
+      files.push(twinOf(variant, join(dir, name)));
     }
     // SIMD-only helpers (no scalar twin) are compiled into the SIMD build only.
     if (variant === 'simd' && existsSync(simdDir)) {
@@ -141,6 +185,9 @@ export function nativeSourceHash() {
     JSON.stringify({
       COMMON_FLAGS: COMMON_FLAGS.filter((f) => !f.startsWith('-ffile-prefix-map')),
       VARIANTS,
+      MODULES: Object.fromEntries(
+        Object.entries(MODULES).map(([k, m]) => [k, { ...m, outputKey: m.outputKey('*'), file: m.file('*') }]),
+      ),
       lock: lock.debian_packages,
     }),
   );
@@ -149,24 +196,28 @@ export function nativeSourceHash() {
 
 function build(outDir) {
   const outputs = {};
-  for (const [name, v] of Object.entries(VARIANTS)) {
-    const sources = listSources(name).map((p) => relative(root, p));
-    const out = join(outDir, v.file);
-    // Build beside the target and rename, so a test reading wasm/ mid-build
-    // never sees a half-written module.
-    const partial = `${out}.partial-${process.pid}.wasm`;
-    const args = [...COMMON_FLAGS, ...v.flags, '-Inative/include', ...sources, '-o', partial];
-    execFileSync('emcc', args, { cwd: root, stdio: 'inherit', env: { ...process.env, EMCC_SKIP_SANITY_CHECK: '1' } });
-    renameSync(partial, out);
-    const bytes = readFileSync(out);
-    outputs[name] = {
-      file: v.file,
-      bytes: bytes.length,
-      gzipBytes: gzipSync(bytes, { level: 9 }).length,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      flags: [...COMMON_FLAGS.filter((f) => !f.startsWith('-ffile-prefix-map')), ...v.flags],
-      sources,
-    };
+  for (const module of Object.values(MODULES)) {
+    for (const [name, v] of Object.entries(VARIANTS)) {
+      const sources = listSources(name, module).map((p) => relative(root, p));
+      const file = module.file(name);
+      const out = join(outDir, file);
+      // Build beside the target and rename, so a test reading wasm/ mid-build
+      // never sees a half-written module.
+      const partial = `${out}.partial-${process.pid}.wasm`;
+      const flags = [...COMMON_FLAGS, ...v.flags, ...module.flags];
+      const args = [...flags, '-Inative/include', ...sources, '-o', partial];
+      execFileSync('emcc', args, { cwd: root, stdio: 'inherit', env: { ...process.env, EMCC_SKIP_SANITY_CHECK: '1' } });
+      renameSync(partial, out);
+      const bytes = readFileSync(out);
+      outputs[module.outputKey(name)] = {
+        file,
+        bytes: bytes.length,
+        gzipBytes: gzipSync(bytes, { level: 9 }).length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        flags: flags.filter((f) => !f.startsWith('-ffile-prefix-map')),
+        sources,
+      };
+    }
   }
   return outputs;
 }

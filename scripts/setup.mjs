@@ -8,16 +8,20 @@
 //
 // Steps, each skipped when already satisfied:
 //   1. Debian packages: the pinned wasm toolchain (emsdk.lock), the browsers,
-//      valgrind and clang's sanitizer runtime (apt-get, as root).
+//      valgrind and clang's sanitizer runtime, PostgreSQL for the replicated
+//      transit tests (apt-get, as root).
 //   2. npm ci when node_modules is missing or older than package-lock.json.
 //   3. Node 24 in tools/node24 (its own lockfile; see tools/node24/package.json).
-//   4. wasm/ rebuilt only if native/ changed; dist/ recompiled if src/ changed.
+//   4. OpenSSL 3.5 and 3.6 in tools/openssl/ from Debian packages (scripts/install-openssl.mjs,
+//      pinned in tools/openssl.lock.json), for the interop tests.
+//   5. wasm/ rebuilt only if native/ changed; dist/ recompiled if src/ changed.
 //
 // Runs before node_modules exists, so only Node 20 built-ins are used here.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installOpenssl } from './install-openssl.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
@@ -64,12 +68,13 @@ function newest(dir) {
 // Pinned packages come from emsdk.lock, because the committed wasm bytes
 // depend on that exact toolchain (build-wasm.mjs refuses any other). The rest
 // only need to be present: the browsers for the runtime matrix, valgrind and
-// libclang-rt-14-dev (sanitizers) for the native C tests.
+// libclang-rt-14-dev (sanitizers) for the native C tests, postgresql (server
+// binaries; the transit tests start throwaway instances, never the system one).
 function aptStep() {
   if (process.env.QSIGN_SKIP_APT === '1') return;
   const lock = JSON.parse(readFileSync(join(root, 'emsdk.lock'), 'utf8'));
   const want = { ...lock.debian_packages };
-  for (const p of ['chromium', 'firefox-esr', 'valgrind', 'libclang-rt-14-dev']) want[p] ??= '';
+  for (const p of ['chromium', 'firefox-esr', 'valgrind', 'libclang-rt-14-dev', 'postgresql']) want[p] ??= '';
   let listing = '';
   try {
     // One call for all packages; it exits 1 when some are unknown, which is fine.
@@ -83,7 +88,7 @@ function aptStep() {
   } catch {
     die(
       'dpkg-query not found: this project builds and tests on Debian 12 (bookworm). ' +
-        'Elsewhere install the packages listed in emsdk.lock and chromium, firefox-esr, valgrind, libclang-rt-14-dev by hand, then set QSIGN_SKIP_APT=1.',
+        'Elsewhere install the packages listed in emsdk.lock and chromium, firefox-esr, valgrind, libclang-rt-14-dev, postgresql by hand, then set QSIGN_SKIP_APT=1.',
     );
   }
   const have = new Map();
@@ -148,7 +153,21 @@ function checkBinaries() {
   }
 }
 
-// ---------------------------------------------------------------- 4. builds
+// ---------------------------------------------------------------- 4. OpenSSL
+// The interop peers: Debian 12's own OpenSSL is 3.0, without ML-DSA / ML-KEM.
+function opensslStep() {
+  try {
+    for (const line of installOpenssl()) say(`OpenSSL: ${line}`);
+  } catch (e) {
+    die(
+      `installing OpenSSL into tools/openssl failed: ${e.message}\n` +
+        'Without the Debian archive, install OpenSSL 3.5 and 3.6 yourself and run again with ' +
+        'QSIGN_OPENSSL35=/path/to/openssl-3.5 QSIGN_OPENSSL36=/path/to/openssl-3.6 (see README, Troubleshooting).',
+    );
+  }
+}
+
+// ---------------------------------------------------------------- 5. builds
 function wasmStep() {
   // build-wasm decides staleness itself from a hash of native/ (~0.1 s).
   const before = mtime(join(root, 'wasm/build-info.json'));
@@ -186,6 +205,7 @@ aptStep();
 npmStep('', '(root)');
 npmStep('tools/node24', 'tools/node24');
 checkBinaries();
+opensslStep();
 wasmStep();
 tscStep();
 const secs = ((Date.now() - started) / 1000).toFixed(1);

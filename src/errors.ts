@@ -49,6 +49,10 @@ export const CoreErrorCodes = {
   OUT_OF_MEMORY: 'ERR_OUT_OF_MEMORY',
   /** The object (key, hasher, context) was destroyed and cannot be used again. */
   DESTROYED: 'ERR_DESTROYED',
+  /** ML-DSA signing found no candidate within 814 attempts (FIPS 204 Appendix C): check the key and randomness. */
+  SIGN_ATTEMPTS_EXHAUSTED: 'ERR_SIGN_ATTEMPTS_EXHAUSTED',
+  /** A hash state was used out of order (absorb after finalize, squeeze before it); start a new hash. */
+  INVALID_STATE: 'ERR_INVALID_STATE',
   /** A bug: an invariant failed. Please report it with the message. */
   INTERNAL: 'ERR_INTERNAL',
   /** A one-shot input larger than the wasm scratch area; use the streaming API. */

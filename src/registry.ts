@@ -11,10 +11,11 @@
  * Kyber/Dilithium: ML-KEM changed the key derivation and ML-DSA changed the
  * key and signature sizes (Dilithium3 sk 4000 / sig 3293 vs ML-DSA-65 4032 / 3309).
  */
-export type AlgorithmKind = 'kem' | 'signature' | 'hash' | 'hybrid-kem';
+export type AlgorithmKind = 'kem' | 'signature' | 'hash' | 'hybrid-kem' | 'cipher' | 'key-wrap' | 'kdf';
 
 /** The family an algorithm belongs to (which standard's parameter sets). */
-export type AlgorithmFamily = 'ML-KEM' | 'ML-DSA' | 'hybrid-kem' | 'SHA-3';
+export type AlgorithmFamily =
+  'ML-KEM' | 'ML-DSA' | 'SLH-DSA' | 'HashSLH-DSA' | 'hybrid-kem' | 'SHA-3' | 'SHA-2' | 'AES' | 'HKDF';
 
 /**
  * Sizes in bytes. Which ones an algorithm has depends on its kind: KEMs have
@@ -37,6 +38,15 @@ export interface AlgorithmSizes {
   readonly encapsRand?: number;
   /** Hash output length. */
   readonly output?: number;
+  /** Symmetric key length (AES). */
+  readonly key?: number;
+  /** AES-GCM nonce and tag lengths. */
+  readonly nonce?: number;
+  readonly tag?: number;
+  /** AES-CBC IV length. */
+  readonly iv?: number;
+  /** HKDF: the output length of its hash (RFC 5869 HashLen). */
+  readonly hashOutput?: number;
   /** X25519MLKEM768: the client's key share, the server's key share, the client's private state. */
   readonly clientShare?: number;
   readonly serverShare?: number;
@@ -72,6 +82,8 @@ export interface AlgorithmInfo {
   readonly hpkeKem?: number;
   /** Transit (Vault-style) key type, lower case. */
   readonly transitType?: string;
+  /** HashSLH-DSA: the pre-hash function its OID fixes (ACVP spelling, e.g. `SHA2-256`). */
+  readonly prehash?: string;
 }
 
 const ENTRIES = [
@@ -183,26 +195,222 @@ const ENTRIES = [
     standard: 'draft-ietf-tls-ecdhe-mlkem (TLS group 0x11EC; qsign-pqc/hybrid)',
     sizes: { clientShare: 1216, serverShare: 1120, clientSecret: 96, sharedSecret: 64, encapsRand: 64 },
   },
-  { name: 'SHA3-256', kind: 'hash', family: 'SHA-3', aliases: [], standard: 'FIPS 202', sizes: { output: 32 } },
-  { name: 'SHA3-512', kind: 'hash', family: 'SHA-3', aliases: [], standard: 'FIPS 202', sizes: { output: 64 } },
+  {
+    name: 'SHA3-256',
+    kind: 'hash',
+    family: 'SHA-3',
+    aliases: [],
+    standard: 'FIPS 202',
+    sizes: { output: 32 },
+    oid: '2.16.840.1.101.3.4.2.8',
+  },
+  {
+    name: 'SHA3-384',
+    kind: 'hash',
+    family: 'SHA-3',
+    aliases: [],
+    standard: 'FIPS 202',
+    sizes: { output: 48 },
+    oid: '2.16.840.1.101.3.4.2.9',
+  },
+  {
+    name: 'SHA3-512',
+    kind: 'hash',
+    family: 'SHA-3',
+    aliases: [],
+    standard: 'FIPS 202',
+    sizes: { output: 64 },
+    oid: '2.16.840.1.101.3.4.2.10',
+  },
   { name: 'SHAKE128', kind: 'hash', family: 'SHA-3', aliases: [], standard: 'FIPS 202', sizes: {} },
-  { name: 'SHAKE256', kind: 'hash', family: 'SHA-3', aliases: [], standard: 'FIPS 202', sizes: {} },
+  // As a CMS digest (RFC 8702 §3), id-shake256 means 512 bits of output.
+  {
+    name: 'SHAKE256',
+    kind: 'hash',
+    family: 'SHA-3',
+    aliases: [],
+    standard: 'FIPS 202',
+    sizes: {},
+    oid: '2.16.840.1.101.3.4.2.12',
+  },
 ] as const satisfies readonly AlgorithmInfo[];
 
-/** Every canonical algorithm name in the registry. */
-export type AlgorithmName = (typeof ENTRIES)[number]['name'];
-type Entry<N extends AlgorithmName> = Extract<(typeof ENTRIES)[number], { name: N }>;
+type WrittenName = (typeof ENTRIES)[number]['name'];
+/** Every canonical algorithm name the SDK names exactly: the rows written out above and the SLH-DSA sets. */
+export type AlgorithmName = WrittenName | SlhDsaName;
+type Entry<N extends WrittenName> = Extract<(typeof ENTRIES)[number], { name: N }>;
 /** The sizes of one algorithm as literal types (`SizesOf<'X-Wing'>['publicKey']` is `1216`). */
-export type SizesOf<N extends AlgorithmName> = Entry<N>['sizes'];
+export type SizesOf<N extends AlgorithmName> = N extends WrittenName ? Entry<N>['sizes'] : SlhDsaSizes;
 /** The alias spellings of one algorithm, as literal types. */
-export type AliasesOf<N extends AlgorithmName> = Entry<N>['aliases'][number];
+export type AliasesOf<N extends AlgorithmName> = N extends WrittenName ? Entry<N>['aliases'][number] : string;
 /** Canonical names of one family. */
-export type FamilyNames<F extends AlgorithmFamily> = Extract<(typeof ENTRIES)[number], { family: F }>['name'];
+export type FamilyNames<F extends AlgorithmFamily> = F extends 'SLH-DSA'
+  ? SlhDsaName
+  : Extract<(typeof ENTRIES)[number], { family: F }>['name'];
 /** The transit key types, from the registry. */
 export type TransitKeyTypeName = Extract<(typeof ENTRIES)[number], { transitType: string }>['transitType'];
 
+/*
+ * SLH-DSA (FIPS 205 Table 2): the twelve sets in the order of their NIST
+ * OIDs 2.16.840.1.101.3.4.3.20-31 (RFC 9909); the HashSLH-DSA OIDs .35-.46
+ * fix the pre-hash (SHA-256 for the 128-bit SHA2 sets, SHA-512 for the
+ * other SHA2 sets, SHAKE128 / SHAKE256 for the SHAKE sets). Sizes follow
+ * from n, h, d, a, k: pk 2n, sk 4n, signature n(1 + k(1 + a) + h + d(2n + 3)),
+ * keygen seed 3n (SK.seed, SK.prf, PK.seed), addrnd n.
+ */
+const SLH_SHAPES = [
+  // [set, n, h, d, a, k]
+  ['128s', 16, 63, 7, 12, 14],
+  ['128f', 16, 66, 22, 6, 33],
+  ['192s', 24, 63, 7, 14, 17],
+  ['192f', 24, 66, 22, 8, 33],
+  ['256s', 32, 64, 8, 14, 22],
+  ['256f', 32, 68, 17, 9, 35],
+] as const;
+const SLH_HASHES = ['SHA2', 'SHAKE'] as const;
+
+/** The twelve SLH-DSA parameter set names (FIPS 205 Table 2). */
+export type SlhDsaName = `SLH-DSA-${(typeof SLH_HASHES)[number]}-${(typeof SLH_SHAPES)[number][0]}`;
+
+/** The sizes of every SLH-DSA and HashSLH-DSA set (the same for a set and its pre-hash variant). */
+export interface SlhDsaSizes {
+  readonly publicKey: number;
+  readonly secretKey: number;
+  readonly signature: number;
+  readonly seed: number;
+  readonly signRand: number;
+}
+
+/** Security category → classical bits, for the SLH-DSA rows (FIPS 205 Table 2: n = 16, 24, 32). */
+const SLH_LEVEL = { 16: [1, 128], 24: [3, 192], 32: [5, 256] } as const;
+
+function slhDsaEntries(): AlgorithmInfo[] {
+  const out: AlgorithmInfo[] = [];
+  SLH_HASHES.forEach((hash, hi) =>
+    SLH_SHAPES.forEach(([set, n, h, d, a, k], si) => {
+      const name = `SLH-DSA-${hash}-${set}`;
+      const liboqsSet = `${hash}_${set.toUpperCase()}`;
+      const sizes: SlhDsaSizes = {
+        publicKey: 2 * n,
+        secretKey: 4 * n,
+        signature: n * (1 + k * (1 + a) + h + d * (2 * n + 3)),
+        seed: 3 * n,
+        signRand: n,
+      };
+      const [nistLevel, securityBits] = SLH_LEVEL[n];
+      const lower = `slh-dsa-${hash.toLowerCase()}-${set}`;
+      out.push({
+        name,
+        kind: 'signature',
+        family: 'SLH-DSA',
+        liboqsName: `SLH_DSA_PURE_${liboqsSet}`,
+        aliases: [`id-${lower}`, `sphincs+-${hash.toLowerCase()}-${set}-simple`],
+        nistLevel,
+        securityBits,
+        standard: 'FIPS 205',
+        sizes,
+        oid: `2.16.840.1.101.3.4.3.${20 + hi * 6 + si}`,
+      });
+      const ph = hash === 'SHAKE' ? (n === 16 ? 'SHAKE-128' : 'SHAKE-256') : n === 16 ? 'SHA2-256' : 'SHA2-512';
+      const phLabel = ph.replace('SHA2-', 'SHA').replace('-', '');
+      const phOqs = ph.replace('-', '_');
+      out.push({
+        name: `HashSLH-DSA-${hash}-${set}-with-${phLabel}`,
+        kind: 'signature',
+        family: 'HashSLH-DSA',
+        liboqsName: `SLH_DSA_${phOqs}_PREHASH_${liboqsSet}`,
+        aliases: [`id-hash-${lower}-with-${phLabel.toLowerCase()}`],
+        nistLevel,
+        securityBits,
+        standard: 'FIPS 205 §10.2',
+        sizes,
+        oid: `2.16.840.1.101.3.4.3.${35 + hi * 6 + si}`,
+        prehash: ph,
+      });
+    }),
+  );
+  return out;
+}
+
+// ── Symmetric algorithms the CMS layer (qsign-pqc/cms) names in AlgorithmIdentifiers. ──
+
+/** SHA-2 (FIPS 180-4) as a CMS digest. */
+function sha2(name: string, arc: string, output: number): AlgorithmInfo {
+  return {
+    name,
+    kind: 'hash',
+    family: 'SHA-2',
+    aliases: [],
+    standard: 'FIPS 180-4',
+    oid: `2.16.840.1.101.3.4.2.${arc}`,
+    sizes: { output },
+  };
+}
+
+/** AES-GCM and AES-CBC (RFC 3565/5084 content encryption) and AES key wrap (RFC 3394) for one key size. */
+function aes(bits: number, arcs: { gcm: string; cbc: string; wrap: string }): AlgorithmInfo[] {
+  const key = bits / 8;
+  const base = '2.16.840.1.101.3.4.1.';
+  return [
+    {
+      name: `AES-${bits}-GCM`,
+      kind: 'cipher',
+      family: 'AES',
+      aliases: [],
+      standard: 'NIST SP 800-38D, RFC 5084',
+      oid: base + arcs.gcm,
+      sizes: { key, nonce: 12, tag: 16 },
+    },
+    {
+      name: `AES-${bits}-CBC`,
+      kind: 'cipher',
+      family: 'AES',
+      aliases: [],
+      standard: 'NIST SP 800-38A, RFC 3565',
+      oid: base + arcs.cbc,
+      sizes: { key, iv: 16 },
+    },
+    {
+      name: `AES-${bits}-KW`,
+      kind: 'key-wrap',
+      family: 'AES',
+      aliases: [`aes${bits}-wrap`, `id-aes${bits}-wrap`],
+      standard: 'RFC 3394, RFC 3565',
+      oid: base + arcs.wrap,
+      sizes: { key },
+    },
+  ];
+}
+
+/** HKDF (RFC 5869) as a CMS key-derivation algorithm (RFC 8619); parameters absent. */
+function hkdf(hash: string, arc: string, hashOutput: number): AlgorithmInfo {
+  return {
+    name: `HKDF-${hash}`,
+    kind: 'kdf',
+    family: 'HKDF',
+    aliases: [`hkdf-with-${hash.toLowerCase()}`],
+    standard: 'RFC 5869, RFC 8619',
+    oid: `1.2.840.113549.1.9.16.3.${arc}`,
+    sizes: { hashOutput },
+  };
+}
+
+/** Rows built from parameters rather than written out (their names are plain strings to the type system). */
+const DERIVED: readonly AlgorithmInfo[] = [
+  ...slhDsaEntries(),
+  sha2('SHA-256', '1', 32),
+  sha2('SHA-384', '2', 48),
+  sha2('SHA-512', '3', 64),
+  ...aes(128, { gcm: '6', cbc: '2', wrap: '5' }),
+  ...aes(192, { gcm: '26', cbc: '22', wrap: '25' }),
+  ...aes(256, { gcm: '46', cbc: '42', wrap: '45' }),
+  hkdf('SHA256', '28', 32),
+  hkdf('SHA384', '29', 48),
+  hkdf('SHA512', '30', 64),
+];
+
 const TABLE: readonly AlgorithmInfo[] = Object.freeze(
-  ENTRIES.map((a: AlgorithmInfo) =>
+  [...ENTRIES, ...DERIVED].map((a: AlgorithmInfo) =>
     Object.freeze({ ...a, aliases: Object.freeze([...a.aliases]), sizes: Object.freeze({ ...a.sizes }) }),
   ),
 );
@@ -262,11 +470,6 @@ export function familyNames<F extends AlgorithmFamily>(family: F): readonly Fami
   return TABLE.filter((a) => a.family === family).map((a) => a.name as FamilyNames<F>);
 }
 
-/** The algorithm with this dotted OID, if any. */
-export function algorithmByOid(oid: string): AlgorithmInfo | undefined {
-  return TABLE.find((a) => a.oid !== undefined && a.oid === oid);
-}
-
 /** The algorithm with this JOSE `alg` (exact, case-sensitive as JOSE requires), if any. */
 export function algorithmByJose(alg: unknown): AlgorithmInfo | undefined {
   return typeof alg === 'string' ? TABLE.find((a) => a.jose !== undefined && a.jose === alg) : undefined;
@@ -291,4 +494,10 @@ export function algorithmByTransitType(type: string): AlgorithmInfo | undefined 
 /** The true aliases (spellings that differ from the name after normalization), for hints in error messages. */
 export function aliasHint(name: AlgorithmName): string {
   return algorithm(name).aliases.join(', ');
+}
+
+/** Looks up an algorithm by its dotted OID (e.g. `2.16.840.1.101.3.4.3.18` → ML-DSA-65). */
+export function findAlgorithmByOid(oid: string, kind?: AlgorithmKind): AlgorithmInfo | undefined {
+  if (typeof oid !== 'string') return undefined;
+  return TABLE.find((a) => a.oid === oid && (kind === undefined || a.kind === kind));
 }

@@ -62,7 +62,10 @@ function deepEqual(a: unknown, b: unknown): boolean {
   if (a && b && typeof a === 'object' && typeof b === 'object') {
     const ka = Object.keys(a),
       kb = Object.keys(b);
-    return ka.length === kb.length && ka.every((k) => deepEqual((a as any)[k], (b as any)[k]));
+    return (
+      ka.length === kb.length &&
+      ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+    );
   }
   return false;
 }
@@ -104,7 +107,7 @@ export function expect(actual: unknown) {
     toMatch(re: RegExp) {
       if (typeof actual !== 'string' || !re.test(actual)) fail(`expected ${show(actual)} to match ${re}`);
     },
-    toBeInstanceOf(c: new (...a: any[]) => unknown) {
+    toBeInstanceOf(c: abstract new (...a: never[]) => unknown) {
       if (!(actual instanceof c)) fail(`expected an instance of ${c.name}`);
     },
     /** `actual` is a function that must throw; with `code`, the error's `code` must match. */

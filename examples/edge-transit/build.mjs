@@ -2,7 +2,7 @@
 // Bundles the example from this checkout for workerd (wrangler users need
 // none of this: `wrangler deploy` resolves qsign-pqc/transit under the
 // "workerd" condition).
-//   node examples/edge-transit/build.mjs OUTDIR  → OUTDIR/worker.js + both .wasm
+//   node examples/edge-transit/build.mjs OUTDIR  → OUTDIR/worker.js + the .wasm modules
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -41,7 +41,9 @@ export async function bundleEdgeTransit(outdir, entry = join(here, 'src/worker.t
     ignoreAnnotations: true,
     plugins: [plugin],
   });
-  for (const v of ['simd', 'scalar']) copyFileSync(join(root, `wasm/qsign-${v}.wasm`), join(outdir, `qsign-${v}.wasm`));
+  // The workerd entry imports the core and the SLH-DSA modules statically.
+  for (const m of ['qsign', 'qsign-slhdsa'])
+    for (const v of ['simd', 'scalar']) copyFileSync(join(root, `wasm/${m}-${v}.wasm`), join(outdir, `${m}-${v}.wasm`));
   return outfile;
 }
 

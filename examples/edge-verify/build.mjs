@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the example from this checkout (wrangler users need none of this:
 // `wrangler deploy` resolves qsign-pqc/jose under the "workerd" condition).
-//   node examples/edge-verify/build.mjs workerd OUTDIR  → OUTDIR/worker.js + both .wasm
+//   node examples/edge-verify/build.mjs workerd OUTDIR  → OUTDIR/worker.js + the .wasm modules (the workerd entry imports the core and SLH-DSA statically)
 //   node examples/edge-verify/build.mjs deno OUTDIR     → OUTDIR/deno.js (reads the .wasm from the repo)
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -48,7 +48,8 @@ export async function bundleEdgeVerify(target, outdir) {
   });
   if (workerd)
     for (const v of ['simd', 'scalar'])
-      copyFileSync(join(root, `wasm/qsign-${v}.wasm`), join(outdir, `qsign-${v}.wasm`));
+      for (const m of ['qsign', 'qsign-slhdsa'])
+        copyFileSync(join(root, `wasm/${m}-${v}.wasm`), join(outdir, `${m}-${v}.wasm`));
   return outfile;
 }
 

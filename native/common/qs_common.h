@@ -28,6 +28,10 @@ enum {
   QS_ERR_INVALID_ARGUMENT = -5,
   QS_ERR_OUT_OF_MEMORY = -6,
   QS_ERR_RANDOMNESS = -7,
+  /* ML-DSA signing stopped at its attempt cap (QS_MLDSA_MAX_ATTEMPTS). */
+  QS_ERR_SIGN_ATTEMPTS = -8,
+  /* A call out of order on a stateful object (Keccak absorb after finalize). */
+  QS_ERR_INVALID_STATE = -9,
 };
 
 /* Constant-time analysis hooks. The test:ct build (scripts/test-native.mjs)
@@ -75,6 +79,15 @@ QS_INLINE uint8_t qs_value_barrier_u8(uint8_t x) {
   uint32_t y = x;
   __asm__ volatile("" : "+r"(y));
   return (uint8_t)y;
+}
+
+/* -1 when x < 0, else 0, kept as arithmetic. Without the barriers clang-14
+ * reads x >> 31 as the comparison x < 0 and `mask & y` as x < 0 ? y : 0,
+ * and emits a branch (x86-64) or a select (wasm) on the secret x: the first
+ * barrier hides the comparison, the second that the result is 0 or -1. */
+QS_INLINE int32_t qs_ct_sign_mask_i32(int32_t x) {
+  int32_t spread = (int32_t)qs_value_barrier_u32((uint32_t)x) >> 31;
+  return (int32_t)qs_value_barrier_u32((uint32_t)spread);
 }
 
 /* 0 when the buffers are equal, 0xFF otherwise; time depends only on n. */

@@ -26,19 +26,26 @@ QS_EXPORT("qs_keccak_new") qs_keccak_state *qs_keccak_new(int kind) {
   return st;
 }
 
-QS_EXPORT("qs_keccak_absorb") void qs_keccak_absorb_export(qs_keccak_state *st, const uint8_t *in, size_t len) {
-  qs_keccak_absorb(st, in, len);
+/* absorb, finalize and squeeze return QS_OK, or QS_ERR_INVALID_STATE for a
+ * call out of order (see fips202.h); src/hash/sha3.ts checks every code.
+ * Each scrubs the stack below its frame before returning (a hash may be fed
+ * secrets: seeds, keys, MAC inputs). */
+QS_EXPORT("qs_keccak_absorb") int qs_keccak_absorb_export(qs_keccak_state *st, const uint8_t *in, size_t len) {
+  int rc = qs_keccak_absorb(st, in, len);
   qs_scrub_stack(QS_SCRUB_KECCAK);
+  return rc;
 }
 
-QS_EXPORT("qs_keccak_finalize") void qs_keccak_finalize_export(qs_keccak_state *st) {
-  qs_keccak_finalize(st);
+QS_EXPORT("qs_keccak_finalize") int qs_keccak_finalize_export(qs_keccak_state *st) {
+  int rc = qs_keccak_finalize(st);
   qs_scrub_stack(QS_SCRUB_KECCAK);
+  return rc;
 }
 
-QS_EXPORT("qs_keccak_squeeze") void qs_keccak_squeeze_export(qs_keccak_state *st, uint8_t *out, size_t len) {
-  qs_keccak_squeeze(st, out, len);
+QS_EXPORT("qs_keccak_squeeze") int qs_keccak_squeeze_export(qs_keccak_state *st, uint8_t *out, size_t len) {
+  int rc = qs_keccak_squeeze(st, out, len);
   qs_scrub_stack(QS_SCRUB_KECCAK);
+  return rc;
 }
 
 /* Copies a state so a caller can fork a running hash (digest now, keep absorbing). */

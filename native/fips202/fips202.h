@@ -27,13 +27,18 @@ typedef struct {
 void qs_keccakf1600(uint64_t s[25]);
 
 void qs_keccak_init(qs_keccak_state *st, uint32_t rate, uint8_t dsbyte);
-void qs_keccak_absorb(qs_keccak_state *st, const uint8_t *in, size_t inlen);
-/* Pads and switches to squeezing; absorbing after this is a caller bug. */
-void qs_keccak_finalize(qs_keccak_state *st);
-void qs_keccak_squeeze(qs_keccak_state *st, uint8_t *out, size_t outlen);
+/* The sponge is a state machine: absorb* -> finalize -> squeeze*. A call out
+ * of that order (absorb or finalize after finalize; squeeze before it;
+ * squeezeblocks off a block boundary) changes nothing and returns
+ * QS_ERR_INVALID_STATE; an accepted call returns QS_OK. Callers inside the
+ * core follow the order by construction; the wasm exports pass the code on. */
+int qs_keccak_absorb(qs_keccak_state *st, const uint8_t *in, size_t inlen);
+/* Pads and switches to squeezing. */
+int qs_keccak_finalize(qs_keccak_state *st);
+int qs_keccak_squeeze(qs_keccak_state *st, uint8_t *out, size_t outlen);
 /* Squeezes whole blocks (rate bytes each); only valid right after finalize
  * or after earlier whole-block squeezes. Faster for rejection sampling. */
-void qs_keccak_squeezeblocks(qs_keccak_state *st, uint8_t *out, size_t nblocks);
+int qs_keccak_squeezeblocks(qs_keccak_state *st, uint8_t *out, size_t nblocks);
 
 #define qs_shake128_init(st) qs_keccak_init((st), QS_SHAKE128_RATE, 0x1F)
 #define qs_shake256_init(st) qs_keccak_init((st), QS_SHAKE256_RATE, 0x1F)

@@ -103,7 +103,10 @@ static void xor_bytes_into_state(uint64_t s[25], uint32_t offset, const uint8_t 
   }
 }
 
-void qs_keccak_absorb(qs_keccak_state *st, const uint8_t *in, size_t inlen) {
+int qs_keccak_absorb(qs_keccak_state *st, const uint8_t *in, size_t inlen) {
+  /* After finalize the state holds output: XORing input into it would turn
+   * the next squeeze into a function of both, which no standard defines. */
+  if (st->squeezing) return QS_ERR_INVALID_STATE;
   const uint32_t rate = st->rate;
   if (st->pos) {
     size_t take = rate - st->pos;
@@ -112,7 +115,7 @@ void qs_keccak_absorb(qs_keccak_state *st, const uint8_t *in, size_t inlen) {
     st->pos += (uint32_t)take;
     in += take;
     inlen -= take;
-    if (st->pos < rate) return;
+    if (st->pos < rate) return QS_OK;
     qs_keccakf1600(st->s);
     st->pos = 0;
   }
@@ -124,17 +127,22 @@ void qs_keccak_absorb(qs_keccak_state *st, const uint8_t *in, size_t inlen) {
   }
   xor_bytes_into_state(st->s, 0, in, inlen);
   st->pos = (uint32_t)inlen;
+  return QS_OK;
 }
 
-void qs_keccak_finalize(qs_keccak_state *st) {
+int qs_keccak_finalize(qs_keccak_state *st) {
+  if (st->squeezing) return QS_ERR_INVALID_STATE; /* padding twice would change the output */
   st->s[st->pos >> 3] ^= (uint64_t)st->dsbyte << (8 * (st->pos & 7));
   st->s[(st->rate - 1) >> 3] ^= 0x80ULL << (8 * ((st->rate - 1) & 7));
   /* pos == rate means "the current block is used up": squeezing permutes first */
   st->pos = st->rate;
   st->squeezing = 1;
+  return QS_OK;
 }
 
-void qs_keccak_squeeze(qs_keccak_state *st, uint8_t *out, size_t outlen) {
+int qs_keccak_squeeze(qs_keccak_state *st, uint8_t *out, size_t outlen) {
+  /* Before finalize the state is unpadded absorbed input, not output. */
+  if (!st->squeezing) return QS_ERR_INVALID_STATE;
   const uint32_t rate = st->rate;
   while (outlen) {
     if (st->pos == rate) {
@@ -151,9 +159,13 @@ void qs_keccak_squeeze(qs_keccak_state *st, uint8_t *out, size_t outlen) {
     out += take;
     outlen -= take;
   }
+  return QS_OK;
 }
 
-void qs_keccak_squeezeblocks(qs_keccak_state *st, uint8_t *out, size_t nblocks) {
+int qs_keccak_squeezeblocks(qs_keccak_state *st, uint8_t *out, size_t nblocks) {
+  /* Whole blocks start on a block boundary; mid-block they would skip the
+   * rest of the current block. */
+  if (!st->squeezing || st->pos != st->rate) return QS_ERR_INVALID_STATE;
   const uint32_t rate = st->rate;
   while (nblocks--) {
     qs_keccakf1600(st->s);
@@ -161,6 +173,7 @@ void qs_keccak_squeezeblocks(qs_keccak_state *st, uint8_t *out, size_t nblocks) 
     out += rate;
   }
   st->pos = rate;
+  return QS_OK;
 }
 
 static void sha3(uint8_t *out, size_t outlen, uint32_t rate, const uint8_t *in, size_t inlen) {

@@ -52,16 +52,17 @@ int qs_mldsa_verify_ctx(int level, const uint8_t *m, size_t mlen, const uint8_t 
 #define DEFINE_LEVEL(L)                                                                                       \
   static OQS_STATUS keypair_##L(uint8_t *pk, uint8_t *sk) {                                                   \
     uint8_t seed[32];                                                                                         \
-    if (OQS_randombytes(seed, 32) != OQS_SUCCESS) return OQS_ERROR;                                           \
-    int rc = qs_mldsa_keypair_derand(L, pk, sk, seed);                                                        \
+    /* A source may fail after writing part of seed: wipe on both paths. */                                  \
+    int rc = OQS_randombytes(seed, 32) == OQS_SUCCESS ? qs_mldsa_keypair_derand(L, pk, sk, seed) : QS_ERR_RANDOMNESS; \
     qs_zeroize(seed, sizeof seed);                                                                            \
     return rc == QS_OK ? OQS_SUCCESS : OQS_ERROR;                                                             \
   }                                                                                                           \
   static OQS_STATUS sign_ctx_##L(uint8_t *sig, size_t *siglen, const uint8_t *m, size_t mlen,                 \
                                  const uint8_t *ctx, size_t ctxlen, const uint8_t *sk) {                      \
     uint8_t rnd[32];                                                                                          \
-    if (OQS_randombytes(rnd, 32) != OQS_SUCCESS) return OQS_ERROR;                                            \
-    int rc = qs_mldsa_sign_derand(L, sig, m, mlen, ctx, ctxlen, rnd, sk);                                     \
+    /* As in keypair: rnd is wiped whether or not the source succeeded. */                                    \
+    int rc = OQS_randombytes(rnd, 32) == OQS_SUCCESS ? qs_mldsa_sign_derand(L, sig, m, mlen, ctx, ctxlen, rnd, sk) \
+                                                     : QS_ERR_RANDOMNESS;                                     \
     qs_zeroize(rnd, sizeof rnd);                                                                              \
     if (rc != QS_OK) return OQS_ERROR;                                                                        \
     if (siglen) *siglen = qs_mldsa_params_get(L)->sig_bytes;                                                  \
@@ -83,6 +84,13 @@ DEFINE_LEVEL(44)
 DEFINE_LEVEL(65)
 DEFINE_LEVEL(87)
 
+/* SLH-DSA objects come from native/slhdsa/api.c where it is linked in; the
+ * ML-KEM/ML-DSA wasm module does not link it (SLH-DSA is a module of its own). */
+__attribute__((weak)) OQS_SIG *qs_oqs_sig_new_slhdsa(const char *method_name) {
+  (void)method_name;
+  return 0;
+}
+
 OQS_SIG *OQS_SIG_new(const char *method_name) {
   if (!method_name) return 0;
   int level;
@@ -90,7 +98,7 @@ OQS_SIG *OQS_SIG_new(const char *method_name) {
   if (strcmp(method_name, OQS_SIG_alg_ml_dsa_44) == 0) { level = 44; nist = 2; }
   else if (strcmp(method_name, OQS_SIG_alg_ml_dsa_65) == 0) { level = 65; nist = 3; }
   else if (strcmp(method_name, OQS_SIG_alg_ml_dsa_87) == 0) { level = 87; nist = 5; }
-  else return 0;
+  else return qs_oqs_sig_new_slhdsa(method_name);
   OQS_SIG *s = calloc(1, sizeof *s);
   if (!s) return 0;
   const qs_mldsa_params *p = qs_mldsa_params_get(level);

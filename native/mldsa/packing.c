@@ -169,19 +169,71 @@ int qs_mldsa_unpack_sk(const qs_mldsa_params *p, uint8_t rho[32], uint8_t key[32
   return bad ? QS_ERR_INVALID_SECRET_KEY : QS_OK;
 }
 
+/* The largest omega of the three parameter sets (ML-DSA-44). */
+#define QS_MLDSA_OMEGA_MAX 80
+
+static void pack_hint(const qs_mldsa_params *p, uint8_t *y, const qs_poly *h);
+
 void qs_mldsa_pack_sig(const qs_mldsa_params *p, uint8_t *sig, const uint8_t *ctilde, const qs_poly *z, const qs_poly *h) {
   unsigned zb = p->gamma1 == (1 << 17) ? 18 : 20;
   memcpy(sig, ctilde, p->ctilde_bytes);
   sig += p->ctilde_bytes;
   for (int i = 0; i < p->l; i++, sig += p->polyz_bytes) pack_bits(sig, z[i].c, zb, p->gamma1, 1);
-  /* The hint is part of the published signature, so index-driven writes are fine. */
-  memset(sig, 0, (size_t)p->omega + (size_t)p->k);
-  unsigned idx = 0;
+  pack_hint(p, sig, h);
+}
+
+/*
+ * FIPS 204 Alg 20 HintBitPack. y has omega + k bytes: y[0..omega) lists the
+ * positions j of the ones of h[0], then h[1], ..., each list ascending, and
+ * zero after the last; y[omega + i] is how many positions h[0..i] took in
+ * all. The signer checked that at most omega hints are set. Every position
+ * is written to the next free slot and the slot is kept only when the bit is
+ * set, so the loop has no branch (slot omega is a discard slot, never
+ * copied out). The hint is public, so this is tidiness, not secrecy.
+ */
+static void pack_hint(const qs_mldsa_params *p, uint8_t *y, const qs_poly *h) {
+  const unsigned omega = (unsigned)p->omega;
+  uint8_t list[QS_MLDSA_OMEGA_MAX + 1] = {0};
+  unsigned used = 0;
   for (int i = 0; i < p->k; i++) {
-    for (unsigned j = 0; j < 256; j++)
-      if (h[i].c[j]) sig[idx++] = (uint8_t)j;
-    sig[p->omega + i] = (uint8_t)idx;
+    for (unsigned j = 0; j < 256; j++) {
+      list[used] = (uint8_t)j;
+      used += (uint32_t)h[i].c[j] & 1u;
+      used -= (uint32_t)(omega - used) >> 31; /* stay at the discard slot */
+    }
+    y[omega + (unsigned)i] = (uint8_t)used;
   }
+  /* Slot used (if below omega) holds a stray position: clear it and the rest. */
+  memset(list + used, 0, sizeof list - used);
+  memcpy(y, list, omega);
+}
+
+/*
+ * FIPS 204 Alg 21 HintBitUnpack, with its checks done in two passes: first
+ * the shape of the count bytes (each y[omega + i] between the previous one
+ * and omega), then each polynomial's positions (strictly ascending, so no
+ * position repeats) and the zero padding after the last. Any failure is the
+ * standard's ⊥: every hint then has exactly one encoding, which strong
+ * unforgeability depends on.
+ */
+static int unpack_hint(const qs_mldsa_params *p, qs_poly *h, const uint8_t *y) {
+  const unsigned omega = (unsigned)p->omega;
+  const uint8_t *ends = y + omega;
+  for (int i = 0; i < p->k; i++) {
+    unsigned begin = i ? ends[i - 1] : 0;
+    if (ends[i] < begin || ends[i] > omega) return -1;
+  }
+  for (int i = 0; i < p->k; i++) {
+    unsigned begin = i ? ends[i - 1] : 0;
+    memset(h[i].c, 0, sizeof h[i].c);
+    for (unsigned s = begin; s < ends[i]; s++) {
+      if (s > begin && y[s] <= y[s - 1]) return -1;
+      h[i].c[y[s]] = 1;
+    }
+  }
+  for (unsigned s = ends[p->k - 1]; s < omega; s++)
+    if (y[s] != 0) return -1;
+  return 0;
 }
 
 int qs_mldsa_unpack_sig(const qs_mldsa_params *p, uint8_t *ctilde, qs_poly *z, qs_poly *h, const uint8_t *sig) {
@@ -189,24 +241,7 @@ int qs_mldsa_unpack_sig(const qs_mldsa_params *p, uint8_t *ctilde, qs_poly *z, q
   memcpy(ctilde, sig, p->ctilde_bytes);
   sig += p->ctilde_bytes;
   for (int i = 0; i < p->l; i++, sig += p->polyz_bytes) unpack_bits(z[i].c, sig, zb, p->gamma1, 1);
-  /* Alg 21: per-poly counts must be non-decreasing and <= omega, indices in
-   * each poly strictly increasing, and unused slots zero, so every hint has
-   * exactly one encoding (strong unforgeability depends on it). */
-  unsigned idx = 0;
-  const unsigned omega = (unsigned)p->omega;
-  for (int i = 0; i < p->k; i++) {
-    memset(h[i].c, 0, sizeof h[i].c);
-    unsigned end = sig[omega + i];
-    if (end < idx || end > omega) return -1;
-    for (unsigned j = idx; j < end; j++) {
-      if (j > idx && sig[j] <= sig[j - 1]) return -1;
-      h[i].c[sig[j]] = 1;
-    }
-    idx = end;
-  }
-  for (unsigned j = idx; j < omega; j++)
-    if (sig[j] != 0) return -1;
-  return 0;
+  return unpack_hint(p, h, sig);
 }
 
 void qs_mldsa_pack_w1(const qs_mldsa_params *p, uint8_t *out, const qs_poly *w1) {

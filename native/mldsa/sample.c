@@ -97,6 +97,16 @@ void qs_mldsa_expand_mask_x2(qs_poly *y0, qs_poly *y1, const uint8_t rhopp[64], 
 
 #include "ball_stream.h"
 
+/* All ones when t == j, else 0. d | -d is negative exactly when d != 0
+ * (d < 2^31 here); its sign mask goes through qs_ct_sign_mask_i32 because
+ * clang-14 recognises the idiom as d != 0 and, at -O1 and above, turned the
+ * masked load below into a compare-and-branch on the secret j (x86-64) or a
+ * select (wasm). */
+QS_INLINE int32_t slot_mask(uint32_t t, uint32_t j) {
+  uint32_t d = t ^ j;
+  return ~qs_ct_sign_mask_i32((int32_t)(d | (0u - d)));
+}
+
 void qs_mldsa_sample_in_ball(qs_poly *c, const uint8_t *ctilde, size_t ctilde_len, int tau) {
   ball_stream s;
   uint64_t signs = ball_start(&s, ctilde, ctilde_len);
@@ -109,16 +119,11 @@ void qs_mldsa_sample_in_ball(qs_poly *c, const uint8_t *ctilde, size_t ctilde_le
     int32_t sign = 1 - 2 * (int32_t)(signs & 1);
     signs >>= 1;
     int32_t cj = 0;
-    for (uint32_t t = 0; t <= i; t++) {
-      uint32_t d = t ^ j;
-      int32_t eq = (int32_t)(((d | (0u - d)) >> 31) ^ 1u);
-      cj |= c->c[t] & -eq;
-    }
+    for (uint32_t t = 0; t <= i; t++) cj |= c->c[t] & slot_mask(t, j);
     c->c[i] = cj;
     for (uint32_t t = 0; t <= i; t++) {
-      uint32_t d = t ^ j;
-      int32_t eq = -(int32_t)(((d | (0u - d)) >> 31) ^ 1u);
-      c->c[t] = (c->c[t] & ~eq) | (sign & eq);
+      int32_t at_j = slot_mask(t, j);
+      c->c[t] = (c->c[t] & ~at_j) | (sign & at_j);
     }
   }
   ball_end(&s);

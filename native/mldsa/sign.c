@@ -162,6 +162,29 @@ static int exceeds_public(const qs_poly *a, int32_t bound) {
   return bad != 0;
 }
 
+/*
+ * Attempt cap of Sign_internal. FIPS 204 Alg 7 loops until a candidate passes
+ * its bounds; Appendix C (Table 3) lets an implementation stop after a fixed
+ * number of attempts, but not fewer than 814. The expected number of attempts
+ * is 4.25 / 5.1 / 3.85 for ML-DSA-44 / 65 / 87 (Table 1), so an attempt is
+ * rejected with probability at most 1 - 1/5.1; 814 rejections in a row then
+ * happen with probability (1 - 1/5.1)^814 ~ 2^-256 (ML-DSA-65, the worst set;
+ * 2^-315 and 2^-353 for 44 and 87). Honest randomness never reaches the cap;
+ * stopping there turns a broken XOF or a hostile sk into an error instead of
+ * an endless loop. The native tests lower it to reach that error path; the
+ * shipped build always uses 814.
+ *
+ * ExpandMask's nonce kappa + r is 16 bits (IntegerToBytes(kappa + r, 2)).
+ * The largest nonce drawn is attempts * l (the prefetched ynext of an odd l),
+ * so the cap keeps every nonce below 2^16: the counter cannot wrap and reuse
+ * a mask y.
+ */
+#ifndef QS_MLDSA_MAX_ATTEMPTS
+#define QS_MLDSA_MAX_ATTEMPTS 814
+#endif
+_Static_assert(QS_MLDSA_MAX_ATTEMPTS >= 1 && (long)QS_MLDSA_MAX_ATTEMPTS * L_MAX <= 0xFFFF,
+               "the attempt cap must keep ExpandMask nonces within 16 bits");
+
 typedef struct {
   qs_poly s1[L_MAX], s2[K_MAX], t0[K_MAX];
   qs_poly y[L_MAX], yhat[L_MAX], z[L_MAX], ynext;
@@ -196,7 +219,12 @@ int qs_mldsa_sign_mu_internal(const qs_mldsa_params *p, uint8_t *sig, const uint
    * the 2-way Keccak. Whether ynext is filled depends only on the attempt
    * count, which is public; it is secret like y and wiped with ws. */
   int have_next = 0;
-  for (uint16_t kappa = 0;; kappa = (uint16_t)(kappa + l)) {
+  for (unsigned attempt = 0;; attempt++) {
+    if (attempt == QS_MLDSA_MAX_ATTEMPTS) {
+      rc = QS_ERR_SIGN_ATTEMPTS;
+      goto done;
+    }
+    const uint16_t kappa = (uint16_t)(attempt * (unsigned)l); /* < 2^16 by the assertion above */
     int r = 0;
     if (have_next) ws.y[r++] = ws.ynext;
     for (; r + 1 < l; r += 2)
@@ -275,6 +303,9 @@ int qs_mldsa_sign_mu_internal(const qs_mldsa_params *p, uint8_t *sig, const uint
   qs_mldsa_pack_sig(p, sig, ws.ctilde, ws.z, ws.h);
 
 done:
+  /* A failed call leaves no partial or stale bytes where a caller might
+   * mistake them for a signature. */
+  if (rc != QS_OK) memset(sig, 0, p->sig_bytes);
   qs_zeroize(&ws, sizeof ws);
   return rc;
 }

@@ -1,36 +1,48 @@
 /*
- * Scalar reference for SamplePolyCBD (FIPS 203 Alg 8). The input is secret
- * PRF output: only masks, shifts and adds, no branch or index depends on it.
+ * SamplePolyCBD_η (FIPS 203 Alg 8), scalar build. With b = BytesToBits(B),
+ * coefficient i is x - y, where x counts the ones among the η bits
+ * b[2iη .. 2iη + η) and y among the next η. Bits are taken least
+ * significant first within each byte, so coefficient i is simply the 2η-bit
+ * field at bit offset 2ηi of B read as a little-endian integer. Fields
+ * never straddle a group: four bytes hold eight η = 2 fields and three
+ * bytes hold four η = 3 fields, so each group is read once and split.
+ *
+ * B is secret PRF output: only shifts, masks and adds touch it; no branch or
+ * index depends on it.
  */
 #include "mlkem.h"
 
-/* η = 2: each coefficient is popcount(2 bits) − popcount(2 bits). */
-static void cbd2(qs_mlkem_poly *r, const uint8_t buf[128]) {
-  for (unsigned i = 0; i < QS_MLKEM_N / 8; i++) {
-    uint32_t t = qs_load32_le(buf + 4 * i);
-    uint32_t d = (t & 0x55555555u) + ((t >> 1) & 0x55555555u);
-    for (unsigned j = 0; j < 8; j++) {
-      int16_t x = (int16_t)((d >> (4 * j)) & 3);
-      int16_t y = (int16_t)((d >> (4 * j + 2)) & 3);
-      r->c[8 * i + j] = (int16_t)(x - y);
-    }
-  }
+/* A mask with one bit at the start of every η-bit half-field of a
+ * `width`-bit group (positions 0, η, 2η, ...). Constant at each call site. */
+QS_INLINE uint32_t half_field_starts(unsigned eta, unsigned width) {
+  uint32_t m = 0;
+  for (unsigned b = 0; b < width; b += eta) m |= 1u << b;
+  return m;
 }
 
-/* η = 3: 24-bit groups, four coefficients each. */
-static void cbd3(qs_mlkem_poly *r, const uint8_t buf[192]) {
-  for (unsigned i = 0; i < QS_MLKEM_N / 4; i++) {
-    uint32_t t = (uint32_t)buf[3 * i] | ((uint32_t)buf[3 * i + 1] << 8) | ((uint32_t)buf[3 * i + 2] << 16);
-    uint32_t d = (t & 0x249249u) + ((t >> 1) & 0x249249u) + ((t >> 2) & 0x249249u);
-    for (unsigned j = 0; j < 4; j++) {
-      int16_t x = (int16_t)((d >> (6 * j)) & 7);
-      int16_t y = (int16_t)((d >> (6 * j + 3)) & 7);
-      r->c[4 * i + j] = (int16_t)(x - y);
-    }
+/* Coefficients of one group of `fields` 2η-bit fields. Adding the group
+ * shifted by 0 .. η-1 under the start mask leaves, in each η-bit lane, the
+ * number of ones of that half-field (at most η, so it fits the lane): x in
+ * the even lanes, y in the odd ones, all counted at once. */
+QS_INLINE void cbd_group(int16_t *f, uint32_t group, unsigned fields, unsigned eta) {
+  const uint32_t starts = half_field_starts(eta, 2 * eta * fields), lane = (1u << eta) - 1;
+  uint32_t ones = 0;
+  for (unsigned j = 0; j < eta; j++) ones += (group >> j) & starts;
+  for (unsigned c = 0; c < fields; c++) {
+    int32_t x = (int32_t)((ones >> (2 * eta * c)) & lane);
+    int32_t y = (int32_t)((ones >> (2 * eta * c + eta)) & lane);
+    f[c] = (int16_t)(x - y);
   }
 }
 
 void qs_mlkem_poly_cbd(qs_mlkem_poly *r, const uint8_t *buf, int eta) {
-  if (eta == 2) cbd2(r, buf); /* η is a public parameter */
-  else cbd3(r, buf);
+  if (eta == 2) { /* η is a public parameter; B has 64·η bytes */
+    for (unsigned g = 0; g < QS_MLKEM_N / 8; g++) cbd_group(r->c + 8 * g, qs_load32_le(buf + 4 * g), 8, 2);
+  } else {
+    for (unsigned g = 0; g < QS_MLKEM_N / 4; g++) {
+      const uint8_t *b = buf + 3 * g;
+      uint32_t group = (uint32_t)b[0] | ((uint32_t)b[1] << 8) | ((uint32_t)b[2] << 16);
+      cbd_group(r->c + 4 * g, group, 4, 3);
+    }
+  }
 }

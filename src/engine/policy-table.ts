@@ -26,5 +26,6 @@ export const POLICY_TABLE = {
   'deno@2': {},
   'firefox@153': {},
   'node@20': {},
-  'node@24': {}
+  'node@24': {},
+  'workerd@0': {}
 } as const;

@@ -13,9 +13,9 @@
  * and {@link engineFor} says so: expanded secret keys (no runtime imports
  * them; only seeds), deterministic or caller-chosen signing randomness
  * (native signing is hedged only), contexts where the runtime rejects them
- * (Deno 2.9), parameter sets the runtime lacks (ML-KEM-512 in Chromium 156
- * and Bun 1.4). External μ, streaming and HashML-DSA are not part of this
- * interface; they are wasm-only primitives.
+ * (Deno 2.9), parameter sets the runtime lacks (ML-KEM-512 in Chromium 156,
+ * Bun 1.4 and workerd). External μ, streaming and HashML-DSA are not part of
+ * this interface; they are wasm-only primitives.
  *
  * Keys: a secret key is the expanded byte form of the primitives, the seed
  * (32-byte ML-DSA ξ, 64-byte ML-KEM d‖z; told apart by length), or a native
@@ -55,7 +55,8 @@ export function resolveAlgorithm<T extends EngineAlgorithm>(
 ): T {
   for (const kind of kinds) {
     const info = findAlgorithm(name, kind);
-    if (info) return info.name as T;
+    // The engines serve ML-DSA and ML-KEM; the registry also lists SLH-DSA.
+    if (info && (info.standard === 'FIPS 203' || info.standard === 'FIPS 204')) return info.name as T;
   }
   throw new QsignError('ERR_UNKNOWN_ALGORITHM', `unknown ${what}algorithm "${name}"; expected ${expected}`);
 }

@@ -11,3 +11,17 @@ export async function defaultWasmSource(variant: 'simd' | 'scalar'): Promise<Uin
   const { readFile } = await import('node:fs/promises');
   return readFile(url);
 }
+
+/**
+ * The SLH-DSA module, compiled synchronously where the runtime allows it
+ * (the first SLH-DSA call then needs no `await`); otherwise the bytes, read
+ * asynchronously (call `loadSlhDsa()` first there).
+ */
+export function defaultSlhDsaSource(
+  variant: 'simd' | 'scalar',
+): WebAssembly.Module | Promise<Uint8Array | WebAssembly.Module> {
+  const url = new URL(`../../wasm/qsign-slhdsa-${variant}.wasm`, import.meta.url);
+  const fs = typeof process === 'undefined' ? undefined : process.getBuiltinModule?.('node:fs');
+  if (fs) return new WebAssembly.Module(fs.readFileSync(url));
+  return import('node:fs/promises').then(({ readFile }) => readFile(url));
+}

@@ -3,6 +3,7 @@ import { ensureBytes } from '../util/bytes.js';
 import { KeccakKind } from '../wasm/exports.js';
 import { withHeap } from '../wasm/heap.js';
 import { getExports } from '../wasm/loader.js';
+import { checkStatus } from '../wasm/status.js';
 
 /*
  * SHA-3 and SHAKE (FIPS 202) on the wasm Keccak, shaped like @noble/hashes:
@@ -71,7 +72,7 @@ class KeccakHasher implements Hasher {
     for (let i = 0; i < data.length || i === 0; i += CHUNK) {
       const part = data.subarray(i, Math.min(data.length, i + CHUNK));
       if (part.length === 0) break;
-      withHeap((h) => h.x.qs_keccak_absorb(st, h.put(part), part.length));
+      withHeap((h) => checkStatus(h.x.qs_keccak_absorb(st, h.put(part), part.length), 'SHA-3 update'));
     }
     return this;
   }
@@ -79,7 +80,7 @@ class KeccakHasher implements Hasher {
   private squeeze(n: number): Uint8Array {
     const st = this.live();
     if (!this.finished) {
-      getExports().qs_keccak_finalize(st);
+      checkStatus(getExports().qs_keccak_finalize(st), 'SHA-3 digest');
       this.finished = true;
     }
     const out = new Uint8Array(n);
@@ -87,7 +88,7 @@ class KeccakHasher implements Hasher {
       const len = Math.min(CHUNK, n - i);
       withHeap((h) => {
         const p = h.alloc(len);
-        h.x.qs_keccak_squeeze(st, p, len);
+        checkStatus(h.x.qs_keccak_squeeze(st, p, len), 'SHA-3 digest');
         out.set(h.read(p, len), i);
       });
     }

@@ -19,6 +19,7 @@ import * as jwt from './jwt.js';
 import * as jwks from './jwks.js';
 import * as issuer from './issuer.js';
 import * as b64 from './base64url.js';
+import * as detached from './detached.js';
 
 // Every function below is wrapped by `guarded` (src/util/guard.ts): a bad
 // argument nobody validated by name still fails as a coded QsignError.
@@ -81,6 +82,9 @@ export const decodeJwt = /*#__PURE__*/ guarded('decodeJwt', jwt.decodeJwt);
 export const validateClaims = /*#__PURE__*/ guarded('validateClaims', jwt.validateClaims);
 /** @function */
 export const secs = /*#__PURE__*/ guarded('secs', jwt.secs);
+export const signDetached = /*#__PURE__*/ guarded('signDetached', detached.signDetached);
+export const verifyDetached = /*#__PURE__*/ guarded('verifyDetached', detached.verifyDetached);
+export type { SignDetachedOptions, VerifyDetachedResult } from './detached.js';
 export type { JWTPayload, JWTVerifyOptions, JWTVerifyResult } from './jwt.js';
 export { jwksCache, MAX_JWKS_BYTES } from './jwks.js';
 /** @function */

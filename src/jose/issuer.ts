@@ -7,6 +7,8 @@
  */
 import { isUrl, requireObject, requireString } from '../util/guard.js';
 import { parseJsonStrict } from '../util/json.js';
+// Declares Symbol.dispose for the emitted .d.ts (no esnext lib needed by users).
+import '../util/disposable.js';
 import { QsignError } from '../errors.js';
 import { randomBytes, wipe } from '../util/bytes.js';
 import { encode as b64u, decode as b64uDecode } from './base64url.js';

@@ -98,7 +98,8 @@ export interface CompactVerifyResult {
 const enc = new TextEncoder();
 const dec = new TextDecoder('utf-8', { fatal: true });
 
-async function toKey(k: KeyInput): Promise<AkpKey> {
+/** @internal shared with ./detached.ts (RFC 7797 streaming). */
+export async function toKey(k: KeyInput): Promise<AkpKey> {
   if (k instanceof AkpKey) return k;
   if (k && typeof k === 'object') return importJWK(k);
   throw new QsignError('ERR_INVALID_ARGUMENT', 'key must be an AkpKey or an AKP JWK');
@@ -112,7 +113,8 @@ function isObject(x: unknown): x is Record<string, unknown> {
  * RFC 7515 §4.1.11: every `crit` entry must be understood and present in the
  * protected header. Returns the names recognised.
  */
-function validateCrit(
+/** @internal shared with ./detached.ts (RFC 7797 streaming). */
+export function validateCrit(
   recognizedDefault: Map<string, boolean>,
   recognizedOption: Record<string, boolean> | undefined,
   protectedHeader: JWSHeaderParameters | undefined,
@@ -136,7 +138,8 @@ function validateCrit(
   return new Set(crit);
 }
 
-function checkAlgAllowed(alg: unknown, algorithms: string[] | undefined): JoseAlgorithm {
+/** @internal shared with ./detached.ts (RFC 7797 streaming). */
+export function checkAlgAllowed(alg: unknown, algorithms: string[] | undefined): JoseAlgorithm {
   if (typeof alg !== 'string' || !alg)
     throw new JWSInvalid('JWS "alg" (Algorithm) Header Parameter missing or invalid');
   // "none" is refused whatever the allow-list says: an unsigned token is never acceptable here.
@@ -154,12 +157,14 @@ function checkAlgAllowed(alg: unknown, algorithms: string[] | undefined): JoseAl
   return alg;
 }
 
-function checkKeyAlg(key: AkpKey, alg: JoseAlgorithm): void {
+/** @internal shared with ./detached.ts (RFC 7797 streaming). */
+export function checkKeyAlg(key: AkpKey, alg: JoseAlgorithm): void {
   // RFC 9964: an AKP key is bound to one alg; using it under another is a key confusion.
   if (key.alg !== alg) throw new JOSEAlgNotAllowed(`key is bound to ${key.alg} but the JWS "alg" is ${alg}`);
 }
 
-function parseHeader(b64: string): JWSHeaderParameters {
+/** @internal shared with ./detached.ts (RFC 7797 streaming). */
+export function parseHeader(b64: string): JWSHeaderParameters {
   const bytes = b64uDecode(b64, 'ERR_JWS_INVALID', 'JWS Protected Header');
   let text: string;
   try {
@@ -173,7 +178,8 @@ function parseHeader(b64: string): JWSHeaderParameters {
   return parsed as JWSHeaderParameters;
 }
 
-async function resolveKey(
+/** @internal shared with ./detached.ts (RFC 7797 streaming). */
+export async function resolveKey(
   key: KeyInput | KeyResolver,
   header: JWSHeaderParameters,
   jws: FlattenedJWS,

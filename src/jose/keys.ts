@@ -7,6 +7,8 @@
  * private form RFC 9964 can represent, and the expanded secret key cannot be
  * turned back into it. The expanded key is derived on first use and cached.
  */
+// Declares Symbol.dispose for the emitted .d.ts (no esnext lib needed by users).
+import '../util/disposable.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { QsignError } from '../errors.js';
 import { algorithmByJose, familyNames, sizeOf, type FamilyNames } from '../registry.js';

@@ -35,7 +35,8 @@ export type PrehashName =
   | 'SHAKE-128'
   | 'SHAKE-256';
 
-interface Prehash {
+/** A pre-hash function of FIPS 204 §5.4.1 / FIPS 205 §10.2.2 (the same list). */
+export interface Prehash {
   /** Last byte of the DER OID 2.16.840.1.101.3.4.2.x. */
   arc: number;
   /** Digest length; SHAKE128/256 use 32/64 bytes as FIPS 204 fixes. */
@@ -43,7 +44,8 @@ interface Prehash {
   fn: (m: Uint8Array) => Uint8Array;
 }
 
-const PREHASHES: Record<PrehashName, Prehash> = {
+/** Shared with HashSLH-DSA (./slhdsa.ts): FIPS 205 §10.2.2 allows the same functions. */
+export const PREHASHES: Readonly<Record<PrehashName, Prehash>> = {
   'SHA2-256': { arc: 1, outLen: 32, fn: (m) => sha256(m) },
   'SHA2-384': { arc: 2, outLen: 48, fn: (m) => sha384(m) },
   'SHA2-512': { arc: 3, outLen: 64, fn: (m) => sha512(m) },
@@ -78,7 +80,8 @@ export function prehashName(name: unknown): PrehashName {
   return n;
 }
 
-function oidOf(ph: Prehash): Uint8Array {
+/** DER of the pre-hash OID 2.16.840.1.101.3.4.2.arc (the OID field of M′). */
+export function oidOf(ph: Prehash): Uint8Array {
   return new Uint8Array([0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, ph.arc]);
 }
 

@@ -117,3 +117,58 @@ export function sig(name: string): MlDsaStreaming {
   }
   return BY_LEVEL[Number(m[1]) as MlDsaLevel];
 }
+
+/**
+ * SLH-DSA (FIPS 205), all twelve parameter sets, on a wasm module of its own
+ * loaded on first use (browsers: `await loadSlhDsa()`
+ * first).
+ *
+ * @example
+ * ```ts
+ * import { init, slh_dsa_sha2_128s } from 'qsign-pqc';
+ * await init();
+ * const { publicKey, secretKey } = slh_dsa_sha2_128s.keygen();
+ * const sig = slh_dsa_sha2_128s.sign(msg, secretKey, { context });
+ * slh_dsa_sha2_128s.verify(sig, msg, publicKey, { context }); // true
+ * ```
+ */
+export {
+  slh_dsa_sha2_128s,
+  slh_dsa_sha2_128f,
+  slh_dsa_sha2_192s,
+  slh_dsa_sha2_192f,
+  slh_dsa_sha2_256s,
+  slh_dsa_sha2_256f,
+  slh_dsa_shake_128s,
+  slh_dsa_shake_128f,
+  slh_dsa_shake_192s,
+  slh_dsa_shake_192f,
+  slh_dsa_shake_256s,
+  slh_dsa_shake_256f,
+  hash_slh_dsa_sha2_128s,
+  hash_slh_dsa_sha2_128f,
+  hash_slh_dsa_sha2_192s,
+  hash_slh_dsa_sha2_192f,
+  hash_slh_dsa_sha2_256s,
+  hash_slh_dsa_sha2_256f,
+  hash_slh_dsa_shake_128s,
+  hash_slh_dsa_shake_128f,
+  hash_slh_dsa_shake_192s,
+  hash_slh_dsa_shake_192f,
+  hash_slh_dsa_shake_256s,
+  hash_slh_dsa_shake_256f,
+  SLH_DSA_MAX_MESSAGE,
+} from './slhdsa.js';
+export type {
+  SlhDsa,
+  SlhDsaSigner,
+  SlhDsaKeyPair,
+  SlhDsaLengths,
+  SlhDsaSignOptions,
+  SlhDsaVerifyOptions,
+  HashSlhDsa,
+  HashSlhDsaSignOptions,
+  HashSlhDsaVerifyOptions,
+} from './slhdsa.js';
+export { loadSlhDsa } from '../wasm/slhdsa-loader.js';
+export type { LoadSlhDsaOptions } from '../wasm/slhdsa-loader.js';

@@ -224,8 +224,8 @@ export function shake256Parts(parts: Uint8Array[]): Uint8Array {
     for (const part of parts) absorbInto(st, part);
     return withHeap((h) => {
       const out = h.alloc(MU_BYTES);
-      x.qs_keccak_finalize(st);
-      x.qs_keccak_squeeze(st, out, MU_BYTES);
+      checkStatus(x.qs_keccak_finalize(st), 'ML-DSA mu');
+      checkStatus(x.qs_keccak_squeeze(st, out, MU_BYTES), 'ML-DSA mu');
       return h.read(out, MU_BYTES);
     });
   } finally {
@@ -237,7 +237,7 @@ export function shake256Parts(parts: Uint8Array[]): Uint8Array {
 export function absorbInto(st: number, data: Uint8Array): void {
   for (let i = 0; i < data.length; i += ABSORB_CHUNK) {
     const part = data.subarray(i, Math.min(data.length, i + ABSORB_CHUNK));
-    withHeap((h) => h.x.qs_keccak_absorb(st, h.put(part), part.length));
+    withHeap((h) => checkStatus(h.x.qs_keccak_absorb(st, h.put(part), part.length), 'ML-DSA mu'));
   }
 }
 

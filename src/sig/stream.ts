@@ -3,6 +3,7 @@ import { ensureBytes } from '../util/bytes.js';
 import { KeccakKind, type QsignExports } from '../wasm/exports.js';
 import { withHeap } from '../wasm/heap.js';
 import { getExports } from '../wasm/loader.js';
+import { checkStatus } from '../wasm/status.js';
 import {
   ABSORB_CHUNK,
   checkOptions,
@@ -42,7 +43,11 @@ export interface MlDsaStreamVerifier {
 }
 
 /** Anything `signStream`/`verifyStream` read: a web `ReadableStream`, a Node stream, or any (async) iterable of bytes. */
-export type ByteSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+/**
+ * Where streamed bytes come from: a Web `ReadableStream`, a Node stream or any (async) iterable of byte chunks,
+ * or the whole input as one `Uint8Array` (taken as a single chunk, not iterated byte by byte).
+ */
+export type ByteSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array;
 
 // `Symbol.dispose` exists from ES2025 runtimes on; Symbol.for is the agreed fallback.
 const disposeSymbol: symbol = (Symbol as unknown as { dispose?: symbol }).dispose ?? Symbol.for('Symbol.dispose');
@@ -91,7 +96,7 @@ class MuAccumulator {
     const st = this.st;
     for (let i = 0; i < data.length; i += ABSORB_CHUNK) {
       const part = data.subarray(i, Math.min(data.length, i + ABSORB_CHUNK));
-      withHeap((h) => h.x.qs_keccak_absorb(st, h.put(part), part.length));
+      withHeap((h) => checkStatus(h.x.qs_keccak_absorb(st, h.put(part), part.length), 'ML-DSA stream update'));
     }
   }
 
@@ -102,8 +107,8 @@ class MuAccumulator {
     try {
       return withHeap((h) => {
         const mu = h.alloc(64);
-        h.x.qs_keccak_finalize(st);
-        h.x.qs_keccak_squeeze(st, mu, 64);
+        checkStatus(h.x.qs_keccak_finalize(st), 'ML-DSA stream');
+        checkStatus(h.x.qs_keccak_squeeze(st, mu, 64), 'ML-DSA stream');
         return h.read(mu, 64);
       });
     } finally {
@@ -234,6 +239,11 @@ export async function drain(source: ByteSource, sink: (chunk: Uint8Array) => voi
       'ERR_INVALID_ARGUMENT',
       `expected a ReadableStream, a Node stream or an (async) iterable of Uint8Array chunks, got ${source === null ? 'null' : typeof source}`,
     );
+  }
+  // A whole buffer is one chunk; iterating it would yield numbers.
+  if (ArrayBuffer.isView(source)) {
+    sink(asBytes(source));
+    return;
   }
   const s = source as { getReader?: unknown };
   if (typeof s.getReader === 'function' && !(Symbol.asyncIterator in (source as object))) {

@@ -65,14 +65,22 @@ export class TransitClient {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async request(method: string, path: string, body?: unknown, okStatuses: number[] = []): Promise<any> {
-    const res = await this.f(this.base + path, {
-      method,
-      headers: {
-        'x-vault-token': this.opts.token,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    let res: Response;
+    try {
+      res = await this.f(this.base + path, {
+        method,
+        headers: {
+          'x-vault-token': this.opts.token,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (e) {
+      // fetch rejects with a bare TypeError("fetch failed"); the reason is in its cause.
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? (e as Error).message;
+      throw new QsignError(TransitErrorCodes.UNREACHABLE, `cannot reach ${this.opts.address}: ${why}`, { cause: e });
+    }
     if (res.status === 204) return null;
     const text = await res.text();
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -217,6 +225,60 @@ export class TransitClient {
     return (
       await this.request('GET', `export/public-key/${this.enc(name)}${version === undefined ? '' : `/${version}`}`)
     ).data;
+  }
+  /** `POST hmac/:name`: `vault:vN:` + base64 HMAC (algorithm default `sha2-256`). */
+  async hmac(name: string, input: Uint8Array, opts: { algorithm?: string; keyVersion?: number } = {}): Promise<string> {
+    return (
+      await this.request('POST', `hmac/${this.enc(name)}`, {
+        input: toBase64(input),
+        algorithm: opts.algorithm,
+        key_version: opts.keyVersion,
+      })
+    ).data.hmac;
+  }
+  /** `POST verify/:name` with `hmac`. */
+  async verifyHmac(name: string, input: Uint8Array, hmac: string, opts: { algorithm?: string } = {}): Promise<boolean> {
+    return (
+      (
+        await this.request('POST', `verify/${this.enc(name)}`, {
+          input: toBase64(input),
+          hmac,
+          hash_algorithm: opts.algorithm,
+        })
+      ).data.valid === true
+    );
+  }
+  /** `POST hash`: the digest bytes (algorithm default `sha2-256`). */
+  async hash(input: Uint8Array, opts: { algorithm?: string } = {}): Promise<Uint8Array> {
+    const d = (
+      await this.request('POST', 'hash', { input: toBase64(input), algorithm: opts.algorithm, format: 'base64' })
+    ).data;
+    return fromBase64(d.sum);
+  }
+  /** `POST random`: `bytes` random bytes from the server. */
+  async random(bytes = 32, opts: { source?: 'platform' | 'seal' | 'all' } = {}): Promise<Uint8Array> {
+    return fromBase64((await this.request('POST', 'random', { bytes, source: opts.source })).data.random_bytes);
+  }
+  /** `GET wrapping_key`: the PEM RSA-4096 public key to wrap BYOK key material to. */
+  async wrappingKey(): Promise<string> {
+    return (await this.request('GET', 'wrapping_key')).data.public_key;
+  }
+  /** `POST keys/:name/import` with a wrapped ciphertext (base64, see docs/transit.md > Export and import). */
+  async importKey(
+    name: string,
+    ciphertext: string,
+    opts: CreateKeyOptions & { hash_function?: string; allow_rotation?: boolean } = {},
+  ): Promise<void> {
+    await this.request('POST', `keys/${this.enc(name)}/import`, { ciphertext, ...opts });
+  }
+  /** `GET export/:kind/:name[/:version]` of an `exportable` key: base64 key material by version. */
+  async exportKey(
+    kind: 'encryption-key' | 'signing-key' | 'hmac-key',
+    name: string,
+    version?: number | 'latest',
+  ): Promise<{ name: string; type: KeyType; keys: Record<string, string> }> {
+    return (await this.request('GET', `export/${kind}/${this.enc(name)}${version === undefined ? '' : `/${version}`}`))
+      .data;
   }
   async backup(name: string): Promise<string> {
     return (await this.request('GET', `backup/${this.enc(name)}`)).data.backup;

@@ -45,6 +45,8 @@ export const TransitErrorCodes = {
   STREAM_CORRUPT: 'ERR_TRANSIT_STREAM_CORRUPT',
   /** The transit client got an error answer the server gave no code for (carries the HTTP status). */
   HTTP: 'ERR_TRANSIT_HTTP',
+  /** TransitClient could not reach the server at all (refused, DNS, TLS, reset); no HTTP status. */
+  UNREACHABLE: 'ERR_TRANSIT_UNREACHABLE',
 } as const;
 
 declare module '../errors.js' {

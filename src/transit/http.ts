@@ -5,12 +5,14 @@
  *
  * Paths (mount defaults to `oqs-transit`): `/v1/<mount>/keys[/:name[/config|rotate|trim]]`,
  * `encrypt|decrypt|rewrap/:name`, `datakey/:type/:name`, `sign|verify/:name`,
- * `export/public-key/:name[/:version]`, `backup/:name`, `restore[/:name]`,
- * plus `/v1/sys/health`. Request and response JSON follow Vault (`data`
+ * `export/public-key|encryption-key|signing-key|hmac-key/:name[/:version]`, `backup/:name`, `restore[/:name]`,
+ * `hmac/:name[/:algorithm]`, `hash[/:algorithm]`, `random[/:source][/:bytes]`, `wrapping_key`,
+ * `keys/:name/import`, plus `/v1/sys/health`. Request and response JSON follow Vault (`data`
  * envelope, standard base64 binary fields, `batch_input`), errors are
  * `{"errors":[…]}` with the status of `httpStatusFor`.
  */
 import { QsignError } from '../errors.js';
+import { randomBytes, toHex } from '../util/bytes.js';
 import {
   DEFAULT_MAX_BODY_BYTES,
   field,
@@ -24,8 +26,9 @@ import {
 import { AuditLog, type AuditRecord, type AuditSink } from './audit.js';
 import { createAuth, type AuthConfig, type Authorizer, type Capability } from './auth.js';
 import { fromBase64, toBase64 } from './base64.js';
+import { isTransitHashAlgorithm, transitHash } from './digest.js';
 import { httpStatusFor, transitError, TransitErrorCodes } from './errors.js';
-import type { Keyring } from './keyring.js';
+import { KEY_NAME_RE, type Keyring } from './keyring.js';
 import type { KeyConfig } from './types.js';
 
 export interface TransitLimits {
@@ -73,6 +76,40 @@ const HASH_ALGORITHMS: ReadonlySet<string> = new Set([
   'none',
 ]);
 
+/** `export/:type/…` types: the public key, or private material of an `exportable` key. */
+const EXPORT_TYPES: ReadonlySet<string> = new Set(['public-key', 'encryption-key', 'signing-key', 'hmac-key']);
+/** Vault's cap on one `random` request. */
+const RANDOM_MAX_BYTES = 128 * 1024;
+
+/** `random[/:source][/:bytes]` with Vault's fields and messages; URL segments win over the body. */
+function randomResponse(body: Json, url: { source?: string; bytes?: number }): { data: Json; warnings?: string[] } {
+  const bytes = url.bytes ?? int(body, 'bytes') ?? 32;
+  const format = str(body, 'format') ?? 'base64';
+  const source = url.source ?? str(body, 'source') ?? 'platform';
+  if (bytes < 1) throw transitError(TransitErrorCodes.INVALID_REQUEST, '"bytes" cannot be less than 1');
+  if (bytes > RANDOM_MAX_BYTES)
+    throw transitError(TransitErrorCodes.INVALID_REQUEST, `"bytes" should be less than ${RANDOM_MAX_BYTES}`);
+  if (format !== 'hex' && format !== 'base64')
+    throw transitError(
+      TransitErrorCodes.INVALID_REQUEST,
+      `unsupported encoding format "${format}"; must be "hex" or "base64"`,
+    );
+  if (source !== 'platform' && source !== 'seal' && source !== 'all')
+    throw transitError(
+      TransitErrorCodes.INVALID_REQUEST,
+      `unsupported entropy source "${source}"; must be "platform" or "seal", or "all"`,
+    );
+  const r = randomBytes(bytes);
+  const out = format === 'hex' ? toHex(r) : toBase64(r);
+  // There is no seal here: like Vault without entropy augmentation, "seal" falls back to the platform source.
+  return {
+    data: { random_bytes: out },
+    ...(source === 'seal'
+      ? { warnings: ['no seal/entropy augmentation available, using platform entropy source'] }
+      : {}),
+  };
+}
+
 function str(body: Json, name: string, required = false): string | undefined {
   const v = field(body, name);
   if (v === undefined || v === null || v === '') {
@@ -117,10 +154,67 @@ function duration(body: Json, name: string): string | number | undefined {
 interface Route {
   capability: Capability | ((name: string) => Promise<Capability>);
   run(body: Json): Promise<{ status?: number; data?: unknown; warnings?: string[] } | undefined>;
-  /** Field of the body that holds batch items, if the route supports batches. */
-  batch?: (item: Json) => Promise<Json>;
+  /** One `batch_input` item (with the whole body, for fields Vault reads at the top level), if the route batches. */
+  batch?: (item: Json, body: Json) => Promise<Json>;
   needsBody: boolean;
 }
+
+/**
+ * The key a request under `/v1/<mount>/` acts on, from its canonical path (as `requestPath` gives it, without the
+ * leading `/`): what a sharded deployment routes on (one Durable Object per key). `undefined` for requests that
+ * name no key (`keys` list, `hash`, `random`, `wrapping_key`, `sys/health`, unknown paths) and for `restore` without
+ * a name, whose key is only inside the sealed backup.
+ *
+ * @example
+ * ```ts
+ * routeKeyName('v1/oqs-transit/datakey/wrapped/orders', 'oqs-transit'); // 'orders'
+ * routeKeyName('v1/oqs-transit/random/32', 'oqs-transit');              // undefined
+ * ```
+ */
+export function routeKeyName(path: string, mount = 'oqs-transit'): string | undefined {
+  const prefix = `v1/${mount.replace(/^\/+|\/+$/g, '')}/`;
+  if (!path.startsWith(prefix)) return undefined;
+  const [op, a, b] = path.slice(prefix.length).split('/');
+  const name = op === 'datakey' || op === 'export' ? b : KEY_OPS.has(op!) ? a : undefined;
+  return name !== undefined && KEY_NAME_RE.test(name) ? name : undefined;
+}
+/**
+ * Where a sharded deployment sends a client request: `{ key }` for the object of that key, `{ index: true }` for
+ * the index object (requests naming no key, and paths the handler will refuse, which it answers there), or
+ * `undefined` for paths outside `/v1/`, which are not the API (the Worker answers 404 and never forwards them, so
+ * clients cannot reach the objects' internal paths).
+ *
+ * @example
+ * ```ts
+ * const t = shardTarget(req);
+ * if (!t) return new Response(null, { status: 404 });
+ * return env.TRANSIT.get(env.TRANSIT.idFromName('key' in t ? `key:${t.key}` : 'index')).fetch(req);
+ * ```
+ */
+export function shardTarget(req: Request, mount = 'oqs-transit'): { key: string } | { index: true } | undefined {
+  if (!new URL(req.url).pathname.startsWith('/v1/')) return undefined;
+  let path: string;
+  try {
+    path = requestPath(req).replace(/^\//, '');
+  } catch {
+    return { index: true };
+  }
+  const key = routeKeyName(path, mount);
+  return key === undefined ? { index: true } : { key };
+}
+
+/** Operations whose second segment is the key name (`datakey` and `export` have it third). */
+const KEY_OPS: ReadonlySet<string> = new Set([
+  'keys',
+  'encrypt',
+  'decrypt',
+  'rewrap',
+  'sign',
+  'verify',
+  'hmac',
+  'backup',
+  'restore',
+]);
 
 /** Creates the handler. */
 export function createTransitHandler(opts: TransitHandlerOptions): (req: Request) => Promise<Response> {
@@ -178,20 +272,44 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
     });
     return { signature: r.signature, key_version: r.keyVersion };
   };
-  const verifyItem = async (name: string, b: Json): Promise<Json> => {
+  /** Vault's HMAC algorithm: the URL segment, else `hash_algorithm` (verify), else `algorithm`, else sha2-256. */
+  const hmacAlgorithm = (body: Json, urlAlgorithm: string | undefined): string =>
+    urlAlgorithm ?? str(body, 'hash_algorithm') ?? str(body, 'algorithm') ?? 'sha2-256';
+  const verifyItem = async (name: string, b: Json, body: Json, urlAlgorithm?: string): Promise<Json> => {
+    const hmac = str(b, 'hmac');
+    if (hmac !== undefined) {
+      if (str(b, 'signature') !== undefined)
+        throw transitError(TransitErrorCodes.INVALID_REQUEST, "provide one of 'signature' or 'hmac', not both");
+      // Vault: a missing input is the empty input here.
+      const valid = await keyring.verifyHmac(name, b64(b, 'input') ?? new Uint8Array(0), hmac, {
+        algorithm: hmacAlgorithm(body, urlAlgorithm),
+      });
+      return { valid };
+    }
     const valid = await keyring.verify(name, b64(b, 'input', true)!, str(b, 'signature', true)!, {
       context: b64(b, 'context'),
     });
     return { valid };
   };
+  const hmacItem = async (name: string, b: Json, body: Json, urlAlgorithm?: string): Promise<Json> => {
+    if (field(b, 'input') === undefined)
+      throw transitError(TransitErrorCodes.INVALID_REQUEST, 'missing input for HMAC');
+    const r = await keyring.hmac(name, b64(b, 'input') ?? new Uint8Array(0), {
+      // Vault reads algorithm and key_version for the whole request, batch or not.
+      algorithm: urlAlgorithm ?? str(body, 'algorithm') ?? 'sha2-256',
+      keyVersion: int(body, 'key_version'),
+    });
+    return { hmac: r.hmac };
+  };
 
   // A Map, not an object literal: `op` comes from the URL, and `constructor` must not find Object's.
-  const batchOps = new Map<string, (name: string, b: Json) => Promise<Json>>([
+  const batchOps = new Map<string, (name: string, b: Json, body: Json, urlAlgorithm?: string) => Promise<Json>>([
     ['encrypt', encryptItem],
     ['decrypt', decryptItem],
     ['rewrap', rewrapItem],
     ['sign', signItem],
     ['verify', verifyItem],
+    ['hmac', hmacItem],
   ]);
 
   const createCap = async (name: string): Promise<Capability> =>
@@ -223,6 +341,7 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
               exportable: bool(body, 'exportable'),
               deletion_allowed: bool(body, 'deletion_allowed'),
               auto_rotate_period: duration(body, 'auto_rotate_period'),
+              key_size: int(body, 'key_size'),
             }),
           }),
         };
@@ -237,8 +356,37 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
         };
       return 'method';
     }
-    if (op === 'keys' && n === 3 && a && (b === 'config' || b === 'rotate' || b === 'trim')) {
+    if (op === 'keys' && n === 3 && a && (b === 'config' || b === 'rotate' || b === 'trim' || b === 'import')) {
       if (method !== 'POST' && method !== 'PUT') return 'method';
+      if (b === 'import')
+        return {
+          capability: 'update',
+          needsBody: true,
+          run: async (body) => {
+            if (str(body, 'public_key') !== undefined)
+              throw transitError(
+                TransitErrorCodes.INVALID_REQUEST,
+                'public_key import is not supported: import the wrapped seed as ciphertext',
+              );
+            const ct = str(body, 'ciphertext');
+            if (ct === undefined)
+              throw transitError(
+                TransitErrorCodes.INVALID_REQUEST,
+                'one of the following fields, ciphertext xor public_key, has to be set',
+              );
+            refuseDerivation(body);
+            await keyring.importKey(a, fromBase64(ct, 'ciphertext'), {
+              type: str(body, 'type'),
+              parameter_set: field(body, 'parameter_set') as string | number | undefined,
+              hash_function: str(body, 'hash_function'),
+              exportable: bool(body, 'exportable'),
+              deletion_allowed: bool(body, 'deletion_allowed'),
+              allow_rotation: bool(body, 'allow_rotation'),
+              auto_rotate_period: duration(body, 'auto_rotate_period'),
+            });
+            return { status: 204 };
+          },
+        };
       if (b === 'rotate')
         return { capability: 'update', needsBody: true, run: async () => ({ data: await keyring.rotateKey(a) }) };
       if (b === 'trim')
@@ -262,15 +410,71 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
         },
       };
     }
-    // sign/verify accept a trailing /:hash_algorithm like Vault; ML-DSA ignores it.
+    // sign/verify accept a trailing /:hash_algorithm like Vault (ML-DSA ignores it; an HMAC verify uses it), and
+    // hmac a trailing /:algorithm. Only known names route: any other spelling would be one more path to the same
+    // operation that a policy on the exact path does not cover.
     const f = op === undefined ? undefined : batchOps.get(op);
-    if (f && a && (n === 2 || (n === 3 && (op === 'sign' || op === 'verify') && HASH_ALGORITHMS.has(b!)))) {
+    const algorithmOk =
+      (op === 'sign' || op === 'verify') && HASH_ALGORITHMS.has(b!)
+        ? true
+        : op === 'hmac' && b !== undefined && isTransitHashAlgorithm(b);
+    if (f && a && (n === 2 || (n === 3 && algorithmOk))) {
       if (method !== 'POST' && method !== 'PUT') return 'method';
       return {
         capability: 'update',
         needsBody: true,
-        batch: (item) => f(a, item),
-        run: async (body) => ({ data: await f(a, body) }),
+        batch: (item, body) => f(a, item, body, b),
+        run: async (body) => ({ data: await f(a, body, body, b) }),
+      };
+    }
+    if (op === 'hash' && (n === 1 || (n === 2 && isTransitHashAlgorithm(a!)))) {
+      if (method !== 'POST' && method !== 'PUT') return 'method';
+      return {
+        capability: 'update',
+        needsBody: true,
+        run: async (body) => {
+          const format = str(body, 'format') ?? 'hex';
+          if (format !== 'hex' && format !== 'base64')
+            throw transitError(
+              TransitErrorCodes.INVALID_REQUEST,
+              `unsupported encoding format ${format}; must be "hex" or "base64"`,
+            );
+          const sum = await transitHash(
+            a ?? str(body, 'algorithm') ?? 'sha2-256',
+            b64(body, 'input') ?? new Uint8Array(0),
+          );
+          return { data: { sum: format === 'hex' ? toHex(sum) : toBase64(sum) } };
+        },
+      };
+    }
+    if (op === 'random' && n <= 3) {
+      // random, random/:source, random/:bytes, random/:source/:bytes; byte counts in canonical decimal only.
+      const isSource = (x: string | undefined) => x === 'platform' || x === 'seal' || x === 'all';
+      const isCount = (x: string | undefined) => x !== undefined && /^[1-9]\d{0,6}$/.test(x);
+      const shape =
+        n === 1
+          ? {}
+          : n === 2 && isSource(a)
+            ? { source: a }
+            : n === 2 && isCount(a)
+              ? { bytes: Number(a) }
+              : n === 3 && isSource(a) && isCount(b)
+                ? { source: a, bytes: Number(b) }
+                : undefined;
+      if (!shape) return undefined;
+      if (method !== 'POST' && method !== 'PUT') return 'method';
+      return {
+        capability: 'update',
+        needsBody: true,
+        run: async (body) => randomResponse(body, shape),
+      };
+    }
+    if (op === 'wrapping_key' && n === 1) {
+      if (!isGet) return 'method';
+      return {
+        capability: 'read',
+        needsBody: false,
+        run: async () => ({ data: { public_key: await keyring.wrappingKey() } }),
       };
     }
     if (op === 'datakey' && n === 3 && a && b) {
@@ -294,7 +498,7 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
         },
       };
     }
-    if (op === 'export' && a === 'public-key' && b && (n === 3 || n === 4)) {
+    if (op === 'export' && a !== undefined && EXPORT_TYPES.has(a) && b && (n === 3 || n === 4)) {
       if (!isGet) return 'method';
       // Digits only: Number() would also take " 1", "1e0" or "0x1" as version 1 — other spellings of one path.
       if (c !== undefined && c !== 'latest' && !/^[1-9]\d{0,8}$/.test(c)) return undefined;
@@ -302,7 +506,12 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
       return {
         capability: 'read',
         needsBody: false,
-        run: async () => ({ data: await keyring.exportPublicKeys(b, v) }),
+        run: async () => ({
+          data:
+            a === 'public-key'
+              ? await keyring.exportPublicKeys(b, v)
+              : await keyring.exportKey(a as 'encryption-key' | 'signing-key' | 'hmac-key', b, v),
+        }),
       };
     }
     if (op === 'backup' && n === 2 && a) {
@@ -340,7 +549,7 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
         const ref = field(it, 'reference');
         const reference = typeof ref === 'string' ? ref : undefined;
         try {
-          const out = await r.batch!(it);
+          const out = await r.batch!(it, body);
           return reference === undefined ? out : { ...out, reference };
         } catch (e) {
           failed++;

@@ -33,9 +33,17 @@ export { openSqliteStore } from './stores/sqlite.js';
 export type { SqliteStoreOptions } from './stores/sqlite.js';
 export { openIndexedDbStore } from './stores/indexeddb.js';
 export type { IndexedDbStore } from './stores/indexeddb.js';
-export { durableObjectStore } from './stores/durable-object.js';
-export type { DurableObjectStorageLike, DurableObjectTransactionLike } from './stores/durable-object.js';
-export { createTransitHandler } from './http.js';
+export {
+  durableObjectStore,
+  durableObjectIndex,
+  keyObjectStore,
+  indexObjectStore,
+  transitIndexClient,
+  serveTransitIndex,
+  INDEX_RPC_PREFIX,
+} from './stores/durable-object.js';
+export type { DurableObjectStorageLike, DurableObjectTransactionLike, TransitIndex } from './stores/durable-object.js';
+export { createTransitHandler, routeKeyName, shardTarget } from './http.js';
 export type { TransitHandlerOptions, TransitLimits } from './http.js';
 export { createAuth } from './auth.js';
 export type { AuthConfig, Authorizer, Capability, PolicyRule, TokenEntry } from './auth.js';

@@ -14,10 +14,14 @@
 import { sign as engineSign, signatureKeygen, verify as engineVerify } from '../engine/signature.js';
 import { QsignError } from '../errors.js';
 import { equalBytes, randomBytes, wipe, utf8 } from '../util/bytes.js';
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { fromBase64, toBase64 } from './base64.js';
+import { newWrappingKey, openWrappingKey, unwrapImport } from './byok.js';
+import { transitHmac } from './digest.js';
 import { KEMS, kemKeyPair, openEnvelope, sealEnvelope, type KemKeyPair, type KemKeyType } from './envelope.js';
 import { transitError, TransitErrorCodes } from './errors.js';
-import { parseVersioned, VERSIONED_PREFIX } from './versioned.js';
+import { parseVersioned, VERSIONED_PREFIX, type VersionedFault } from './versioned.js';
 import { sealAad, transitSubtle, type MasterKey } from './master-key.js';
 import type { TransitStore } from './store.js';
 import { decryptStream, encryptStream, type StreamEncryptOptions } from './stream.js';
@@ -27,6 +31,7 @@ import {
   parseDuration,
   resolveKeyType,
   type CreateKeyOptions,
+  type ImportKeyOptions,
   type KeyConfig,
   type KeyInfo,
   type KeyType,
@@ -56,6 +61,12 @@ interface KeyRecord {
   min_encryption_version: number;
   min_available_version: number;
   versions: Record<string, VersionRecord>;
+  /** `hmac` keys: HMAC key bytes per version. Present only when set (absent fields keep old MACs valid). */
+  key_size?: number;
+  /** Present (true) only on keys made by `importKey`. */
+  imported_key?: true;
+  /** Imported keys: whether `rotateKey` may generate versions here. */
+  allow_rotation?: boolean;
 }
 
 /**
@@ -113,7 +124,8 @@ export interface DataKeyOptions extends EncryptOptions {
 }
 
 const PREFIX = VERSIONED_PREFIX;
-const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** Key names: 1-128 of A-Z a-z 0-9 . _ - starting with a letter or digit (store entries that are not keys start with `_`). */
+export const KEY_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const SIG_ALG: Record<SignatureKeyType, string> = {
   'ml-dsa-44': 'ML-DSA-44',
   'ml-dsa-65': 'ML-DSA-65',
@@ -125,6 +137,12 @@ const RECORD_MAC_CONTEXT = 'qsign-pqc/transit/record/v2\0';
 /** Store entry of the audit HMAC key; key names start with a letter or digit, so no key can take this name. */
 const AUDIT_KEY_ENTRY = '_audit-hmac-key';
 const AUDIT_KEY_AAD = utf8('qsign-pqc/transit/audit-key/v1');
+/** Store entry of the BYOK wrapping key; like the audit key, a name no key can take. */
+const WRAPPING_KEY_ENTRY = '_wrapping-key';
+/** HKDF salt of the HMAC key a KEM or ML-DSA version derives from its seed (`hmac/:name` on any key type). */
+const HMAC_KEY_SALT = utf8('qsign-pqc/transit/hmac-key/v1');
+/** Vault's bounds for `key_size` of `hmac` keys. */
+const HMAC_KEY_SIZES = { min: 32, max: 512, default: 32 } as const;
 /** Vault's rule: 0 disables automatic rotation, anything else is at least an hour. */
 const MIN_AUTO_ROTATE_SECONDS = 3600;
 
@@ -161,8 +179,21 @@ function rotatePeriod(v: number | string | undefined): number | undefined {
 
 export { parseVersioned };
 
+/** `key_size` with Vault's rules: only for `hmac` keys, 32..512 bytes. */
+function keySizeOf(type: KeyType, v: unknown): number | undefined {
+  if (v === undefined || v === null || v === 0) return type === 'hmac' ? HMAC_KEY_SIZES.default : undefined;
+  if (type !== 'hmac')
+    throw transitError(TransitErrorCodes.INVALID_REQUEST, `key_size is not valid for algorithm ${type}`);
+  if (!Number.isSafeInteger(v) || (v as number) < HMAC_KEY_SIZES.min || (v as number) > HMAC_KEY_SIZES.max)
+    throw transitError(
+      TransitErrorCodes.INVALID_REQUEST,
+      `key_size must be between ${HMAC_KEY_SIZES.min} and ${HMAC_KEY_SIZES.max} bytes`,
+    );
+  return v as number;
+}
+
 function checkName(name: string): void {
-  if (typeof name !== 'string' || !NAME_RE.test(name)) {
+  if (typeof name !== 'string' || !KEY_NAME_RE.test(name)) {
     throw transitError(
       TransitErrorCodes.INVALID_REQUEST,
       'key names are 1-128 characters of A-Z a-z 0-9 . _ - and start with a letter or digit',
@@ -180,11 +211,54 @@ function adOf(v: unknown): Uint8Array {
   return v === undefined || v === null ? new Uint8Array(0) : checkBytes('associatedData', v);
 }
 
+function isKemType(t: KeyType): t is KemKeyType {
+  return Object.hasOwn(KEMS, t);
+}
+
+/** Seed bytes of one version: what is sealed, exported and imported. */
+function seedLength(type: KeyType, keySize?: number): number {
+  if (type === 'hmac') return keySize ?? HMAC_KEY_SIZES.default;
+  return isSignatureType(type) ? 32 : KEMS[type].nsk;
+}
+
+/** Vault's message for each malformed shape of an HMAC to verify. */
+const HMAC_FAULTS: Record<VersionedFault, string> = {
+  prefix: 'invalid HMAC to verify: no prefix',
+  fields: 'invalid HMAC: wrong number of fields',
+  version: 'invalid HMAC: version number could not be decoded',
+};
+
+/** Splits `vault:vN:base64` of an HMAC to verify (ERR_TRANSIT_INVALID_REQUEST with Vault's messages). */
+function parseHmac(s: unknown): { version: number; mac: Uint8Array } {
+  const { version, payload } = parseVersioned(s, {
+    fault: (f) => transitError(TransitErrorCodes.INVALID_REQUEST, HMAC_FAULTS[f]),
+    what: 'verification HMAC',
+    code: TransitErrorCodes.INVALID_REQUEST,
+  });
+  return { version, mac: payload };
+}
+
 function notFound(): QsignError {
   return transitError(TransitErrorCodes.KEY_NOT_FOUND, 'encryption key not found');
 }
 
 /** A keyring over one store and master key. Safe to share between concurrent requests. */
+/** A MasterKey has seal/open; catch the easy mix-ups here rather than as a TypeError on first use. */
+function checkMasterKey(mk: unknown): MasterKey {
+  const m = mk as Partial<MasterKey> | undefined;
+  if (typeof m?.seal === 'function' && typeof m.open === 'function') return m as MasterKey;
+  const hint =
+    m && typeof m === 'object' && 'masterKey' in m
+      ? ': got the { key, masterKey } pair, pass generateMasterKey().masterKey'
+      : mk instanceof Uint8Array
+        ? ': got raw bytes, pass await masterKeyFromBytes(bytes)'
+        : '';
+  throw transitError(
+    TransitErrorCodes.INVALID_REQUEST,
+    `masterKey must be a MasterKey (from masterKeyFromBytes(), generateMasterKey().masterKey or your own seal/open)${hint}`,
+  );
+}
+
 export class Keyring {
   readonly store: TransitStore;
   private readonly masterKey: MasterKey;
@@ -196,7 +270,7 @@ export class Keyring {
 
   constructor(opts: KeyringOptions) {
     this.store = opts.store;
-    this.masterKey = opts.masterKey;
+    this.masterKey = checkMasterKey(opts.masterKey);
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? randomBytes;
     this.cacheSize = opts.cacheSize ?? 1024;
@@ -263,7 +337,8 @@ export class Keyring {
   private async checkLegacy(name: string, rec: KeyRecord): Promise<KeyRecord> {
     try {
       if (rec.name !== name || !rec.versions || typeof rec.versions !== 'object') throw tampered(name);
-      if (!(KEY_TYPES as readonly string[]).includes(rec.type)) throw tampered(name);
+      // `hmac` keys came after format 2, so a format-1 record naming that type is not genuine.
+      if (!(KEY_TYPES as readonly string[]).includes(rec.type) || rec.type === 'hmac') throw tampered(name);
       for (const [v, r] of Object.entries(rec.versions)) {
         const seed = await this.masterKey.open(fromBase64(r.sealed), sealAad(name, Number(v)));
         try {
@@ -319,14 +394,46 @@ export class Keyring {
     throw transitError(TransitErrorCodes.CONFLICT, `too many concurrent updates of key "${name}"; retry`);
   }
 
-  private async newVersion(name: string, type: KeyType, version: number): Promise<VersionRecord> {
-    const seed = this.random(isSignatureType(type) ? 32 : KEMS[type].nsk);
+  /** A new version from a fresh seed, or from `imported` (copied; the caller wipes its own buffer). */
+  private async newVersion(
+    name: string,
+    type: KeyType,
+    version: number,
+    keySize?: number,
+    imported?: Uint8Array,
+  ): Promise<VersionRecord> {
+    const seed = imported ? imported.slice() : this.random(seedLength(type, keySize));
     try {
-      const pk = isSignatureType(type)
-        ? (await signatureKeygen(SIG_ALG[type], seed)).publicKey
-        : (await kemKeyPair(type, seed)).publicKey;
+      // An HMAC key has no public part.
+      const pk =
+        type === 'hmac'
+          ? new Uint8Array(0)
+          : isSignatureType(type)
+            ? (await signatureKeygen(SIG_ALG[type], seed)).publicKey
+            : (await kemKeyPair(type, seed)).publicKey;
       const sealed = await this.masterKey.seal(seed, sealAad(name, version));
       return { creation_time: new Date(this.now()).toISOString(), public_key: toBase64(pk), sealed: toBase64(sealed) };
+    } finally {
+      wipe(seed);
+    }
+  }
+
+  /** The seed of one version, unsealed (the caller wipes it). */
+  private async seedOf(rec: KeyRecord, version: number): Promise<Uint8Array> {
+    const v = rec.versions[String(version)];
+    if (!v) throw transitError(TransitErrorCodes.VERSION_DISALLOWED, 'key version no longer supported');
+    return this.masterKey.open(fromBase64(v.sealed), sealAad(rec.name, version));
+  }
+
+  /**
+   * The HMAC key of one version (the caller wipes it): an `hmac` key's seed is its HMAC key; any other type
+   * derives a separate one from its seed (HKDF-SHA256), so an HMAC never uses KEM or ML-DSA seed bytes directly.
+   */
+  private async hmacKeyOf(rec: KeyRecord, version: number): Promise<Uint8Array> {
+    const seed = await this.seedOf(rec, version);
+    if (rec.type === 'hmac') return seed;
+    try {
+      return hkdf(sha256, seed, HMAC_KEY_SALT, new Uint8Array(0), 32);
     } finally {
       wipe(seed);
     }
@@ -342,9 +449,10 @@ export class Keyring {
       p = (async () => {
         const seed = await this.masterKey.open(fromBase64(v.sealed), sealAad(rec.name, version));
         try {
-          return isSignatureType(rec.type)
-            ? await signatureKeygen(SIG_ALG[rec.type], seed)
-            : await kemKeyPair(rec.type, seed);
+          if (isSignatureType(rec.type)) return await signatureKeygen(SIG_ALG[rec.type], seed);
+          if (!isKemType(rec.type))
+            throw transitError(TransitErrorCodes.UNSUPPORTED_OPERATION, `key type ${rec.type} has no key pair`);
+          return await kemKeyPair(rec.type, seed);
         } finally {
           wipe(seed);
         }
@@ -362,6 +470,7 @@ export class Keyring {
     for (const [v, r] of Object.entries(rec.versions))
       keys[v] = { creation_time: r.creation_time, name: rec.type, public_key: r.public_key };
     const sig = isSignatureType(rec.type);
+    const kem = isKemType(rec.type);
     return {
       name: rec.name,
       type: rec.type,
@@ -374,12 +483,14 @@ export class Keyring {
       derived: false,
       exportable: rec.exportable,
       allow_plaintext_backup: false,
-      supports_encryption: !sig,
-      supports_decryption: !sig,
+      supports_encryption: kem,
+      supports_decryption: kem,
       supports_derivation: false,
       supports_signing: sig,
       auto_rotate_period: rec.auto_rotate_period,
-      imported_key: false,
+      imported_key: rec.imported_key === true,
+      ...(rec.imported_key ? { imported_key_allow_rotation: rec.allow_rotation === true } : {}),
+      ...(rec.key_size !== undefined ? { key_size: rec.key_size } : {}),
     };
   }
 
@@ -422,41 +533,60 @@ export class Keyring {
   }
 
   private async addVersion(r: KeyRecord): Promise<KeyRecord> {
+    if (r.imported_key && !r.allow_rotation)
+      throw transitError(
+        TransitErrorCodes.INVALID_REQUEST,
+        `imported key ${r.name} does not allow rotation within Vault`,
+      );
     const v = r.latest_version + 1;
-    r.versions[String(v)] = await this.newVersion(r.name, r.type, v);
+    r.versions[String(v)] = await this.newVersion(r.name, r.type, v, r.key_size);
     r.latest_version = v;
     return r;
   }
 
   private async kemRecord(name: string): Promise<KeyRecord & { type: KemKeyType }> {
     const rec = await this.must(name);
-    if (isSignatureType(rec.type))
+    if (!isKemType(rec.type))
       throw transitError(TransitErrorCodes.UNSUPPORTED_OPERATION, `key type ${rec.type} does not support encryption`);
     return rec as KeyRecord & { type: KemKeyType };
   }
 
   // ---- key management --------------------------------------------------
 
-  /** Creates key `name` (version 1). Like Vault, creating an existing key returns it unchanged. */
-  async createKey(name: string, opts: CreateKeyOptions = {}): Promise<KeyInfo> {
-    opts ??= {}; // a null from an untyped (JSON) caller means "no options", not a TypeError
-    checkName(name);
-    const type = resolveKeyType(opts.type, opts.parameter_set);
-    const existing = await this.load(name);
-    if (existing) return this.info(existing.rec);
-    const rec: KeyRecord = {
+  /** A new key's record with version 1 (from `imported` seed bytes, else fresh ones); optional fields only when set. */
+  private async firstVersionRecord(
+    name: string,
+    type: KeyType,
+    opts: CreateKeyOptions,
+    autoRotatePeriod: number,
+    keySize: number | undefined,
+    imported?: Uint8Array,
+  ): Promise<KeyRecord> {
+    return {
       format: 2,
       name,
       type,
       deletion_allowed: opts.deletion_allowed === true,
       exportable: opts.exportable === true,
-      auto_rotate_period: rotatePeriod(opts.auto_rotate_period) ?? 0,
+      auto_rotate_period: autoRotatePeriod,
       latest_version: 1,
       min_decryption_version: 1,
       min_encryption_version: 0,
       min_available_version: 0,
-      versions: { '1': await this.newVersion(name, type, 1) },
+      versions: { '1': await this.newVersion(name, type, 1, keySize, imported) },
+      ...(keySize !== undefined ? { key_size: keySize } : {}),
     };
+  }
+
+  /** Creates key `name` (version 1). Like Vault, creating an existing key returns it unchanged. */
+  async createKey(name: string, opts: CreateKeyOptions = {}): Promise<KeyInfo> {
+    opts ??= {}; // a null from an untyped (JSON) caller means "no options", not a TypeError
+    checkName(name);
+    const type = resolveKeyType(opts.type, opts.parameter_set);
+    const keySize = keySizeOf(type, opts.key_size);
+    const existing = await this.load(name);
+    if (existing) return this.info(existing.rec);
+    const rec = await this.firstVersionRecord(name, type, opts, rotatePeriod(opts.auto_rotate_period) ?? 0, keySize);
     if ((await this.store.put(name, await this.encode(name, rec), undefined)) === undefined) {
       // Someone created it concurrently; theirs wins, as with Vault's upsert.
       return this.readKey(name);
@@ -471,7 +601,7 @@ export class Keyring {
 
   async listKeys(): Promise<string[]> {
     // Entries that are not keys (the audit key) have names no key can have.
-    return (await this.store.list()).filter((n) => NAME_RE.test(n));
+    return (await this.store.list()).filter((n) => KEY_NAME_RE.test(n));
   }
 
   /**
@@ -732,6 +862,8 @@ export class Keyring {
     version?: number | 'latest',
   ): Promise<{ name: string; type: KeyType; keys: Record<string, string> }> {
     const rec = await this.must(name);
+    if (rec.type === 'hmac')
+      throw transitError(TransitErrorCodes.INVALID_REQUEST, 'key type hmac has no public key; export hmac-key instead');
     const keys: Record<string, string> = {};
     const want = version === 'latest' ? rec.latest_version : version;
     for (const [v, r] of Object.entries(rec.versions))
@@ -739,6 +871,173 @@ export class Keyring {
     if (want !== undefined && Object.keys(keys).length === 0)
       throw transitError(TransitErrorCodes.VERSION_DISALLOWED, 'key version no longer supported');
     return { name, type: rec.type, keys };
+  }
+
+  // ---- HMAC ------------------------------------------------------------
+
+  /**
+   * HMAC of `input` with version N's HMAC key (latest unless `keyVersion`), as `vault:vN:base64`. Every key type
+   * has one HMAC key per version; `hmac` keys have nothing else.
+   *
+   * @example
+   * ```ts
+   * const { hmac } = await keyring.hmac('tokens', utf8('user-42'), { algorithm: 'sha3-256' });
+   * await keyring.verifyHmac('tokens', utf8('user-42'), hmac, { algorithm: 'sha3-256' }); // true
+   * ```
+   */
+  async hmac(
+    name: string,
+    input: Uint8Array,
+    opts: { algorithm?: string; keyVersion?: number } = {},
+  ): Promise<{ hmac: string; keyVersion: number }> {
+    opts ??= {};
+    checkBytes('input', input);
+    const rec = await this.must(name);
+    const requested = opts.keyVersion ?? 0;
+    if (!Number.isSafeInteger(requested) || requested < 0)
+      throw transitError(TransitErrorCodes.INVALID_REQUEST, 'key_version must be a non-negative integer');
+    const version = requested === 0 ? rec.latest_version : requested;
+    if (version > rec.latest_version)
+      throw transitError(TransitErrorCodes.INVALID_REQUEST, 'invalid HMAC key version: higher than the latest version');
+    if (version !== rec.latest_version && rec.min_encryption_version > 0 && version < rec.min_encryption_version)
+      throw transitError(
+        TransitErrorCodes.INVALID_REQUEST,
+        'cannot generate HMAC: version is too old (disallowed by policy)',
+      );
+    const key = await this.hmacKeyOf(rec, version);
+    try {
+      const mac = await transitHmac(opts.algorithm ?? 'sha2-256', key, input);
+      return { hmac: `${PREFIX}${version}:${toBase64(mac)}`, keyVersion: version };
+    } finally {
+      wipe(key);
+    }
+  }
+
+  /** True when `hmac` (`vault:vN:…`) is the HMAC of `input` under version N; compared in constant time. */
+  async verifyHmac(name: string, input: Uint8Array, hmac: string, opts: { algorithm?: string } = {}): Promise<boolean> {
+    opts ??= {};
+    checkBytes('input', input);
+    const rec = await this.must(name);
+    const { version, mac } = parseHmac(hmac);
+    if (version > rec.latest_version)
+      throw transitError(TransitErrorCodes.INVALID_REQUEST, 'invalid HMAC: version is too new');
+    if (rec.min_decryption_version > 0 && version < rec.min_decryption_version)
+      throw transitError(
+        TransitErrorCodes.INVALID_REQUEST,
+        'cannot verify HMAC: version is too old (disallowed by policy)',
+      );
+    const key = await this.hmacKeyOf(rec, version);
+    let expected: Uint8Array | undefined;
+    try {
+      expected = await transitHmac(opts.algorithm ?? 'sha2-256', key, input);
+      return equalBytes(expected, mac);
+    } finally {
+      wipe(key, expected);
+    }
+  }
+
+  // ---- export and import of key material --------------------------------
+
+  /**
+   * Key material of an `exportable` key (`export/:type/:name[/:version]`): `encryption-key` is a KEM version's
+   * seed (ML-KEM d‖z, 64 B; X-Wing 32 B), `signing-key` an ML-DSA seed ξ (32 B), `hmac-key` a version's HMAC
+   * key. The same bytes `importKey` takes, so a key moves between servers with its versions' secrets.
+   */
+  async exportKey(
+    kind: 'encryption-key' | 'signing-key' | 'hmac-key',
+    name: string,
+    version?: number | 'latest',
+  ): Promise<{ name: string; type: KeyType; keys: Record<string, string> }> {
+    const rec = await this.must(name);
+    if (!rec.exportable)
+      throw transitError(TransitErrorCodes.INVALID_REQUEST, 'private key material is not exportable');
+    if (kind === 'encryption-key' && !isKemType(rec.type))
+      throw transitError(TransitErrorCodes.INVALID_REQUEST, 'encryption not supported for the key');
+    if (kind === 'signing-key' && !isSignatureType(rec.type))
+      throw transitError(TransitErrorCodes.INVALID_REQUEST, 'signing not supported for the key');
+    let versions: number[];
+    if (version === undefined) versions = Object.keys(rec.versions).map(Number);
+    else {
+      const v = version === 'latest' ? rec.latest_version : version;
+      if (v < rec.min_decryption_version)
+        throw transitError(TransitErrorCodes.INVALID_REQUEST, 'version for export is below minimum decryption version');
+      if (!rec.versions[String(v)])
+        throw transitError(TransitErrorCodes.INVALID_REQUEST, 'version does not exist or cannot be found');
+      versions = [v];
+    }
+    const keys: Record<string, string> = {};
+    for (const v of versions) {
+      const secret = kind === 'hmac-key' ? await this.hmacKeyOf(rec, v) : await this.seedOf(rec, v);
+      keys[String(v)] = toBase64(secret);
+      wipe(secret);
+    }
+    return { name, type: rec.type, keys };
+  }
+
+  /** The PEM public key (RSA-4096) that `keys/:name/import` ciphertexts are wrapped to; created on first use. */
+  async wrappingKey(): Promise<string> {
+    const { publicKeyPem, pkcs8 } = await this.openWrapping();
+    wipe(pkcs8);
+    return publicKeyPem;
+  }
+
+  private async openWrapping(): Promise<{ publicKeyPem: string; pkcs8: Uint8Array }> {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const row = await this.store.get(WRAPPING_KEY_ENTRY);
+      if (row) return openWrappingKey(this.masterKey, row.json, (cause) => tampered(WRAPPING_KEY_ENTRY, cause));
+      // First use: create one; if another process stored its key first, use that one.
+      await this.store.put(WRAPPING_KEY_ENTRY, await newWrappingKey(this.masterKey), undefined);
+    }
+    throw transitError(TransitErrorCodes.CONFLICT, 'too many concurrent creations of the wrapping key; retry');
+  }
+
+  /**
+   * Creates key `name` (version 1) from key material wrapped for this keyring (Vault's BYOK): `ciphertext` is
+   * RSA-OAEP(`hash_function`, {@link wrappingKey}) of an ephemeral AES-256 key followed by AES-KWP of the material
+   * under it. The material is what {@link exportKey} gives for the type. An imported key rotates only with
+   * `allow_rotation`.
+   */
+  async importKey(
+    name: string,
+    ciphertext: Uint8Array,
+    opts: ImportKeyOptions & { hash_function?: string } = {},
+  ): Promise<KeyInfo> {
+    opts ??= {};
+    checkName(name);
+    checkBytes('ciphertext', ciphertext);
+    const type = resolveKeyType(opts.type, opts.parameter_set);
+    const autoRotate = rotatePeriod(opts.auto_rotate_period) ?? 0;
+    if (autoRotate > 0 && opts.allow_rotation !== true)
+      throw transitError(
+        TransitErrorCodes.INVALID_REQUEST,
+        'allow_rotation must be set to true if auto-rotation is enabled',
+      );
+    const existsError = () =>
+      transitError(
+        TransitErrorCodes.INVALID_REQUEST,
+        'the import path cannot be used with an existing key; use import-version to rotate an existing imported key',
+      );
+    if (await this.store.get(name)) throw existsError();
+    const { pkcs8 } = await this.openWrapping();
+    let material: Uint8Array | undefined;
+    try {
+      material = await unwrapImport(pkcs8, ciphertext, opts.hash_function);
+      const keySize = type === 'hmac' ? keySizeOf(type, material.length) : undefined;
+      if (type !== 'hmac' && material.length !== seedLength(type))
+        throw transitError(
+          TransitErrorCodes.INVALID_REQUEST,
+          `key material for ${type} must be its ${seedLength(type)}-byte seed, not ${material.length} bytes`,
+        );
+      const rec: KeyRecord = {
+        ...(await this.firstVersionRecord(name, type, opts, autoRotate, keySize, material)),
+        imported_key: true,
+        allow_rotation: opts.allow_rotation === true,
+      };
+      if ((await this.store.put(name, await this.encode(name, rec), undefined)) === undefined) throw existsError();
+      return this.info(rec);
+    } finally {
+      wipe(pkcs8, material);
+    }
   }
 
   // ---- backup ----------------------------------------------------------

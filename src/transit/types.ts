@@ -7,7 +7,8 @@ import { transitError, TransitErrorCodes } from './errors.js';
 import type { KemKeyType } from './envelope.js';
 
 export type SignatureKeyType = 'ml-dsa-44' | 'ml-dsa-65' | 'ml-dsa-87';
-export type KeyType = KemKeyType | SignatureKeyType;
+/** `hmac`: a key for `hmac/:name` and HMAC verification only (as Vault's `type: hmac`). */
+export type KeyType = KemKeyType | SignatureKeyType | 'hmac';
 
 export const KEY_TYPES: readonly KeyType[] = [
   'ml-kem-768',
@@ -16,6 +17,7 @@ export const KEY_TYPES: readonly KeyType[] = [
   'ml-dsa-44',
   'ml-dsa-65',
   'ml-dsa-87',
+  'hmac',
 ];
 
 /**
@@ -76,7 +78,12 @@ export interface KeyInfo {
   supports_derivation: false;
   supports_signing: boolean;
   auto_rotate_period: number;
-  imported_key: false;
+  /** True for a key created by `keys/:name/import`. */
+  imported_key: boolean;
+  /** Imported keys only: whether `rotate` may add versions generated here. */
+  imported_key_allow_rotation?: boolean;
+  /** `hmac` keys only: bytes of HMAC key per version. */
+  key_size?: number;
 }
 
 /** Options of `createKey` (Vault field names). */
@@ -87,6 +94,14 @@ export interface CreateKeyOptions {
   deletion_allowed?: boolean;
   /** Seconds, or a duration such as "24h", "90m"; 0 disables. */
   auto_rotate_period?: number | string;
+  /** `hmac` keys only: HMAC key bytes per version, 32..512 (default 32). */
+  key_size?: number;
+}
+
+/** Options of `importKey` (Vault field names). */
+export interface ImportKeyOptions extends CreateKeyOptions {
+  /** Whether `rotate` may add versions generated here (Vault's default: false). */
+  allow_rotation?: boolean;
 }
 
 /** Fields of `keys/:name/config`; absent fields keep their value. */

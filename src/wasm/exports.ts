@@ -12,9 +12,10 @@ export interface QsignExports {
 
   // fips202 (native/fips202/exports.c)
   qs_keccak_new(kind: number): number;
-  qs_keccak_absorb(state: number, inPtr: number, len: number): void;
-  qs_keccak_finalize(state: number): void;
-  qs_keccak_squeeze(state: number, outPtr: number, len: number): void;
+  // absorb/finalize/squeeze return 0, or QS_ERR_INVALID_STATE (-9) for a call out of order
+  qs_keccak_absorb(state: number, inPtr: number, len: number): number;
+  qs_keccak_finalize(state: number): number;
+  qs_keccak_squeeze(state: number, outPtr: number, len: number): number;
   qs_keccak_clone(state: number): number;
   qs_keccak_free(state: number): void;
   qs_keccak_oneshot(kind: number, inPtr: number, inLen: number, outPtr: number, outLen: number): number;
@@ -57,3 +58,41 @@ export const KeccakKind = {
   SHA3_512: 6,
 } as const;
 export type KeccakKind = (typeof KeccakKind)[keyof typeof KeccakKind];
+
+/**
+ * The SLH-DSA module (wasm/qsign-slhdsa-*.wasm, native/slhdsa/exports.c), a
+ * module of its own so apps that do not use SLH-DSA do not download it.
+ * `set` is 0..11 in the order of the NIST OIDs 2.16.840.1.101.3.4.3.20-31;
+ * `pre` is the M′ prefix (0x00‖len‖ctx pure, 0x01‖len‖ctx‖OID HashSLH-DSA,
+ * empty for slh_sign_internal); addrnd 0 signs deterministically.
+ */
+export interface SlhDsaExports {
+  readonly memory: WebAssembly.Memory;
+  _initialize(): void;
+  qs_malloc(n: number): number;
+  qs_free(ptr: number): void;
+  qs_wipe(ptr: number, n: number): void;
+  qs_slh_keypair(set: number, seedPtr: number, pkPtr: number, skPtr: number): number;
+  qs_slh_sign(
+    set: number,
+    skPtr: number,
+    prePtr: number,
+    preLen: number,
+    msgPtr: number,
+    msgLen: number,
+    addrndPtr: number,
+    sigPtr: number,
+  ): number;
+  qs_slh_verify(
+    set: number,
+    pkPtr: number,
+    prePtr: number,
+    preLen: number,
+    msgPtr: number,
+    msgLen: number,
+    sigPtr: number,
+    sigLen: number,
+  ): number;
+  /** The 4-lane SHA-256 kernel alone (scalar/SIMD contract test): 4 inputs of len bytes → 4×32 bytes. */
+  qs_slh_sha256x4(inPtr: number, len: number, outPtr: number): number;
+}

@@ -7,8 +7,11 @@ import type { QsignExports } from './exports.js';
  * every byte it handed out when it ends, thrown or not, so secrets do not
  * outlive the call that needed them.
  */
-export interface Heap {
-  readonly x: QsignExports;
+/** What a heap scope needs from a module (the core and the SLH-DSA module both have it). */
+export type HeapExports = Pick<QsignExports, 'memory' | 'qs_malloc' | 'qs_free'>;
+
+export interface Heap<X extends HeapExports = QsignExports> {
+  readonly x: X;
   /** Reserves `len` zeroed bytes; returns the pointer. */
   alloc(len: number): number;
   /** Copies `bytes` in; returns the pointer. */
@@ -22,8 +25,8 @@ export interface Heap {
 /** Size of the scratch arena; bounds every single call's I/O. */
 export const ARENA_BYTES = 512 * 1024;
 
-interface Arena {
-  x: QsignExports;
+interface Arena<X extends HeapExports = QsignExports> {
+  x: X;
   base: number;
   top: number;
 }
@@ -48,7 +51,7 @@ export function attachArena(x: QsignExports, base: number): void {
   arena = { x, base, top: base };
 }
 
-function u8(x: QsignExports): Uint8Array {
+function u8(x: HeapExports): Uint8Array {
   return new Uint8Array(x.memory.buffer);
 }
 
@@ -65,7 +68,7 @@ export function withHeap<T>(fn: (h: Heap) => T): T {
  * scope already fills the shared arena (the self-tests run on first use,
  * from inside the caller's call).
  */
-export function withOwnHeap<T>(x: QsignExports, bytes: number, fn: (h: Heap) => T): T {
+export function withOwnHeap<T, X extends HeapExports = QsignExports>(x: X, bytes: number, fn: (h: Heap<X>) => T): T {
   const base = x.qs_malloc(bytes);
   if (base === 0) throw new QsignError('ERR_OUT_OF_MEMORY', `could not reserve ${bytes} bytes of wasm memory`);
   try {
@@ -75,10 +78,10 @@ export function withOwnHeap<T>(x: QsignExports, bytes: number, fn: (h: Heap) => 
   }
 }
 
-function scope<T>(a: Arena, size: number, fn: (h: Heap) => T): T {
+function scope<T, X extends HeapExports>(a: Arena<X>, size: number, fn: (h: Heap<X>) => T): T {
   const x = a.x;
   const start = a.top;
-  const heap: Heap = {
+  const heap: Heap<X> = {
     x,
     alloc(len: number): number {
       const ptr = (a.top + 15) & ~15;

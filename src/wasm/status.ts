@@ -9,6 +9,11 @@ const STATUS: Record<number, [code: QsignErrorCode, what: string]> = {
   [-5]: ['ERR_INVALID_ARGUMENT', 'an argument is out of range'],
   [-6]: ['ERR_OUT_OF_MEMORY', 'the wasm heap is exhausted; the input is larger than the documented limits'],
   [-7]: ['ERR_INTERNAL', 'no randomness source is available'],
+  [-8]: [
+    'ERR_SIGN_ATTEMPTS_EXHAUSTED',
+    'no signature candidate was accepted within 814 attempts (FIPS 204 Appendix C); honest randomness fails this with probability about 2^-256, so check the secret key and the randomness source, then retry',
+  ],
+  [-9]: ['ERR_INVALID_STATE', 'the hash state was used out of order (absorb after finalize, or squeeze before it); start a new hash'],
 };
 
 /** Throws the typed error for a non-zero return code; `context` names the operation. */

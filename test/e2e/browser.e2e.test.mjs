@@ -5,19 +5,17 @@
  * verifies it, logs in, submits, fetches it back, and runs the three seed §9
  * failure cases. Screenshots (desktop and phone) go to test-results/.
  *
- *   node --test test/e2e/browser.e2e.test.mjs            (QSIGN_E2E_BROWSERS=chromium,firefox to choose)
+ *   node --test test/e2e/browser.e2e.test.mjs            (--test-name-pattern=Chromium or =Firefox to choose)
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeDir, root, startServer, tempDataDir, USERS } from './helpers.mjs';
 import { launchChromium } from '../runners/lib.mjs';
 
 const SHOTS = join(root, 'test-results');
-const wanted = (process.env.QSIGN_E2E_BROWSERS ?? 'chromium,firefox').split(',');
-const CHROMIUM = '/usr/bin/chromium';
 const FIREFOX = '/usr/bin/firefox-esr';
 
 /** One interface over Playwright and Puppeteer pages so both browsers run the same flow. */
@@ -146,80 +144,72 @@ describe('QSIGN demo page in real browsers', () => {
     if (dataDir) removeDir(dataDir);
   });
 
-  it(
-    'Chromium (playwright-core): 50 MiB signed in the page, full flow, failure cases',
-    { skip: !wanted.includes('chromium') || !existsSync(CHROMIUM) },
-    async () => {
-      const ctx = await launchChromium({ viewport: { width: 1280, height: 900 } });
-      const work = mkdtempSync(join(tmpdir(), 'qsign-e2e-'));
-      const errors = [];
-      const offsite = [];
-      try {
-        const page = ctx.pages()[0] ?? (await ctx.newPage());
-        page.on('pageerror', (e) => errors.push(String(e)));
-        page.on('console', (m) => {
-          if (
-            m.type() === 'error' &&
-            !/Failed to load resource: the server responded with a status of (400|401|403|413)/.test(m.text())
-          )
-            errors.push(m.text());
-        });
-        page.on('request', (r) => {
-          if (!r.url().startsWith(srv.url)) offsite.push(r.url());
-        });
-        const res = await runFlow(adapter('playwright', page), srv.url, srv.adminToken, 'chromium');
-        assert.equal(res.badge, 'SIMD128', 'Chromium runs the SIMD build');
-
-        // A small picked file is uploaded as the document itself (not a manifest).
-        await page.setViewportSize({ width: 1280, height: 900 });
-        const small = join(work, 'letter.txt');
-        writeFileSync(small, 'Dear Bob, this letter is signed with ML-DSA-65.\n'.repeat(100));
-        await page.setInputFiles('#file', small);
-        const p = adapter('playwright', page);
-        await p.waitText('#doc-info', 'letter.txt');
-        await p.click('#sign');
-        await p.waitText('#throughput', 'signed in');
-        await p.click('#submit');
-        await p.waitText('#submit-result', '✓ stored as the document itself');
-        await p.click('#fetch');
-        await p.waitText('#fetch-result', '✓ decrypted 4.7 KiB');
-
-        // The key survives a reload (IndexedDB).
-        await page.reload();
-        await p.waitText('#key-info', 'loaded from IndexedDB');
-        writeFileSync(join(SHOTS, 'demo-chromium-throughput.txt'), `${res.throughput}\n`);
-        assert.deepEqual(offsite, [], 'no request leaves the demo server (no CDN)');
-        assert.deepEqual(errors, [], 'no page errors');
-      } finally {
-        await ctx.close();
-        rmSync(work, { recursive: true, force: true });
-      }
-    },
-  );
-
-  it(
-    'Firefox ESR (puppeteer-core, WebDriver BiDi): the same flow',
-    { skip: !wanted.includes('firefox') || !existsSync(FIREFOX) },
-    async () => {
-      const puppeteer = (await import('puppeteer-core')).default;
-      const browser = await puppeteer.launch({
-        browser: 'firefox',
-        protocol: 'webDriverBiDi',
-        executablePath: FIREFOX,
-        headless: true,
+  it('Chromium (playwright-core): 50 MiB signed in the page, full flow, failure cases', async () => {
+    const ctx = await launchChromium({ viewport: { width: 1280, height: 900 } });
+    const work = mkdtempSync(join(tmpdir(), 'qsign-e2e-'));
+    const errors = [];
+    const offsite = [];
+    try {
+      const page = ctx.pages()[0] ?? (await ctx.newPage());
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('console', (m) => {
+        if (
+          m.type() === 'error' &&
+          !/Failed to load resource: the server responded with a status of (400|401|403|413)/.test(m.text())
+        )
+          errors.push(m.text());
       });
-      const errors = [];
-      try {
-        const page = await browser.newPage();
-        await page.setViewport({ width: 1280, height: 900 });
-        page.on('pageerror', (e) => errors.push(String(e)));
-        // bob: alice's account is bound to the key the Chromium run certified on this same server.
-        const res = await runFlow(adapter('puppeteer', page), srv.url, srv.adminToken, 'firefox', 'bob');
-        writeFileSync(join(SHOTS, 'demo-firefox-throughput.txt'), `${res.throughput}\n`);
-        assert.deepEqual(errors, [], 'no page errors');
-      } finally {
-        await browser.close();
-      }
-    },
-  );
+      page.on('request', (r) => {
+        if (!r.url().startsWith(srv.url)) offsite.push(r.url());
+      });
+      const res = await runFlow(adapter('playwright', page), srv.url, srv.adminToken, 'chromium');
+      assert.equal(res.badge, 'SIMD128', 'Chromium runs the SIMD build');
+
+      // A small picked file is uploaded as the document itself (not a manifest).
+      await page.setViewportSize({ width: 1280, height: 900 });
+      const small = join(work, 'letter.txt');
+      writeFileSync(small, 'Dear Bob, this letter is signed with ML-DSA-65.\n'.repeat(100));
+      await page.setInputFiles('#file', small);
+      const p = adapter('playwright', page);
+      await p.waitText('#doc-info', 'letter.txt');
+      await p.click('#sign');
+      await p.waitText('#throughput', 'signed in');
+      await p.click('#submit');
+      await p.waitText('#submit-result', '✓ stored as the document itself');
+      await p.click('#fetch');
+      await p.waitText('#fetch-result', '✓ decrypted 4.7 KiB');
+
+      // The key survives a reload (IndexedDB).
+      await page.reload();
+      await p.waitText('#key-info', 'loaded from IndexedDB');
+      writeFileSync(join(SHOTS, 'demo-chromium-throughput.txt'), `${res.throughput}\n`);
+      assert.deepEqual(offsite, [], 'no request leaves the demo server (no CDN)');
+      assert.deepEqual(errors, [], 'no page errors');
+    } finally {
+      await ctx.close();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it('Firefox ESR (puppeteer-core, WebDriver BiDi): the same flow', async () => {
+    const puppeteer = (await import('puppeteer-core')).default;
+    const browser = await puppeteer.launch({
+      browser: 'firefox',
+      protocol: 'webDriverBiDi',
+      executablePath: FIREFOX,
+      headless: true,
+    });
+    const errors = [];
+    try {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 1280, height: 900 });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      // bob: alice's account is bound to the key the Chromium run certified on this same server.
+      const res = await runFlow(adapter('puppeteer', page), srv.url, srv.adminToken, 'firefox', 'bob');
+      writeFileSync(join(SHOTS, 'demo-firefox-throughput.txt'), `${res.throughput}\n`);
+      assert.deepEqual(errors, [], 'no page errors');
+    } finally {
+      await browser.close();
+    }
+  });
 });

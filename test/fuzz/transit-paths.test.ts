@@ -35,12 +35,14 @@ const te = new TextEncoder();
 const DENIED = ['payroll', 'payroll-sig'];
 const store = memoryStore();
 const keyring = new Keyring({ store, masterKey: await masterKeyFromBytes(new Uint8Array(32).fill(0x42)) });
-await keyring.createKey('payroll', { type: 'ml-kem-768', deletion_allowed: true });
-await keyring.createKey('payroll-sig', { type: 'ml-dsa-44', deletion_allowed: true });
-await keyring.createKey('open', { type: 'ml-kem-768', deletion_allowed: true });
+// Exportable: a leaked export route would answer 200 with key material, which the oracle catches.
+await keyring.createKey('payroll', { type: 'ml-kem-768', deletion_allowed: true, exportable: true });
+await keyring.createKey('payroll-sig', { type: 'ml-dsa-44', deletion_allowed: true, exportable: true });
+await keyring.createKey('open', { type: 'ml-kem-768', deletion_allowed: true, exportable: true });
 const { ciphertext } = await keyring.encrypt('payroll', te.encode('salary'));
 const { signature } = await keyring.sign('payroll-sig', te.encode('m'));
 const backup = await keyring.backup('payroll');
+const { hmac } = await keyring.hmac('payroll', te.encode('m'));
 const rows = async () => Promise.all(DENIED.map(async (n) => (await store.get(n))!.json));
 const pristine = await rows();
 
@@ -61,6 +63,13 @@ const ROUTES: { path: string; body: unknown }[] = [
   { path: 'export/public-key/{k}/1', body: undefined },
   { path: 'backup/{k}', body: undefined },
   { path: 'restore/{k}', body: { backup, force: true } },
+  { path: 'hmac/{k}', body: { input: toBase64(te.encode('m')) } },
+  { path: 'hmac/{k}/sha3-256', body: { input: toBase64(te.encode('m')) } },
+  { path: 'verify/{k}', body: { input: toBase64(te.encode('m')), hmac } },
+  { path: 'export/encryption-key/{k}', body: undefined },
+  { path: 'export/signing-key/{k}/1', body: undefined },
+  { path: 'export/hmac-key/{k}/latest', body: undefined },
+  { path: 'keys/{k}/import', body: { ciphertext: toBase64(new Uint8Array(600)) } },
 ];
 const ALL = ['create', 'read', 'update', 'delete', 'list'] as const;
 const TOKENS = ['deny-exact-token-000', 'deny-glob-token-0000', 'allow-open-token-000', 'read-only-token-0000'];

@@ -27,8 +27,8 @@ export function loadBytes(rel: string): Uint8Array {
   return rel.endsWith('.gz') ? gunzipSync(raw) : raw;
 }
 
-/** Parsed JSON of a vector file (.json or .json.gz). */
-export function loadJson<T = any>(rel: string): T {
+/** Parsed JSON of a vector file (.json or .json.gz), as the shape `T` the caller names. */
+export function loadJson<T>(rel: string): T {
   return JSON.parse(new TextDecoder().decode(loadBytes(rel))) as T;
 }
 

@@ -97,9 +97,14 @@ static void x25519_round(void) {
 int main(void) {
   OQS_randombytes_custom_algorithm(tainted_randombytes);
   const char *kems[] = { OQS_KEM_alg_ml_kem_512, OQS_KEM_alg_ml_kem_768, OQS_KEM_alg_ml_kem_1024 };
-  const char *sigs[] = { OQS_SIG_alg_ml_dsa_44, OQS_SIG_alg_ml_dsa_65, OQS_SIG_alg_ml_dsa_87 };
+  /* SLH-DSA: one f set per hash family and tweak shape (SHA-256 only, SHA-256
+   * with SHA-512 for H/T_l, SHAKE), plus a pre-hash variant; the s sets run
+   * the same code with taller trees and take minutes under Valgrind. */
+  const char *sigs[] = { OQS_SIG_alg_ml_dsa_44, OQS_SIG_alg_ml_dsa_65, OQS_SIG_alg_ml_dsa_87,
+                         OQS_SIG_alg_slh_dsa_pure_sha2_128f, OQS_SIG_alg_slh_dsa_pure_sha2_192f,
+                         OQS_SIG_alg_slh_dsa_pure_shake_128f, "SLH_DSA_SHA2_512_PREHASH_SHAKE_256F" };
   for (int i = 0; i < 3; i++) kem_round(kems[i]);
-  for (int i = 0; i < 3; i++) sig_round(sigs[i]);
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sig_round(sigs[i]);
   x25519_round();
   printf("ct_check: %s\n", failures ? "FAILED" : "all rounds completed");
   return failures ? 1 : 0;

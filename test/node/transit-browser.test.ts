@@ -108,7 +108,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(!existsSync(CHROMIUM))('transit IndexedDB store in Chromium', () => {
+describe('transit IndexedDB store in Chromium', () => {
   it('persists sealed keys across reopen with a non-extractable master key; CAS has one winner', async () => {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({

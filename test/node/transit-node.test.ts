@@ -8,7 +8,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
 import {
   Keyring,
   openSqliteStore,
@@ -21,7 +20,9 @@ import {
 import { serveNode } from '../../src/transit/node/server.js';
 import { fileAuditSink } from '../../src/transit/node/audit-file.js';
 import { transitCommands } from '../../src/cli/commands/transit.js';
+import { parseCommandArgs } from '../../src/cli/command.js';
 import { QsignError } from '../../src/errors.js';
+import { bundleCli, bundleForNode, startTransitServer, stopProcess } from '../helpers/transit-cli.js';
 
 /** Runs a transit CLI command in-process (spawning node per command is slow on a busy machine). */
 async function cliIn(
@@ -36,7 +37,7 @@ async function cliIn(
     const c = transitCommands
       .filter((c) => c.path.every((w, i) => args[i] === w))
       .sort((a, b) => b.path.length - a.path.length)[0]!;
-    const code = await c.run(args.slice(c.path.length), {
+    const code = await c.run(parseCommandArgs(c, args.slice(c.path.length)), {
       out: (s) => {
         stdout += s + '\n';
       },
@@ -64,33 +65,6 @@ let cli: string;
 let worker: string;
 const children: ChildProcess[] = [];
 
-/** Bundles an entry so plain `node` can run it; the wasm is read from the repo. */
-async function bundle(contents: string, out: string): Promise<void> {
-  await esbuild.build({
-    stdin: { contents, resolveDir: root, loader: 'ts', sourcefile: 'entry.ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: out,
-    external: ['better-sqlite3'],
-    logLevel: 'silent',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    plugins: [
-      {
-        name: 'wasm-source',
-        setup(b) {
-          b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: 'wasm-source', namespace: 'wasm-source' }));
-          b.onLoad({ filter: /.*/, namespace: 'wasm-source' }, () => ({
-            contents: `export async function defaultWasmSource(v) { const { readFile } = await import('node:fs/promises'); return readFile(${JSON.stringify(join(root, 'wasm'))} + '/qsign-' + v + '.wasm'); }`,
-            loader: 'js',
-          }));
-        },
-      },
-    ],
-  });
-}
-
 function run(
   args: string[],
   env: Record<string, string> = {},
@@ -109,42 +83,16 @@ function run(
 }
 
 /** Starts `qsign transit serve` and resolves with its URL (and the printed root token in --dev). */
-function startServer(
+async function startServer(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ url: string; proc: ChildProcess; out: string }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [cli, 'transit', 'serve', '--listen', '127.0.0.1:0', ...args], {
-      env: { ...process.env, ...env },
-      cwd: dir,
-    });
-    children.push(proc);
-    let out = '',
-      err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out} ${err}`)), 20_000);
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ url: m[1]!, proc, out });
-      }
-    });
-    proc.stderr!.on('data', (d) => (err += d));
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      if (!/listening/.test(out)) reject(new Error(`server exited ${code}: ${err}`));
-    });
-  });
+  const s = await startTransitServer(cli, args, { env, cwd: dir, startTimeoutMs: 20_000 });
+  children.push(s.proc);
+  return s;
 }
 
-function stop(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  return new Promise((resolve) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-    proc.once('exit', () => resolve());
-    proc.kill(signal);
-  });
-}
+const stop = stopProcess;
 
 beforeAll(async () => {
   // Under the repo so the bundles resolve better-sqlite3 from node_modules.
@@ -152,23 +100,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(root, 'node_modules', '.cache', 'qsign-transit-'));
   cli = join(dir, 'qsign-cli.mjs');
   worker = join(dir, 'crash-worker.mjs');
-  try {
-    await bundle(
-      `import { main } from './src/cli/main.ts'; process.exitCode = await main(process.argv.slice(2));`,
-      cli,
-    );
-  } catch {
-    // Another group's CLI code may be mid-edit; the transit commands alone are what this suite tests.
-    await bundle(
-      `import { transitCommands } from './src/cli/commands/transit.ts';
-      const argv = process.argv.slice(2);
-      const c = transitCommands.find((c) => c.path.every((w, i) => argv[i] === w));
-      try { process.exitCode = await c.run(argv.slice(c.path.length), { out: (s) => console.log(s), err: (s) => console.error(s) }); }
-      catch (e) { console.error('qsign: ' + e.code + ': ' + e.message); process.exitCode = 1; }`,
-      cli,
-    );
-  }
-  await bundle(
+  await bundleCli(cli);
+  await bundleForNode(
     `
     import { Keyring, openSqliteStore, masterKeyFromBytes } from './src/transit/index.ts';
     import { appendFileSync } from 'node:fs';

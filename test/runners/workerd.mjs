@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 // Runs the conformance suite in workerd (the Cloudflare Workers runtime),
 // driven directly with a generated capnp config (miniflare needs Node ≥ 22).
-// Every worker is run twice, with and without the nodejs_compat flag:
-//   suite  - the conformance suite (src/ bundle), SIMD and scalar passes;
+// Every worker is run with and without the nodejs_compat flag, and the suite
+// also with webcrypto_modern_algorithms (native ML-KEM/ML-DSA in crypto.subtle):
+//   suite  - the conformance suite (src/ bundle), SIMD and scalar passes, then
+//            a check of which engine the router chose for each (algorithm,
+//            operation) against what this runner expects for the flags;
 //   shape  - the BUILT package imported by name with the `workerd` condition
 //            (dist/index.js → #wasm-source → dist/entries/workerd.js, static
 //            .wasm imports), plus proof that compiling wasm from bytes at run
 //            time is refused, which is why that entry exists at all.
 // One workerd process listens on one loopback port; a router worker forwards
 // /<service> to each worker through service bindings.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
   BIN,
@@ -32,17 +35,126 @@ const started = Date.now();
 const parts = [];
 const dir = scratchDir('workerd');
 const FLAGS = { compat: ['nodejs_compat'], plain: [] };
+// The flag that turns on ML-KEM-768/1024 and ML-DSA-44/65/87 in crypto.subtle (workerd ≥ 1.20261117).
+const MODERN = 'webcrypto_modern_algorithms';
+const SUITE_FLAGS = { ...FLAGS, modern: [MODERN] };
+const OPS = {
+  'ML-DSA-44': ['keygen', 'sign', 'verify'],
+  'ML-DSA-65': ['keygen', 'sign', 'verify'],
+  'ML-DSA-87': ['keygen', 'sign', 'verify'],
+  'ML-KEM-512': ['keygen', 'encapsulate', 'decapsulate'],
+  'ML-KEM-768': ['keygen', 'encapsulate', 'decapsulate'],
+  'ML-KEM-1024': ['keygen', 'encapsulate', 'decapsulate'],
+};
+// What workerd 1.20261117 has natively with the flag (checked by hand: generateKey/importKey
+// of ML-KEM-512 is NotSupportedError even with it); without the flag it has none.
+const NATIVE_WITH_FLAG = ['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87', 'ML-KEM-768', 'ML-KEM-1024'];
+const POLICY_JSON = join(root, 'bench/policy/workerd@0.json');
+
+/**
+ * The engine the router must choose for every (algorithm, operation), per flag
+ * set: where native exists, a CryptoKey (or CryptoKey output) goes native and
+ * byte keys follow the measured workerd policy (bench/policy/workerd@0.json);
+ * everything else is wasm.
+ */
+function expectedEngines(flags) {
+  const modern = flags.includes(MODERN);
+  let picks;
+  if (modern) {
+    if (!existsSync(POLICY_JSON))
+      throw new Error(
+        `no measured workerd policy (${relative(root, POLICY_JSON)}): run node bench/engine.mjs --runtimes=workerd`,
+      );
+    picks = JSON.parse(readFileSync(POLICY_JSON, 'utf8')).ops;
+  }
+  const out = {};
+  for (const [alg, ops] of Object.entries(OPS)) {
+    const native = modern && NATIVE_WITH_FLAG.includes(alg);
+    for (const op of ops) {
+      out[`${alg} ${op} capable`] = native;
+      out[`${alg} ${op} bytes`] = native ? (picks[alg]?.[op]?.pick ?? 'missing from the policy JSON') : 'wasm';
+      if (native) out[`${alg} ${op} cryptokey`] = 'webcrypto';
+    }
+    out[`${alg} non-extractable keygen and use`] = native ? 'ok' : 'ERR_UNSUPPORTED_BY_RUNTIME';
+  }
+  return out;
+}
 // Within the range this workerd build supports; recent enough for Response.json.
 const COMPAT_DATE = '2025-06-01';
-const WASM_FILES = ['qsign-simd.wasm', 'qsign-scalar.wasm'];
+const WASM_FILES = ['qsign-simd.wasm', 'qsign-scalar.wasm', 'qsign-slhdsa-simd.wasm', 'qsign-slhdsa-scalar.wasm'];
 
 // The suite answers its first request (running it at module scope would do
-// the work during worker start-up, where errors are hard to report).
+// the work during worker start-up, where errors are hard to report). Then it
+// compares the router's choices with env.EXPECTED (see expectedEngines).
 const SERVE_SUITE = `
+import { probeWebCrypto, engineFor, importKeyToWebCrypto, signatureKeygen, kemKeygen, sign, verify, encapsulate, decapsulate, seedFromWebCrypto } from '../../src/webcrypto/index.ts';
+// keygen with CryptoKey output, then every operation with those keys; the secret must stay unexportable.
+async function nonExtractable(alg) {
+  const kem = alg.startsWith('ML-KEM');
+  try {
+    const kp = kem ? await kemKeygen(alg, undefined, { output: 'cryptokey' }) : await signatureKeygen(alg, undefined, { output: 'cryptokey' });
+    if (kp.secretKey.extractable !== false) return 'secret key is extractable';
+    let sealed = 'exported';
+    try { await seedFromWebCrypto(kp.secretKey); } catch (e) { sealed = e.code; }
+    if (sealed !== 'ERR_KEY_NOT_EXTRACTABLE') return 'seed export: ' + sealed;
+    if (kem) {
+      const { cipherText, sharedSecret } = await encapsulate(alg, kp.publicKey);
+      const back = await decapsulate(alg, cipherText, kp.secretKey);
+      if (back.length !== 32 || back.some((b, i) => b !== sharedSecret[i])) return 'shared secrets differ';
+    } else {
+      const msg = new TextEncoder().encode('non-extractable ' + alg);
+      const sig = await sign(alg, kp.secretKey, msg);
+      if (!(await verify(alg, kp.publicKey, msg, sig))) return 'signature does not verify';
+      if (await verify(alg, kp.publicKey, msg.subarray(1), sig)) return 'signature verifies a different message';
+    }
+    return 'ok';
+  } catch (e) {
+    return e.code ?? String(e);
+  }
+}
+async function engineChoices() {
+  const caps = await probeWebCrypto();
+  const seen = { runtime: caps.runtime.key };
+  const able = (c, op) => ({ keygen: c.generateKey && c.exportSeed, sign: c.sign, verify: c.verify && c.rawPublic,
+    encapsulate: c.encapsulate && c.rawPublic, decapsulate: c.decapsulate })[op];
+  for (const [alg, ops] of Object.entries(${JSON.stringify(OPS)})) {
+    const c = caps.algorithms[alg];
+    seen[alg + ' non-extractable keygen and use'] = await nonExtractable(alg);
+    const kem = alg.startsWith('ML-KEM');
+    const seed = new Uint8Array(kem ? 64 : 32).fill(7);
+    let keys;
+    if (c.importSeed) keys = await importKeyToWebCrypto(alg, seed);
+    for (const op of ops) {
+      seen[alg + ' ' + op + ' capable'] = able(c, op);
+      seen[alg + ' ' + op + ' bytes'] = engineFor(alg, op, op === 'keygen' ? { output: 'seed' } : {});
+      if (keys) {
+        const key = op === 'keygen' ? undefined : op === 'sign' || op === 'decapsulate' ? keys.privateKey : keys.publicKey;
+        seen[alg + ' ' + op + ' cryptokey'] = engineFor(alg, op, op === 'keygen' ? { output: 'cryptokey' } : { key });
+      }
+    }
+  }
+  return seen;
+}
+async function suiteAndChoices(env) {
+  const result = await runSuite();
+  const expected = JSON.parse(env.EXPECTED);
+  let seen;
+  try { seen = await engineChoices(); } catch (e) { seen = { error: String(e && e.stack || e) }; }
+  result.engines = seen;
+  for (const k of new Set([...Object.keys(expected), ...Object.keys(seen)])) {
+    if (k === 'runtime') continue;
+    const name = 'engine choice › ' + k;
+    if (JSON.stringify(seen[k]) === JSON.stringify(expected[k])) result.passed++;
+    else { result.failed++; result.failures.push({ name, error: 'expected ' + JSON.stringify(expected[k]) + ', got ' + JSON.stringify(seen[k]) }); }
+  }
+  if (seen.runtime === 'workerd@0') result.passed++;
+  else { result.failed++; result.failures.push({ name: 'engine choice › runtime key', error: 'got ' + seen.runtime }); }
+  return result;
+}
 let pending;
 export default {
-  async fetch() {
-    pending ??= runSuite().catch((e) => ({ passed: 0, failed: 1, failures: [{ name: 'worker', error: String(e && e.stack || e) }] }));
+  async fetch(request, env) {
+    pending ??= suiteAndChoices(env).catch((e) => ({ passed: 0, failed: 1, failures: [{ name: 'worker', error: String(e && e.stack || e) }] }));
     return Response.json(await pending);
   },
 };`;
@@ -158,12 +270,18 @@ async function main() {
       entry: 'workerd',
       plugins: [externalWasmPlugin],
     });
-    for (const [flag, flags] of Object.entries(FLAGS)) {
+    for (const [flag, flags] of Object.entries(SUITE_FLAGS)) {
       const name = `suite${cap(mode)}${cap(flag)}`;
       services.push({
         name,
-        label: `${mode}${flag === 'compat' ? '+nodejs_compat' : ''}`,
-        block: workerBlock(name, file, flags, []),
+        label: `${mode}${flags.map((f) => '+' + f).join('')}`,
+        block: workerBlock(
+          name,
+          file,
+          flags,
+          [],
+          [`(name = "EXPECTED", text = ${capnpString(JSON.stringify(expectedEngines(flags)))})`],
+        ),
       });
     }
   }

@@ -23,12 +23,31 @@ import { ml_kem768 } from '../../src/kem/index.js';
 import { ml_dsa44 } from '../../src/sig/index.js';
 import { init } from '../../src/index.js';
 import { fakeDoStorage } from '../helpers/fake-do-storage.js';
+import { newWrappingKey } from '../../src/transit/byok.js';
+import { constants, createCipheriv, createPublicKey, publicEncrypt, randomBytes as nodeRandom } from 'node:crypto';
 
 await init();
 const te = new TextEncoder();
 const ROOT = 'root-token-0123456789';
 const NOPAY = 'nopay-token-0123456789';
 const b64 = (s: string) => toBase64(te.encode(s));
+/**
+ * One master key and BYOK wrapping key for every deployment (an RSA-4096 key generation each would be slow), and
+ * a valid import ciphertext for it: a route that leaked past the policy would import, not fail validation.
+ */
+const SHARED_MASTER = (await generateMasterKey()).masterKey;
+const WRAPPING_ENTRY = await newWrappingKey(SHARED_MASTER);
+const IMPORT_CIPHERTEXT = await (async () => {
+  const k = new Keyring({ store: memoryStore(), masterKey: SHARED_MASTER });
+  await k.store.put('_wrapping-key', WRAPPING_ENTRY, undefined);
+  const eph = nodeRandom(32);
+  const rsa = publicEncrypt(
+    { key: createPublicKey(await k.wrappingKey()), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+    eph,
+  );
+  const kwp = createCipheriv('id-aes256-wrap-pad', eph, Buffer.from('A65959A6', 'hex'));
+  return Buffer.concat([rsa, kwp.update(nodeRandom(64)), kwp.final()]).toString('base64');
+})();
 
 /** Every transit route on key `payroll` (a KEM key) or `payroll-sig` (an ML-DSA key), with a method and a body. */
 interface RouteCase {
@@ -39,13 +58,16 @@ interface RouteCase {
 
 async function deployment() {
   const store = memoryStore();
-  const keyring = new Keyring({ store, masterKey: (await generateMasterKey()).masterKey });
-  await keyring.createKey('payroll', { type: 'ml-kem-768', deletion_allowed: true });
-  await keyring.createKey('payroll-sig', { type: 'ml-dsa-44', deletion_allowed: true });
+  const keyring = new Keyring({ store, masterKey: SHARED_MASTER });
+  await store.put('_wrapping-key', WRAPPING_ENTRY, undefined);
+  // Exportable, so a leaked export route would hand out key material (a 200), not a refusal.
+  await keyring.createKey('payroll', { type: 'ml-kem-768', deletion_allowed: true, exportable: true });
+  await keyring.createKey('payroll-sig', { type: 'ml-dsa-44', deletion_allowed: true, exportable: true });
   await keyring.createKey('open', { type: 'ml-kem-768' });
   const { ciphertext } = await keyring.encrypt('payroll', te.encode('salary: 1 000 000'));
   const { signature } = await keyring.sign('payroll-sig', te.encode('m'));
   const backup = await keyring.backup('payroll');
+  const { hmac } = await keyring.hmac('payroll', te.encode('m'));
   const routes: RouteCase[] = [
     { method: 'GET', path: 'keys/payroll' },
     { method: 'POST', path: 'keys/payroll', body: {} },
@@ -67,6 +89,21 @@ async function deployment() {
     { method: 'GET', path: 'export/public-key/payroll/1' },
     { method: 'GET', path: 'backup/payroll' },
     { method: 'POST', path: 'restore/payroll', body: { backup, force: true } },
+    // Issue 22: the Vault endpoints added later, key-specific and not.
+    { method: 'POST', path: 'hmac/payroll', body: { input: b64('m') } },
+    { method: 'POST', path: 'hmac/payroll/sha3-256', body: { input: b64('m') } },
+    { method: 'POST', path: 'verify/payroll', body: { input: b64('m'), hmac } },
+    { method: 'POST', path: 'verify/payroll/sha2-256', body: { input: b64('m'), hmac } },
+    { method: 'GET', path: 'export/encryption-key/payroll' },
+    { method: 'GET', path: 'export/hmac-key/payroll/1' },
+    { method: 'GET', path: 'export/signing-key/payroll-sig/latest' },
+    { method: 'POST', path: 'keys/payroll-new/import', body: { ciphertext: IMPORT_CIPHERTEXT } },
+    { method: 'GET', path: 'wrapping_key' },
+    { method: 'POST', path: 'hash', body: { input: b64('m') } },
+    { method: 'POST', path: 'hash/sha3-512', body: { input: b64('m') } },
+    { method: 'POST', path: 'random', body: {} },
+    { method: 'POST', path: 'random/48', body: {} },
+    { method: 'POST', path: 'random/platform/48', body: {} },
   ];
   // One policy: everything under the mount, except each route above, which is denied exactly (docs/transit.md shape).
   const auth: AuthConfig = {
@@ -152,6 +189,17 @@ describe('item 2: policy deny over path spellings', () => {
     // The destructive routes left the keys as they were.
     expect((await keyring.readKey('payroll')).latest_version).toBe(1);
     expect(await keyring.listKeys()).toEqual(['open', 'payroll', 'payroll-sig']);
+  });
+
+  it('the issue-22 routes in the deny table are live: each answers 2xx for a token the policy allows', async () => {
+    const { routes, call, keyring } = await deployment();
+    const start = routes.findIndex((r) => r.path === 'hmac/payroll');
+    expect(start).toBeGreaterThan(0);
+    for (const r of routes.slice(start)) {
+      const res = await call(r.method, `/v1/oqs-transit/${r.path}`, r.body, ROOT);
+      expect(res.status, `${r.method} ${r.path}: ${res.text.slice(0, 80)}`).toBeLessThan(300);
+    }
+    expect(await keyring.listKeys()).toContain('payroll-new');
   });
 
   it('paths are case-sensitive as in Vault: another case names another key, never the denied one', async () => {

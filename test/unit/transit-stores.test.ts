@@ -3,6 +3,8 @@ import {
   Keyring,
   memoryStore,
   durableObjectStore,
+  durableObjectIndex,
+  keyObjectStore,
   generateMasterKey,
   type TransitStore,
 } from '../../src/transit/index.js';
@@ -11,6 +13,8 @@ import { fakeDoStorage } from '../helpers/fake-do-storage.js';
 const stores: [string, () => TransitStore][] = [
   ['memory', () => memoryStore()],
   ['durable object', () => durableObjectStore(fakeDoStorage())],
+  // One object per key: every key's object shares one index (here all keys in one storage, as the contract needs).
+  ['durable object per key', () => keyObjectStore(fakeDoStorage(), durableObjectIndex(fakeDoStorage()))],
 ];
 
 for (const [label, make] of stores) {

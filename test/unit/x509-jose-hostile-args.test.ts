@@ -279,6 +279,11 @@ function entries(): Entry[] {
     ),
     e('jwtVerify', J.jwtVerify, () => [f().jwt, f().kp.publicKey, {}]),
     e('decodeJwt', J.decodeJwt, () => [f().jwt]),
+    e('signDetached', J.signDetached, () => [new Uint8Array([1, 2, 3]), f().kp.privateKey]),
+    e('verifyDetached', J.verifyDetached, async () => {
+      const payload = new Uint8Array([1, 2, 3]);
+      return [await J.signDetached(payload, f().kp.privateKey), payload, f().kp.publicKey];
+    }),
     e('validateClaims', J.validateClaims, () => [{ alg: 'ML-DSA-44' }, { sub: 'u' }, {}]),
     e('secs', J.secs, () => ['1h']),
     // ---- jose: JWKS, issuer

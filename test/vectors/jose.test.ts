@@ -21,15 +21,27 @@ import {
   exportRaw,
   SignJWT,
   jwtVerify,
+  type AkpJWK,
 } from '../../src/jose/index.js';
 
 const ALGS = ['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87'] as const;
+/** The fields of a draft example file the tests read (hex unless said otherwise). */
+interface DraftExample {
+  jwk: AkpJWK;
+  /** Compact JWS. */
+  jws: string;
+  raw_public_key: string;
+  raw_to_be_signed: string;
+  raw_signature: string;
+  /** The seed. */
+  priv: string;
+}
 const text = (rel: string) => readFileSync(vectorPath(rel), 'utf8').trim();
 const b64uToBytes = (s: string) => Uint8Array.from(Buffer.from(s, 'base64url'));
 
 describe('RFC 9964 draft examples', () => {
   for (const alg of ALGS) {
-    const v = loadJson(`jose-cose/draft-examples/ML_DSA_${alg.slice(-2)}.jose.json`);
+    const v = loadJson<DraftExample>(`jose-cose/draft-examples/ML_DSA_${alg.slice(-2)}.jose.json`);
     it(`${alg}: JWS verifies, kid is the thumbprint, seed derives pub`, async () => {
       const pub = await importJWK(v.jwk);
       expect(pub.alg).toBe(alg);
@@ -63,8 +75,8 @@ for (const set of ['noble-ref', 'py-ref'] as const) {
     const dir = `jose-cose/hackathon-pqc-jose-cose-${set}`;
     for (const alg of ALGS) {
       it(`${alg}: JWS verifies via a JWKS, kids are thumbprints, priv matches pub, re-sign round-trips`, async () => {
-        const pubJwk = loadJson(`${dir}/${alg}_jwk_pub.json`);
-        const privJwk = loadJson(`${dir}/${alg}_jwk_priv.json`);
+        const pubJwk = loadJson<AkpJWK>(`${dir}/${alg}_jwk_pub.json`);
+        const privJwk = loadJson<AkpJWK>(`${dir}/${alg}_jwk_priv.json`);
         const jws = text(`${dir}/${alg}_jws.txt`);
         const payloadText = text(`${dir}/payload.txt`);
         expect(await calculateJwkThumbprint(pubJwk)).toBe(pubJwk.kid);

@@ -49,8 +49,8 @@ for (const simd of builds) {
     });
 
     it('ACVP keyGen: all 75 seeds give the expected pk and sk', () => {
-      const prompt = loadJson('acvp/ML-DSA-keyGen-FIPS204/prompt.json');
-      const expected = loadJson('acvp/ML-DSA-keyGen-FIPS204/expectedResults.json.gz');
+      const prompt = loadJson<any>('acvp/ML-DSA-keyGen-FIPS204/prompt.json');
+      const expected = loadJson<any>('acvp/ML-DSA-keyGen-FIPS204/expectedResults.json.gz');
       let n = 0;
       for (const g of prompt.testGroups) {
         const want = byId<any>(expected.testGroups.find((e: any) => e.tgId === g.tgId).tests);
@@ -68,8 +68,8 @@ for (const simd of builds) {
     });
 
     it("ACVP sigGen (Sign_internal on M', deterministic and hedged): all 60", () => {
-      const prompt = loadJson('acvp/ML-DSA-sigGen-FIPS204/prompt.json.gz');
-      const expected = loadJson('acvp/ML-DSA-sigGen-FIPS204/expectedResults.json.gz');
+      const prompt = loadJson<any>('acvp/ML-DSA-sigGen-FIPS204/prompt.json.gz');
+      const expected = loadJson<any>('acvp/ML-DSA-sigGen-FIPS204/expectedResults.json.gz');
       let n = 0;
       for (const g of prompt.testGroups) {
         const want = byId<any>(expected.testGroups.find((e: any) => e.tgId === g.tgId).tests);
@@ -86,8 +86,8 @@ for (const simd of builds) {
     });
 
     it('ACVP sigVer (pure, HashML-DSA, internal with/without external mu): all 180', () => {
-      const prompt = loadJson('acvp/ML-DSA-sigVer-FIPS204/prompt.json.gz');
-      const expected = loadJson('acvp/ML-DSA-sigVer-FIPS204/expectedResults.json');
+      const prompt = loadJson<any>('acvp/ML-DSA-sigVer-FIPS204/prompt.json.gz');
+      const expected = loadJson<any>('acvp/ML-DSA-sigVer-FIPS204/expectedResults.json');
       const kinds = new Set<string>();
       let n = 0,
         accepted = 0;
@@ -127,7 +127,7 @@ for (const simd of builds) {
       const alg = PURE[`ML-DSA-${level}`]!;
 
       it(`Wycheproof mldsa_${level}_sign_seed: keygen from seed, pure/ctx/hedged/external-mu signing`, () => {
-        const file = loadJson(`wycheproof/mldsa_${level}_sign_seed_test.json.gz`);
+        const file = loadJson<any>(`wycheproof/mldsa_${level}_sign_seed_test.json.gz`);
         let n = 0;
         for (const g of file.testGroups) {
           const seed = hex(g.privateSeed);
@@ -164,7 +164,7 @@ for (const simd of builds) {
       });
 
       it(`Wycheproof mldsa_${level}_sign_noseed: signing with the expanded key`, () => {
-        const file = loadJson(`wycheproof/mldsa_${level}_sign_noseed_test.json.gz`);
+        const file = loadJson<any>(`wycheproof/mldsa_${level}_sign_noseed_test.json.gz`);
         let n = 0,
           rejected = 0;
         for (const g of file.testGroups) {
@@ -198,7 +198,7 @@ for (const simd of builds) {
       });
 
       it(`Wycheproof mldsa_${level}_verify: every malformed signature is rejected`, () => {
-        const file = loadJson(`wycheproof/mldsa_${level}_verify_test.json.gz`);
+        const file = loadJson<any>(`wycheproof/mldsa_${level}_verify_test.json.gz`);
         let n = 0,
           valid = 0;
         for (const g of file.testGroups) {

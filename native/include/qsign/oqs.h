@@ -29,6 +29,22 @@ typedef enum {
 #define OQS_SIG_alg_ml_dsa_44 "ML-DSA-44"
 #define OQS_SIG_alg_ml_dsa_65 "ML-DSA-65"
 #define OQS_SIG_alg_ml_dsa_87 "ML-DSA-87"
+/* SLH-DSA (FIPS 205), named as liboqs names them. HashSLH-DSA variants are
+ * "SLH_DSA_<PH>_PREHASH_<SET>", e.g. "SLH_DSA_SHA2_256_PREHASH_SHA2_128S",
+ * with PH one of SHA2_224, SHA2_256, SHA2_384, SHA2_512, SHA2_512_224,
+ * SHA2_512_256, SHA3_224, SHA3_256, SHA3_384, SHA3_512, SHAKE_128, SHAKE_256. */
+#define OQS_SIG_alg_slh_dsa_pure_sha2_128s "SLH_DSA_PURE_SHA2_128S"
+#define OQS_SIG_alg_slh_dsa_pure_sha2_128f "SLH_DSA_PURE_SHA2_128F"
+#define OQS_SIG_alg_slh_dsa_pure_sha2_192s "SLH_DSA_PURE_SHA2_192S"
+#define OQS_SIG_alg_slh_dsa_pure_sha2_192f "SLH_DSA_PURE_SHA2_192F"
+#define OQS_SIG_alg_slh_dsa_pure_sha2_256s "SLH_DSA_PURE_SHA2_256S"
+#define OQS_SIG_alg_slh_dsa_pure_sha2_256f "SLH_DSA_PURE_SHA2_256F"
+#define OQS_SIG_alg_slh_dsa_pure_shake_128s "SLH_DSA_PURE_SHAKE_128S"
+#define OQS_SIG_alg_slh_dsa_pure_shake_128f "SLH_DSA_PURE_SHAKE_128F"
+#define OQS_SIG_alg_slh_dsa_pure_shake_192s "SLH_DSA_PURE_SHAKE_192S"
+#define OQS_SIG_alg_slh_dsa_pure_shake_192f "SLH_DSA_PURE_SHAKE_192F"
+#define OQS_SIG_alg_slh_dsa_pure_shake_256s "SLH_DSA_PURE_SHAKE_256S"
+#define OQS_SIG_alg_slh_dsa_pure_shake_256f "SLH_DSA_PURE_SHAKE_256F"
 
 typedef struct OQS_KEM {
   const char *method_name;

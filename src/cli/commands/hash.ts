@@ -4,7 +4,7 @@ import { QsignError } from '../../errors.js';
 import { init, algorithms, backend } from '../../index.js';
 import { sha3_224, sha3_256, sha3_384, sha3_512, shake128, shake256 } from '../../hash/index.js';
 import type { Command } from '../command.js';
-import { parseArgs } from '../command.js';
+import { stringOpt } from '../command.js';
 
 const HASHES = { 'sha3-224': sha3_224, 'sha3-256': sha3_256, 'sha3-384': sha3_384, 'sha3-512': sha3_512 } as const;
 const XOFS = { shake128: [shake128, 32], shake256: [shake256, 64] } as const;
@@ -12,10 +12,9 @@ const XOFS = { shake128: [shake128, 32], shake256: [shake256, 64] } as const;
 export const hashCommands: Command[] = [
   {
     path: ['algorithms'],
-    usage: 'algorithms [--json]',
     summary: 'List the algorithms with sizes and NIST levels',
-    async run(args, io) {
-      const p = parseArgs(args, { booleans: ['json'] });
+    options: [{ name: 'json', description: 'Print the registry as JSON instead of a table' }],
+    async run(p, io) {
       if (p.options.json) {
         io.out(JSON.stringify(algorithms(), null, 2));
         return 0;
@@ -47,10 +46,17 @@ export const hashCommands: Command[] = [
   },
   {
     path: ['hash'],
-    usage: 'hash <sha3-224|sha3-256|sha3-384|sha3-512|shake128|shake256> FILE|- [--length N]',
+    args: 'ALGORITHM FILE|-',
     summary: 'Hash a file (or stdin) with SHA-3/SHAKE and print hex',
-    async run(args, io) {
-      const p = parseArgs(args, { strings: ['length'] });
+    options: [
+      {
+        name: 'length',
+        value: 'N',
+        description: 'Output bytes of shake128/shake256 (default 32 and 64; at most 1048576)',
+      },
+    ],
+    help: 'ALGORITHM is sha3-224, sha3-256, sha3-384, sha3-512, shake128 or shake256; FILE `-` reads stdin.',
+    async run(p, io) {
       const [alg, file] = p.positionals;
       if (!alg || !file) throw new QsignError('ERR_USAGE', 'usage: qsign hash <algorithm> FILE|-');
       await init();
@@ -59,7 +65,8 @@ export const hashCommands: Command[] = [
       if (name in HASHES) hasher = HASHES[name as keyof typeof HASHES].create();
       else if (name in XOFS) {
         const [fn, def] = XOFS[name as keyof typeof XOFS];
-        const len = p.options.length ? Number(p.options.length) : def;
+        const length = stringOpt(p, 'length');
+        const len = length !== undefined ? Number(length) : def;
         if (!Number.isSafeInteger(len) || len <= 0 || len > 1 << 20)
           throw new QsignError('ERR_USAGE', '--length must be an integer from 1 to 1048576');
         hasher = fn.create({ dkLen: len });

@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { QsignError } from '../../errors.js';
 import { parseJsonStrict } from '../../util/json.js';
 import type { Command } from '../command.js';
-import { parseArgs, requireOpt, stringOpt } from '../command.js';
+import { requireOpt, stringOpt, type OptionSpec, type ParsedArgs } from '../command.js';
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -33,20 +33,28 @@ async function readJson(file: string, what: string): Promise<unknown> {
   return parseJsonStrict(text, (why) => new QsignError('ERR_USAGE', `${what} ${file} is not valid JSON: ${why}`));
 }
 
-function alg(p: ReturnType<typeof parseArgs>) {
+function alg(p: ParsedArgs) {
   const a = stringOpt(p, 'alg') ?? 'ML-DSA-65';
   if (!isJoseAlgorithm(a))
     throw new QsignError('ERR_USAGE', `--alg must be ML-DSA-44, ML-DSA-65 or ML-DSA-87, got ${a}`);
   return a;
 }
 
+const ALG_OPTION: OptionSpec = {
+  name: 'alg',
+  value: 'ALG',
+  description: 'ML-DSA-44, ML-DSA-65 (default) or ML-DSA-87',
+};
+
 export const joseCommands: Command[] = [
   {
     path: ['jwk', 'generate'],
-    usage: 'jwk generate [--alg ML-DSA-65] [--out key.jwk]',
     summary: 'Generate an ML-DSA private JWK (RFC 9964 AKP, seed priv)',
-    async run(args, io) {
-      const p = parseArgs(args, { strings: ['alg', 'out'] });
+    options: [
+      ALG_OPTION,
+      { name: 'out', value: 'FILE', description: 'Write the key to FILE (mode 0600) instead of stdout' },
+    ],
+    async run(p, io) {
       const { privateKey } = await generateKeyPair(alg(p), { extractable: true });
       const json = JSON.stringify(await exportJWK(privateKey), null, 2);
       privateKey.destroy();
@@ -61,10 +69,10 @@ export const joseCommands: Command[] = [
   },
   {
     path: ['jwk', 'public'],
-    usage: 'jwk public KEY.jwk [--jwks]',
-    summary: 'Print the public JWK (--jwks: as a one-key JWKS)',
-    async run(args, io) {
-      const p = parseArgs(args, { booleans: ['jwks'] });
+    args: 'KEY.jwk',
+    summary: 'Print the public JWK of a private JWK',
+    options: [{ name: 'jwks', description: 'Print it as a one-key JWKS ({"keys":[…]}) for `jwt verify --jwks`' }],
+    async run(p, io) {
       const file = p.positionals[0];
       if (!file) throw new QsignError('ERR_USAGE', 'usage: qsign jwk public KEY.jwk');
       const key = await importJWK((await readJson(file, 'key')) as Record<string, unknown>);
@@ -76,11 +84,22 @@ export const joseCommands: Command[] = [
   },
   {
     path: ['jwt', 'sign'],
-    usage: "jwt sign --key KEY.jwk [--claims '{…}'] [--exp 1h] [--iss --aud --sub]",
-    summary: 'Sign an ML-DSA JWT (alg and kid from the key)',
-    help: "Options: --claims JSON object, --exp time span ('15m', '2h', '-1m') or seconds from now,\n--iss/--aud/--sub registered claims, --typ header typ (default JWT). iat is set to now.",
-    async run(args, io) {
-      const p = parseArgs(args, { strings: ['key', 'claims', 'exp', 'iss', 'aud', 'sub', 'typ'] });
+    summary: 'Sign an ML-DSA JWT (alg and kid from the key); prints the token',
+    options: [
+      { name: 'key', value: 'KEY.jwk', required: true, description: 'Private JWK from `qsign jwk generate`' },
+      { name: 'claims', value: 'JSON', description: 'Payload claims as a JSON object' },
+      {
+        name: 'exp',
+        value: 'SPAN',
+        description: "Expiry: a time span ('15m', '2h') or seconds from now; a past time is written --exp=-1m",
+      },
+      { name: 'iss', value: 'ISSUER', description: 'The iss (issuer) claim' },
+      { name: 'aud', value: 'AUDIENCE', description: 'The aud (audience) claim' },
+      { name: 'sub', value: 'SUBJECT', description: 'The sub (subject) claim' },
+      { name: 'typ', value: 'TYPE', description: 'The typ header (default JWT)' },
+    ],
+    help: 'iat is set to now unless --claims gives one.',
+    async run(p, io) {
       const key = await importJWK((await readJson(requireOpt(p, 'key'), 'key')) as Record<string, unknown>);
       if (key.type !== 'private') throw new QsignError('ERR_USAGE', '--key must be a private JWK (with "priv")');
       let claims: JWTPayload = {};
@@ -115,11 +134,22 @@ export const joseCommands: Command[] = [
   },
   {
     path: ['jwt', 'verify'],
-    usage: 'jwt verify --jwks JWKS.json|URL [--iss --aud --alg] TOKEN|-',
+    args: 'TOKEN|-',
     summary: 'Verify a JWT; exit 0 valid, 1 invalid (prints the error code)',
-    help: 'Prints {valid, protectedHeader, payload} as JSON when valid; otherwise {valid:false, code} on stdout and\n"invalid: CODE: message" on stderr. --jwks takes a JWKS file, a single JWK file or an http(s) URL.\n--clock-tolerance takes seconds or a time span.',
-    async run(args, io) {
-      const p = parseArgs(args, { strings: ['jwks', 'iss', 'aud', 'alg', 'clock-tolerance'] });
+    options: [
+      {
+        name: 'jwks',
+        value: 'FILE|URL',
+        required: true,
+        description: 'The keys: a JWKS file, a single public JWK file or an http(s) JWKS URL',
+      },
+      { name: 'iss', value: 'ISSUER', description: 'Require this iss claim' },
+      { name: 'aud', value: 'AUDIENCE', description: 'Require this aud claim' },
+      { name: 'alg', value: 'ALG', description: 'Accept only this algorithm (ML-DSA-44, ML-DSA-65 or ML-DSA-87)' },
+      { name: 'clock-tolerance', value: 'SPAN', description: "Allowed clock skew: seconds or a span ('30s')" },
+    ],
+    help: 'TOKEN `-` reads the token from stdin. Prints {valid, protectedHeader, payload} as JSON when valid; otherwise {valid:false, code} on stdout and "invalid: CODE: message" on stderr.',
+    async run(p, io) {
       let token = p.positionals[0];
       if (!token) throw new QsignError('ERR_USAGE', 'usage: qsign jwt verify --jwks JWKS.json|URL TOKEN');
       if (token === '-') {

@@ -31,7 +31,7 @@ import {
   type Purpose,
 } from '../../x509/index.js';
 import type { Command } from '../command.js';
-import { parseArgs, requireOpt, stringOpt } from '../command.js';
+import { listOpt, positiveIntOpt, requireOpt, stringOpt, type OptionSpec, type ParsedArgs } from '../command.js';
 
 async function readText(file: string): Promise<string> {
   try {
@@ -57,39 +57,47 @@ async function writeKey(file: string, pem: string): Promise<void> {
   await chmod(file, 0o600);
 }
 
-function keyForm(p: ReturnType<typeof parseArgs>): PrivateKeyForm {
+function keyForm(p: ParsedArgs): PrivateKeyForm {
   const f = stringOpt(p, 'key-form') ?? 'seed';
   if (f !== 'seed' && f !== 'both') throw new QsignError('ERR_USAGE', '--key-form must be "seed" or "both"');
   return f;
 }
 
-function positiveInt(v: string | undefined, name: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new QsignError('ERR_USAGE', `--${name} must be a positive integer`);
-  return n;
+function sans(p: ParsedArgs): string[] {
+  return listOpt(p, 'san');
 }
 
-function sans(p: ReturnType<typeof parseArgs>): string[] {
-  return (p.options.san as string[] | undefined) ?? [];
-}
+const KEY_FORM: OptionSpec = {
+  name: 'key-form',
+  value: 'FORM',
+  description: 'Private key PKCS#8 form: seed (default, RFC 9881/9935) or both (OpenSSL 3.5 default)',
+};
+const SAN: OptionSpec = {
+  name: 'san',
+  value: 'SAN',
+  multiple: true,
+  description: 'Subject alternative name: a DNS name, *.wildcard, IP:…, URI:… or email:…',
+};
+const DAYS: OptionSpec = { name: 'days', value: 'N', description: 'Validity in days (default 365)' };
 
 const PURPOSES: Purpose[] = ['serverAuth', 'clientAuth', 'codeSigning', 'emailProtection', 'timeStamping', 'any'];
 
 export const pkiCommands: Command[] = [
   {
     path: ['ca', 'create'],
-    usage: 'ca create --out DIR [--root-alg ML-DSA-87] [--alg ML-DSA-65] [--cn NAME] [--san S]… [--days N]',
     summary: 'Create a root CA, an intermediate CA and a server certificate (verified)',
-    help:
-      'Writes root-ca.key/.crt, intermediate-ca.key/.crt, server.key/.crt and server-chain.crt (server + intermediate)\n' +
-      'into DIR. Keys are PKCS#8 PEM, seed-only unless --key-form both, mode 0600. --san takes DNS names, wildcards\n' +
-      '(*.example.com), IP:…, URI:… or email:… and may repeat. The chain is verified before the command returns.',
-    async run(args, io) {
-      const p = parseArgs(args, {
-        strings: ['out', 'root-alg', 'alg', 'cn', 'days', 'key-form', 'org'],
-        repeatable: ['san'],
-      });
+    options: [
+      { name: 'out', value: 'DIR', required: true, description: 'Directory for the keys and certificates' },
+      { name: 'root-alg', value: 'ALG', description: 'Root CA key algorithm (default ML-DSA-87)' },
+      { name: 'alg', value: 'ALG', description: 'Intermediate and server key algorithm (default ML-DSA-65)' },
+      { name: 'cn', value: 'NAME', description: 'Server common name (default server.example.com)' },
+      { name: 'org', value: 'NAME', description: 'Organization in the subjects (default qsign)' },
+      SAN,
+      DAYS,
+      KEY_FORM,
+    ],
+    help: 'Writes root-ca.key/.crt, intermediate-ca.key/.crt, server.key/.crt and server-chain.crt (server + intermediate) into DIR. Keys are PKCS#8 PEM with mode 0600. The chain is verified before the command returns.',
+    async run(p, io) {
       const out = requireOpt(p, 'out');
       await init();
       const started = performance.now();
@@ -98,7 +106,7 @@ export const pkiCommands: Command[] = [
         alg: keyAlg(stringOpt(p, 'alg') ?? 'ML-DSA-65'),
         cn: stringOpt(p, 'cn') ?? 'server.example.com',
         san: sans(p),
-        days: positiveInt(stringOpt(p, 'days'), 'days') ?? 365,
+        days: positiveIntOpt(p, 'days') ?? 365,
         organization: stringOpt(p, 'org') ?? 'qsign',
       });
       const form = keyForm(p);
@@ -121,16 +129,22 @@ export const pkiCommands: Command[] = [
   },
   {
     path: ['csr', 'create'],
-    usage: 'csr create --subject DN [--key KEY | --alg ML-DSA-65 --key-out KEY] [--san S]… [--out CSR]',
     summary: 'Create a PKCS#10 CSR signed with an ML-DSA key',
-    help:
-      'DN is "CN=server.example.com,O=Example" (or /CN=…/O=…). Without --key a fresh key of --alg is made and\n' +
-      'written to --key-out (required then). The CSR goes to --out or stdout.',
-    async run(args, io) {
-      const p = parseArgs(args, {
-        strings: ['subject', 'key', 'alg', 'key-out', 'out', 'key-form'],
-        repeatable: ['san'],
-      });
+    options: [
+      {
+        name: 'subject',
+        value: 'DN',
+        required: true,
+        description: 'Subject, e.g. "CN=server.example.com,O=Example" (or /CN=…/O=…)',
+      },
+      { name: 'key', value: 'KEY', description: 'Sign with this PKCS#8 private key' },
+      { name: 'alg', value: 'ALG', description: 'Algorithm of a new key when --key is not given (default ML-DSA-65)' },
+      { name: 'key-out', value: 'FILE', description: 'Where to write the new key (required without --key)' },
+      SAN,
+      { name: 'out', value: 'FILE', description: 'Write the CSR to FILE instead of stdout' },
+      KEY_FORM,
+    ],
+    async run(p, io) {
       const subject = requireOpt(p, 'subject');
       await init();
       let key: DecodedPrivateKey;
@@ -152,39 +166,29 @@ export const pkiCommands: Command[] = [
   },
   {
     path: ['cert', 'issue'],
-    usage:
-      'cert issue --ca-cert CRT --ca-key KEY (--csr CSR | --cn NAME [--alg A] --key-out KEY) [--san S]… [--days N] [--role role.json] [--out CRT]',
     summary: 'Issue a certificate from a CSR or for a new key, optionally under a role policy',
-    help:
-      '--role takes a Vault-style role JSON (allowed_domains, allow_subdomains, allow_bare_domains, allow_glob_domains,\n' +
-      'allow_wildcard_certificates, allowed_key_types, max_ttl, ttl, key_usage, ext_key_usage, use_csr_sans, use_csr_extensions…);\n' +
-      "a violation fails with the rule's error code (e.g. ERR_ROLE_DOMAIN_NOT_ALLOWED). Without --role the CSR's SANs and\n" +
-      'requested keyUsage/EKU are used as given, and --ca makes a CA certificate. ML-KEM keys (--alg ML-KEM-768) get\n' +
-      'keyEncipherment only (RFC 9935).',
-    async run(args, io) {
-      const p = parseArgs(args, {
-        strings: [
-          'ca-cert',
-          'ca-key',
-          'csr',
-          'cn',
-          'alg',
-          'key-out',
-          'days',
-          'role',
-          'out',
-          'key-form',
-          'path-len',
-          'purpose',
-        ],
-        booleans: ['ca'],
-        repeatable: ['san'],
-      });
+    options: [
+      { name: 'ca-cert', value: 'CRT', required: true, description: 'Issuing CA certificate (PEM)' },
+      { name: 'ca-key', value: 'KEY', required: true, description: 'Issuing CA private key (PKCS#8 PEM)' },
+      { name: 'csr', value: 'CSR', description: 'Certify the key of this CSR' },
+      { name: 'cn', value: 'NAME', description: 'Common name of a certificate for a new key (or to override the CSR)' },
+      { name: 'alg', value: 'ALG', description: 'Algorithm of the new key (default ML-DSA-65; ML-KEM-768 too)' },
+      { name: 'key-out', value: 'FILE', description: 'Where to write the new key (with --cn)' },
+      SAN,
+      DAYS,
+      { name: 'role', value: 'ROLE.json', description: 'Issue under a Vault-style role policy' },
+      { name: 'ca', description: 'Make a CA certificate (without --role)' },
+      { name: 'path-len', value: 'N', description: 'pathLenConstraint of a --ca certificate' },
+      { name: 'out', value: 'FILE', description: 'Write the certificate to FILE instead of stdout' },
+      KEY_FORM,
+    ],
+    help: "--role takes a Vault-style role JSON (allowed_domains, allow_subdomains, allow_bare_domains, allow_glob_domains, allow_wildcard_certificates, allowed_key_types, max_ttl, ttl, key_usage, ext_key_usage, use_csr_sans, use_csr_extensions…); a violation fails with the rule's error code (e.g. ERR_ROLE_DOMAIN_NOT_ALLOWED). Without --role the CSR's SANs and requested keyUsage/EKU are used as given. ML-KEM keys get keyEncipherment only (RFC 9935).",
+    async run(p, io) {
       await init();
       const [caCert] = await readCerts(requireOpt(p, 'ca-cert'));
       const caKey = await readKey(requireOpt(p, 'ca-key'));
       const issuer = { certificate: caCert!, key: caKey };
-      const days = positiveInt(stringOpt(p, 'days'), 'days');
+      const days = positiveIntOpt(p, 'days');
       const csrFile = stringOpt(p, 'csr');
       const cn = stringOpt(p, 'cn');
       if (!csrFile && !cn) throw new QsignError('ERR_USAGE', 'give --csr CSR or --cn NAME');
@@ -274,13 +278,17 @@ export const pkiCommands: Command[] = [
   },
   {
     path: ['cert', 'verify'],
-    usage: 'cert verify --ca ROOT [--untrusted FILE]… [--host H] [--purpose serverAuth] [--at ISO-TIME] LEAF',
+    args: 'LEAF',
     summary: 'Validate a certificate chain; exit 0 valid, 1 invalid (prints the error code)',
-    help:
-      'ROOT and --untrusted files may hold several PEM certificates; a LEAF file holding a chain (server-chain.crt)\n' +
-      'contributes its extra certificates as untrusted intermediates.',
-    async run(args, io) {
-      const p = parseArgs(args, { strings: ['ca', 'host', 'purpose', 'at'], repeatable: ['untrusted'] });
+    options: [
+      { name: 'ca', value: 'ROOT', required: true, description: 'Trust anchors (PEM; may hold several)' },
+      { name: 'untrusted', value: 'FILE', multiple: true, description: 'Intermediate certificates (PEM)' },
+      { name: 'host', value: 'NAME', description: 'Require the leaf to be valid for this host name or IP' },
+      { name: 'purpose', value: 'EKU', description: `One of ${PURPOSES.join(', ')} (default any)` },
+      { name: 'at', value: 'ISO-TIME', description: 'Validate at this time instead of now' },
+    ],
+    help: 'A LEAF file holding a chain (server-chain.crt) contributes its extra certificates as untrusted intermediates.',
+    async run(p, io) {
       const leafFile = p.positionals[0];
       if (!leafFile) throw new QsignError('ERR_USAGE', 'usage: qsign cert verify --ca ROOT [--untrusted FILE]… LEAF');
       const purpose = (stringOpt(p, 'purpose') ?? 'any') as Purpose;
@@ -293,7 +301,7 @@ export const pkiCommands: Command[] = [
       const anchors = await readCerts(requireOpt(p, 'ca'));
       const [leaf, ...rest] = await readCerts(leafFile);
       const untrusted = [...rest];
-      for (const f of (p.options.untrusted as string[] | undefined) ?? []) untrusted.push(...(await readCerts(f)));
+      for (const f of listOpt(p, 'untrusted')) untrusted.push(...(await readCerts(f)));
       const host = stringOpt(p, 'host');
       try {
         const r = await verifyChain(leaf!, {
@@ -317,10 +325,10 @@ export const pkiCommands: Command[] = [
   },
   {
     path: ['cert', 'show'],
-    usage: 'cert show FILE',
+    args: 'FILE',
     summary: 'Print the fields of certificates, CSRs and keys in a PEM/DER file',
-    async run(args, io) {
-      const p = parseArgs(args, {});
+    options: [],
+    async run(p, io) {
       const file = p.positionals[0];
       if (!file) throw new QsignError('ERR_USAGE', 'usage: qsign cert show FILE');
       await init();

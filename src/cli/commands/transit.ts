@@ -13,7 +13,7 @@ import { QsignError } from '../../errors.js';
 import { aliasHint } from '../../registry.js';
 import { randomBytes } from '../../util/bytes.js';
 import type { Command, CommandIO } from '../command.js';
-import { parseArgs, stringOpt, type ParsedArgs } from '../command.js';
+import { positiveIntOpt, stringOpt, type OptionSpec, type ParsedArgs } from '../command.js';
 
 const usageError = (m: string) => new QsignError('ERR_USAGE', m);
 
@@ -63,15 +63,41 @@ function parseListen(v: string): { host: string; port: number } {
   return { host: m[1] ?? m[2]!, port: Number(m[3]) };
 }
 
-async function serve(args: string[], io: CommandIO): Promise<number> {
-  const p = parseArgs(args, {
-    strings: ['listen', 'db', 'mount', 'token-file', 'master-key-file', 'audit-log', 'timeout-ms', 'max-body-bytes'],
-    booleans: ['dev'],
-  });
+/** `--store postgres://…|postgresql://…|sqlite:FILE`, or `--db FILE` (SQLite, the default ./transit.db). */
+function storeOption(p: ParsedArgs): { kind: 'postgres'; url: string } | { kind: 'sqlite'; file: string } {
+  const s = stringOpt(p, 'store');
+  const db = stringOpt(p, 'db');
+  if (s === undefined) return { kind: 'sqlite', file: db ?? './transit.db' };
+  if (db !== undefined) throw usageError('give --db FILE or --store URL, not both');
+  if (/^postgres(ql)?:\/\//.test(s)) return { kind: 'postgres', url: s };
+  if (s.startsWith('sqlite:') && s.length > 'sqlite:'.length)
+    return { kind: 'sqlite', file: s.slice('sqlite:'.length) };
+  throw usageError('--store must be postgres://USER@HOST:PORT/DB (or postgresql://…) or sqlite:FILE');
+}
+
+/**
+ * The master key of a replicated (PostgreSQL) server: every replica must use the same one, so it is never
+ * generated here: QSIGN_MASTER_KEY or an existing --master-key-file.
+ */
+function sharedMasterKey(p: ParsedArgs): Uint8Array {
+  const env = process.env.QSIGN_MASTER_KEY;
+  if (env) return decodeMasterKey(env, 'QSIGN_MASTER_KEY');
+  const file = stringOpt(p, 'master-key-file');
+  if (!file)
+    throw usageError(
+      'a PostgreSQL store needs the master key every replica shares: QSIGN_MASTER_KEY or --master-key-file',
+    );
+  return decodeMasterKey(readSecretFile(file, 'master key'), file);
+}
+
+async function serve(p: ParsedArgs, io: CommandIO): Promise<number> {
   const t = await import('../../transit/index.js');
   const { serveNode } = await import('../../transit/node/server.js');
   const { fileAuditSink } = await import('../../transit/node/audit-file.js');
   const dev = p.options.dev === true;
+  // Checked before anything starts: a NaN deadline would fail every request.
+  const timeoutMs = positiveIntOpt(p, 'timeout-ms');
+  const maxBodyBytes = positiveIntOpt(p, 'max-body-bytes');
   const { host, port } = parseListen(stringOpt(p, 'listen') ?? '127.0.0.1:8200');
   let store: import('../../transit/index.js').TransitStore;
   let masterKey: import('../../transit/index.js').MasterKey;
@@ -81,13 +107,18 @@ async function serve(args: string[], io: CommandIO): Promise<number> {
     masterKey = (await t.generateMasterKey()).masterKey;
     token = process.env.QSIGN_TRANSIT_TOKEN || `qst.${Buffer.from(randomBytes(24)).toString('base64url')}`;
   } else {
-    const db = stringOpt(p, 'db') ?? './transit.db';
+    const where = storeOption(p);
     const tf = stringOpt(p, 'token-file');
     const tok = process.env.QSIGN_TRANSIT_TOKEN || (tf ? readSecretFile(tf, 'token') : undefined);
     if (!tok) throw usageError('set QSIGN_TRANSIT_TOKEN or --token-file (or use --dev for an in-memory server)');
     token = tok;
-    masterKey = await t.masterKeyFromBytes(loadMasterKey(p, db, io));
-    store = await t.openSqliteStore(db);
+    if (where.kind === 'postgres') {
+      masterKey = await t.masterKeyFromBytes(sharedMasterKey(p));
+      store = await (await import('../../transit/node/postgres.js')).openPostgresStore(where.url);
+    } else {
+      masterKey = await t.masterKeyFromBytes(loadMasterKey(p, where.file, io));
+      store = await t.openSqliteStore(where.file);
+    }
   }
   const keyring = new t.Keyring({ store, masterKey });
   const auditPath = stringOpt(p, 'audit-log');
@@ -98,10 +129,7 @@ async function serve(args: string[], io: CommandIO): Promise<number> {
     mount: stringOpt(p, 'mount') ?? 'oqs-transit',
     // A sink, not an AuditLog: the handler HMACs with the keyring's persisted audit key, stable across restarts.
     audit: sink,
-    limits: {
-      timeoutMs: stringOpt(p, 'timeout-ms') ? Number(stringOpt(p, 'timeout-ms')) : undefined,
-      maxBodyBytes: stringOpt(p, 'max-body-bytes') ? Number(stringOpt(p, 'max-body-bytes')) : undefined,
-    },
+    limits: { timeoutMs, maxBodyBytes },
   });
   const srv = await serveNode(handler, { host, port });
   if (dev) io.out(`dev mode: in-memory store, nothing is persisted\nroot token: ${token}`);
@@ -121,7 +149,25 @@ async function serve(args: string[], io: CommandIO): Promise<number> {
   return 0;
 }
 
-const CLIENT_STRINGS = ['addr', 'token', 'token-file', 'mount'];
+/** Options every client command shares. */
+const CLIENT_OPTIONS: OptionSpec[] = [
+  {
+    name: 'addr',
+    value: 'URL',
+    description: 'Server address (default $QSIGN_TRANSIT_ADDR, else http://127.0.0.1:8200)',
+  },
+  {
+    name: 'token-file',
+    value: 'FILE',
+    description: 'Read the token from FILE (default $QSIGN_TRANSIT_TOKEN)',
+  },
+  {
+    name: 'token',
+    value: 'TOKEN',
+    description: 'The token itself (visible in `ps`; prefer --token-file or $QSIGN_TRANSIT_TOKEN)',
+  },
+  { name: 'mount', value: 'PATH', description: 'Mount path of the transit engine (default oqs-transit)' },
+];
 
 async function client(p: ParsedArgs) {
   const { TransitClient } = await import('../../transit/client.js');
@@ -146,7 +192,13 @@ async function inputBytes(p: ParsedArgs, textOpt: string): Promise<Uint8Array> {
     for await (const c of process.stdin) chunks.push(c as Buffer);
     return new Uint8Array(Buffer.concat(chunks));
   }
-  if (file) return new Uint8Array(await readFile(file));
+  if (file) {
+    try {
+      return new Uint8Array(await readFile(file));
+    } catch (e) {
+      throw new QsignError('ERR_FILE', `cannot read ${file}: ${(e as Error).message}`);
+    }
+  }
   throw usageError(`give --${textOpt} TEXT, --file PATH or --file - for stdin`);
 }
 
@@ -156,22 +208,65 @@ function nameArg(p: ParsedArgs, what: string): string {
   return n;
 }
 
-const common = '[--addr URL] [--token-file F] [--mount M]';
+const AAD_OPTION: OptionSpec = {
+  name: 'aad',
+  value: 'TEXT',
+  description: 'Associated data bound to the ciphertext; decrypt needs the same',
+};
+const FILE_OPTION: OptionSpec = {
+  name: 'file',
+  value: 'FILE',
+  description: 'Read the input from FILE; `-` reads stdin',
+};
 
 export const transitCommands: Command[] = [
   {
     path: ['transit', 'serve'],
-    usage: 'transit serve [--listen H:P] [--db FILE] [--mount M] [--dev]',
-    summary: 'Run the Vault-compatible PQC transit server (SQLite, or in-memory with --dev)',
-    help: 'Token: QSIGN_TRANSIT_TOKEN or --token-file. Master key: QSIGN_MASTER_KEY (base64 32 bytes) or --master-key-file\n(default <db>.key, created 0600 on first start). --audit-log FILE appends JSON lines. --dev prints a root token.',
+    summary: 'Run the Vault-compatible PQC transit server (SQLite, PostgreSQL replicas, or in-memory with --dev)',
+    options: [
+      { name: 'listen', value: 'HOST:PORT', description: 'Address to listen on (default 127.0.0.1:8200)' },
+      { name: 'db', value: 'FILE', description: 'SQLite database (default ./transit.db)' },
+      {
+        name: 'store',
+        value: 'URL',
+        description:
+          'postgres://USER@HOST:PORT/DB for replicas sharing one PostgreSQL database, or sqlite:FILE (instead of --db)',
+      },
+      { name: 'mount', value: 'PATH', description: 'Mount path of the transit engine (default oqs-transit)' },
+      {
+        name: 'token-file',
+        value: 'FILE',
+        description: 'File holding the root token (or set $QSIGN_TRANSIT_TOKEN); at least 8 characters',
+      },
+      {
+        name: 'master-key-file',
+        value: 'FILE',
+        description:
+          'File holding the master key as standard base64 of exactly 32 bytes (or set $QSIGN_MASTER_KEY); SQLite: default <db>.key, created mode 0600 on first start; PostgreSQL: required, the same on every replica',
+      },
+      { name: 'audit-log', value: 'FILE', description: 'Append an audit record per request to FILE (JSON lines)' },
+      { name: 'timeout-ms', value: 'MS', description: 'Per-request deadline in milliseconds' },
+      { name: 'max-body-bytes', value: 'N', description: 'Largest request body accepted' },
+      { name: 'dev', description: 'In-memory store and a fresh master key; prints a root token; nothing is persisted' },
+    ],
+    help: 'Secrets never go on the command line: the token and the master key come from the environment or from files. Make a master key file with `head -c 32 /dev/urandom | base64 > transit.key && chmod 600 transit.key`. Stop the server with SIGINT or SIGTERM.',
     run: serve,
   },
   {
     path: ['transit', 'create'],
-    usage: `transit create NAME [--type ml-kem-768|ml-kem-1024|xwing|ml-dsa-44|ml-dsa-65|ml-dsa-87] ${common}`,
-    summary: `Create a transit key (default ml-kem-768; alias ${aliasHint('ML-KEM-768')})`,
-    async run(args, io) {
-      const p = parseArgs(args, { strings: [...CLIENT_STRINGS, 'type'], booleans: ['exportable', 'deletion-allowed'] });
+    args: 'NAME',
+    summary: 'Create a transit key',
+    options: [
+      {
+        name: 'type',
+        value: 'TYPE',
+        description: `ml-kem-768 (default; alias ${aliasHint('ML-KEM-768')}), ml-kem-1024, xwing, ml-dsa-44, ml-dsa-65 or ml-dsa-87`,
+      },
+      { name: 'exportable', description: 'Allow the key to be exported' },
+      { name: 'deletion-allowed', description: 'Allow the key to be deleted' },
+      ...CLIENT_OPTIONS,
+    ],
+    async run(p, io) {
       const info = await (
         await client(p)
       ).createKey(nameArg(p, 'create'), {
@@ -185,10 +280,15 @@ export const transitCommands: Command[] = [
   },
   {
     path: ['transit', 'encrypt'],
-    usage: `transit encrypt NAME (--plaintext TEXT | --file F|-) [--aad TEXT] ${common}`,
+    args: 'NAME',
     summary: 'Encrypt with a transit key; prints vault:vN:…',
-    async run(args, io) {
-      const p = parseArgs(args, { strings: [...CLIENT_STRINGS, 'plaintext', 'file', 'aad'] });
+    options: [
+      { name: 'plaintext', value: 'TEXT', description: 'The text to encrypt' },
+      FILE_OPTION,
+      AAD_OPTION,
+      ...CLIENT_OPTIONS,
+    ],
+    async run(p, io) {
       const aad = stringOpt(p, 'aad');
       const r = await (
         await client(p)
@@ -203,10 +303,10 @@ export const transitCommands: Command[] = [
   },
   {
     path: ['transit', 'decrypt'],
-    usage: `transit decrypt NAME CIPHERTEXT [--aad TEXT] ${common}`,
+    args: 'NAME CIPHERTEXT',
     summary: 'Decrypt vault:vN:… and write the plaintext to stdout',
-    async run(args) {
-      const p = parseArgs(args, { strings: [...CLIENT_STRINGS, 'aad'] });
+    options: [AAD_OPTION, ...CLIENT_OPTIONS],
+    async run(p) {
       const ct = p.positionals[1];
       if (!ct) throw usageError('usage: qsign transit decrypt NAME CIPHERTEXT');
       const aad = stringOpt(p, 'aad');
@@ -220,10 +320,10 @@ export const transitCommands: Command[] = [
   },
   {
     path: ['transit', 'rotate'],
-    usage: `transit rotate NAME ${common}`,
+    args: 'NAME',
     summary: 'Rotate a transit key to a new version',
-    async run(args, io) {
-      const p = parseArgs(args, { strings: CLIENT_STRINGS });
+    options: CLIENT_OPTIONS,
+    async run(p, io) {
       const info = await (await client(p)).rotateKey(nameArg(p, 'rotate'));
       io.out(JSON.stringify({ name: info.name, latest_version: info.latest_version }));
       return 0;
@@ -231,20 +331,20 @@ export const transitCommands: Command[] = [
   },
   {
     path: ['transit', 'sign'],
-    usage: `transit sign NAME (--input TEXT | --file F|-) ${common}`,
+    args: 'NAME',
     summary: 'Sign with an ML-DSA transit key; prints vault:vN:…',
-    async run(args, io) {
-      const p = parseArgs(args, { strings: [...CLIENT_STRINGS, 'input', 'file'] });
+    options: [{ name: 'input', value: 'TEXT', description: 'The text to sign' }, FILE_OPTION, ...CLIENT_OPTIONS],
+    async run(p, io) {
       io.out((await (await client(p)).sign(nameArg(p, 'sign'), await inputBytes(p, 'input'))).signature);
       return 0;
     },
   },
   {
     path: ['transit', 'verify'],
-    usage: `transit verify NAME SIGNATURE (--input TEXT | --file F|-) ${common}`,
+    args: 'NAME SIGNATURE',
     summary: 'Verify a transit signature; exit 0 if valid, 1 if not',
-    async run(args, io) {
-      const p = parseArgs(args, { strings: [...CLIENT_STRINGS, 'input', 'file'] });
+    options: [{ name: 'input', value: 'TEXT', description: 'The signed text' }, FILE_OPTION, ...CLIENT_OPTIONS],
+    async run(p, io) {
       const sig = p.positionals[1];
       if (!sig) throw usageError('usage: qsign transit verify NAME SIGNATURE --input TEXT');
       const valid = await (await client(p)).verify(nameArg(p, 'verify'), await inputBytes(p, 'input'), sig);

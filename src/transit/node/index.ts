@@ -7,3 +7,5 @@
 export { serveNode, toNodeListener } from './server.js';
 export type { FetchHandler } from './server.js';
 export { fileAuditSink } from './audit-file.js';
+export { openPostgresStore, redactPostgresUrl, POSTGRES_SCHEMA_VERSION } from './postgres.js';
+export type { PostgresStoreOptions } from './postgres.js';
