@@ -82,7 +82,9 @@ export const decodeJwt = /*#__PURE__*/ guarded('decodeJwt', jwt.decodeJwt);
 export const validateClaims = /*#__PURE__*/ guarded('validateClaims', jwt.validateClaims);
 /** @function */
 export const secs = /*#__PURE__*/ guarded('secs', jwt.secs);
+/** @function */
 export const signDetached = /*#__PURE__*/ guarded('signDetached', detached.signDetached);
+/** @function */
 export const verifyDetached = /*#__PURE__*/ guarded('verifyDetached', detached.verifyDetached);
 export type { SignDetachedOptions, VerifyDetachedResult } from './detached.js';
 export type { JWTPayload, JWTVerifyOptions, JWTVerifyResult } from './jwt.js';

@@ -54,9 +54,13 @@ export interface SlhDsaSignOptions extends SlhDsaVerifyOptions {
 export interface SlhDsaSigner {
   readonly info: { readonly type: string };
   readonly lengths: SlhDsaLengths;
+  /** A key pair from a 3n-byte seed (SK.seed ‖ SK.prf ‖ PK.seed; FIPS 205 Alg 18), fresh random when omitted. */
   keygen(seed?: Uint8Array): SlhDsaKeyPair;
+  /** The public key inside a secret key (its last 2n bytes: PK.seed ‖ PK.root). */
   getPublicKey(secretKey: Uint8Array): Uint8Array;
+  /** Signs `msg` (hedged unless `extraEntropy: false`), with an optional context string. */
   sign(msg: Uint8Array, secretKey: Uint8Array, opts?: SlhDsaSignOptions): Uint8Array;
+  /** True when `sig` is a valid signature of `msg` under `publicKey` with the same context; never throws on a bad signature. */
   verify(sig: Uint8Array, msg: Uint8Array, publicKey: Uint8Array, opts?: SlhDsaVerifyOptions): boolean;
 }
 
@@ -80,6 +84,7 @@ export interface HashSlhDsaSignOptions extends SlhDsaSignOptions {
 }
 /** HashSLH-DSA verification options. */
 export interface HashSlhDsaVerifyOptions extends SlhDsaVerifyOptions {
+  /** Pre-hash function the signer used; default: the one this set's OID fixes. */
   hash?: PrehashName | string;
 }
 
@@ -90,14 +95,21 @@ export interface HashSlhDsa {
   readonly name: string;
   /** The pre-hash the registered OID (2.16.840.1.101.3.4.3.35–46) fixes, e.g. `SHA2-256`. */
   readonly defaultHash: PrehashName;
+  /** Classical security in bits (128, 192, 256). */
   readonly securityLevel: number;
+  /** Key, seed and signature lengths of the set. */
   readonly lengths: SlhDsaLengths;
+  /** A key pair from a 3n-byte seed (the same keys as the pure set), fresh random when omitted. */
   keygen(seed?: Uint8Array): SlhDsaKeyPair;
+  /** The public key inside a secret key. */
   getPublicKey(secretKey: Uint8Array): Uint8Array;
+  /** Hashes `msg` with `opts.hash` (default {@link HashSlhDsa.defaultHash}) and signs the digest (FIPS 205 Alg 23). */
   sign(msg: Uint8Array, secretKey: Uint8Array, opts?: HashSlhDsaSignOptions): Uint8Array;
+  /** True when `sig` is a HashSLH-DSA signature of `msg` with the same hash and context (FIPS 205 Alg 25). */
   verify(sig: Uint8Array, msg: Uint8Array, publicKey: Uint8Array, opts?: HashSlhDsaVerifyOptions): boolean;
   /** Signs an already computed PH(M) (e.g. from a streaming hash); its length must match the hash. */
   signDigest(digest: Uint8Array, secretKey: Uint8Array, opts?: HashSlhDsaSignOptions): Uint8Array;
+  /** Verifies a signature over an already computed PH(M). */
   verifyDigest(sig: Uint8Array, digest: Uint8Array, publicKey: Uint8Array, opts?: HashSlhDsaVerifyOptions): boolean;
 }
 
