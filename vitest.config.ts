@@ -8,13 +8,15 @@ export default defineConfig({
     alias: { '#wasm-source': fileURLToPath(new URL('./src/entries/node.ts', import.meta.url)) },
   },
   test: {
+    // The folders of docs/architecture.md's "Tests" section (test/unit/layout.test.ts keeps files in them).
+    // test/conformance/*.test.ts are the runtime-agnostic suites: vitest runs them through the two
+    // node20-*.vitest.ts entries, every other runtime through test/runners/.
     include: [
       'test/unit/**/*.test.ts',
       'test/vectors/**/*.test.ts',
-      'test/node/**/*.test.ts',
+      'test/conformance/*.vitest.ts',
       'test/interop/**/*.test.ts',
-      'test/fuzz/**/*.test.ts',
-      'test/conformance.vitest.test.ts',
+      'test/e2e/**/*.test.ts',
     ],
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -14,6 +14,7 @@
 // ML-DSA-65: fifteen one-way permutations). --level: 44/65/87 or 512/768/1024.
 // Run it under deno or node24 (same arguments) to compare in other engines.
 import { readFileSync } from 'node:fs';
+import { median } from './stats.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -123,7 +124,6 @@ for (let r = 0; r < rounds; r++) {
     rb.push(rate(b, 150));
   }
 }
-const median = (v) => v.sort((p, q) => p - q)[v.length >> 1];
 const ma = median(ra),
   mb = median(rb);
 console.log(`${op} level ${level}: A ${ma.toFixed(0)} ops/s, B ${mb.toFixed(0)} ops/s, B ÷ A ${(mb / ma).toFixed(3)}`);

@@ -13,10 +13,12 @@
 //   node bench/coldstart.mjs [--quick] [--reps 31] [--runtime node20,deno]
 // Target: Node, qsign, ≤ 25 ms over the empty `node` process.
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
-import { BIN, cleanup, externalWasmPlugin, freePort, root, run, scratchDir, sleep } from '../test/runners/lib.mjs';
+import { BIN, cleanup, externalWasmPlugin, root, run, scratchDir, sleep } from '../test/runners/lib.mjs';
+import { freePort } from '../test/helpers/ports.mjs';
+import { WASM_MODULES, workerdConfig } from '../test/helpers/workerd.mjs';
 
 const args = process.argv.slice(2);
 const opt = (n, d) => {
@@ -218,15 +220,13 @@ async function workerdRuntime() {
     for (const [task, file] of Object.entries(configs)) {
       const port = await freePort();
       const cfg = join(dir, `workerd-${i}.capnp`);
-      const wasm = ['qsign-simd.wasm', 'qsign-scalar.wasm'].map(
-        (f) => `(name = "wasm/${f}", wasm = embed ${JSON.stringify(relative(dir, join(root, 'wasm', f)))})`,
-      );
       writeFileSync(
         cfg,
-        `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = ( services = [ (name = "w", worker = .w) ], sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "w") ] );
-const w :Workerd.Worker = ( modules = [ (name = "worker.mjs", esModule = embed ${JSON.stringify(relative(dir, file))}), ${wasm.join(', ')} ], compatibilityDate = "2025-06-01" );
-`,
+        workerdConfig({
+          dir,
+          port,
+          workers: [{ name: 'w', modules: [{ name: 'worker.mjs', esModule: file }, ...WASM_MODULES] }],
+        }),
       );
       const child = run(BIN.workerd, ['serve', cfg, 'config'], { timeoutMs: 60_000 });
       try {

@@ -24,6 +24,8 @@
 // "Held" numbers (CryptoKey kept by native; expanded key kept by wasm) are
 // informational: the best case of each engine when the caller keeps keys.
 
+import { median } from './stats.mjs';
+
 // Native must beat wasm by 15 %: rounds on this shared 2-core machine vary by
 // ±10–20 % even best-of-16, and on a near tie wasm is the better default.
 export const PICK_MARGIN = 1.15;
@@ -97,7 +99,7 @@ export async function measure(lib, { quick = false } = {}) {
           if (rn !== undefined) n.push(rn);
         }
       }
-      out.ops[alg][op] = summarize(w, n);
+      out.ops[alg][op] = summarizeRates(w, n);
     }
     await lib.init({ engine: 'auto' });
     // Held keys: the best case of each engine.
@@ -119,14 +121,10 @@ export async function measure(lib, { quick = false } = {}) {
   return out;
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
 const best = (xs) => Math.max(...xs);
 
 /** One operation's record from its per-round rates (ops/s): the best round decides, medians are kept. */
-function summarize(w, n) {
+function summarizeRates(w, n) {
   // Best round decides: on a shared machine the fastest round is the one least disturbed by others.
   const wasm = best(w),
     webcrypto = n.length ? best(n) : null;
@@ -262,7 +260,7 @@ const TAG = '@@QSIGN_ENGINE_BENCH ';
 
 /** Measures workerd from outside the isolate (see workerdHandler). */
 async function runWorkerd(lib, dir, quick) {
-  const { join, relative } = await load('node:path');
+  const { join } = await load('node:path');
   const { writeFileSync } = await load('node:fs');
   // Longer batches than in-process runs: each includes a loopback HTTP round trip's jitter.
   const rounds = quick ? 2 : 16;
@@ -280,22 +278,21 @@ async function runWorkerd(lib, dir, quick) {
     plugins: [lib.externalWasmPlugin],
   });
   const port = await lib.freePort();
-  const wasm = ['qsign-simd.wasm', 'qsign-scalar.wasm'].map(
-    (f) => `(name = "wasm/${f}", wasm = embed ${JSON.stringify(relative(dir, join(lib.root, 'wasm', f)))})`,
-  );
+  // The tests' one workerd harness writes the config (dynamic import: this file is also bundled into pages).
+  const { workerdConfig, WASM_MODULES } = await load(new URL('../test/helpers/workerd.mjs', import.meta.url).href);
   writeFileSync(
     join(dir, 'config.capnp'),
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "bench", worker = .bench) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "bench") ],
-);
-const bench :Workerd.Worker = (
-  modules = [ (name = "worker.mjs", esModule = embed ${JSON.stringify(relative(dir, file))}), ${wasm.join(', ')} ],
-  compatibilityDate = "2025-06-01",
-  compatibilityFlags = [${WORKERD_FLAGS.map((f) => JSON.stringify(f)).join(', ')}],
-);
-`,
+    workerdConfig({
+      dir,
+      port,
+      workers: [
+        {
+          name: 'bench',
+          modules: [{ name: 'worker.mjs', esModule: file }, ...WASM_MODULES],
+          compatibilityFlags: WORKERD_FLAGS,
+        },
+      ],
+    }),
   );
   const child = lib.run(
     lib.requireFile(lib.BIN.workerd, 'run `npm run setup`'),
@@ -410,7 +407,7 @@ const bench :Workerd.Worker = (
             if (rn !== undefined) n.push(rn);
           }
         }
-        out.ops[alg][op] = summarize(w, n);
+        out.ops[alg][op] = summarizeRates(w, n);
       }
       out.held[alg] = {};
       const op = isKem ? 'decapsulate' : 'sign';

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
+import { summarize } from './stats.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -76,8 +77,7 @@ async function measure(fn) {
     }
     rates.push((n * 1000) / (t - t0));
   }
-  rates.sort((a, b) => a - b);
-  return { median: rates[rates.length >> 1], min: rates[0], max: rates[rates.length - 1] };
+  return summarize(rates);
 }
 
 const NOBLE = { 44: ml_dsa44, 65: ml_dsa65, 87: ml_dsa87 };

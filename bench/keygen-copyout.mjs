@@ -24,6 +24,7 @@ const runtimes = (args.includes('--runtime') ? args[args.indexOf('--runtime') + 
 // bytes and liboqs-js's module are reached).
 const SUITE = `
 import { init, ml_dsa65, ml_kem768 } from '../../src/index.ts';
+import { summarize } from '../../bench/stats.mjs';
 import { createMLDSA65, createMLKEM768 } from '@oqs/liboqs-js';
 export async function measure(env) {
   await init();
@@ -65,7 +66,7 @@ export async function measure(env) {
   const rounds = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
   for (let r = 0; r < 9; r++) for (const [k, fn] of Object.entries(cases)) rounds[k].push(1e6 / rate(fn, 250));
   const rows = {};
-  for (const [k, v] of Object.entries(rounds)) { v.sort((a, b) => a - b); rows[k] = { median: v[4], min: v[0], max: v[8] }; }
+  for (const [k, v] of Object.entries(rounds)) rows[k] = summarize(v);
   return rows;
 }
 `;

@@ -13,6 +13,7 @@
 // about SAMPLE_MS each; the table shows the median ops/s and the min..max.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { summarize } from './stats.mjs';
 
 const root = new URL('../', import.meta.url);
 const SAMPLES = Number(process.env.QSIGN_BENCH_SAMPLES ?? 7);
@@ -59,11 +60,6 @@ function sample(fn, batch) {
   const t = now();
   for (let i = 0; i < batch; i++) fn();
   return (batch * 1000) / (now() - t);
-}
-
-function summarize(rates) {
-  rates.sort((a, b) => a - b);
-  return { median: rates[Math.floor(rates.length / 2)], min: rates[0], max: rates[rates.length - 1] };
 }
 
 // One adapter per implementation: keygen/encaps/decaps closures over fixed inputs.

@@ -16,13 +16,12 @@
 //
 // Runtimes: node20 (this Node), node24, deno, bun, chromium, firefox, workerd.
 import { mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import {
   BIN,
   bundle,
   cleanup,
   externalWasmPlugin,
-  freePort,
   launchChromium,
   run,
   root,
@@ -32,6 +31,8 @@ import {
   requireFile,
 } from '../test/runners/lib.mjs';
 import { writeReport } from './report.mjs';
+import { freePort } from '../test/helpers/ports.mjs';
+import { WASM_MODULES, workerdConfig } from '../test/helpers/workerd.mjs';
 
 const TAG = '@@QSIGN_BENCH ';
 const ALL = ['node20', 'node24', 'deno', 'bun', 'chromium', 'firefox', 'workerd'];
@@ -205,22 +206,19 @@ async function workerd() {
     plugins: [externalWasmPlugin],
   });
   const port = await freePort();
-  const wasm = ['qsign-simd.wasm', 'qsign-scalar.wasm', 'qsign-slhdsa-simd.wasm', 'qsign-slhdsa-scalar.wasm'].map(
-    (f) => `(name = "wasm/${f}", wasm = embed ${JSON.stringify(relative(dir, join(root, 'wasm', f)))})`,
-  );
   writeFileSync(
     join(dir, 'config.capnp'),
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "bench", worker = .bench) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "bench") ],
-);
-const bench :Workerd.Worker = (
-  modules = [ (name = "worker.mjs", esModule = embed ${JSON.stringify(relative(dir, file))}), ${wasm.join(', ')} ],
-  compatibilityDate = "2025-06-01",
-  compatibilityFlags = ["nodejs_compat"],
-);
-`,
+    workerdConfig({
+      dir,
+      port,
+      workers: [
+        {
+          name: 'bench',
+          modules: [{ name: 'worker.mjs', esModule: file }, ...WASM_MODULES],
+          compatibilityFlags: ['nodejs_compat'],
+        },
+      ],
+    }),
   );
   const child = run(requireFile(BIN.workerd, 'run `npm run setup`'), ['serve', join(dir, 'config.capnp'), 'config'], {
     timeoutMs: 3_600_000,

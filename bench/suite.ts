@@ -19,6 +19,7 @@ import * as x509 from '../src/x509/index.ts';
 // The runtime's own wasm source, the same one init() would use (bytes in
 // Node/Deno/Bun, a fetch Response in browsers, a static Module in workerd).
 import { defaultWasmSource } from '#wasm-source';
+import { summarize } from './stats.mjs';
 
 export interface BenchOptions {
   quick?: boolean;
@@ -627,8 +628,7 @@ export async function measureCase(
   }
   const cells: Cell[] = live.map((l) => {
     if (l.na) return { impl: l.impl.name, na: l.na };
-    const r = [...l.rates].sort((a, b) => a - b);
-    return { impl: l.impl.name, median: r[r.length >> 1], min: r[0], max: r[r.length - 1], samples: r.length };
+    return { impl: l.impl.name, ...summarize(l.rates), samples: l.rates.length };
   });
   return {
     group: c.group,

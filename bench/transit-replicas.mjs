@@ -12,6 +12,7 @@ import { Agent, request } from 'node:http';
 import { loadavg, cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { quantile } from './stats.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -108,15 +109,13 @@ async function phase(name, servers, op) {
   const elapsed = (performance.now() - start) / 1000;
   clearInterval(sampler);
   servers.forEach((s, i) => rss[i].push(rssOf(s.proc.pid)));
-  lat.sort((a, b) => a - b);
-  const q = (p) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))];
   return {
     name,
     requests: lat.length,
     errors,
     rps: lat.length / elapsed,
-    p50: q(0.5),
-    p99: q(0.99),
+    p50: quantile(lat, 0.5),
+    p99: quantile(lat, 0.99),
     rssMiB: rss.map((r) => ({ start: r[0], max: Math.max(...r), end: r[r.length - 1] })),
   };
 }

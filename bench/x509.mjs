@@ -15,6 +15,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { median, summarize } from './stats.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.argv.includes('--quick');
@@ -55,8 +56,6 @@ async function loadSdk() {
   return { sdk: await import(pathToFileURL(outfile).href), outfile };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-
 /** ops/s: median of SAMPLES timed samples after a warm-up; awaited one at a time. */
 async function rate(fn) {
   const warmEnd = performance.now() + SAMPLE_MS;
@@ -73,8 +72,7 @@ async function rate(fn) {
     }
     rates.push((n * 1000) / (t - t0));
   }
-  rates.sort((a, b) => a - b);
-  return { median: median(rates), min: rates[0], max: rates[rates.length - 1] };
+  return summarize(rates);
 }
 
 try {

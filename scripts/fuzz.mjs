@@ -2,10 +2,10 @@
 /*
  * Long fuzzing runs: `npm run fuzz -- --minutes N [--scale S] [--soak]`.
  *
- * Repeats the fast-check targets of test/fuzz/ with a fresh random seed per
+ * Repeats the fast-check targets of test/unit/fuzz/ with a fresh random seed per
  * round and QSIGN_FUZZ_SCALE times the short run's input count, until N
  * minutes have passed. Every failing input is written to
- * test/fuzz/corpus/<target>/ (QSIGN_FUZZ_WRITE=1), which the short run in
+ * test/unit/fuzz/corpus/<target>/ (QSIGN_FUZZ_WRITE=1), which the short run in
  * `npm test` replays from then on. Each round runs in its own vitest process
  * under a hard timeout, so a hang is reported and killed, not waited on.
  *
@@ -87,7 +87,7 @@ let rounds = 0,
   failed = 0,
   passed = 0;
 const corpus0 = corpusCount();
-console.log(`fuzzing test/fuzz for ${minutes} min at ${scale}× the short run (corpus: ${corpus0} inputs)`);
+console.log(`fuzzing test/unit/fuzz for ${minutes} min at ${scale}× the short run (corpus: ${corpus0} inputs)`);
 if (soak) {
   if (
     run(
@@ -109,7 +109,7 @@ while (Date.now() < deadline) {
     run(
       `round ${rounds} seed ${seed}`,
       { QSIGN_FUZZ_SEED: String(seed), QSIGN_FUZZ_SCALE: String(scale), QSIGN_FUZZ_WRITE: '1' },
-      ['test/fuzz/'],
+      ['test/unit/fuzz/'],
       Math.min(left, 20 * 60_000),
     )
   )
@@ -117,6 +117,6 @@ while (Date.now() < deadline) {
   else failed++;
 }
 const added = corpusCount() - corpus0;
-console.log(`${rounds} rounds, ${failed} failed; ${added} new corpus inputs in test/fuzz/corpus/`);
+console.log(`${rounds} rounds, ${failed} failed; ${added} new corpus inputs in test/unit/fuzz/corpus/`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

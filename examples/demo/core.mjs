@@ -4,8 +4,12 @@
  * (examples/deno-server: in memory) run the same code:
  *
  *   Keycloak role   POST /token, GET /certs, GET /.well-known/openid-configuration
- *   Service role    POST /api/enroll (first login: the demo CA certifies the page's ML-DSA-65 key),
- *                   POST /api/sign, GET /api/documents/:id, GET /api/ca
+ *   Service role    POST /api/enroll (first login: the demo CA certifies the page's ML-DSA-65 key
+ *                   and its ML-KEM-768 recipient key), POST /api/sign (raw signature, plus the
+ *                   page's detached CMS SignedData checked with qsign-pqc/cms), GET /api/documents/:id,
+ *                   GET /api/documents/:id/p7s (the stored CMS), GET /api/documents/:id/cms (the
+ *                   document as ML-KEM CMS AuthEnvelopedData to the account's recipient certificate),
+ *                   GET /api/ca
  *   Vault role      /v1/oqs-transit/* (the SDK's transit handler, same keyring)
  *   Admin           POST /admin/* (rotate the token signing key, rotate the data key,
  *                   raise/lower min_decryption_version, forge an expired token,
@@ -40,13 +44,14 @@ import {
   generateKey,
   verifyChain,
 } from '../../dist/x509/index.js';
+import { encryptData, verifySignedData } from '../../dist/cms/index.js';
 import { scryptAsync } from '@noble/hashes/scrypt.js';
 import { createLoginThrottle, LOGIN_LIMITS, TooManyAttempts } from './limits.mjs';
 
 /** Largest document accepted by POST /api/sign, in bytes (the page sends a signed manifest for bigger files). */
 export const DOCUMENT_LIMIT = 8 * 1024 * 1024;
 /** JSON body limit: base64 of DOCUMENT_LIMIT plus key, signature and names. */
-const BODY_LIMIT = Math.ceil(DOCUMENT_LIMIT / 3) * 4 + 64 * 1024;
+const BODY_LIMIT = Math.ceil(DOCUMENT_LIMIT / 3) * 4 + 64 * 1024 + Math.ceil((64 * 1024) / 3) * 4;
 export const AUDIENCE = 'qsign-api';
 export const CLIENT_ID = 'qsign-demo';
 export const SIGNING_KEY = 'signing-key';
@@ -72,6 +77,9 @@ const CA_AAD = new TextEncoder().encode('qsign-demo/ca-key/v1');
 /** Subject of the demo CA that certifies each account's ML-DSA-65 signing key. */
 export const CA_SUBJECT = 'CN=QSIGN Demo CA,O=QSIGN demo';
 const certKey = (userId) => `signing_cert:${userId}`;
+const recipientKey = (userId) => `recipient_cert:${userId}`;
+/** Largest CMS SignedData accepted beside a document; the page's (two ML-DSA-65 certificates, one signature, attributes) is about 14.5 KiB. */
+const P7S_LIMIT = 64 * 1024;
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -255,6 +263,11 @@ export async function createQsignService({
     const pem = await store.getKv(certKey(userId));
     return pem ? Certificate.parse(pem) : undefined;
   }
+  /** The account's ML-KEM-768 recipient certificate (documents come back encrypted to it), or undefined. */
+  async function userRecipientCertificate(userId) {
+    const pem = await store.getKv(recipientKey(userId));
+    return pem ? Certificate.parse(pem) : undefined;
+  }
   // One enrollment at a time per account, so two first logins cannot bind two keys.
   const enrolling = new Map();
   function withUserLock(userId, fn) {
@@ -406,6 +419,9 @@ export async function createQsignService({
     const signature = b64field(body, 'signature', { length: ml_dsa65.lengths.signature });
     const claimedKey = b64field(body, 'public_key', { required: false, length: ml_dsa65.lengths.publicKey });
     const name = String(body.name ?? 'document').slice(0, 200);
+    const p7s = b64field(body, 'cms', { required: false });
+    if (p7s && p7s.length > P7S_LIMIT)
+      throw new DemoError(413, 'cms_too_large', `cms (the detached SignedData) is limited to ${P7S_LIMIT} bytes`);
     // The signature is checked against the key the demo CA certified for this account, never a key the
     // request brings: otherwise anyone's signature would pass as the user's (issue 18 #13).
     const certificate = await userCertificate(claims.sub);
@@ -456,6 +472,9 @@ export async function createQsignService({
         'document signature verification failed: the document was modified after signing or signed with another key',
       );
     }
+    // The page's detached CMS SignedData (document.p7s), checked with qsign-pqc/cms against the demo CA
+    // and bound to the account's certificate: the same object `openssl cms -verify` accepts.
+    const cms = p7s ? await checkSignedData(p7s, document, certificate, claims, name) : undefined;
     const digest = sha3_256(document);
     const id = crypto.randomUUID();
     const createdAt = new Date().toISOString();
@@ -479,6 +498,7 @@ export async function createQsignService({
         signature: counter.signature,
         input: 'sha3-256(document)',
       },
+      ...(cms ? { cms } : {}),
     };
     await store.insertDocument({
       id,
@@ -511,8 +531,61 @@ export async function createQsignService({
     });
   }
 
+  /**
+   * Verifies a detached SignedData over `document`: digest, ML-DSA signature and chain to the demo CA
+   * (verifySignedData), one signer only, and that signer's certificate must be the one bound to the
+   * account, so a CMS made with another CA-issued certificate does not pass as this user's.
+   * Returns what the record stores.
+   */
+  async function checkSignedData(p7s, document, certificate, claims, name) {
+    const refuse = async (code, message) => {
+      await auditEvent({
+        method: 'POST',
+        path: '/api/sign',
+        status: 400,
+        display_name: claims.preferred_username,
+        error: code,
+        data: { name },
+      });
+      return new DemoError(400, code, message);
+    };
+    let verified;
+    try {
+      verified = await verifySignedData(p7s, { trustAnchors: [ca.certificate], content: document });
+    } catch (e) {
+      throw await refuse(
+        'invalid_cms',
+        `the CMS SignedData does not verify (${e?.code ?? 'error'}${e?.reason ? `/${e.reason}` : ''}: ${e?.message ?? e})`,
+      );
+    }
+    if (!verified.detached) throw await refuse('invalid_cms', 'the CMS SignedData must be detached (document.p7s)');
+    if (verified.signers.length !== 1 || !safeEqual(verified.signers[0].certificate.der, certificate.der))
+      throw await refuse(
+        'cms_signer_mismatch',
+        `the CMS SignedData must have one signer, the certificate bound to this account (serial ${certificate.serialNumber})`,
+      );
+    const signer = verified.signers[0];
+    return {
+      format: 'CMS SignedData, detached (RFC 5652, ML-DSA per RFC 9882)',
+      verified_with: 'qsign-pqc/cms verifySignedData, trust anchor: the demo CA',
+      signer: signer.subject,
+      chain: signer.chain.map((c) => c.subject),
+      signature_algorithm: signer.signatureAlgorithm,
+      digest_algorithm: signer.digestAlgorithm,
+      signing_time: signer.signingTime?.toISOString(),
+      length: p7s.length,
+      p7s: toBase64(p7s),
+    };
+  }
+
   function publicRecord(row) {
     const env = row.encrypted_data;
+    const signatures = JSON.parse(row.signatures);
+    // The CMS object is served by GET /api/documents/:id/p7s; the record names it.
+    if (signatures.cms) {
+      signatures.cms = { ...signatures.cms, href: `/api/documents/${row.id}/p7s` };
+      delete signatures.cms.p7s;
+    }
     return {
       id: row.id,
       user_id: row.user_id,
@@ -520,7 +593,7 @@ export async function createQsignService({
       size: row.size,
       sha3_256: row.sha3_256,
       created_at: row.created_at,
-      signatures: JSON.parse(row.signatures),
+      signatures,
       // The envelope can be megabytes; the record shows its head and size.
       encrypted_data: {
         key: DATA_KEY,
@@ -553,6 +626,7 @@ export async function createQsignService({
     }
     if (csr.publicKey.alg !== 'ML-DSA-65')
       throw new DemoError(400, 'invalid_csr', `the signing key must be ML-DSA-65, got ${csr.publicKey.alg}`);
+    const kemPublicKey = b64field(body, 'recipient_public_key', { required: false, length: 1184 });
     return withUserLock(claims.sub, async () => {
       const existing = await userCertificate(claims.sub);
       if (existing) {
@@ -562,6 +636,7 @@ export async function createQsignService({
             ca: ca.certificate.pem,
             serial: existing.serialNumber,
             created: false,
+            ...(await recipientCertificateFor(claims, kemPublicKey)),
           });
         await auditEvent({
           method: 'POST',
@@ -600,18 +675,53 @@ export async function createQsignService({
         ca: ca.certificate.pem,
         serial: certificate.serialNumber,
         created: true,
+        ...(await recipientCertificateFor(claims, kemPublicKey)),
       });
     });
   }
 
-  async function getDocument(request, id) {
+  /**
+   * The account's ML-KEM-768 recipient certificate (keyUsage keyEncipherment, RFC 9935), issued by the
+   * demo CA for the key the page sent beside its CSR, or the one already issued for that key. A KEM key
+   * cannot sign a CSR, so possession is not proven: the account's token and its certified signing key
+   * stand for it, and a wrong key only locks the account out of its own encrypted copies (a new key
+   * replaces the old certificate). Called under the account's enrollment lock.
+   */
+  async function recipientCertificateFor(claims, kemPublicKey) {
+    if (!kemPublicKey) return {};
+    const existing = await userRecipientCertificate(claims.sub);
+    if (existing && safeEqual(existing.publicKey.publicKey, kemPublicKey))
+      return { recipient_certificate: existing.pem };
+    const certificate = await createCertificate(
+      {
+        subject: `CN=${claims.preferred_username} (recipient),O=QSIGN demo users`,
+        publicKey: { alg: 'ML-KEM-768', publicKey: kemPublicKey },
+        keyUsage: ['keyEncipherment'],
+        subjectAltName: { uri: [`urn:uuid:${claims.sub}`] },
+        days: 365,
+      },
+      { key: ca.key, certificate: ca.certificate },
+    );
+    await store.setKv(recipientKey(claims.sub), certificate.pem);
+    await auditEvent({
+      method: 'POST',
+      path: '/api/enroll',
+      status: 200,
+      display_name: claims.preferred_username,
+      data: { recipient_serial: certificate.serialNumber },
+    });
+    return { recipient_certificate: certificate.pem };
+  }
+
+  /** The caller's own stored document, decrypted (403 for another user's, 404 if none). */
+  async function ownDocument(request, id, path) {
     const claims = await authenticate(request);
     const row = await store.getDocument(id);
     if (!row) throw new DemoError(404, 'not_found', 'no such document');
     if (row.user_id !== claims.sub) {
       await auditEvent({
         method: 'GET',
-        path: `/api/documents/${id}`,
+        path,
         status: 403,
         display_name: claims.preferred_username,
         error: 'forbidden',
@@ -625,7 +735,7 @@ export async function createQsignService({
       const { status, message } = httpStatusFor(e);
       await auditEvent({
         method: 'GET',
-        path: `/api/documents/${id}`,
+        path,
         status,
         display_name: claims.preferred_username,
         error: message,
@@ -642,12 +752,63 @@ export async function createQsignService({
     }
     await auditEvent({
       method: 'GET',
-      path: `/api/documents/${id}`,
+      path,
       status: 200,
       display_name: claims.preferred_username,
       data: { id },
     });
+    return { claims, row, plaintext };
+  }
+
+  async function getDocument(request, id) {
+    const { row, plaintext } = await ownDocument(request, id, `/api/documents/${id}`);
     return json(200, { ...publicRecord(row), document: toBase64(plaintext) });
+  }
+
+  /** The stored CMS SignedData (document.p7s, DER) of the caller's own document. */
+  async function getSignedData(request, id) {
+    const claims = await authenticate(request);
+    const row = await store.getDocument(id);
+    if (!row) throw new DemoError(404, 'not_found', 'no such document');
+    if (row.user_id !== claims.sub) throw new DemoError(403, 'forbidden', 'this document belongs to another user');
+    const cms = JSON.parse(row.signatures).cms;
+    if (!cms) throw new DemoError(404, 'no_cms', 'this document was submitted without a CMS SignedData');
+    return new Response(fromBase64(cms.p7s), {
+      headers: {
+        'content-type': 'application/pkcs7-signature',
+        'content-disposition': 'attachment; filename="document.p7s"',
+        'cache-control': 'no-store',
+      },
+    });
+  }
+
+  /**
+   * The caller's document as ML-KEM CMS: AuthEnvelopedData (AES-256-GCM) with one KEMRecipientInfo
+   * (ML-KEM-768, HKDF-SHA256, AES-256 key wrap; RFC 9629/9936) to the account's recipient certificate,
+   * whose private key only the page holds: `openssl cms -decrypt` (3.6) or `qsign cms decrypt` opens it.
+   */
+  async function getEnvelopedData(request, id) {
+    const { claims, plaintext } = await ownDocument(request, id, `/api/documents/${id}/cms`);
+    const recipient = await userRecipientCertificate(claims.sub);
+    if (!recipient)
+      throw new DemoError(
+        409,
+        'no_recipient_certificate',
+        'no ML-KEM recipient certificate for this account: log in from the page (it enrolls its ML-KEM-768 key beside the signing key)',
+      );
+    let p7m;
+    try {
+      p7m = await encryptData(plaintext, { recipients: [recipient] });
+    } finally {
+      plaintext.fill(0);
+    }
+    return new Response(p7m, {
+      headers: {
+        'content-type': 'application/pkcs7-mime; smime-type=authEnveloped-data',
+        'content-disposition': 'attachment; filename="document.p7m"',
+        'cache-control': 'no-store',
+      },
+    });
   }
 
   async function admin(request, action) {
@@ -721,8 +882,12 @@ export async function createQsignService({
         return new Response(ca.certificate.pem, {
           headers: { 'content-type': 'application/x-pem-file', 'cache-control': 'no-store' },
         });
-      const m = /^\/api\/documents\/([0-9a-f-]{36})$/.exec(path);
-      if (m && request.method === 'GET') return await getDocument(request, m[1]);
+      const m = /^\/api\/documents\/([0-9a-f-]{36})(\/p7s|\/cms)?$/.exec(path);
+      if (m && request.method === 'GET') {
+        if (m[2] === '/p7s') return await getSignedData(request, m[1]);
+        if (m[2] === '/cms') return await getEnvelopedData(request, m[1]);
+        return await getDocument(request, m[1]);
+      }
       if (path === '/api/info' && request.method === 'GET') {
         const data = await keyring.readKey(DATA_KEY);
         const signing = await keyring.exportPublicKeys(SIGNING_KEY);

@@ -1,8 +1,8 @@
 // CMS conformance subset that must behave identically in every runtime
 // (Node, Deno, Bun, workerd, browsers): OpenSSL-made SignedData and
-// (Auth)EnvelopedData from test/fixtures/cms-openssl.json verify and
+// (Auth)EnvelopedData from test/helpers/fixtures/cms-openssl.json verify and
 // decrypt, our own round trips work, and tampering is refused with codes.
-import { describe, it, expect } from '../harness.js';
+import { describe, it, expect } from '../helpers/harness.js';
 import { init } from '../../src/index.js';
 import { Certificate, createCertificate, decodePKCS8, generateKey } from '../../src/x509/index.js';
 import {
@@ -14,7 +14,7 @@ import {
   verifyDetachedStream,
   verifySignedData,
 } from '../../src/cms/index.js';
-import fixture from '../fixtures/cms-openssl.json' with { type: 'json' };
+import fixture from '../helpers/fixtures/cms-openssl.json' with { type: 'json' };
 
 const b64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 const text = (b: Uint8Array) => new TextDecoder().decode(b);

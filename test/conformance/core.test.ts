@@ -1,4 +1,4 @@
-import { describe, it, expect } from '../harness.js';
+import { describe, it, expect } from '../helpers/harness.js';
 import { init, backend, simdSupported, algorithms, findAlgorithm, isInitialized, QsignError } from '../../src/index.js';
 
 describe('core', () => {

@@ -3,7 +3,7 @@
 // ML-DSA/ML-KEM, native and wasm must interoperate byte for byte; where it
 // lacks them, 'auto' must quietly use wasm and 'webcrypto' must fail with
 // ERR_UNSUPPORTED_BY_RUNTIME. Both branches assert something.
-import { describe, it, expect } from '../harness.js';
+import { describe, it, expect } from '../helpers/harness.js';
 import { init, ml_dsa44, ml_dsa65, ml_dsa87, ml_kem512, ml_kem768, ml_kem1024 } from '../../src/index.js';
 import {
   capabilities,

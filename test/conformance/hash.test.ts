@@ -1,4 +1,4 @@
-import { describe, it, expect } from '../harness.js';
+import { describe, it, expect } from '../helpers/harness.js';
 import { init, sha3_224, sha3_256, sha3_384, sha3_512, shake128, shake256 } from '../../src/index.js';
 import * as noble from '@noble/hashes/sha3.js';
 

@@ -2,7 +2,7 @@
 // vector (X-Wing / HKDF-SHA256 / ChaCha20-Poly1305), HPKE round trips on the
 // runtime's own Web Crypto (AES-GCM) and a tamper case. Values are inlined
 // (large ones as SHA3-256 digests) because this suite cannot read files.
-import { describe, it, expect } from '../harness.js';
+import { describe, it, expect } from '../helpers/harness.js';
 import { init, sha3_256 } from '../../src/index.js';
 import {
   xwing,

@@ -1,6 +1,6 @@
 // JOSE conformance subset for every runtime (Node, Deno, Bun, workerd,
 // browsers): sign + verify, the RFC 9964 ML-DSA-44 example, and error paths.
-import { describe, it, expect } from '../harness.js';
+import { describe, it, expect } from '../helpers/harness.js';
 import {
   generateKeyPair,
   SignJWT,
@@ -10,7 +10,7 @@ import {
   createLocalJWKSet,
   exportJWK,
 } from '../../src/jose/index.js';
-import vector from '../fixtures/jose-rfc9964-ml-dsa-44.json';
+import vector from '../helpers/fixtures/jose-rfc9964-ml-dsa-44.json';
 
 const codeOf = async (p: Promise<unknown>) =>
   p.then(

@@ -1,7 +1,7 @@
 // ML-DSA (FIPS 204) conformance, run unchanged in every runtime: a small
-// fixture of NIST ACVP and Wycheproof cases (test/fixtures/make-mldsa.mjs),
+// fixture of NIST ACVP and Wycheproof cases (test/helpers/fixtures/make-mldsa.mjs),
 // plus round trips through every public entry point.
-import { describe, it, expect } from '../harness.js';
+import { describe, it, expect } from '../helpers/harness.js';
 import {
   init,
   ml_dsa44,
@@ -13,7 +13,7 @@ import {
   sha3_256,
   sig,
 } from '../../src/index.js';
-import fixture from '../fixtures/mldsa.json' with { type: 'json' };
+import fixture from '../helpers/fixtures/mldsa.json' with { type: 'json' };
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const unhex = (s: string | undefined): Uint8Array | undefined =>

@@ -1,10 +1,10 @@
 // ML-KEM in every runtime: a few ACVP vectors per group (fixture), the
 // round trip, implicit rejection and the typed input errors, on whichever
 // wasm build the runtime loads by default and on the scalar build.
-import { describe, it, expect } from '../harness.js';
+import { describe, it, expect } from '../helpers/harness.js';
 import { init, backend, ml_kem512, ml_kem768, ml_kem1024, kem, sha3_256 } from '../../src/index.js';
 import type { MlKem } from '../../src/index.js';
-import { MLKEM_FIXTURE } from '../fixtures/mlkem-acvp.js';
+import { MLKEM_FIXTURE } from '../helpers/fixtures/mlkem-acvp.js';
 
 const SETS: Record<string, MlKem> = { 'ML-KEM-512': ml_kem512, 'ML-KEM-768': ml_kem768, 'ML-KEM-1024': ml_kem1024 };
 const set = (name: string): MlKem => SETS[name]!;

@@ -13,11 +13,11 @@
  * residue. The JS random pool and JS objects live outside wasm memory.
  *
  * The conformance runners execute this file in every runtime, on the SIMD128
- * and on the scalar build (vitest: test/conformance.vitest.test.ts and
- * test/node/conformance-scalar.test.ts; browsers and the rest:
+ * and on the scalar build (vitest: test/conformance/node20-simd.vitest.ts and
+ * test/conformance/node20-scalar.vitest.ts; browsers and the rest:
  * test/runners/*.mjs).
  */
-import { describe, it, expect } from '../harness.js';
+import { describe, it, expect } from '../helpers/harness.js';
 import {
   init,
   backend,

@@ -4,7 +4,7 @@
 // the scalar build, and gives the key and deterministic-signature bytes of
 // @noble/post-quantum (expected values computed with it: seed i·7+1 for
 // i = 0..47, message "qsign conformance", context "ctx").
-import { describe, it, expect } from '../harness.js';
+import { describe, it, expect } from '../helpers/harness.js';
 import {
   init,
   backend,

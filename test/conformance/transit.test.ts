@@ -1,6 +1,6 @@
 // Transit in every runtime: the keyring on the memory store, the HTTP handler
 // as a plain fetch function, and the stream framing. Web APIs only.
-import { describe, it, expect } from '../harness.js';
+import { describe, it, expect } from '../helpers/harness.js';
 import {
   Keyring,
   memoryStore,

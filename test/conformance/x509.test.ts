@@ -1,7 +1,7 @@
 // X.509 conformance subset that must behave identically in every runtime
 // (Node, Deno, Bun, workerd, browsers): build a root and a leaf, validate the
 // chain, parse PEM back, and one negative case per alert family.
-import { describe, it, expect } from '../harness.js';
+import { describe, it, expect } from '../helpers/harness.js';
 import { init } from '../../src/index.js';
 import {
   Certificate,

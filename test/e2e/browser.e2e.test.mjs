@@ -2,17 +2,23 @@
  * The demo page driven by real browsers: headless Chromium (playwright-core)
  * and Firefox ESR (puppeteer-core over WebDriver BiDi). Each run generates a
  * 50 MiB file IN the page, signs it there with the streaming ML-DSA-65 signer,
- * verifies it, logs in, submits, fetches it back, and runs the three seed §9
- * failure cases. Screenshots (desktop and phone) go to test-results/.
+ * verifies it, logs in, submits, fetches it back (also as ML-KEM CMS), and runs
+ * the seed §9 failure cases. In Chromium a small document then goes round
+ * through OpenSSL: the page's document.p7s and CA file are downloaded and the
+ * `openssl cms -verify` command the page shows is run as printed (OpenSSL
+ * 3.5); the ML-KEM CMS the service returns is decrypted with the command the
+ * page shows (OpenSSL 3.6) and with `qsign cms decrypt`. Screenshots (desktop
+ * and phone) go to test-results/.
  *
  *   node --test test/e2e/browser.e2e.test.mjs            (--test-name-pattern=Chromium or =Firefox to choose)
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { removeDir, root, startServer, tempDataDir, USERS } from './helpers.mjs';
+import { dirname, join } from 'node:path';
+import { opensslHelpers, removeDir, root, startServer, tempDataDir, USERS } from '../helpers/demo.mjs';
 import { launchChromium } from '../runners/lib.mjs';
 
 const SHOTS = join(root, 'test-results');
@@ -98,12 +104,22 @@ async function runFlow(p, base, adminToken, name, username = 'alice') {
 
   await p.click('#submit');
   await p.waitText('#submit-result', '✓ stored as a signed manifest');
+  // document.p7s over the whole 50 MiB file, made in the page with the certified key.
+  await p.waitText('#p7s-result', '✓ document.p7s made in the page');
+  assert.match(
+    await p.text('#openssl-verify'),
+    /^openssl cms -verify -binary -inform DER -in document\.p7s -content random-50MiB\.bin -CAfile qsign-demo-ca\.pem -out \/dev\/null$/,
+  );
   // Any version: the Chromium run before rotated the data key on this same server.
   assert.match(await p.text('#rec-envelope'), /^vault:v\d+:[A-Za-z0-9+/]{20}/);
   assert.match(await p.text('#rec-countersig'), /^vault:v1:/);
   await p.click('#fetch');
   await p.waitText('#fetch-result', 'manifest matches the local file (50 MiB)');
   assert.match(await p.text('#fetch-result'), /^✓ decrypted .* client signature valid · SHA3-256 matches/);
+  // The stored record back as ML-KEM CMS, decrypted in the page with its recipient key.
+  await p.click('#fetch-cms');
+  await p.waitText('#cms-result', 'document.p7m');
+  assert.match(await p.text('#cms-result'), /^✓ document\.p7m: ML-KEM-768 AuthEnvelopedData .* SHA3-256 matches$/);
   await p.viewport(1280, 900);
   await p.screenshot(join(SHOTS, `demo-${name}-desktop.png`));
 
@@ -130,6 +146,92 @@ async function runFlow(p, base, adminToken, name, username = 'alice') {
   await p.screenshot(join(SHOTS, `demo-${name}-phone.png`));
   await p.screenshot(join(SHOTS, `demo-${name}-phone-top.png`), false);
   return { badge, throughput };
+}
+
+/** Clicks a download link of the page and saves the file into `dir` under its download name. */
+async function download(page, selector, dir) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  const path = join(dir, dl.suggestedFilename());
+  await dl.saveAs(path);
+  return path;
+}
+
+/** Runs a command the page shows, as printed, with `openssl` on PATH from `opensslBin`. */
+function runShown(command, cwd, opensslBin) {
+  const r = spawnSync('sh', ['-c', command], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${dirname(opensslBin)}:${process.env.PATH}` },
+    timeout: 60_000,
+  });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+/**
+ * Issue 20 item 6: the small document signed in Chromium verifies with the `openssl cms -verify`
+ * command the page shows (OpenSSL 3.5, files downloaded from the page), not once its content is
+ * tampered with; the ML-KEM CMS the service returns decrypts with the page's `openssl cms -decrypt`
+ * command (OpenSSL 3.6) and with `qsign cms decrypt`.
+ */
+async function roundTripWithOpenssl(page, p, work, original) {
+  const { OPENSSL35, OPENSSL36, ensureOpenssl } = await opensslHelpers();
+  ensureOpenssl('3.5');
+  ensureOpenssl('3.6');
+  const dir = join(work, 'downloads');
+  mkdirSync(dir);
+  await p.waitText('#p7s-result', '✓ document.p7s made in the page');
+  const doc = await download(page, '#dl-doc', dir);
+  const p7s = await download(page, '#dl-p7s', dir);
+  const caFile = await download(page, '#dl-ca', dir);
+  assert.equal(doc, join(dir, 'letter.txt'));
+  assert.deepEqual(readFileSync(doc), readFileSync(original));
+  assert.equal(readFileSync(p7s)[0], 0x30, 'document.p7s is DER');
+  assert.match(readFileSync(caFile, 'utf8'), /^-----BEGIN CERTIFICATE-----/);
+
+  const verify = await p.text('#openssl-verify');
+  assert.equal(
+    verify,
+    'openssl cms -verify -binary -inform DER -in document.p7s -content letter.txt -CAfile qsign-demo-ca.pem -out /dev/null',
+  );
+  const ok = runShown(verify, dir, OPENSSL35);
+  assert.equal(ok.code, 0, ok.out);
+  assert.match(ok.out, /CMS Verification successful/);
+
+  // Tampered content: one byte flipped in the downloaded document.
+  const bytes = readFileSync(doc);
+  bytes[10] ^= 0x01;
+  writeFileSync(doc, bytes);
+  const bad = runShown(verify, dir, OPENSSL35);
+  assert.notEqual(bad.code, 0, bad.out);
+  assert.match(bad.out, /Verification failure|digest failure/i);
+  assert.doesNotMatch(bad.out, /Verification successful/);
+
+  // Back as ML-KEM CMS: decrypted by OpenSSL 3.6 with the command shown, and by qsign cms decrypt.
+  await p.click('#fetch-cms');
+  await p.waitText('#cms-result', 'document.p7m');
+  assert.match(await p.text('#cms-result'), /^✓ .* SHA3-256 matches$/);
+  await download(page, '#dl-p7m', dir);
+  const key = await download(page, '#dl-recip-key', dir);
+  await download(page, '#dl-recip-crt', dir);
+  assert.match(readFileSync(key, 'utf8'), /^-----BEGIN PRIVATE KEY-----/);
+  const decrypt = await p.text('#openssl-decrypt');
+  assert.equal(
+    decrypt,
+    'openssl cms -decrypt -binary -inform DER -in document.p7m -recip recipient.crt -inkey recipient.key -out received-letter.txt',
+  );
+  const dec = runShown(decrypt, dir, OPENSSL36);
+  assert.equal(dec.code, 0, dec.out);
+  assert.deepEqual(readFileSync(join(dir, 'received-letter.txt')), readFileSync(original));
+  const q = spawnSync(
+    process.execPath,
+    [
+      join(root, 'bin/qsign.mjs'),
+      ...'cms decrypt --key recipient.key --cert recipient.crt --in document.p7m --out qsign-letter.txt'.split(' '),
+    ],
+    { cwd: dir, encoding: 'utf8', timeout: 60_000 },
+  );
+  assert.equal(q.status, 0, `${q.stdout}${q.stderr}`);
+  assert.deepEqual(readFileSync(join(dir, 'qsign-letter.txt')), readFileSync(original));
 }
 
 describe('QSIGN demo page in real browsers', () => {
@@ -176,8 +278,13 @@ describe('QSIGN demo page in real browsers', () => {
       await p.waitText('#throughput', 'signed in');
       await p.click('#submit');
       await p.waitText('#submit-result', '✓ stored as the document itself');
+      assert.match(
+        await p.text('#submit-result'),
+        /CMS SignedData verified by the service \(qsign-pqc\/cms\): CN=alice,O=QSIGN demo users$/,
+      );
       await p.click('#fetch');
       await p.waitText('#fetch-result', '✓ decrypted 4.7 KiB');
+      await roundTripWithOpenssl(page, p, work, small);
 
       // The key survives a reload (IndexedDB).
       await page.reload();

@@ -5,6 +5,9 @@
  *       password hashing (scrypt) runs with bounded concurrency;
  *   #13 a document must be signed with the key the demo CA certified for the account
  *       at first login: a signature by any other key is refused.
+ * issue 20 item 6, the demo's CMS: the detached SignedData beside a document is verified with
+ *   qsign-pqc/cms against the demo CA and must be signed with the account's own certificate;
+ *   GET /api/documents/:id/cms is AuthEnvelopedData that OpenSSL 3.6 decrypts.
  *
  *   node --test test/e2e/demo-security.e2e.test.mjs
  */
@@ -12,8 +15,19 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { init, ml_dsa65 } from '../../dist/index.js';
-import { Certificate, createCsr, verifyChain } from '../../dist/x509/index.js';
-import { b64, call, login, removeDir, startServer, tempDataDir, USERS } from './helpers.mjs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  Certificate,
+  createCertificate,
+  createCsr,
+  encodePKCS8Pem,
+  generateKey,
+  verifyChain,
+} from '../../dist/x509/index.js';
+import { decryptData, signData } from '../../dist/cms/index.js';
+import { b64, call, login, opensslHelpers, removeDir, startServer, tempDataDir, USERS } from '../helpers/demo.mjs';
 
 /** One raw HTTP/1.1 request with exactly the headers given (fetch cannot set Host). */
 function raw(base, { method = 'GET', path, headers = {}, body }) {
@@ -244,5 +258,169 @@ describe('issue 18 #13: documents are checked against the key the demo CA certif
     const r = await submit(bob.access_token, keyA);
     assert.equal(r.status, 403);
     assert.equal(r.json.error, 'signing_key_mismatch');
+  });
+});
+
+describe('issue 20 item 6: the CMS SignedData beside a document is checked with qsign-pqc/cms and bound to the account; documents come back as ML-KEM CMS', () => {
+  let dataDir, srv, alice, bob, caPem, aliceCert, bobCert, aliceKem, aliceRecipientPem, work, openssl;
+  const keyA = () => ({ alg: 'ML-DSA-65', ...keys.a });
+  const keys = {};
+  const doc = new TextEncoder().encode('contract: alice pays bob 10 EUR\n');
+
+  before(async () => {
+    await init();
+    openssl = await opensslHelpers();
+    openssl.ensureOpenssl('3.5');
+    openssl.ensureOpenssl('3.6');
+    work = mkdtempSync(join(tmpdir(), 'qsign-e2e-cms-'));
+    dataDir = tempDataDir('cms');
+    srv = await startServer(dataDir);
+    alice = await login(srv.url, 'alice');
+    bob = await login(srv.url, 'bob');
+    keys.a = ml_dsa65.keygen();
+    keys.b = ml_dsa65.keygen();
+    aliceKem = generateKey('ML-KEM-768');
+    const enroll = async (token, kp, kem) => {
+      const csr = await createCsr({ subject: 'CN=x' }, { alg: 'ML-DSA-65', ...kp });
+      const body = { csr: csr.pem, ...(kem ? { recipient_public_key: b64(kem.publicKey) } : {}) };
+      const r = await call(`${srv.url}/api/enroll`, { method: 'POST', token, body });
+      assert.equal(r.status, 200, r.text);
+      return r.json;
+    };
+    const a = await enroll(alice.access_token, keys.a, aliceKem);
+    aliceCert = a.certificate;
+    aliceRecipientPem = a.recipient_certificate;
+    caPem = a.ca;
+    bobCert = (await enroll(bob.access_token, keys.b)).certificate; // bob has no recipient key
+  });
+  after(async () => {
+    await srv?.stop();
+    if (dataDir) removeDir(dataDir);
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  const p7sBy = (certificate, key, content = doc, opts = {}) =>
+    signData(content, { signers: [{ certificate, key, chain: [caPem] }], detached: true, ...opts });
+  const submit = (token, cms, kp = keys.a, bytes = doc) =>
+    call(`${srv.url}/api/sign`, {
+      method: 'POST',
+      token,
+      body: {
+        name: 'c.txt',
+        document: b64(bytes),
+        signature: b64(ml_dsa65.sign(bytes, kp.secretKey)),
+        cms: b64(cms),
+      },
+    });
+
+  it('a detached SignedData by the certified key is verified, stored and served back as document.p7s; OpenSSL 3.5 verifies it', async () => {
+    const p7s = await p7sBy(aliceCert, keyA());
+    const r = await submit(alice.access_token, p7s);
+    assert.equal(r.status, 200, r.text);
+    const cms = r.json.signatures.cms;
+    assert.equal(cms.signer, 'CN=alice,O=QSIGN demo users');
+    assert.deepEqual(cms.chain, ['CN=alice,O=QSIGN demo users', 'CN=QSIGN Demo CA,O=QSIGN demo']);
+    assert.equal(cms.href, `/api/documents/${r.json.id}/p7s`);
+    assert.equal(cms.p7s, undefined, 'the record names the CMS object; /p7s serves it');
+    const stored = await fetch(`${srv.url}${cms.href}`, { headers: { authorization: `Bearer ${alice.access_token}` } });
+    assert.equal(stored.status, 200);
+    assert.equal(stored.headers.get('content-type'), 'application/pkcs7-signature');
+    const bytes = new Uint8Array(await stored.arrayBuffer());
+    assert.deepEqual(bytes, p7s);
+    writeFileSync(join(work, 'document.p7s'), bytes);
+    writeFileSync(join(work, 'c.txt'), doc);
+    writeFileSync(join(work, 'ca.pem'), caPem);
+    const v = openssl.openssl(
+      '3.5',
+      [...'cms -verify -binary -inform DER -in document.p7s -content c.txt -CAfile ca.pem -out /dev/null'.split(' ')],
+      { cwd: work },
+    );
+    assert.equal(v.code, 0, v.out);
+    const other = await fetch(`${srv.url}${cms.href}`, { headers: { authorization: `Bearer ${bob.access_token}` } });
+    assert.equal(other.status, 403);
+  });
+
+  it('a SignedData over other content is refused (digest mismatch), and so is an attached one', async () => {
+    const tampered = await p7sBy(aliceCert, keyA(), new TextEncoder().encode('contract: alice pays bob 1000 EUR\n'));
+    const r = await submit(alice.access_token, tampered);
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.json.error, 'invalid_cms');
+    assert.match(r.json.error_description, /ERR_CMS_DIGEST_MISMATCH/);
+    const attached = await p7sBy(aliceCert, keyA(), doc, { detached: false });
+    const a = await submit(alice.access_token, attached);
+    assert.equal(a.status, 400, a.text);
+    assert.equal(a.json.error, 'invalid_cms');
+    assert.match(a.json.error_description, /must be detached/);
+  });
+
+  it("a SignedData by another account's certified key is refused even with alice's valid raw signature", async () => {
+    const byBob = await p7sBy(bobCert, { alg: 'ML-DSA-65', ...keys.b });
+    const r = await submit(alice.access_token, byBob);
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.json.error, 'cms_signer_mismatch');
+  });
+
+  it('a SignedData whose certificate another CA issued for the same key is refused (chain to the demo CA)', async () => {
+    const rogueKey = generateKey('ML-DSA-65');
+    const rogueCa = await createCertificate(
+      { subject: 'CN=QSIGN Demo CA,O=QSIGN demo', publicKey: rogueKey, ca: true },
+      { key: rogueKey },
+    );
+    const forged = await createCertificate(
+      {
+        subject: 'CN=alice,O=QSIGN demo users',
+        publicKey: { alg: 'ML-DSA-65', publicKey: keys.a.publicKey },
+        days: 30,
+      },
+      { key: rogueKey, certificate: rogueCa },
+    );
+    const p7s = await signData(doc, {
+      signers: [{ certificate: forged, key: keyA(), chain: [rogueCa] }],
+      detached: true,
+    });
+    const r = await submit(alice.access_token, p7s);
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.json.error, 'invalid_cms');
+    assert.match(r.json.error_description, /ERR_CMS_CHAIN/);
+  });
+
+  it('GET /api/documents/:id/cms: AuthEnvelopedData to the recipient certificate; qsign-pqc/cms and OpenSSL 3.6 decrypt it', async () => {
+    const r = await submit(alice.access_token, await p7sBy(aliceCert, keyA()));
+    assert.equal(r.status, 200, r.text);
+    const res = await fetch(`${srv.url}/api/documents/${r.json.id}/cms`, {
+      headers: { authorization: `Bearer ${alice.access_token}` },
+    });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type'), /^application\/pkcs7-mime/);
+    const p7m = new Uint8Array(await res.arrayBuffer());
+    const { content } = await decryptData(p7m, { key: aliceKem, certificate: aliceRecipientPem });
+    assert.deepEqual(content, doc);
+    writeFileSync(join(work, 'document.p7m'), p7m);
+    writeFileSync(join(work, 'recipient.key'), encodePKCS8Pem('ML-KEM-768', aliceKem));
+    writeFileSync(join(work, 'recipient.crt'), aliceRecipientPem);
+    const d = openssl.openssl(
+      '3.6',
+      [...'cms -decrypt -binary -inform DER -in document.p7m -recip recipient.crt -inkey recipient.key'.split(' ')],
+      { cwd: work },
+    );
+    assert.equal(d.code, 0, d.out);
+    assert.deepEqual(new Uint8Array(d.bytes), doc);
+    // The recipient certificate: ML-KEM-768, keyEncipherment only, issued by the demo CA for alice.
+    const rc = Certificate.parse(aliceRecipientPem);
+    assert.equal(rc.publicKey.alg, 'ML-KEM-768');
+    assert.deepEqual(rc.publicKey.publicKey, aliceKem.publicKey);
+    await verifyChain(rc, { trustAnchors: [caPem] });
+  });
+
+  it("bob (no recipient key) gets 409 no_recipient_certificate; alice's document is 403 for him", async () => {
+    const mine = await call(`${srv.url}/api/sign`, {
+      method: 'POST',
+      token: bob.access_token,
+      body: { name: 'b.txt', document: b64(doc), signature: b64(ml_dsa65.sign(doc, keys.b.secretKey)) },
+    });
+    assert.equal(mine.status, 200, mine.text);
+    const r = await call(`${srv.url}/api/documents/${mine.json.id}/cms`, { token: bob.access_token });
+    assert.equal(r.status, 409, r.text);
+    assert.equal(r.json.error, 'no_recipient_certificate');
   });
 });

@@ -14,7 +14,7 @@ import { ml_dsa65 as noble } from '@noble/post-quantum/ml-dsa.js';
 import { sha3_256 } from '@noble/hashes/sha3.js';
 import { init } from '../../dist/index.js';
 import { createCsr } from '../../dist/x509/index.js';
-import { b64, call, login, removeDir, root, startServer, tempDataDir, unb64 } from './helpers.mjs';
+import { b64, call, login, removeDir, root, startServer, tempDataDir, unb64 } from '../helpers/demo.mjs';
 
 const DENO = join(root, 'node_modules/@deno/linux-x64-glibc/deno');
 

@@ -16,7 +16,7 @@ import { ml_dsa65 as nobleMlDsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { sha3_256 as nobleSha3 } from '@noble/hashes/sha3.js';
 import { init, ml_dsa65 } from '../../dist/index.js';
 import { createCsr } from '../../dist/x509/index.js';
-import { b64, b64url, call, login, removeDir, startServer, tempDataDir, unb64, USERS } from './helpers.mjs';
+import { b64, b64url, call, login, removeDir, startServer, tempDataDir, unb64, USERS } from '../helpers/demo.mjs';
 
 const enc = new TextEncoder();
 

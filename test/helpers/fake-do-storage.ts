@@ -1,6 +1,6 @@
 /**
  * An in-memory stand-in for Cloudflare's DurableObjectStorage (transactions serialized, rolled back on throw),
- * for unit tests of the Durable Object store contract; the real one runs in test/node/transit-workerd.test.ts.
+ * for unit tests of the Durable Object store contract; the real one runs in test/e2e/transit-workerd.test.ts.
  */
 import type { DurableObjectStorageLike, DurableObjectTransactionLike } from '../../src/transit/index.js';
 

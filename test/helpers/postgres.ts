@@ -6,9 +6,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './ports.mjs';
 
 export interface ThrowawayPostgres {
   /** `postgres://qsign@127.0.0.1:PORT/postgres` */
@@ -31,17 +31,6 @@ export function postgresBinDir(): string {
       "PostgreSQL server binaries not found under /usr/lib/postgresql: run npm run setup (Debian package 'postgresql')",
     );
   return join(base, majors[0]!, 'bin');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function asPostgres(args: string[], timeoutMs: number): void {

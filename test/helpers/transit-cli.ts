@@ -1,5 +1,5 @@
 /**
- * The `qsign` CLI as a real process for transit tests: an esbuild bundle of the TypeScript sources that plain
+ * The `qsign` CLI as a real process for the CLI and transit tests: an esbuild bundle of the TypeScript sources that plain
  * `node` runs (the wasm is read from the repo), and `qsign transit serve` started on a free port.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -37,13 +37,18 @@ export async function bundleForNode(contents: string, out: string): Promise<void
   });
 }
 
+/** The entry bin/qsign.mjs runs: the whole CLI. */
+const MAIN_ENTRY = `import { main } from './src/cli/main.ts'; process.exitCode = await main(process.argv.slice(2));`;
+
+/** Bundles the whole CLI (src/cli/main.ts) to `out`, so tests drive it as the `qsign` command: pipes, exit codes, stderr. */
+export async function bundleMainCli(out: string): Promise<void> {
+  await bundleForNode(MAIN_ENTRY, out);
+}
+
 /** Bundles the CLI to `out`; falls back to the transit commands alone if another area's CLI code does not build. */
 export async function bundleCli(out: string): Promise<void> {
   try {
-    await bundleForNode(
-      `import { main } from './src/cli/main.ts'; process.exitCode = await main(process.argv.slice(2));`,
-      out,
-    );
+    await bundleMainCli(out);
   } catch {
     await bundleForNode(
       `import { transitCommands } from './src/cli/commands/transit.ts';

@@ -25,10 +25,10 @@
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createServer } from 'node:net';
 import { transform } from 'esbuild';
 import { root } from './lib.mjs';
 import { makeApp } from './packed-app.mjs';
+import { freePort } from '../helpers/ports.mjs';
 
 const LANGS = { ts: 'ts', typescript: 'ts', js: 'js', javascript: 'js', mjs: 'js', sh: 'sh', bash: 'sh', shell: 'sh' };
 const BLOCK_TIMEOUT_MS = 90_000;
@@ -80,17 +80,6 @@ export function extractBlocks(file) {
     i = j;
   }
   return blocks;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs `cmd` in its own process group; resolves with status and output. */

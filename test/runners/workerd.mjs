@@ -21,7 +21,6 @@ import {
   crashResult,
   entrySource,
   externalWasmPlugin,
-  freePort,
   report,
   requireFile,
   root,
@@ -30,6 +29,8 @@ import {
   sleep,
   MODES,
 } from './lib.mjs';
+import { freePort } from '../helpers/ports.mjs';
+import { WASM_MODULES, workerdConfig } from '../helpers/workerd.mjs';
 
 const started = Date.now();
 const parts = [];
@@ -79,9 +80,6 @@ function expectedEngines(flags) {
   }
   return out;
 }
-// Within the range this workerd build supports; recent enough for Response.json.
-const COMPAT_DATE = '2025-06-01';
-const WASM_FILES = ['qsign-simd.wasm', 'qsign-scalar.wasm', 'qsign-slhdsa-simd.wasm', 'qsign-slhdsa-scalar.wasm'];
 
 // The suite answers its first request (running it at module scope would do
 // the work during worker start-up, where errors are hard to report). Then it
@@ -240,26 +238,19 @@ function capnpString(s) {
 // Cap'n Proto constant names must be camelCase (they double as service and binding names here).
 const cap = (s) => s[0].toUpperCase() + s.slice(1);
 
-function workerBlock(name, mainFile, flags, extraModules, bindings = []) {
-  const rel = (p) => capnpString(relative(dir, p));
-  const modules = [
-    `(name = "worker.mjs", esModule = embed ${rel(mainFile)})`,
-    ...WASM_FILES.map((f) => `(name = "wasm/${f}", wasm = embed ${rel(join(root, 'wasm', f))})`),
-    ...extraModules,
-  ];
-  return `const ${name} :Workerd.Worker = (
-  modules = [
-    ${modules.join(',\n    ')}
-  ],
-  compatibilityDate = "${COMPAT_DATE}",
-  compatibilityFlags = [${flags.map(capnpString).join(', ')}],
-  bindings = [${bindings.join(', ')}],
-);`;
+/** One worker for workerdConfig(): its main module, our wasm builds, and any extra modules and bindings. */
+function workerSpec(name, mainFile, flags, extraModules, bindings = []) {
+  return {
+    name,
+    modules: [{ name: 'worker.mjs', esModule: mainFile }, ...WASM_MODULES, ...extraModules],
+    compatibilityFlags: flags,
+    bindings,
+  };
 }
 
 async function main() {
   const workerd = requireFile(BIN.workerd, 'run `npm run setup` (npm ci installs workerd)');
-  const services = []; // [{ name, block, label }]
+  const services = []; // [{ name, worker, label }]
   for (const mode of MODES) {
     const file = join(dir, `suite-${mode}.mjs`);
     await bundle({
@@ -275,7 +266,7 @@ async function main() {
       services.push({
         name,
         label: `${mode}${flags.map((f) => '+' + f).join('')}`,
-        block: workerBlock(
+        worker: workerSpec(
           name,
           file,
           flags,
@@ -321,11 +312,11 @@ async function main() {
   } else shapeInputs.passed++;
   for (const [flag, flags] of Object.entries(FLAGS)) {
     const name = `shape${cap(flag)}`;
-    const bytesModule = `(name = "bytes/qsign-scalar.bin", data = embed ${capnpString(relative(dir, join(root, 'wasm/qsign-scalar.wasm')))})`;
+    const bytesModule = { name: 'bytes/qsign-scalar.bin', data: join(root, 'wasm/qsign-scalar.wasm') };
     services.push({
       name,
       label: `dist${flag === 'compat' ? '+nodejs_compat' : ''}`,
-      block: workerBlock(
+      worker: workerSpec(
         name,
         shapeFile,
         flags,
@@ -337,23 +328,18 @@ async function main() {
   writeFileSync(join(dir, 'router.mjs'), ROUTER);
 
   const port = await freePort();
-  const config = `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [
-    (name = "router", worker = .router),
-    ${services.map((s) => `(name = "${s.name}", worker = .${s.name})`).join(',\n    ')}
-  ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "router") ],
-);
-const router :Workerd.Worker = (
-  modules = [ (name = "router.mjs", esModule = embed "router.mjs") ],
-  compatibilityDate = "${COMPAT_DATE}",
-  bindings = [
-    ${services.map((s) => `(name = "${s.name}", service = "${s.name}")`).join(',\n    ')}
-  ],
-);
-${services.map((s) => s.block).join('\n')}
-`;
+  const config = workerdConfig({
+    dir,
+    port,
+    workers: [
+      {
+        name: 'router',
+        modules: [{ name: 'router.mjs', esModule: join(dir, 'router.mjs') }],
+        bindings: services.map((s) => `(name = "${s.name}", service = "${s.name}")`),
+      },
+      ...services.map((s) => s.worker),
+    ],
+  });
   writeFileSync(join(dir, 'config.capnp'), config);
 
   const child = run(workerd, ['serve', join(dir, 'config.capnp'), 'config'], { timeoutMs: 600_000 });

@@ -10,7 +10,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('doc-test runner', () => {
   it('runs, continues, marks and fails blocks of a fixture as the markers say', () => {
-    const r = spawnSync(process.execPath, ['test/runners/docs.mjs', 'test/fixtures/doctest/sample.md'], {
+    const r = spawnSync(process.execPath, ['test/runners/docs.mjs', 'test/helpers/fixtures/doctest/sample.md'], {
       cwd: root,
       encoding: 'utf8',
       timeout: 180_000,
@@ -18,8 +18,10 @@ describe('doc-test runner', () => {
     const out = r.stdout + r.stderr;
     expect(out).toMatch(/docs: 6 blocks ran, 1 marked \(not run\), 1 files/);
     expect(out).toMatch(/^4 passed, 2 failed$/m);
-    expect(out).toMatch(/FAIL test\/fixtures\/doctest\/sample\.md:\d+ \(exit 1, want 0\)[\s\S]*this block cannot run/);
-    expect(out).toMatch(/FAIL test\/fixtures\/doctest\/sample\.md:\d+\n\s+marker without reason/);
+    expect(out).toMatch(
+      /FAIL test\/helpers\/fixtures\/doctest\/sample\.md:\d+ \(exit 1, want 0\)[\s\S]*this block cannot run/,
+    );
+    expect(out).toMatch(/FAIL test\/helpers\/fixtures\/doctest\/sample\.md:\d+\n\s+marker without reason/);
     expect(r.status).toBe(1);
   });
 });

@@ -24,7 +24,7 @@ import {
   decryptStream,
 } from '../../src/transit/index.js';
 import { QsignError } from '../../src/errors.js';
-import { arenaTop, arenaWiped, largestFreeBlock } from '../fuzz/invariants.js';
+import { arenaTop, arenaWiped, largestFreeBlock } from './fuzz/invariants.js';
 
 beforeAll(async () => {
   await init();

@@ -262,7 +262,7 @@ describe('item 3 in fetch runtimes that build req.url from the Host header (Deno
   });
 });
 
-/** Stores every TransitStore implementation the keyring runs on in Node unit tests (SQLite: test/node). */
+/** Stores every TransitStore implementation the keyring runs on in Node unit tests (SQLite: test/e2e). */
 const stores: [string, () => TransitStore][] = [
   ['memory', () => memoryStore()],
   ['durable object', () => durableObjectStore(fakeDoStorage())],

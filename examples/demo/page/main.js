@@ -4,7 +4,8 @@
  * the signed result. Bundled by server.mjs with esbuild (browser condition).
  */
 import { init, backend, algorithms, ml_dsa65, sha3_256 } from '../../../dist/index.js';
-import { createCsr, Certificate } from '../../../dist/x509/index.js';
+import { createCsr, Certificate, encodePKCS8Pem, generateKey } from '../../../dist/x509/index.js';
+import { decryptData, signDetachedStream } from '../../../dist/cms/index.js';
 
 // Replaced at bundle time by server.mjs with the service's DOCUMENT_LIMIT.
 const DOCUMENT_LIMIT = globalThis.QSIGN_DOCUMENT_LIMIT ?? 8 * 1024 * 1024;
@@ -22,6 +23,11 @@ const state = {
   token: undefined,
   record: undefined,
   certificate: undefined, // the demo CA's certificate for this account's key (Certificate)
+  caPem: undefined, // the demo CA certificate (PEM), embedded in document.p7s and offered as the -CAfile
+  kem: undefined, // the page's ML-KEM-768 recipient key { alg, seed, publicKey, secretKey }
+  recipientPem: undefined, // the demo CA's certificate for that key (PEM)
+  p7s: undefined, // document.p7s: detached CMS SignedData over state.file, made in the page
+  downloads: [], // object URLs to revoke when replaced
 };
 
 // ---- small helpers ------------------------------------------------------
@@ -80,6 +86,25 @@ async function api(path, { method = 'GET', body, token, headers = {} } = {}) {
   }
   return data;
 }
+/** A file name as a POSIX shell word, so the command shown runs as printed. */
+const shellWord = (s) => (/^[\w.,@%+=:/-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** Points the link `id` at `blob` (or a URL) under the download name `name`. */
+function offer(id, name, blob) {
+  const a = $(id);
+  const url = typeof blob === 'string' ? blob : URL.createObjectURL(blob);
+  if (typeof blob !== 'string') state.downloads.push(url);
+  a.href = url;
+  a.download = name;
+  a.hidden = false;
+  a.textContent = name;
+}
+function revokeDownloads() {
+  for (const u of state.downloads.splice(0)) URL.revokeObjectURL(u);
+  for (const id of ['dl-doc', 'dl-p7s', 'dl-ca', 'dl-p7m', 'dl-recip-key', 'dl-recip-crt']) $(id).hidden = true;
+  for (const id of ['p7s-result', 'openssl-verify', 'cms-result', 'openssl-decrypt']) $(id).textContent = '–';
+}
+
 const errText = (e) => `${e.status ? `HTTP ${e.status} ` : ''}${e.code ? `${e.code}: ` : ''}${e.message}`;
 
 function refresh() {
@@ -89,6 +114,7 @@ function refresh() {
   $('login').disabled = false;
   $('submit').disabled = !(state.signature && state.token);
   $('fetch').disabled = !(state.record && state.token);
+  $('fetch-cms').disabled = !(state.record && state.token && state.recipientPem);
   $('case-tamper').disabled = !(state.submission && state.token);
   $('case-otherkey').disabled = !(state.submission && state.token);
   $('case-expired').disabled = !state.submission;
@@ -119,19 +145,31 @@ async function idbDo(mode, fn) {
   }
 }
 
-/** The seed is sealed with a non-extractable AES-GCM key stored beside it: script can use it but never read it. */
-async function saveKey(seed, publicKey) {
+/**
+ * The seeds (32-byte ML-DSA-65, then 64-byte ML-KEM-768) are sealed with a non-extractable AES-GCM key
+ * stored beside them: script can use it but never read it.
+ */
+async function saveKey(seed, kemSeed, publicKey) {
   const wrap = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, wrap, seed));
+  const both = new Uint8Array(96);
+  both.set(seed);
+  both.set(kemSeed, 32);
+  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, wrap, both));
+  both.fill(0);
   await idbDo('readwrite', (s) => s.put({ wrap, iv, sealed, publicKey, created: Date.now() }, 'ml-dsa-65'));
 }
 async function loadKey() {
   const rec = await idbDo('readonly', (s) => s.get('ml-dsa-65'));
   if (!rec) return undefined;
-  const seed = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: rec.iv }, rec.wrap, rec.sealed));
+  const opened = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: rec.iv }, rec.wrap, rec.sealed));
+  const seed = opened.slice(0, 32);
+  // A key stored before the page had a recipient key gets one now.
+  const kemSeed = opened.length === 96 ? opened.slice(32) : crypto.getRandomValues(new Uint8Array(64));
+  opened.fill(0);
+  if (rec.sealed.length !== 96 + 16) await saveKey(seed, kemSeed, rec.publicKey);
   const kp = ml_dsa65.keygen(seed);
-  return { seed, ...kp, created: rec.created };
+  return { seed, ...kp, created: rec.created, kem: generateKey('ML-KEM-768', kemSeed) };
 }
 
 function showKey(k, extra = '') {
@@ -145,12 +183,16 @@ async function keygen() {
   const t = performance.now();
   const seed = crypto.getRandomValues(new Uint8Array(32));
   const kp = ml_dsa65.keygen(seed);
+  const kem = generateKey('ML-KEM-768');
   const dt = performance.now() - t;
-  await saveKey(seed, kp.publicKey);
-  state.key = { seed, ...kp };
+  await saveKey(seed, kem.seed, kp.publicKey);
+  state.key = { seed, ...kp, kem };
   state.certificate = undefined; // a new key needs its own certificate (the account may already have another)
+  state.recipientPem = undefined;
   state.signature = undefined;
   state.submission = undefined;
+  state.p7s = undefined;
+  revokeDownloads();
   showKey(state.key, ` · generated in ${ms(dt)}, saved to IndexedDB`);
   status('New ML-DSA-65 key generated and stored in IndexedDB.');
   refresh();
@@ -161,6 +203,8 @@ function setFile(file, how) {
   state.signature = undefined;
   state.submission = undefined;
   state.record = undefined;
+  state.p7s = undefined;
+  revokeDownloads();
   $('doc-info').textContent =
     `${file.name} · ${size(file.size)} (${file.size.toLocaleString('en')} bytes) · ${how}${file.size > DOCUMENT_LIMIT ? ` · over the ${size(DOCUMENT_LIMIT)} upload limit: a signed manifest will be submitted` : ''}`;
   for (const id of ['signature', 'digest', 'throughput', 'verify-result']) $(id).textContent = '–';
@@ -331,13 +375,22 @@ async function login(ev) {
 async function enroll() {
   const el = $('enroll-result');
   state.certificate = undefined;
+  state.recipientPem = undefined;
+  state.p7s = undefined; // signed with the previous certificate
+  revokeDownloads();
   try {
     const csr = await createCsr(
       { subject: `CN=${$('username').value}` },
       { alg: 'ML-DSA-65', publicKey: state.key.publicKey, secretKey: state.key.secretKey },
     );
-    const r = await api('/api/enroll', { method: 'POST', token: state.token, body: { csr: csr.pem } });
+    const r = await api('/api/enroll', {
+      method: 'POST',
+      token: state.token,
+      body: { csr: csr.pem, recipient_public_key: b64(state.key.kem.publicKey) },
+    });
     state.certificate = Certificate.parse(r.certificate);
+    state.caPem = r.ca;
+    state.recipientPem = r.recipient_certificate;
     const c = state.certificate;
     out(
       el,
@@ -361,7 +414,38 @@ function submitBody(sub, document = sub.document) {
     document: b64(document),
     signature: b64(sub.signature),
     public_key: b64(state.key.publicKey),
+    // The service checks the CMS over the bytes it receives; a manifest's p7s covers the big file instead.
+    ...(sub.mode === 'document' && state.p7s ? { cms: b64(state.p7s) } : {}),
   };
+}
+
+/**
+ * document.p7s: a detached CMS SignedData over the whole file (streamed again from `file.stream()`,
+ * flat memory), signed in the page with the certified key, carrying the user's certificate and the
+ * demo CA. The page offers it with the file and the CA, and the `openssl cms -verify` command that checks it.
+ */
+async function makeSignedData() {
+  const file = state.file;
+  const t0 = performance.now();
+  state.p7s = await signDetachedStream(file.stream(), {
+    signers: [
+      {
+        certificate: state.certificate,
+        key: { alg: 'ML-DSA-65', secretKey: state.key.secretKey, publicKey: state.key.publicKey },
+        chain: [state.caPem],
+      },
+    ],
+  });
+  offer('dl-doc', file.name, file);
+  offer('dl-p7s', 'document.p7s', new Blob([state.p7s], { type: 'application/pkcs7-signature' }));
+  offer('dl-ca', 'qsign-demo-ca.pem', new Blob([state.caPem], { type: 'application/x-pem-file' }));
+  out(
+    $('p7s-result'),
+    `✓ document.p7s made in the page: detached CMS SignedData, ML-DSA-65 + SHAKE256, ${size(state.p7s.length)}, signer ${state.certificate.subject} with the demo CA certificate · ${ms(performance.now() - t0)}`,
+    true,
+  );
+  $('openssl-verify').textContent =
+    `openssl cms -verify -binary -inform DER -in document.p7s -content ${shellWord(file.name)} -CAfile qsign-demo-ca.pem -out /dev/null`;
 }
 
 async function submit() {
@@ -369,11 +453,13 @@ async function submit() {
   const t0 = performance.now();
   try {
     if (!state.certificate) await enroll();
+    if (!state.certificate) throw new Error('the signing key is not certified for this account (see step 4)');
+    if (!state.p7s) await makeSignedData();
     const rec = await api('/api/sign', { method: 'POST', token: state.token, body: submitBody(sub) });
     state.record = rec;
     out(
       $('submit-result'),
-      `✓ stored as ${sub.mode === 'document' ? 'the document itself' : 'a signed manifest'} (${size(sub.document.length)}) in ${ms(performance.now() - t0)}`,
+      `✓ stored as ${sub.mode === 'document' ? 'the document itself' : 'a signed manifest'} (${size(sub.document.length)}) in ${ms(performance.now() - t0)}${rec.signatures.cms ? ` · CMS SignedData verified by the service (qsign-pqc/cms): ${rec.signatures.cms.signer}` : ''}`,
       true,
     );
     $('rec-id').textContent = rec.id;
@@ -415,6 +501,47 @@ async function fetchBack() {
     status('Fetched the stored document back and verified it.');
   } catch (e) {
     out($('fetch-result'), `✗ ${errText(e)}`, false);
+  }
+}
+
+/**
+ * The stored document back as ML-KEM CMS (AuthEnvelopedData to the account's ML-KEM-768 recipient
+ * certificate), decrypted here with qsign-pqc/cms; the page offers it with the recipient key and
+ * certificate for `openssl cms -decrypt` (OpenSSL 3.6 reads KEMRecipientInfo).
+ */
+async function fetchEnveloped() {
+  const el = $('cms-result');
+  const t0 = performance.now();
+  try {
+    const res = await fetch(`/api/documents/${state.record.id}/cms`, {
+      headers: { authorization: `Bearer ${state.token}` },
+    });
+    if (!res.ok) {
+      const data = await res.json().catch(() => ({}));
+      const e = new Error(data.error_description ?? `HTTP ${res.status}`);
+      Object.assign(e, { status: res.status, code: data.error });
+      throw e;
+    }
+    const p7m = new Uint8Array(await res.arrayBuffer());
+    const { content } = await decryptData(p7m, { key: state.key.kem, certificate: state.recipientPem });
+    const same = hex(sha3_256(content)) === state.record.sha3_256;
+    const name = state.submission.name;
+    offer('dl-p7m', 'document.p7m', new Blob([p7m], { type: 'application/pkcs7-mime' }));
+    offer(
+      'dl-recip-key',
+      'recipient.key',
+      new Blob([encodePKCS8Pem('ML-KEM-768', state.key.kem)], { type: 'application/x-pem-file' }),
+    );
+    offer('dl-recip-crt', 'recipient.crt', new Blob([state.recipientPem], { type: 'application/x-pem-file' }));
+    $('openssl-decrypt').textContent =
+      `openssl cms -decrypt -binary -inform DER -in document.p7m -recip recipient.crt -inkey recipient.key -out ${shellWord(`received-${name}`)}`;
+    out(
+      el,
+      `${same ? '✓' : '✗'} document.p7m: ML-KEM-768 AuthEnvelopedData (AES-256-GCM), ${size(p7m.length)}, decrypted in the page in ${ms(performance.now() - t0)} · SHA3-256 ${same ? 'matches' : 'differs'}`,
+      same,
+    );
+  } catch (e) {
+    out(el, `✗ ${errText(e)}`, false);
   }
 }
 
@@ -579,6 +706,7 @@ async function main() {
   $('login-form').addEventListener('submit', guard(login));
   $('submit').addEventListener('click', guard(submit));
   $('fetch').addEventListener('click', guard(fetchBack));
+  $('fetch-cms').addEventListener('click', guard(fetchEnveloped));
   $('case-tamper').addEventListener('click', guard(caseTamper));
   $('case-otherkey').addEventListener('click', guard(caseOtherKey));
   $('case-expired').addEventListener('click', guard(caseExpired));

@@ -12,7 +12,7 @@
  * Environment (set by scripts/fuzz.mjs for long runs):
  *   QSIGN_FUZZ_SEED   fast-check seed (default: a fixed seed per target, so CI is deterministic)
  *   QSIGN_FUZZ_SCALE  multiplies every target's run count (default 1)
- *   QSIGN_FUZZ_WRITE  "1": write each failing input to test/fuzz/corpus/<target>/
+ *   QSIGN_FUZZ_WRITE  "1": write each failing input to test/unit/fuzz/corpus/<target>/
  */
 import { it, expect } from 'vitest';
 import fc from 'fast-check';
@@ -20,10 +20,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { init } from '../../src/index.js';
-import { QsignError } from '../../src/errors.js';
-import { getExports } from '../../src/wasm/loader.js';
-import { withHeap, ARENA_BYTES } from '../../src/wasm/heap.js';
+import { init } from '../../../src/index.js';
+import { QsignError } from '../../../src/errors.js';
+import { getExports } from '../../../src/wasm/loader.js';
+import { withHeap, ARENA_BYTES } from '../../../src/wasm/heap.js';
 
 export const CORPUS_DIR = fileURLToPath(new URL('./corpus/', import.meta.url));
 const SCALE = Math.max(1, Number(process.env.QSIGN_FUZZ_SCALE ?? 1) || 1);
@@ -123,7 +123,7 @@ function record(v: Violation): string {
     mkdirSync(dir, { recursive: true });
     const name = createHash('sha256').update(body).digest('hex').slice(0, 16) + '.json';
     writeFileSync(join(dir, name), body + '\n');
-    where = ` (saved to test/fuzz/corpus/${v.target}/${name})`;
+    where = ` (saved to test/unit/fuzz/corpus/${v.target}/${name})`;
   }
   const err =
     v.error instanceof Error ? `${v.error.name}: ${v.error.message}\n${v.error.stack ?? ''}` : String(v.error ?? '');
@@ -197,7 +197,7 @@ export interface Target<T> {
   expectOutcome?: (input: T, out: { ok: boolean; code?: string; value?: unknown }) => void;
 }
 
-/** Corpus inputs saved for `name` (test/fuzz/corpus/<name>/*.json). */
+/** Corpus inputs saved for `name` (test/unit/fuzz/corpus/<name>/*.json). */
 export function corpusInputs(name: string): { file: string; input: unknown }[] {
   const dir = join(CORPUS_DIR, name);
   if (!existsSync(dir)) return [];

@@ -5,7 +5,7 @@
  */
 import { describe, expect } from 'vitest';
 import fc from 'fast-check';
-import { init } from '../../src/index.js';
+import { init } from '../../../src/index.js';
 import {
   generateKeyPair,
   exportJWK,
@@ -24,7 +24,7 @@ import {
   exportSPKI,
   exportPKCS8,
   base64urlDecode,
-} from '../../src/jose/index.js';
+} from '../../../src/jose/index.js';
 import {
   Certificate,
   Csr,
@@ -37,8 +37,8 @@ import {
   generateKey,
   pemDecodeAll,
   verifyChain,
-} from '../../src/x509/index.js';
-import { readChildren, readTlv } from '../../src/x509/der.js';
+} from '../../../src/x509/index.js';
+import { readChildren, readTlv } from '../../../src/x509/der.js';
 import { fuzz, junkValue, mutatedBytes, mutatedStrings } from './invariants.js';
 
 await init();

@@ -25,9 +25,9 @@ import {
   memoryAuditSink,
   toBase64,
   type AuthConfig,
-} from '../../src/transit/index.js';
-import { serveNode } from '../../src/transit/node/server.js';
-import { init } from '../../src/index.js';
+} from '../../../src/transit/index.js';
+import { serveNode } from '../../../src/transit/node/server.js';
+import { init } from '../../../src/index.js';
 import { fuzz } from './invariants.js';
 
 await init();

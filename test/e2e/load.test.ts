@@ -10,7 +10,7 @@ import { init } from '../../src/index.js';
 import { getExports } from '../../src/wasm/loader.js';
 import { Keyring, memoryStore, generateMasterKey, createTransitHandler, toBase64 } from '../../src/transit/index.js';
 import { serveNode } from '../../src/transit/node/server.js';
-import { arenaTop } from '../fuzz/invariants.js';
+import { arenaTop } from '../unit/fuzz/invariants.js';
 
 const LOAD_SECONDS = Number(process.env.QSIGN_LOAD_SECONDS ?? 6);
 const LOAD_MAX = Math.min(20_000, Number(process.env.QSIGN_LOAD_MAX ?? 20_000));

@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { init } from '../../src/index.js';
-import { suite, seal, open, generateKeyPair, setupBaseR } from '../../src/hybrid/index.js';
+import { init } from '../../../src/index.js';
+import { suite, seal, open, generateKeyPair, setupBaseR } from '../../../src/hybrid/index.js';
 import {
   Keyring,
   memoryStore,
@@ -22,8 +22,8 @@ import {
   decryptStream,
   parseVersioned,
   toBase64,
-} from '../../src/transit/index.js';
-import { main } from '../../src/cli/main.js';
+} from '../../../src/transit/index.js';
+import { main } from '../../../src/cli/main.js';
 import { fuzz, junkValue, mutatedBytes, mutatedStrings } from './invariants.js';
 
 await init();

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleCli } from '../helpers/cli-bundle.js';
+import { bundleMainCli } from '../helpers/transit-cli.js';
 import { main, COMMANDS } from '../../src/cli/main.js';
 
 let dir: string;
@@ -16,7 +16,7 @@ let cli: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'qsign-cli-unix-'));
   cli = join(dir, 'qsign.mjs');
-  await bundleCli(cli);
+  await bundleMainCli(cli);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -3,7 +3,7 @@
 //   - gzip size of each wasm build (target: SIMD build ≤ 35 KB gzip)
 //   - both wasm builds import nothing and export exactly the expected set
 //   - linear memory right after init
-//   - gzip size of each consumer bundle (rollup, test/bundle/entries/*.mjs,
+//   - gzip size of each consumer bundle (rollup, test/helpers/fixtures/bundle-entries/*.mjs,
 //     the same config as `npm run build:bundles`), and that tree-shaking
 //     keeps `qsign-pqc/jose` verify free of ML-KEM, transit and X.509 code.
 // The ceilings sit ~10–15 % above the sizes measured when they were set, so
@@ -73,7 +73,7 @@ const SLHDSA_BUDGET_GZIP = 18 * KIB;
 const SLHDSA_MEMORY_BUDGET = 16 * 1024 * 1024;
 
 /**
- * gzip ceilings for the consumer bundles (test/bundle/entries/<name>.mjs),
+ * gzip ceilings for the consumer bundles (test/helpers/fixtures/bundle-entries/<name>.mjs),
  * ~10-15 % above the sizes measured on 2026-11-25 after the engine split
  * (which shrank hybrid and transit by a third) and the per-family self-tests
  * (which grew every core bundle by ~0.9 KB). The bundles are not minified.
@@ -204,7 +204,7 @@ describe('consumer bundle budgets (rollup)', () => {
   for (const [name, budget] of Object.entries(BUNDLE_BUDGET_GZIP)) {
     it(`${name}: gzip ≤ ${budget / KB} KB`, () => {
       const b = built.get(name);
-      expect(b, `test/bundle/entries/${name}.mjs was not bundled`).toBeDefined();
+      expect(b, `test/helpers/fixtures/bundle-entries/${name}.mjs was not bundled`).toBeDefined();
       const size = gz(b!.code);
       console.log(`bundle ${name}: ${b!.code.length} B, ${size} B gzip (budget ${budget})`);
       expect(size).toBeLessThanOrEqual(budget);

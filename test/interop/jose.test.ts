@@ -73,12 +73,16 @@ describe(`interop with panva/jose on Node ${node24Version || '24 (missing: run n
         pubJwk: await exportJWK(publicKey),
         privJwk: await exportJWK(privateKey),
       });
-      const r = spawnSync(NODE24, [fileURLToPath(new URL('../fixtures/jose-node24-interop.mjs', import.meta.url))], {
-        input,
-        encoding: 'utf8',
-        cwd: repo,
-        timeout: 60_000,
-      });
+      const r = spawnSync(
+        NODE24,
+        [fileURLToPath(new URL('../helpers/fixtures/jose-node24-interop.mjs', import.meta.url))],
+        {
+          input,
+          encoding: 'utf8',
+          cwd: repo,
+          timeout: 60_000,
+        },
+      );
       expect(r.status).toBe(0);
       const out = JSON.parse(r.stdout);
       expect(out.verifyError).toBeUndefined();

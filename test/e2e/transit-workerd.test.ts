@@ -3,13 +3,13 @@
  * object per key, plus an index object), whose keyring stores into Durable Object storage (in memory here).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { constants, createCipheriv, createPublicKey, publicEncrypt, randomBytes as nodeRandom } from 'node:crypto';
 import { TransitClient, TransitErrorCodes as C } from '../../src/transit/index.js';
+import { freePort } from '../helpers/ports.mjs';
+import { startWorkerd, workerdConfig } from '../helpers/workerd.mjs';
 // @ts-expect-error plain .mjs build script without types
 import { bundleEdgeTransit } from '../../examples/edge-transit/build.mjs';
 
@@ -17,18 +17,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const TOKEN = 'workerd-root-token-42';
 const te = new TextEncoder();
 let dir: string;
-let proc: ChildProcess | undefined;
+let workerd: Awaited<ReturnType<typeof startWorkerd>> | undefined;
 let url: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 beforeAll(async () => {
   mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true });
@@ -66,59 +56,44 @@ export default {
   );
   await bundleEdgeTransit(dir, entry);
   const port = await freePort();
-  writeFileSync(
-    join(dir, 'config.capnp'),
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .transit) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const transit :Workerd.Worker = (
-  modules = [
-    (name = "worker.js", esModule = embed "worker.js"),
-    (name = "qsign-simd.wasm", wasm = embed "qsign-simd.wasm"),
-    (name = "qsign-scalar.wasm", wasm = embed "qsign-scalar.wasm"),
-    (name = "qsign-slhdsa-simd.wasm", wasm = embed "qsign-slhdsa-simd.wasm"),
-    (name = "qsign-slhdsa-scalar.wasm", wasm = embed "qsign-slhdsa-scalar.wasm"),
-  ],
-  compatibilityDate = "2025-06-01",
-  # As the example's wrangler.toml: native ML-DSA/ML-KEM in crypto.subtle.
-  compatibilityFlags = ["webcrypto_modern_algorithms"],
-  bindings = [
-    (name = "TRANSIT", durableObjectNamespace = "TransitObject"),
-    (name = "QSIGN_MASTER_KEY", text = "${Buffer.alloc(32, 5).toString('base64')}"),
-    (name = "QSIGN_TRANSIT_TOKEN", text = "${TOKEN}"),
-  ],
-  durableObjectNamespaces = [ (className = "TransitObject", uniqueKey = "qsign-transit-test") ],
-  durableObjectStorage = (inMemory = void),
-);
-`,
-  );
-  proc = spawn(join(root, 'node_modules/.bin/workerd'), ['serve', join(dir, 'config.capnp'), 'config'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  proc.stderr!.on('data', (d) => (err += d));
   url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      await fetch(`${url}/v1/sys/health`);
-      break;
-    } catch {
-      if (i > 300 || proc.exitCode !== null) throw new Error(`workerd did not start: ${err}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  workerd = await startWorkerd({
+    dir,
+    probeUrl: `${url}/v1/sys/health`,
+    config: workerdConfig({
+      dir,
+      port,
+      workers: [
+        {
+          name: 'transit',
+          modules: [
+            'worker.js',
+            'qsign-simd.wasm',
+            'qsign-scalar.wasm',
+            'qsign-slhdsa-simd.wasm',
+            'qsign-slhdsa-scalar.wasm',
+          ].map((name) =>
+            name.endsWith('.wasm') ? { name, wasm: join(dir, name) } : { name, esModule: join(dir, name) },
+          ),
+          // As the example's wrangler.toml: native ML-DSA/ML-KEM in crypto.subtle.
+          compatibilityFlags: ['webcrypto_modern_algorithms'],
+          bindings: [
+            '(name = "TRANSIT", durableObjectNamespace = "TransitObject")',
+            `(name = "QSIGN_MASTER_KEY", text = "${Buffer.alloc(32, 5).toString('base64')}")`,
+            `(name = "QSIGN_TRANSIT_TOKEN", text = "${TOKEN}")`,
+          ],
+          extra: [
+            'durableObjectNamespaces = [ (className = "TransitObject", uniqueKey = "qsign-transit-test") ]',
+            'durableObjectStorage = (inMemory = void)',
+          ],
+        },
+      ],
+    }),
+  });
 }, 90_000);
 
 afterAll(async () => {
-  if (proc && proc.exitCode === null) {
-    const p = proc;
-    await new Promise<void>((r) => {
-      p.once('exit', () => r());
-      p.kill('SIGKILL');
-    });
-  }
+  await workerd?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

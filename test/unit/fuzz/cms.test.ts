@@ -7,8 +7,8 @@
  */
 import { describe, expect } from 'vitest';
 import fc from 'fast-check';
-import { init } from '../../src/index.js';
-import { createCertificate, generateKey } from '../../src/x509/index.js';
+import { init } from '../../../src/index.js';
+import { createCertificate, generateKey } from '../../../src/x509/index.js';
 import {
   decryptData,
   decryptStream,
@@ -17,7 +17,7 @@ import {
   signData,
   verifyDetachedStream,
   verifySignedData,
-} from '../../src/cms/index.js';
+} from '../../../src/cms/index.js';
 import { fuzz, mutatedBytes } from './invariants.js';
 
 await init();

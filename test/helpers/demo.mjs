@@ -4,10 +4,10 @@
  * URL and admin token from its start-up banner.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SERVER = join(root, 'examples/demo/server.mjs');
@@ -115,3 +115,19 @@ export async function login(base, username, password = USERS[username], extra = 
 export const b64 = (u8) => Buffer.from(u8).toString('base64');
 export const unb64 = (s) => new Uint8Array(Buffer.from(s, 'base64'));
 export const b64url = (s) => new Uint8Array(Buffer.from(s, 'base64url'));
+
+/**
+ * The OpenSSL contract of test/helpers/openssl.ts (OPENSSL35, OPENSSL36, ensureOpenssl) for these
+ * plain-node tests: the TypeScript module is stripped with esbuild and imported from a data: URL, its
+ * `import.meta.url` pinned to the real file so the paths it computes are the checkout's.
+ */
+export async function opensslHelpers() {
+  const { transform } = await import('esbuild');
+  const file = join(root, 'test/helpers/openssl.ts');
+  const { code } = await transform(readFileSync(file, 'utf8'), {
+    loader: 'ts',
+    format: 'esm',
+    define: { 'import.meta.url': JSON.stringify(pathToFileURL(file).href) },
+  });
+  return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+}

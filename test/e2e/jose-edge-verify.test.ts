@@ -2,17 +2,17 @@
 // config, loopback-only outbound) and the same handler under Deno.serve, both
 // verifying ML-DSA JWTs against a JWKS this test serves from 127.0.0.1.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SigningKeyRing, SignJWT, generateKeyPair } from '../../src/jose/index.js';
+import { freePort } from '../helpers/ports.mjs';
+import { startWorkerd, workerdConfig } from '../helpers/workerd.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const WORKERD = join(root, 'node_modules/.bin/workerd');
 const DENO = join(root, 'node_modules/@deno/linux-x64-glibc/deno');
 const ISSUER = 'https://id.example/realms/qsign';
 const AUDIENCE = 'api';
@@ -23,28 +23,7 @@ let jwksUrl: string;
 let jwksHits = 0;
 let dir: string;
 const children: ChildProcess[] = [];
-
-async function freePort(): Promise<number> {
-  const s = createNetServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-/** Polls until the server answers (any status) or the child exits. */
-async function waitUp(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited early: ${log()}`);
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`server did not come up: ${log()}`);
-}
+const stops: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
   ring = await SigningKeyRing.create({ alg: 'ML-DSA-65' });
@@ -58,7 +37,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'qsign-edge-verify-'));
 });
 
-afterAll(() => {
+afterAll(async () => {
+  for (const stop of stops) await stop();
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   jwksServer?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -108,56 +88,48 @@ describe('edge-verify in workerd', () => {
     const out = join(dir, 'workerd');
     await bundleEdgeVerify('workerd', out);
     const port = await freePort();
-    writeFileSync(
-      join(out, 'config.capnp'),
-      `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [
-    (name = "main", worker = .verifier),
-    # Outbound traffic may only reach loopback: the test's JWKS server.
-    (name = "loopback", network = (allow = ["local"])),
-  ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const verifier :Workerd.Worker = (
-  modules = [
-    (name = "worker.js", esModule = embed "worker.js"),
-    (name = "qsign-simd.wasm", wasm = embed "qsign-simd.wasm"),
-    (name = "qsign-scalar.wasm", wasm = embed "qsign-scalar.wasm"),
-    (name = "qsign-slhdsa-simd.wasm", wasm = embed "qsign-slhdsa-simd.wasm"),
-    (name = "qsign-slhdsa-scalar.wasm", wasm = embed "qsign-slhdsa-scalar.wasm"),
-  ],
-  compatibilityDate = "2024-09-23",
-  # As the example's wrangler.toml: native ML-DSA/ML-KEM in crypto.subtle.
-  compatibilityFlags = ["webcrypto_modern_algorithms"],
-  bindings = [
-    (name = "JWKS_URL", text = "${jwksUrl}"),
-    (name = "ISSUER", text = "${ISSUER}"),
-    (name = "AUDIENCE", text = "${AUDIENCE}"),
-  ],
-  globalOutbound = "loopback",
-);
-`,
-    );
-    let log = '';
-    const child = spawn(WORKERD, ['serve', join(out, 'config.capnp'), '--verbose'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    child.stdout!.on('data', (d) => {
-      log += d;
-    });
-    child.stderr!.on('data', (d) => {
-      log += d;
-    });
     const base = `http://127.0.0.1:${port}/api`;
-    await waitUp(base, child, () => log);
+    const workerd = await startWorkerd({
+      dir: out,
+      probeUrl: base,
+      args: ['--verbose'],
+      config: workerdConfig({
+        dir: out,
+        port,
+        workers: [
+          {
+            name: 'verifier',
+            modules: [
+              'worker.js',
+              'qsign-simd.wasm',
+              'qsign-scalar.wasm',
+              'qsign-slhdsa-simd.wasm',
+              'qsign-slhdsa-scalar.wasm',
+            ].map((name) =>
+              name.endsWith('.wasm') ? { name, wasm: join(out, name) } : { name, esModule: join(out, name) },
+            ),
+            compatibilityDate: '2024-09-23',
+            // As the example's wrangler.toml: native ML-DSA/ML-KEM in crypto.subtle.
+            compatibilityFlags: ['webcrypto_modern_algorithms'],
+            bindings: [
+              `(name = "JWKS_URL", text = "${jwksUrl}")`,
+              `(name = "ISSUER", text = "${ISSUER}")`,
+              `(name = "AUDIENCE", text = "${AUDIENCE}")`,
+            ],
+            extra: ['globalOutbound = "loopback"'],
+          },
+        ],
+        // Outbound traffic may only reach loopback: the test's JWKS server.
+        services: ['(name = "loopback", network = (allow = ["local"]))'],
+      }),
+    });
+    stops.push(workerd.stop);
     const before = jwksHits;
     await exercise(base);
     // The unknown kid triggered at most one refetch on top of the first fetch.
     expect(jwksHits - before).toBeLessThan(3);
     expect(jwksHits - before).toBeGreaterThan(0);
-    child.kill('SIGTERM');
+    await workerd.stop();
   });
 });
 

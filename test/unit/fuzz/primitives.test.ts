@@ -6,8 +6,8 @@
  */
 import { describe, expect } from 'vitest';
 import fc from 'fast-check';
-import { init, ml_kem512, ml_kem768, ml_kem1024, ml_dsa44, ml_dsa65, ml_dsa87 } from '../../src/index.js';
-import { xwing, x25519mlkem768 } from '../../src/hybrid/index.js';
+import { init, ml_kem512, ml_kem768, ml_kem1024, ml_dsa44, ml_dsa65, ml_dsa87 } from '../../../src/index.js';
+import { xwing, x25519mlkem768 } from '../../../src/hybrid/index.js';
 import { fuzz, junkValue, mutatedBytes, sizedBytes } from './invariants.js';
 
 await init();

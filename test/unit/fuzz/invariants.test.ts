@@ -3,9 +3,9 @@
  * run would mean nothing.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { init } from '../../src/index.js';
-import { QsignError } from '../../src/errors.js';
-import { getExports } from '../../src/wasm/loader.js';
+import { init } from '../../../src/index.js';
+import { QsignError } from '../../../src/errors.js';
+import { getExports } from '../../../src/wasm/loader.js';
 import { checkInput, decodeInput, encodeInput, largestFreeBlock, mutate, arenaWiped } from './invariants.js';
 
 beforeAll(async () => {
