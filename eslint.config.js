@@ -11,6 +11,8 @@ export default tseslint.config(
     // Build output, installed or generated files, and scratch space.
     ignores: [
       'dist/**',
+      // The generated API reference (npm run docs).
+      'docs/api/**',
       'node_modules/**',
       '**/node_modules/**',
       'wasm/**',

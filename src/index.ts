@@ -6,6 +6,7 @@
 export { init, backend, isInitialized, simdSupported } from './wasm/loader.js';
 export type { InitOptions, Backend, WasmSource } from './wasm/loader.js';
 export { QsignError, isQsignError, CoreErrorCodes } from './errors.js';
+export type { QsignErrorCode, QsignErrorCodeTables } from './errors.js';
 export { algorithms, findAlgorithm } from './registry.js';
 export type { AlgorithmInfo, AlgorithmKind } from './registry.js';
 export * from './hash/index.js';

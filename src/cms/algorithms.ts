@@ -4,7 +4,7 @@
  * and the symmetric pieces of KEMRecipientInfo (RFC 9629/9936).
  */
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
-import { findAlgorithm, findAlgorithmByOid, type AlgorithmInfo } from '../registry.js';
+import { algorithm, findAlgorithm, findAlgorithmByOid, type AlgorithmInfo } from '../registry.js';
 import { sha3_256, sha3_384, sha3_512, shake256 } from '../hash/index.js';
 import type { SignatureAlgorithm } from '../engine/index.js';
 import { CmsError, CmsErrorCodes as E } from './errors.js';
@@ -18,22 +18,27 @@ export interface Digest {
   digest(): Uint8Array;
 }
 
-const DIGESTS: Record<DigestName, { outputLen: number; create(): Digest }> = {
-  'SHA-256': { outputLen: 32, create: () => sha256.create() },
-  'SHA-384': { outputLen: 48, create: () => sha384.create() },
-  'SHA-512': { outputLen: 64, create: () => sha512.create() },
-  'SHA3-256': { outputLen: 32, create: () => sha3_256.create() },
-  'SHA3-384': { outputLen: 48, create: () => sha3_384.create() },
-  'SHA3-512': { outputLen: 64, create: () => sha3_512.create() },
-  // RFC 8702 §3.1: id-shake256 as a CMS digest produces 512 bits.
-  SHAKE256: { outputLen: 64, create: () => shake256.create({ dkLen: 64 }) },
+/** RFC 8702 §3.1: id-shake256 as a CMS digest produces 512 bits (an XOF has no length in the registry). */
+const SHAKE256_CMS_BYTES = 64;
+
+const DIGESTS: Record<DigestName, { create(): Digest }> = {
+  'SHA-256': { create: () => sha256.create() },
+  'SHA-384': { create: () => sha384.create() },
+  'SHA-512': { create: () => sha512.create() },
+  'SHA3-256': { create: () => sha3_256.create() },
+  'SHA3-384': { create: () => sha3_384.create() },
+  'SHA3-512': { create: () => sha3_512.create() },
+  SHAKE256: { create: () => shake256.create({ dkLen: SHAKE256_CMS_BYTES }) },
 };
 
 /**
  * RFC 9882 §3.3: the digest SHOULD be at least twice the collision strength
  * of ML-DSA's internal commitment hash — 256/384/512 bits for ML-DSA-44/65/87.
  */
-const MIN_DIGEST_BYTES: Record<SignatureAlgorithm, number> = { 'ML-DSA-44': 32, 'ML-DSA-65': 48, 'ML-DSA-87': 64 };
+function minDigestBytes(alg: SignatureAlgorithm): number {
+  // 2λ bits for a λ-bit collision strength: λ/4 bytes.
+  return algorithm(alg).securityBits! / 4;
+}
 
 /** The registry entry of a named algorithm that must have an OID. */
 export function registryEntry(name: string): AlgorithmInfo & { oid: string } {
@@ -68,12 +73,13 @@ export function createDigest(name: DigestName): Digest {
 }
 
 export function digestLength(name: DigestName): number {
-  return DIGESTS[name].outputLen;
+  return name === 'SHAKE256' ? SHAKE256_CMS_BYTES : findAlgorithm(name, 'hash')!.sizes.output!;
 }
 
 /** Undefined when `digest` is strong enough for `alg`, else the rule broken. */
 export function weakDigestReason(alg: SignatureAlgorithm, digest: DigestName): string | undefined {
-  const need = MIN_DIGEST_BYTES[alg];
-  if (DIGESTS[digest].outputLen >= need) return undefined;
-  return `${digest} (${DIGESTS[digest].outputLen * 8} bits) is weaker than the ${need * 8}-bit digest RFC 9882 §3.3 asks for ${alg}`;
+  const need = minDigestBytes(alg);
+  const have = digestLength(digest);
+  if (have >= need) return undefined;
+  return `${digest} (${have * 8} bits) is weaker than the ${need * 8}-bit digest RFC 9882 §3.3 asks for ${alg}`;
 }

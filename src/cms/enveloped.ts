@@ -100,11 +100,13 @@ export interface DecryptedData {
 
 const HASHES = { 'HKDF-SHA256': sha256, 'HKDF-SHA384': sha384, 'HKDF-SHA512': sha512 } as const;
 
-function cipherSpec(name: string): { mode: 'GCM' | 'CBC'; keyLen: number; oid: string } {
+/** Mode, key, IV/nonce and tag lengths of a content-encryption algorithm, from the registry. */
+function cipherSpec(name: string): { mode: 'GCM' | 'CBC'; keyLen: number; ivLen: number; tagLen: number; oid: string } {
   const a = findAlgorithm(name, 'cipher');
   const m = a && /^AES-(128|192|256)-(GCM|CBC)$/.exec(a.name);
   if (!m) throw new CmsError(E.INVALID_OPTIONS, `contentEncryption must be AES-128/192/256-GCM or -CBC, got ${name}`);
-  return { mode: m[2] as 'GCM' | 'CBC', keyLen: Number(m[1]) / 8, oid: a.oid! };
+  const z = a.sizes;
+  return { mode: m[2] as 'GCM' | 'CBC', keyLen: z.key!, ivLen: (z.nonce ?? z.iv)!, tagLen: z.tag ?? 0, oid: a.oid! };
 }
 
 function wrapKeyLen(wrap: string): number {
@@ -203,12 +205,12 @@ export async function encryptData(content: Uint8Array, opts: EncryptDataOptions)
       ris.push(await kemRecipientInfo(rec, cek, i));
     }
     if (spec.mode === 'GCM') {
-      const nonce = randomBytes(12);
+      const nonce = randomBytes(spec.ivLen);
       const sealed = await gcmSeal(cek, nonce, content);
-      const ct = sealed.subarray(0, sealed.length - 16);
-      const tag = sealed.subarray(sealed.length - 16);
+      const ct = sealed.subarray(0, sealed.length - spec.tagLen);
+      const tag = sealed.subarray(sealed.length - spec.tagLen);
       // RFC 5084 §3.2: GCMParameters { aes-nonce, aes-ICVlen (16 ≠ DEFAULT 12, so written) }.
-      const params = tlv(0x30, tlv(0x04, nonce), intDer(16));
+      const params = tlv(0x30, tlv(0x04, nonce), intDer(spec.tagLen));
       const body = tlv(
         0x30,
         intDer(0),
@@ -218,7 +220,7 @@ export async function encryptData(content: Uint8Array, opts: EncryptDataOptions)
       );
       return tlv(0x30, oidDer(CMS_OIDS.authEnvelopedData), tlv(0xa0, body));
     }
-    const iv = randomBytes(16);
+    const iv = randomBytes(spec.ivLen);
     const ct = await cbcEncrypt(cek, iv, content);
     // RFC 5652 §6.1: version 3 because an OtherRecipientInfo (ori) is present.
     const body = tlv(
@@ -330,8 +332,10 @@ export function parseEnvelope(input: Uint8Array | string): ParsedEnvelope {
     malformed('EncryptedContentInfo must be SEQUENCE { type, algorithm, [0] content? }');
   const contentType = oid(eci[0]!, 'EncryptedContentInfo.contentType');
   const cea = algId(eci[1]!, 'contentEncryptionAlgorithm');
-  const cipher = findAlgorithmByOid(cea.oid, 'cipher')?.name as ContentEncryption | undefined;
-  if (!cipher) throw new CmsError(E.UNSUPPORTED, `content encryption ${cea.oid} is not AES-GCM or AES-CBC`);
+  const cipherEntry = findAlgorithmByOid(cea.oid, 'cipher');
+  const cipher = cipherEntry?.name as ContentEncryption | undefined;
+  if (!cipherEntry || !cipher)
+    throw new CmsError(E.UNSUPPORTED, `content encryption ${cea.oid} is not AES-GCM or AES-CBC`);
   const gcmMode = cipher.endsWith('GCM');
   if (gcmMode !== authenticated)
     throw new CmsError(E.UNSUPPORTED, `${cipher} in ${what}: GCM belongs in AuthEnvelopedData, CBC in EnvelopedData`);
@@ -341,12 +345,16 @@ export function parseEnvelope(input: Uint8Array | string): ParsedEnvelope {
     const gp = seq(cea.params, 'GCMParameters');
     if (gp.length < 1 || gp.length > 2) malformed('GCMParameters must be SEQUENCE { nonce, ICVlen? }');
     iv = octets(gp[0]!, 'GCM nonce');
+    // RFC 5084 §3.2: aes-ICVlen DEFAULT 12.
     const icv = gp[1] ? smallInt(gp[1], 'aes-ICVlen') : 12;
-    if (icv !== 16) throw new CmsError(E.UNSUPPORTED, `AES-GCM with a ${icv}-byte tag; only 16-byte tags are accepted`);
-    if (iv.length < 12) malformed(`AES-GCM nonce of ${iv.length} bytes`);
+    const { tag, nonce } = cipherEntry.sizes;
+    if (icv !== tag)
+      throw new CmsError(E.UNSUPPORTED, `AES-GCM with a ${icv}-byte tag; only ${tag}-byte tags are accepted`);
+    if (iv.length < nonce!) malformed(`AES-GCM nonce of ${iv.length} bytes`);
   } else {
     iv = octets(cea.params, 'AES-CBC IV');
-    if (iv.length !== 16) malformed(`AES-CBC IV must be 16 bytes, got ${iv.length}`);
+    const want = cipherEntry.sizes.iv;
+    if (iv.length !== want) malformed(`AES-CBC IV must be ${want} bytes, got ${iv.length}`);
   }
   if (!eci[2]) throw new CmsError(E.CONTENT_MISSING, 'encrypted content is detached (not carried in the message)');
   const encryptedContent = octets(eci[2], 'encryptedContent', 0x80);

@@ -34,6 +34,12 @@ export const CmsErrorCodes = {
   INVALID_OPTIONS: 'ERR_CMS_INVALID_OPTIONS',
 } as const;
 
+declare module '../errors.js' {
+  interface QsignErrorCodeTables {
+    cms: typeof CmsErrorCodes;
+  }
+}
+
 /** Union of the CMS error codes, for exhaustive `switch (err.code)`. */
 export type CmsErrorCode = (typeof CmsErrorCodes)[keyof typeof CmsErrorCodes];
 

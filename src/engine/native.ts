@@ -5,7 +5,7 @@
  * answers (probe.ts); this module only turns native calls and their
  * DOMExceptions into byte results and QsignErrors with stable codes.
  */
-import { QsignError } from '../errors.js';
+import { QsignError, type QsignErrorCode } from '../errors.js';
 import { findAlgorithm } from '../registry.js';
 import { nativeSubtle, type ModernSubtle } from './runtime.js';
 
@@ -20,6 +20,12 @@ export const EngineErrorCodes = {
   /** A CryptoKey was created non-extractable, so its secret cannot be exported. */
   KEY_NOT_EXTRACTABLE: 'ERR_KEY_NOT_EXTRACTABLE',
 } as const;
+
+declare module '../errors.js' {
+  interface QsignErrorCodeTables {
+    engine: typeof EngineErrorCodes;
+  }
+}
 
 export const SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = ['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87'];
 export const KEM_ALGORITHMS: readonly KemAlgorithm[] = ['ML-KEM-512', 'ML-KEM-768', 'ML-KEM-1024'];
@@ -67,7 +73,7 @@ function domName(e: unknown): string {
 }
 
 /** Maps a native failure to our codes; an unknown-algorithm NotSupportedError means the runtime lacks it. */
-function mapError(e: unknown, what: string, badInput: string): QsignError {
+function mapError(e: unknown, what: string, badInput: QsignErrorCode): QsignError {
   if (e instanceof QsignError) return e;
   const n = domName(e);
   // WebIDL TypeErrors ("'raw-seed' is not a valid enum value of type KeyFormat", Node 20) mean the

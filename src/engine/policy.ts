@@ -12,6 +12,7 @@ import type { EngineAlgorithm } from './native.js';
 import { POLICY_TABLE as GENERATED } from './policy-table.js';
 import type { RuntimeInfo } from './runtime.js';
 
+/** The two engines a call can run on: our wasm core, or the runtime's native Web Crypto. */
 export type EngineName = 'wasm' | 'webcrypto';
 export type PolicyOperation = 'keygen' | 'sign' | 'verify' | 'encapsulate' | 'decapsulate';
 export type PolicyTable = Record<

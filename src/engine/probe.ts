@@ -36,6 +36,7 @@ import {
   type SignatureAlgorithm,
 } from './native.js';
 import { nativeSubtle } from './runtime.js';
+import { equalBytes } from '../util/bytes.js';
 import { WASM_KEMS, WASM_SIGS } from './wasm.js';
 
 /** Native support for one algorithm; every flag was established by running it. */
@@ -88,13 +89,6 @@ function pattern(n: number, start: number): Uint8Array {
   return Uint8Array.from({ length: n }, (_, i) => (start + i) & 0xff);
 }
 
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
-  return d === 0;
-}
-
 async function step(notes: string[], name: string, f: () => Promise<boolean>): Promise<boolean> {
   try {
     if (await f()) return true;
@@ -116,13 +110,13 @@ async function probeSignature(alg: SignatureAlgorithm): Promise<NativeAlgorithmC
   const importOk = await step(notes, 'importKey(raw-seed)', async () => {
     sk = await importSeed(alg, seed, true);
     pk = await publicOf(alg, sk);
-    return equal(await exportRaw(pk, 'raw-public'), ours.publicKey);
+    return equalBytes(await exportRaw(pk, 'raw-public'), ours.publicKey);
   });
   if (!importOk || !sk || !pk) return freeze({ ...NONE, probed: true, notes });
   const k = sk,
     p = pk;
   const [exportSeed, rawPublic, sign, verify, context, generateKey] = await Promise.all([
-    step(notes, 'exportKey(raw-seed)', async () => equal(await exportRaw(k, 'raw-seed'), seed)),
+    step(notes, 'exportKey(raw-seed)', async () => equalBytes(await exportRaw(k, 'raw-seed'), seed)),
     step(notes, 'importKey(raw-public)', async () => (await importPublic(alg, ours.publicKey)).type === 'public'),
     step(notes, 'sign', async () => wasm.verify(await nativeSign(alg, k, msg), msg, ours.publicKey)),
     step(notes, 'verify', async () => {
@@ -171,28 +165,28 @@ async function probeKem(alg: KemAlgorithm): Promise<NativeAlgorithmCapability> {
   const importOk = await step(notes, 'importKey(raw-seed)', async () => {
     sk = await importSeed(alg, seed, true);
     pk = await publicOf(alg, sk);
-    return equal(await exportRaw(pk, 'raw-public'), ours.publicKey);
+    return equalBytes(await exportRaw(pk, 'raw-public'), ours.publicKey);
   });
   if (!importOk || !sk || !pk) return freeze({ ...NONE, probed: true, notes });
   const k = sk,
     p = pk;
   const [exportSeed, rawPublic, encapsulate, decapsulate, generateKey] = await Promise.all([
-    step(notes, 'exportKey(raw-seed)', async () => equal(await exportRaw(k, 'raw-seed'), seed)),
+    step(notes, 'exportKey(raw-seed)', async () => equalBytes(await exportRaw(k, 'raw-seed'), seed)),
     step(notes, 'importKey(raw-public)', async () => (await importPublic(alg, ours.publicKey)).type === 'public'),
     step(notes, 'encapsulateBits', async () => {
       const r = await nativeEncapsulate(alg, p);
-      return equal(wasm.decapsulate(r.cipherText, ours.secretKey), r.sharedSecret);
+      return equalBytes(wasm.decapsulate(r.cipherText, ours.secretKey), r.sharedSecret);
     }),
     step(notes, 'decapsulateBits', async () => {
       const r = wasm.encapsulate(ours.publicKey);
-      return equal(await nativeDecapsulate(alg, k, r.cipherText), r.sharedSecret);
+      return equalBytes(await nativeDecapsulate(alg, k, r.cipherText), r.sharedSecret);
     }),
     step(notes, 'generateKey', async () => {
       const kp = await nativeGenerate(alg, false);
       const r = await nativeEncapsulate(alg, kp.publicKey);
       return (
         kp.privateKey.extractable === false &&
-        equal(await nativeDecapsulate(alg, kp.privateKey, r.cipherText), r.sharedSecret)
+        equalBytes(await nativeDecapsulate(alg, kp.privateKey, r.cipherText), r.sharedSecret)
       );
     }),
   ]);

@@ -14,6 +14,7 @@
 /** Runtime families with their own row in the engine policy table. */
 export type RuntimeName = 'node' | 'deno' | 'bun' | 'workerd' | 'chromium' | 'firefox' | 'safari' | 'unknown';
 
+/** Which runtime this is, as the engine sees it. */
 export interface RuntimeInfo {
   readonly name: RuntimeName;
   /** Version string as reported (may be only the major, e.g. Node's "24"). */

@@ -18,11 +18,15 @@ const CHUNK = 64 * 1024;
 export interface Hasher {
   readonly blockLen: number;
   readonly outputLen: number;
+  /** Absorbs more input; returns the hasher for chaining. */
   update(data: Uint8Array): this;
+  /** The digest; the hasher cannot be used afterwards. */
   digest(): Uint8Array;
   /** SHAKE only: squeezes `n` more bytes; may be called repeatedly. */
   xof(n: number): Uint8Array;
+  /** An independent copy of the current state. */
   clone(): Hasher;
+  /** Frees the wasm state without producing output. */
   destroy(): void;
 }
 
@@ -119,17 +123,23 @@ class KeccakHasher implements Hasher {
   }
 }
 
+/** A fixed-output hash in the noble shape: call it on a message, or `create()` an incremental hasher. */
 export interface HashFn {
+  /** The digest of `msg`. */
   (msg: Uint8Array): Uint8Array;
   readonly outputLen: number;
   readonly blockLen: number;
+  /** An incremental hasher. */
   create(): Hasher;
 }
 
+/** An extendable-output function (SHAKE) in the noble shape. */
 export interface XofFn {
+  /** `dkLen` bytes (default `outputLen`) of output for `msg`. */
   (msg: Uint8Array, opts?: { dkLen?: number }): Uint8Array;
   readonly outputLen: number;
   readonly blockLen: number;
+  /** An incremental hasher; `xof(n)` squeezes output. */
   create(opts?: { dkLen?: number }): Hasher;
 }
 

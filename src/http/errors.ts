@@ -23,6 +23,12 @@ export const HttpErrorCodes = {
   CONFIG: 'ERR_HTTP_CONFIG',
 } as const;
 
+declare module '../errors.js' {
+  interface QsignErrorCodeTables {
+    http: typeof HttpErrorCodes;
+  }
+}
+
 export type HttpErrorCode = (typeof HttpErrorCodes)[keyof typeof HttpErrorCodes];
 
 const STATUS: ReadonlyMap<string, number> = new Map<string, number>([

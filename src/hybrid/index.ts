@@ -13,6 +13,7 @@
  * first; the HPKE functions are async and initialize on their own.
  * @module
  */
+import { CoreErrorCodes } from '../errors.js';
 export { xwing, ml_kem768_x25519 } from './xwing.js';
 export type { XWing, XWingLengths, KemKeyPair, Encapsulation } from './xwing.js';
 export { x25519mlkem768 } from './x25519mlkem768.js';
@@ -52,11 +53,20 @@ export type {
 
 /** Error codes this layer adds to the core ones (see `CoreErrorCodes`). */
 export const HybridErrorCodes = {
-  INVALID_PUBLIC_KEY: 'ERR_INVALID_PUBLIC_KEY',
-  INVALID_SECRET_KEY: 'ERR_INVALID_SECRET_KEY',
-  INVALID_CIPHERTEXT_LENGTH: 'ERR_INVALID_CIPHERTEXT_LENGTH',
+  INVALID_PUBLIC_KEY: CoreErrorCodes.INVALID_PUBLIC_KEY,
+  INVALID_SECRET_KEY: CoreErrorCodes.INVALID_SECRET_KEY,
+  INVALID_CIPHERTEXT_LENGTH: CoreErrorCodes.INVALID_CIPHERTEXT_LENGTH,
+  /** HPKE open: the AEAD tag did not verify (wrong key, AAD, sequence number or a modified ciphertext). */
   DECRYPTION_FAILED: 'ERR_DECRYPTION_FAILED',
+  /** An HPKE KEM, KDF or AEAD that is not implemented. */
   UNSUPPORTED_ALGORITHM: 'ERR_UNSUPPORTED_ALGORITHM',
+  /** An HPKE context reached its sequence-number limit (RFC 9180 §5.2). */
   MESSAGE_LIMIT_REACHED: 'ERR_MESSAGE_LIMIT_REACHED',
-  INVALID_ARGUMENT: 'ERR_INVALID_ARGUMENT',
+  INVALID_ARGUMENT: CoreErrorCodes.INVALID_ARGUMENT,
 } as const;
+
+declare module '../errors.js' {
+  interface QsignErrorCodeTables {
+    hybrid: typeof HybridErrorCodes;
+  }
+}

@@ -14,7 +14,7 @@
  * (a runtime's own exception, a bug) still becomes a stable code here, so
  * the hybrid layer's contract does not depend on the engine.
  */
-import { QsignError } from '../errors.js';
+import { QsignError, type QsignErrorCode } from '../errors.js';
 import { findAlgorithm } from '../registry.js';
 import { decapsulate, encapsulate, kemKeygen } from '../engine/kem.js';
 import { WASM_KEMS, type WasmKem } from '../engine/wasm.js';
@@ -39,7 +39,7 @@ export const MLKEM: Readonly<Record<MlKemName, MlKemParams>> = {
   'ML-KEM-1024': params('ML-KEM-1024'),
 };
 
-function rethrow(e: unknown, code: string, message: string): never {
+function rethrow(e: unknown, code: QsignErrorCode, message: string): never {
   if (e instanceof QsignError) throw e;
   throw new QsignError(code, message, { cause: e });
 }

@@ -6,6 +6,7 @@
  * ML-KEM part comes first in every field. Its outputs never equal X-Wing's.
  */
 import { QsignError } from '../errors.js';
+import { sizeOf, type SizesOf } from '../registry.js';
 import { concatBytes, ensureBytes, randomBytes, wipe } from '../util/bytes.js';
 import { x25519Base, x25519Checked } from '../x25519/index.js';
 import { MLKEM, mlkemDecaps, mlkemEncaps, mlkemFromSeed } from './mlkem.js';
@@ -31,14 +32,27 @@ export interface X25519MLKEM768Server {
   sharedSecret: Uint8Array;
 }
 
+type Sizes = SizesOf<'X25519MLKEM768'>;
+
+/** Sizes in bytes, from the registry. */
 export interface X25519MLKEM768Lengths {
-  readonly clientKeyShare: 1216;
-  readonly serverKeyShare: 1120;
-  readonly clientSecretKey: 96;
-  readonly sharedSecret: 64;
+  readonly clientKeyShare: Sizes['clientShare'];
+  readonly serverKeyShare: Sizes['serverShare'];
+  readonly clientSecretKey: Sizes['clientSecret'];
+  readonly sharedSecret: Sizes['sharedSecret'];
   /** Server randomness: ML-KEM encapsulation m (32) ‖ X25519 ephemeral scalar (32). */
-  readonly serverRand: 64;
+  readonly serverRand: Sizes['encapsRand'];
 }
+
+const LENGTHS: X25519MLKEM768Lengths = Object.freeze({
+  clientKeyShare: sizeOf('X25519MLKEM768', 'clientShare'),
+  serverKeyShare: sizeOf('X25519MLKEM768', 'serverShare'),
+  clientSecretKey: sizeOf('X25519MLKEM768', 'clientSecret'),
+  sharedSecret: sizeOf('X25519MLKEM768', 'sharedSecret'),
+  serverRand: sizeOf('X25519MLKEM768', 'encapsRand'),
+});
+const CLIENT_SHARE = LENGTHS.clientKeyShare;
+const SERVER_SHARE = LENGTHS.serverKeyShare;
 
 /** The X25519MLKEM768 key agreement (TLS NamedGroup 0x11EC). */
 export interface X25519MLKEM768 {
@@ -82,13 +96,7 @@ export interface X25519MLKEM768 {
 export const x25519mlkem768: X25519MLKEM768 = Object.freeze({
   name: 'X25519MLKEM768' as const,
   group: 0x11ec as const,
-  lengths: Object.freeze({
-    clientKeyShare: 1216,
-    serverKeyShare: 1120,
-    clientSecretKey: 96,
-    sharedSecret: 64,
-    serverRand: 64,
-  } as const),
+  lengths: LENGTHS,
 
   clientKeyShare(seed?: Uint8Array): X25519MLKEM768Client {
     const secretKey = seed === undefined ? randomBytes(96) : ensureBytes('seed', seed, 96).slice();
@@ -98,17 +106,21 @@ export const x25519mlkem768: X25519MLKEM768 = Object.freeze({
   },
 
   serverRespond(clientKeyShare: Uint8Array, rand?: Uint8Array): X25519MLKEM768Server {
-    if (!(clientKeyShare instanceof Uint8Array) || clientKeyShare.length !== 1216) {
+    if (!(clientKeyShare instanceof Uint8Array) || clientKeyShare.length !== CLIENT_SHARE) {
       throw new QsignError(
         'ERR_INVALID_PUBLIC_KEY',
-        `X25519MLKEM768 client key share must be 1216 bytes (ML-KEM-768 ek ‖ X25519 key), got ${clientKeyShare instanceof Uint8Array ? `${clientKeyShare.length} bytes` : typeof clientKeyShare}`,
+        `X25519MLKEM768 client key share must be ${CLIENT_SHARE} bytes (ML-KEM-768 ek ‖ X25519 key), got ${clientKeyShare instanceof Uint8Array ? `${clientKeyShare.length} bytes` : typeof clientKeyShare}`,
       );
     }
     const r = rand === undefined ? randomBytes(64) : ensureBytes('rand', rand, 64);
     const skX = r.slice(32, 64);
     try {
-      const ssX = x25519Checked(skX, clientKeyShare.subarray(1184), 'the X25519 part of the client key share');
-      const { cipherText, sharedSecret: ssM } = mlkemEncaps(M, clientKeyShare.subarray(0, 1184), r.subarray(0, 32));
+      const ssX = x25519Checked(skX, clientKeyShare.subarray(M.publicKey), 'the X25519 part of the client key share');
+      const { cipherText, sharedSecret: ssM } = mlkemEncaps(
+        M,
+        clientKeyShare.subarray(0, M.publicKey),
+        r.subarray(0, 32),
+      );
       const sharedSecret = concatBytes(ssM, ssX);
       wipe(ssM, ssX);
       return { keyShare: concatBytes(cipherText, x25519Base(skX)), sharedSecret };
@@ -125,20 +137,20 @@ export const x25519mlkem768: X25519MLKEM768 = Object.freeze({
         `X25519MLKEM768 client secret must be the 96-byte value from clientKeyShare(), got ${secretKey instanceof Uint8Array ? `${secretKey.length} bytes` : typeof secretKey}`,
       );
     }
-    if (!(serverKeyShare instanceof Uint8Array) || serverKeyShare.length !== 1120) {
+    if (!(serverKeyShare instanceof Uint8Array) || serverKeyShare.length !== SERVER_SHARE) {
       throw new QsignError(
         'ERR_INVALID_CIPHERTEXT_LENGTH',
-        `X25519MLKEM768 server key share must be 1120 bytes (ML-KEM-768 ciphertext ‖ X25519 key), got ${serverKeyShare instanceof Uint8Array ? `${serverKeyShare.length} bytes` : typeof serverKeyShare}`,
+        `X25519MLKEM768 server key share must be ${SERVER_SHARE} bytes (ML-KEM-768 ciphertext ‖ X25519 key), got ${serverKeyShare instanceof Uint8Array ? `${serverKeyShare.length} bytes` : typeof serverKeyShare}`,
       );
     }
     const ssX = x25519Checked(
       secretKey.subarray(64, 96),
-      serverKeyShare.subarray(1088),
+      serverKeyShare.subarray(M.cipherText),
       'the X25519 part of the server key share',
     );
     const { secretKey: dk } = mlkemFromSeed(M, secretKey.subarray(0, 64));
     try {
-      const ssM = mlkemDecaps(M, serverKeyShare.subarray(0, 1088), dk);
+      const ssM = mlkemDecaps(M, serverKeyShare.subarray(0, M.cipherText), dk);
       const out = concatBytes(ssM, ssX);
       wipe(ssM);
       return out;

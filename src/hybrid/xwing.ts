@@ -6,6 +6,7 @@
  * (src/x25519).
  */
 import { QsignError } from '../errors.js';
+import { sizeOf, type SizesOf } from '../registry.js';
 import { sha3_256, shake256 } from '../hash/index.js';
 import { concatBytes, ensureBytes, randomBytes, wipe } from '../util/bytes.js';
 import { x25519Base, x25519Raw, isLowOrder } from '../x25519/index.js';
@@ -31,16 +32,18 @@ export interface Encapsulation {
   sharedSecret: Uint8Array;
 }
 
-/** Sizes in bytes, named as in @noble/post-quantum. */
+type Sizes = SizesOf<'X-Wing'>;
+
+/** Sizes in bytes (from the registry), named as in @noble/post-quantum. */
 export interface XWingLengths {
   /** Key generation seed (= the secret key). */
-  readonly seed: 32;
-  readonly secretKey: 32;
-  readonly publicKey: 1216;
-  readonly cipherText: 1120;
-  readonly sharedSecret: 32;
+  readonly seed: Sizes['seed'];
+  readonly secretKey: Sizes['secretKey'];
+  readonly publicKey: Sizes['publicKey'];
+  readonly cipherText: Sizes['cipherText'];
+  readonly sharedSecret: Sizes['sharedSecret'];
   /** Encapsulation randomness: 32 bytes for ML-KEM ‖ 32 for the ephemeral X25519 key. */
-  readonly msgRand: 64;
+  readonly msgRand: Sizes['encapsRand'];
 }
 
 /** The X-Wing KEM object (same shape as `ml_kem768` plus `lengths`/`name`). */
@@ -73,13 +76,15 @@ const M = MLKEM['ML-KEM-768'];
 const LABEL = new Uint8Array([0x5c, 0x2e, 0x2f, 0x2f, 0x5e, 0x5c]);
 
 const LENGTHS: XWingLengths = Object.freeze({
-  seed: 32,
-  secretKey: 32,
-  publicKey: 1216,
-  cipherText: 1120,
-  sharedSecret: 32,
-  msgRand: 64,
-} as const);
+  seed: sizeOf('X-Wing', 'seed'),
+  secretKey: sizeOf('X-Wing', 'secretKey'),
+  publicKey: sizeOf('X-Wing', 'publicKey'),
+  cipherText: sizeOf('X-Wing', 'cipherText'),
+  sharedSecret: sizeOf('X-Wing', 'sharedSecret'),
+  msgRand: sizeOf('X-Wing', 'encapsRand'),
+});
+const PK = LENGTHS.publicKey;
+const CT = LENGTHS.cipherText;
 
 interface Expanded {
   skM: Uint8Array;
@@ -126,13 +131,13 @@ async function publicKeyAsync(sk: Uint8Array): Promise<Uint8Array> {
 }
 
 function checkPublicKey(publicKey: unknown): { pkM: Uint8Array; pkX: Uint8Array } {
-  if (!(publicKey instanceof Uint8Array) || publicKey.length !== 1216) {
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== PK) {
     throw new QsignError(
       'ERR_INVALID_PUBLIC_KEY',
-      `X-Wing public key must be a 1216-byte Uint8Array (ML-KEM-768 key ‖ X25519 key), got ${publicKey instanceof Uint8Array ? `${publicKey.length} bytes` : typeof publicKey}`,
+      `X-Wing public key must be a ${PK}-byte Uint8Array (ML-KEM-768 key ‖ X25519 key), got ${publicKey instanceof Uint8Array ? `${publicKey.length} bytes` : typeof publicKey}`,
     );
   }
-  const pkX = publicKey.subarray(1184, 1216);
+  const pkX = publicKey.subarray(M.publicKey, PK);
   // The draft does not require this check (X25519 of a low-order point is
   // simply zero and the combiner still binds ss_M). Honest key generation
   // never yields a low-order pk_X, so such a key is malformed or malicious;
@@ -144,14 +149,14 @@ function checkPublicKey(publicKey: unknown): { pkM: Uint8Array; pkX: Uint8Array 
       "X-Wing public key has a low-order X25519 part (its shared secret would be all zeros); obtain the recipient's real public key",
     );
   }
-  return { pkM: publicKey.subarray(0, 1184), pkX };
+  return { pkM: publicKey.subarray(0, M.publicKey), pkX };
 }
 
 function checkCipherText(cipherText: unknown): Uint8Array {
-  if (!(cipherText instanceof Uint8Array) || cipherText.length !== 1120) {
+  if (!(cipherText instanceof Uint8Array) || cipherText.length !== CT) {
     throw new QsignError(
       'ERR_INVALID_CIPHERTEXT_LENGTH',
-      `X-Wing ciphertext must be 1120 bytes (ML-KEM-768 ciphertext ‖ X25519 ephemeral key), got ${cipherText instanceof Uint8Array ? `${cipherText.length} bytes` : typeof cipherText}`,
+      `X-Wing ciphertext must be ${CT} bytes (ML-KEM-768 ciphertext ‖ X25519 ephemeral key), got ${cipherText instanceof Uint8Array ? `${cipherText.length} bytes` : typeof cipherText}`,
     );
   }
   return cipherText;
@@ -216,8 +221,8 @@ export const xwing: XWing = Object.freeze({
     const ct = checkCipherText(cipherText);
     const x = expand(secretKeyArg(secretKey));
     try {
-      const ctX = ct.subarray(1088, 1120);
-      const ssM = mlkemDecaps(M, ct.subarray(0, 1088), x.skM);
+      const ctX = ct.subarray(M.cipherText, CT);
+      const ssM = mlkemDecaps(M, ct.subarray(0, M.cipherText), x.skM);
       // Raw RFC 7748 output, as the draft specifies: no all-zero abort here,
       // so a forged ct_X behaves like any other forged ciphertext.
       const ssX = x25519Raw(x.skX, ctX);
@@ -270,9 +275,9 @@ export async function xwingDecapsulateAsync(cipherText: Uint8Array, secretKey: U
   const ct = checkCipherText(cipherText);
   const e = shake256(secretKeyArg(secretKey), { dkLen: 96 });
   try {
-    const ctX = ct.subarray(1088, 1120);
+    const ctX = ct.subarray(M.cipherText, CT);
     // The ML-KEM key is the seed d‖z = e[0..64): the engine decapsulates with it directly.
-    const ssM = await mlkemDecapsSeedAsync(M, ct.subarray(0, 1088), e.subarray(0, 64));
+    const ssM = await mlkemDecapsSeedAsync(M, ct.subarray(0, M.cipherText), e.subarray(0, 64));
     const skX = e.subarray(64, 96);
     const pkX = x25519Base(skX);
     const ssX = x25519Raw(skX, ctX);

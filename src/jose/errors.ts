@@ -3,26 +3,47 @@
  * type SDK-wide; the `code` strings are the ones panva/jose uses, so code
  * written against `jose` (`err.code === 'ERR_JWT_EXPIRED'`) keeps working.
  */
-import { QsignError } from '../errors.js';
+import { QsignError, type QsignErrorCode } from '../errors.js';
 
 /** The codes this subpath raises; stable across versions. */
 export const JoseErrorCodes = {
+  /** The JWT `exp` is in the past (beyond the clock tolerance). */
   JWT_EXPIRED: 'ERR_JWT_EXPIRED',
+  /** A JWT claim (`iss`, `aud`, `nbf`, `sub`, `typ`, …) fails the verify options. */
   JWT_CLAIM_VALIDATION_FAILED: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
+  /** The JWT payload is not a JSON object of valid claims. */
   JWT_INVALID: 'ERR_JWT_INVALID',
+  /** The JWS is malformed (serialization, header, encoding). */
   JWS_INVALID: 'ERR_JWS_INVALID',
+  /** The signature does not verify under the key(s) given. */
   JWS_SIGNATURE_VERIFICATION_FAILED: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+  /** A JWK is malformed (members, lengths, `kty`/`alg`). */
   JWK_INVALID: 'ERR_JWK_INVALID',
+  /** A JWK Set is malformed. */
   JWKS_INVALID: 'ERR_JWKS_INVALID',
+  /** No key in the set matches the JWS header (`kid`, `alg`). */
   JWKS_NO_MATCHING_KEY: 'ERR_JWKS_NO_MATCHING_KEY',
+  /** Several keys match and none verified. */
   JWKS_MULTIPLE_MATCHING_KEYS: 'ERR_JWKS_MULTIPLE_MATCHING_KEYS',
+  /** Fetching a remote JWK Set took longer than the timeout. */
   JWKS_TIMEOUT: 'ERR_JWKS_TIMEOUT',
+  /** The `alg` is not in the allow-list, is `none`, or differs from the key's. */
   JOSE_ALG_NOT_ALLOWED: 'ERR_JOSE_ALG_NOT_ALLOWED',
+  /** An `alg`, `crit` member or feature this library does not implement. */
   JOSE_NOT_SUPPORTED: 'ERR_JOSE_NOT_SUPPORTED',
+  /** The key ring refuses to remove or disable the key it signs with. */
   KEY_IN_USE: 'ERR_KEY_IN_USE',
+  /** A remote JWK Set could not be fetched (network, status, size). */
   JWKS_FETCH_FAILED: 'ERR_JWKS_FETCH_FAILED',
+  /** OpenID discovery did not yield a usable `jwks_uri`. */
   DISCOVERY_FAILED: 'ERR_DISCOVERY_FAILED',
 } as const;
+
+declare module '../errors.js' {
+  interface QsignErrorCodeTables {
+    jose: typeof JoseErrorCodes;
+  }
+}
 
 /** Union of the JOSE error codes, for exhaustive `switch (err.code)`. */
 export type JoseErrorCode = (typeof JoseErrorCodes)[keyof typeof JoseErrorCodes];
@@ -46,7 +67,7 @@ export class JWTClaimValidationFailed extends QsignError {
     payload: Record<string, unknown>,
     claim = 'unspecified',
     reason = 'unspecified',
-    code: string = JoseErrorCodes.JWT_CLAIM_VALIDATION_FAILED,
+    code: QsignErrorCode = JoseErrorCodes.JWT_CLAIM_VALIDATION_FAILED,
   ) {
     super(code, message);
     this.name = 'JWTClaimValidationFailed';

@@ -84,7 +84,10 @@ class LocalJWKSet {
  * const { payload } = await jwtVerify(token, JWKS)
  * ```
  */
-export function createLocalJWKSet(jwks: JSONWebKeySet): JWKSResolver & { jwks(): JSONWebKeySet } {
+export function createLocalJWKSet(jwks: JSONWebKeySet): JWKSResolver & {
+  /** A copy of the set. */
+  jwks(): JSONWebKeySet;
+} {
   const set = new LocalJWKSet(jwks);
   const fn = guarded('JWKS resolver', async (protectedHeader?: JWSHeaderParameters) => set.getKey(protectedHeader));
   return Object.assign(fn, { jwks: () => set.jwks() });
@@ -281,7 +284,9 @@ export function createRemoteJWKSet(
   coolingDown: boolean;
   fresh: boolean;
   reloading: boolean;
+  /** Fetches the set again now (honouring the cooldown). */
   reload(): Promise<void>;
+  /** The last fetched set, if any. */
   jwks(): JSONWebKeySet | undefined;
 } {
   const set = new RemoteJWKSet(url, options);

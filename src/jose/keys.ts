@@ -11,6 +11,7 @@
 import '../util/disposable.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { QsignError } from '../errors.js';
+import { algorithmByJose, familyNames, sizeOf, type FamilyNames } from '../registry.js';
 import { signatureKeygen } from '../engine/signature.js';
 import { init } from '../wasm/loader.js';
 import { ensureBytes, equalBytes, randomBytes, wipe } from '../util/bytes.js';
@@ -18,25 +19,23 @@ import { encode as b64u, decode as b64uDecode } from './base64url.js';
 import { JWKInvalid, JOSENotSupported } from './errors.js';
 
 /** JOSE algorithm identifiers for ML-DSA (RFC 9964). */
-export type JoseAlgorithm = 'ML-DSA-44' | 'ML-DSA-65' | 'ML-DSA-87';
+export type JoseAlgorithm = FamilyNames<'ML-DSA'>;
 
-/** Public key sizes per alg (FIPS 204 Table 2); used to reject truncated `pub`. */
-export const PUBLIC_KEY_BYTES: Readonly<Record<JoseAlgorithm, number>> = {
-  'ML-DSA-44': 1312,
-  'ML-DSA-65': 1952,
-  'ML-DSA-87': 2592,
-};
-/** Signature sizes per alg. */
-export const SIGNATURE_BYTES: Readonly<Record<JoseAlgorithm, number>> = {
-  'ML-DSA-44': 2420,
-  'ML-DSA-65': 3309,
-  'ML-DSA-87': 4627,
-};
-const SEED_BYTES = 32;
+const JOSE_ALGS = familyNames('ML-DSA');
+const bySize = (what: 'publicKey' | 'signature') =>
+  Object.freeze(Object.fromEntries(JOSE_ALGS.map((a) => [a, sizeOf(a, what)]))) as Readonly<
+    Record<JoseAlgorithm, number>
+  >;
+
+/** Public key sizes per alg (FIPS 204 Table 2, from the registry); used to reject truncated `pub`. */
+export const PUBLIC_KEY_BYTES: Readonly<Record<JoseAlgorithm, number>> = bySize('publicKey');
+/** Signature sizes per alg (from the registry). */
+export const SIGNATURE_BYTES: Readonly<Record<JoseAlgorithm, number>> = bySize('signature');
+const SEED_BYTES = sizeOf('ML-DSA-65', 'seed');
 
 /** True for the three RFC 9964 alg names (exact spelling: JOSE is case-sensitive). */
 export function isJoseAlgorithm(alg: unknown): alg is JoseAlgorithm {
-  return alg === 'ML-DSA-44' || alg === 'ML-DSA-65' || alg === 'ML-DSA-87';
+  return algorithmByJose(alg) !== undefined;
 }
 
 /** An RFC 9964 AKP JSON Web Key. `priv` (the seed) only on private keys. */

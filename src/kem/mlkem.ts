@@ -1,6 +1,6 @@
-import { QsignError } from '../errors.js';
-import { findAlgorithm } from '../registry.js';
-import { randomBytes, wipe } from '../util/bytes.js';
+import { QsignError, type QsignErrorCode } from '../errors.js';
+import { aliasHint, familyNames, findAlgorithm } from '../registry.js';
+import { equalBytes, randomBytes, wipe } from '../util/bytes.js';
 import { checkStatus } from '../wasm/status.js';
 import { withHeap } from '../wasm/heap.js';
 
@@ -92,16 +92,18 @@ function describe(v: unknown): string {
   return v instanceof Uint8Array ? `${v.length} bytes` : typeof v;
 }
 
-function needBytes(what: string, v: unknown, len: number, code: string): asserts v is Uint8Array {
+function needBytes(what: string, v: unknown, len: number, code: QsignErrorCode): asserts v is Uint8Array {
   if (!(v instanceof Uint8Array)) {
     throw new QsignError('ERR_INVALID_ARGUMENT', `${what} must be a Uint8Array of ${len} bytes, got ${describe(v)}`);
   }
   if (v.length !== len) throw new QsignError(code, `${what} must be ${len} bytes, got ${v.length}`);
 }
 
+// FIPS 203 lengths from (k, d_u, d_v); derived, not imported, to keep the registry out of core bundles
+// (test/unit/registry-single-source.test.ts checks they match it).
 function make(name: MlKem['name'], k: 2 | 3 | 4, du: number, dv: number): MlKem {
   const publicKey = 384 * k + 32;
-  const secretKey = 768 * k + 96;
+  const secretKey = 2 * 384 * k + 3 * 32;
   const cipherText = 32 * (du * k + dv);
   const lengths: MlKemLengths = Object.freeze({
     publicKey,
@@ -189,9 +191,7 @@ function make(name: MlKem['name'], k: 2 | 3 | 4, du: number, dv: number): MlKem 
         checkedSecretKey('decapsulate', sk);
         // the embedded ek is public, so a plain comparison is fine
         const embedded = sk.subarray(384 * k, 768 * k + 32);
-        let diff = 0;
-        for (let i = 0; i < own.length; i++) diff |= own[i]! ^ embedded[i]!;
-        if (diff !== 0) {
+        if (!equalBytes(own, embedded)) {
           throw new QsignError(
             'ERR_INVALID_SECRET_KEY',
             `${name} decapsulate: the secret key belongs to a different public key than the prepared one`,
@@ -248,7 +248,7 @@ export function kem(name: string): MlKem {
   if (!found) {
     throw new QsignError(
       'ERR_UNKNOWN_ALGORITHM',
-      `unknown KEM ${JSON.stringify(name)}; use ML-KEM-512, ML-KEM-768 or ML-KEM-1024 (aliases: mlkem768, kyber768, …)`,
+      `unknown KEM ${JSON.stringify(name)}; use ${familyNames('ML-KEM').join(', ')} (aliases: ${familyNames('ML-KEM').map(aliasHint).join(', ')})`,
     );
   }
   return found;

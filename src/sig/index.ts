@@ -18,7 +18,7 @@
  * ```
  */
 import { QsignError } from '../errors.js';
-import { findAlgorithm } from '../registry.js';
+import { aliasHint, familyNames, findAlgorithm } from '../registry.js';
 import {
   makeMlDsa,
   coreOf,
@@ -112,7 +112,7 @@ export function sig(name: string): MlDsaStreaming {
   if (!m) {
     throw new QsignError(
       'ERR_UNKNOWN_ALGORITHM',
-      `unknown signature algorithm ${JSON.stringify(name)}; use ML-DSA-44, ML-DSA-65 or ML-DSA-87 (aliases: mldsa65, dilithium3, …)`,
+      `unknown signature algorithm ${JSON.stringify(name)}; use ${familyNames('ML-DSA').join(', ')} (aliases: ${familyNames('ML-DSA').map(aliasHint).join(', ')})`,
     );
   }
   return BY_LEVEL[Number(m[1]) as MlDsaLevel];

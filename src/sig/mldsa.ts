@@ -26,6 +26,9 @@ export interface MlDsaLengths {
   readonly signRand: number;
 }
 
+/** Result of checking an expanded ML-DSA secret key: the public key it implies, or what is inconsistent. */
+export type ExpandedKeyCheck = { ok: true; publicKey: Uint8Array } | { ok: false; reason: string };
+
 /** Verification options (FIPS 204 §5.3). */
 export interface MlDsaVerifyOptions {
   /** Context string, 0–255 bytes; default empty. Must equal the signer's. */
@@ -77,9 +80,13 @@ export interface MlDsaSigner {
   readonly info: { readonly type: string };
   readonly lengths: MlDsaLengths;
   readonly securityLevel: number;
+  /** KeyGen (FIPS 204 Alg 1); with a 32-byte `seed` ξ it is deterministic (Alg 6). */
   keygen(seed?: Uint8Array): MlDsaKeyPair;
+  /** The public key of an expanded secret key. */
   getPublicKey(secretKey: Uint8Array): Uint8Array;
+  /** Signs `msg` (hedged by default; `extraEntropy: false` is deterministic). */
   sign(msg: Uint8Array, secretKey: Uint8Array, opts?: MlDsaSignOptions): Uint8Array;
+  /** True when `sig` is a valid signature of `msg` under `publicKey`; false for any malformed input. */
   verify(sig: Uint8Array, msg: Uint8Array, publicKey: Uint8Array, opts?: MlDsaVerifyOptions): boolean;
 }
 
@@ -114,25 +121,37 @@ interface ParamSet {
   lengths: MlDsaLengths;
 }
 
+// FIPS 204 §7.2 lengths from the Table 1 parameters; derived, not imported, to keep the registry out of core
+// bundles (test/unit/registry-single-source.test.ts checks they match it).
+function paramSet(
+  level: MlDsaLevel,
+  k: number,
+  l: number,
+  eta: 2 | 4,
+  lambda: number,
+  gamma1Bits: number,
+  omega: number,
+): ParamSet {
+  const etaBits = eta === 2 ? 3 : 4;
+  return {
+    name: `ML-DSA-${level}`,
+    level,
+    securityLevel: lambda,
+    lengths: Object.freeze({
+      secretKey: 32 + 32 + 64 + 32 * etaBits * (l + k) + 32 * 13 * k,
+      publicKey: 32 + 32 * 10 * k,
+      seed: 32,
+      signature: lambda / 4 + 32 * l * (gamma1Bits + 1) + omega + k,
+      signRand: 32,
+    }),
+  };
+}
+
+/** The three parameter sets (FIPS 204 Table 1: k, l, η, λ, log2 γ1, ω). */
 export const PARAM_SETS: Readonly<Record<MlDsaLevel, ParamSet>> = Object.freeze({
-  44: {
-    name: 'ML-DSA-44',
-    level: 44,
-    securityLevel: 128,
-    lengths: Object.freeze({ secretKey: 2560, publicKey: 1312, seed: 32, signature: 2420, signRand: 32 }),
-  },
-  65: {
-    name: 'ML-DSA-65',
-    level: 65,
-    securityLevel: 192,
-    lengths: Object.freeze({ secretKey: 4032, publicKey: 1952, seed: 32, signature: 3309, signRand: 32 }),
-  },
-  87: {
-    name: 'ML-DSA-87',
-    level: 87,
-    securityLevel: 256,
-    lengths: Object.freeze({ secretKey: 4896, publicKey: 2592, seed: 32, signature: 4627, signRand: 32 }),
-  },
+  44: paramSet(44, 4, 4, 2, 128, 17, 80),
+  65: paramSet(65, 6, 5, 4, 192, 19, 55),
+  87: paramSet(87, 8, 7, 2, 256, 19, 75),
 });
 
 /** Messages up to this size go through the arena in one call; larger ones are streamed into μ. */
@@ -496,5 +515,30 @@ export function makeMlDsa(level: MlDsaLevel): MlDsa {
     },
     verifyMu: (sig: Uint8Array, mu: Uint8Array, publicKey: Uint8Array) => core.verifyMu(sig, mu, publicKey),
     prehash: (hash: PrehashFunction) => makePrehashSigner(core, hash, 'hashml-dsa'),
+  });
+}
+
+/**
+ * Checks an expanded ML-DSA secret key that came without its seed (RFC 9881
+ * §8.2) in the C core (`qs_mldsa_check_sk`): s1/s2 ranges, t0 against
+ * Power2Round(A·s1 + s2), and tr = H(pk). Returns the public key it implies,
+ * or what is inconsistent. The X.509 layer calls it on PKCS#8 `expandedKey`
+ * imports. A function rather than a core method, so bundles that never
+ * import keys drop it.
+ */
+export function checkExpandedSecretKey(level: MlDsaLevel, secretKey: Uint8Array): ExpandedKeyCheck {
+  const core = coreOf(level);
+  core.checkSecretKey(secretKey);
+  const { name, lengths } = core.p;
+  return withHeap((h) => {
+    const pk = h.alloc(lengths.publicKey);
+    const rc = h.x.qs_mldsa_check_sk(level, h.put(secretKey), pk);
+    if (rc < 0) {
+      if (rc !== -2) checkStatus(rc, `${name} expanded key check`);
+      return { ok: false, reason: 's1 or s2 has a coefficient outside [-η, η]' };
+    }
+    if (rc & 1) return { ok: false, reason: 't0 does not match A·s1 + s2' };
+    if (rc & 2) return { ok: false, reason: 'tr is not H(pk)' };
+    return { ok: true, publicKey: h.read(pk, lengths.publicKey) };
   });
 }

@@ -1,5 +1,5 @@
 import { QsignError } from '../errors.js';
-import { algorithms, type AlgorithmInfo } from '../registry.js';
+import { algorithms, type AlgorithmInfo, type SlhDsaSizes } from '../registry.js';
 import { ensureBytes, randomBytes } from '../util/bytes.js';
 import { withOwnHeap } from '../wasm/heap.js';
 import { slhDsaExports } from '../wasm/slhdsa-loader.js';
@@ -54,9 +54,13 @@ export interface SlhDsaSignOptions extends SlhDsaVerifyOptions {
 export interface SlhDsaSigner {
   readonly info: { readonly type: string };
   readonly lengths: SlhDsaLengths;
+  /** A key pair from a 3n-byte seed (SK.seed ‖ SK.prf ‖ PK.seed; FIPS 205 Alg 18), fresh random when omitted. */
   keygen(seed?: Uint8Array): SlhDsaKeyPair;
+  /** The public key inside a secret key (its last 2n bytes: PK.seed ‖ PK.root). */
   getPublicKey(secretKey: Uint8Array): Uint8Array;
+  /** Signs `msg` (hedged unless `extraEntropy: false`), with an optional context string. */
   sign(msg: Uint8Array, secretKey: Uint8Array, opts?: SlhDsaSignOptions): Uint8Array;
+  /** True when `sig` is a valid signature of `msg` under `publicKey` with the same context; never throws on a bad signature. */
   verify(sig: Uint8Array, msg: Uint8Array, publicKey: Uint8Array, opts?: SlhDsaVerifyOptions): boolean;
 }
 
@@ -80,6 +84,7 @@ export interface HashSlhDsaSignOptions extends SlhDsaSignOptions {
 }
 /** HashSLH-DSA verification options. */
 export interface HashSlhDsaVerifyOptions extends SlhDsaVerifyOptions {
+  /** Pre-hash function the signer used; default: the one this set's OID fixes. */
   hash?: PrehashName | string;
 }
 
@@ -90,14 +95,21 @@ export interface HashSlhDsa {
   readonly name: string;
   /** The pre-hash the registered OID (2.16.840.1.101.3.4.3.35–46) fixes, e.g. `SHA2-256`. */
   readonly defaultHash: PrehashName;
+  /** Classical security in bits (128, 192, 256). */
   readonly securityLevel: number;
+  /** Key, seed and signature lengths of the set. */
   readonly lengths: SlhDsaLengths;
+  /** A key pair from a 3n-byte seed (the same keys as the pure set), fresh random when omitted. */
   keygen(seed?: Uint8Array): SlhDsaKeyPair;
+  /** The public key inside a secret key. */
   getPublicKey(secretKey: Uint8Array): Uint8Array;
+  /** Hashes `msg` with `opts.hash` (default {@link HashSlhDsa.defaultHash}) and signs the digest (FIPS 205 Alg 23). */
   sign(msg: Uint8Array, secretKey: Uint8Array, opts?: HashSlhDsaSignOptions): Uint8Array;
+  /** True when `sig` is a HashSLH-DSA signature of `msg` with the same hash and context (FIPS 205 Alg 25). */
   verify(sig: Uint8Array, msg: Uint8Array, publicKey: Uint8Array, opts?: HashSlhDsaVerifyOptions): boolean;
   /** Signs an already computed PH(M) (e.g. from a streaming hash); its length must match the hash. */
   signDigest(digest: Uint8Array, secretKey: Uint8Array, opts?: HashSlhDsaSignOptions): Uint8Array;
+  /** Verifies a signature over an already computed PH(M). */
   verifyDigest(sig: Uint8Array, digest: Uint8Array, publicKey: Uint8Array, opts?: HashSlhDsaVerifyOptions): boolean;
 }
 
@@ -117,7 +129,8 @@ interface SetInfo {
 }
 
 function setInfo(a: AlgorithmInfo): SetInfo {
-  const s = a.sizes;
+  // The registry builds every SLH-DSA row with all five sizes (from FIPS 205 Table 2's n, h, d, a, k).
+  const s = a.sizes as SlhDsaSizes;
   const lengths = Object.freeze({
     publicKey: s.publicKey,
     secretKey: s.secretKey,
@@ -126,7 +139,7 @@ function setInfo(a: AlgorithmInfo): SetInfo {
     signRand: s.signRand,
   });
   const n = s.signRand;
-  return { name: a.name, set: Number(a.oid!.split('.').pop()) - 20, n, securityLevel: 8 * n, lengths };
+  return { name: a.name, set: Number(a.oid!.split('.').pop()) - 20, n, securityLevel: a.securityBits!, lengths };
 }
 
 const EMPTY = new Uint8Array(0);
@@ -362,10 +375,9 @@ let cores: Map<string, { core: SlhDsaCore; prehash?: PrehashName }> | undefined;
 function coreOf(name: string): { core: SlhDsaCore; prehash?: PrehashName } {
   if (!cores) {
     cores = new Map();
-    for (const a of algorithms())
-      if (a.standard === 'FIPS 205') cores.set(a.name, { core: new SlhDsaCore(setInfo(a)) });
+    for (const a of algorithms()) if (a.family === 'SLH-DSA') cores.set(a.name, { core: new SlhDsaCore(setInfo(a)) });
     for (const a of algorithms()) {
-      const base = a.name.match(/^Hash(SLH-DSA-.*)-with-/)?.[1];
+      const base = a.family === 'HashSLH-DSA' ? a.name.match(/^Hash(SLH-DSA-.*)-with-/)?.[1] : undefined;
       if (base && a.prehash) cores.get(base)!.prehash = a.prehash as PrehashName;
     }
   }

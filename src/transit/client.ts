@@ -7,7 +7,8 @@
  */
 import { QsignError } from '../errors.js';
 import { fromBase64, toBase64 } from './base64.js';
-import { TransitErrorCodes } from './errors.js';
+import { TransitErrorCodes, type TransitErrorCode } from './errors.js';
+import { versionOf } from './versioned.js';
 import type { DataKeyOptions, DecryptOptions, EncryptOptions, SignOptions } from './keyring.js';
 import type { CreateKeyOptions, KeyConfig, KeyInfo, KeyType } from './types.js';
 
@@ -29,7 +30,7 @@ export interface BatchResult {
   error?: string;
 }
 
-const MESSAGE_CODES: Record<string, string> = {
+const MESSAGE_CODES: Record<string, TransitErrorCode> = {
   'encryption key not found': TransitErrorCodes.KEY_NOT_FOUND,
   'invalid ciphertext format': TransitErrorCodes.INVALID_CIPHERTEXT,
   'key version no longer supported': TransitErrorCodes.VERSION_DISALLOWED,
@@ -39,13 +40,13 @@ const MESSAGE_CODES: Record<string, string> = {
   'permission denied': TransitErrorCodes.PERMISSION_DENIED,
 };
 
-function codeFor(status: number, message: string): string {
+function codeFor(status: number, message: string): TransitErrorCode {
   // Own properties only: a server message such as "constructor" must not find Object.prototype's.
   if (Object.hasOwn(MESSAGE_CODES, message)) return MESSAGE_CODES[message]!;
   if (status === 403) return TransitErrorCodes.PERMISSION_DENIED;
   if (status === 404) return TransitErrorCodes.KEY_NOT_FOUND;
   if (status === 400) return TransitErrorCodes.INVALID_REQUEST;
-  return 'ERR_TRANSIT_HTTP';
+  return TransitErrorCodes.HTTP;
 }
 
 const b64 = (v: Uint8Array | undefined) => (v === undefined ? undefined : toBase64(v));
@@ -153,7 +154,7 @@ export class TransitClient {
     const d = (
       await this.request('POST', `decrypt/${this.enc(name)}`, { ciphertext, associated_data: b64(opts.associatedData) })
     ).data;
-    return { plaintext: fromBase64(d.plaintext), keyVersion: Number(/^vault:v(\d+):/.exec(ciphertext)?.[1]) };
+    return { plaintext: fromBase64(d.plaintext), keyVersion: versionOf(ciphertext) };
   }
   async rewrap(
     name: string,

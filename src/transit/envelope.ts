@@ -19,6 +19,7 @@
  */
 import { publicKeyFromSecretKey, setupBaseR, setupBaseS, suite, type CipherSuite } from '../hybrid/index.js';
 import { QsignError } from '../errors.js';
+import { algorithm, type AlgorithmName } from '../registry.js';
 import { concatBytes, utf8 } from '../util/bytes.js';
 import { transitError, TransitErrorCodes } from './errors.js';
 
@@ -38,10 +39,17 @@ interface KemSpec {
   nrand: number;
 }
 
+function kemSpec(name: AlgorithmName): KemSpec {
+  const a = algorithm(name);
+  const z = a.sizes;
+  return { id: a.hpkeKem!, nsk: z.seed!, npk: z.publicKey!, nenc: z.cipherText!, nrand: z.encapsRand! };
+}
+
+/** The transit KEM key types, their HPKE ids and sizes read from the registry. */
 export const KEMS: Record<KemKeyType, KemSpec> = {
-  'ml-kem-768': { id: 0x0041, nsk: 64, npk: 1184, nenc: 1088, nrand: 32 },
-  'ml-kem-1024': { id: 0x0042, nsk: 64, npk: 1568, nenc: 1568, nrand: 32 },
-  xwing: { id: 0x647a, nsk: 32, npk: 1216, nenc: 1120, nrand: 64 },
+  'ml-kem-768': kemSpec('ML-KEM-768'),
+  'ml-kem-1024': kemSpec('ML-KEM-1024'),
+  xwing: kemSpec('X-Wing'),
 };
 
 const SUITES = new Map<KemKeyType, CipherSuite>();

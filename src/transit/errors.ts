@@ -8,6 +8,7 @@
 import { QsignError } from '../errors.js';
 import { HttpErrorCodes, httpStatusOfCode } from '../http/errors.js';
 
+/** The transit layer's error codes (docs/errors.md lists them with their HTTP status). */
 export const TransitErrorCodes = {
   /** No key with that name (HTTP 404 `encryption key not found`). */
   KEY_NOT_FOUND: 'ERR_TRANSIT_KEY_NOT_FOUND',
@@ -42,9 +43,17 @@ export const TransitErrorCodes = {
   RECORD_TAMPERED: 'ERR_TRANSIT_RECORD_TAMPERED',
   /** A streamed envelope ended early, was reordered or had trailing data. */
   STREAM_CORRUPT: 'ERR_TRANSIT_STREAM_CORRUPT',
+  /** The transit client got an error answer the server gave no code for (carries the HTTP status). */
+  HTTP: 'ERR_TRANSIT_HTTP',
   /** TransitClient could not reach the server at all (refused, DNS, TLS, reset); no HTTP status. */
   UNREACHABLE: 'ERR_TRANSIT_UNREACHABLE',
 } as const;
+
+declare module '../errors.js' {
+  interface QsignErrorCodeTables {
+    transit: typeof TransitErrorCodes;
+  }
+}
 
 export type TransitErrorCode = (typeof TransitErrorCodes)[keyof typeof TransitErrorCodes];
 

@@ -21,6 +21,7 @@ import { newWrappingKey, openWrappingKey, unwrapImport } from './byok.js';
 import { transitHmac } from './digest.js';
 import { KEMS, kemKeyPair, openEnvelope, sealEnvelope, type KemKeyPair, type KemKeyType } from './envelope.js';
 import { transitError, TransitErrorCodes } from './errors.js';
+import { parseVersioned, VERSIONED_PREFIX, type VersionedFault } from './versioned.js';
 import { sealAad, transitSubtle, type MasterKey } from './master-key.js';
 import type { TransitStore } from './store.js';
 import { decryptStream, encryptStream, type StreamEncryptOptions } from './stream.js';
@@ -122,7 +123,7 @@ export interface DataKeyOptions extends EncryptOptions {
   bits?: number;
 }
 
-const PREFIX = 'vault:v';
+const PREFIX = VERSIONED_PREFIX;
 /** Key names: 1-128 of A-Z a-z 0-9 . _ - starting with a letter or digit (store entries that are not keys start with `_`). */
 export const KEY_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const SIG_ALG: Record<SignatureKeyType, string> = {
@@ -176,6 +177,8 @@ function rotatePeriod(v: number | string | undefined): number | undefined {
   return p;
 }
 
+export { parseVersioned };
+
 /** `key_size` with Vault's rules: only for `hmac` keys, 32..512 bytes. */
 function keySizeOf(type: KeyType, v: unknown): number | undefined {
   if (v === undefined || v === null || v === 0) return type === 'hmac' ? HMAC_KEY_SIZES.default : undefined;
@@ -187,20 +190,6 @@ function keySizeOf(type: KeyType, v: unknown): number | undefined {
       `key_size must be between ${HMAC_KEY_SIZES.min} and ${HMAC_KEY_SIZES.max} bytes`,
     );
   return v as number;
-}
-
-/** Splits `vault:vN:payload`; every malformed shape is ERR_TRANSIT_INVALID_CIPHERTEXT. */
-export function parseVersioned(s: unknown): { version: number; payload: Uint8Array } {
-  const bad = () => transitError(TransitErrorCodes.INVALID_CIPHERTEXT, 'invalid ciphertext format');
-  if (typeof s !== 'string' || !s.startsWith(PREFIX)) throw bad();
-  const colon = s.indexOf(':', PREFIX.length);
-  if (colon < 0) throw bad();
-  const v = s.slice(PREFIX.length, colon);
-  if (!/^[1-9]\d{0,8}$/.test(v)) throw bad();
-  return {
-    version: Number(v),
-    payload: fromBase64(s.slice(colon + 1), 'ciphertext', TransitErrorCodes.INVALID_CIPHERTEXT),
-  };
 }
 
 function checkName(name: string): void {
@@ -232,15 +221,21 @@ function seedLength(type: KeyType, keySize?: number): number {
   return isSignatureType(type) ? 32 : KEMS[type].nsk;
 }
 
-/** Splits `vault:vN:base64` of an HMAC to verify, with Vault's messages for each malformed shape. */
+/** Vault's message for each malformed shape of an HMAC to verify. */
+const HMAC_FAULTS: Record<VersionedFault, string> = {
+  prefix: 'invalid HMAC to verify: no prefix',
+  fields: 'invalid HMAC: wrong number of fields',
+  version: 'invalid HMAC: version number could not be decoded',
+};
+
+/** Splits `vault:vN:base64` of an HMAC to verify (ERR_TRANSIT_INVALID_REQUEST with Vault's messages). */
 function parseHmac(s: unknown): { version: number; mac: Uint8Array } {
-  const bad = (m: string) => transitError(TransitErrorCodes.INVALID_REQUEST, m);
-  if (typeof s !== 'string' || !s.startsWith(PREFIX)) throw bad('invalid HMAC to verify: no prefix');
-  const colon = s.indexOf(':', PREFIX.length);
-  if (colon < 0) throw bad('invalid HMAC: wrong number of fields');
-  const v = s.slice(PREFIX.length, colon);
-  if (!/^[1-9]\d{0,8}$/.test(v)) throw bad('invalid HMAC: version number could not be decoded');
-  return { version: Number(v), mac: fromBase64(s.slice(colon + 1), 'verification HMAC') };
+  const { version, payload } = parseVersioned(s, {
+    fault: (f) => transitError(TransitErrorCodes.INVALID_REQUEST, HMAC_FAULTS[f]),
+    what: 'verification HMAC',
+    code: TransitErrorCodes.INVALID_REQUEST,
+  });
+  return { version, mac: payload };
 }
 
 function notFound(): QsignError {

@@ -2,6 +2,7 @@
  * Key types, their aliases and the Vault-shaped key description that both the
  * library (`Keyring.readKey`) and the HTTP API (`GET keys/:name`) return.
  */
+import { aliasHint, algorithmByTransitType } from '../registry.js';
 import { transitError, TransitErrorCodes } from './errors.js';
 import type { KemKeyType } from './envelope.js';
 
@@ -20,32 +21,11 @@ export const KEY_TYPES: readonly KeyType[] = [
 ];
 
 /**
- * Spellings accepted on create; the seed document says `kyber768`. A Map: the spelling comes from the request,
- * and `__proto__` or `constructor` must find nothing rather than an `Object.prototype` member.
- */
-const ALIASES: ReadonlyMap<string, KeyType> = new Map<string, KeyType>([
-  ['kyber768', 'ml-kem-768'],
-  ['mlkem768', 'ml-kem-768'],
-  ['ml-kem768', 'ml-kem-768'],
-  ['kyber1024', 'ml-kem-1024'],
-  ['mlkem1024', 'ml-kem-1024'],
-  ['ml-kem1024', 'ml-kem-1024'],
-  ['x-wing', 'xwing'],
-  ['mlkem768-x25519', 'xwing'],
-  ['dilithium2', 'ml-dsa-44'],
-  ['mldsa44', 'ml-dsa-44'],
-  ['mldsa-44', 'ml-dsa-44'],
-  ['dilithium3', 'ml-dsa-65'],
-  ['mldsa65', 'ml-dsa-65'],
-  ['mldsa-65', 'ml-dsa-65'],
-  ['dilithium5', 'ml-dsa-87'],
-  ['mldsa87', 'ml-dsa-87'],
-  ['mldsa-87', 'ml-dsa-87'],
-]);
-
-/**
- * Canonical key type from a request: a name or alias, or Vault Enterprise's
- * `type: "ml-dsa"` + `parameter_set: "44"|"65"|"87"`. Default `ml-kem-768`.
+ * Canonical key type from a request: a key type, any spelling the registry
+ * knows for its algorithm (`kyber768`, `ML-KEM-768`, `x-wing`, …), or Vault
+ * Enterprise's `type: "ml-dsa"` + `parameter_set: "44"|"65"|"87"`. Default
+ * `ml-kem-768`. The registry lookup scans an array, so `__proto__` or
+ * `constructor` from a request finds nothing.
  */
 export function resolveKeyType(type?: string, parameterSet?: string | number): KeyType {
   if (type === undefined || type === '') return 'ml-kem-768';
@@ -60,12 +40,12 @@ export function resolveKeyType(type?: string, parameterSet?: string | number): K
     );
   }
   if ((KEY_TYPES as readonly string[]).includes(t)) return t as KeyType;
-  const a = ALIASES.get(t);
-  if (a) return a;
+  const a = algorithmByTransitType(t)?.transitType as KeyType | undefined;
+  if (a !== undefined && KEY_TYPES.includes(a)) return a;
   // String(), not the template literal: a Symbol `type` from an untyped caller must not throw a TypeError here.
   throw transitError(
     TransitErrorCodes.INVALID_REQUEST,
-    `unsupported key type "${String(type)}"; use one of ${KEY_TYPES.join(', ')} (alias kyber768)`,
+    `unsupported key type "${String(type)}"; use one of ${KEY_TYPES.join(', ')} (alias ${aliasHint('ML-KEM-768')})`,
   );
 }
 

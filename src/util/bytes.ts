@@ -95,17 +95,5 @@ export function utf8(value: string | Uint8Array): Uint8Array {
   return typeof value === 'string' ? utf8Encoder.encode(value) : value;
 }
 
-export function toHex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
-}
-
-export function fromHex(hex: string): Uint8Array {
-  if (hex.length % 2 !== 0 || /[^0-9a-fA-F]/.test(hex)) {
-    throw new QsignError('ERR_INVALID_ARGUMENT', 'hex string must have an even number of hex digits');
-  }
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
+// The hex codec lives with the others in ./codec.ts; re-exported for the many importers of this file.
+export { toHex, fromHex } from './codec.js';

@@ -34,6 +34,8 @@ export interface QsignExports {
   // (0x00||len||ctx pure, 0x01||len||ctx||OID HashML-DSA, empty for Sign_internal).
   qs_mldsa_keypair(level: number, xiPtr: number, pkPtr: number, skPtr: number): number;
   qs_mldsa_pk_from_sk(level: number, skPtr: number, pkPtr: number): number;
+  /** < 0: QS_* error; else bit 0 = t0 differs, bit 1 = tr differs. */
+  qs_mldsa_check_sk(level: number, skPtr: number, pkPtr: number): number;
   qs_mldsa_sign_mu(level: number, skPtr: number, muPtr: number, rndPtr: number, sigPtr: number): number;
   qs_mldsa_verify_mu(level: number, pkPtr: number, muPtr: number, sigPtr: number, sigLen: number): number;
   qs_mldsa_sign_msg(level: number, skPtr: number, prePtr: number, preLen: number, msgPtr: number, msgLen: number, rndPtr: number, sigPtr: number): number;

@@ -15,6 +15,7 @@ export type WasmSource = WebAssembly.Module | Response | PromiseLike<Response> |
 /** Which compiled build is running. */
 export type Backend = 'simd128' | 'scalar';
 
+/** Options of {@link init}. */
 export interface InitOptions {
   /** Force the SIMD128 build (`true`) or the scalar one (`false`); default: SIMD when the runtime validates it. */
   simd?: boolean;

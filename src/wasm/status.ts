@@ -1,7 +1,7 @@
-import { QsignError } from '../errors.js';
+import { QsignError, type QsignErrorCode } from '../errors.js';
 
 /** Maps QS_* return codes (native/common/qs_common.h) to typed errors. */
-const STATUS: Record<number, [code: string, what: string]> = {
+const STATUS: Record<number, [code: QsignErrorCode, what: string]> = {
   [-1]: ['ERR_INVALID_PUBLIC_KEY', 'the public key is malformed (wrong length or coefficients out of range); use a key exported by this or another conforming implementation'],
   [-2]: ['ERR_INVALID_SECRET_KEY', 'the secret key is malformed or inconsistent (its embedded hash or public part does not match)'],
   [-3]: ['ERR_INVALID_CIPHERTEXT_LENGTH', 'the ciphertext has the wrong length for this parameter set'],

@@ -9,7 +9,7 @@
  * Only definite, minimally encoded lengths are accepted: a BER length form
  * here would make two encodings of one key compare unequal.
  */
-import { QsignError } from '../errors.js';
+import { QsignError, type QsignErrorCode } from '../errors.js';
 
 /** One parsed tag-length-value. `value` is a view into the input. */
 export interface Tlv {
@@ -23,12 +23,12 @@ export interface Tlv {
   raw: Uint8Array;
 }
 
-function bad(what: string, code: string): never {
+function bad(what: string, code: QsignErrorCode): never {
   throw new QsignError(code, `malformed DER: ${what}`);
 }
 
 /** Reads one TLV at `offset`; only single-byte tags (all we need) are allowed. */
-export function readTlv(buf: Uint8Array, offset = 0, code = 'ERR_X509_DER'): Tlv {
+export function readTlv(buf: Uint8Array, offset = 0, code: QsignErrorCode = 'ERR_X509_DER'): Tlv {
   if (offset + 2 > buf.length) bad('truncated header', code);
   const tag = buf[offset]!;
   if ((tag & 0x1f) === 0x1f) bad('multi-byte tags are not supported', code);
@@ -48,7 +48,7 @@ export function readTlv(buf: Uint8Array, offset = 0, code = 'ERR_X509_DER'): Tlv
 }
 
 /** Reads all TLVs inside a constructed value (e.g. a SEQUENCE body). */
-export function readChildren(value: Uint8Array, code = 'ERR_X509_DER'): Tlv[] {
+export function readChildren(value: Uint8Array, code: QsignErrorCode = 'ERR_X509_DER'): Tlv[] {
   const out: Tlv[] = [];
   for (let at = 0; at < value.length;) {
     const t = readTlv(value, at, code);
@@ -66,7 +66,7 @@ export function readChildren(value: Uint8Array, code = 'ERR_X509_DER'): Tlv[] {
 export const MAX_DER_BYTES = 256 * 1024;
 
 /** Reads a TLV that must span the whole buffer with the given tag. */
-export function readWhole(buf: Uint8Array, tag: number, what: string, code = 'ERR_X509_DER'): Tlv {
+export function readWhole(buf: Uint8Array, tag: number, what: string, code: QsignErrorCode = 'ERR_X509_DER'): Tlv {
   if (buf.length > MAX_DER_BYTES) bad(`${what}: ${buf.length} bytes exceeds the ${MAX_DER_BYTES}-byte limit`, code);
   const t = readTlv(buf, 0, code);
   if (t.tag !== tag) bad(`${what}: expected tag 0x${tag.toString(16)}, got 0x${t.tag.toString(16)}`, code);
@@ -118,7 +118,7 @@ export function oidDer(oid: string): Uint8Array {
 export const MAX_OID_ARC_BYTES = 20;
 
 /** Dotted form of an OBJECT IDENTIFIER's content bytes. */
-export function oidString(content: Uint8Array, code = 'ERR_X509_DER'): string {
+export function oidString(content: Uint8Array, code: QsignErrorCode = 'ERR_X509_DER'): string {
   const arcs: bigint[] = [];
   let v = 0n;
   let arcBytes = 0;

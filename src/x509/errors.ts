@@ -3,8 +3,9 @@
  * one of these codes; path-validation errors also carry the TLS alert a TLS
  * stack would send (seed §9.1) and the subject of the failing certificate.
  */
-import { QsignError } from '../errors.js';
+import { CoreErrorCodes, QsignError, type QsignErrorCode } from '../errors.js';
 
+/** The X.509 layer's error codes (docs/errors.md). */
 export const X509ErrorCodes = {
   /** Bytes are not valid DER for the expected structure. */
   DER: 'ERR_X509_DER',
@@ -15,7 +16,7 @@ export const X509ErrorCodes = {
   /** AlgorithmIdentifier parameters present although RFC 9881/9935 require them absent. */
   ALGORITHM_PARAMETERS: 'ERR_X509_ALGORITHM_PARAMETERS',
   /** A SubjectPublicKeyInfo is malformed (size, unused bits). */
-  INVALID_PUBLIC_KEY: 'ERR_INVALID_PUBLIC_KEY',
+  INVALID_PUBLIC_KEY: CoreErrorCodes.INVALID_PUBLIC_KEY,
   /** A PKCS#8 private key is malformed (version, CHOICE tag, size). */
   INVALID_PRIVATE_KEY: 'ERR_INVALID_PRIVATE_KEY',
   /** A PKCS#8 key's parts disagree (seed vs expanded, FIPS 203 hash check, t0, tr, publicKey). */
@@ -37,14 +38,27 @@ export const X509ErrorCodes = {
   CERT_HOSTNAME_MISMATCH: 'ERR_CERT_HOSTNAME_MISMATCH', // bad_certificate
   CERT_MALFORMED: 'ERR_CERT_MALFORMED', // bad_certificate (unparseable, unknown critical extension)
   // Role policy (Vault PKI style issuance).
+  /** A requested DNS name is outside the role's allowed domains. */
   ROLE_DOMAIN_NOT_ALLOWED: 'ERR_ROLE_DOMAIN_NOT_ALLOWED',
+  /** The key algorithm is not in the role's allowed key types. */
   ROLE_KEY_TYPE_NOT_ALLOWED: 'ERR_ROLE_KEY_TYPE_NOT_ALLOWED',
+  /** The requested TTL is above the role's `max_ttl`. */
   ROLE_TTL_EXCEEDED: 'ERR_ROLE_TTL_EXCEEDED',
+  /** The role does not allow IP address SANs. */
   ROLE_IP_SAN_NOT_ALLOWED: 'ERR_ROLE_IP_SAN_NOT_ALLOWED',
+  /** A URI SAN outside the role's allowed URI SANs. */
   ROLE_URI_SAN_NOT_ALLOWED: 'ERR_ROLE_URI_SAN_NOT_ALLOWED',
+  /** The role does not allow e-mail SANs. */
   ROLE_EMAIL_NOT_ALLOWED: 'ERR_ROLE_EMAIL_NOT_ALLOWED',
+  /** The role definition itself is malformed. */
   ROLE_INVALID: 'ERR_ROLE_INVALID',
 } as const;
+
+declare module '../errors.js' {
+  interface QsignErrorCodeTables {
+    x509: typeof X509ErrorCodes;
+  }
+}
 
 /** TLS alert names (RFC 8446 §6.2) used for path-validation failures. */
 export type TlsAlert =
@@ -58,7 +72,7 @@ export class CertificateError extends QsignError {
   readonly tlsAlert: TlsAlert;
   readonly subject: string;
   readonly depth: number;
-  constructor(code: string, tlsAlert: TlsAlert, subject: string, depth: number, message: string) {
+  constructor(code: QsignErrorCode, tlsAlert: TlsAlert, subject: string, depth: number, message: string) {
     super(code, `certificate "${subject}" (depth ${depth}): ${message}`);
     this.name = 'CertificateError';
     this.tlsAlert = tlsAlert;

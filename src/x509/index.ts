@@ -30,41 +30,71 @@ export type {
   EncodePKCS8Options,
 } from './keys.js';
 export { KEY_OIDS } from './keys.js';
+/** @function */
 export const pemEncode = /*#__PURE__*/ guarded('pemEncode', keys.pemEncode);
+/** @function */
 export const pemDecode = /*#__PURE__*/ guarded('pemDecode', keys.pemDecode);
+/** @function */
 export const pemDecodeAll = /*#__PURE__*/ guarded('pemDecodeAll', keys.pemDecodeAll);
+/** @function */
 export const toDer = /*#__PURE__*/ guarded('toDer', keys.toDer);
+/** @function */
 export const isPem = /*#__PURE__*/ guarded('isPem', keys.isPem);
+/** @function */
 export const isSignatureAlgorithm = /*#__PURE__*/ guarded('isSignatureAlgorithm', keys.isSignatureAlgorithm);
+/** @function */
 export const isKemAlgorithm = /*#__PURE__*/ guarded('isKemAlgorithm', keys.isKemAlgorithm);
+/** @function */
 export const keySizes = /*#__PURE__*/ guarded('keySizes', keys.keySizes);
+/** @function */
 export const algorithmFromOid = /*#__PURE__*/ guarded('algorithmFromOid', keys.algorithmFromOid);
+/** @function */
 export const algorithmIdentifier = /*#__PURE__*/ guarded('algorithmIdentifier', keys.algorithmIdentifier);
+/** @function */
 export const parseAlgorithmIdentifier = /*#__PURE__*/ guarded(
   'parseAlgorithmIdentifier',
   keys.parseAlgorithmIdentifier,
 );
+/** @function */
 export const encodeSPKI = /*#__PURE__*/ guarded('encodeSPKI', keys.encodeSPKI);
+/** @function */
 export const decodeSPKI = /*#__PURE__*/ guarded('decodeSPKI', keys.decodeSPKI);
+/** @function */
 export const expandSeed = /*#__PURE__*/ guarded('expandSeed', keys.expandSeed);
+/** @function */
 export const encodePKCS8 = /*#__PURE__*/ guarded('encodePKCS8', keys.encodePKCS8);
+/** @function */
 export const decodePKCS8 = /*#__PURE__*/ guarded('decodePKCS8', keys.decodePKCS8);
+/** @function */
 export const encodePKCS8Pem = /*#__PURE__*/ guarded('encodePKCS8Pem', keys.encodePKCS8Pem);
+/** @function */
 export const encodeSPKIPem = /*#__PURE__*/ guarded('encodeSPKIPem', keys.encodeSPKIPem);
+/** @function */
 export const privateKeyDerFromPem = /*#__PURE__*/ guarded('privateKeyDerFromPem', keys.privateKeyDerFromPem);
+/** @function */
 export const generateKey = /*#__PURE__*/ guarded('generateKey', keys.generateKey);
 export * from './errors.js';
+/** @function */
 export const parseName = /*#__PURE__*/ guarded('parseName', name.parseName);
+/** @function */
 export const nameToString = /*#__PURE__*/ guarded('nameToString', name.nameToString);
+/** @function */
 export const commonName = /*#__PURE__*/ guarded('commonName', name.commonName);
 export { Certificate, EKU_OIDS, ML_DSA_KEY_USAGES } from './cert.js';
 export { Csr } from './csr.js';
+/** @function */
 export const createCertificate = /*#__PURE__*/ guarded('createCertificate', cert.createCertificate);
+/** @function */
 export const keyIdentifier = /*#__PURE__*/ guarded('keyIdentifier', cert.keyIdentifier);
+/** @function */
 export const randomSerial = /*#__PURE__*/ guarded('randomSerial', cert.randomSerial);
+/** @function */
 export const keyUsageViolation = /*#__PURE__*/ guarded('keyUsageViolation', cert.keyUsageViolation);
+/** @function */
 export const parseSanList = /*#__PURE__*/ guarded('parseSanList', cert.parseSanList);
+/** @function */
 export const generalNames = /*#__PURE__*/ guarded('generalNames', cert.generalNames);
+/** @function */
 export const isIp = /*#__PURE__*/ guarded('isIp', cert.isIp);
 export type {
   CertificateOptions,
@@ -74,23 +104,38 @@ export type {
   SigningKey,
   SubjectAltNames,
 } from './cert.js';
+/** @function */
 export const createCsr = /*#__PURE__*/ guarded('createCsr', csr.createCsr);
 export type { CsrOptions } from './csr.js';
+/** @function */
 export const verifyChain = /*#__PURE__*/ guarded('verifyChain', verify.verifyChain);
+/** @function */
 export const matchesHostname = /*#__PURE__*/ guarded('matchesHostname', verify.matchesHostname);
 export type { Purpose, VerifyChainOptions, VerifiedChain } from './verify.js';
+/** @function */
 export const applyRole = /*#__PURE__*/ guarded('applyRole', role.applyRole);
+/** @function */
 export const checkDomain = /*#__PURE__*/ guarded('checkDomain', role.checkDomain);
+/** @function */
 export const checkKeyType = /*#__PURE__*/ guarded('checkKeyType', role.checkKeyType);
+/** @function */
 export const issueFromRole = /*#__PURE__*/ guarded('issueFromRole', role.issueFromRole);
+/** @function */
 export const signCsrWithRole = /*#__PURE__*/ guarded('signCsrWithRole', role.signCsrWithRole);
+/** @function */
 export const roleFromJson = /*#__PURE__*/ guarded('roleFromJson', role.roleFromJson);
+/** @function */
 export const parseTtl = /*#__PURE__*/ guarded('parseTtl', role.parseTtl);
+/** @function */
 export const resolveTtl = /*#__PURE__*/ guarded('resolveTtl', role.resolveTtl);
+/** @function */
 export const keyAlg = /*#__PURE__*/ guarded('keyAlg', role.keyAlg);
 export type { RolePolicy, IssueRequest, IssuedCertificate } from './role.js';
+/** @function */
 export const createPkiHandler = /*#__PURE__*/ guarded('createPkiHandler', handler.createPkiHandler);
+/** @function */
 export const vaultSerial = /*#__PURE__*/ guarded('vaultSerial', handler.vaultSerial);
 export type { PkiHandlerOptions, PkiStore } from './handler.js';
+/** @function */
 export const createCaHierarchy = /*#__PURE__*/ guarded('createCaHierarchy', hierarchy.createCaHierarchy);
 export type { CaHierarchy, CaHierarchyOptions } from './hierarchy.js';

@@ -19,16 +19,16 @@
  * Decoding runs the consistency checks RFC 9881 §8.2 / RFC 9935 §8 ask for;
  * like every primitive call, that needs `await init()` first.
  */
-import { QsignError } from '../errors.js';
-import { findAlgorithm } from '../registry.js';
+import { QsignError, type QsignErrorCode } from '../errors.js';
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '../sig/index.js';
 import { ml_kem512, ml_kem768, ml_kem1024 } from '../kem/index.js';
 import { sha3_256 } from '../hash/index.js';
+import { algorithm, familyNames } from '../registry.js';
 import { equalBytes, randomBytes } from '../util/bytes.js';
 import type { KemAlgorithm, SignatureAlgorithm } from '../engine/index.js';
 import { oidDer, oidString, readChildren, readWhole, tlv } from './der.js';
 import { X509ErrorCodes as E } from './errors.js';
-import { checkExpandedMlDsaKey } from './mldsa-expanded.js';
+import { checkExpandedSecretKey, type MlDsaLevel } from '../sig/mldsa.js';
 import { pemDecode, pemEncode, toDer } from './pem.js';
 
 export { pemEncode, pemDecode, pemDecodeAll, toDer, isPem } from './pem.js';
@@ -37,14 +37,12 @@ export type { PemBlock } from './pem.js';
 /** Every algorithm that can appear in an SPKI or PKCS#8 handled here. */
 export type KeyAlgorithm = SignatureAlgorithm | KemAlgorithm;
 
-/** RFC 9881 / RFC 9935 object identifiers, from the algorithm registry (src/registry.ts). */
+/** The algorithms this layer handles, signature sets first (the order error messages list them in). */
+const KEY_ALGORITHMS: readonly KeyAlgorithm[] = [...familyNames('ML-DSA'), ...familyNames('ML-KEM')];
+
+/** RFC 9881 / RFC 9935 object identifiers, from the registry. */
 export const KEY_OIDS: Readonly<Record<KeyAlgorithm, string>> = Object.freeze(
-  Object.fromEntries(
-    (['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87', 'ML-KEM-512', 'ML-KEM-768', 'ML-KEM-1024'] as const).map((a) => [
-      a,
-      findAlgorithm(a)!.oid!,
-    ]),
-  ) as Record<KeyAlgorithm, string>,
+  Object.fromEntries(KEY_ALGORITHMS.map((a) => [a, algorithm(a).oid!])) as Record<KeyAlgorithm, string>,
 );
 
 interface AlgSpec {
@@ -54,14 +52,20 @@ interface AlgSpec {
   seed: number;
 }
 
-const SPECS: Readonly<Record<KeyAlgorithm, AlgSpec>> = {
-  'ML-DSA-44': { kind: 'signature', publicKey: 1312, secretKey: 2560, seed: 32 },
-  'ML-DSA-65': { kind: 'signature', publicKey: 1952, secretKey: 4032, seed: 32 },
-  'ML-DSA-87': { kind: 'signature', publicKey: 2592, secretKey: 4896, seed: 32 },
-  'ML-KEM-512': { kind: 'kem', publicKey: 800, secretKey: 1632, seed: 64 },
-  'ML-KEM-768': { kind: 'kem', publicKey: 1184, secretKey: 2400, seed: 64 },
-  'ML-KEM-1024': { kind: 'kem', publicKey: 1568, secretKey: 3168, seed: 64 },
-};
+const SPECS: Readonly<Record<KeyAlgorithm, AlgSpec>> = Object.freeze(
+  Object.fromEntries(
+    KEY_ALGORITHMS.map((name) => {
+      const a = algorithm(name);
+      const spec: AlgSpec = {
+        kind: a.kind as AlgSpec['kind'],
+        publicKey: a.sizes.publicKey!,
+        secretKey: a.sizes.secretKey!,
+        seed: a.sizes.seed!,
+      };
+      return [name, spec];
+    }),
+  ) as Record<KeyAlgorithm, AlgSpec>,
+);
 
 const PRIMITIVES = {
   'ML-DSA-44': ml_dsa44,
@@ -76,12 +80,12 @@ const BY_OID = new Map<string, KeyAlgorithm>(Object.entries(KEY_OIDS).map(([a, o
 
 /** True for the ML-DSA names. */
 export function isSignatureAlgorithm(alg: string): alg is SignatureAlgorithm {
-  return alg in SPECS && SPECS[alg as KeyAlgorithm].kind === 'signature';
+  return Object.hasOwn(SPECS, alg) && SPECS[alg as KeyAlgorithm].kind === 'signature';
 }
 
 /** True for the ML-KEM names. */
 export function isKemAlgorithm(alg: string): alg is KemAlgorithm {
-  return alg in SPECS && SPECS[alg as KeyAlgorithm].kind === 'kem';
+  return Object.hasOwn(SPECS, alg) && SPECS[alg as KeyAlgorithm].kind === 'kem';
 }
 
 /** Sizes in bytes of one algorithm's public key, expanded secret key and seed. */
@@ -91,7 +95,7 @@ export function keySizes(alg: KeyAlgorithm): { publicKey: number; secretKey: num
 }
 
 function spec(alg: string): AlgSpec {
-  const s = SPECS[alg as KeyAlgorithm];
+  const s = Object.hasOwn(SPECS, alg) ? SPECS[alg as KeyAlgorithm] : undefined;
   if (!s)
     throw new QsignError(
       E.UNSUPPORTED_ALGORITHM,
@@ -115,7 +119,7 @@ export function algorithmIdentifier(alg: KeyAlgorithm): Uint8Array {
  * Parses an AlgorithmIdentifier TLV body and returns the algorithm. Any
  * parameters, including NULL, are refused (RFC 9881 §2: MUST be absent).
  */
-export function parseAlgorithmIdentifier(body: Uint8Array, where: string, code: string = E.DER): KeyAlgorithm {
+export function parseAlgorithmIdentifier(body: Uint8Array, where: string, code: QsignErrorCode = E.DER): KeyAlgorithm {
   const parts = readChildren(body, code);
   if (parts.length === 0 || parts[0]!.tag !== 0x06)
     throw new QsignError(code, `${where}: AlgorithmIdentifier has no OID`);
@@ -382,7 +386,7 @@ function checkExpandedKem(alg: KemAlgorithm, dk: Uint8Array): Uint8Array {
 }
 
 function checkExpandedDsa(alg: SignatureAlgorithm, sk: Uint8Array): Uint8Array {
-  const r = checkExpandedMlDsaKey(alg, sk);
+  const r = checkExpandedSecretKey(Number(alg.slice(-2)) as MlDsaLevel, sk);
   if (!r.ok) inconsistent(alg, r.reason);
   return r.publicKey;
 }

@@ -97,6 +97,7 @@ function requireName(name: unknown): Name {
   return name;
 }
 
+/** The RFC 4514 string of a Name (`CN=a,O=b`), as {@link parseName} reads it. */
 export function nameToString(name: Name): string {
   requireName(name);
   return name

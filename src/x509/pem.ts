@@ -1,8 +1,10 @@
 /**
- * PEM (RFC 7468) encoding and decoding with the platform's btoa/atob, so it
- * runs unchanged in browsers, workerd, Deno, Bun and Node.
+ * PEM (RFC 7468) framing: labels, BEGIN/END lines, 64-column wrapping. The
+ * base64 inside is the SDK's one codec (`src/util/codec.ts`), strict: a body
+ * with non-zero trailing bits or stray characters is refused.
  */
 import { QsignError } from '../errors.js';
+import { fromBase64, toBase64 } from '../util/codec.js';
 
 /** One PEM block: its label (e.g. `CERTIFICATE`) and DER contents. */
 export interface PemBlock {
@@ -10,24 +12,7 @@ export interface PemBlock {
   der: Uint8Array;
 }
 
-function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  // Chunked so String.fromCharCode never sees a huge argument list.
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
-function fromBase64(b64: string, label: string): Uint8Array {
-  let bin: string;
-  try {
-    bin = atob(b64);
-  } catch {
-    throw new QsignError('ERR_PEM', `PEM block "${label}" has invalid base64`);
-  }
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
+const badBase64 = (label: string) => () => new QsignError('ERR_PEM', `PEM block "${label}" has invalid base64`);
 
 /** PEM text of `der` under `label`, base64 wrapped at 64 columns, ending in a newline. */
 export function pemEncode(label: string, der: Uint8Array): string {
@@ -106,7 +91,7 @@ export function pemDecodeAll(text: string): PemBlock[] {
     // RFC 7468 allows headers only in legacy encrypted keys, which we do not read.
     if (body.includes(':'))
       throw new QsignError('ERR_PEM', `PEM block "${head.label}" has headers (encrypted PEM is not supported)`);
-    out.push({ label: head.label, der: fromBase64(body.replace(/\s+/g, ''), head.label) });
+    out.push({ label: head.label, der: fromBase64(body.replace(/\s+/g, ''), badBase64(head.label)) });
     pos = tail.next;
   }
   return out;

@@ -7,6 +7,7 @@
  * whose message quotes the offending value and the role setting.
  */
 import { QsignError } from '../errors.js';
+import { findAlgorithm } from '../registry.js';
 import { requireDate, requireObject, requireString } from '../util/guard.js';
 import {
   Certificate,
@@ -383,21 +384,12 @@ function ekuName(s: string): string {
   return /^\d/.test(s) ? s : s.charAt(0).toLowerCase() + s.slice(1);
 }
 
-const ALIASES: Record<string, KeyAlgorithm> = {
-  dilithium2: 'ML-DSA-44',
-  dilithium3: 'ML-DSA-65',
-  dilithium5: 'ML-DSA-87',
-  kyber512: 'ML-KEM-512',
-  kyber768: 'ML-KEM-768',
-  kyber1024: 'ML-KEM-1024',
-};
-
 /** Canonical key algorithm from a name or seed alias (dilithium3 → ML-DSA-65). */
 export function keyAlg(s: string, role?: RolePolicy): KeyAlgorithm {
   requireString('key type', s);
-  const norm = s.toLowerCase().replace(/[\s_-]/g, '');
-  const hit =
-    (Object.keys(KEY_OIDS) as KeyAlgorithm[]).find((a) => a.toLowerCase().replace(/-/g, '') === norm) ?? ALIASES[norm];
+  // Every spelling the registry knows, restricted to what has an X.509 OID here.
+  const name = findAlgorithm(s)?.name;
+  const hit = name !== undefined && Object.hasOwn(KEY_OIDS, name) ? (name as KeyAlgorithm) : undefined;
   if (!hit)
     throw new QsignError(
       role ? E.ROLE_KEY_TYPE_NOT_ALLOWED : E.UNSUPPORTED_ALGORITHM,

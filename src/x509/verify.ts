@@ -15,7 +15,8 @@
 import { Certificate, EKU_OIDS, keyUsageViolation, type KeyUsageName } from './cert.js';
 import { CertificateError, X509ErrorCodes as E, type TlsAlert } from './errors.js';
 import { isKemAlgorithm, isSignatureAlgorithm } from './keys.js';
-import { QsignError } from '../errors.js';
+import { QsignError, type QsignErrorCode } from '../errors.js';
+import { equalBytes } from '../util/bytes.js';
 import { isIp } from './cert.js';
 
 /** What the leaf certificate is going to be used for. */
@@ -46,22 +47,16 @@ export interface VerifiedChain {
 
 const toCert = (c: Certificate | string | Uint8Array) => (c instanceof Certificate ? c : Certificate.parse(c));
 
-function eq(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function fail(code: string, alert: TlsAlert, cert: Certificate, depth: number, msg: string): never {
+function fail(code: QsignErrorCode, alert: TlsAlert, cert: Certificate, depth: number, msg: string): never {
   throw new CertificateError(code, alert, cert.subject || '(empty subject)', depth, msg);
 }
 
 /** True when `issuer` plausibly issued `child`: names chain and key ids (when both present) agree. */
 function issues(issuer: Certificate, child: Certificate): boolean {
-  if (!eq(issuer.subjectDer, child.issuerDer)) return false;
+  if (!equalBytes(issuer.subjectDer, child.issuerDer)) return false;
   const aki = child.extensions.authorityKeyIdentifier;
   const ski = issuer.subjectKeyIdentifier;
-  return !(aki && ski && !eq(aki, ski));
+  return !(aki && ski && !equalBytes(aki, ski));
 }
 
 /**
@@ -90,14 +85,14 @@ export async function verifyChain(
   // Among several candidates the first whose signature verifies wins, so a
   // renamed look-alike CA cannot shadow the real one.
   const chain: Certificate[] = [leaf];
-  let anchor: Certificate | undefined = anchors.find((a) => eq(a.der, leaf.der));
+  let anchor: Certificate | undefined = anchors.find((a) => equalBytes(a.der, leaf.der));
   while (!anchor) {
     const cur = chain[chain.length - 1]!;
     const depth = chain.length - 1;
     if (chain.length >= maxDepth)
       fail(E.CERT_PATH_LENGTH, 'bad_certificate', cur, depth, `no trust anchor within ${maxDepth} certificates`);
     const fromAnchors = anchors.filter((a) => issues(a, cur));
-    const fromPool = pool.filter((p) => issues(p, cur) && !chain.some((c) => eq(c.der, p.der)));
+    const fromPool = pool.filter((p) => issues(p, cur) && !chain.some((c) => equalBytes(c.der, p.der)));
     const candidates = [...fromAnchors, ...fromPool];
     if (candidates.length === 0) {
       if (cur.isSelfIssued)

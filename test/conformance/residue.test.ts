@@ -518,6 +518,7 @@ describe('residue: two runs with different secrets leave identical wasm memory',
       ['qs_mlkem_check_sk', (h) => x.qs_mlkem_check_sk(3, h.put(kemKey.secretKey))],
       ['qs_mldsa_keypair', (h) => x.qs_mldsa_keypair(87, h.put(bytes(32, 76)), h.alloc(2592), h.alloc(4896))],
       ['qs_mldsa_pk_from_sk', (h) => x.qs_mldsa_pk_from_sk(87, h.put(dsaKey.secretKey), h.alloc(2592))],
+      ['qs_mldsa_check_sk', (h) => x.qs_mldsa_check_sk(87, h.put(dsaKey.secretKey), h.alloc(2592))],
       [
         'qs_mldsa_sign_msg',
         (h) =>

@@ -10,6 +10,7 @@
 import { existsSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { QsignError } from '../../errors.js';
+import { aliasHint } from '../../registry.js';
 import { randomBytes } from '../../util/bytes.js';
 import type { Command, CommandIO } from '../command.js';
 import { positiveIntOpt, stringOpt, type OptionSpec, type ParsedArgs } from '../command.js';
@@ -259,7 +260,7 @@ export const transitCommands: Command[] = [
       {
         name: 'type',
         value: 'TYPE',
-        description: 'ml-kem-768 (default; alias kyber768), ml-kem-1024, xwing, ml-dsa-44, ml-dsa-65 or ml-dsa-87',
+        description: `ml-kem-768 (default; alias ${aliasHint('ML-KEM-768')}), ml-kem-1024, xwing, ml-dsa-44, ml-dsa-65 or ml-dsa-87`,
       },
       { name: 'exportable', description: 'Allow the key to be exported' },
       { name: 'deletion-allowed', description: 'Allow the key to be deleted' },

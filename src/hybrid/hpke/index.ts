@@ -7,6 +7,7 @@
  * docs/hybrid.md describes them. Change them only compatibly.
  */
 import { QsignError } from '../../errors.js';
+import { findAlgorithm, type AliasesOf } from '../../registry.js';
 import { ensureBytes, utf8, wipe } from '../../util/bytes.js';
 import { init } from '../../wasm/loader.js';
 import { AEADS, type AeadKey, type AeadName, type HpkeAead } from './aead.js';
@@ -32,7 +33,7 @@ export interface CipherSuite {
 /** Names (or numeric HPKE ids) accepted by {@link suite}. */
 export interface SuiteSpec {
   /** 'X-Wing' (alias 'MLKEM768-X25519'), 'ML-KEM-512', 'ML-KEM-768', 'ML-KEM-1024', or the KEM id. */
-  kem: KemName | 'MLKEM768-X25519' | number;
+  kem: KemName | AliasesOf<'X-Wing'> | number;
   /** 'HKDF-SHA256' | 'HKDF-SHA384' | 'HKDF-SHA512' | 'SHAKE128' | 'SHAKE256' | 'TurboSHAKE128' | 'TurboSHAKE256', or the KDF id. */
   kdf: KdfName | number;
   /** 'AES-128-GCM' | 'AES-256-GCM' | 'ChaCha20Poly1305' (alias 'ChaCha20-Poly1305') | 'ExportOnly', or the AEAD id. */
@@ -40,8 +41,6 @@ export interface SuiteSpec {
 }
 
 const ALIASES: Record<string, string> = {
-  'mlkem768-x25519': 'x-wing',
-  xwing: 'x-wing',
   'chacha20-poly1305': 'chacha20poly1305',
   'export-only': 'exportonly',
   aes128gcm: 'aes-128-gcm',
@@ -58,7 +57,8 @@ function pick<T extends { id: number; name: string }>(
     const hit = table.get(v);
     if (hit) return hit;
   } else if (typeof v === 'string') {
-    const want = ALIASES[v.toLowerCase()] ?? v.toLowerCase();
+    // KEM spellings come from the registry (xwing, MLKEM768-X25519 → X-Wing); AEAD spellings from the table above.
+    const want = (findAlgorithm(v)?.name ?? ALIASES[v.toLowerCase()] ?? v).toLowerCase();
     for (const x of table.values()) if (x.name.toLowerCase() === want) return x;
   }
   // Only numbers and strings are shown verbatim: JSON.stringify throws on a BigInt or a cyclic object.

@@ -6,6 +6,7 @@
  * into the key schedule: no DHKEM-style ExtractAndExpand.
  */
 import { QsignError } from '../../errors.js';
+import { algorithm, type AlgorithmSizes } from '../../registry.js';
 import { ensureBytes, randomBytes } from '../../util/bytes.js';
 import {
   MLKEM,
@@ -77,72 +78,78 @@ function checkEnc(name: string, enc: unknown, n: number): Uint8Array {
   return enc;
 }
 
-function mlkemHpke(id: number, p: MlKemParams): HpkeKem {
+function mlkemHpke(p: MlKemParams): HpkeKem {
+  const a = algorithm(p.name);
+  const id = a.hpkeKem!;
+  const { sharedSecret: Nsecret, seed: Nsk, encapsRand: Nrandom } = a.sizes as Sizes;
   const suiteId = kemSuiteId(id);
   const fromSeed = async (seed: Uint8Array) => ({ publicKey: await mlkemPublicKeyAsync(p, seed), secretKey: seed });
   return Object.freeze({
     id,
     name: p.name,
-    Nsecret: 32,
+    Nsecret,
     Nenc: p.cipherText,
     Npk: p.publicKey,
-    Nsk: 64,
-    Nrandom: 32,
-    generateKeyPair: () => fromSeed(randomBytes(64)),
+    Nsk,
+    Nrandom,
+    generateKeyPair: () => fromSeed(randomBytes(Nsk)),
     deriveKeyPair: (ikm: Uint8Array) =>
-      fromSeed(shake256LabeledDerive(suiteId, ensureBytes('ikm', ikm), 'DeriveKeyPair', new Uint8Array(0), 64)),
-    publicKeyOf: (sk: Uint8Array) => mlkemPublicKeyAsync(p, checkSecretKey(p.name, sk, 64)),
+      fromSeed(shake256LabeledDerive(suiteId, ensureBytes('ikm', ikm), 'DeriveKeyPair', new Uint8Array(0), Nsk)),
+    publicKeyOf: (sk: Uint8Array) => mlkemPublicKeyAsync(p, checkSecretKey(p.name, sk, Nsk)),
     async encap(pk: Uint8Array, rand?: Uint8Array) {
       checkPublicKey(p.name, pk, p.publicKey);
       const { cipherText, sharedSecret } = await mlkemEncapsAsync(
         p,
         pk,
-        rand === undefined ? undefined : ensureBytes('ikmE', rand, 32),
+        rand === undefined ? undefined : ensureBytes('ikmE', rand, Nrandom),
       );
       return { sharedSecret, enc: cipherText };
     },
     async decap(enc: Uint8Array, sk: Uint8Array) {
       checkEnc(p.name, enc, p.cipherText);
       // The seed is the private key; the engine expands it (wasm, wiped after the call) or imports it (native).
-      return mlkemDecapsSeedAsync(p, enc, checkSecretKey(p.name, sk, 64));
+      return mlkemDecapsSeedAsync(p, enc, checkSecretKey(p.name, sk, Nsk));
     },
   });
 }
 
+type Sizes = Required<Pick<AlgorithmSizes, 'publicKey' | 'cipherText' | 'sharedSecret' | 'seed' | 'encapsRand'>>;
+const XWING = algorithm('X-Wing').sizes as Sizes;
+
 function xwingHpke(): HpkeKem {
-  const suiteId = kemSuiteId(0x647a);
+  const id = algorithm('X-Wing').hpkeKem!;
+  const suiteId = kemSuiteId(id);
   return Object.freeze({
-    id: 0x647a,
+    id,
     name: 'X-Wing' as const,
-    Nsecret: 32,
-    Nenc: 1120,
-    Npk: 1216,
-    Nsk: 32,
-    Nrandom: 64,
+    Nsecret: XWING.sharedSecret,
+    Nenc: XWING.cipherText,
+    Npk: XWING.publicKey,
+    Nsk: XWING.seed,
+    Nrandom: XWING.encapsRand,
     generateKeyPair: () => xwingKeygenAsync(),
     // draft-ietf-hpke-pq's labeled derivation (not the bare SHAKE256(ikm, 32)
     // of the X-Wing draft's own HPKE section): the HPKE-PQ vectors use this.
     deriveKeyPair: (ikm: Uint8Array) =>
-      xwingKeygenAsync(shake256LabeledDerive(suiteId, ensureBytes('ikm', ikm), 'DeriveKeyPair', new Uint8Array(0), 32)),
-    publicKeyOf: async (sk: Uint8Array) => xwingGetPublicKeyAsync(checkSecretKey('X-Wing', sk, 32)),
+      xwingKeygenAsync(
+        shake256LabeledDerive(suiteId, ensureBytes('ikm', ikm), 'DeriveKeyPair', new Uint8Array(0), XWING.seed),
+      ),
+    publicKeyOf: async (sk: Uint8Array) => xwingGetPublicKeyAsync(checkSecretKey('X-Wing', sk, XWING.seed)),
     async encap(pk: Uint8Array, rand?: Uint8Array) {
-      checkPublicKey('X-Wing', pk, 1216);
+      checkPublicKey('X-Wing', pk, XWING.publicKey);
       const { cipherText, sharedSecret } = await xwingEncapsulateAsync(
         pk,
-        rand === undefined ? undefined : ensureBytes('ikmE', rand, 64),
+        rand === undefined ? undefined : ensureBytes('ikmE', rand, XWING.encapsRand),
       );
       return { sharedSecret, enc: cipherText };
     },
     async decap(enc: Uint8Array, sk: Uint8Array) {
-      return xwingDecapsulateAsync(checkEnc('X-Wing', enc, 1120), checkSecretKey('X-Wing', sk, 32));
+      return xwingDecapsulateAsync(checkEnc('X-Wing', enc, XWING.cipherText), checkSecretKey('X-Wing', sk, XWING.seed));
     },
   });
 }
 
 /** Every KEM this module implements, by HPKE KEM id. */
-export const KEMS: ReadonlyMap<number, HpkeKem> = new Map<number, HpkeKem>([
-  [0x0040, mlkemHpke(0x0040, MLKEM['ML-KEM-512'])],
-  [0x0041, mlkemHpke(0x0041, MLKEM['ML-KEM-768'])],
-  [0x0042, mlkemHpke(0x0042, MLKEM['ML-KEM-1024'])],
-  [0x647a, xwingHpke()],
-]);
+export const KEMS: ReadonlyMap<number, HpkeKem> = new Map<number, HpkeKem>(
+  [...Object.values(MLKEM).map(mlkemHpke), xwingHpke()].map((k) => [k.id, k]),
+);

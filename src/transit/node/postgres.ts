@@ -43,6 +43,7 @@ interface PgModule {
   Pool: new (cfg: Record<string, unknown>) => Pool;
 }
 
+/** Connection pool and timeouts of {@link openPostgresStore}; every field has a default. */
 export interface PostgresStoreOptions {
   /** Connections per replica (default 10). */
   poolSize?: number;
