@@ -23,7 +23,7 @@ const typedoc = join(root, 'node_modules/typedoc/bin/typedoc');
 
 const run = spawnSync(
   process.execPath,
-  [typedoc, '--emit', 'none', '--treatValidationWarningsAsErrors', 'false', '--logLevel', 'Warn'],
+  [typedoc, '--emit', 'none', '--disableSources', '--treatValidationWarningsAsErrors', 'false', '--logLevel', 'Warn'],
   { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
 );
 // NO_COLOR above keeps ANSI colours out of the text parsed below.
