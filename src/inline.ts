@@ -20,15 +20,9 @@
  */
 import { init as initWith } from './wasm/loader.js';
 import type { InitOptions } from './wasm/loader.js';
+import { fromBase64 as decode } from './util/codec.js';
 
 export * from './index.js';
-
-function decode(base64: string): Uint8Array {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
 
 /**
  * Loads the embedded wasm (the SIMD128 build where supported, else the scalar one); other options as
