@@ -11,7 +11,7 @@
 // from a src/entries/*.ts with a literal new URL(…) or a static import.
 import { transform } from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 
 /** Output path (without .js) → source. Paths stay where tsc put them, so package.json and the wasm URLs hold. */
 export const ENTRIES = {
@@ -125,5 +125,16 @@ export default [
     input: Object.fromEntries(Object.entries(ENTRIES).filter(([name]) => PUBLIC.includes(name))),
     output: { ...output, dir: 'dist/modules', preserveModules: true, preserveModulesRoot: 'src' },
   },
-  ...Object.entries(RUNTIME_ENTRIES).map(([name, file]) => ({ ...common, input: { [name]: file }, output })),
+  // A relative external (the workerd entry's static .wasm imports) is written relative to the folder of the
+  // inputs (src/entries/), taken as the output dir: 'entries/workerd.js' then imported ../../../wasm, outside
+  // the installed package. `paths` names each .wasm relative to the real output dir (dist/); rollup makes that
+  // relative to the chunk (../../wasm from dist/entries/).
+  ...Object.entries(RUNTIME_ENTRIES).map(([name, file]) => ({
+    ...common,
+    input: { [name]: file },
+    output: {
+      ...output,
+      paths: (id) => (id.endsWith('.wasm') ? relative(resolve(output.dir), id).split(sep).join('/') : id),
+    },
+  })),
 ];
