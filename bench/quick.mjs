@@ -12,15 +12,18 @@
 // round, while a real regression stays below in all of them. It fails only
 // below target × (1 − tolerance) (default 10 %), and then prints the table.
 //
-//   node bench/quick.mjs [--tries 3] [--tolerance 0.1] [--verbose] [--known "<case>:<peer>" …]
+//   node bench/quick.mjs [--tries 3] [--tolerance 0.1] [--verbose] [--known "<case>:<peer>" …] [--tarball FILE]
 //
 // Runs in Node (this process) in well under 60 s; last line is
-// "bench-quick: N passed, N failed".
+// "bench-quick: N passed, N failed". Like `npm run bench`, it measures the
+// package as installed: `npm pack` of this checkout (or --tarball FILE) in a
+// fresh app, the suite importing it by name (bench/app.mjs).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { bundle, root, cleanup, scratchDir } from '../test/runners/lib.mjs';
+import { root } from '../test/runners/lib.mjs';
 import { runtimeTable, fmt } from './report.mjs';
+import { bundleSuite, installPackage } from './app.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -52,19 +55,13 @@ const CHECKS = [
   { peer: SCALAR, target: 1.5 },
 ];
 
-const dir = scratchDir('bench-quick');
-mkdirSync(dir, { recursive: true });
-const outfile = join(dir, 'suite.mjs');
-await bundle({
-  contents: "export * from '../../bench/suite.ts';",
-  outfile,
-  platform: 'node',
-  conditions: ['node'],
-  entry: 'node',
-  external: ['@oqs/liboqs-js', '@noble/post-quantum/*', '@openforge-sh/liboqs', 'mlkem', '@hpke/*'],
-});
+const pkg = installPackage({ tarball: opt('--tarball'), label: 'bench-quick' });
+// The app (the package and its wasm, loaded as the cases run) stays until this process exits.
+process.on('exit', () => pkg.remove());
+mkdirSync(join(pkg.app, 'bench'), { recursive: true });
+const outfile = join(pkg.app, 'bench', 'suite.mjs');
+await bundleSuite(pkg, { target: 'node', contents: "export * from './suite.ts';", outfile });
 const suite = await import(pathToFileURL(outfile).href);
-cleanup(dir);
 suite.setClock(() => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -127,7 +124,7 @@ for (const k of CASES) {
   }
 }
 console.log(
-  `bench:quick — Node ${process.version}, CPU-time clock, best of up to ${TRIES} rounds (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  `bench:quick — ${pkg.name}@${pkg.version} (tarball sha256 ${pkg.sha256.slice(0, 12)}…), Node ${process.version}, CPU-time clock, best of up to ${TRIES} rounds (${((Date.now() - started) / 1000).toFixed(1)} s)`,
 );
 console.log(lines.join('\n'));
 if (failed || VERBOSE) {

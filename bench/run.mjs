@@ -2,12 +2,17 @@
 // `npm run bench`: one command, one run per runtime, this SDK (SIMD128 and
 // scalar builds) against @noble/post-quantum, @oqs/liboqs-js,
 // @openforge-sh/liboqs, mlkem and @hpke/core. bench/suite.ts holds every case
-// and the timing loop; this script bundles it per runtime with the same
-// esbuild setup as the test runners (test/runners/lib.mjs), runs it, writes
-// bench/results/<runtime>.json and regenerates bench/results/README.md and
+// and the timing loop. What is measured is the package as users install it:
+// `npm pack` of this checkout (or --tarball FILE) installed into a fresh app
+// with the peers (bench/app.mjs), the suite importing qsign-pqc by name; the
+// process runtimes load it from the app's node_modules, browsers and workerd
+// get a bundle of the installed package. The same tarball goes to
+// bench/coldstart.mjs. Writes bench/results/<runtime>.json (with the package
+// version and tarball sha256) and regenerates bench/results/README.md and
 // bench/results/bench.svg.
 //
 //   node bench/run.mjs                                  all runtimes, full run
+//   node bench/run.mjs --tarball qsign-pqc-0.1.0.tgz    measure that tarball instead of packing this checkout
 //   node bench/run.mjs --runtime node20,deno --quick    a subset, short samples
 //   node bench/run.mjs --filter mlkem,ML-DSA-65         cases whose "group name" contains a term
 //   node bench/run.mjs --no-native --no-coldstart       skip the native C reference / cold start
@@ -17,22 +22,11 @@
 // Runtimes: node20 (this Node), node24, deno, bun, chromium, firefox, workerd.
 import { mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  BIN,
-  bundle,
-  cleanup,
-  externalWasmPlugin,
-  launchChromium,
-  run,
-  root,
-  scratchDir,
-  serveRoot,
-  sleep,
-  requireFile,
-} from '../test/runners/lib.mjs';
+import { BIN, launchChromium, run, root, serveRoot, sleep, requireFile } from '../test/runners/lib.mjs';
 import { writeReport } from './report.mjs';
+import { bundleSuite, installPackage, LIBOQS } from './app.mjs';
 import { freePort } from '../test/helpers/ports.mjs';
-import { WASM_MODULES, workerdConfig } from '../test/helpers/workerd.mjs';
+import { workerdConfig } from '../test/helpers/workerd.mjs';
 
 const TAG = '@@QSIGN_BENCH ';
 const ALL = ['node20', 'node24', 'deno', 'bun', 'chromium', 'firefox', 'workerd'];
@@ -60,27 +54,18 @@ const benchOpts = {
 };
 const outDir = join(root, 'bench/results');
 mkdirSync(outDir, { recursive: true });
-const dir = scratchDir('bench');
-
-// Peers stay external in the process runtimes, loaded from node_modules as an
-// app would (@openforge-sh/liboqs picks its wasm with a computed import path
-// that no bundler can follow); browsers and workerd get them bundled.
-const PEERS_EXTERNAL = [
-  '@noble/post-quantum',
-  '@noble/post-quantum/*',
-  '@oqs/liboqs-js',
-  '@openforge-sh/liboqs',
-  'mlkem',
-  '@hpke/*',
-];
-const LIBOQS = ['@oqs/liboqs-js', '@openforge-sh/liboqs'];
+// The package under test, installed once for every runtime of this run; the bundles and pages go to <app>/bench/.
+const pkg = installPackage({ tarball: opt('--tarball') });
+const dir = join(pkg.app, 'bench');
+mkdirSync(dir, { recursive: true });
+process.stderr.write(`bench: ${pkg.name}@${pkg.version} (${pkg.source}), tarball sha256 ${pkg.sha256}\n`);
 // --clock cpu (Node, Deno, Bun): time with process CPU time, which leaves out
 // time spent descheduled: steadier on a shared machine. Browsers and workerd
 // have no such clock and always use performance.now().
 const CPU_CLOCK = opt('--clock', 'wall') === 'cpu';
 const PROCESS_FINISH = (o) =>
   `${CPU_CLOCK ? 'import process from "node:process"; setClock(() => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; });\n' : ''}const r = await runBench(${JSON.stringify(o)}, (s) => console.error(s));\nconsole.log(${JSON.stringify(TAG)} + JSON.stringify(r));`;
-const entry = (finish) => `import { runBench, setClock } from '../../bench/suite.ts';\n${finish}`;
+const entry = (finish) => `import { runBench, setClock } from './suite.ts';\n${finish}`;
 
 function parse(label, res) {
   const line = res.stdout.split('\n').find((l) => l.startsWith(TAG));
@@ -91,17 +76,13 @@ function parse(label, res) {
   return JSON.parse(line.slice(TAG.length));
 }
 
-async function processRuntime(name, cmd, argsFor, platform, conditions, wasmEntry, env = {}) {
+// Node, Deno and Bun run the transpiled suite from inside the app (cwd too): qsign-pqc and the peers are
+// loaded unbundled from its node_modules, each runtime applying its own conditions; Deno uses the app's
+// node_modules as is because of the package.json beside it.
+async function processRuntime(name, cmd, argsFor, target, env = {}) {
   const outfile = join(dir, `${name}.mjs`);
-  await bundle({
-    contents: entry(PROCESS_FINISH(benchOpts)),
-    outfile,
-    platform,
-    conditions,
-    entry: wasmEntry,
-    external: PEERS_EXTERNAL,
-  });
-  const res = await run(cmd, [...argsFor(outfile)], { env, timeoutMs: 3_600_000 });
+  await bundleSuite(pkg, { target, contents: entry(PROCESS_FINISH(benchOpts)), outfile });
+  const res = await run(cmd, [...argsFor(outfile)], { env, cwd: pkg.app, timeoutMs: 3_600_000 });
   if (process.env.QSIGN_BENCH_VERBOSE) process.stderr.write(res.stderr);
   return parse(name, res);
 }
@@ -109,21 +90,17 @@ async function processRuntime(name, cmd, argsFor, platform, conditions, wasmEntr
 const PROC_RUNTIMES = ['node20', 'node24', 'deno', 'bun'];
 const DENO_ENV = { DENO_DIR: join(root, '.cache/deno'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
 const RUNNERS = {
-  node20: () => processRuntime('node20', process.execPath, (f) => [f], 'node', ['node'], 'node'),
-  node24: () =>
-    processRuntime('node24', requireFile(BIN.node24, 'run `npm run setup`'), (f) => [f], 'node', ['node'], 'node'),
+  node20: () => processRuntime('node20', process.execPath, (f) => [f], 'node'),
+  node24: () => processRuntime('node24', requireFile(BIN.node24, 'run `npm run setup`'), (f) => [f], 'node'),
   deno: () =>
     processRuntime(
       'deno',
       requireFile(BIN.deno, 'run `npm run setup`'),
       (f) => ['run', '-A', '--no-prompt', f],
-      'neutral',
-      ['deno', 'import', 'module', 'default'],
       'deno',
       DENO_ENV,
     ),
-  bun: () =>
-    processRuntime('bun', requireFile(BIN.bun, 'run `npm run setup`'), (f) => [f], 'node', ['bun', 'node'], 'node'),
+  bun: () => processRuntime('bun', requireFile(BIN.bun, 'run `npm run setup`'), (f) => [f], 'bun'),
   chromium: () => browser('chromium'),
   firefox: () => browser('firefox'),
   workerd: () => workerd(),
@@ -131,26 +108,24 @@ const RUNNERS = {
 
 async function browser(kind) {
   const file = join(dir, `${kind}.mjs`);
-  await bundle({
+  // The installed package bundled with the browser conditions; its wasm URLs name its own files, served below.
+  await bundleSuite(pkg, {
+    target: 'browser',
     contents: entry(
       `runBench(${JSON.stringify(benchOpts)}, (s) => console.log(s)).then((r) => { globalThis.__bench = r; }, (e) => { globalThis.__bench = { error: String(e && e.stack || e) }; });`,
     ),
     outfile: file,
-    platform: 'browser',
-    conditions: ['browser'],
-    entry: 'browser',
-    external: LIBOQS,
   });
   // The liboqs packages load their per-algorithm glue with computed relative
   // imports, which no bundler can follow: the page loads them unbundled from
-  // node_modules (served by serveRoot) through an import map, as their docs do.
+  // the app's node_modules (served from the app) through an import map, as their docs do.
   const importMap = { imports: Object.fromEntries(LIBOQS.map((p) => [p, `/node_modules/${p}/src/index.js`])) };
   writeFileSync(
     join(dir, `${kind}.html`),
     `<!doctype html><meta charset="utf-8"><script type="importmap">${JSON.stringify(importMap)}</script><script type="module" src="./${kind}.mjs"></script>\n`,
   );
-  const server = await serveRoot();
-  const path = `${dir.slice(root.length + 1)}/${kind}.html`;
+  const server = await serveRoot(pkg.app);
+  const path = `bench/${kind}.html`;
   let close;
   try {
     let page;
@@ -193,17 +168,15 @@ async function browser(kind) {
 async function workerd() {
   const file = join(dir, 'workerd.mjs');
   // workerd refuses to compile wasm from bytes ("Wasm code generation
-  // disallowed by embedder"): our builds come in as static module imports;
+  // disallowed by embedder"): the package's wasm files come in as the static
+  // module imports its workerd entry makes, named by their path in the app;
   // the liboqs peers compile theirs from inlined bytes, so they end up n/a with that reason.
-  await bundle({
+  const { wasmModules } = await bundleSuite(pkg, {
+    target: 'workerd',
     contents: entry(
       `let p; export default { async fetch() { p ??= runBench(${JSON.stringify(benchOpts)}).catch((e) => ({ error: String(e && e.stack || e) })); return Response.json(await p); } };`,
     ),
     outfile: file,
-    platform: 'neutral',
-    conditions: ['workerd', 'worker', 'browser', 'import', 'module', 'default'],
-    entry: 'workerd',
-    plugins: [externalWasmPlugin],
   });
   const port = await freePort();
   writeFileSync(
@@ -214,7 +187,7 @@ async function workerd() {
       workers: [
         {
           name: 'bench',
-          modules: [{ name: 'worker.mjs', esModule: file }, ...WASM_MODULES],
+          modules: [{ name: 'worker.mjs', esModule: file }, ...wasmModules],
           compatibilityFlags: ['nodejs_compat'],
         },
       ],
@@ -282,6 +255,7 @@ for (const name of runtimes) {
     r.version = r.userAgent ?? (await versionOf(name));
     r.measured = new Date().toISOString();
     r.cpu = cpuModel();
+    r.package = pkg.info;
     if (previous) {
       const key = (c) => `${c.group} ${c.name}`;
       const fresh = new Map(r.results.map((c) => [key(c), c]));
@@ -290,6 +264,12 @@ for (const name of runtimes) {
         ...r.results.filter((c) => !previous.results.some((p) => key(p) === key(c))),
       ];
       r.partialUpdate = true;
+      // Cases this --filter run did not measure keep their figures, and their package is named beside ours.
+      const kept = previous.results.some((c) => !fresh.has(key(c)));
+      const earlier = [...(previous.keptFrom ?? []), previous.package ?? null].filter(
+        (p, i, all) => p?.sha256 !== pkg.sha256 && all.findIndex((q) => q?.sha256 === p?.sha256) === i,
+      );
+      if (kept && earlier.length) r.keptFrom = earlier;
     }
     writeFileSync(file, `${JSON.stringify(r, null, 1)}\n`);
     process.stderr.write(`bench: ${name} done in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
@@ -298,8 +278,6 @@ for (const name of runtimes) {
     console.error(`bench: ${name} failed: ${e.stack ?? e}`);
   }
 }
-cleanup(dir);
-
 if (!flag('--no-native') && !benchOpts.filter) {
   const r = await run(process.execPath, [join(root, 'bench/native.mjs'), ...(benchOpts.quick ? ['--quick'] : [])], {
     timeoutMs: 1_800_000,
@@ -308,12 +286,16 @@ if (!flag('--no-native') && !benchOpts.filter) {
   if (r.code !== 0) failed++;
 }
 if (!flag('--no-coldstart') && !benchOpts.filter) {
-  const r = await run(process.execPath, [join(root, 'bench/coldstart.mjs'), ...(benchOpts.quick ? ['--quick'] : [])], {
-    timeoutMs: 1_800_000,
-  });
+  // The same tarball as the suite measured.
+  const r = await run(
+    process.execPath,
+    [join(root, 'bench/coldstart.mjs'), '--tarball', pkg.tarball, ...(benchOpts.quick ? ['--quick'] : [])],
+    { timeoutMs: 1_800_000 },
+  );
   process.stderr.write(r.stdout + r.stderr);
   if (r.code !== 0) failed++;
 }
+if (!process.env.QSIGN_KEEP_BUNDLES) pkg.remove();
 
 // README's Performance section is rewritten only by a full run (no --filter/--runtime/--quick).
 const full = !benchOpts.quick && !benchOpts.filter && !args.includes('--runtime');

@@ -1,7 +1,8 @@
 // The runtime-agnostic body of `npm run bench`: every case, every peer, the
-// timing loop. bench/run.mjs bundles this file with esbuild once per runtime
-// (Node, Deno, Bun, Chromium, Firefox, workerd) and collects the JSON that
-// runBench() returns, so every runtime measures exactly the same code.
+// timing loop. bench/app.mjs builds this file against the packed tarball
+// installed in a fresh app, once per runtime (Node, Deno, Bun, Chromium,
+// Firefox, workerd), and bench/run.mjs collects the JSON that runBench()
+// returns, so every runtime measures the same code: the package users install.
 //
 // Timing: per case, every implementation is warmed up (Liftoff → TurboFan
 // tier-up), then a batch size is calibrated so one sample lasts about
@@ -10,15 +11,21 @@
 // interleaved, so load from other processes hits every column alike instead
 // of whichever happened to run while the machine was busy. A cell is the
 // median of the samples with their min..max.
-import * as sdk from '../src/index.ts';
-import { currentInstance, restoreInstance } from '../src/wasm/loader.ts';
-import * as hybrid from '../src/hybrid/index.ts';
-import * as jose from '../src/jose/index.ts';
-import * as transit from '../src/transit/index.ts';
-import * as x509 from '../src/x509/index.ts';
-// The runtime's own wasm source, the same one init() would use (bytes in
-// Node/Deno/Bun, a fetch Response in browsers, a static Module in workerd).
-import { defaultWasmSource } from '#wasm-source';
+//
+// The SDK is imported by package name only: qsign-pqc and its public
+// subpaths, and the same tarball once more under the name qsign-pqc-scalar
+// (bench/app.mjs installs both). Two installed copies are two loader states,
+// so one runs the SIMD128 build and the other the scalar build, both live.
+import * as sdkSimd from 'qsign-pqc';
+import * as hybridSimd from 'qsign-pqc/hybrid';
+import * as joseSimd from 'qsign-pqc/jose';
+import * as transitSimd from 'qsign-pqc/transit';
+import * as x509Simd from 'qsign-pqc/x509';
+import * as sdkScalar from 'qsign-pqc-scalar';
+import * as hybridScalar from 'qsign-pqc-scalar/hybrid';
+import * as joseScalar from 'qsign-pqc-scalar/jose';
+import * as transitScalar from 'qsign-pqc-scalar/transit';
+import * as x509Scalar from 'qsign-pqc-scalar/x509';
 import { summarize } from './stats.mjs';
 
 export interface BenchOptions {
@@ -77,33 +84,36 @@ const errText = (e: unknown) =>
     .split('\n')[0]
     .slice(0, 160);
 
-// ---- our two builds, compiled once ------------------------------------
-// Each build is compiled and instantiated once; switching between the two
-// instances costs nothing, so samples of the two builds interleave like any
-// peer's without a fresh instance (4 MiB of memory to allocate and collect)
-// per sample.
-const modules: Record<'simd' | 'scalar', WebAssembly.Module | undefined> = { simd: undefined, scalar: undefined };
-async function compiled(v: 'simd' | 'scalar'): Promise<WebAssembly.Module> {
-  if (modules[v]) return modules[v]!;
-  const src: unknown = await defaultWasmSource(v);
-  let m: WebAssembly.Module;
-  if (src instanceof WebAssembly.Module) m = src;
-  else if (typeof Response !== 'undefined' && src instanceof Response)
-    m = await WebAssembly.compile(await src.arrayBuffer());
-  else m = await WebAssembly.compile(src as BufferSource);
-  return (modules[v] = m);
-}
+// ---- our two builds, one installed copy each ------------------------
+// Each copy is initialized once (the SIMD128 build in qsign-pqc, the scalar
+// one in qsign-pqc-scalar); switching between them only rebinds the names the
+// cases use, so samples of the two builds interleave like any peer's without
+// a fresh instance (4 MiB of memory to allocate and collect) per sample.
+type Build = {
+  sdk: typeof sdkSimd;
+  hybrid: typeof hybridSimd;
+  jose: typeof joseSimd;
+  transit: typeof transitSimd;
+  x509: typeof x509Simd;
+};
+const BUILDS: Record<'simd' | 'scalar', Build> = {
+  simd: { sdk: sdkSimd, hybrid: hybridSimd, jose: joseSimd, transit: transitSimd, x509: x509Simd },
+  scalar: { sdk: sdkScalar, hybrid: hybridScalar, jose: joseScalar, transit: transitScalar, x509: x509Scalar } as Build,
+};
+let { sdk, hybrid, jose, transit, x509 } = BUILDS.simd;
 let active: string | undefined;
-const instances: Partial<Record<'simd' | 'scalar', object>> = {};
+const initialized = new Set<string>();
 async function use(v: 'simd' | 'scalar') {
   if (active === v) return;
-  const kept = instances[v];
-  if (kept) restoreInstance(kept);
-  else {
+  const b = BUILDS[v];
+  if (!initialized.has(v)) {
     // engine: 'wasm' so the async layers never route to native Web Crypto: this measures our wasm.
-    await sdk.init({ simd: v === 'simd', force: true, engine: 'wasm', wasm: await compiled(v) });
-    instances[v] = currentInstance();
+    await b.sdk.init({ simd: v === 'simd', engine: 'wasm' });
+    const want = v === 'simd' ? 'simd128' : 'scalar';
+    if (b.sdk.backend() !== want) throw new Error(`the ${v} copy runs the ${b.sdk.backend()} build`);
+    initialized.add(v);
   }
+  ({ sdk, hybrid, jose, transit, x509 } = b);
   active = v;
 }
 

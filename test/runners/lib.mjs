@@ -277,12 +277,12 @@ const MIME = {
 };
 
 /**
- * A tiny static file server for the browsers: serves the repository root on
- * 127.0.0.1 (loopback only) with `application/wasm` for .wasm, so the browser
- * entry's instantiateStreaming path is the one exercised. Resolves
- * { origin, close() }.
+ * A tiny static file server for the browsers: serves the repository root (or
+ * `base`, e.g. an app with the package installed) on 127.0.0.1 (loopback only)
+ * with `application/wasm` for .wasm, so the browser entry's
+ * instantiateStreaming path is the one exercised. Resolves { origin, close() }.
  */
-export async function serveRoot() {
+export async function serveRoot(base = root) {
   const { createServer: createHttpServer } = await import('node:http');
   const { readFile } = await import('node:fs/promises');
   const { extname, normalize } = await import('node:path');
@@ -293,7 +293,7 @@ export async function serveRoot() {
         res.writeHead(403).end();
         return;
       }
-      const body = await readFile(join(root, path));
+      const body = await readFile(join(base, path));
       res.writeHead(200, {
         'content-type': MIME[extname(path)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
