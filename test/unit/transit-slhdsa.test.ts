@@ -26,7 +26,7 @@ import {
   fromBase64,
   type TransitStore,
 } from '../../src/transit/index.js';
-import { algorithms, familyNames, sizeOf, algorithmByTransitType } from '../../src/registry.js';
+import { algorithms, algorithmByJose, familyNames, sizeOf, algorithmByTransitType } from '../../src/registry.js';
 import { init, SLH_DSA_MAX_MESSAGE } from '../../src/index.js';
 import { QsignError } from '../../src/errors.js';
 import { fakeDoStorage } from '../helpers/fake-do-storage.js';
@@ -61,6 +61,14 @@ describe('registry: transit key types of the SLH-DSA rows', () => {
     }
     expect(algorithmByTransitType('SLH-DSA-SHAKE-256f')?.transitType).toBe('slh-dsa-shake-256f');
     expect(algorithmByTransitType('sphincs+-sha2-128s-simple')?.transitType).toBe('slh-dsa-sha2-128s');
+  });
+
+  it('no JOSE/COSE identifiers for SLH-DSA: draft-ietf-cose-sphincs-plus only requests them (docs/slhdsa.md)', () => {
+    for (const a of algorithms())
+      if (a.family === 'SLH-DSA' || a.family === 'HashSLH-DSA')
+        expect([a.name, a.jose, a.cose]).toEqual([a.name, undefined, undefined]);
+    expect(algorithmByJose('SLH-DSA-SHA2-128s')).toBe(undefined);
+    expect(algorithmByJose('ML-DSA-65')?.cose).toBe(-49);
   });
 
   it('resolveKeyType: the twelve types, any registry spelling, and type slh-dsa + parameter_set', () => {
