@@ -25,6 +25,14 @@ export type KeyType = KemKeyType | SignatureKeyType | 'hmac';
 /** The SLH-DSA key types, from the registry's rows (all twelve FIPS 205 sets). */
 const SLH_DSA_KEY_TYPES = familyNames('SLH-DSA').map((n) => n.toLowerCase() as SlhDsaKeyType);
 
+/**
+ * Every transit key type, in the order error messages list them: the KEMs, ML-DSA, the twelve SLH-DSA sets, `hmac`.
+ *
+ * @example
+ * ```ts
+ * KEY_TYPES.includes('slh-dsa-sha2-128s'); // true
+ * ```
+ */
 export const KEY_TYPES: readonly KeyType[] = [
   'ml-kem-768',
   'ml-kem-1024',
