@@ -247,8 +247,9 @@ export type AliasesOf<N extends AlgorithmName> = N extends WrittenName ? Entry<N
 export type FamilyNames<F extends AlgorithmFamily> = F extends 'SLH-DSA'
   ? SlhDsaName
   : Extract<(typeof ENTRIES)[number], { family: F }>['name'];
-/** The transit key types, from the registry. */
-export type TransitKeyTypeName = Extract<(typeof ENTRIES)[number], { transitType: string }>['transitType'];
+/** The transit key types, from the registry (the SLH-DSA sets' are their names in lower case). */
+export type TransitKeyTypeName =
+  Extract<(typeof ENTRIES)[number], { transitType: string }>['transitType'] | Lowercase<SlhDsaName>;
 
 /*
  * SLH-DSA (FIPS 205 Table 2): the twelve sets in the order of their NIST
@@ -310,6 +311,8 @@ function slhDsaEntries(): AlgorithmInfo[] {
         standard: 'FIPS 205',
         sizes,
         oid: `2.16.840.1.101.3.4.3.${20 + hi * 6 + si}`,
+        // Lower case like `ml-dsa-65` (and Node's SLHDSAKeyType); HashSLH-DSA rows get none: a transit key signs pure.
+        transitType: lower,
       });
       const ph = hash === 'SHAKE' ? (n === 16 ? 'SHAKE-128' : 'SHAKE-256') : n === 16 ? 'SHA2-256' : 'SHA2-512';
       const phLabel = ph.replace('SHA2-', 'SHA').replace('-', '');

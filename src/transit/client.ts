@@ -38,6 +38,8 @@ const MESSAGE_CODES: Record<string, TransitErrorCode> = {
   'insufficient resources': TransitErrorCodes.LIMIT_EXCEEDED,
   'request timeout': TransitErrorCodes.TIMEOUT,
   'permission denied': TransitErrorCodes.PERMISSION_DENIED,
+  // The one 500 with a fixed text of its own: a key record in the store that failed its MAC.
+  'key record failed its integrity check': TransitErrorCodes.RECORD_TAMPERED,
 };
 
 function codeFor(status: number, message: string): TransitErrorCode {

@@ -28,6 +28,7 @@ import { createAuth, type AuthConfig, type Authorizer, type Capability } from '.
 import { fromBase64, toBase64 } from './base64.js';
 import { isTransitHashAlgorithm, transitHash } from './digest.js';
 import { httpStatusFor, transitError, TransitErrorCodes } from './errors.js';
+import { algorithmByTransitType } from '../registry.js';
 import { KEY_NAME_RE, type Keyring } from './keyring.js';
 import type { KeyConfig } from './types.js';
 
@@ -156,6 +157,8 @@ interface Route {
   run(body: Json): Promise<{ status?: number; data?: unknown; warnings?: string[] } | undefined>;
   /** One `batch_input` item (with the whole body, for fields Vault reads at the top level), if the route batches. */
   batch?: (item: Json, body: Json) => Promise<Json>;
+  /** Refuses a batch of `count` items up front (e.g. one whose response would be too large). */
+  checkBatch?: (count: number) => Promise<void>;
   needsBody: boolean;
 }
 
@@ -264,7 +267,7 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
     if (bool(b, 'prehashed'))
       throw transitError(
         TransitErrorCodes.INVALID_REQUEST,
-        'prehashed input is not supported for ML-DSA keys (pure ML-DSA signs the message itself)',
+        'prehashed input is not supported for ML-DSA or SLH-DSA keys (pure ML-DSA and SLH-DSA sign the message itself)',
       );
     const r = await keyring.sign(name, b64(b, 'input', true)!, {
       keyVersion: int(b, 'key_version'),
@@ -311,6 +314,30 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
     ['verify', verifyItem],
     ['hmac', hmacItem],
   ]);
+
+  /**
+   * A batch `sign` answers one signature per item, and SLH-DSA's are up to 49,856 bytes (66 KB in base64): a batch
+   * whose signatures alone would exceed the request body limit is refused before any is made (507), so a response
+   * never outgrows what this server accepts as a request, and a client splits the batch instead of waiting for
+   * minutes of signing. Sizes come from the registry; an unknown key is left to the items (404 each).
+   */
+  const checkSignatureBatch = async (name: string, count: number): Promise<void> => {
+    if (!KEY_NAME_RE.test(name)) return;
+    const type = await keyring.readKey(name).then(
+      (k) => k.type,
+      () => undefined,
+    );
+    const size = type === undefined ? undefined : algorithmByTransitType(type)?.sizes.signature;
+    if (size === undefined) return;
+    // base64 of the signature, its `vault:vN:` prefix and the JSON around it.
+    const perItem = Math.ceil(size / 3) * 4 + 64;
+    if (count * perItem > maxBody)
+      throw transitError(
+        TransitErrorCodes.LIMIT_EXCEEDED,
+        `a batch of ${count} ${type} signatures (about ${count * perItem} bytes) exceeds the ${maxBody}-byte limit; ` +
+          `send at most ${Math.floor(maxBody / perItem)} items per batch`,
+      );
+  };
 
   const createCap = async (name: string): Promise<Capability> =>
     (await keyring.store.get(name)) ? 'update' : 'create';
@@ -424,6 +451,7 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
         capability: 'update',
         needsBody: true,
         batch: (item, body) => f(a, item, body, b),
+        ...(op === 'sign' ? { checkBatch: (count: number) => checkSignatureBatch(a, count) } : {}),
         run: async (body) => ({ data: await f(a, body, body, b) }),
       };
     }
@@ -535,6 +563,7 @@ export function createTransitHandler(opts: TransitHandlerOptions): (req: Request
     const items = field(body, 'batch_input');
     if (!Array.isArray(items)) throw transitError(TransitErrorCodes.INVALID_REQUEST, 'batch_input must be an array');
     if (items.length > maxBatch) throw transitError(TransitErrorCodes.LIMIT_EXCEEDED, 'too many batch items');
+    await r.checkBatch?.(items.length);
     const pfc = int(body, 'partial_failure_response_code');
     // It becomes the HTTP status: anything outside 200–599 would make `new Response` throw.
     if (pfc !== undefined && (pfc < 200 || pfc > 599))

@@ -19,7 +19,16 @@
 export { Keyring, parseVersioned } from './keyring.js';
 export type { KeyringOptions, EncryptOptions, DecryptOptions, SignOptions, DataKeyOptions } from './keyring.js';
 export { KEY_TYPES, resolveKeyType } from './types.js';
-export type { KeyType, SignatureKeyType, KeyInfo, KeyVersionInfo, CreateKeyOptions, KeyConfig } from './types.js';
+export type {
+  KeyType,
+  SignatureKeyType,
+  MlDsaKeyType,
+  SlhDsaKeyType,
+  KeyInfo,
+  KeyVersionInfo,
+  CreateKeyOptions,
+  KeyConfig,
+} from './types.js';
 export type { KemKeyType } from './envelope.js';
 export { encryptStream, decryptStream, DEFAULT_CHUNK_SIZE } from './stream.js';
 export type { StreamEncryptOptions, StreamKeySource } from './stream.js';

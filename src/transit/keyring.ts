@@ -13,6 +13,10 @@
  */
 import { sign as engineSign, signatureKeygen, verify as engineVerify } from '../engine/signature.js';
 import { QsignError } from '../errors.js';
+import * as slhDsaSets from '../sig/slhdsa.js';
+import type { SlhDsa } from '../sig/slhdsa.js';
+import { loadSlhDsa } from '../wasm/slhdsa-loader.js';
+import { init, isInitialized } from '../wasm/loader.js';
 import { equalBytes, randomBytes, wipe, utf8 } from '../util/bytes.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -27,6 +31,8 @@ import type { TransitStore } from './store.js';
 import { decryptStream, encryptStream, type StreamEncryptOptions } from './stream.js';
 import {
   isSignatureType,
+  isSlhDsaType,
+  signatureAlgorithmOf,
   KEY_TYPES,
   parseDuration,
   resolveKeyType,
@@ -36,6 +42,7 @@ import {
   type KeyInfo,
   type KeyType,
   type SignatureKeyType,
+  type SlhDsaKeyType,
 } from './types.js';
 
 /** One stored version: public key in the clear, private seed sealed. */
@@ -114,7 +121,7 @@ export interface DecryptOptions {
 
 export interface SignOptions {
   keyVersion?: number;
-  /** FIPS 204 context string (0..255 bytes). */
+  /** FIPS 204 / FIPS 205 context string (0..255 bytes); the verifier must give the same. */
   context?: Uint8Array;
 }
 
@@ -126,11 +133,37 @@ export interface DataKeyOptions extends EncryptOptions {
 const PREFIX = VERSIONED_PREFIX;
 /** Key names: 1-128 of A-Z a-z 0-9 . _ - starting with a letter or digit (store entries that are not keys start with `_`). */
 export const KEY_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const SIG_ALG: Record<SignatureKeyType, string> = {
-  'ml-dsa-44': 'ML-DSA-44',
-  'ml-dsa-65': 'ML-DSA-65',
-  'ml-dsa-87': 'ML-DSA-87',
-};
+/** The canonical algorithm name of a signature key type (`ml-dsa-65` → `ML-DSA-65`), from the registry. */
+const sigAlg = (t: SignatureKeyType): string => signatureAlgorithmOf(t).name;
+
+/**
+ * The SLH-DSA object of a key type, its wasm module loaded (the core first: the module follows its SIMD or scalar
+ * build). SLH-DSA has its own module, fetched on first use in browsers, so every SLH-DSA path awaits this.
+ */
+async function slhDsaOf(t: SlhDsaKeyType): Promise<SlhDsa> {
+  if (!isInitialized()) await init();
+  await loadSlhDsa();
+  const name = sigAlg(t);
+  return Object.values(slhDsaSets).find(
+    (o): o is SlhDsa =>
+      typeof o === 'object' && o !== null && 'info' in o && o.info.type === 'slh-dsa' && o.name === name,
+  )!;
+}
+
+/** A signature key type's key pair from its seed: ML-DSA ξ (32 B) through the engine, SLH-DSA SK.seed‖SK.prf‖PK.seed. */
+async function signatureKeyPair(t: SignatureKeyType, seed: Uint8Array): Promise<KemKeyPair> {
+  return isSlhDsaType(t) ? (await slhDsaOf(t)).keygen(seed) : signatureKeygen(sigAlg(t), seed);
+}
+
+/**
+ * Pure SLH-DSA holds the whole message in its module's memory (it reads it twice): a message over that limit is a
+ * size limit (507 over HTTP), not an internal error. Anything else is passed on.
+ */
+function slhDsaLimit(e: unknown): unknown {
+  return e instanceof QsignError && e.code === 'ERR_INPUT_TOO_LARGE'
+    ? transitError(TransitErrorCodes.LIMIT_EXCEEDED, e.message, e)
+    : e;
+}
 const BACKUP_AAD = utf8('qsign-pqc/transit/backup/v1');
 const RECORD_MAC_LABEL = 'qsign-pqc/transit/record-mac/v2';
 const RECORD_MAC_CONTEXT = 'qsign-pqc/transit/record/v2\0';
@@ -215,10 +248,10 @@ function isKemType(t: KeyType): t is KemKeyType {
   return Object.hasOwn(KEMS, t);
 }
 
-/** Seed bytes of one version: what is sealed, exported and imported. */
+/** Seed bytes of one version: what is sealed, exported and imported (ML-DSA ξ, SLH-DSA's 3n-byte keygen seed). */
 function seedLength(type: KeyType, keySize?: number): number {
   if (type === 'hmac') return keySize ?? HMAC_KEY_SIZES.default;
-  return isSignatureType(type) ? 32 : KEMS[type].nsk;
+  return isSignatureType(type) ? signatureAlgorithmOf(type).sizes.seed! : KEMS[type].nsk;
 }
 
 /** Vault's message for each malformed shape of an HMAC to verify. */
@@ -337,13 +370,14 @@ export class Keyring {
   private async checkLegacy(name: string, rec: KeyRecord): Promise<KeyRecord> {
     try {
       if (rec.name !== name || !rec.versions || typeof rec.versions !== 'object') throw tampered(name);
-      // `hmac` keys came after format 2, so a format-1 record naming that type is not genuine.
-      if (!(KEY_TYPES as readonly string[]).includes(rec.type) || rec.type === 'hmac') throw tampered(name);
+      // `hmac` and SLH-DSA keys came after format 2, so a format-1 record naming such a type is not genuine.
+      if (!(KEY_TYPES as readonly string[]).includes(rec.type) || rec.type === 'hmac' || isSlhDsaType(rec.type))
+        throw tampered(name);
       for (const [v, r] of Object.entries(rec.versions)) {
         const seed = await this.masterKey.open(fromBase64(r.sealed), sealAad(name, Number(v)));
         try {
           const pk = isSignatureType(rec.type)
-            ? (await signatureKeygen(SIG_ALG[rec.type], seed)).publicKey
+            ? (await signatureKeygen(sigAlg(rec.type), seed)).publicKey
             : (await kemKeyPair(rec.type, seed)).publicKey;
           if (!equalBytes(pk, fromBase64(r.public_key))) throw tampered(name);
         } finally {
@@ -409,7 +443,7 @@ export class Keyring {
         type === 'hmac'
           ? new Uint8Array(0)
           : isSignatureType(type)
-            ? (await signatureKeygen(SIG_ALG[type], seed)).publicKey
+            ? (await signatureKeyPair(type, seed)).publicKey
             : (await kemKeyPair(type, seed)).publicKey;
       const sealed = await this.masterKey.seal(seed, sealAad(name, version));
       return { creation_time: new Date(this.now()).toISOString(), public_key: toBase64(pk), sealed: toBase64(sealed) };
@@ -449,7 +483,7 @@ export class Keyring {
       p = (async () => {
         const seed = await this.masterKey.open(fromBase64(v.sealed), sealAad(rec.name, version));
         try {
-          if (isSignatureType(rec.type)) return await signatureKeygen(SIG_ALG[rec.type], seed);
+          if (isSignatureType(rec.type)) return await signatureKeyPair(rec.type, seed);
           if (!isKemType(rec.type))
             throw transitError(TransitErrorCodes.UNSUPPORTED_OPERATION, `key type ${rec.type} has no key pair`);
           return await kemKeyPair(rec.type, seed);
@@ -811,7 +845,18 @@ export class Keyring {
 
   // ---- signatures ------------------------------------------------------
 
-  /** ML-DSA signature as `vault:vN:` + base64(raw signature). */
+  /**
+   * ML-DSA or SLH-DSA signature as `vault:vN:` + base64(raw signature): pure FIPS 204 / FIPS 205 signing of
+   * `input` with `context` (hedged). Pure SLH-DSA takes messages up to `SLH_DSA_MAX_MESSAGE` bytes (larger:
+   * ERR_TRANSIT_LIMIT_EXCEEDED).
+   *
+   * @example
+   * ```ts
+   * await keyring.createKey('firmware', { type: 'slh-dsa-sha2-128s' });
+   * const { signature } = await keyring.sign('firmware', image, { context: utf8('fw-v1') });
+   * await keyring.verify('firmware', image, signature, { context: utf8('fw-v1') }); // true
+   * ```
+   */
   async sign(
     name: string,
     input: Uint8Array,
@@ -825,12 +870,17 @@ export class Keyring {
     rec = await this.rotateIfDue(rec);
     const version = this.encryptionVersion(rec, opts.keyVersion, 'signing');
     const kp = await this.keyPair(rec, version);
-    const sig = await engineSign(
-      SIG_ALG[rec.type as SignatureKeyType],
-      kp.secretKey,
-      input,
-      opts.context ? { context: opts.context } : {},
-    );
+    const type = rec.type as SignatureKeyType;
+    const ctx = opts.context ? { context: opts.context } : {};
+    let sig: Uint8Array;
+    if (isSlhDsaType(type)) {
+      const slh = await slhDsaOf(type);
+      try {
+        sig = slh.sign(input, kp.secretKey, ctx);
+      } catch (e) {
+        throw slhDsaLimit(e);
+      }
+    } else sig = await engineSign(sigAlg(type), kp.secretKey, input, ctx);
     return { signature: `${PREFIX}${version}:${toBase64(sig)}`, keyVersion: version };
   }
 
@@ -849,8 +899,19 @@ export class Keyring {
       throw transitError(TransitErrorCodes.UNSUPPORTED_OPERATION, `key type ${rec.type} does not support verification`);
     this.decryptionVersion(rec, version);
     const pk = fromBase64(rec.versions[String(version)]!.public_key);
+    const ctx = opts.context ? { context: opts.context } : {};
+    if (isSlhDsaType(rec.type)) {
+      const slh = await slhDsaOf(rec.type);
+      try {
+        return slh.verify(payload, input, pk, ctx);
+      } catch (e) {
+        const limit = slhDsaLimit(e);
+        if (limit !== e) throw limit;
+        return false; // as below: a malformed signature or context is simply invalid
+      }
+    }
     try {
-      return await engineVerify(SIG_ALG[rec.type], pk, input, payload, opts.context ? { context: opts.context } : {});
+      return await engineVerify(sigAlg(rec.type), pk, input, payload, ctx);
     } catch {
       return false; // wrong-length signatures are simply invalid
     }
@@ -940,7 +1001,8 @@ export class Keyring {
 
   /**
    * Key material of an `exportable` key (`export/:type/:name[/:version]`): `encryption-key` is a KEM version's
-   * seed (ML-KEM d‖z, 64 B; X-Wing 32 B), `signing-key` an ML-DSA seed ξ (32 B), `hmac-key` a version's HMAC
+   * seed (ML-KEM d‖z, 64 B; X-Wing 32 B), `signing-key` an ML-DSA seed ξ (32 B) or an SLH-DSA keygen seed
+   * SK.seed‖SK.prf‖PK.seed (3n B: 48, 72 or 96; `keygen(seed)` of `slh_dsa_*` or noble's gives the key pair), `hmac-key` a version's HMAC
    * key. The same bytes `importKey` takes, so a key moves between servers with its versions' secrets.
    */
   async exportKey(

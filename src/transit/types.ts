@@ -2,14 +2,37 @@
  * Key types, their aliases and the Vault-shaped key description that both the
  * library (`Keyring.readKey`) and the HTTP API (`GET keys/:name`) return.
  */
-import { aliasHint, algorithmByTransitType } from '../registry.js';
+import {
+  aliasHint,
+  algorithmByTransitType,
+  familyNames,
+  type AlgorithmInfo,
+  type SlhDsaName,
+  type TransitKeyTypeName,
+} from '../registry.js';
 import { transitError, TransitErrorCodes } from './errors.js';
 import type { KemKeyType } from './envelope.js';
 
-export type SignatureKeyType = 'ml-dsa-44' | 'ml-dsa-65' | 'ml-dsa-87';
+/** ML-DSA (FIPS 204) transit key types. */
+export type MlDsaKeyType = 'ml-dsa-44' | 'ml-dsa-65' | 'ml-dsa-87';
+/** SLH-DSA (FIPS 205) transit key types: the set's name in lower case, e.g. `slh-dsa-sha2-128s`. */
+export type SlhDsaKeyType = Lowercase<SlhDsaName>;
+/** Key types that sign (`sign/:name`, `verify/:name`). */
+export type SignatureKeyType = MlDsaKeyType | SlhDsaKeyType;
 /** `hmac`: a key for `hmac/:name` and HMAC verification only (as Vault's `type: hmac`). */
 export type KeyType = KemKeyType | SignatureKeyType | 'hmac';
 
+/** The SLH-DSA key types, from the registry's rows (all twelve FIPS 205 sets). */
+const SLH_DSA_KEY_TYPES = familyNames('SLH-DSA').map((n) => n.toLowerCase() as SlhDsaKeyType);
+
+/**
+ * Every transit key type, in the order error messages list them: the KEMs, ML-DSA, the twelve SLH-DSA sets, `hmac`.
+ *
+ * @example
+ * ```ts
+ * KEY_TYPES.includes('slh-dsa-sha2-128s'); // true
+ * ```
+ */
 export const KEY_TYPES: readonly KeyType[] = [
   'ml-kem-768',
   'ml-kem-1024',
@@ -17,15 +40,24 @@ export const KEY_TYPES: readonly KeyType[] = [
   'ml-dsa-44',
   'ml-dsa-65',
   'ml-dsa-87',
+  ...SLH_DSA_KEY_TYPES,
   'hmac',
 ];
 
 /**
  * Canonical key type from a request: a key type, any spelling the registry
- * knows for its algorithm (`kyber768`, `ML-KEM-768`, `x-wing`, …), or Vault
- * Enterprise's `type: "ml-dsa"` + `parameter_set: "44"|"65"|"87"`. Default
- * `ml-kem-768`. The registry lookup scans an array, so `__proto__` or
- * `constructor` from a request finds nothing.
+ * knows for its algorithm (`kyber768`, `ML-KEM-768`, `x-wing`,
+ * `SLH-DSA-SHA2-128s`, …), Vault Enterprise's `type: "ml-dsa"` +
+ * `parameter_set: "44"|"65"|"87"`, or the same shape for SLH-DSA:
+ * `type: "slh-dsa"` + `parameter_set: "sha2-128s"` (any of the twelve sets;
+ * there is no default set). Default `ml-kem-768`. The registry lookup scans
+ * an array, so `__proto__` or `constructor` from a request finds nothing.
+ *
+ * @example
+ * ```ts
+ * resolveKeyType('kyber768'); // 'ml-kem-768'
+ * resolveKeyType('slh-dsa', 'shake-256f'); // 'slh-dsa-shake-256f'
+ * ```
  */
 export function resolveKeyType(type?: string, parameterSet?: string | number): KeyType {
   if (type === undefined || type === '') return 'ml-kem-768';
@@ -39,6 +71,18 @@ export function resolveKeyType(type?: string, parameterSet?: string | number): K
       `unsupported parameter_set "${p}" for ml-dsa; use 44, 65 or 87`,
     );
   }
+  if (t === 'slh-dsa' || t === 'slhdsa') {
+    const sets = SLH_DSA_KEY_TYPES.map((k) => k.slice('slh-dsa-'.length)).join(', ');
+    if (parameterSet === undefined || parameterSet === null || parameterSet === '')
+      throw transitError(TransitErrorCodes.INVALID_REQUEST, `slh-dsa needs a parameter_set: one of ${sets}`);
+    const p = String(parameterSet).toLowerCase();
+    const k = (p.startsWith('slh-dsa-') ? p : `slh-dsa-${p}`) as SlhDsaKeyType;
+    if (SLH_DSA_KEY_TYPES.includes(k)) return k;
+    throw transitError(
+      TransitErrorCodes.INVALID_REQUEST,
+      `unsupported parameter_set "${String(parameterSet)}" for slh-dsa; use one of ${sets}`,
+    );
+  }
   if ((KEY_TYPES as readonly string[]).includes(t)) return t as KeyType;
   const a = algorithmByTransitType(t)?.transitType as KeyType | undefined;
   if (a !== undefined && KEY_TYPES.includes(a)) return a;
@@ -50,7 +94,17 @@ export function resolveKeyType(type?: string, parameterSet?: string | number): K
 }
 
 export function isSignatureType(t: KeyType): t is SignatureKeyType {
-  return t.startsWith('ml-dsa-');
+  return t.startsWith('ml-dsa-') || t.startsWith('slh-dsa-');
+}
+
+export function isSlhDsaType(t: KeyType): t is SlhDsaKeyType {
+  return t.startsWith('slh-dsa-');
+}
+
+/** The registry row of a signature key type (its canonical name, sizes). */
+export function signatureAlgorithmOf(t: SignatureKeyType): AlgorithmInfo {
+  // Every signature key type is some registry row's transitType (KEY_TYPES is built from them).
+  return algorithmByTransitType(t satisfies TransitKeyTypeName)!;
 }
 
 /** One version as `GET keys/:name` shows it (never secrets). */

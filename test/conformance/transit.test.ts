@@ -97,6 +97,22 @@ describe('transit', () => {
     expect(await kr.verify('sig', te.encode('msG'), s2.signature)).toBeFalse();
   });
 
+  it('sign/verify with SLH-DSA-SHA2-128f (its own wasm module) across a rotation, with a context', async () => {
+    const kr = await keyring();
+    expect((await kr.createKey('slh', { type: 'slh-dsa-sha2-128f' })).type).toBe('slh-dsa-sha2-128f');
+    const ctx = te.encode('conformance');
+    const s1 = await kr.sign('slh', te.encode('msg'), { context: ctx });
+    expect(fromBase64(s1.signature.slice(9)).length).toBe(17088);
+    await kr.rotateKey('slh');
+    const s2 = await kr.sign('slh', te.encode('msg'), { context: ctx });
+    expect(s2.keyVersion).toBe(2);
+    expect(await kr.verify('slh', te.encode('msg'), s1.signature, { context: ctx })).toBeTrue();
+    expect(await kr.verify('slh', te.encode('msg'), s2.signature, { context: ctx })).toBeTrue();
+    expect(await kr.verify('slh', te.encode('msg'), s2.signature)).toBeFalse();
+    expect(await kr.verify('slh', te.encode('msG'), s2.signature, { context: ctx })).toBeFalse();
+    await expect(kr.encrypt('slh', te.encode('x'))).rejects(TransitErrorCodes.UNSUPPORTED_OPERATION);
+  });
+
   it('errors: unknown key, bad ciphertext, flipped byte', async () => {
     const kr = await keyring();
     await expect(kr.encrypt('nonexistent-key', te.encode('x'))).rejects(TransitErrorCodes.KEY_NOT_FOUND);

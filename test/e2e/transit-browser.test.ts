@@ -53,7 +53,22 @@ window.runTransitIdb = async () => {
   rec.record.versions['1'].public_key = rec.record.versions['2'].public_key;
   await s2.put('browser-key', JSON.stringify(rec), row.revision);
   out.tampered = await kr2.encrypt('browser-key', new Uint8Array(1), { keyVersion: 1 }).then(() => 'used', (e) => e.code);
+  // SLH-DSA (issue 21): its wasm module is fetched on first use; the record round-trips and stays authenticated.
+  const te = new TextEncoder();
+  await kr2.createKey('slh-key', { type: 'slh-dsa-sha2-128f' });
+  const slhSig = (await kr2.sign('slh-key', te.encode('idb'), { context: te.encode('c') })).signature;
+  out.slhSignatureBytes = atob(slhSig.slice(9)).length;
   s2.close();
+  const s3 = await openIndexedDbStore('qsign-transit-test');
+  const kr3 = new Keyring({ store: s3, masterKey: await s3.masterKey() });
+  out.slhVerified = await kr3.verify('slh-key', te.encode('idb'), slhSig, { context: te.encode('c') });
+  const slhRow = await s3.get('slh-key');
+  const slhDoc = JSON.parse(slhRow.json);
+  out.slhType = slhDoc.record.type;
+  slhDoc.record.type = 'slh-dsa-sha2-128s';
+  await s3.put('slh-key', JSON.stringify(slhDoc), slhRow.revision);
+  out.slhTampered = await kr3.verify('slh-key', te.encode('idb'), slhSig, { context: te.encode('c') }).then(() => 'used', (e) => e.code);
+  s3.close();
   return out;
 };
 `;
@@ -77,7 +92,9 @@ beforeAll(async () => {
           b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: 'w', namespace: 'w' }));
           b.onLoad({ filter: /.*/, namespace: 'w' }, () => ({
             loader: 'js',
-            contents: "export async function defaultWasmSource(v) { return fetch('/wasm/qsign-' + v + '.wasm'); }",
+            contents:
+              "export async function defaultWasmSource(v) { return fetch('/wasm/qsign-' + v + '.wasm'); }\n" +
+              "export function defaultSlhDsaSource(v) { return fetch('/wasm/qsign-slhdsa-' + v + '.wasm'); }",
           }));
         },
       },
@@ -145,6 +162,10 @@ describe('transit IndexedDB store in Chromium', () => {
         sealedFormat: 1,
         otherKey: 'ERR_TRANSIT_RECORD_TAMPERED',
         tampered: 'ERR_TRANSIT_RECORD_TAMPERED',
+        slhSignatureBytes: 17_088,
+        slhVerified: true,
+        slhType: 'slh-dsa-sha2-128f',
+        slhTampered: 'ERR_TRANSIT_RECORD_TAMPERED',
       });
     } finally {
       await browser.close();

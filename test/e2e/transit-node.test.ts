@@ -18,6 +18,7 @@ import {
   TransitErrorCodes as C,
 } from '../../src/transit/index.js';
 import { serveNode } from '../../src/transit/node/server.js';
+import { slh_dsa_sha2_128s } from '@noble/post-quantum/slh-dsa.js';
 import { fileAuditSink } from '../../src/transit/node/audit-file.js';
 import { transitCommands } from '../../src/cli/commands/transit.js';
 import { parseCommandArgs } from '../../src/cli/command.js';
@@ -238,6 +239,51 @@ describe('transit CLI and server processes', () => {
     expect(missing.stderr).toMatch(new RegExp(`${C.KEY_NOT_FOUND}: encryption key not found`));
     await stop(proc);
   });
+
+  it('SLH-DSA on the real server with SQLite: CLI create/sign/verify with --context, noble verifies, restart, a changed row is refused', async () => {
+    const db = join(dir, 'slh.db');
+    const env = { QSIGN_TRANSIT_TOKEN: TOKEN, QSIGN_MASTER_KEY: MASTER };
+    let s = await startServer(['--db', db], env);
+    let a = ['--addr', s.url];
+    const created = await cliIn(['transit', 'create', 'fw', '--type', 'slh-dsa-sha2-128s', ...a], env);
+    expect(created.stderr).toBe('');
+    expect(created.stdout).toMatch(/"type":"slh-dsa-sha2-128s"/);
+    const signed = await cliIn(['transit', 'sign', 'fw', '--input', 'image', '--context', 'fw-v1', ...a], env);
+    const sig = signed.stdout.trim();
+    expect(sig).toMatch(/^vault:v1:/);
+    const raw = Buffer.from(sig.slice('vault:v1:'.length), 'base64');
+    expect(raw.length).toBe(7856);
+    let client = new TransitClient({ address: s.url, token: TOKEN });
+    const pk = Buffer.from((await client.exportPublicKeys('fw', 1)).keys['1']!, 'base64');
+    expect(slh_dsa_sha2_128s.verify(raw, te.encode('image'), pk, { context: te.encode('fw-v1') })).toBe(true);
+    const ok = await cliIn(['transit', 'verify', 'fw', sig, '--input', 'image', '--context', 'fw-v1', ...a], env);
+    expect([ok.code, ok.stdout.trim()]).toEqual([0, 'valid']);
+    const noCtx = await cliIn(['transit', 'verify', 'fw', sig, '--input', 'image', ...a], env);
+    expect([noCtx.code, noCtx.stdout.trim()]).toEqual([1, 'invalid']);
+    await stop(s.proc);
+    // The record is in the SQLite file, authenticated: a restarted server verifies; a changed row is never used.
+    s = await startServer(['--db', db], env);
+    a = ['--addr', s.url];
+    client = new TransitClient({ address: s.url, token: TOKEN });
+    expect(await client.verify('fw', te.encode('image'), sig, { context: te.encode('fw-v1') })).toBe(true);
+    await stop(s.proc);
+    const store = await openSqliteStore(db);
+    const row = (await store.get('fw'))!;
+    const doc = JSON.parse(row.json);
+    expect(doc).toMatchObject({ format: 2, record: { type: 'slh-dsa-sha2-128s' } });
+    // Another PK.root (the last 16 bytes): the key a signature forger would swap in.
+    const swapped = Buffer.from(pk);
+    swapped[31]! ^= 1;
+    doc.record.versions['1'].public_key = swapped.toString('base64');
+    expect(await store.put('fw', JSON.stringify(doc), row.revision)).toBe(row.revision + 1);
+    await store.close?.();
+    s = await startServer(['--db', db], env);
+    client = new TransitClient({ address: s.url, token: TOKEN });
+    await expect(client.verify('fw', te.encode('image'), sig, { context: te.encode('fw-v1') })).rejects.toMatchObject({
+      code: C.RECORD_TAMPERED,
+    });
+    await stop(s.proc);
+  }, 300_000);
 
   it('serve refuses to start without a token; creates the master key file 0600 and reuses it', async () => {
     const db = join(dir, 'keyfile.db');

@@ -16,6 +16,7 @@ import {
   type TransitStore,
 } from '../../src/transit/index.js';
 import { openPostgresStore, POSTGRES_SCHEMA_VERSION } from '../../src/transit/node/postgres.js';
+import { slh_dsa_sha2_128f } from '@noble/post-quantum/slh-dsa.js';
 import { startPostgres, type ThrowawayPostgres } from '../helpers/postgres.js';
 import { bundleCli, repoRoot, startTransitServer, stopProcess } from '../helpers/transit-cli.js';
 
@@ -128,6 +129,68 @@ describe('PostgreSQL store', () => {
     await sql(url, "UPDATE qsign_transit_keys SET record = $1 WHERE name = 'k'", [JSON.stringify(doc)]);
     await expect(keyring.encrypt('k', te.encode('x'))).rejects.toMatchObject({ code: C.RECORD_TAMPERED });
   });
+});
+
+describe('SLH-DSA keys on PostgreSQL', () => {
+  it('a record round-trips between keyrings on separate pools; a changed type or public key is ERR_TRANSIT_RECORD_TAMPERED', async () => {
+    const url = await freshDb('slhrecords');
+    const masterKey = await masterKeyFromBytes(new Uint8Array(32).fill(6));
+    const a = new Keyring({ store: await open(url), masterKey });
+    const b = new Keyring({ store: await open(url), masterKey });
+    await a.createKey('doc', { type: 'slh-dsa-shake-192f' });
+    const m = te.encode('m');
+    const { signature } = await a.sign('doc', m, { context: te.encode('c') });
+    expect(await b.verify('doc', m, signature, { context: te.encode('c') })).toBe(true);
+    const row = (await sql(url, "SELECT record FROM qsign_transit_keys WHERE name = 'doc'")).rows[0]!;
+    const doc = JSON.parse(row.record as string);
+    expect(doc).toMatchObject({ format: 2, record: { type: 'slh-dsa-shake-192f' } });
+    for (const change of [
+      (d: typeof doc) => (d.record.type = 'slh-dsa-shake-192s'),
+      (d: typeof doc) =>
+        (d.record.versions['1'].public_key = d.record.versions['1'].public_key.replace(/^./, (ch: string) =>
+          ch === 'A' ? 'B' : 'A',
+        )),
+    ]) {
+      const t = structuredClone(doc);
+      change(t);
+      await sql(url, "UPDATE qsign_transit_keys SET record = $1 WHERE name = 'doc'", [JSON.stringify(t)]);
+      await expect(b.verify('doc', m, signature, { context: te.encode('c') })).rejects.toMatchObject({
+        code: C.RECORD_TAMPERED,
+      });
+      await expect(b.sign('doc', m)).rejects.toMatchObject({ code: C.RECORD_TAMPERED });
+    }
+    await sql(url, "UPDATE qsign_transit_keys SET record = $1 WHERE name = 'doc'", [row.record]);
+    expect(await b.verify('doc', m, signature, { context: te.encode('c') })).toBe(true);
+  }, 120_000);
+
+  it('two qsign transit serve replicas: created and signed on one, rotated and verified on the other; noble verifies', async () => {
+    const url = await freshDb('slhreplicas');
+    const env = { QSIGN_MASTER_KEY: MASTER, QSIGN_TRANSIT_TOKEN: TOKEN };
+    const replicas = await Promise.all(
+      [0, 1].map(async () => {
+        const s = await startTransitServer(cli, ['--store', url], { env, cwd: dir, startTimeoutMs: 120_000 });
+        children.push(s.proc);
+        return s;
+      }),
+    );
+    const [c0, c1] = replicas.map((r) => new TransitClient({ address: r.url, token: TOKEN }));
+    await c0!.createKey('fw', { type: 'slh-dsa-sha2-128f' });
+    const msg = te.encode('release 1');
+    const s1 = await c0!.sign('fw', msg, { context: te.encode('fw') });
+    expect(await c1!.verify('fw', msg, s1.signature, { context: te.encode('fw') })).toBe(true);
+    expect((await c1!.rotateKey('fw')).latest_version).toBe(2);
+    const s2 = await c0!.sign('fw', msg);
+    expect(s2.signature.startsWith('vault:v2:')).toBe(true);
+    const pk2 = Buffer.from((await c1!.exportPublicKeys('fw', 2)).keys['2']!, 'base64');
+    const raw = Buffer.from(s2.signature.slice('vault:v2:'.length), 'base64');
+    expect(raw.length).toBe(17_088);
+    expect(slh_dsa_sha2_128f.verify(raw, msg, pk2)).toBe(true);
+    await c0!.configKey('fw', { min_decryption_version: 2 });
+    await expect(c1!.verify('fw', msg, s1.signature, { context: te.encode('fw') })).rejects.toMatchObject({
+      code: C.VERSION_DISALLOWED,
+    });
+    await Promise.all(replicas.map((r) => stopProcess(r.proc)));
+  }, 300_000);
 });
 
 describe('three qsign transit serve replicas on one PostgreSQL database', () => {

@@ -25,6 +25,7 @@ import {
 } from '../../src/transit/index.js';
 import { serveNode } from '../../src/transit/node/server.js';
 import { transitHmac, TRANSIT_HASH_ALGORITHMS } from '../../src/transit/digest.js';
+import { slh_dsa_shake_128f } from '@noble/post-quantum/slh-dsa.js';
 
 const TOKEN = 'vault-endpoints-root-token';
 /** Response JSON as the tests read it (untyped wire data). */
@@ -300,6 +301,36 @@ describe('Vault Transit endpoints over HTTP', () => {
     // Exported material never reaches the audit log in the clear.
     expect(audit.lines.join('\n')).not.toContain(seed.toString('base64'));
     expect(audit.lines.join('\n')).not.toContain(xi.toString('base64'));
+  });
+
+  it('BYOK SLH-DSA: a key made by @noble/post-quantum imported by its seed signs as noble does; export gives the seed back', async () => {
+    const pem = (await vault('GET', 'wrapping_key')).json.data.public_key as string;
+    const seed = new Uint8Array(nodeRandom(48));
+    const theirs = slh_dsa_shake_128f.keygen(seed);
+    const imp = await vault('POST', 'keys/slh-imported/import', {
+      ciphertext: wrapForImport(pem, seed),
+      type: 'slh-dsa-shake-128f',
+      exportable: true,
+    });
+    expect(imp.status).toBe(204);
+    const info = (await vault('GET', 'keys/slh-imported')).json.data;
+    expect(info).toMatchObject({ type: 'slh-dsa-shake-128f', imported_key: true, supports_signing: true });
+    expect(info.keys['1'].public_key).toBe(b64(theirs.publicKey));
+    const sig = (await vault('POST', 'sign/slh-imported', { input: b64('byok'), context: b64('ctx') })).json.data;
+    const raw = Buffer.from(sig.signature.slice('vault:v1:'.length), 'base64');
+    expect(slh_dsa_shake_128f.verify(raw, Buffer.from('byok'), theirs.publicKey, { context: Buffer.from('ctx') })).toBe(
+      true,
+    );
+    expect((await vault('GET', 'export/signing-key/slh-imported/1')).json.data.keys['1']).toBe(b64(seed));
+    // A seed of another set's length (or an ML-DSA ξ) is refused with the length this set needs.
+    const wrong = await vault('POST', 'keys/slh-wrong/import', {
+      ciphertext: wrapForImport(pem, nodeRandom(32)),
+      type: 'slh-dsa-shake-128f',
+    });
+    expect(wrong).toEqual({
+      status: 400,
+      json: { errors: ['key material for slh-dsa-shake-128f must be its 48-byte seed, not 32 bytes'] },
+    });
   });
 
   it('TransitClient covers the new endpoints (hmac, verifyHmac, hash, random, wrappingKey, importKey, exportKey)', async () => {

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { constants, createCipheriv, createPublicKey, publicEncrypt, randomBytes as nodeRandom } from 'node:crypto';
+import { slh_dsa_shake_128f } from '@noble/post-quantum/slh-dsa.js';
 import { TransitClient, TransitErrorCodes as C } from '../../src/transit/index.js';
 import { freePort } from '../helpers/ports.mjs';
 import { startWorkerd, workerdConfig } from '../helpers/workerd.mjs';
@@ -156,6 +157,24 @@ describe('edge-transit in workerd (Durable Object store)', () => {
       body: JSON.stringify({ plaintext: 'eA==', key_version: 1 }),
     });
     expect([r.status, await r.json()]).toEqual([500, { errors: ['key record failed its integrity check'] }]);
+  });
+
+  it('SLH-DSA in workerd: sign/verify with context in the key object, noble verifies; a tampered record is refused', async () => {
+    const client = new TransitClient({ address: url, token: TOKEN });
+    const info = await client.createKey('edge-slh', { type: 'slh-dsa-shake-128f' });
+    expect(info).toMatchObject({ type: 'slh-dsa-shake-128f', supports_signing: true });
+    const msg = te.encode('signed at the edge');
+    const s = await client.sign('edge-slh', msg, { context: te.encode('edge') });
+    const raw = Buffer.from(s.signature.slice('vault:v1:'.length), 'base64');
+    const pk = Buffer.from(info.keys['1']!.public_key, 'base64');
+    expect(slh_dsa_shake_128f.verify(raw, msg, pk, { context: te.encode('edge') })).toBe(true);
+    expect(await client.verify('edge-slh', msg, s.signature, { context: te.encode('edge') })).toBe(true);
+    expect(await client.verify('edge-slh', msg, s.signature)).toBe(false);
+    await client.rotateKey('edge-slh');
+    expect(await (await fetch(`${url}/__test/tamper?object=key:edge-slh&name=edge-slh`)).text()).toBe('tampered');
+    await expect(client.verify('edge-slh', msg, s.signature, { context: te.encode('edge') })).rejects.toMatchObject({
+      code: C.RECORD_TAMPERED,
+    });
   });
 
   it('routes and authorizes on one canonical path in workerd too (issue 18, item 2)', async () => {

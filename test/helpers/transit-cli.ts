@@ -28,7 +28,10 @@ export async function bundleForNode(contents: string, out: string): Promise<void
         setup(b) {
           b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: 'wasm-source', namespace: 'wasm-source' }));
           b.onLoad({ filter: /.*/, namespace: 'wasm-source' }, () => ({
-            contents: `export async function defaultWasmSource(v) { const { readFile } = await import('node:fs/promises'); return readFile(${JSON.stringify(join(repoRoot, 'wasm'))} + '/qsign-' + v + '.wasm'); }`,
+            // SLH-DSA's module is read synchronously, as the Node entry does (its objects are synchronous).
+            contents:
+              `export async function defaultWasmSource(v) { const { readFile } = await import('node:fs/promises'); return readFile(${JSON.stringify(join(repoRoot, 'wasm'))} + '/qsign-' + v + '.wasm'); }\n` +
+              `export function defaultSlhDsaSource(v) { return require('node:fs').readFileSync(${JSON.stringify(join(repoRoot, 'wasm'))} + '/qsign-slhdsa-' + v + '.wasm'); }`,
             loader: 'js',
           }));
         },

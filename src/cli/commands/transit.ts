@@ -10,7 +10,7 @@
 import { existsSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { QsignError } from '../../errors.js';
-import { aliasHint } from '../../registry.js';
+import { aliasHint, familyNames } from '../../registry.js';
 import { randomBytes } from '../../util/bytes.js';
 import type { Command, CommandIO } from '../command.js';
 import { positiveIntOpt, stringOpt, type OptionSpec, type ParsedArgs } from '../command.js';
@@ -213,6 +213,16 @@ const AAD_OPTION: OptionSpec = {
   value: 'TEXT',
   description: 'Associated data bound to the ciphertext; decrypt needs the same',
 };
+const CONTEXT_OPTION: OptionSpec = {
+  name: 'context',
+  value: 'TEXT',
+  description: 'FIPS 204/205 context string (at most 255 bytes); verify needs the same',
+};
+/** `--context TEXT` as sign/verify options. */
+function contextOf(p: ParsedArgs): { context?: Uint8Array } {
+  const c = stringOpt(p, 'context');
+  return c === undefined ? {} : { context: new TextEncoder().encode(c) };
+}
 const FILE_OPTION: OptionSpec = {
   name: 'file',
   value: 'FILE',
@@ -260,7 +270,11 @@ export const transitCommands: Command[] = [
       {
         name: 'type',
         value: 'TYPE',
-        description: `ml-kem-768 (default; alias ${aliasHint('ML-KEM-768')}), ml-kem-1024, xwing, ml-dsa-44, ml-dsa-65 or ml-dsa-87`,
+        description: `ml-kem-768 (default; alias ${aliasHint('ML-KEM-768')}), ml-kem-1024, xwing, ml-dsa-44, ml-dsa-65, ml-dsa-87, or SLH-DSA: ${familyNames(
+          'SLH-DSA',
+        )
+          .map((n) => n.toLowerCase())
+          .join(', ')}`,
       },
       { name: 'exportable', description: 'Allow the key to be exported' },
       { name: 'deletion-allowed', description: 'Allow the key to be deleted' },
@@ -332,10 +346,15 @@ export const transitCommands: Command[] = [
   {
     path: ['transit', 'sign'],
     args: 'NAME',
-    summary: 'Sign with an ML-DSA transit key; prints vault:vN:…',
-    options: [{ name: 'input', value: 'TEXT', description: 'The text to sign' }, FILE_OPTION, ...CLIENT_OPTIONS],
+    summary: 'Sign with an ML-DSA or SLH-DSA transit key; prints vault:vN:…',
+    options: [
+      { name: 'input', value: 'TEXT', description: 'The text to sign' },
+      FILE_OPTION,
+      CONTEXT_OPTION,
+      ...CLIENT_OPTIONS,
+    ],
     async run(p, io) {
-      io.out((await (await client(p)).sign(nameArg(p, 'sign'), await inputBytes(p, 'input'))).signature);
+      io.out((await (await client(p)).sign(nameArg(p, 'sign'), await inputBytes(p, 'input'), contextOf(p))).signature);
       return 0;
     },
   },
@@ -343,11 +362,18 @@ export const transitCommands: Command[] = [
     path: ['transit', 'verify'],
     args: 'NAME SIGNATURE',
     summary: 'Verify a transit signature; exit 0 if valid, 1 if not',
-    options: [{ name: 'input', value: 'TEXT', description: 'The signed text' }, FILE_OPTION, ...CLIENT_OPTIONS],
+    options: [
+      { name: 'input', value: 'TEXT', description: 'The signed text' },
+      FILE_OPTION,
+      CONTEXT_OPTION,
+      ...CLIENT_OPTIONS,
+    ],
     async run(p, io) {
       const sig = p.positionals[1];
       if (!sig) throw usageError('usage: qsign transit verify NAME SIGNATURE --input TEXT');
-      const valid = await (await client(p)).verify(nameArg(p, 'verify'), await inputBytes(p, 'input'), sig);
+      const valid = await (
+        await client(p)
+      ).verify(nameArg(p, 'verify'), await inputBytes(p, 'input'), sig, contextOf(p));
       io.out(valid ? 'valid' : 'invalid');
       return valid ? 0 : 1;
     },
