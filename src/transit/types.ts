@@ -6,10 +6,20 @@ import { aliasHint, algorithmByTransitType } from '../registry.js';
 import { transitError, TransitErrorCodes } from './errors.js';
 import type { KemKeyType } from './envelope.js';
 
+/** Transit key types that sign and verify (ML-DSA, FIPS 204). */
 export type SignatureKeyType = 'ml-dsa-44' | 'ml-dsa-65' | 'ml-dsa-87';
 /** `hmac`: a key for `hmac/:name` and HMAC verification only (as Vault's `type: hmac`). */
 export type KeyType = KemKeyType | SignatureKeyType | 'hmac';
 
+/**
+ * Every canonical transit key type, in the order error messages list them; other spellings
+ * (`kyber768`, `ML-KEM-768`, …) resolve to these through {@link resolveKeyType}.
+ *
+ * @example
+ * ```ts
+ * if (!KEY_TYPES.includes(type as KeyType)) type = resolveKeyType(type);
+ * ```
+ */
 export const KEY_TYPES: readonly KeyType[] = [
   'ml-kem-768',
   'ml-kem-1024',
