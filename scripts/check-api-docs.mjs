@@ -11,11 +11,31 @@
  *   npm run docs                      the HTML reference in docs/api/ (gitignored)
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const typedoc = join(root, 'node_modules/typedoc/bin/typedoc');
+const json = (f) => JSON.parse(readFileSync(join(root, f), 'utf8'));
+
+// The reference covers every public entry point: each `types` of package.json's `exports` (dist/X.d.ts,
+// built from src/X.ts) is an entry point of typedoc.json.
+const entryPoints = json('typedoc.json').entryPoints;
+const problems = [];
+for (const [subpath, target] of Object.entries(json('package.json').exports)) {
+  const types = typeof target === 'object' ? target.types : undefined;
+  if (!types) continue;
+  const src = types.replace(/^\.\/dist\//, 'src/').replace(/\.d\.ts$/, '.ts');
+  if (!entryPoints.includes(src)) problems.push(`${subpath} (${src}) is not an entry point of typedoc.json`);
+}
+// An entry file's opening comment without @packageDocumentation is taken by TypeDoc as the comment of the
+// first export statement, and every name that statement re-exports then counts as documented.
+for (const f of entryPoints) {
+  const first = /^\s*\/\*\*[\s\S]*?\*\//.exec(readFileSync(join(root, f), 'utf8'));
+  if (first && !/@packageDocumentation|@module/.test(first[0]))
+    problems.push(`${f}: its opening comment needs @packageDocumentation (else TypeDoc lends it to the first exports)`);
+}
 
 const run = spawnSync(
   process.execPath,
@@ -40,8 +60,9 @@ const other = out
   .split('\n')
   .filter((l) => l.startsWith('[warning]') && !/does not have any documentation|Found \d+ errors/.test(l));
 
+for (const p of problems) console.error(`api reference: ${p}`);
 for (const m of missing) console.error(`undocumented public export: ${m} (add a TSDoc comment)`);
 for (const o of other) console.error(`typedoc: ${o}`);
-const ok = missing.length + other.length === 0;
+const ok = problems.length + missing.length + other.length === 0;
 console.log(`${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed (${missing.length} undocumented public exports)`);
 process.exit(ok ? 0 : 1);

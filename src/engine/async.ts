@@ -88,9 +88,15 @@ function kem(alg: KemAlgorithm): AsyncKem {
   });
 }
 
+/** ML-DSA-44 with async, engine-routed methods (native Web Crypto where the policy picks it); see {@link AsyncSignature}. */
 export const ml_dsa44_async: AsyncSignature = sig('ML-DSA-44');
+/** ML-DSA-65 with async, engine-routed methods (native Web Crypto where the policy picks it); see {@link AsyncSignature}. */
 export const ml_dsa65_async: AsyncSignature = sig('ML-DSA-65');
+/** ML-DSA-87 with async, engine-routed methods (native Web Crypto where the policy picks it); see {@link AsyncSignature}. */
 export const ml_dsa87_async: AsyncSignature = sig('ML-DSA-87');
+/** ML-KEM-512 with async, engine-routed methods (native Web Crypto where the policy picks it); see {@link AsyncKem}. */
 export const ml_kem512_async: AsyncKem = kem('ML-KEM-512');
+/** ML-KEM-768 with async, engine-routed methods (native Web Crypto where the policy picks it); see {@link AsyncKem}. */
 export const ml_kem768_async: AsyncKem = kem('ML-KEM-768');
+/** ML-KEM-1024 with async, engine-routed methods (native Web Crypto where the policy picks it); see {@link AsyncKem}. */
 export const ml_kem1024_async: AsyncKem = kem('ML-KEM-1024');

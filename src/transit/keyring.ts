@@ -286,7 +286,6 @@ function notFound(): QsignError {
   return transitError(TransitErrorCodes.KEY_NOT_FOUND, 'encryption key not found');
 }
 
-/** A keyring over one store and master key. Safe to share between concurrent requests. */
 /** A MasterKey has seal/open; catch the easy mix-ups here rather than as a TypeError on first use. */
 function checkMasterKey(mk: unknown): MasterKey {
   const m = mk as Partial<MasterKey> | undefined;
@@ -303,6 +302,20 @@ function checkMasterKey(mk: unknown): MasterKey {
   );
 }
 
+/**
+ * A keyring over one store and master key: Vault Transit's key operations (create, rotate, encrypt, decrypt,
+ * rewrap, sign, verify, HMAC, data keys, backup/restore) on post-quantum keys. Safe to share between
+ * concurrent requests.
+ *
+ * @example
+ * ```ts
+ * import { Keyring, memoryStore, generateMasterKey } from 'qsign-pqc/transit';
+ * const keyring = new Keyring({ store: memoryStore(), masterKey: (await generateMasterKey()).masterKey });
+ * await keyring.createKey('app', { type: 'ml-kem-768' });
+ * const { ciphertext } = await keyring.encrypt('app', new TextEncoder().encode('secret')); // "vault:v1:…"
+ * const { plaintext } = await keyring.decrypt('app', ciphertext);
+ * ```
+ */
 export class Keyring {
   readonly store: TransitStore;
   private readonly masterKey: MasterKey;

@@ -243,6 +243,15 @@ describe('api examples: transit', () => {
     return { keyring, sink, handler, client };
   }
 
+  it('Keyring: createKey, encrypt to vault:v1:, decrypt', async () => {
+    const keyring = new Keyring({ store: memoryStore(), masterKey: (await generateMasterKey()).masterKey });
+    await keyring.createKey('app', { type: 'ml-kem-768' });
+    const { ciphertext } = await keyring.encrypt('app', new TextEncoder().encode('secret'));
+    expect(ciphertext).toMatch(/^vault:v1:/);
+    const { plaintext } = await keyring.decrypt('app', ciphertext);
+    expect(plaintext).toEqual(te.encode('secret'));
+  });
+
   it('TransitHandlerOptions: sys/health answers 200', async () => {
     const { handler } = await transit();
     const res = await handler(new Request('http://localhost/v1/sys/health'));
