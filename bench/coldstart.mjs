@@ -24,6 +24,7 @@ import { BIN, externalWasmPlugin, root, run, sleep } from '../test/runners/lib.m
 import { freePort } from '../test/helpers/ports.mjs';
 import { WASM_MODULES, workerdConfig } from '../test/helpers/workerd.mjs';
 import { makeApp } from '../test/runners/packed-app.mjs';
+import { summarize } from './stats.mjs';
 
 const args = process.argv.slice(2);
 const opt = (n, d) => {
@@ -114,10 +115,7 @@ function timed(cmd, argv, env) {
   });
 }
 
-const stats = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: s[s.length >> 1], min: s[0], max: s[s.length - 1] };
-};
+const stats = summarize;
 const rows = [];
 
 async function processRuntime(name) {

@@ -11,6 +11,7 @@
 // Slow operations (one s-set signature takes seconds in noble) run at least
 // once per sample. The SDK is bundled from src/ with esbuild on the fly.
 import { build } from 'esbuild';
+import { summarize } from './stats.mjs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -80,8 +81,7 @@ function measure(fn) {
     } while (t - t0 < SAMPLE_MS);
     rates.push((n * 1000) / (t - t0));
   }
-  rates.sort((a, b) => a - b);
-  return { median: rates[rates.length >> 1], min: rates[0], max: rates[rates.length - 1] };
+  return summarize(rates);
 }
 
 const fmtRate = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));

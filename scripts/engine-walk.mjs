@@ -137,13 +137,15 @@ try {
     const dest = join(work, rel);
     cpSync(p, dest);
     if (!rel.endsWith('.ts') || rel.endsWith('.d.ts')) continue;
-    let text = readFileSync(p, 'utf8');
-    if (rel === 'src/wasm/loader.ts') text = text.replace("'#wasm-source'", "'../entries/node.js'");
-    writeFileSync(dest, instrument(rel, text));
+    writeFileSync(dest, instrument(rel, readFileSync(p, 'utf8')));
   }
   symlinkSync(join(root, 'wasm'), join(work, 'wasm'));
   symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'));
-  writeFileSync(join(work, 'package.json'), JSON.stringify({ type: 'module' }));
+  // The copy resolves `#wasm-source` (loader.ts, slhdsa-loader.ts) as Node would: to the Node entry.
+  writeFileSync(
+    join(work, 'package.json'),
+    JSON.stringify({ type: 'module', imports: { '#wasm-source': './src/entries/node.ts' } }),
+  );
   writeFileSync(
     join(work, 'walk.ts'),
     `

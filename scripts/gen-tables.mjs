@@ -259,6 +259,7 @@ export const EMBEDDED = [
   ['native/mlkem/ntt.c', 'zetas_mont', MLKEM.zetas_mont],
   ['native/mlkem/ntt.c', 'gammas_mont', MLKEM.gammas_mont],
   ['native/fips202/keccak.c', 'round_constants', KECCAK_RC],
+  ['native/fips202/simd128/keccakx2.c', 'round_constants', KECCAK_RC],
 ];
 
 /** The values of `static const T name[...] = { ... };` in C source (decimal or hex, nested braces flattened). */

@@ -51,8 +51,7 @@ export const SUITES = [
   // Rebuilds both wasm files from native/ in a temp dir and compares bytes
   // with the committed ones and build-info.json (toolchain drift, stale wasm).
   { name: 'wasm-reproducible', cmd: node, args: ['scripts/build-wasm.mjs', '--check'] },
-  // The API reference (TypeDoc, typedoc.json): no public export without a TSDoc comment beyond the shrinking
-  // baseline docs/api-undocumented.txt, and no baseline entry that is documented by now.
+  // The API reference (TypeDoc, typedoc.json): no public export without a TSDoc comment (no baseline).
   { name: 'api-docs', cmd: node, args: ['scripts/check-api-docs.mjs'], count: 'summary' },
   {
     name: 'node20',

@@ -2,6 +2,8 @@
  * qsign-pqc core: the wasm loader, SHA-3/SHAKE, ML-KEM and ML-DSA.
  * Protocol layers live in subpaths: `qsign-pqc/hybrid`, `qsign-pqc/jose`,
  * `qsign-pqc/transit`, `qsign-pqc/x509`.
+ *
+ * @packageDocumentation
  */
 export { init, backend, isInitialized, simdSupported } from './wasm/loader.js';
 export type { InitOptions, Backend, WasmSource } from './wasm/loader.js';

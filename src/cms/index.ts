@@ -19,6 +19,8 @@
  * const p7s = await signData(doc, { signers: [{ certificate, key }], detached: true });
  * const { signers } = await verifySignedData(p7s, { trustAnchors: [root], content: doc });
  * ```
+ *
+ * @packageDocumentation
  */
 export { CmsError, CmsErrorCodes } from './errors.js';
 export type { CmsErrorCode } from './errors.js';

@@ -36,6 +36,14 @@ import { isCryptoKey } from './runtime.js';
 /** Key formats of the Web Crypto modern-algorithms draft for ML-DSA / ML-KEM. */
 export type WebCryptoKeyFormat = 'raw-seed' | 'raw-public' | 'pkcs8' | 'spki' | 'jwk';
 
+/**
+ * Options of the native key imports ({@link importKeyToWebCrypto}, {@link importWebCryptoKey}).
+ *
+ * @example
+ * ```ts
+ * const { privateKey } = await importKeyToWebCrypto('ML-DSA-65', seed, { extractable: false });
+ * ```
+ */
 export interface ImportKeyOptions {
   /** Whether the private key may be exported later (default false: it cannot leave native code). */
   extractable?: boolean;

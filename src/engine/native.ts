@@ -9,8 +9,11 @@ import { QsignError, type QsignErrorCode } from '../errors.js';
 import { findAlgorithm } from '../registry.js';
 import { nativeSubtle, type ModernSubtle } from './runtime.js';
 
+/** Signature algorithms the engine can route to native Web Crypto (canonical names). */
 export type SignatureAlgorithm = 'ML-DSA-44' | 'ML-DSA-65' | 'ML-DSA-87';
+/** KEM algorithms the engine can route to native Web Crypto (canonical names). */
 export type KemAlgorithm = 'ML-KEM-512' | 'ML-KEM-768' | 'ML-KEM-1024';
+/** Every algorithm the engine routes: {@link SignatureAlgorithm} or {@link KemAlgorithm}. */
 export type EngineAlgorithm = SignatureAlgorithm | KemAlgorithm;
 
 /** Stable codes this layer adds (errors.ts keeps the core ones). */

@@ -66,6 +66,14 @@ export function engineAlgorithm(name: string): EngineAlgorithm {
   return resolveAlgorithm(name, ['signature', 'kem'], '', 'ML-DSA-44/65/87 or ML-KEM-512/768/1024');
 }
 
+/**
+ * Options of the engine's `sign` and `signAsync`.
+ *
+ * @example
+ * ```ts
+ * const sig = await sign('ML-DSA-65', secretKey, msg, { context: new TextEncoder().encode('app-v1') });
+ * ```
+ */
 export interface SignOptions {
   /** FIPS 204 context string, 0..255 bytes. */
   context?: Uint8Array;
@@ -355,6 +363,14 @@ export function checkKey(alg: EngineAlgorithm, key: unknown, type: 'private' | '
 /** How keygen returns the secret key. */
 export type KeygenOutput = 'expanded' | 'seed' | 'cryptokey';
 
+/**
+ * Options of the engine's key generation (`signatureKeygen`, `kemKeygen`, `keygenAsync`).
+ *
+ * @example
+ * ```ts
+ * const { publicKey, secretKey } = await signatureKeygen('ML-DSA-65', undefined, { output: 'seed' }); // 32-byte seed
+ * ```
+ */
 export interface KeygenOptions {
   /**
    * `'expanded'` (default): the expanded secret-key bytes the primitives use
@@ -367,6 +383,7 @@ export interface KeygenOptions {
   extractable?: boolean;
 }
 
+/** A key pair from the engine: raw public key bytes, and the secret key as bytes or a native CryptoKey (`S`). */
 export interface KeyPair<S> {
   publicKey: Uint8Array;
   secretKey: S;

@@ -145,6 +145,23 @@ export class JWKSMultipleMatchingKeys<K = unknown> extends QsignError {
     this.name = 'JWKSMultipleMatchingKeys';
     this.candidates = candidates;
   }
+  /**
+   * Iterates the matching keys, so a caller resolving keys itself can try each in turn (`jwtVerify` and
+   * the other verifiers already do this when a resolver throws this error).
+   *
+   * @example
+   * ```ts
+   * const JWKS = createLocalJWKSet(jwks);
+   * let candidates: AkpKey[];
+   * try {
+   *   candidates = [await JWKS({ alg: 'ML-DSA-65' })]; // no kid: every ML-DSA-65 key matches
+   * } catch (e) {
+   *   if (!(e instanceof JWKSMultipleMatchingKeys)) throw e;
+   *   candidates = [];
+   *   for await (const key of e as JWKSMultipleMatchingKeys<AkpKey>) candidates.push(key);
+   * }
+   * ```
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<K> {
     yield* this.candidates;
   }

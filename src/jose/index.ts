@@ -11,6 +11,8 @@
  *   .setExpirationTime('2h').sign(privateKey)
  * const { payload } = await jwtVerify(jwt, publicKey)
  * ```
+ *
+ * @packageDocumentation
  */
 import { guarded } from '../util/guard.js';
 import * as keys from './keys.js';

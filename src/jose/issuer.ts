@@ -60,6 +60,14 @@ export interface SerializedKeyRing {
   }>;
 }
 
+/**
+ * Options of `SigningKeyRing.create`.
+ *
+ * @example
+ * ```ts
+ * const ring = await SigningKeyRing.create({ alg: 'ML-DSA-87', removalGrace: 120 });
+ * ```
+ */
 export interface KeyRingOptions {
   /** Alg for new keys (default ML-DSA-65). */
   alg?: JoseAlgorithm;
@@ -77,7 +85,7 @@ export interface KeyRingOptions {
  * const ring = await SigningKeyRing.create({ alg: 'ML-DSA-65' })
  * const token = await ring.sign({ sub: 'user-1', iss, aud: 'api' }, { expiresIn: '5m' })
  * await ring.rotate()          // new active key; the old one turns passive
- * ring.jwks()                  // both public keys, so old tokens keep verifying
+ * await ring.jwks()            // both public keys, so old tokens keep verifying
  * ring.remove(oldKid)          // ERR_KEY_IN_USE until the old tokens expired
  * ```
  */
@@ -272,6 +280,7 @@ export class SigningKeyRing {
     for (const s of this.#slots) s.key.destroy();
     this.#slots = [];
   }
+  /** `using ring = …` support: the same as {@link SigningKeyRing.destroy}. */
   [Symbol.dispose](): void {
     this.destroy();
   }

@@ -141,6 +141,14 @@ export interface ExportedJWKSCache {
  */
 export const jwksCache: unique symbol = Symbol('qsign.jose.jwksCache');
 
+/**
+ * Options of {@link createRemoteJWKSet}: caching, cooldown, timeout and transport of the JWKS fetch.
+ *
+ * @example
+ * ```ts
+ * const JWKS = createRemoteJWKSet(new URL('https://id.example/certs'), { cacheMaxAge: 60_000, timeoutDuration: 2000 });
+ * ```
+ */
 export interface RemoteJWKSetOptions {
   /** How long a fetched set is fresh, ms (default 600000 = 10 min). */
   cacheMaxAge?: number;

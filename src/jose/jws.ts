@@ -81,6 +81,14 @@ export interface FlattenedJWS {
 }
 export type FlattenedJWSInput = FlattenedJWS;
 
+/**
+ * What {@link flattenedVerify} returns once the signature checks out: the payload and the headers it was signed with.
+ *
+ * @example
+ * ```ts
+ * const { payload, protectedHeader, unprotectedHeader } = await flattenedVerify(jws, publicKey);
+ * ```
+ */
 export interface FlattenedVerifyResult {
   payload: Uint8Array;
   protectedHeader?: JWSHeaderParameters;
@@ -89,6 +97,16 @@ export interface FlattenedVerifyResult {
   key?: AkpKey;
 }
 
+/**
+ * What {@link compactVerify} returns once the signature checks out: the payload, the protected header,
+ * and the key a resolver function picked (if one did).
+ *
+ * @example
+ * ```ts
+ * const { payload, protectedHeader } = await compactVerify(token, publicKey);
+ * console.log(protectedHeader.alg); // 'ML-DSA-65'
+ * ```
+ */
 export interface CompactVerifyResult {
   payload: Uint8Array;
   protectedHeader: JWSHeaderParameters;
@@ -324,18 +342,21 @@ export class FlattenedSign {
     this.#payload = payload;
   }
 
+  /** Sets the integrity-protected header (must name `alg`); callable once. */
   setProtectedHeader(h: JWSHeaderParameters): this {
     if (this.#protected) throw new QsignError('ERR_INVALID_ARGUMENT', 'setProtectedHeader can only be called once');
     this.#protected = h;
     return this;
   }
 
+  /** Sets the unprotected `header` member (not covered by the signature); callable once. */
   setUnprotectedHeader(h: JWSHeaderParameters): this {
     if (this.#unprotected) throw new QsignError('ERR_INVALID_ARGUMENT', 'setUnprotectedHeader can only be called once');
     this.#unprotected = h;
     return this;
   }
 
+  /** Signs with a private key (`AkpKey` or seed JWK) whose algorithm matches the header's `alg`; resolves to the flattened JWS. */
   async sign(key: KeyInput, options: SignOptions = {}): Promise<FlattenedJWS> {
     requireObject('sign options', options);
     if (!this.#protected && !this.#unprotected)
@@ -410,10 +431,12 @@ export class CompactSign {
   constructor(payload: Uint8Array) {
     this.#flattened = new FlattenedSign(payload);
   }
+  /** Sets the protected header (must name `alg`); callable once. */
   setProtectedHeader(h: JWSHeaderParameters): this {
     this.#flattened.setProtectedHeader(h);
     return this;
   }
+  /** Signs with a private key whose algorithm matches the header's `alg`; resolves to `header.payload.signature`. */
   async sign(key: KeyInput, options: SignOptions = {}): Promise<string> {
     requireObject('sign options', options);
     const jws = await this.#flattened.sign(key, options);

@@ -107,22 +107,27 @@ export class SignJWT {
     const fixed = options.currentDate;
     this.#now = () => epoch(fixed ?? new Date());
   }
+  /** Sets the protected header; it must name `alg` (the key's algorithm), and may carry `kid` and `typ`. */
   setProtectedHeader(h: JWSHeaderParameters): this {
     this.#header = h;
     return this;
   }
+  /** Sets the `iss` (issuer) claim. */
   setIssuer(iss: string): this {
     this.#payload.iss = str('setIssuer', iss);
     return this;
   }
+  /** Sets the `sub` (subject) claim. */
   setSubject(sub: string): this {
     this.#payload.sub = str('setSubject', sub);
     return this;
   }
+  /** Sets the `aud` (audience) claim: one audience or several. */
   setAudience(aud: string | string[]): this {
     this.#payload.aud = Array.isArray(aud) ? aud.map((a) => str('setAudience', a)) : str('setAudience', aud);
     return this;
   }
+  /** Sets the `jti` (JWT ID) claim, e.g. for replay detection. */
   setJti(jti: string): this {
     this.#payload.jti = str('setJti', jti);
     return this;
@@ -132,6 +137,7 @@ export class SignJWT {
     this.#payload.iat = input === undefined ? this.#now() : timestamp('setIssuedAt', input, this.#now());
     return this;
   }
+  /** Sets the `nbf` (not before) claim: a number is epoch seconds, a string ('5m') is relative to now. */
   setNotBefore(input: number | string | Date): this {
     this.#payload.nbf = timestamp('setNotBefore', input, this.#now());
     return this;
@@ -142,6 +148,7 @@ export class SignJWT {
     return this;
   }
 
+  /** Signs the claims with a private key whose algorithm is the header's `alg`; resolves to the compact JWT. */
   async sign(key: KeyInput, options: SignOptions = {}): Promise<string> {
     requireObject('sign options', options);
     if (!this.#header) throw new JWTInvalid('setProtectedHeader must be called before sign()');
@@ -173,6 +180,15 @@ export interface JWTVerifyOptions extends VerifyOptions {
   typ?: string;
 }
 
+/**
+ * What {@link jwtVerify} returns once signature and claims check out.
+ *
+ * @example
+ * ```ts
+ * const { payload, protectedHeader } = await jwtVerify(jwt, publicKey, { issuer: 'https://id.example', audience: 'api' });
+ * console.log(payload.sub, protectedHeader.kid);
+ * ```
+ */
 export interface JWTVerifyResult {
   payload: JWTPayload;
   protectedHeader: JWSHeaderParameters;

@@ -127,6 +127,7 @@ export class AkpKey {
     }
   }
 
+  /** `using key = …` support: the same as {@link AkpKey.destroy}. */
   [Symbol.dispose](): void {
     this.destroy();
   }
@@ -357,11 +358,36 @@ export async function exportRaw(key: AkpKey, format: 'seed' | 'public'): Promise
 // a second ASN.1 codec. By default that layer is loaded lazily on first use
 // (so JWT-only bundles do not carry it); registerKeyCodec() can replace it.
 
-/** What an SPKI/PKCS#8 codec hands back and takes. */
+/**
+ * What an SPKI/PKCS#8 codec hands back and takes: the seam {@link registerKeyCodec} fills when the
+ * default codec (the X.509 layer's, loaded on first use) is not wanted.
+ *
+ * @example
+ * ```ts
+ * import { registerKeyCodec, type KeyCodec } from 'qsign-pqc/jose';
+ * import { decodeSPKI, decodePKCS8, encodeSPKIPem, encodePKCS8Pem } from 'qsign-pqc/x509';
+ * const codec: KeyCodec = {
+ *   decodeSPKI: (spki) => decodeSPKI(spki),
+ *   decodePKCS8: (pkcs8) => {
+ *     const { alg, seed, secretKey } = decodePKCS8(pkcs8);
+ *     secretKey.fill(0); // JOSE keeps only the seed
+ *     if (!seed) throw new Error('JOSE keys need the seed form');
+ *     return { alg, seed };
+ *   },
+ *   encodeSPKI: (alg, pk) => encodeSPKIPem(alg as 'ML-DSA-65', pk),
+ *   encodePKCS8: (alg, seed) => encodePKCS8Pem(alg as 'ML-DSA-65', seed, { form: 'seed' }),
+ * };
+ * registerKeyCodec(codec);
+ * ```
+ */
 export interface KeyCodec {
+  /** Reads an SPKI (DER bytes or PEM text): the algorithm name (e.g. `ML-DSA-65`) and the raw public key. */
   decodeSPKI(spki: string | Uint8Array): { alg: string; publicKey: Uint8Array };
+  /** Reads a PKCS#8 private key (DER bytes or PEM text) in seed form: the algorithm name and the seed. */
   decodePKCS8(pkcs8: string | Uint8Array): { alg: string; seed: Uint8Array };
+  /** Writes a raw public key as an SPKI PEM (`-----BEGIN PUBLIC KEY-----`). */
   encodeSPKI(alg: string, publicKey: Uint8Array): string;
+  /** Writes a seed as a seed-form PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`). */
   encodePKCS8(alg: string, seed: Uint8Array): string;
 }
 

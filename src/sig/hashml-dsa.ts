@@ -100,7 +100,20 @@ export interface HashMlDsaVerifyOptions {
   hash?: PrehashName | string;
 }
 
-/** One HashML-DSA parameter set. */
+/**
+ * One HashML-DSA parameter set (FIPS 204 §5.4): the message is hashed first (SHA2-512 by default) and
+ * the digest signed, with the hash's OID bound into the signature.
+ *
+ * @example
+ * ```ts
+ * import { init, hashml_dsa65 } from 'qsign-pqc';
+ * await init();
+ * const { publicKey, secretKey } = hashml_dsa65.keygen();
+ * const msg = new TextEncoder().encode('hello');
+ * const sig = hashml_dsa65.sign(msg, secretKey, { hash: 'SHA2-256' });
+ * hashml_dsa65.verify(sig, msg, publicKey, { hash: 'SHA2-256' }); // true
+ * ```
+ */
 export interface HashMlDsa {
   readonly info: { readonly type: 'hashml-dsa' };
   /** e.g. `HashML-DSA-65`. */
@@ -108,12 +121,17 @@ export interface HashMlDsa {
   readonly level: MlDsaLevel;
   readonly securityLevel: number;
   readonly lengths: MlDsaLengths;
+  /** KeyGen (FIPS 204 Alg 1), the same keys as ML-DSA of this level; with a 32-byte `seed` ξ it is deterministic. */
   keygen(seed?: Uint8Array): MlDsaKeyPair;
+  /** The public key of an expanded secret key. */
   getPublicKey(secretKey: Uint8Array): Uint8Array;
+  /** HashML-DSA.Sign (FIPS 204 Alg 4): hashes `msg` with `opts.hash` (default SHA2-512) and signs the digest. */
   sign(msg: Uint8Array, secretKey: Uint8Array, opts?: HashMlDsaSignOptions): Uint8Array;
+  /** HashML-DSA.Verify (FIPS 204 Alg 5): true when `sig` signs `msg` under `publicKey` with the same hash and context. */
   verify(sig: Uint8Array, msg: Uint8Array, publicKey: Uint8Array, opts?: HashMlDsaVerifyOptions): boolean;
   /** Signs an already computed PH(M) (its length must match the hash). */
   signDigest(digest: Uint8Array, secretKey: Uint8Array, opts?: HashMlDsaSignOptions): Uint8Array;
+  /** Verifies a signature over an already computed PH(M) (its length must match the hash). */
   verifyDigest(sig: Uint8Array, digest: Uint8Array, publicKey: Uint8Array, opts?: HashMlDsaVerifyOptions): boolean;
 }
 

@@ -57,11 +57,25 @@ export interface MlDsaKeyPair {
   secretKey: Uint8Array;
 }
 
-/** FIPS 204 ML-DSA.Sign_internal / Verify_internal, for test vectors and protocols that format M′ themselves. */
+/**
+ * FIPS 204 ML-DSA.Sign_internal / Verify_internal, for test vectors and protocols that format M′ themselves.
+ *
+ * @example
+ * ```ts
+ * import { init, ml_dsa65 } from 'qsign-pqc';
+ * await init();
+ * const { publicKey, secretKey } = ml_dsa65.internal.keygen(new Uint8Array(32));
+ * const mPrime = new Uint8Array([0, 0, ...new TextEncoder().encode('hi')]); // pure ML-DSA, empty context
+ * const sig = ml_dsa65.internal.sign(mPrime, secretKey, { extraEntropy: false });
+ * ml_dsa65.internal.verify(sig, mPrime, publicKey); // true
+ * ```
+ */
 export interface MlDsaInternal {
   readonly info: { readonly type: 'ml-dsa' };
   readonly lengths: MlDsaLengths;
+  /** ML-DSA.KeyGen_internal (FIPS 204 Alg 6) on `seed` ξ (32 bytes; random when omitted). */
   keygen(seed?: Uint8Array): MlDsaKeyPair;
+  /** The public key of an expanded secret key. */
   getPublicKey(secretKey: Uint8Array): Uint8Array;
   /** Signs M′ as given (or μ with `externalMu`). */
   sign(msg: Uint8Array, secretKey: Uint8Array, opts?: MlDsaInternalOptions): Uint8Array;

@@ -34,15 +34,26 @@ export interface MlDsaStreamSigner {
   destroy(): void;
 }
 
-/** Incremental verifier; see `ml_dsa65.verifier()`. */
+/**
+ * Incremental verifier; see `ml_dsa65.verifier()`. Memory stays flat whatever the message size, and the
+ * result equals a one-shot `verify` of the concatenated chunks.
+ *
+ * @example
+ * ```ts
+ * const v = ml_dsa65.verifier(publicKey);
+ * for (const chunk of chunks) v.update(chunk);
+ * const ok = v.verify(signature);
+ * ```
+ */
 export interface MlDsaStreamVerifier {
+  /** Absorbs the next piece of the message. */
   update(chunk: Uint8Array): this;
   /** Finishes the message; true when `sig` is a valid signature over it. The verifier is then spent. */
   verify(sig: Uint8Array): boolean;
+  /** Releases the wasm state without verifying (idempotent). */
   destroy(): void;
 }
 
-/** Anything `signStream`/`verifyStream` read: a web `ReadableStream`, a Node stream, or any (async) iterable of bytes. */
 /**
  * Where streamed bytes come from: a Web `ReadableStream`, a Node stream or any (async) iterable of byte chunks,
  * or the whole input as one `Uint8Array` (taken as a single chunk, not iterated byte by byte).

@@ -20,11 +20,13 @@ import { randomBytes, toHex, utf8 } from '../util/bytes.js';
 
 /** The part of a keyring the audit log needs: its persisted, sealed audit HMAC key. */
 export interface AuditKeySource {
+  /** The 32-byte audit HMAC key, created and sealed in the store on first use, the same bytes on every later call. */
   auditHmacKey(): Promise<Uint8Array>;
 }
 
 /** Where audit lines go; `write` receives one complete JSON line (no newline). */
 export interface AuditSink {
+  /** Appends one line; a returned promise is awaited before the handler answers the request. */
   write(line: string): void | Promise<void>;
 }
 
@@ -50,6 +52,18 @@ const CLEAR_FIELDS = new Set([
   'supports_signing',
 ]);
 
+/**
+ * One audit line as the transit handler writes it, with field names as in Vault's audit log; sensitive
+ * values (`client_token`, request `data`, quoted values in `error`) are already HMAC'd.
+ *
+ * @example
+ * ```ts
+ * const sink = memoryAuditSink();
+ * // … after a request through a handler built with { audit: new AuditLog(sink) }:
+ * const rec: AuditRecord = JSON.parse(sink.lines[0]!);
+ * console.log(rec.type, rec.path, rec.client_token); // 'request' 'oqs-transit/encrypt/app' 'hmac-sha256:…'
+ * ```
+ */
 export interface AuditRecord {
   time: string;
   type: 'request' | 'response';
@@ -154,6 +168,7 @@ export class AuditLog {
     return out;
   }
 
+  /** Writes one record (already redacted by the caller) to the sink as a JSON line. */
   async write(rec: AuditRecord): Promise<void> {
     await this.sink.write(JSON.stringify(rec));
   }

@@ -18,13 +18,16 @@
  */
 import { createTokenMatcher } from '../http/kit.js';
 
+/** A Vault ACL capability; `deny` on a matching rule overrides every other capability. */
 export type Capability = 'create' | 'read' | 'update' | 'delete' | 'list' | 'sudo' | 'deny';
 
+/** One ACL rule: a path pattern relative to `/v1/` (`*` suffix, `+` one segment) and the capabilities it grants. */
 export interface PolicyRule {
   path: string;
   capabilities: Capability[];
 }
 
+/** A client token and the policy names it carries. */
 export interface TokenEntry {
   token: string;
   policies: string[];
@@ -32,6 +35,21 @@ export interface TokenEntry {
   displayName?: string;
 }
 
+/**
+ * Tokens and named policies for {@link createAuth}.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({
+ *   tokens: [
+ *     { token: process.env.ROOT_TOKEN!, policies: ['root'] },
+ *     { token: process.env.APP_TOKEN!, policies: ['app'], displayName: 'app-server' },
+ *   ],
+ *   policies: { app: [{ path: 'oqs-transit/encrypt/app-*', capabilities: ['update'] }] },
+ * });
+ * auth.check(process.env.APP_TOKEN, 'oqs-transit/encrypt/app-orders', 'update').allowed; // true
+ * ```
+ */
 export interface AuthConfig {
   tokens: TokenEntry[];
   /** Named policies; `root` is built in. */
@@ -47,6 +65,7 @@ export interface AuthResult {
 
 /** Decides whether a token may use a capability on a path. */
 export interface Authorizer {
+  /** Whether `token` holds `capability` on the canonical `path` (relative to `/v1/`); an unknown token is not allowed. */
   check(token: string | null | undefined, path: string, capability: Capability): AuthResult;
 }
 

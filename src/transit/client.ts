@@ -12,14 +12,34 @@ import { versionOf } from './versioned.js';
 import type { DataKeyOptions, DecryptOptions, EncryptOptions, SignOptions } from './keyring.js';
 import type { CreateKeyOptions, KeyConfig, KeyInfo, KeyType } from './types.js';
 
+/**
+ * Where a {@link TransitClient} connects and how it authenticates.
+ *
+ * @example
+ * ```ts
+ * const client = new TransitClient({ address: 'http://127.0.0.1:8200', token: process.env.VAULT_TOKEN!, mount: 'oqs-transit' });
+ * ```
+ */
 export interface TransitClientOptions {
   /** Server base URL, e.g. `http://127.0.0.1:8200`. */
   address: string;
+  /** The Vault token sent as `X-Vault-Token`. */
   token: string;
+  /** Mount path under /v1/ (default `oqs-transit`; `transit` for a Vault/OpenBao transit engine). */
   mount?: string;
+  /** Replacement fetch (a Worker service binding, tests); default the global `fetch`. */
   fetch?: typeof fetch;
 }
 
+/**
+ * One item of a batch answer, in Vault's `batch_results` shape: the field the operation produces, or `error`.
+ *
+ * @example
+ * ```ts
+ * const { status, results } = await client.batch('encrypt', 'app', [{ plaintext: toBase64(a), reference: 'a' }]);
+ * for (const r of results) console.log(r.reference, r.error ?? r.ciphertext);
+ * ```
+ */
 export interface BatchResult {
   ciphertext?: string;
   plaintext?: string;
@@ -53,6 +73,19 @@ function codeFor(status: number, message: string): TransitErrorCode {
 
 const b64 = (v: Uint8Array | undefined) => (v === undefined ? undefined : toBase64(v));
 
+/**
+ * The `Keyring` API over HTTP (fetch), for any runtime; speaks Vault Transit's JSON, so it also works against
+ * a Vault or OpenBao server for the operations they share. Failures are `QsignError`s with the keyring's codes.
+ *
+ * @example
+ * ```ts
+ * import { TransitClient } from 'qsign-pqc/transit';
+ * const client = new TransitClient({ address: 'http://127.0.0.1:8200', token: process.env.VAULT_TOKEN! });
+ * await client.createKey('app', { type: 'ml-kem-768' });
+ * const { ciphertext } = await client.encrypt('app', new TextEncoder().encode('secret')); // "vault:v1:…"
+ * const { plaintext } = await client.decrypt('app', ciphertext);
+ * ```
+ */
 export class TransitClient {
   private readonly base: string;
   private readonly f: typeof fetch;
@@ -105,12 +138,15 @@ export class TransitClient {
     return encodeURIComponent(name);
   }
 
+  /** `POST keys/:name`: creates a key (our server's default type: `ml-kem-768`) and returns its info. */
   async createKey(name: string, opts: CreateKeyOptions = {}): Promise<KeyInfo> {
     return (await this.request('POST', `keys/${this.enc(name)}`, opts)).data;
   }
+  /** `GET keys/:name`: the key's info (type, versions, public keys, policy). */
   async readKey(name: string): Promise<KeyInfo> {
     return (await this.request('GET', `keys/${this.enc(name)}`)).data;
   }
+  /** `LIST keys` (sent as `GET keys?list=true`): the key names; empty when there are none. */
   async listKeys(): Promise<string[]> {
     // GET ?list=true rather than the LIST verb: some runtimes (workerd) and proxies refuse unknown methods.
     try {
@@ -121,19 +157,24 @@ export class TransitClient {
       throw e;
     }
   }
+  /** `POST keys/:name/config`: changes the key's policy (min versions, deletion_allowed, …) and returns its info. */
   async configKey(name: string, cfg: KeyConfig): Promise<KeyInfo> {
     return (await this.request('POST', `keys/${this.enc(name)}/config`, cfg)).data;
   }
+  /** `POST keys/:name/rotate`: adds a new latest version and returns the key's info. */
   async rotateKey(name: string): Promise<KeyInfo> {
     return (await this.request('POST', `keys/${this.enc(name)}/rotate`, {})).data;
   }
+  /** `POST keys/:name/trim`: deletes the versions below `minAvailableVersion` for good. */
   async trimKey(name: string, minAvailableVersion: number): Promise<KeyInfo> {
     return (await this.request('POST', `keys/${this.enc(name)}/trim`, { min_available_version: minAvailableVersion }))
       .data;
   }
+  /** `DELETE keys/:name`: deletes the key (only when its config allows deletion). */
   async deleteKey(name: string): Promise<void> {
     await this.request('DELETE', `keys/${this.enc(name)}`);
   }
+  /** `POST encrypt/:name`: a `vault:vN:` ciphertext of `plaintext` under the latest (or given) key version. */
   async encrypt(
     name: string,
     plaintext: Uint8Array,
@@ -148,6 +189,7 @@ export class TransitClient {
     ).data;
     return { ciphertext: d.ciphertext, keyVersion: d.key_version };
   }
+  /** `POST decrypt/:name`: the plaintext of a `vault:vN:` ciphertext, and the version it was sealed under. */
   async decrypt(
     name: string,
     ciphertext: string,
@@ -158,6 +200,7 @@ export class TransitClient {
     ).data;
     return { plaintext: fromBase64(d.plaintext), keyVersion: versionOf(ciphertext) };
   }
+  /** `POST rewrap/:name`: the ciphertext re-encrypted under the latest (or given) version, the plaintext never leaving the server. */
   async rewrap(
     name: string,
     ciphertext: string,
@@ -172,6 +215,7 @@ export class TransitClient {
     ).data;
     return { ciphertext: d.ciphertext, keyVersion: d.key_version };
   }
+  /** `POST datakey/:mode/:name`: a fresh data key wrapped under the key, with its plaintext too in `plaintext` mode. */
   async dataKey(
     name: string,
     mode: 'plaintext' | 'wrapped',
@@ -190,6 +234,7 @@ export class TransitClient {
       ...(d.plaintext ? { plaintext: fromBase64(d.plaintext) } : {}),
     };
   }
+  /** `POST sign/:name`: a `vault:vN:` ML-DSA signature of `input` (with an optional context). */
   async sign(
     name: string,
     input: Uint8Array,
@@ -204,6 +249,7 @@ export class TransitClient {
     ).data;
     return { signature: d.signature, keyVersion: d.key_version };
   }
+  /** `POST verify/:name`: whether `signature` is valid for `input` under the version it names. */
   async verify(
     name: string,
     input: Uint8Array,
@@ -220,6 +266,7 @@ export class TransitClient {
       ).data.valid === true
     );
   }
+  /** `GET export/public-key/:name[/:version]`: the public keys by version. */
   async exportPublicKeys(
     name: string,
     version?: number | 'latest',
@@ -282,9 +329,11 @@ export class TransitClient {
     return (await this.request('GET', `export/${kind}/${this.enc(name)}${version === undefined ? '' : `/${version}`}`))
       .data;
   }
+  /** `GET backup/:name`: an opaque backup of every version of the key (sealed, for `restore`). */
   async backup(name: string): Promise<string> {
     return (await this.request('GET', `backup/${this.enc(name)}`)).data.backup;
   }
+  /** `POST restore[/:name]`: recreates a key from a `backup` string (`force` overwrites an existing key). */
   async restore(backup: string, opts: { name?: string; force?: boolean } = {}): Promise<KeyInfo> {
     return (
       await this.request('POST', `restore${opts.name ? '/' + this.enc(opts.name) : ''}`, { backup, force: opts.force })

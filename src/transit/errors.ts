@@ -55,6 +55,7 @@ declare module '../errors.js' {
   }
 }
 
+/** The `code` of every error the transit layer throws (the values of {@link TransitErrorCodes}). */
 export type TransitErrorCode = (typeof TransitErrorCodes)[keyof typeof TransitErrorCodes];
 
 /** Shorthand used throughout the transit layer. */

@@ -32,6 +32,14 @@ import { algorithmByTransitType } from '../registry.js';
 import { KEY_NAME_RE, type Keyring } from './keyring.js';
 import type { KeyConfig } from './types.js';
 
+/**
+ * Resource limits of a transit handler; a request beyond one gets Vault's status code, never a hang.
+ *
+ * @example
+ * ```ts
+ * const handler = createTransitHandler({ keyring, auth, limits: { maxBodyBytes: 1 << 20, maxBatchItems: 100, timeoutMs: 5000 } });
+ * ```
+ */
 export interface TransitLimits {
   /** Largest request body in bytes (default 32 MiB); larger → 507. */
   maxBodyBytes?: number;
@@ -41,7 +49,22 @@ export interface TransitLimits {
   timeoutMs?: number;
 }
 
+/**
+ * Options of {@link createTransitHandler}: the keyring to serve, who may call it, and where it is mounted.
+ *
+ * @example
+ * ```ts
+ * const handler = createTransitHandler({
+ *   keyring,
+ *   auth: { tokens: [{ token: process.env.VAULT_TOKEN!, policies: ['root'] }] },
+ *   mount: 'oqs-transit',
+ *   audit: memoryAuditSink(),
+ * });
+ * const res = await handler(new Request('http://localhost/v1/sys/health'));
+ * ```
+ */
 export interface TransitHandlerOptions {
+  /** The keys this handler serves. */
   keyring: Keyring;
   /** An authorizer, or tokens + policies to build one. */
   auth: Authorizer | AuthConfig;

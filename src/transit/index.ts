@@ -15,6 +15,8 @@
  * const { plaintext } = await keyring.decrypt('my-key', ciphertext);
  * const handler = createTransitHandler({ keyring, auth: { tokens: [{ token, policies: ['root'] }] } });
  * ```
+ *
+ * @packageDocumentation
  */
 export { Keyring, parseVersioned } from './keyring.js';
 export type { KeyringOptions, EncryptOptions, DecryptOptions, SignOptions, DataKeyOptions } from './keyring.js';

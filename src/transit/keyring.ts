@@ -88,8 +88,18 @@ interface StoredKey {
   mac: string;
 }
 
+/**
+ * What a {@link Keyring} keeps its keys in and seals them with.
+ *
+ * @example
+ * ```ts
+ * const keyring = new Keyring({ store: memoryStore(), masterKey: await masterKeyFromBytes(key32), cacheSize: 256 });
+ * ```
+ */
 export interface KeyringOptions {
+  /** Where sealed key versions are persisted (memory, SQLite, PostgreSQL, IndexedDB, Durable Objects). */
   store: TransitStore;
+  /** Seals every private key before it reaches the store. */
   masterKey: MasterKey;
   /** Milliseconds since the epoch; inject for auto-rotation tests. */
   now?: () => number;
@@ -108,6 +118,14 @@ export interface KeyringOptions {
   legacyRecords?: 'migrate' | 'refuse';
 }
 
+/**
+ * Options of `Keyring.encrypt` (and `rewrap`).
+ *
+ * @example
+ * ```ts
+ * const { ciphertext } = await keyring.encrypt('app', data, { associatedData: new TextEncoder().encode('order-42') });
+ * ```
+ */
 export interface EncryptOptions {
   /** Bound as AEAD associated data; must be given again to decrypt. */
   associatedData?: Uint8Array;
@@ -115,16 +133,42 @@ export interface EncryptOptions {
   keyVersion?: number;
 }
 
+/**
+ * Options of `Keyring.decrypt`.
+ *
+ * @example
+ * ```ts
+ * const { plaintext } = await keyring.decrypt('app', ciphertext, { associatedData: new TextEncoder().encode('order-42') });
+ * ```
+ */
 export interface DecryptOptions {
+  /** The associated data the ciphertext was sealed with (decryption fails without the same bytes). */
   associatedData?: Uint8Array;
 }
 
+/**
+ * Options of `Keyring.sign`.
+ *
+ * @example
+ * ```ts
+ * const { signature } = await keyring.sign('release-key', artifact, { context: new TextEncoder().encode('release') });
+ * ```
+ */
 export interface SignOptions {
+  /** Sign with this version instead of the latest. */
   keyVersion?: number;
   /** FIPS 204 / FIPS 205 context string (0..255 bytes); the verifier must give the same. */
   context?: Uint8Array;
 }
 
+/**
+ * Options of `Keyring.dataKey`: the size of the data key and how it is wrapped.
+ *
+ * @example
+ * ```ts
+ * const { plaintext, ciphertext } = await keyring.dataKey('app', 'plaintext', { bits: 256 });
+ * ```
+ */
 export interface DataKeyOptions extends EncryptOptions {
   /** 128, 256 (default) or 512. */
   bits?: number;
@@ -275,7 +319,6 @@ function notFound(): QsignError {
   return transitError(TransitErrorCodes.KEY_NOT_FOUND, 'encryption key not found');
 }
 
-/** A keyring over one store and master key. Safe to share between concurrent requests. */
 /** A MasterKey has seal/open; catch the easy mix-ups here rather than as a TypeError on first use. */
 function checkMasterKey(mk: unknown): MasterKey {
   const m = mk as Partial<MasterKey> | undefined;
@@ -292,6 +335,20 @@ function checkMasterKey(mk: unknown): MasterKey {
   );
 }
 
+/**
+ * A keyring over one store and master key: Vault Transit's key operations (create, rotate, encrypt, decrypt,
+ * rewrap, sign, verify, HMAC, data keys, backup/restore) on post-quantum keys. Safe to share between
+ * concurrent requests.
+ *
+ * @example
+ * ```ts
+ * import { Keyring, memoryStore, generateMasterKey } from 'qsign-pqc/transit';
+ * const keyring = new Keyring({ store: memoryStore(), masterKey: (await generateMasterKey()).masterKey });
+ * await keyring.createKey('app', { type: 'ml-kem-768' });
+ * const { ciphertext } = await keyring.encrypt('app', new TextEncoder().encode('secret')); // "vault:v1:…"
+ * const { plaintext } = await keyring.decrypt('app', ciphertext);
+ * ```
+ */
 export class Keyring {
   readonly store: TransitStore;
   private readonly masterKey: MasterKey;
@@ -633,6 +690,7 @@ export class Keyring {
     return this.info(await this.must(name));
   }
 
+  /** The names of every key in the store. */
   async listKeys(): Promise<string[]> {
     // Entries that are not keys (the audit key) have names no key can have.
     return (await this.store.list()).filter((n) => KEY_NAME_RE.test(n));

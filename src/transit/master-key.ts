@@ -28,8 +28,19 @@ export function transitSubtle(): SubtleCrypto {
   return subtle;
 }
 
-/** Seals and opens secrets; implementations must be authenticated encryption. */
+/**
+ * Seals and opens secrets; implementations must be authenticated encryption.
+ *
+ * @example
+ * ```ts
+ * const { masterKey: mk } = await generateMasterKey();
+ * const aad = new TextEncoder().encode('app/v1');
+ * const sealed = await mk.seal(secret, aad);
+ * const same = await mk.open(sealed, aad); // equals secret; another aad throws ERR_TRANSIT_SEALED
+ * ```
+ */
 export interface MasterKey {
+  /** Encrypts and authenticates `plaintext`, bound to `aad` (AES-256-GCM with a fresh nonce in the built-in keys). */
   seal(plaintext: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;
   /** Throws ERR_TRANSIT_SEALED when the blob does not authenticate (wrong master key or tampering). */
   open(sealed: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;

@@ -10,6 +10,8 @@
  * Stores never see secret key material in the clear: the keyring seals it
  * with the master key before calling `put`.
  */
+
+/** One key's stored document and its revision, as a {@link TransitStore} hands it back. */
 export interface StoredRecord {
   /** The key document (JSON text, secrets already sealed). */
   json: string;
@@ -17,7 +19,20 @@ export interface StoredRecord {
   revision: number;
 }
 
+/**
+ * The storage contract every transit store implements: one JSON document per key name, each write a
+ * compare-and-swap on its revision. Implement it to keep keys somewhere new.
+ *
+ * @example
+ * ```ts
+ * const store: TransitStore = memoryStore();
+ * const rev = await store.put('app', '{"v":1}', undefined); // 1: created
+ * await store.put('app', '{"v":2}', 0); // undefined: revision 0 is stale, nothing written
+ * const { json, revision } = (await store.get('app'))!; // '{"v":1}', 1
+ * ```
+ */
 export interface TransitStore {
+  /** The document and revision stored under `name`, or undefined when there is none. */
   get(name: string): Promise<StoredRecord | undefined>;
   /** All key names, sorted. */
   list(): Promise<string[]>;
@@ -29,5 +44,6 @@ export interface TransitStore {
   put(name: string, json: string, expectedRevision: number | undefined): Promise<number | undefined>;
   /** Deletes if the revision matches; false on conflict or absence. */
   delete(name: string, expectedRevision: number): Promise<boolean>;
+  /** Releases connections or file handles (stores that hold none omit it). */
   close?(): void | Promise<void>;
 }

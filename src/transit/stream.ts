@@ -36,10 +36,18 @@ import { transitError, TransitErrorCodes } from './errors.js';
  * keyring.ts → stream.ts is the one direction of the import (no circle).
  */
 export interface StreamKeySource {
+  /** The public key to encrypt to: the latest (or given) version of `name`, once policy allows encryption with it. */
   encryptionTarget(
     name: string,
     keyVersion?: number,
-  ): Promise<{ type: KemKeyType; version: number; publicKey: Uint8Array; rand: (n: number) => Uint8Array }>;
+  ): Promise<{
+    type: KemKeyType;
+    version: number;
+    publicKey: Uint8Array;
+    /** The randomness source for the HPKE encapsulation (the keyring's, so tests can make it deterministic). */
+    rand: (n: number) => Uint8Array;
+  }>;
+  /** The key pair of `name` at `version`, once policy allows decryption with that version. */
   decryptionKey(name: string, version: number): Promise<{ type: KemKeyType; keyPair: KemKeyPair }>;
 }
 
@@ -47,10 +55,24 @@ const MAGIC = [0x71, 0x74, 0x73, 0x31]; // "qts1"
 const STREAM_FORMAT = 0x02;
 const FIXED_HEADER = 19;
 const MAX_CHUNK = 16 * 1024 * 1024;
+/** Plaintext bytes per frame when `chunkSize` is not given: 64 KiB. */
 export const DEFAULT_CHUNK_SIZE = 64 * 1024;
 
+/**
+ * Options of {@link encryptStream}.
+ *
+ * @example
+ * ```ts
+ * const sealed = await encryptStream(keyring, 'backups', file.stream(), {
+ *   associatedData: new TextEncoder().encode('backup-2026-12-07'),
+ *   chunkSize: 1 << 20,
+ * });
+ * ```
+ */
 export interface StreamEncryptOptions {
+  /** Bound to every frame; `decryptStream` must be given the same bytes. */
   associatedData?: Uint8Array;
+  /** Encrypt to this key version instead of the latest (it must be at least `min_encryption_version`). */
   keyVersion?: number;
   /** Plaintext bytes per frame (default 64 KiB, at most 16 MiB). */
   chunkSize?: number;

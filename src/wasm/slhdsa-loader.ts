@@ -1,4 +1,5 @@
 import { QsignError } from '../errors.js';
+import { toHex as hex } from '../util/codec.js';
 import type { SlhDsaExports } from './exports.js';
 import { withOwnHeap } from './heap.js';
 import { backend, type WasmSource } from './loader.js';
@@ -33,7 +34,6 @@ function variantNow(): Variant {
   return backend() === 'simd128' ? 'simd' : 'scalar';
 }
 
-const hex = (b: Uint8Array): string => Array.from(b, (v) => v.toString(16).padStart(2, '0')).join('');
 
 /**
  * Known answers, run once per instance before first use: the 4-lane SHA-256

@@ -15,6 +15,8 @@
  *   const sig = await ml_dsa65_async.signAsync(msg, privateKey);
  * }
  * ```
+ *
+ * @packageDocumentation
  */
 export {
   capabilities,

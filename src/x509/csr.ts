@@ -136,6 +136,7 @@ export class Csr {
     return codedCall('Csr.parse', () => new Csr(toDer(input, 'CERTIFICATE REQUEST')));
   }
 
+  /** Parses DER bytes only (no PEM); {@link Csr.parse} takes either. */
   static fromDer(der: Uint8Array): Csr {
     return codedCall('Csr.fromDer', () => new Csr(derBytes(der, 'Csr.fromDer', 'Csr.parse')));
   }

@@ -10,6 +10,7 @@
  * fixed shapes and cost microseconds.
  */
 import { QsignError } from '../errors.js';
+import { toHex } from '../util/codec.js';
 import { oidString, readChildren, readTlv, readWhole, type Tlv } from './der.js';
 import { X509ErrorCodes as E } from './errors.js';
 
@@ -65,9 +66,7 @@ export function decodeString(t: Tlv): string {
       return s;
     }
     default: {
-      let h = '#';
-      for (const b of t.raw) h += b.toString(16).padStart(2, '0');
-      return h;
+      return '#' + toHex(t.raw);
     } // RFC 4514 §2.4 hex form
   }
 }
@@ -171,7 +170,7 @@ export function decodeOidList(der: Uint8Array): string[] {
 
 function formatIp(v: Uint8Array): string {
   if (v.length === 4) return Array.from(v).join('.');
-  if (v.length !== 16) return Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('');
+  if (v.length !== 16) return toHex(v);
   const groups = Array.from({ length: 8 }, (_, i) => (v[2 * i]! << 8) | v[2 * i + 1]!);
   // RFC 5952: compress the longest run (≥ 2) of zero groups.
   let best = -1,

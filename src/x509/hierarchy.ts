@@ -32,6 +32,17 @@ export interface CaLevel {
   key: DecodedPrivateKey;
 }
 
+/**
+ * The three levels {@link createCaHierarchy} made (each a certificate and its private key) and the chain a
+ * TLS server sends.
+ *
+ * @example
+ * ```ts
+ * const ca = await createCaHierarchy({ cn: 'api.example.com', san: ['DNS:www.example.com'] });
+ * writeFileSync('chain.pem', ca.chainPem);
+ * writeFileSync('server.key', encodePKCS8Pem(ca.server.key.alg, ca.server.key));
+ * ```
+ */
 export interface CaHierarchy {
   root: CaLevel;
   intermediate: CaLevel;

@@ -8,6 +8,8 @@
  *
  * Everything here runs in browsers, workerd, Deno, Bun and Node (no Node APIs).
  * Call `await init()` from the package root before using it.
+ *
+ * @packageDocumentation
  */
 import { guarded } from '../util/guard.js';
 import * as keys from './keys.js';

@@ -48,6 +48,10 @@ describe('one room each: codecs, constant-time compare, vault:vN: (issue 24 item
     expect(where(/\bBuffer\.from\([^)]*'base64/, 'src/util/codec.ts')).toEqual([]);
   });
 
+  it('hex is written only in src/util/codec.ts (toHex/fromHex)', () => {
+    expect(where(/toString\(16\)\s*\.padStart\(2/, 'src/util/codec.ts')).toEqual([]);
+  });
+
   it('the XOR-accumulate compare lives only in src/util/bytes.ts (equalBytes)', () => {
     expect(where(/\|=\s*\w+\[\w+\]!?\s*\^\s*\w+\[\w+\]/, 'src/util/bytes.ts')).toEqual([]);
   });

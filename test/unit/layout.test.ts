@@ -93,4 +93,11 @@ describe('layout: one home per helper', () => {
     );
     expect(byHand, 'build it with workerdConfig() from test/helpers/workerd.mjs').toEqual([]);
   });
+
+  it('the middle of sorted samples is taken only in bench/stats.mjs (a median under another name is one too)', () => {
+    const own = SOURCES.filter((f) => f !== 'bench/stats.mjs').filter((f) =>
+      /\[\s*\w+\.length\s*>>\s*1\s*\]/.test(readFileSync(join(root, f), 'utf8')),
+    );
+    expect(own, 'use median/summarize from bench/stats.mjs').toEqual([]);
+  });
 });

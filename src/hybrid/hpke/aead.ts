@@ -12,6 +12,7 @@ import { gcm } from '@noble/ciphers/aes.js';
 import { QsignError } from '../../errors.js';
 import { webCryptoSubtle } from '../../engine/runtime.js';
 
+/** Names of the HPKE AEADs this package implements (RFC 9180 §7.3); `ExportOnly` is AEAD id 0xffff, for secret export only. */
 export type AeadName = 'AES-128-GCM' | 'AES-256-GCM' | 'ChaCha20Poly1305' | 'ExportOnly';
 
 /** A per-context AEAD instance bound to one key. */
@@ -20,6 +21,17 @@ export interface AeadKey {
   open(nonce: Uint8Array, aad: Uint8Array, ct: Uint8Array): Promise<Uint8Array>;
 }
 
+/**
+ * An HPKE AEAD (RFC 9180 §7.3): its id, its key, nonce and tag sizes, and `bind` to make a keyed instance.
+ * Reach one through a suite rather than building it.
+ *
+ * @example
+ * ```ts
+ * import { suite } from 'qsign-pqc/hybrid';
+ * const { aead } = suite({ kem: 'X-Wing', kdf: 'HKDF-SHA256', aead: 'AES-256-GCM' });
+ * console.log(aead.id, aead.Nk, aead.Nn, aead.Nt); // 2 32 12 16
+ * ```
+ */
 export interface HpkeAead {
   readonly id: number;
   readonly name: AeadName;

@@ -183,6 +183,7 @@ abstract class ContextBase {
     this.seqNo = seq;
   }
 
+  /** The AEAD nonce of message `seq`: base_nonce XOR I2OSP(seq, Nn) (RFC 9180 §5.2). */
   protected nonce(seq: bigint): Uint8Array {
     const n = this.baseNonce.slice();
     let x = seq;
@@ -190,6 +191,7 @@ abstract class ContextBase {
     return n;
   }
 
+  /** The bound AEAD key; throws ERR_UNSUPPORTED_ALGORITHM when `op` is asked of an export-only context. */
   protected requireAead(op: string): AeadKey {
     if (!this.aeadKey) {
       throw new QsignError(
@@ -200,6 +202,7 @@ abstract class ContextBase {
     return this.aeadKey;
   }
 
+  /** Throws ERR_MESSAGE_LIMIT_REACHED once every sequence number the nonce allows has been used. */
   protected checkLimit(): void {
     if (this.seqNo >= this.maxSeq) {
       throw new QsignError(

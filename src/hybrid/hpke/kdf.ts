@@ -18,6 +18,7 @@ import { QsignError } from '../../errors.js';
 import { shake128, shake256 } from '../../hash/index.js';
 import { concatBytes } from '../../util/bytes.js';
 
+/** Names of the HPKE KDFs this package implements: the two-stage HKDFs (RFC 9180 §7.2) and the one-stage SHAKE/TurboSHAKE KDFs (draft-ietf-hpke-pq). */
 export type KdfName =
   'HKDF-SHA256' | 'HKDF-SHA384' | 'HKDF-SHA512' | 'SHAKE128' | 'SHAKE256' | 'TurboSHAKE128' | 'TurboSHAKE256';
 

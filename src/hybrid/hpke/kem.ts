@@ -19,9 +19,21 @@ import {
 import { xwingDecapsulateAsync, xwingEncapsulateAsync, xwingGetPublicKeyAsync, xwingKeygenAsync } from '../xwing.js';
 import { i2osp, shake256LabeledDerive } from './kdf.js';
 
+/** Names of the HPKE KEMs this package implements: the three ML-KEM parameter sets and X-Wing (draft-ietf-hpke-pq). */
 export type KemName = MlKemName | 'X-Wing';
 
-/** An HPKE KEM (RFC 9180 §4 interface). */
+/**
+ * An HPKE KEM (RFC 9180 §4 interface), reached through a suite. The sizes are the registry's.
+ *
+ * @example
+ * ```ts
+ * import { suite } from 'qsign-pqc/hybrid';
+ * const { kem } = suite({ kem: 'ML-KEM-768', kdf: 'HKDF-SHA256', aead: 'AES-128-GCM' });
+ * const { publicKey, secretKey } = await kem.generateKeyPair();
+ * const { sharedSecret, enc } = await kem.encap(publicKey);
+ * const same = await kem.decap(enc, secretKey); // equals sharedSecret
+ * ```
+ */
 export interface HpkeKem {
   readonly id: number;
   readonly name: KemName;
@@ -32,12 +44,18 @@ export interface HpkeKem {
   /** Bytes of randomness one encapsulation consumes (the `ikmE` of the test vectors). */
   readonly Nrandom: number;
   // Async: the ML-KEM calls go through the engine, which may serve them natively.
+  /** GenerateKeyPair(): a fresh recipient key pair, the secret key in its serialized (seed) form. */
   generateKeyPair(): Promise<{ publicKey: Uint8Array; secretKey: Uint8Array }>;
   /** DeriveKeyPair(ikm): seed = SHAKE256.LabeledDerive(ikm, "DeriveKeyPair", "", Nsk). */
   deriveKeyPair(ikm: Uint8Array): Promise<{ publicKey: Uint8Array; secretKey: Uint8Array }>;
   /** Public key of a serialized private key. */
   publicKeyOf(secretKey: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Encap(pkR): a shared secret and its encapsulation `enc` for the recipient. `rand` (Nrandom bytes)
+   * makes it deterministic, for known-answer tests only.
+   */
   encap(publicKey: Uint8Array, rand?: Uint8Array): Promise<{ sharedSecret: Uint8Array; enc: Uint8Array }>;
+  /** Decap(enc, skR): the shared secret `enc` carries, computed with the recipient's serialized private key. */
   decap(enc: Uint8Array, secretKey: Uint8Array): Promise<Uint8Array>;
 }
 

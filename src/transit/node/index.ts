@@ -3,6 +3,8 @@
  * out of `qsign-pqc/transit` so browser and Worker bundles carry no Node
  * imports. `serveNode(createTransitHandler(…))` serves the Vault-compatible
  * API on node:http; `fileAuditSink(path)` appends the audit log as JSON lines.
+ *
+ * @packageDocumentation
  */
 export { serveNode, toNodeListener } from './server.js';
 export type { FetchHandler } from './server.js';

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { QsignError } from '../../errors.js';
 import { checkRequestTarget, HttpErrorCodes, isValidHost, vaultErrorResponse } from '../../http/index.js';
 
+/** A fetch-style request handler, as `createTransitHandler` returns and Deno, Bun and Workers serve directly. */
 export type FetchHandler = (req: Request) => Promise<Response>;
 
 /**
@@ -147,11 +148,26 @@ export function toNodeListener(handler: FetchHandler): (req: IncomingMessage, re
   };
 }
 
-/** Starts a node:http server; resolves once it listens. */
+/**
+ * Starts a node:http server; resolves once it listens (default 127.0.0.1:8200).
+ *
+ * @example
+ * ```ts
+ * const { url, close } = await serveNode(createTransitHandler({ keyring, auth }), { port: 0 });
+ * const client = new TransitClient({ address: url, token });
+ * // …
+ * await close();
+ * ```
+ */
 export async function serveNode(
   handler: FetchHandler,
   opts: { host?: string; port?: number } = {},
-): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+): Promise<{
+  server: Server;
+  url: string;
+  /** Stops listening and drops open connections; resolves once the server is closed. */
+  close(): Promise<void>;
+}> {
   const server = createServer(toNodeListener(handler));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

@@ -12,14 +12,31 @@ import type { StoredRecord, TransitStore } from '../store.js';
 
 /** The part of `DurableObjectStorage` this store uses. */
 export interface DurableObjectStorageLike {
+  /** The value stored under `key`, or undefined. */
   get<T>(key: string): Promise<T | undefined>;
+  /** Every entry whose key starts with `prefix`, in key order. */
   list<T>(opts: { prefix: string }): Promise<Map<string, T>>;
+  /** Runs `fn` atomically: its reads and writes commit together or not at all. */
   transaction<T>(fn: (txn: DurableObjectTransactionLike) => Promise<T>): Promise<T>;
 }
 
+/**
+ * The part of a Durable Object storage transaction this store uses (`state.storage.transaction(txn => …)`).
+ *
+ * @example
+ * ```ts
+ * await state.storage.transaction(async (txn: DurableObjectTransactionLike) => {
+ *   const n = (await txn.get<number>('count')) ?? 0;
+ *   await txn.put('count', n + 1);
+ * });
+ * ```
+ */
 export interface DurableObjectTransactionLike {
+  /** The value stored under `key` as this transaction sees it. */
   get<T>(key: string): Promise<T | undefined>;
+  /** Stores `value` under `key` when the transaction commits. */
   put<T>(key: string, value: T): Promise<void>;
+  /** Removes `key`; true when it existed. */
   delete(key: string): Promise<boolean>;
 }
 

@@ -30,6 +30,15 @@ function done(tx: IDBTransaction): Promise<void> {
   });
 }
 
+/**
+ * A transit store in the browser's IndexedDB that also keeps the database's own non-extractable master key.
+ *
+ * @example
+ * ```ts
+ * const store = await openIndexedDbStore('my-app-keys');
+ * const keyring = new Keyring({ store, masterKey: await store.masterKey() });
+ * ```
+ */
 export interface IndexedDbStore extends TransitStore {
   /** The database's master key, created (non-extractable) on first use. */
   masterKey(): Promise<MasterKey>;

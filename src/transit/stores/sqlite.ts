@@ -30,6 +30,14 @@ interface Database {
   close(): void;
 }
 
+/**
+ * Options of {@link openSqliteStore}.
+ *
+ * @example
+ * ```ts
+ * const store = await openSqliteStore('/var/lib/qsign/transit.db', { busyTimeoutMs: 10_000 });
+ * ```
+ */
 export interface SqliteStoreOptions {
   /** Milliseconds a writer waits for another process's lock (default 5000). */
   busyTimeoutMs?: number;
