@@ -80,6 +80,21 @@ const inlineWasm = {
   },
 };
 
+let rootModules;
+/** Ids of the src/ modules src/index.ts imports statically, directly or through others (dynamic imports stay out). */
+function rootGraph(getModuleInfo) {
+  if (rootModules) return rootModules;
+  rootModules = new Set();
+  const visit = (id) => {
+    const info = getModuleInfo(id);
+    if (!info || info.isExternal || rootModules.has(id)) return;
+    rootModules.add(id);
+    for (const dep of info.importedIds) visit(dep);
+  };
+  visit(resolve(ENTRIES.index));
+  return rootModules;
+}
+
 const common = {
   // Bare specifiers are the package's dependencies (or Node built-ins), `#wasm-source` is resolved
   // by the runtime through package.json "imports", and the .wasm files stay files beside dist/.
@@ -113,7 +128,11 @@ export default [
       // (node:fs) into chunks that the portable dist/transit and dist/x509 load.
       // The embedded wasm (qsign-pqc/inline's dynamic import) in a chunk of its own: merged into a small
       // chunk it was loaded by every entry sharing that chunk.
-      manualChunks: (id) => (id === '\0wasm-inline' ? 'wasm-inline' : undefined),
+      // Everything the root entry reaches statically in one chunk (`chunks/core-*.js`): a Node cold start
+      // resolves, reads and compiles each file of the graph, so `import 'qsign-pqc'` loads dist/index.js,
+      // this chunk and the runtime's #wasm-source entry (was: five chunks). Other entries share it.
+      manualChunks: (id, { getModuleInfo }) =>
+        id === '\0wasm-inline' ? 'wasm-inline' : rootGraph(getModuleInfo).has(id) ? 'core' : undefined,
     },
   },
   // The same public entry points file by file, for bundlers (package.json "browser"/"worker"/"workerd"
