@@ -95,11 +95,21 @@ function rootGraph(getModuleInfo) {
   return rootModules;
 }
 
+/**
+ * `.wasm` imports (the workerd entry's static imports) stay as written: dist/entries/ sits as deep as src/entries/,
+ * so `../../wasm/…` names the package's wasm/ from either. (Left to rollup, the external was re-rendered relative
+ * to the output as `../../../wasm/…`, outside the package: wrangler found no module to upload.)
+ */
+const wasmAsWritten = {
+  name: 'qsign-wasm-as-written',
+  resolveId: (source) => (source.endsWith('.wasm') ? { id: source, external: true } : null),
+};
+
 const common = {
   // Bare specifiers are the package's dependencies (or Node built-ins), `#wasm-source` is resolved
-  // by the runtime through package.json "imports", and the .wasm files stay files beside dist/.
-  external: (id) => (id === '#wasm-inline' || id.startsWith('\0') ? false : !/^[./]/.test(id) || id.endsWith('.wasm')),
-  plugins: [inlineWasm, typescript],
+  // by the runtime through package.json "imports"; the .wasm files stay files beside dist/ (wasmAsWritten).
+  external: (id) => (id === '#wasm-inline' || id.startsWith('\0') || id.endsWith('.wasm') ? false : !/^[./]/.test(id)),
+  plugins: [wasmAsWritten, inlineWasm, typescript],
   treeshake: { moduleSideEffects: false },
   onwarn(warning, warn) {
     if (warning.code === 'CIRCULAR_DEPENDENCY') return;
