@@ -11,7 +11,7 @@
 // from a src/entries/*.ts with a literal new URL(…) or a static import.
 import { transform } from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 /** Output path (without .js) → source. Paths stay where tsc put them, so package.json and the wasm URLs hold. */
 export const ENTRIES = {
@@ -69,6 +69,8 @@ const typescript = {
  * A new wasm file to embed is one more row here (and its name in src/entries/inline-wasm.d.ts).
  */
 const INLINE_WASM = { SIMD_WASM_BASE64: 'wasm/qsign-simd.wasm', SCALAR_WASM_BASE64: 'wasm/qsign-scalar.wasm' };
+/** Where the embedded wasm is built once (its own build below); both trees import this one file. */
+const INLINE_WASM_FILE = resolve('dist/inline/wasm.js');
 const inlineWasm = {
   name: 'qsign-wasm-inline',
   resolveId: (source) => (source === '#wasm-inline' ? '\0wasm-inline' : null),
@@ -80,11 +82,45 @@ const inlineWasm = {
   },
 };
 
+let rootModules;
+/** Ids of the src/ modules src/index.ts imports statically, directly or through others (dynamic imports stay out). */
+function rootGraph(getModuleInfo) {
+  if (rootModules) return rootModules;
+  rootModules = new Set();
+  const visit = (id) => {
+    const info = getModuleInfo(id);
+    if (!info || info.isExternal || rootModules.has(id)) return;
+    rootModules.add(id);
+    for (const dep of info.importedIds) visit(dep);
+  };
+  visit(resolve(ENTRIES.index));
+  return rootModules;
+}
+
+/**
+ * `.wasm` imports (the workerd entry's static imports) stay as written: dist/entries/ sits as deep as src/entries/,
+ * so `../../wasm/…` names the package's wasm/ from either. (Left to rollup, the external was re-rendered relative
+ * to the output as `../../../wasm/…`, outside the package: wrangler found no module to upload.)
+ */
+const wasmAsWritten = {
+  name: 'qsign-wasm-as-written',
+  resolveId: (source) => (source.endsWith('.wasm') ? { id: source, external: true } : null),
+};
+
+/**
+ * In the entry builds `#wasm-inline` is that file, external; each tree's `output.paths` names it relative to the one
+ * module that imports it (src/inline.ts → dist/inline/index.js, dist/modules/inline/index.js).
+ */
+const inlineWasmShared = {
+  name: 'qsign-wasm-inline-shared',
+  resolveId: (source) => (source === '#wasm-inline' ? { id: INLINE_WASM_FILE, external: true } : null),
+};
+
 const common = {
   // Bare specifiers are the package's dependencies (or Node built-ins), `#wasm-source` is resolved
-  // by the runtime through package.json "imports", and the .wasm files stay files beside dist/.
-  external: (id) => (id === '#wasm-inline' || id.startsWith('\0') ? false : !/^[./]/.test(id) || id.endsWith('.wasm')),
-  plugins: [inlineWasm, typescript],
+  // by the runtime through package.json "imports"; the .wasm files stay files beside dist/ (wasmAsWritten).
+  external: (id) => (id === '#wasm-inline' || id.startsWith('\0') || id.endsWith('.wasm') ? false : !/^[./]/.test(id)),
+  plugins: [wasmAsWritten, inlineWasmShared, typescript],
   treeshake: { moduleSideEffects: false },
   onwarn(warning, warn) {
     if (warning.code === 'CIRCULAR_DEPENDENCY') return;
@@ -96,6 +132,9 @@ const output = {
   format: 'es',
   entryFileNames: '[name].js',
   sourcemap: true,
+  // The maps name ../src/*.ts, which the package ships once (package.json "files"; the .d.ts maps point there
+  // too) instead of each map of both trees carrying the text (~0.6 MB of the packed tarball).
+  sourcemapExcludeSources: true,
   generatedCode: 'es2015',
   // No hoisted `import 'x'` of a chunk's transitive dependencies: they only start loads early, and with
   // merged chunks they made dist/x509 name node:http and a shared chunk load the embedded wasm eagerly.
@@ -109,11 +148,15 @@ export default [
     output: {
       ...output,
       chunkFileNames: 'chunks/[name]-[hash].js',
+      paths: { [INLINE_WASM_FILE]: './wasm.js' },
       // No experimentalMinChunkSize merging: it put the Node-only HTTP server (node:http) and audit file
       // (node:fs) into chunks that the portable dist/transit and dist/x509 load.
-      // The embedded wasm (qsign-pqc/inline's dynamic import) in a chunk of its own: merged into a small
-      // chunk it was loaded by every entry sharing that chunk.
-      manualChunks: (id) => (id === '\0wasm-inline' ? 'wasm-inline' : undefined),
+      // The embedded wasm (qsign-pqc/inline's dynamic import) is a file of its own (dist/inline/wasm.js, built
+      // last below): merged into a small chunk it was loaded by every entry sharing that chunk.
+      // Everything the root entry reaches statically in one chunk (`chunks/core-*.js`): a Node cold start
+      // resolves, reads and compiles each file of the graph, so `import 'qsign-pqc'` loads dist/index.js,
+      // this chunk and the runtime's #wasm-source entry (was: five chunks). Other entries share it.
+      manualChunks: (id, { getModuleInfo }) => (rootGraph(getModuleInfo).has(id) ? 'core' : undefined),
     },
   },
   // The same public entry points file by file, for bundlers (package.json "browser"/"worker"/"workerd"
@@ -123,18 +166,16 @@ export default [
   {
     ...common,
     input: Object.fromEntries(Object.entries(ENTRIES).filter(([name]) => PUBLIC.includes(name))),
-    output: { ...output, dir: 'dist/modules', preserveModules: true, preserveModulesRoot: 'src' },
-  },
-  // A relative external (the workerd entry's static .wasm imports) is written relative to the folder of the
-  // inputs (src/entries/), taken as the output dir: 'entries/workerd.js' then imported ../../../wasm, outside
-  // the installed package. `paths` names each .wasm relative to the real output dir (dist/); rollup makes that
-  // relative to the chunk (../../wasm from dist/entries/).
-  ...Object.entries(RUNTIME_ENTRIES).map(([name, file]) => ({
-    ...common,
-    input: { [name]: file },
     output: {
       ...output,
-      paths: (id) => (id.endsWith('.wasm') ? relative(resolve(output.dir), id).split(sep).join('/') : id),
+      dir: 'dist/modules',
+      preserveModules: true,
+      preserveModulesRoot: 'src',
+      paths: { [INLINE_WASM_FILE]: '../../inline/wasm.js' },
     },
-  })),
+  },
+  ...Object.entries(RUNTIME_ENTRIES).map(([name, file]) => ({ ...common, input: { [name]: file }, output })),
+  // The embedded wasm (qsign-pqc/inline's dynamic import) once, for both trees above: it was a chunk in each
+  // (2 × 210 KB of base64, ~130 KB of the packed tarball each).
+  { input: { 'inline/wasm': '#wasm-inline' }, plugins: [inlineWasm], output: { ...output, sourcemap: false } },
 ];

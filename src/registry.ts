@@ -11,234 +11,34 @@
  * Kyber/Dilithium: ML-KEM changed the key derivation and ML-DSA changed the
  * key and signature sizes (Dilithium3 sk 4000 / sig 3293 vs ML-DSA-65 4032 / 3309).
  */
-export type AlgorithmKind = 'kem' | 'signature' | 'hash' | 'hybrid-kem' | 'cipher' | 'key-wrap' | 'kdf';
+import {
+  freezeRows,
+  findIn,
+  norm,
+  spells,
+  type AlgorithmFamily,
+  type AlgorithmInfo,
+  type AlgorithmKind,
+  type AlgorithmSizes,
+} from './registry/rows.js';
+import { ML_KEM, ML_KEM_ROWS } from './registry/ml-kem.js';
+import { ML_DSA, ML_DSA_ROWS } from './registry/ml-dsa.js';
+import { HYBRID_KEMS, HYBRID_KEMS_ROWS } from './registry/hybrid.js';
+import { SHA3, SHA3_ROWS } from './registry/sha3.js';
 
-/** The family an algorithm belongs to (which standard's parameter sets). */
-export type AlgorithmFamily =
-  'ML-KEM' | 'ML-DSA' | 'SLH-DSA' | 'HashSLH-DSA' | 'hybrid-kem' | 'SHA-3' | 'SHA-2' | 'AES' | 'HKDF';
+export type { AlgorithmFamily, AlgorithmInfo, AlgorithmKind, AlgorithmSizes } from './registry/rows.js';
 
-/**
- * Sizes in bytes. Which ones an algorithm has depends on its kind: KEMs have
- * `publicKey`, `secretKey` (the expanded decapsulation key), `seed`,
- * `cipherText`, `sharedSecret`, `encapsRand`; signatures `publicKey`,
- * `secretKey` (the expanded key), `seed`, `signature`, `signRand`.
- */
-export interface AlgorithmSizes {
-  readonly publicKey?: number;
-  /** The expanded secret key (FIPS 203 dk, FIPS 204 skEncode); for X-Wing the 32-byte private seed. */
-  readonly secretKey?: number;
-  /** The private seed keys are derived from (ML-KEM d‖z, ML-DSA ξ). */
-  readonly seed?: number;
-  readonly cipherText?: number;
-  readonly sharedSecret?: number;
-  readonly signature?: number;
-  /** Randomness one hedged signature takes (FIPS 204 rnd). */
-  readonly signRand?: number;
-  /** Randomness one encapsulation takes (ML-KEM m, X-Wing eseed). */
-  readonly encapsRand?: number;
-  /** Hash output length. */
-  readonly output?: number;
-  /** Symmetric key length (AES). */
-  readonly key?: number;
-  /** AES-GCM nonce and tag lengths. */
-  readonly nonce?: number;
-  readonly tag?: number;
-  /** AES-CBC IV length. */
-  readonly iv?: number;
-  /** HKDF: the output length of its hash (RFC 5869 HashLen). */
-  readonly hashOutput?: number;
-  /** X25519MLKEM768: the client's key share, the server's key share, the client's private state. */
-  readonly clientShare?: number;
-  readonly serverShare?: number;
-  readonly clientSecret?: number;
-}
+/** The rows written out (per family in src/registry/), with their literal types. */
+type WrittenRow =
+  | (typeof ML_KEM_ROWS)[number]
+  | (typeof ML_DSA_ROWS)[number]
+  | (typeof HYBRID_KEMS_ROWS)[number]
+  | (typeof SHA3_ROWS)[number];
 
-/** One algorithm of the registry (see {@link algorithms}). */
-export interface AlgorithmInfo {
-  /** Canonical name (FIPS / draft spelling). */
-  readonly name: string;
-  readonly kind: AlgorithmKind;
-  readonly family: AlgorithmFamily;
-  /** Name in liboqs' OQS_KEM_new / OQS_SIG_new. */
-  readonly liboqsName?: string;
-  /**
-   * Other accepted spellings, case-insensitive, compared with spaces, `_`
-   * and `-` removed (so `ml_kem768` needs no entry: it is `ML-KEM-768`).
-   */
-  readonly aliases: readonly string[];
-  readonly nistLevel?: number;
-  /** Classical security in bits the parameter set targets (noble's `securityLevel`). */
-  readonly securityBits?: number;
-  readonly standard: string;
-  /** Sizes in bytes. */
-  readonly sizes: AlgorithmSizes;
-  /** Dotted object identifier (NIST CSOR; RFC 9881 / RFC 9935 for X.509). */
-  readonly oid?: string;
-  /** JOSE `alg` (RFC 9964; case-sensitive). */
-  readonly jose?: string;
-  /** COSE algorithm id (RFC 9964 / IANA COSE Algorithms). */
-  readonly cose?: number;
-  /** HPKE KEM id (RFC 9180 registry; draft-ietf-hpke-pq). */
-  readonly hpkeKem?: number;
-  /** Transit (Vault-style) key type, lower case. */
-  readonly transitType?: string;
-  /** HashSLH-DSA: the pre-hash function its OID fixes (ACVP spelling, e.g. `SHA2-256`). */
-  readonly prehash?: string;
-}
-
-const ENTRIES = [
-  {
-    name: 'ML-KEM-512',
-    kind: 'kem',
-    family: 'ML-KEM',
-    liboqsName: 'ML-KEM-512',
-    aliases: ['kyber512'],
-    nistLevel: 1,
-    securityBits: 128,
-    standard: 'FIPS 203',
-    sizes: { publicKey: 800, secretKey: 1632, cipherText: 768, sharedSecret: 32, seed: 64, encapsRand: 32 },
-    oid: '2.16.840.1.101.3.4.4.1',
-    hpkeKem: 0x0040,
-  },
-  {
-    name: 'ML-KEM-768',
-    kind: 'kem',
-    family: 'ML-KEM',
-    liboqsName: 'ML-KEM-768',
-    aliases: ['kyber768'],
-    nistLevel: 3,
-    securityBits: 192,
-    standard: 'FIPS 203',
-    sizes: { publicKey: 1184, secretKey: 2400, cipherText: 1088, sharedSecret: 32, seed: 64, encapsRand: 32 },
-    oid: '2.16.840.1.101.3.4.4.2',
-    hpkeKem: 0x0041,
-    transitType: 'ml-kem-768',
-  },
-  {
-    name: 'ML-KEM-1024',
-    kind: 'kem',
-    family: 'ML-KEM',
-    liboqsName: 'ML-KEM-1024',
-    aliases: ['kyber1024'],
-    nistLevel: 5,
-    securityBits: 256,
-    standard: 'FIPS 203',
-    sizes: { publicKey: 1568, secretKey: 3168, cipherText: 1568, sharedSecret: 32, seed: 64, encapsRand: 32 },
-    oid: '2.16.840.1.101.3.4.4.3',
-    hpkeKem: 0x0042,
-    transitType: 'ml-kem-1024',
-  },
-  {
-    name: 'ML-DSA-44',
-    kind: 'signature',
-    family: 'ML-DSA',
-    liboqsName: 'ML-DSA-44',
-    aliases: ['dilithium2'],
-    nistLevel: 2,
-    securityBits: 128,
-    standard: 'FIPS 204',
-    sizes: { publicKey: 1312, secretKey: 2560, signature: 2420, seed: 32, signRand: 32 },
-    oid: '2.16.840.1.101.3.4.3.17',
-    jose: 'ML-DSA-44',
-    cose: -48,
-    transitType: 'ml-dsa-44',
-  },
-  {
-    name: 'ML-DSA-65',
-    kind: 'signature',
-    family: 'ML-DSA',
-    liboqsName: 'ML-DSA-65',
-    aliases: ['dilithium3'],
-    nistLevel: 3,
-    securityBits: 192,
-    standard: 'FIPS 204',
-    sizes: { publicKey: 1952, secretKey: 4032, signature: 3309, seed: 32, signRand: 32 },
-    oid: '2.16.840.1.101.3.4.3.18',
-    jose: 'ML-DSA-65',
-    cose: -49,
-    transitType: 'ml-dsa-65',
-  },
-  {
-    name: 'ML-DSA-87',
-    kind: 'signature',
-    family: 'ML-DSA',
-    liboqsName: 'ML-DSA-87',
-    aliases: ['dilithium5'],
-    nistLevel: 5,
-    securityBits: 256,
-    standard: 'FIPS 204',
-    sizes: { publicKey: 2592, secretKey: 4896, signature: 4627, seed: 32, signRand: 32 },
-    oid: '2.16.840.1.101.3.4.3.19',
-    jose: 'ML-DSA-87',
-    cose: -50,
-    transitType: 'ml-dsa-87',
-  },
-  {
-    name: 'X-Wing',
-    kind: 'hybrid-kem',
-    family: 'hybrid-kem',
-    aliases: ['MLKEM768-X25519'],
-    nistLevel: 3,
-    securityBits: 192,
-    standard: 'draft-connolly-cfrg-xwing-kem-10 (qsign-pqc/hybrid)',
-    sizes: { publicKey: 1216, secretKey: 32, cipherText: 1120, sharedSecret: 32, seed: 32, encapsRand: 64 },
-    hpkeKem: 0x647a,
-    transitType: 'xwing',
-  },
-  {
-    name: 'X25519MLKEM768',
-    kind: 'hybrid-kem',
-    family: 'hybrid-kem',
-    aliases: [],
-    nistLevel: 3,
-    securityBits: 192,
-    standard: 'draft-ietf-tls-ecdhe-mlkem (TLS group 0x11EC; qsign-pqc/hybrid)',
-    sizes: { clientShare: 1216, serverShare: 1120, clientSecret: 96, sharedSecret: 64, encapsRand: 64 },
-  },
-  {
-    name: 'SHA3-256',
-    kind: 'hash',
-    family: 'SHA-3',
-    aliases: [],
-    standard: 'FIPS 202',
-    sizes: { output: 32 },
-    oid: '2.16.840.1.101.3.4.2.8',
-  },
-  {
-    name: 'SHA3-384',
-    kind: 'hash',
-    family: 'SHA-3',
-    aliases: [],
-    standard: 'FIPS 202',
-    sizes: { output: 48 },
-    oid: '2.16.840.1.101.3.4.2.9',
-  },
-  {
-    name: 'SHA3-512',
-    kind: 'hash',
-    family: 'SHA-3',
-    aliases: [],
-    standard: 'FIPS 202',
-    sizes: { output: 64 },
-    oid: '2.16.840.1.101.3.4.2.10',
-  },
-  { name: 'SHAKE128', kind: 'hash', family: 'SHA-3', aliases: [], standard: 'FIPS 202', sizes: {} },
-  // As a CMS digest (RFC 8702 §3), id-shake256 means 512 bits of output.
-  {
-    name: 'SHAKE256',
-    kind: 'hash',
-    family: 'SHA-3',
-    aliases: [],
-    standard: 'FIPS 202',
-    sizes: {},
-    oid: '2.16.840.1.101.3.4.2.12',
-  },
-] as const satisfies readonly AlgorithmInfo[];
-
-type WrittenName = (typeof ENTRIES)[number]['name'];
+type WrittenName = WrittenRow['name'];
 /** Every canonical algorithm name the SDK names exactly: the rows written out above and the SLH-DSA sets. */
 export type AlgorithmName = WrittenName | SlhDsaName;
-type Entry<N extends WrittenName> = Extract<(typeof ENTRIES)[number], { name: N }>;
+type Entry<N extends WrittenName> = Extract<WrittenRow, { name: N }>;
 /** The sizes of one algorithm as literal types (`SizesOf<'X-Wing'>['publicKey']` is `1216`). */
 export type SizesOf<N extends AlgorithmName> = N extends WrittenName ? Entry<N>['sizes'] : SlhDsaSizes;
 /** The alias spellings of one algorithm, as literal types. */
@@ -246,10 +46,9 @@ export type AliasesOf<N extends AlgorithmName> = N extends WrittenName ? Entry<N
 /** Canonical names of one family. */
 export type FamilyNames<F extends AlgorithmFamily> = F extends 'SLH-DSA'
   ? SlhDsaName
-  : Extract<(typeof ENTRIES)[number], { family: F }>['name'];
+  : Extract<WrittenRow, { family: F }>['name'];
 /** The transit key types, from the registry (the SLH-DSA sets' are their names in lower case). */
-export type TransitKeyTypeName =
-  Extract<(typeof ENTRIES)[number], { transitType: string }>['transitType'] | Lowercase<SlhDsaName>;
+export type TransitKeyTypeName = Extract<WrittenRow, { transitType: string }>['transitType'] | Lowercase<SlhDsaName>;
 
 /*
  * SLH-DSA (FIPS 205 Table 2): the twelve sets in the order of their NIST
@@ -412,29 +211,18 @@ const DERIVED: readonly AlgorithmInfo[] = [
   hkdf('SHA512', '30', 64),
 ];
 
-const TABLE: readonly AlgorithmInfo[] = Object.freeze(
-  [...ENTRIES, ...DERIVED].map((a: AlgorithmInfo) =>
-    Object.freeze({ ...a, aliases: Object.freeze([...a.aliases]), sizes: Object.freeze({ ...a.sizes }) }),
-  ),
-);
+const TABLE: readonly AlgorithmInfo[] = Object.freeze([
+  ...ML_KEM,
+  ...ML_DSA,
+  ...HYBRID_KEMS,
+  ...SHA3,
+  ...freezeRows(DERIVED),
+]);
 const BY_NAME = new Map<string, AlgorithmInfo>(TABLE.map((a) => [a.name, a]));
 
 /** Every algorithm the core offers (hybrid layers add theirs in their own docs). */
 export function algorithms(): readonly AlgorithmInfo[] {
   return TABLE;
-}
-
-function norm(s: string): string {
-  return s.toLowerCase().replace(/[\s_-]/g, '');
-}
-
-/** True when `name` is a spelling of this algorithm: its name, liboqs name or an alias (case-insensitive). */
-function spells(a: AlgorithmInfo, n: string): boolean {
-  return (
-    norm(a.name) === n ||
-    (a.liboqsName !== undefined && norm(a.liboqsName) === n) ||
-    a.aliases.some((x) => norm(x) === n)
-  );
 }
 
 /**
@@ -447,9 +235,7 @@ function spells(a: AlgorithmInfo, n: string): boolean {
  * ```
  */
 export function findAlgorithm(name: string, kind?: AlgorithmKind): AlgorithmInfo | undefined {
-  if (typeof name !== 'string') return undefined;
-  const n = norm(name);
-  return TABLE.find((a) => (kind === undefined || a.kind === kind) && spells(a, n));
+  return findIn(TABLE, name, kind);
 }
 
 /** The entry of a canonical name (for code inside the SDK, which names algorithms exactly). */

@@ -6,7 +6,9 @@
  * DOMExceptions into byte results and QsignErrors with stable codes.
  */
 import { QsignError, type QsignErrorCode } from '../errors.js';
-import { findAlgorithm } from '../registry.js';
+import { ML_DSA } from '../registry/ml-dsa.js';
+import { ML_KEM } from '../registry/ml-kem.js';
+import { findIn } from '../registry/rows.js';
 import { nativeSubtle, type ModernSubtle } from './runtime.js';
 
 /** Signature algorithms the engine can route to native Web Crypto (canonical names). */
@@ -43,7 +45,7 @@ export function sizeOf(
   alg: EngineAlgorithm,
   what: 'publicKey' | 'secretKey' | 'signature' | 'cipherText' | 'seed',
 ): number {
-  const n = findAlgorithm(alg)?.sizes[what];
+  const n = findIn(isKem(alg) ? ML_KEM : ML_DSA, alg)?.sizes[what];
   if (n === undefined) throw new QsignError('ERR_INTERNAL', `no ${what} size for ${alg}`);
   return n;
 }

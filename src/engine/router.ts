@@ -34,7 +34,9 @@
  * functions and probe into the shared router.
  */
 import { QsignError } from '../errors.js';
-import { findAlgorithm } from '../registry.js';
+import { ML_DSA } from '../registry/ml-dsa.js';
+import { ML_KEM } from '../registry/ml-kem.js';
+import { findIn } from '../registry/rows.js';
 import { init, isInitialized } from '../wasm/loader.js';
 import { isKem, unsupported, keygenNatively, type EngineAlgorithm } from './native.js';
 import { knownCapability, probeEpoch, type NativeAlgorithmCapability } from './probe.js';
@@ -54,9 +56,9 @@ export function resolveAlgorithm<T extends EngineAlgorithm>(
   expected: string,
 ): T {
   for (const kind of kinds) {
-    const info = findAlgorithm(name, kind);
-    // The engines serve ML-DSA and ML-KEM; the registry also lists SLH-DSA.
-    if (info && (info.standard === 'FIPS 203' || info.standard === 'FIPS 204')) return info.name as T;
+    // The engines serve ML-DSA and ML-KEM: their family rows, not the whole registry.
+    const info = findIn(kind === 'kem' ? ML_KEM : ML_DSA, name);
+    if (info) return info.name as T;
   }
   throw new QsignError('ERR_UNKNOWN_ALGORITHM', `unknown ${what}algorithm "${name}"; expected ${expected}`);
 }
@@ -256,7 +258,7 @@ function shapeOf(alg: EngineAlgorithm, op: EngineOperation, call: EngineCall): s
 const seeds = new Map<EngineAlgorithm, number>();
 function seedLength(alg: EngineAlgorithm): number {
   let n = seeds.get(alg);
-  if (n === undefined) seeds.set(alg, (n = findAlgorithm(alg)!.sizes.seed!));
+  if (n === undefined) seeds.set(alg, (n = findIn(isKem(alg) ? ML_KEM : ML_DSA, alg)!.sizes.seed!));
   return n;
 }
 

@@ -11,7 +11,10 @@
 import '../util/disposable.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { QsignError } from '../errors.js';
-import { algorithmByJose, familyNames, sizeOf, type FamilyNames } from '../registry.js';
+import type { FamilyNames } from '../registry.js';
+// The ML-DSA rows only (not the registry index): a JWT verifier's bundle carries no other family's rows.
+import { ML_DSA } from '../registry/ml-dsa.js';
+import { sizeIn } from '../registry/rows.js';
 import { signatureKeygen } from '../engine/signature.js';
 import { init } from '../wasm/loader.js';
 import { ensureBytes, equalBytes, randomBytes, wipe } from '../util/bytes.js';
@@ -21,9 +24,9 @@ import { JWKInvalid, JOSENotSupported } from './errors.js';
 /** JOSE algorithm identifiers for ML-DSA (RFC 9964). */
 export type JoseAlgorithm = FamilyNames<'ML-DSA'>;
 
-const JOSE_ALGS = familyNames('ML-DSA');
+const JOSE_ALGS = ML_DSA.map((a) => a.name as JoseAlgorithm);
 const bySize = (what: 'publicKey' | 'signature') =>
-  Object.freeze(Object.fromEntries(JOSE_ALGS.map((a) => [a, sizeOf(a, what)]))) as Readonly<
+  Object.freeze(Object.fromEntries(JOSE_ALGS.map((a) => [a, sizeIn(ML_DSA, a, what)]))) as Readonly<
     Record<JoseAlgorithm, number>
   >;
 
@@ -31,11 +34,11 @@ const bySize = (what: 'publicKey' | 'signature') =>
 export const PUBLIC_KEY_BYTES: Readonly<Record<JoseAlgorithm, number>> = bySize('publicKey');
 /** Signature sizes per alg (from the registry). */
 export const SIGNATURE_BYTES: Readonly<Record<JoseAlgorithm, number>> = bySize('signature');
-const SEED_BYTES = sizeOf('ML-DSA-65', 'seed');
+const SEED_BYTES = sizeIn(ML_DSA, 'ML-DSA-65', 'seed');
 
 /** True for the three RFC 9964 alg names (exact spelling: JOSE is case-sensitive). */
 export function isJoseAlgorithm(alg: unknown): alg is JoseAlgorithm {
-  return algorithmByJose(alg) !== undefined;
+  return typeof alg === 'string' && ML_DSA.some((a) => a.jose === alg);
 }
 
 /** An RFC 9964 AKP JSON Web Key. `priv` (the seed) only on private keys. */

@@ -1,5 +1,6 @@
 import { QsignError, type QsignErrorCode } from '../errors.js';
-import { aliasHint, familyNames, findAlgorithm } from '../registry.js';
+import { ML_KEM } from '../registry/ml-kem.js';
+import { findIn, namesWithAliases } from '../registry/rows.js';
 import { equalBytes, randomBytes, wipe } from '../util/bytes.js';
 import { checkStatus } from '../wasm/status.js';
 import { withHeap } from '../wasm/heap.js';
@@ -243,12 +244,12 @@ const BY_NAME: Record<string, MlKem> = { 'ML-KEM-512': ml_kem512, 'ML-KEM-768': 
  * ```
  */
 export function kem(name: string): MlKem {
-  const info = findAlgorithm(name, 'kem');
+  const info = findIn(ML_KEM, name);
   const found = info ? BY_NAME[info.name] : undefined;
   if (!found) {
     throw new QsignError(
       'ERR_UNKNOWN_ALGORITHM',
-      `unknown KEM ${JSON.stringify(name)}; use ${familyNames('ML-KEM').join(', ')} (aliases: ${familyNames('ML-KEM').map(aliasHint).join(', ')})`,
+      `unknown KEM ${JSON.stringify(name)}; use ${namesWithAliases(ML_KEM)}`,
     );
   }
   return found;

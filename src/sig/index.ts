@@ -18,7 +18,8 @@
  * ```
  */
 import { QsignError } from '../errors.js';
-import { aliasHint, familyNames, findAlgorithm } from '../registry.js';
+import { ML_DSA } from '../registry/ml-dsa.js';
+import { findIn, namesWithAliases } from '../registry/rows.js';
 import {
   makeMlDsa,
   coreOf,
@@ -107,12 +108,12 @@ const BY_LEVEL: Record<MlDsaLevel, MlDsaStreaming> = { 44: ml_dsa44, 65: ml_dsa6
  * @throws QsignError `ERR_UNKNOWN_ALGORITHM` for any other name.
  */
 export function sig(name: string): MlDsaStreaming {
-  const info = findAlgorithm(name, 'signature');
+  const info = findIn(ML_DSA, name);
   const m = info?.name.match(/^ML-DSA-(44|65|87)$/);
   if (!m) {
     throw new QsignError(
       'ERR_UNKNOWN_ALGORITHM',
-      `unknown signature algorithm ${JSON.stringify(name)}; use ${familyNames('ML-DSA').join(', ')} (aliases: ${familyNames('ML-DSA').map(aliasHint).join(', ')})`,
+      `unknown signature algorithm ${JSON.stringify(name)}; use ${namesWithAliases(ML_DSA)}`,
     );
   }
   return BY_LEVEL[Number(m[1]) as MlDsaLevel];
