@@ -327,6 +327,7 @@ export function encodePKCS8(
 function encodeSlhPKCS8(alg: SlhDsaName, key: Uint8Array | DecodedPrivateKey, opts: EncodePKCS8Options): Uint8Array {
   let sk: Uint8Array;
   let pk: Uint8Array;
+  const derived = key instanceof Uint8Array;
   if (key instanceof Uint8Array) ({ secretKey: sk, publicKey: pk } = expandSeed(alg, key));
   else {
     if (key.alg !== alg) throw new QsignError(E.INVALID_PRIVATE_KEY, `key is ${key.alg}, not ${alg}`);
@@ -335,8 +336,12 @@ function encodeSlhPKCS8(alg: SlhDsaName, key: Uint8Array | DecodedPrivateKey, op
       throw new QsignError(E.INVALID_PRIVATE_KEY, `${alg} private key must be ${spec(alg).secretKey} bytes`);
   }
   const fields = [tlv(0x02, new Uint8Array([opts.includePublicKey ? 1 : 0])), algorithmIdentifier(alg), tlv(0x04, sk)];
+  // The key expanded here from a seed is ours to wipe; the DER holds its own copy.
+  if (derived) sk.fill(0);
   if (opts.includePublicKey) fields.push(tlv(0x81, new Uint8Array([0]), pk));
-  return tlv(0x30, ...fields);
+  const out = tlv(0x30, ...fields);
+  fields[2]!.fill(0);
+  return out;
 }
 
 /**

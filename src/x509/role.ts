@@ -51,7 +51,7 @@ export interface RolePolicy {
   allowIpSans?: boolean;
   /** Glob patterns for URI SANs; none allowed when empty. */
   allowedUriSans?: string[];
-  /** Key algorithms a subject key may use. Default: all ML-DSA and ML-KEM sets. */
+  /** Key algorithms a subject key may use. Default: all ML-DSA, SLH-DSA and ML-KEM sets. */
   allowedKeyTypes?: KeyAlgorithm[];
   /** Key algorithm for `issue` (we generate the key). Default ML-DSA-65. */
   keyType?: KeyAlgorithm;

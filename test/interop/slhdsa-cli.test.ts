@@ -43,6 +43,8 @@ describe('qsign key generate', () => {
       osslOk(series, 'pkey', '-in', 'k.pem', '-pubout', '-out', `k.${series}.pub`);
       expect(readFileSync(path(`k.${series}.pub`), 'utf8')).toBe(readFileSync(path('k.pub'), 'utf8'));
     }
+    const show = await qsign('cert', 'show', '@k.pem');
+    expect(show.out).toMatch(/SLH-DSA-SHA2-128f, RFC 9909 private key .*consistency checked/);
     const d = await qsign('key', 'generate', '--alg', 'SLH-DSA-SHAKE-256f', '--out', '@k.der', '--der');
     expect(d.code, d.err).toBe(0);
     expect(osslOk('3.5', 'pkey', '-inform', 'DER', '-in', 'k.der', '-noout', '-text')).toMatch(/SLH-DSA-SHAKE-256f/);

@@ -21,6 +21,7 @@ import {
   encodeSPKI,
   generateKey,
   isSignatureAlgorithm,
+  isSlhDsaAlgorithm,
   keyAlg,
   parseSanList,
   pemDecodeAll,
@@ -392,7 +393,10 @@ export const pkiCommands: Command[] = [
           );
         } else if (b.label === 'PRIVATE KEY') {
           const k = decodePKCS8(b.der);
-          outs.push(`Private key:    ${k.alg}, PKCS#8 form "${k.form}" (consistency checked)`);
+          const shape = isSlhDsaAlgorithm(k.alg)
+            ? 'RFC 9909 private key (SK.seed‖SK.prf‖PK.seed‖PK.root)'
+            : `PKCS#8 form "${k.form}"`;
+          outs.push(`Private key:    ${k.alg}, ${shape} (consistency checked)`);
         } else outs.push(`(skipped PEM block ${b.label})`);
       }
       io.out(outs.join('\n\n'));
