@@ -1,5 +1,6 @@
 /**
- * CMS SignedData (RFC 5652 §5) with ML-DSA (RFC 9882): signing with or
+ * CMS SignedData (RFC 5652 §5) with ML-DSA (RFC 9882) or SLH-DSA (RFC 9814;
+ * the same shape, pure SLH-DSA with the empty context): signing with or
  * without signed attributes, attached or detached, several signers, the
  * signers' certificates and chains embedded; verification that checks the
  * message digest, every signature and every chain (src/x509 verifyChain).
@@ -56,7 +57,7 @@ import { CmsError, CmsErrorCodes as E, malformed } from './errors.js';
 import { CMS_OIDS } from './oids.js';
 import { certIdDer, describeCertId, matchesCertId, parseCertId, type CertId } from './identifier.js';
 
-/** A key that can sign: a decoded PKCS#8 ML-DSA key from `qsign-pqc/x509` fits. */
+/** A key that can sign: a decoded PKCS#8 ML-DSA or SLH-DSA key from `qsign-pqc/x509` fits. */
 export interface CmsSigningKey {
   alg: KeyAlgorithm;
   secretKey: Uint8Array;
@@ -70,9 +71,12 @@ export type CertificateInput = Certificate | string | Uint8Array;
 export interface CmsSignerOptions {
   /** The signer's certificate; its public key must match `key`. */
   certificate: CertificateInput;
-  /** The signer's ML-DSA private key. */
+  /** The signer's ML-DSA or SLH-DSA private key. */
   key: CmsSigningKey;
-  /** Digest for the message-digest attribute; default SHA-512 (RFC 9882 MUST for every level). */
+  /**
+   * Digest for the message-digest attribute; default SHA-512 for ML-DSA (RFC 9882 MUST for every level), and for
+   * SLH-DSA the RFC 9814 digest of the set (SHA-256, SHA-512, SHAKE128 or SHAKE256).
+   */
   digest?: DigestName | string;
   /** Include signed attributes (default true; RFC 9882 prefers them). */
   signedAttributes?: boolean;
@@ -82,7 +86,7 @@ export interface CmsSignerOptions {
   sid?: 'issuerAndSerialNumber' | 'subjectKeyIdentifier';
   /** Intermediate CA certificates to embed for this signer (leaf first order not required). */
   chain?: CertificateInput[];
-  /** false: deterministic ML-DSA (tests); default hedged. */
+  /** false: deterministic ML-DSA / SLH-DSA (tests); default hedged. */
   extraEntropy?: false | Uint8Array;
 }
 
