@@ -5,8 +5,11 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { init } from '../../src/index.js';
 import {
   Csr,
+  createCaHierarchy,
   createCertificate,
   createCsr,
+  issueFromRole,
+  roleFromJson,
   decodePKCS8,
   decodeSPKI,
   encodePKCS8,
@@ -150,6 +153,42 @@ describe('SLH-DSA certificates, CSRs and chains', () => {
     const k = generateKey('SLH-DSA-SHA2-128f');
     const p = createCertificate({ subject: 'CN=x', publicKey: k, keyUsage: ['keyEncipherment'] }, { key: k });
     await expect(p).rejects.toThrow(/RFC 9909 §5/);
+  });
+});
+
+describe('SLH-DSA CA hierarchy and role issuance', () => {
+  it('createCaHierarchy takes an SLH-DSA root and SLH-DSA below it; a KEM root is refused', async () => {
+    const h = await createCaHierarchy({ rootAlg: 'SLH-DSA-SHA2-128f', alg: 'SLH-DSA-SHAKE-128f' });
+    expect(h.root.certificate.signatureAlgorithm).toBe('SLH-DSA-SHA2-128f');
+    expect(h.intermediate.key.alg).toBe('SLH-DSA-SHAKE-128f');
+    expect(h.server.certificate.signatureAlgorithm).toBe('SLH-DSA-SHAKE-128f');
+    expect(await asyncCodeOf(createCaHierarchy({ rootAlg: 'ML-KEM-768' }))).toBe('ERR_X509_INVALID_OPTIONS');
+  });
+
+  it('a role issues an SLH-DSA key under an SLH-DSA CA, and refuses it when not allowed', async () => {
+    const ca = generateKey('SLH-DSA-SHA2-128f');
+    const caCert = await createCertificate({ subject: 'CN=Role CA', publicKey: ca, ca: true }, { key: ca });
+    const role = roleFromJson({ allowed_domains: ['example.com'], allow_subdomains: true }, 'web');
+    const r = await issueFromRole(
+      role,
+      { commonName: 'a.example.com', keyType: 'SLH-DSA-SHA2-128f' },
+      { certificate: caCert, key: ca },
+    );
+    expect(r.certificate.publicKey.alg).toBe('SLH-DSA-SHA2-128f');
+    expect(r.certificate.extensions.keyUsage).toEqual(['digitalSignature']);
+    const only = roleFromJson(
+      { allowed_domains: ['example.com'], allow_subdomains: true, allowed_key_types: ['ML-DSA-65'] },
+      'mldsa',
+    );
+    expect(
+      await asyncCodeOf(
+        issueFromRole(
+          only,
+          { commonName: 'b.example.com', keyType: 'SLH-DSA-SHA2-128f' },
+          { certificate: caCert, key: ca },
+        ),
+      ),
+    ).toBe('ERR_ROLE_KEY_TYPE_NOT_ALLOWED');
   });
 });
 
