@@ -4,13 +4,14 @@
  * and the symmetric pieces of KEMRecipientInfo (RFC 9629/9936).
  */
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
-import { algorithm, findAlgorithm, findAlgorithmByOid, type AlgorithmInfo } from '../registry.js';
-import { sha3_256, sha3_384, sha3_512, shake256 } from '../hash/index.js';
-import type { SignatureAlgorithm } from '../engine/index.js';
+import { algorithm, algorithms, findAlgorithm, findAlgorithmByOid, type AlgorithmInfo } from '../registry.js';
+import { sha3_256, sha3_384, sha3_512, shake128, shake256 } from '../hash/index.js';
+import type { SigningAlgorithm } from '../x509/keys.js';
 import { CmsError, CmsErrorCodes as E } from './errors.js';
 
 /** Digest algorithms accepted in SignerInfo.digestAlgorithm. */
-export type DigestName = 'SHA-256' | 'SHA-384' | 'SHA-512' | 'SHA3-256' | 'SHA3-384' | 'SHA3-512' | 'SHAKE256';
+export type DigestName =
+  'SHA-256' | 'SHA-384' | 'SHA-512' | 'SHA3-256' | 'SHA3-384' | 'SHA3-512' | 'SHAKE128' | 'SHAKE256';
 
 /** An incremental digest. */
 export interface Digest {
@@ -20,6 +21,8 @@ export interface Digest {
 
 /** RFC 8702 §3.1: id-shake256 as a CMS digest produces 512 bits (an XOF has no length in the registry). */
 const SHAKE256_CMS_BYTES = 64;
+/** RFC 8702 §3.1: id-shake128 as a CMS digest produces 256 bits. */
+const SHAKE128_CMS_BYTES = 32;
 
 const DIGESTS: Record<DigestName, { create(): Digest }> = {
   'SHA-256': { create: () => sha256.create() },
@@ -28,14 +31,17 @@ const DIGESTS: Record<DigestName, { create(): Digest }> = {
   'SHA3-256': { create: () => sha3_256.create() },
   'SHA3-384': { create: () => sha3_384.create() },
   'SHA3-512': { create: () => sha3_512.create() },
+  SHAKE128: { create: () => shake128.create({ dkLen: SHAKE128_CMS_BYTES }) },
   SHAKE256: { create: () => shake256.create({ dkLen: SHAKE256_CMS_BYTES }) },
 };
 
 /**
  * RFC 9882 §3.3: the digest SHOULD be at least twice the collision strength
  * of ML-DSA's internal commitment hash — 256/384/512 bits for ML-DSA-44/65/87.
+ * RFC 9814 §4 asks the same of SLH-DSA: 256 bits for the 128-bit sets, 512
+ * (SHA-512, SHAKE256) for the 192- and 256-bit sets.
  */
-function minDigestBytes(alg: SignatureAlgorithm): number {
+function minDigestBytes(alg: SigningAlgorithm): number {
   // 2λ bits for a λ-bit collision strength: λ/4 bytes.
   return algorithm(alg).securityBits! / 4;
 }
@@ -73,13 +79,30 @@ export function createDigest(name: DigestName): Digest {
 }
 
 export function digestLength(name: DigestName): number {
-  return name === 'SHAKE256' ? SHAKE256_CMS_BYTES : findAlgorithm(name, 'hash')!.sizes.output!;
+  if (name === 'SHAKE256') return SHAKE256_CMS_BYTES;
+  if (name === 'SHAKE128') return SHAKE128_CMS_BYTES;
+  return findAlgorithm(name, 'hash')!.sizes.output!;
 }
 
 /** Undefined when `digest` is strong enough for `alg`, else the rule broken. */
-export function weakDigestReason(alg: SignatureAlgorithm, digest: DigestName): string | undefined {
+export function weakDigestReason(alg: SigningAlgorithm, digest: DigestName): string | undefined {
   const need = minDigestBytes(alg);
   const have = digestLength(digest);
   if (have >= need) return undefined;
-  return `${digest} (${have * 8} bits) is weaker than the ${need * 8}-bit digest RFC 9882 §3.3 asks for ${alg}`;
+  const rule = alg.startsWith('SLH-DSA') ? 'RFC 9814 §4' : 'RFC 9882 §3.3';
+  return `${digest} (${have * 8} bits) is weaker than the ${need * 8}-bit digest ${rule} asks for ${alg}`;
+}
+
+/**
+ * The digest a signer uses when none is named: SHA-512 for ML-DSA (RFC 9882
+ * §3.3, a MUST for every level); for SLH-DSA the one RFC 9814 §4 names for
+ * the set — the pre-hash the set's HashSLH-DSA registry row fixes (SHA-256
+ * for SHA2-128*, SHA-512 for the other SHA2 sets, SHAKE128 for SHAKE-128*,
+ * SHAKE256 for the other SHAKE sets).
+ */
+export function defaultDigest(alg: SigningAlgorithm): DigestName {
+  if (!alg.startsWith('SLH-DSA-')) return 'SHA-512';
+  const hashed = algorithms().find((a) => a.family === 'HashSLH-DSA' && a.name.startsWith(`Hash${alg}-with-`))!;
+  // ACVP spelling (SHA2-256, SHAKE-128) → the CMS digest name (SHA-256, SHAKE128).
+  return hashed.prehash!.replace('SHA2-', 'SHA-').replace('SHAKE-', 'SHAKE') as DigestName;
 }

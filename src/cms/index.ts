@@ -2,7 +2,7 @@
  * `qsign-pqc/cms`: the Cryptographic Message Syntax (RFC 5652) with
  * post-quantum algorithms, readable by OpenSSL 3.5+/3.6+ and other CMS tools.
  *
- * - SignedData with ML-DSA (RFC 9882): attached or detached, signed
+ * - SignedData with ML-DSA (RFC 9882) or SLH-DSA (RFC 9814): attached or detached, signed
  *   attributes with CMSAlgorithmProtection (RFC 6211), several signers,
  *   certificates embedded; verification checks digest, signature and chain.
  * - EnvelopedData (AES-CBC) and AuthEnvelopedData (AES-GCM, RFC 5083) to

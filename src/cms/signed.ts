@@ -1,5 +1,6 @@
 /**
- * CMS SignedData (RFC 5652 §5) with ML-DSA (RFC 9882): signing with or
+ * CMS SignedData (RFC 5652 §5) with ML-DSA (RFC 9882) or SLH-DSA (RFC 9814;
+ * the same shape, pure SLH-DSA with the empty context): signing with or
  * without signed attributes, attached or detached, several signers, the
  * signers' certificates and chains embedded; verification that checks the
  * message digest, every signature and every chain (src/x509 verifyChain).
@@ -12,7 +13,7 @@
  * Without signed attributes ML-DSA signs the content itself (pure mode,
  * empty context) and the digest algorithm is ignored (RFC 9882 §3.3).
  */
-import { sign as engineSign, verify as engineVerify, type SignatureAlgorithm } from '../engine/index.js';
+import { signMessage, verifyMessage } from '../x509/slhdsa.js';
 import { QsignError } from '../errors.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import { findAlgorithmByOid } from '../registry.js';
@@ -20,6 +21,7 @@ import {
   Certificate,
   isPem,
   isSignatureAlgorithm,
+  type SigningAlgorithm,
   toDer,
   verifyChain,
   type KeyAlgorithm,
@@ -44,6 +46,7 @@ import {
 } from './asn1.js';
 import {
   createDigest,
+  defaultDigest,
   digestByName,
   digestByOid,
   registryEntry,
@@ -54,7 +57,7 @@ import { CmsError, CmsErrorCodes as E, malformed } from './errors.js';
 import { CMS_OIDS } from './oids.js';
 import { certIdDer, describeCertId, matchesCertId, parseCertId, type CertId } from './identifier.js';
 
-/** A key that can sign: a decoded PKCS#8 ML-DSA key from `qsign-pqc/x509` fits. */
+/** A key that can sign: a decoded PKCS#8 ML-DSA or SLH-DSA key from `qsign-pqc/x509` fits. */
 export interface CmsSigningKey {
   alg: KeyAlgorithm;
   secretKey: Uint8Array;
@@ -68,9 +71,12 @@ export type CertificateInput = Certificate | string | Uint8Array;
 export interface CmsSignerOptions {
   /** The signer's certificate; its public key must match `key`. */
   certificate: CertificateInput;
-  /** The signer's ML-DSA private key. */
+  /** The signer's ML-DSA or SLH-DSA private key. */
   key: CmsSigningKey;
-  /** Digest for the message-digest attribute; default SHA-512 (RFC 9882 MUST for every level). */
+  /**
+   * Digest for the message-digest attribute; default SHA-512 for ML-DSA (RFC 9882 MUST for every level), and for
+   * SLH-DSA the RFC 9814 digest of the set (SHA-256, SHA-512, SHAKE128 or SHAKE256).
+   */
   digest?: DigestName | string;
   /** Include signed attributes (default true; RFC 9882 prefers them). */
   signedAttributes?: boolean;
@@ -80,7 +86,7 @@ export interface CmsSignerOptions {
   sid?: 'issuerAndSerialNumber' | 'subjectKeyIdentifier';
   /** Intermediate CA certificates to embed for this signer (leaf first order not required). */
   chain?: CertificateInput[];
-  /** false: deterministic ML-DSA (tests); default hedged. */
+  /** false: deterministic ML-DSA / SLH-DSA (tests); default hedged. */
   extraEntropy?: false | Uint8Array;
 }
 
@@ -124,7 +130,7 @@ function timeDer(d: Date): Uint8Array {
 /** What signing one SignerInfo needs once the content digest is known. */
 export interface PreparedSigner {
   cert: Certificate;
-  alg: SignatureAlgorithm;
+  alg: SigningAlgorithm;
   digest: DigestName;
   opts: CmsSignerOptions;
 }
@@ -134,13 +140,16 @@ export function prepareSigner(s: CmsSignerOptions, index: number): PreparedSigne
   const cert = certOf(s.certificate, `signers[${index}].certificate`);
   const key = s.key;
   if (!key || !isSignatureAlgorithm(key.alg))
-    throw new CmsError(E.INVALID_OPTIONS, `signers[${index}].key must be an ML-DSA private key`);
+    throw new CmsError(
+      E.INVALID_OPTIONS,
+      `signers[${index}].key must be an ML-DSA or SLH-DSA private key (a KEM key cannot sign)`,
+    );
   if (cert.publicKey.alg !== key.alg || !equalBytes(cert.publicKey.publicKey, key.publicKey))
     throw new CmsError(
       E.INVALID_OPTIONS,
       `signers[${index}].key does not belong to certificate "${cert.subject}" (${cert.publicKey.alg})`,
     );
-  const digest = digestByName(s.digest ?? 'SHA-512');
+  const digest = s.digest === undefined ? defaultDigest(key.alg) : digestByName(s.digest);
   const weak = weakDigestReason(key.alg, digest);
   if (weak) throw new CmsError(E.WEAK_DIGEST, `signers[${index}]: ${weak}`);
   return { cert, alg: key.alg, digest, opts: s };
@@ -174,10 +183,10 @@ export async function signerInfo(
     if (s.signingTime !== false) attrs.push(attribute(CMS_OIDS.signingTime, timeDer(s.signingTime ?? new Date())));
     // RFC 5652 §5.4: the signature covers the DER SET OF (tag 0x31); the message carries it as [0] IMPLICIT.
     const set = setOf(0x31, attrs);
-    signature = await engineSign(p.alg, s.key.secretKey, set, signOpts);
+    signature = await signMessage(p.alg, s.key.secretKey, set, signOpts);
     signedAttrs = concat([Uint8Array.of(0xa0), set.subarray(1)]);
   } else {
-    signature = await engineSign(p.alg, s.key.secretKey, content!, signOpts);
+    signature = await signMessage(p.alg, s.key.secretKey, content!, signOpts);
   }
   return tlv(
     0x30,
@@ -415,7 +424,7 @@ export interface VerifiedSigner {
   subject: string;
   /** Leaf first, trust anchor last. */
   chain: Certificate[];
-  signatureAlgorithm: SignatureAlgorithm;
+  signatureAlgorithm: SigningAlgorithm;
   /** Digest of the message-digest attribute; undefined without signed attributes. */
   digestAlgorithm?: DigestName;
   signedAttributes: boolean;
@@ -526,12 +535,12 @@ export function checkSignedAttrs(si: ParsedSignerInfo, contentType: string, sign
 }
 
 /** The ML-DSA algorithm of a SignerInfo (parameters must be absent, RFC 9882 §2). */
-export function signerAlgorithm(si: ParsedSignerInfo, signer: string): SignatureAlgorithm {
+export function signerAlgorithm(si: ParsedSignerInfo, signer: string): SigningAlgorithm {
   const a = registryEntryByOid(si.signatureAlgorithm.oid);
   if (!a || !isSignatureAlgorithm(a))
     throw new CmsError(
       E.UNSUPPORTED,
-      `signer "${signer}": signature algorithm ${si.signatureAlgorithm.oid} is not ML-DSA`,
+      `signer "${signer}": signature algorithm ${si.signatureAlgorithm.oid} is not ML-DSA or SLH-DSA`,
       {
         signer,
       },
@@ -539,7 +548,7 @@ export function signerAlgorithm(si: ParsedSignerInfo, signer: string): Signature
   if (si.signatureAlgorithm.params)
     throw new CmsError(
       E.UNSUPPORTED,
-      `signer "${signer}": ${a} AlgorithmIdentifier must have absent parameters (RFC 9882)`,
+      `signer "${signer}": ${a} AlgorithmIdentifier must have absent parameters (RFC 9882, RFC 9814)`,
       {
         signer,
       },
@@ -552,7 +561,7 @@ function registryEntryByOid(o: string): string | undefined {
 }
 
 /** The digest algorithm of a SignerInfo with signed attributes, checked against RFC 9882 for `alg`. */
-export function signerDigest(si: ParsedSignerInfo, alg: SignatureAlgorithm, signer: string): DigestName {
+export function signerDigest(si: ParsedSignerInfo, alg: SigningAlgorithm, signer: string): DigestName {
   const d = digestByOid(si.digestAlgorithm.oid);
   if (!d)
     throw new CmsError(
@@ -624,7 +633,7 @@ export async function verifySignerInfo(
       );
     signed = content;
   }
-  if (!(await engineVerify(alg, cert.publicKey.publicKey, signed, si.signature)))
+  if (!(await verifyMessage(alg, cert.publicKey.publicKey, signed, si.signature)))
     throw new CmsError(E.BAD_SIGNATURE, `signer "${name}": ${alg} signature does not verify`, { signer: name });
   const ku = cert.extensions.keyUsage;
   if (ku && !ku.includes('digitalSignature') && !ku.includes('nonRepudiation'))

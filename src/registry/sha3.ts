@@ -30,7 +30,16 @@ export const SHA3_ROWS = [
     sizes: { output: 64 },
     oid: '2.16.840.1.101.3.4.2.10',
   },
-  { name: 'SHAKE128', kind: 'hash', family: 'SHA-3', aliases: [], standard: 'FIPS 202', sizes: {} },
+  // As a CMS digest (RFC 8702 §3), id-shake128 means 256 bits of output (RFC 9814: SLH-DSA-SHAKE-128*).
+  {
+    name: 'SHAKE128',
+    kind: 'hash',
+    family: 'SHA-3',
+    aliases: [],
+    standard: 'FIPS 202',
+    sizes: {},
+    oid: '2.16.840.1.101.3.4.2.11',
+  },
   // As a CMS digest (RFC 8702 §3), id-shake256 means 512 bits of output.
   {
     name: 'SHAKE256',

@@ -37,8 +37,7 @@ import {
 import { sha1 } from '@noble/hashes/legacy.js';
 import { QsignError } from '../errors.js';
 import { codedCall, requireDate, requireObject, requireString, requireStringArray } from '../util/guard.js';
-import { sign as engineSign, verify as engineVerify } from '../engine/signature.js';
-import type { SignatureAlgorithm } from '../engine/native.js';
+import { signMessage, verifyMessage } from './slhdsa.js';
 import { ensureBytes, randomBytes, toHex, fromHex } from '../util/bytes.js';
 import { readChildren, readWhole, tlv } from './der.js';
 import { X509ErrorCodes as E } from './errors.js';
@@ -52,6 +51,7 @@ import {
   parseAlgorithmIdentifier,
   type DecodedPublicKey,
   type KeyAlgorithm,
+  type SigningAlgorithm,
 } from './keys.js';
 import { nameDer, parseName } from './name.js';
 import {
@@ -129,9 +129,9 @@ export function keyUsageViolation(alg: KeyAlgorithm, usages: readonly KeyUsageNa
   requireStringArray('keyUsage', usages);
   if (isSignatureAlgorithm(alg)) {
     const bad = usages.filter((u) => !ML_DSA_KEY_USAGES.includes(u));
-    if (bad.length) return `RFC 9881 §5: an ${alg} key must not have keyUsage ${bad.join(', ')}`;
-    if (usages.length === 0)
-      return `RFC 9881 §5: an ${alg} keyUsage needs at least one of ${ML_DSA_KEY_USAGES.join(', ')}`;
+    const rule = alg.startsWith('SLH-DSA') ? 'RFC 9909 §5' : 'RFC 9881 §5';
+    if (bad.length) return `${rule}: an ${alg} key must not have keyUsage ${bad.join(', ')}`;
+    if (usages.length === 0) return `${rule}: an ${alg} keyUsage needs at least one of ${ML_DSA_KEY_USAGES.join(', ')}`;
   } else if (isKemAlgorithm(alg)) {
     if (usages.length !== 1 || usages[0] !== 'keyEncipherment')
       return `RFC 9935 §5: an ${alg} key's keyUsage must be keyEncipherment only, got ${usages.join(', ') || 'none'}`;
@@ -146,7 +146,7 @@ export interface SigningKey {
   publicKey: Uint8Array;
 }
 
-function signingAlg(key: SigningKey, what: string): SignatureAlgorithm {
+function signingAlg(key: SigningKey, what: string): SigningAlgorithm {
   requireObject(what, key);
   requireString(`${what} alg`, key.alg);
   ensureBytes(`${what} secretKey`, key.secretKey);
@@ -154,7 +154,7 @@ function signingAlg(key: SigningKey, what: string): SignatureAlgorithm {
   if (!isSignatureAlgorithm(key.alg)) {
     throw new QsignError(
       E.INVALID_CERT_REQUEST,
-      `${what} must be an ML-DSA key; ${key.alg} cannot sign (RFC 9935 §1: KEM keys need an ML-DSA issuer)`,
+      `${what} must be an ML-DSA or SLH-DSA key; ${key.alg} cannot sign (RFC 9935 §1: KEM keys need a signing issuer)`,
     );
   }
   return key.alg;
@@ -310,7 +310,7 @@ export function buildExtensions(
   if (opts.pathLength !== undefined && (!Number.isInteger(opts.pathLength) || opts.pathLength < 0))
     throw new QsignError(E.INVALID_CERT_REQUEST, 'pathLength must be a non-negative integer');
   if (opts.ca && !isSignatureAlgorithm(alg))
-    throw new QsignError(E.INVALID_CERT_REQUEST, `a CA key must be ML-DSA; ${alg} cannot sign certificates`);
+    throw new QsignError(E.INVALID_CERT_REQUEST, `a CA key must be ML-DSA or SLH-DSA; ${alg} cannot sign certificates`);
   // basicConstraints critical in CA certs (RFC 5280 §4.2.1.9, required by OpenSSL -x509_strict).
   exts.push(
     ext(
@@ -368,8 +368,8 @@ export function spkiAsn(alg: KeyAlgorithm, publicKey: Uint8Array): SubjectPublic
 /** Signs `tbs` and wraps it as SEQUENCE { tbs, AlgorithmIdentifier, BIT STRING sig }. */
 export async function signStructure(tbs: Uint8Array, key: SigningKey): Promise<Uint8Array> {
   const alg = signingAlg(key, 'signing key');
-  // RFC 9881 §3: pure ML-DSA with the empty context; hedged signing by default.
-  const sig = await engineSign(alg, key.secretKey, tbs);
+  // RFC 9881 §3 / RFC 9909 §4: pure ML-DSA or SLH-DSA with the empty context; hedged signing by default.
+  const sig = await signMessage(alg, key.secretKey, tbs);
   return tlv(0x30, tbs, algorithmIdentifier(alg), tlv(0x03, new Uint8Array([0]), sig));
 }
 
@@ -523,7 +523,7 @@ export class Certificate {
   readonly der: Uint8Array;
   /** The exact signed bytes (tbsCertificate). */
   readonly tbsDer: Uint8Array;
-  readonly signatureAlgorithm: SignatureAlgorithm;
+  readonly signatureAlgorithm: SigningAlgorithm;
   readonly signature: Uint8Array;
   /** Serial number as lowercase hex without leading zero octets. */
   readonly serialNumber: string;
@@ -549,7 +549,7 @@ export class Certificate {
     this.tbsDer = parts[0]!.raw;
     const sigAlg = parseAlgorithmIdentifier(parts[1]!.value, 'certificate signatureAlgorithm');
     if (!isSignatureAlgorithm(sigAlg)) fail(`signatureAlgorithm ${sigAlg} is not a signature algorithm`);
-    this.signatureAlgorithm = sigAlg as SignatureAlgorithm;
+    this.signatureAlgorithm = sigAlg as SigningAlgorithm;
     if (parts[2]!.value[0] !== 0) fail('signature BIT STRING must have 0 unused bits');
     this.signature = parts[2]!.value.slice(1);
     // TBS fields by position: [0] version, serial, signature, issuer, validity, subject, spki, ...
@@ -620,7 +620,7 @@ export class Certificate {
     requireObject('issuer public key', issuerPublicKey);
     ensureBytes('issuer public key bytes', issuerPublicKey.publicKey);
     if (issuerPublicKey.alg !== this.signatureAlgorithm) return false;
-    return engineVerify(this.signatureAlgorithm, issuerPublicKey.publicKey, this.tbsDer, this.signature);
+    return verifyMessage(this.signatureAlgorithm, issuerPublicKey.publicKey, this.tbsDer, this.signature);
   }
 
   /** A short human-readable dump (what `qsign cert show` prints). */

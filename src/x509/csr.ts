@@ -12,8 +12,7 @@ import { Attributes, CertificationRequestInfo } from '@peculiar/asn1-csr';
 import { Attribute, Extensions, type Name } from '@peculiar/asn1-x509';
 import { QsignError } from '../errors.js';
 import { codedCall, requireObject } from '../util/guard.js';
-import { verify as engineVerify } from '../engine/signature.js';
-import type { SignatureAlgorithm } from '../engine/native.js';
+import { verifyMessage } from './slhdsa.js';
 import {
   buildExtensions,
   decodeExtensions,
@@ -28,7 +27,13 @@ import {
 import { oidString, readChildren, readWhole } from './der.js';
 import { decodeName } from './decode.js';
 import { X509ErrorCodes as E } from './errors.js';
-import { decodeSPKI, isSignatureAlgorithm, parseAlgorithmIdentifier, type DecodedPublicKey } from './keys.js';
+import {
+  decodeSPKI,
+  isSignatureAlgorithm,
+  parseAlgorithmIdentifier,
+  type DecodedPublicKey,
+  type SigningAlgorithm,
+} from './keys.js';
 import { parseName } from './name.js';
 import { pemEncode, toDer } from './pem.js';
 
@@ -86,7 +91,7 @@ export class Csr {
   readonly der: Uint8Array;
   /** The exact signed bytes (certificationRequestInfo). */
   readonly infoDer: Uint8Array;
-  readonly signatureAlgorithm: SignatureAlgorithm;
+  readonly signatureAlgorithm: SigningAlgorithm;
   readonly signature: Uint8Array;
   readonly subject: string;
   readonly subjectDer: Uint8Array;
@@ -148,7 +153,7 @@ export class Csr {
   /** True when the self-signature verifies with the CSR's own public key. */
   async verify(): Promise<boolean> {
     if (this.publicKey.alg !== this.signatureAlgorithm) return false;
-    return engineVerify(this.signatureAlgorithm, this.publicKey.publicKey, this.infoDer, this.signature);
+    return verifyMessage(this.signatureAlgorithm, this.publicKey.publicKey, this.infoDer, this.signature);
   }
 
   /** Like verify() but throws ERR_CSR_SIGNATURE_INVALID naming the subject. */

@@ -5,14 +5,14 @@
  * never handed out.
  */
 import { createCertificate, parseSanList, type Certificate } from './cert.js';
-import { generateKey, type DecodedPrivateKey, type KeyAlgorithm } from './keys.js';
+import { generateKey, isSignatureAlgorithm, type DecodedPrivateKey, type KeyAlgorithm } from './keys.js';
 import { verifyChain } from './verify.js';
 import { QsignError } from '../errors.js';
 import { X509ErrorCodes as E } from './errors.js';
 
 /** Options for {@link createCaHierarchy}. */
 export interface CaHierarchyOptions {
-  /** Root key algorithm; default ML-DSA-87 (seed: Dilithium5 root). */
+  /** Root key algorithm, ML-DSA or SLH-DSA; default ML-DSA-87 (seed: Dilithium5 root). */
   rootAlg?: KeyAlgorithm;
   /** Intermediate and server key algorithm; default ML-DSA-65 (seed: Dilithium3). */
   alg?: KeyAlgorithm;
@@ -59,8 +59,11 @@ export async function createCaHierarchy(opts: CaHierarchyOptions = {}): Promise<
   const days = opts.days ?? 365;
   const org = (opts.organization ?? 'qsign').replace(/([,+\\=])/g, '\\$1');
   const now = opts.now ?? new Date();
-  if (!rootAlg.startsWith('ML-DSA'))
-    throw new QsignError(E.INVALID_CERT_REQUEST, `root algorithm must be ML-DSA, got ${rootAlg}`);
+  if (!isSignatureAlgorithm(rootAlg))
+    throw new QsignError(
+      E.INVALID_CERT_REQUEST,
+      `root algorithm must be ML-DSA or SLH-DSA (a KEM key cannot sign certificates), got ${rootAlg}`,
+    );
   const notBefore = new Date(now.getTime() - 5 * 60_000);
   const interDays = Math.max(1825, days + 1);
   const rootDays = Math.max(3650, interDays + 1);
@@ -69,8 +72,8 @@ export async function createCaHierarchy(opts: CaHierarchyOptions = {}): Promise<
     { subject: `CN=Root CA,O=${org}`, publicKey: rk, ca: true, notBefore, days: rootDays },
     { key: rk },
   );
-  // Intermediate CAs are ML-DSA even when the server key is ML-KEM.
-  const ik = generateKey(alg.startsWith('ML-KEM') ? 'ML-DSA-65' : alg);
+  // Intermediate CAs sign, so they are ML-DSA-65 when the server key is ML-KEM.
+  const ik = generateKey(isSignatureAlgorithm(alg) ? alg : 'ML-DSA-65');
   const inter = await createCertificate(
     { subject: `CN=Intermediate CA,O=${org}`, publicKey: ik, ca: true, pathLength: 0, notBefore, days: interDays },
     { key: rk, certificate: root },
@@ -93,7 +96,7 @@ export async function createCaHierarchy(opts: CaHierarchyOptions = {}): Promise<
     trustAnchors: [root],
     intermediates: [inter],
     time: now,
-    purpose: alg.startsWith('ML-KEM') ? 'any' : 'serverAuth',
+    purpose: isSignatureAlgorithm(alg) ? 'serverAuth' : 'any',
   });
   return {
     root: { certificate: root, key: rk },

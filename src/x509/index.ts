@@ -1,5 +1,5 @@
 /**
- * `qsign-pqc/x509`: X.509 for ML-DSA (RFC 9881) and ML-KEM (RFC 9935).
+ * `qsign-pqc/x509`: X.509 for ML-DSA (RFC 9881), SLH-DSA (RFC 9909) and ML-KEM (RFC 9935).
  *
  * - keys: SPKI / PKCS#8 (seed, expanded, both) codecs and PEM — also usable alone via `./keys.js`.
  * - certificates: create/parse/sign, names as `CN=…,O=…`, the RFC 9881/9935 keyUsage rules.
@@ -26,6 +26,7 @@ import * as hierarchy from './hierarchy.js';
 export type {
   PemBlock,
   KeyAlgorithm,
+  SigningAlgorithm,
   DecodedPublicKey,
   DecodedPrivateKey,
   PrivateKeyForm,
@@ -44,6 +45,8 @@ export const toDer = /*#__PURE__*/ guarded('toDer', keys.toDer);
 export const isPem = /*#__PURE__*/ guarded('isPem', keys.isPem);
 /** @function */
 export const isSignatureAlgorithm = /*#__PURE__*/ guarded('isSignatureAlgorithm', keys.isSignatureAlgorithm);
+/** @function */
+export const isSlhDsaAlgorithm = /*#__PURE__*/ guarded('isSlhDsaAlgorithm', keys.isSlhDsaAlgorithm);
 /** @function */
 export const isKemAlgorithm = /*#__PURE__*/ guarded('isKemAlgorithm', keys.isKemAlgorithm);
 /** @function */

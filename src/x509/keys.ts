@@ -1,6 +1,6 @@
 /**
  * SubjectPublicKeyInfo and PKCS#8 (RFC 5958 OneAsymmetricKey) codecs for
- * ML-DSA (RFC 9881) and ML-KEM (RFC 9935), plus PEM helpers.
+ * ML-DSA (RFC 9881), ML-KEM (RFC 9935) and SLH-DSA (RFC 9909), plus PEM helpers.
  *
  * This module is deliberately independent of the certificate code (no
  * @peculiar/asn1-* import) so the JOSE and transit layers can reuse it
@@ -13,7 +13,12 @@
  *                   | both SEQUENCE { seed OCTET STRING, expandedKey OCTET STRING } (0x30)
  * ```
  *
- * Parameters are always absent (RFC 9881 §2, RFC 9935 §3), and a NULL is
+ * SLH-DSA (RFC 9909) has no CHOICE: SPKI holds PK.seed ‖ PK.root and the
+ * PKCS#8 privateKey OCTET STRING holds SK.seed ‖ SK.prf ‖ PK.seed ‖ PK.root
+ * directly (4n bytes, no inner wrapping; what OpenSSL 3.5 writes). Only the
+ * pure id-slh-dsa-* OIDs are keys here; a HashSLH-DSA OID is refused.
+ *
+ * Parameters are always absent (RFC 9881 §2, RFC 9935 §3, RFC 9909 §3), and a NULL is
  * rejected. The CHOICE is dispatched on its tag, never on its length.
  *
  * Decoding runs the consistency checks RFC 9881 §8.2 / RFC 9935 §8 ask for;
@@ -23,7 +28,8 @@ import { QsignError, type QsignErrorCode } from '../errors.js';
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '../sig/index.js';
 import { ml_kem512, ml_kem768, ml_kem1024 } from '../kem/index.js';
 import { sha3_256 } from '../hash/index.js';
-import { algorithm, familyNames } from '../registry.js';
+import { algorithm, familyNames, findAlgorithmByOid, type SlhDsaName } from '../registry.js';
+import { slhDsaByName } from './slhdsa.js';
 import { equalBytes, randomBytes } from '../util/bytes.js';
 import type { KemAlgorithm, SignatureAlgorithm } from '../engine/index.js';
 import { oidDer, oidString, readChildren, readWhole, tlv } from './der.js';
@@ -34,19 +40,27 @@ import { pemDecode, pemEncode, toDer } from './pem.js';
 export { pemEncode, pemDecode, pemDecodeAll, toDer, isPem } from './pem.js';
 export type { PemBlock } from './pem.js';
 
+/** Every algorithm that can sign certificates, CSRs and CMS here: ML-DSA (RFC 9881) and SLH-DSA (RFC 9909). */
+export type SigningAlgorithm = SignatureAlgorithm | SlhDsaName;
+
 /** Every algorithm that can appear in an SPKI or PKCS#8 handled here. */
-export type KeyAlgorithm = SignatureAlgorithm | KemAlgorithm;
+export type KeyAlgorithm = SigningAlgorithm | KemAlgorithm;
 
 /** The algorithms this layer handles, signature sets first (the order error messages list them in). */
-const KEY_ALGORITHMS: readonly KeyAlgorithm[] = [...familyNames('ML-DSA'), ...familyNames('ML-KEM')];
+const KEY_ALGORITHMS: readonly KeyAlgorithm[] = [
+  ...familyNames('ML-DSA'),
+  ...familyNames('SLH-DSA'),
+  ...familyNames('ML-KEM'),
+];
 
-/** RFC 9881 / RFC 9935 object identifiers, from the registry. */
+/** RFC 9881 / RFC 9935 / RFC 9909 object identifiers, from the registry. */
 export const KEY_OIDS: Readonly<Record<KeyAlgorithm, string>> = Object.freeze(
   Object.fromEntries(KEY_ALGORITHMS.map((a) => [a, algorithm(a).oid!])) as Record<KeyAlgorithm, string>,
 );
 
 interface AlgSpec {
   kind: 'signature' | 'kem';
+  slh: boolean;
   publicKey: number;
   secretKey: number;
   seed: number;
@@ -58,6 +72,7 @@ const SPECS: Readonly<Record<KeyAlgorithm, AlgSpec>> = Object.freeze(
       const a = algorithm(name);
       const spec: AlgSpec = {
         kind: a.kind as AlgSpec['kind'],
+        slh: a.family === 'SLH-DSA',
         publicKey: a.sizes.publicKey!,
         secretKey: a.sizes.secretKey!,
         seed: a.sizes.seed!,
@@ -78,9 +93,27 @@ const PRIMITIVES = {
 
 const BY_OID = new Map<string, KeyAlgorithm>(Object.entries(KEY_OIDS).map(([a, o]) => [o, a as KeyAlgorithm]));
 
-/** True for the ML-DSA names. */
-export function isSignatureAlgorithm(alg: string): alg is SignatureAlgorithm {
+/** True for the names that sign: ML-DSA and SLH-DSA. */
+export function isSignatureAlgorithm(alg: string): alg is SigningAlgorithm {
   return Object.hasOwn(SPECS, alg) && SPECS[alg as KeyAlgorithm].kind === 'signature';
+}
+
+/**
+ * True for the twelve SLH-DSA names (FIPS 205, RFC 9909).
+ *
+ * @example
+ * ```ts
+ * isSlhDsaAlgorithm('SLH-DSA-SHA2-128s'); // true
+ * isSlhDsaAlgorithm('ML-DSA-65'); // false
+ * ```
+ */
+export function isSlhDsaAlgorithm(alg: string): alg is SlhDsaName {
+  return Object.hasOwn(SPECS, alg) && SPECS[alg as KeyAlgorithm].slh;
+}
+
+/** True for the ML-DSA names. */
+export function isMlDsaAlgorithm(alg: string): alg is SignatureAlgorithm {
+  return isSignatureAlgorithm(alg) && !isSlhDsaAlgorithm(alg);
 }
 
 /** True for the ML-KEM names. */
@@ -125,11 +158,19 @@ export function parseAlgorithmIdentifier(body: Uint8Array, where: string, code: 
     throw new QsignError(code, `${where}: AlgorithmIdentifier has no OID`);
   const oid = oidString(parts[0]!.value, code);
   const alg = BY_OID.get(oid);
-  if (!alg) throw new QsignError(E.UNSUPPORTED_ALGORITHM, `${where}: unsupported algorithm OID ${oid}`);
+  if (!alg) {
+    const hashed = findAlgorithmByOid(oid);
+    if (hashed?.family === 'HashSLH-DSA')
+      throw new QsignError(
+        E.UNSUPPORTED_ALGORITHM,
+        `${where}: ${hashed.name} (OID ${oid}) is not supported in X.509 here; use the pure SLH-DSA OID (RFC 9909 id-slh-dsa-*)`,
+      );
+    throw new QsignError(E.UNSUPPORTED_ALGORITHM, `${where}: unsupported algorithm OID ${oid}`);
+  }
   if (parts.length > 1)
     throw new QsignError(
       E.ALGORITHM_PARAMETERS,
-      `${where}: ${alg} AlgorithmIdentifier must have absent parameters (RFC 9881/9935)`,
+      `${where}: ${alg} AlgorithmIdentifier must have absent parameters (RFC 9881/9935/9909)`,
     );
   return alg;
 }
@@ -208,16 +249,19 @@ export interface DecodedPrivateKey {
   alg: KeyAlgorithm;
   /** The CHOICE the input used. */
   form: PrivateKeyForm;
-  /** ξ (32 bytes, ML-DSA) or d‖z (64 bytes, ML-KEM); absent for expanded-only keys. */
+  /** ξ (32 bytes, ML-DSA), d‖z (64 bytes, ML-KEM) or SK.seed‖SK.prf‖PK.seed (3n bytes, SLH-DSA); absent for expanded-only keys. */
   seed?: Uint8Array;
-  /** FIPS 204 skEncode / FIPS 203 dk. */
+  /** FIPS 204 skEncode / FIPS 203 dk / the FIPS 205 private key (4n bytes). */
   secretKey: Uint8Array;
   publicKey: Uint8Array;
 }
 
 /** Options for {@link encodePKCS8}. */
 export interface EncodePKCS8Options {
-  /** Default `seed` (RFC 9881/9935 RECOMMENDED); `both` matches OpenSSL 3.5's default output. */
+  /**
+   * Default `seed` (RFC 9881/9935 RECOMMENDED); `both` matches OpenSSL 3.5's default output.
+   * SLH-DSA keys have one form (RFC 9909: the 4n-byte private key) and ignore this option.
+   */
   form?: PrivateKeyForm;
   /** Also write the RFC 5958 v2 `publicKey [1]` field (version becomes 1). */
   includePublicKey?: boolean;
@@ -229,7 +273,8 @@ export function expandSeed(alg: KeyAlgorithm, seed: Uint8Array): { publicKey: Ui
   if (!(seed instanceof Uint8Array) || seed.length !== s.seed) {
     throw new QsignError(E.INVALID_PRIVATE_KEY, `${alg} seed must be ${s.seed} bytes, got ${seed?.length}`);
   }
-  return PRIMITIVES[alg].keygen(seed);
+  if (isSlhDsaAlgorithm(alg)) return slhDsaByName(alg).keygen(seed);
+  return PRIMITIVES[alg as keyof typeof PRIMITIVES].keygen(seed);
 }
 
 /**
@@ -243,6 +288,7 @@ export function encodePKCS8(
   opts: EncodePKCS8Options = {},
 ): Uint8Array {
   const s = spec(alg);
+  if (s.slh) return encodeSlhPKCS8(alg as SlhDsaName, key, opts);
   const form = opts.form ?? 'seed';
   let seed: Uint8Array | undefined;
   let expanded: { publicKey: Uint8Array; secretKey: Uint8Array } | undefined;
@@ -275,6 +321,45 @@ export function encodePKCS8(
   ];
   if (opts.includePublicKey) fields.push(tlv(0x81, new Uint8Array([0]), expanded!.publicKey));
   return tlv(0x30, ...fields);
+}
+
+/** RFC 9909 §6: privateKey holds the FIPS 205 private key itself; the key is given by its 3n-byte seed or decoded. */
+function encodeSlhPKCS8(alg: SlhDsaName, key: Uint8Array | DecodedPrivateKey, opts: EncodePKCS8Options): Uint8Array {
+  let sk: Uint8Array;
+  let pk: Uint8Array;
+  const derived = key instanceof Uint8Array;
+  if (key instanceof Uint8Array) ({ secretKey: sk, publicKey: pk } = expandSeed(alg, key));
+  else {
+    if (key.alg !== alg) throw new QsignError(E.INVALID_PRIVATE_KEY, `key is ${key.alg}, not ${alg}`);
+    ({ secretKey: sk, publicKey: pk } = key);
+    if (sk.length !== spec(alg).secretKey)
+      throw new QsignError(E.INVALID_PRIVATE_KEY, `${alg} private key must be ${spec(alg).secretKey} bytes`);
+  }
+  const fields = [tlv(0x02, new Uint8Array([opts.includePublicKey ? 1 : 0])), algorithmIdentifier(alg), tlv(0x04, sk)];
+  // The key expanded here from a seed is ours to wipe; the DER holds its own copy.
+  if (derived) sk.fill(0);
+  if (opts.includePublicKey) fields.push(tlv(0x81, new Uint8Array([0]), pk));
+  const out = tlv(0x30, ...fields);
+  fields[2]!.fill(0);
+  return out;
+}
+
+/**
+ * An SLH-DSA private key from PKCS#8: its public half is its last 2n bytes,
+ * and PK.root must be the root the first 3n bytes regenerate (FIPS 205
+ * Alg 18), so a corrupted key fails here rather than signing garbage.
+ */
+function decodeSlhPrivateKey(alg: SlhDsaName, raw: Uint8Array): DecodedPrivateKey {
+  const s = spec(alg);
+  if (raw.length !== s.secretKey)
+    throw new QsignError(
+      E.INVALID_PRIVATE_KEY,
+      `${alg} privateKey must be the ${s.secretKey}-byte SK.seed‖SK.prf‖PK.seed‖PK.root (RFC 9909), got ${raw.length} bytes`,
+    );
+  const seed = raw.slice(0, s.seed);
+  const { publicKey, secretKey } = expandSeed(alg, seed);
+  if (!equalBytes(secretKey, raw)) inconsistent(alg, 'PK.root is not the root SK.seed and PK.seed generate');
+  return { alg, form: 'expanded', seed, secretKey, publicKey };
 }
 
 function inconsistent(alg: string, why: string): never {
@@ -314,6 +399,12 @@ export function decodePKCS8(input: Uint8Array | string): DecodedPrivateKey {
     throw new QsignError(C, `PKCS#8 has an unexpected field with tag 0x${extra.tag.toString(16)}`);
   }
   const s = spec(alg);
+  if (s.slh) {
+    const k = decodeSlhPrivateKey(alg as SlhDsaName, parts[2]!.value);
+    if (embeddedPublic && !equalBytes(embeddedPublic, k.publicKey))
+      inconsistent(alg, 'publicKey [1] does not match the private key');
+    return k;
+  }
   const choice = readWhole(parts[2]!.value, parts[2]!.value[0] ?? 0, `${alg} privateKey`, C);
   let seed: Uint8Array | undefined;
   let expandedIn: Uint8Array | undefined;
@@ -385,7 +476,7 @@ function checkExpandedKem(alg: KemAlgorithm, dk: Uint8Array): Uint8Array {
   return ek;
 }
 
-function checkExpandedDsa(alg: SignatureAlgorithm, sk: Uint8Array): Uint8Array {
+function checkExpandedDsa(alg: SigningAlgorithm, sk: Uint8Array): Uint8Array {
   const r = checkExpandedSecretKey(Number(alg.slice(-2)) as MlDsaLevel, sk);
   if (!r.ok) inconsistent(alg, r.reason);
   return r.publicKey;
@@ -418,5 +509,5 @@ export function generateKey(alg: KeyAlgorithm, seed?: Uint8Array): DecodedPrivat
   const s = spec(alg);
   const sd = seed ?? randomBytes(s.seed);
   const { publicKey, secretKey } = expandSeed(alg, sd);
-  return { alg, form: 'seed', seed: sd.slice(), secretKey, publicKey };
+  return { alg, form: s.slh ? 'expanded' : 'seed', seed: sd.slice(), secretKey, publicKey };
 }

@@ -7,7 +7,7 @@
  * whose message quotes the offending value and the role setting.
  */
 import { QsignError } from '../errors.js';
-import { findAlgorithm } from '../registry.js';
+import { aliasHint, findAlgorithm, type SlhDsaName } from '../registry.js';
 import { requireDate, requireObject, requireString } from '../util/guard.js';
 import {
   Certificate,
@@ -51,7 +51,7 @@ export interface RolePolicy {
   allowIpSans?: boolean;
   /** Glob patterns for URI SANs; none allowed when empty. */
   allowedUriSans?: string[];
-  /** Key algorithms a subject key may use. Default: all ML-DSA and ML-KEM sets. */
+  /** Key algorithms a subject key may use. Default: all ML-DSA, SLH-DSA and ML-KEM sets. */
   allowedKeyTypes?: KeyAlgorithm[];
   /** Key algorithm for `issue` (we generate the key). Default ML-DSA-65. */
   keyType?: KeyAlgorithm;
@@ -393,9 +393,22 @@ export function keyAlg(s: string, role?: RolePolicy): KeyAlgorithm {
   if (!hit)
     throw new QsignError(
       role ? E.ROLE_KEY_TYPE_NOT_ALLOWED : E.UNSUPPORTED_ALGORITHM,
-      `unknown key algorithm "${s}"; expected ${Object.keys(KEY_OIDS).join(', ')}`,
+      `unknown key algorithm "${s}"${keyAlgHint(s, name)}; expected ${Object.keys(KEY_OIDS).join(', ')}`,
     );
   return hit;
+}
+
+/** What the user probably meant: the pure set of a HashSLH-DSA name, or the sets a truncated name starts. */
+function keyAlgHint(input: string, known: string | undefined): string {
+  const pure = known?.startsWith('HashSLH-DSA-') ? known.slice(4).replace(/-with-.*$/, '') : undefined;
+  if (pure && Object.hasOwn(KEY_OIDS, pure)) {
+    const aliases = aliasHint(pure as SlhDsaName);
+    return ` (HashSLH-DSA is not a key type in X.509 here: use ${pure}${aliases ? `, also spelled ${aliases}` : ''})`;
+  }
+  const squash = (x: string) => x.toLowerCase().replace(/[\s_-]/g, '');
+  const n = squash(input);
+  const near = n.length >= 4 ? Object.keys(KEY_OIDS).filter((k) => squash(k).startsWith(n)) : [];
+  return near.length ? ` (did you mean ${near.join(' or ')}?)` : '';
 }
 
 export { isSignatureAlgorithm };

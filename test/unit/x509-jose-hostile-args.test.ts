@@ -174,6 +174,7 @@ function entries(): Entry[] {
     e('isPem', X.isPem, () => [f().cert.pem]),
     e('isSignatureAlgorithm', X.isSignatureAlgorithm, () => ['ML-DSA-44']),
     e('isKemAlgorithm', X.isKemAlgorithm, () => ['ML-KEM-768']),
+    e('isSlhDsaAlgorithm', X.isSlhDsaAlgorithm, () => ['SLH-DSA-SHA2-128f']),
     e('keySizes', X.keySizes, () => ['ML-DSA-44']),
     e('algorithmFromOid', X.algorithmFromOid, () => ['2.16.840.1.101.3.4.3.17']),
     e('algorithmIdentifier', X.algorithmIdentifier, () => ['ML-DSA-44']),

@@ -73,10 +73,15 @@ function describeSigner(s: VerifiedSigner): string {
 export const cmsCommands: Command[] = [
   {
     path: ['cms', 'sign'],
-    summary: 'Sign a file into CMS SignedData with ML-DSA (openssl cms -verify reads it)',
+    summary: 'Sign a file into CMS SignedData with ML-DSA or SLH-DSA (openssl cms -verify reads it)',
     options: [
       { name: 'cert', value: 'CERT', required: true, description: "The signer's certificate (PEM or DER)" },
-      { name: 'key', value: 'KEY', required: true, description: "The signer's ML-DSA private key (PKCS#8 PEM or DER)" },
+      {
+        name: 'key',
+        value: 'KEY',
+        required: true,
+        description: "The signer's ML-DSA or SLH-DSA private key (PKCS#8 PEM or DER)",
+      },
       { name: 'in', value: 'FILE', required: true, description: 'The document to sign' },
       { name: 'out', value: 'FILE', required: true, description: 'Where to write the .p7s' },
       { name: 'detached', description: 'Leave the content out of the .p7s (the input is streamed)' },
@@ -85,7 +90,8 @@ export const cmsCommands: Command[] = [
       {
         name: 'digest',
         value: 'ALG',
-        description: 'sha512 (default, RFC 9882), sha384, sha256, sha3-512 or shake256 (fastest for big files)',
+        description:
+          'sha512 (ML-DSA default, RFC 9882), sha384, sha256, sha3-512, shake128 or shake256 (fastest for big files); SLH-DSA defaults to its RFC 9814 digest',
       },
       {
         name: 'no-attrs',
@@ -99,7 +105,7 @@ export const cmsCommands: Command[] = [
       const signer = {
         certificate: await readCert(certFile!),
         key: await readKey(keyFile!),
-        digest: stringOpt(p, 'digest') ?? 'SHA-512',
+        ...(stringOpt(p, 'digest') ? { digest: stringOpt(p, 'digest')! } : {}),
         ...(p.options['no-attrs'] ? { signedAttributes: false } : {}),
         ...(p.options.keyid ? { sid: 'subjectKeyIdentifier' as const } : {}),
         ...(stringOpt(p, 'chain') ? { chain: await readCerts(stringOpt(p, 'chain')!) } : {}),
@@ -115,7 +121,7 @@ export const cmsCommands: Command[] = [
   },
   {
     path: ['cms', 'verify'],
-    summary: 'Verify CMS SignedData: digest, every ML-DSA signature and chain; exit 0 only when valid',
+    summary: 'Verify CMS SignedData: digest, every ML-DSA/SLH-DSA signature and chain; exit 0 only when valid',
     options: [
       { name: 'ca', value: 'ROOT', required: true, description: 'Trusted root certificate(s) (PEM bundle or DER)' },
       { name: 'in', value: 'FILE', required: true, description: 'The .p7s to verify (PEM or DER)' },

@@ -16,12 +16,16 @@ import {
   createCertificate,
   createCsr,
   decodePKCS8,
+  encodePKCS8,
   encodePKCS8Pem,
+  encodeSPKI,
   generateKey,
   isSignatureAlgorithm,
+  isSlhDsaAlgorithm,
   keyAlg,
   parseSanList,
   pemDecodeAll,
+  pemEncode,
   roleFromJson,
   signCsrWithRole,
   verifyChain,
@@ -52,7 +56,7 @@ async function readKey(file: string): Promise<DecodedPrivateKey> {
 }
 
 /** Writes a private key PEM readable only by the owner (chmod too, in case the file existed). */
-async function writeKey(file: string, pem: string): Promise<void> {
+async function writeKey(file: string, pem: string | Uint8Array): Promise<void> {
   await writeFile(file, pem, { mode: 0o600 });
   await chmod(file, 0o600);
 }
@@ -84,11 +88,44 @@ const PURPOSES: Purpose[] = ['serverAuth', 'clientAuth', 'codeSigning', 'emailPr
 
 export const pkiCommands: Command[] = [
   {
+    path: ['key', 'generate'],
+    summary: 'Generate an ML-DSA, SLH-DSA or ML-KEM key as PKCS#8 (and its SPKI), like openssl genpkey',
+    options: [
+      {
+        name: 'alg',
+        value: 'ALG',
+        required: true,
+        description: 'ML-DSA-44|65|87, SLH-DSA-SHA2-128s … SLH-DSA-SHAKE-256f (all twelve sets), ML-KEM-512|768|1024',
+      },
+      { name: 'out', value: 'FILE', required: true, description: 'Where to write the private key (mode 0600)' },
+      { name: 'pub-out', value: 'FILE', description: 'Also write the public key (SubjectPublicKeyInfo)' },
+      { name: 'der', description: 'Write DER instead of PEM (openssl -outform DER)' },
+      KEY_FORM,
+    ],
+    help: 'SLH-DSA keys are written as RFC 9909 specifies (privateKey = SK.seed ‖ SK.prf ‖ PK.seed ‖ PK.root, what OpenSSL writes); --key-form applies to ML-DSA and ML-KEM keys only.',
+    async run(p, io) {
+      const alg = keyAlg(requireOpt(p, 'alg'));
+      const out = requireOpt(p, 'out');
+      await init();
+      const key = generateKey(alg);
+      const der = !!p.options.der;
+      const pkcs8 = encodePKCS8(alg, key, { form: keyForm(p) });
+      await writeKey(out, der ? pkcs8 : pemEncode('PRIVATE KEY', pkcs8));
+      const pubOut = stringOpt(p, 'pub-out');
+      if (pubOut) {
+        const spki = encodeSPKI(alg, key.publicKey);
+        await writeFile(pubOut, der ? spki : pemEncode('PUBLIC KEY', spki));
+      }
+      io.out(`${alg} key written to ${out}${pubOut ? ` (public key: ${pubOut})` : ''}`);
+      return 0;
+    },
+  },
+  {
     path: ['ca', 'create'],
     summary: 'Create a root CA, an intermediate CA and a server certificate (verified)',
     options: [
       { name: 'out', value: 'DIR', required: true, description: 'Directory for the keys and certificates' },
-      { name: 'root-alg', value: 'ALG', description: 'Root CA key algorithm (default ML-DSA-87)' },
+      { name: 'root-alg', value: 'ALG', description: 'Root CA key algorithm, ML-DSA or SLH-DSA (default ML-DSA-87)' },
       { name: 'alg', value: 'ALG', description: 'Intermediate and server key algorithm (default ML-DSA-65)' },
       { name: 'cn', value: 'NAME', description: 'Server common name (default server.example.com)' },
       { name: 'org', value: 'NAME', description: 'Organization in the subjects (default qsign)' },
@@ -129,7 +166,7 @@ export const pkiCommands: Command[] = [
   },
   {
     path: ['csr', 'create'],
-    summary: 'Create a PKCS#10 CSR signed with an ML-DSA key',
+    summary: 'Create a PKCS#10 CSR signed with an ML-DSA or SLH-DSA key',
     options: [
       {
         name: 'subject',
@@ -356,7 +393,10 @@ export const pkiCommands: Command[] = [
           );
         } else if (b.label === 'PRIVATE KEY') {
           const k = decodePKCS8(b.der);
-          outs.push(`Private key:    ${k.alg}, PKCS#8 form "${k.form}" (consistency checked)`);
+          const shape = isSlhDsaAlgorithm(k.alg)
+            ? 'RFC 9909 private key (SK.seed‖SK.prf‖PK.seed‖PK.root)'
+            : `PKCS#8 form "${k.form}"`;
+          outs.push(`Private key:    ${k.alg}, ${shape} (consistency checked)`);
         } else outs.push(`(skipped PEM block ${b.label})`);
       }
       io.out(outs.join('\n\n'));
