@@ -39,10 +39,14 @@ static void wots_chains(const slh_ctx *c, uint8_t *out, const uint8_t *in, const
    * (a counting sort on the public step counts). */
   for (unsigned i = 0; i < count; i++)
     if (steps[i] == 0) memcpy(out + i * n, in + i * n, n);
-  /* Kept rolled: -O3 unrolls and vectorizes it into kilobytes for nothing. */
+  /* Kept rolled: clang -O3 unrolls and vectorizes it into kilobytes for nothing. */
+#ifdef __clang__
 #pragma clang loop unroll(disable) vectorize(disable)
+#endif
   for (unsigned len = SLH_W - 1; len > 0; len--)
+#ifdef __clang__
 #pragma clang loop unroll(disable) vectorize(disable)
+#endif
     for (unsigned i = 0; i < count; i++)
       if (steps[i] == len) order[busy++] = (uint8_t)i;
   for (;;) {
