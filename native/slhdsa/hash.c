@@ -178,6 +178,33 @@ void slh_thash_x4(const slh_ctx *c, uint8_t *out[4], const slh_adrs adrs[4], con
   for (int i = 0; i < 4; i++) qs_zeroize(buf[i], used);
 }
 
+void slh_chain_x4(const slh_ctx *c, uint8_t *out[4], const slh_adrs adrs[4], const uint8_t *const in[4],
+                  unsigned steps) {
+  const size_t n = c->p->n;
+  if (!c->p->shake) {
+    uint8_t ac[4][22];
+    const uint8_t *acs[4] = {ac[0], ac[1], ac[2], ac[3]};
+    for (int i = 0; i < 4; i++) compress_adrs(ac[i], &adrs[i]);
+    qs_sha256x4_chain(out, c->st256, acs, in, n, steps);
+    return;
+  }
+  /* SHAKE: step by step through the two-way Keccak, from copies of the
+   * inputs (an output may alias another lane's input). */
+  uint8_t cur[4][SLH_MAX_N];
+  uint8_t *curs[4] = {cur[0], cur[1], cur[2], cur[3]};
+  slh_adrs a[4];
+  for (int i = 0; i < 4; i++) {
+    memcpy(cur[i], in[i], n);
+    a[i] = adrs[i];
+  }
+  for (unsigned j = 0; j < steps; j++) {
+    slh_thash_x4(c, curs, a, (const uint8_t *const *)curs, 1);
+    for (int i = 0; i < 4; i++) adrs_set_hash(&a[i], slh_get_u32(a[i].b + 28) + 1);
+  }
+  for (int i = 0; i < 4; i++) memcpy(out[i], cur[i], n);
+  qs_zeroize(cur, sizeof cur);
+}
+
 void slh_prf_x4(const slh_ctx *c, uint8_t *out[4], const slh_adrs adrs[4]) {
   const uint8_t *in[4] = {c->sk_seed, c->sk_seed, c->sk_seed, c->sk_seed};
   slh_thash_x4(c, out, adrs, in, 1);

@@ -92,6 +92,11 @@ void slh_prf(const slh_ctx *c, uint8_t *out, const slh_adrs *adrs);
  * in[i] or any in[j] with j < i (the in-place tree levels rely on this). */
 void slh_thash_x4(const slh_ctx *c, uint8_t *out[4], const slh_adrs adrs[4], const uint8_t *const in[4], size_t inblocks);
 void slh_prf_x4(const slh_ctx *c, uint8_t *out[4], const slh_adrs adrs[4]);
+/* Four WOTS+ chain segments of the same length (Alg 5): lane i applies F
+ * `steps` times to in[i], the hash address of adrs[i] counting up from the
+ * value it holds; out[i] (n bytes) may alias any in[j]. */
+void slh_chain_x4(const slh_ctx *c, uint8_t *out[4], const slh_adrs adrs[4], const uint8_t *const in[4],
+                  unsigned steps);
 
 /* A message given in two pieces (prefix ‖ body): M′ = 0x00‖len‖ctx ‖ M, or
  * 0x01‖len‖ctx‖OID ‖ PH(M), or M′ alone for the internal interface. */

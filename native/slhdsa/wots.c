@@ -1,8 +1,9 @@
 /*
  * WOTS+ (FIPS 205 §5, Alg 5-8) with w = 16. The chains of one WOTS+ key are
- * independent, so they run four at a time through slh_thash_x4: a lane that
- * finishes its chain takes the next one (chain lengths differ when signing
- * and verifying), so the lanes stay busy.
+ * independent, so they run four at a time through slh_chain_x4, in segments
+ * as long as the shortest remaining chain: a lane that finishes its chain
+ * takes the next one (chain lengths differ when signing and verifying), so
+ * the lanes stay busy.
  */
 #include <string.h>
 #include "slhdsa.h"
@@ -30,29 +31,46 @@ static void wots_chains(const slh_ctx *c, uint8_t *out, const uint8_t *in, const
   const size_t n = c->p->n;
   uint8_t cur[4][SLH_MAX_N], spare[SLH_MAX_N] = {0};
   slh_adrs la[4];
-  unsigned chain[4], pos[4], left[4], active = 0, next = 0;
+  unsigned chain[4], pos[4], left[4], active = 0, next = 0, busy = 0;
+  uint8_t order[SLH_MAX_LEN];
   for (int l = 0; l < 4; l++) la[l] = *adrs;
-  /* Chains with nothing to do are copied straight through. */
+  /* Chains with nothing to do are copied straight through; the others run
+   * longest first, so the last segments, where lanes fall idle, are short
+   * (a counting sort on the public step counts). */
   for (unsigned i = 0; i < count; i++)
     if (steps[i] == 0) memcpy(out + i * n, in + i * n, n);
+  /* Kept rolled: clang -O3 unrolls and vectorizes it into kilobytes for nothing. */
+#ifdef __clang__
+#pragma clang loop unroll(disable) vectorize(disable)
+#endif
+  for (unsigned len = SLH_W - 1; len > 0; len--)
+#ifdef __clang__
+#pragma clang loop unroll(disable) vectorize(disable)
+#endif
+    for (unsigned i = 0; i < count; i++)
+      if (steps[i] == len) order[busy++] = (uint8_t)i;
   for (;;) {
     for (int l = 0; l < 4; l++) {
       if (active & (1u << l)) continue;
-      while (next < count && steps[next] == 0) next++;
-      if (next == count) continue;
-      chain[l] = next;
-      pos[l] = start[next];
-      left[l] = steps[next];
-      memcpy(cur[l], in + next * n, n);
-      adrs_set_chain(&la[l], next);
+      if (next == busy) continue;
+      unsigned ci = order[next];
+      chain[l] = ci;
+      pos[l] = start[ci];
+      left[l] = steps[ci];
+      memcpy(cur[l], in + ci * n, n);
+      adrs_set_chain(&la[l], ci);
       active |= 1u << l;
       next++;
     }
     if (!active) break;
+    /* All active lanes advance by the shortest remaining segment in one
+     * kernel call; at least one of them finishes and takes the next chain. */
+    unsigned run = SLH_W;
     uint8_t *outs[4];
     const uint8_t *ins[4];
     for (int l = 0; l < 4; l++) {
       if (active & (1u << l)) {
+        if (left[l] < run) run = left[l];
         adrs_set_hash(&la[l], pos[l]);
         outs[l] = cur[l];
         ins[l] = cur[l];
@@ -61,11 +79,12 @@ static void wots_chains(const slh_ctx *c, uint8_t *out, const uint8_t *in, const
         ins[l] = spare;
       }
     }
-    slh_thash_x4(c, outs, la, ins, 1);
+    slh_chain_x4(c, outs, la, ins, run);
     for (int l = 0; l < 4; l++) {
       if (!(active & (1u << l))) continue;
-      pos[l]++;
-      if (--left[l] == 0) {
+      pos[l] += run;
+      left[l] -= run;
+      if (left[l] == 0) {
         memcpy(out + chain[l] * n, cur[l], n);
         active &= ~(1u << l);
       }

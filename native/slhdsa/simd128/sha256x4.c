@@ -32,11 +32,11 @@ static inline void load_words(v128_t w[16], const uint8_t *const blk[4], size_t 
   }
 }
 
-/* Compresses one 64-byte block per lane (lane i at blk[i] + off). */
-static void compress4(v128_t s[8], const uint8_t *const blk[4], size_t off) {
-  v128_t w[16];
-  load_words(w, blk, off);
+/* The 64 rounds on the transposed schedule words w (overwritten). */
+/* Not inlined: one copy serves both callers (the module size budget). */
+__attribute__((noinline)) static void rounds4(v128_t s[8], v128_t w[16]) {
   v128_t a = s[0], b = s[1], c = s[2], d = s[3], e = s[4], f = s[5], g = s[6], h = s[7];
+  v128_t bc = wasm_v128_xor(b, c);
   for (int t = 0; t < 64; t++) {
     v128_t wt;
     if (t < 16) {
@@ -51,7 +51,10 @@ static void compress4(v128_t s[8], const uint8_t *const blk[4], size_t off) {
     v128_t ch = wasm_v128_bitselect(f, g, e); /* Ch: f where e is 1, g where 0 */
     v128_t t1 = wasm_i32x4_add(wasm_i32x4_add(h, S1), wasm_i32x4_add(ch, wasm_i32x4_add(wasm_i32x4_splat((int32_t)K256[t]), wt)));
     v128_t S0 = wasm_v128_xor(wasm_v128_xor(ROTR(a, 2), ROTR(a, 13)), ROTR(a, 22));
-    v128_t maj = wasm_v128_bitselect(c, a, wasm_v128_xor(a, b)); /* Maj: a where a = b, else c */
+    /* Maj(a,b,c) = b ^ ((a ^ b) & (b ^ c)); b ^ c is the previous round's a ^ b. */
+    v128_t ab = wasm_v128_xor(a, b);
+    v128_t maj = wasm_v128_xor(b, wasm_v128_and(ab, bc));
+    bc = ab;
     v128_t t2 = wasm_i32x4_add(S0, maj);
     h = g; g = f; f = e; e = wasm_i32x4_add(d, t1); d = c; c = b; b = a; a = wasm_i32x4_add(t1, t2);
   }
@@ -59,6 +62,13 @@ static void compress4(v128_t s[8], const uint8_t *const blk[4], size_t off) {
   s[2] = wasm_i32x4_add(s[2], c); s[3] = wasm_i32x4_add(s[3], d);
   s[4] = wasm_i32x4_add(s[4], e); s[5] = wasm_i32x4_add(s[5], f);
   s[6] = wasm_i32x4_add(s[6], g); s[7] = wasm_i32x4_add(s[7], h);
+}
+
+/* Compresses one 64-byte block per lane (lane i at blk[i] + off). */
+static void compress4(v128_t s[8], const uint8_t *const blk[4], size_t off) {
+  v128_t w[16];
+  load_words(w, blk, off);
+  rounds4(s, w);
 }
 
 /* Lane i of the eight state vectors as 32 big-endian bytes at out[i]:
@@ -105,4 +115,46 @@ void qs_sha256x4(uint8_t *const out[4], const uint32_t state[8], uint64_t prefix
   store_digests(out, s);
   qs_zeroize(tail, sizeof tail);
   qs_zeroize(s, sizeof s);
+}
+
+/* Big-endian word k of lane i's bytes p[i] + 4k, as lane i of a v128. */
+static inline v128_t gather_be32(const uint8_t *const p[4], size_t off) {
+  uint32_t v[4];
+  for (int i = 0; i < 4; i++)
+    v[i] = ((uint32_t)p[i][off] << 24) | ((uint32_t)p[i][off + 1] << 16) | ((uint32_t)p[i][off + 2] << 8) | p[i][off + 3];
+  return wasm_u32x4_make(v[0], v[1], v[2], v[3]);
+}
+
+void qs_sha256x4_chain(uint8_t *const out[4], const uint32_t state[8], const uint8_t *const adrsc[4],
+                       const uint8_t *const in[4], size_t n, unsigned steps) {
+  const size_t nw = n / 4;
+  v128_t iv[8], head[5], d[8], hash;
+  for (int j = 0; j < 8; j++) iv[j] = wasm_i32x4_splat((int32_t)state[j]);
+  /* Words 0..4 of every block: ADRSc bytes 0..19, fixed along the chain. */
+  for (int k = 0; k < 5; k++) head[k] = gather_be32(adrsc, 4 * k);
+  /* Hash address (ADRSc bytes 20..21) in the top half of word 5. */
+  hash = wasm_i32x4_shl(gather_be32(adrsc, 18), 16);
+  for (size_t k = 0; k < 8; k++) d[k] = k < nw ? gather_be32(in, 4 * k) : wasm_i32x4_splat(0);
+  const v128_t one = wasm_i32x4_splat(1 << 16), pad = wasm_i32x4_splat(0x8000);
+  const v128_t bits = wasm_i32x4_splat((int32_t)((64 + 22 + n) * 8));
+  for (unsigned step = 0; step < steps; step++) {
+    /* Block = ADRSc ‖ value ‖ 0x80 ‖ 0… ‖ bit length: the value starts two
+     * bytes into word 5, so each word is the low half of one value word and
+     * the high half of the next. */
+    v128_t w[16], s[8];
+    for (int k = 0; k < 5; k++) w[k] = head[k];
+    w[5] = wasm_v128_or(hash, wasm_u32x4_shr(d[0], 16));
+    for (size_t k = 1; k < nw; k++) w[5 + k] = wasm_v128_or(wasm_i32x4_shl(d[k - 1], 16), wasm_u32x4_shr(d[k], 16));
+    w[5 + nw] = wasm_v128_or(wasm_i32x4_shl(d[nw - 1], 16), pad);
+    for (size_t k = 6 + nw; k < 15; k++) w[k] = wasm_i32x4_splat(0);
+    w[15] = bits;
+    for (int j = 0; j < 8; j++) s[j] = iv[j];
+    rounds4(s, w); /* adds iv back: s is the digest */
+    for (int j = 0; j < 8; j++) d[j] = s[j];
+    hash = wasm_i32x4_add(hash, one);
+  }
+  uint8_t dig[4][32];
+  uint8_t *douts[4] = {dig[0], dig[1], dig[2], dig[3]};
+  store_digests(douts, d);
+  for (int i = 0; i < 4; i++) memcpy(out[i], dig[i], n);
 }
