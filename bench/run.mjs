@@ -17,7 +17,7 @@
 //   node bench/run.mjs --filter mlkem,ML-DSA-65         cases whose "group name" contains a term
 //   node bench/run.mjs --no-native --no-coldstart       skip the native C reference / cold start
 //   node bench/run.mjs --samples 15 --sample-ms 400     override the timing
-//   node bench/run.mjs --clock cpu                      process CPU time in Node/Deno/Bun (busy machines)
+//   node bench/run.mjs --clock cpu                      CPU time in Node/Deno/Bun and Chromium (busy machines)
 //
 // Runtimes: node20 (this Node), node24, deno, bun, chromium, firefox, workerd.
 import { mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
@@ -59,9 +59,10 @@ const pkg = installPackage({ tarball: opt('--tarball') });
 const dir = join(pkg.app, 'bench');
 mkdirSync(dir, { recursive: true });
 process.stderr.write(`bench: ${pkg.name}@${pkg.version} (${pkg.source}), tarball sha256 ${pkg.sha256}\n`);
-// --clock cpu (Node, Deno, Bun): time with process CPU time, which leaves out
-// time spent descheduled: steadier on a shared machine. Browsers and workerd
-// have no such clock and always use performance.now().
+// --clock cpu (Node, Deno, Bun, Chromium): time with CPU time, which leaves out
+// time spent descheduled: steadier on a shared machine. Processes read their
+// own; the Chromium page asks this script (rendererCpuClock) for the CPU time
+// of its renderer process. Firefox and workerd always use performance.now().
 const CPU_CLOCK = opt('--clock', 'wall') === 'cpu';
 const PROCESS_FINISH = (o) =>
   `${CPU_CLOCK ? 'import process from "node:process"; setClock(() => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; });\n' : ''}const r = await runBench(${JSON.stringify(o)}, (s) => console.error(s));\nconsole.log(${JSON.stringify(TAG)} + JSON.stringify(r));`;
@@ -108,11 +109,12 @@ const RUNNERS = {
 
 async function browser(kind) {
   const file = join(dir, `${kind}.mjs`);
+  const cpu = CPU_CLOCK && kind === 'chromium' ? await rendererCpuClock() : undefined;
   // The installed package bundled with the browser conditions; its wasm URLs name its own files, served below.
   await bundleSuite(pkg, {
     target: 'browser',
     contents: entry(
-      `runBench(${JSON.stringify(benchOpts)}, (s) => console.log(s)).then((r) => { globalThis.__bench = r; }, (e) => { globalThis.__bench = { error: String(e && e.stack || e) }; });`,
+      `${cpu ? cpu.pageClock : ''}runBench(${JSON.stringify(benchOpts)}, (s) => console.log(s)).then((r) => { globalThis.__bench = r; }, (e) => { globalThis.__bench = { error: String(e && e.stack || e) }; });`,
     ),
     outfile: file,
   });
@@ -162,7 +164,82 @@ async function browser(kind) {
   } finally {
     await close?.().catch(() => {});
     await server.close();
+    await cpu?.close();
   }
+}
+
+/**
+ * --clock cpu for Chromium: a page has no CPU clock, so it reads one from
+ * here with a synchronous request (the page's suite never yields). The
+ * answer is the CPU time, in ms, of every thread of every renderer process
+ * under this script (/proc/<pid>/task/<tid>/schedstat, nanoseconds): the
+ * benchmark page's main thread plus its collector and compiler threads, as
+ * Node's process.cpuUsage() counts a whole process; the idle renderers add
+ * nothing. The request itself costs the page ~0.1 ms of CPU per reading,
+ * the same for every implementation, against ≥ 25 ms per sample.
+ */
+async function rendererCpuClock() {
+  const { createServer } = await import('node:http');
+  const { readdirSync } = await import('node:fs');
+  const parentOf = (pid) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+  const underUs = (pid) => {
+    for (let p = pid, hops = 0; p > 1 && hops < 16; hops++) {
+      if (p === process.pid) return true;
+      p = parentOf(p);
+    }
+    return false;
+  };
+  const renderers = () =>
+    readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer') && underUs(Number(pid));
+        } catch {
+          return false; // exited meanwhile
+        }
+      });
+  const threadsOf = (pid) => {
+    try {
+      return readdirSync(`/proc/${pid}/task`);
+    } catch {
+      return []; // the renderer exited
+    }
+  };
+  // The renderer list is re-read at most once a second: walking /proc costs ms.
+  let pids = [],
+    listed = 0;
+  const cpuMs = () => {
+    if (Date.now() - listed > 1000) [pids, listed] = [renderers(), Date.now()];
+    let ns = 0;
+    for (const pid of pids)
+      for (const tid of threadsOf(pid))
+        try {
+          ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+        } catch {
+          // a thread that ended between the listing and the read
+        }
+    return ns / 1e6;
+  };
+  const server = createServer((req, res) => {
+    res.writeHead(200, {
+      'content-type': 'text/plain',
+      'access-control-allow-origin': '*',
+      'cache-control': 'no-store',
+    });
+    res.end(String(cpuMs()));
+  });
+  const port = await freePort();
+  await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${port}/`;
+  return {
+    pageClock: `setClock(() => { const x = new XMLHttpRequest(); x.open('GET', ${JSON.stringify(url)}, false); x.send(); return Number(x.responseText); });\n`,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections?.();
+        server.close(() => r());
+      }),
+  };
 }
 
 async function workerd() {
@@ -251,7 +328,12 @@ for (const name of runtimes) {
   try {
     const r = await RUNNERS[name]();
     r.runtime = name;
-    r.clock = CPU_CLOCK && PROC_RUNTIMES.includes(name) ? 'process CPU time' : 'wall (performance.now)';
+    r.clock =
+      CPU_CLOCK && PROC_RUNTIMES.includes(name)
+        ? 'process CPU time'
+        : CPU_CLOCK && name === 'chromium'
+          ? 'renderer CPU time'
+          : 'wall (performance.now)';
     r.version = r.userAgent ?? (await versionOf(name));
     r.measured = new Date().toISOString();
     r.cpu = cpuModel();

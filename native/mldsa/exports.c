@@ -17,7 +17,7 @@
 QS_EXPORT("qs_mldsa_keypair") int qs_mldsa_keypair(int level, const uint8_t *xi, uint8_t *pk, uint8_t *sk) {
   GET_PARAMS(p, level);
   int rc = qs_mldsa_keygen_internal(p, pk, sk, xi);
-  qs_scrub_stack(QS_SCRUB_MLDSA);
+  qs_scrub_stack(QS_SCRUB_MLDSA_KEYPAIR);
   return rc;
 }
 
@@ -25,7 +25,7 @@ QS_EXPORT("qs_mldsa_keypair") int qs_mldsa_keypair(int level, const uint8_t *xi,
 QS_EXPORT("qs_mldsa_pk_from_sk") int qs_mldsa_pk_from_sk_export(int level, const uint8_t *sk, uint8_t *pk) {
   GET_PARAMS(p, level);
   int rc = qs_mldsa_pk_from_sk(p, pk, sk);
-  qs_scrub_stack(QS_SCRUB_MLDSA);
+  qs_scrub_stack(QS_SCRUB_MLDSA_KEYPAIR);
   return rc;
 }
 

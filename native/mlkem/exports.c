@@ -10,7 +10,7 @@ int qs_mlkem_keypair(int k, const uint8_t seed[64], uint8_t *pk, uint8_t *sk) {
   const qs_mlkem_params *p = qs_mlkem_params_for(k);
   if (!p) return QS_ERR_INVALID_ARGUMENT;
   qs_mlkem_keygen_internal(p, pk, sk, seed, seed + 32);
-  qs_scrub_stack(QS_SCRUB_MLKEM);
+  qs_scrub_stack(QS_SCRUB_MLKEM_KEYPAIR);
   return QS_OK;
 }
 
@@ -19,7 +19,7 @@ int qs_mlkem_encaps(int k, const uint8_t *pk, const uint8_t m[32], uint8_t *ct, 
   const qs_mlkem_params *p = qs_mlkem_params_for(k);
   if (!p) return QS_ERR_INVALID_ARGUMENT;
   int rc = qs_mlkem_encaps_internal(p, ct, ss, pk, m);
-  qs_scrub_stack(QS_SCRUB_MLKEM);
+  qs_scrub_stack(QS_SCRUB_MLKEM_ENCAPS);
   return rc;
 }
 
