@@ -65,25 +65,30 @@ const typescript = {
 };
 
 /**
- * `#wasm-inline` (qsign-pqc/inline): each wasm build as a base64 string, read from wasm/ at build time.
- * A new wasm file to embed is one more row here (and its name in src/entries/inline-wasm.d.ts).
+ * `#wasm-inline/<module>` (qsign-pqc/inline): each family module's two builds as base64 strings
+ * (`SIMD_WASM_BASE64`, `SCALAR_WASM_BASE64`), read from wasm/ at build time, one virtual module (and
+ * chunk) per family so an app embeds, or loads, only the families it initializes.
  */
-const INLINE_WASM = { SIMD_WASM_BASE64: 'wasm/qsign-simd.wasm', SCALAR_WASM_BASE64: 'wasm/qsign-scalar.wasm' };
+const INLINE_MODULES = ['mlkem', 'mldsa', 'x25519', 'sha3'];
 const inlineWasm = {
   name: 'qsign-wasm-inline',
-  resolveId: (source) => (source === '#wasm-inline' ? '\0wasm-inline' : null),
+  resolveId: (source) =>
+    source.startsWith('#wasm-inline/') && INLINE_MODULES.includes(source.slice(13))
+      ? `\0wasm-inline-${source.slice(13)}`
+      : null,
   load(id) {
-    if (id !== '\0wasm-inline') return null;
-    return Object.entries(INLINE_WASM)
-      .map(([name, file]) => `export const ${name} = '${readFileSync(file).toString('base64')}';`)
-      .join('\n');
+    if (!id.startsWith('\0wasm-inline-')) return null;
+    const name = id.slice('\0wasm-inline-'.length);
+    const b64 = (v) => readFileSync(`wasm/qsign-${name}-${v}.wasm`).toString('base64');
+    return `export const SIMD_WASM_BASE64 = '${b64('simd')}';\nexport const SCALAR_WASM_BASE64 = '${b64('scalar')}';`;
   },
 };
 
 const common = {
   // Bare specifiers are the package's dependencies (or Node built-ins), `#wasm-source` is resolved
   // by the runtime through package.json "imports", and the .wasm files stay files beside dist/.
-  external: (id) => (id === '#wasm-inline' || id.startsWith('\0') ? false : !/^[./]/.test(id) || id.endsWith('.wasm')),
+  external: (id) =>
+    id.startsWith('#wasm-inline/') || id.startsWith('\0') ? false : !/^[./]/.test(id) || id.endsWith('.wasm'),
   plugins: [inlineWasm, typescript],
   treeshake: { moduleSideEffects: false },
   onwarn(warning, warn) {
@@ -111,9 +116,9 @@ export default [
       chunkFileNames: 'chunks/[name]-[hash].js',
       // No experimentalMinChunkSize merging: it put the Node-only HTTP server (node:http) and audit file
       // (node:fs) into chunks that the portable dist/transit and dist/x509 load.
-      // The embedded wasm (qsign-pqc/inline's dynamic import) in a chunk of its own: merged into a small
-      // chunk it was loaded by every entry sharing that chunk.
-      manualChunks: (id) => (id === '\0wasm-inline' ? 'wasm-inline' : undefined),
+      // Each family's embedded wasm (qsign-pqc/inline's dynamic imports) in a chunk of its own: merged
+      // into a small chunk it was loaded by every entry sharing that chunk.
+      manualChunks: (id) => (id.startsWith('\0wasm-inline-') ? id.slice(1) : undefined),
     },
   },
   // The same public entry points file by file, for bundlers (package.json "browser"/"worker"/"workerd"

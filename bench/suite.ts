@@ -18,7 +18,7 @@ import * as transit from '../src/transit/index.ts';
 import * as x509 from '../src/x509/index.ts';
 // The runtime's own wasm source, the same one init() would use (bytes in
 // Node/Deno/Bun, a fetch Response in browsers, a static Module in workerd).
-import { defaultWasmSource } from '#wasm-source';
+import { defaultModuleSource } from '#wasm-source';
 import { summarize } from './stats.mjs';
 
 export interface BenchOptions {
@@ -82,16 +82,19 @@ const errText = (e: unknown) =>
 // instances costs nothing, so samples of the two builds interleave like any
 // peer's without a fresh instance (4 MiB of memory to allocate and collect)
 // per sample.
-const modules: Record<'simd' | 'scalar', WebAssembly.Module | undefined> = { simd: undefined, scalar: undefined };
-async function compiled(v: 'simd' | 'scalar'): Promise<WebAssembly.Module> {
+type Compiled = { 'ml-kem': WebAssembly.Module; 'ml-dsa': WebAssembly.Module; x25519: WebAssembly.Module };
+const modules: Record<'simd' | 'scalar', Compiled | undefined> = { simd: undefined, scalar: undefined };
+async function compileOne(name: string, v: 'simd' | 'scalar'): Promise<WebAssembly.Module> {
+  const src: unknown = await defaultModuleSource(name, v);
+  if (src instanceof WebAssembly.Module) return src;
+  if (typeof Response !== 'undefined' && src instanceof Response) return WebAssembly.compile(await src.arrayBuffer());
+  return WebAssembly.compile(src as BufferSource);
+}
+/** Each family module of build `v` (plain hashing runs on the ML-KEM one). */
+async function compiled(v: 'simd' | 'scalar'): Promise<Compiled> {
   if (modules[v]) return modules[v]!;
-  const src: unknown = await defaultWasmSource(v);
-  let m: WebAssembly.Module;
-  if (src instanceof WebAssembly.Module) m = src;
-  else if (typeof Response !== 'undefined' && src instanceof Response)
-    m = await WebAssembly.compile(await src.arrayBuffer());
-  else m = await WebAssembly.compile(src as BufferSource);
-  return (modules[v] = m);
+  const [kem, dsa, x] = await Promise.all(['mlkem', 'mldsa', 'x25519'].map((m) => compileOne(m, v)));
+  return (modules[v] = { 'ml-kem': kem!, 'ml-dsa': dsa!, x25519: x! });
 }
 let active: string | undefined;
 const instances: Partial<Record<'simd' | 'scalar', object>> = {};

@@ -77,7 +77,8 @@ beforeAll(async () => {
           b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: 'w', namespace: 'w' }));
           b.onLoad({ filter: /.*/, namespace: 'w' }, () => ({
             loader: 'js',
-            contents: "export async function defaultWasmSource(v) { return fetch('/wasm/qsign-' + v + '.wasm'); }",
+            contents:
+              "export function defaultModuleSource(m, v) { return fetch('/wasm/qsign-' + m + '-' + v + '.wasm'); }",
           }));
         },
       },

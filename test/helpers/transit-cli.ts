@@ -28,7 +28,7 @@ export async function bundleForNode(contents: string, out: string): Promise<void
         setup(b) {
           b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: 'wasm-source', namespace: 'wasm-source' }));
           b.onLoad({ filter: /.*/, namespace: 'wasm-source' }, () => ({
-            contents: `export async function defaultWasmSource(v) { const { readFile } = await import('node:fs/promises'); return readFile(${JSON.stringify(join(repoRoot, 'wasm'))} + '/qsign-' + v + '.wasm'); }`,
+            contents: `import { readFileSync } from 'node:fs'; export function defaultModuleSource(m, v) { return new WebAssembly.Module(readFileSync(${JSON.stringify(join(repoRoot, 'wasm'))} + '/qsign-' + m + '-' + v + '.wasm')); }`,
             loader: 'js',
           }));
         },
