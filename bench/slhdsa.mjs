@@ -96,8 +96,8 @@ const wasm = (name) => ({
   simd: readFileSync(join(root, `wasm/${name}-simd.wasm`)),
   scalar: readFileSync(join(root, `wasm/${name}-scalar.wasm`)),
 });
-const core = wasm('qsign'),
-  slh = wasm('qsign-slhdsa');
+// SLH-DSA needs no other family module: init() only picks the build.
+const slh = wasm('qsign-slhdsa');
 const noble = PEERS ? await import('@noble/post-quantum/slh-dsa.js') : undefined;
 const oqs = PEERS ? await import('@oqs/liboqs-js') : undefined;
 const results = [];
@@ -115,7 +115,7 @@ const oqsFactory = (set) =>
 
 for (const set of SETS) {
   for (const b of ['simd', 'scalar']) {
-    await sdk.init({ simd: b === 'simd', force: true, wasm: core[b] });
+    await sdk.init({ simd: b === 'simd', force: true, families: [] });
     await sdk.loadSlhDsa({ wasm: slh });
     const alg = sdk[`slh_dsa_${set}`];
     const { publicKey, secretKey } = alg.keygen();
