@@ -31,6 +31,11 @@ function url(name: string, variant: Variant): URL | undefined {
   return undefined;
 }
 
+/** Fetching is asynchronous: init() loads the families it is asked for. */
+export function modulesArriveSync(): boolean {
+  return false;
+}
+
 /** A family module (wasm/qsign-<name>-<variant>.wasm), fetched. */
 export function defaultModuleSource(name: string, variant: Variant): Promise<Response> {
   const u = url(name, variant);

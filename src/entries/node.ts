@@ -13,6 +13,11 @@ function read(file: string): WebAssembly.Module | Promise<Uint8Array> {
   return import('node:fs/promises').then(({ readFile }) => readFile(url));
 }
 
+/** Whether {@link defaultModuleSource} hands over a compiled Module (so init() can leave each to its first use). */
+export function modulesArriveSync(): boolean {
+  return typeof process !== 'undefined' && typeof process.getBuiltinModule === 'function';
+}
+
 /** A family module (wasm/qsign-<name>-<variant>.wasm): compiled synchronously where possible, else read async (init() awaits it). */
 export function defaultModuleSource(name: string, variant: Variant): WebAssembly.Module | Promise<Uint8Array> {
   return read(`qsign-${name}-${variant}.wasm`);

@@ -20,6 +20,11 @@ const MODULES: Record<string, [simd: WebAssembly.Module, scalar: WebAssembly.Mod
   slhdsa: [slhDsaSimd, slhDsaScalar],
 };
 
+/** The modules are imported already compiled: init() leaves each to its first use. */
+export function modulesArriveSync(): boolean {
+  return true;
+}
+
 /** A family module (wasm/qsign-<name>-<variant>.wasm). */
 export function defaultModuleSource(name: string, variant: 'simd' | 'scalar'): WebAssembly.Module {
   const pair = MODULES[name];

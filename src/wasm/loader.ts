@@ -167,6 +167,12 @@ function addExplicit(s: State, w: Partial<Record<WasmFamily, WasmSourceOrPair>>)
   }
 }
 
+/** Whether the runtime entry hands over modules synchronously (`#wasm-source` modulesArriveSync; a custom one without it: no). */
+function arriveSync(): boolean {
+  const fn = (wasmSource as { modulesArriveSync?: () => boolean }).modulesArriveSync;
+  return typeof fn === 'function' && fn();
+}
+
 /** The runtime entry's default source of a family module (`#wasm-source`). */
 function defaultSource(family: WasmFamily, variant: Variant): SyncOrAsync {
   const fn = (wasmSource as { defaultModuleSource?: (m: string, v: Variant) => SyncOrAsync }).defaultModuleSource;
@@ -265,6 +271,9 @@ async function preload(s: State, families: readonly WasmFamily[], now: boolean):
   await Promise.all(wanted.map(async (f) => {
     if (s.modules[f] || (f === 'sha3' && shareSha3(s))) return;
     const explicit = s.explicit[f];
+    // Modules in hand on demand (Node, Deno, Workers): instantiating on first use costs the same then,
+    // and nothing now; not even the read and compile, which the entry does when asked for the source.
+    if (explicit === undefined && !now && arriveSync()) return;
     let source: SyncOrAsync;
     try {
       source = explicit ?? defaultSource(f, s.variant);

@@ -30,6 +30,24 @@ describe('wasm module per family: loading', () => {
     expect(instances()).toBe(1);
   });
 
+  it('init() reads and compiles no module where they arrive synchronously (found: it compiled all four)', async () => {
+    const Real = WebAssembly.Module;
+    let compiled = 0;
+    class Counting extends Real {
+      constructor(bytes: BufferSource) {
+        super(bytes);
+        compiled++;
+      }
+    }
+    WebAssembly.Module = Counting;
+    try {
+      await init({ force: true });
+    } finally {
+      WebAssembly.Module = Real;
+    }
+    expect(compiled).toBe(0);
+  });
+
   it('an ML-DSA-only app loads only ML-DSA; a hash-only app only the SHA-3 module', async () => {
     await init({ force: true });
     const { publicKey, secretKey } = ml_dsa44.keygen(new Uint8Array(32));
