@@ -1,5 +1,5 @@
 /**
- * `qsign-pqc/inline`: the root API with both wasm builds embedded in the JavaScript (base64), for
+ * `qsign-pqc/inline`: the root API with every family module (both builds) embedded in the JavaScript (base64), for
  * bundlers and tools that do not emit the `.wasm` as an asset (a plain `esbuild --bundle`, single-file
  * builds, some test runners). `init()` from here needs no file, URL or fetch; everything else is the
  * root entry's own objects, so `qsign-pqc/jose`, `qsign-pqc/x509`, … work once it has run.
