@@ -65,20 +65,25 @@ const typescript = {
 };
 
 /**
- * `#wasm-inline` (qsign-pqc/inline): each wasm build as a base64 string, read from wasm/ at build time.
- * A new wasm file to embed is one more row here (and its name in src/entries/inline-wasm.d.ts).
+ * `#wasm-inline/<module>` (qsign-pqc/inline): each family module's two builds as base64 strings
+ * (`SIMD_WASM_BASE64`, `SCALAR_WASM_BASE64`), read from wasm/ at build time, one virtual module (and
+ * chunk) per family so an app embeds, or loads, only the families it initializes.
  */
-const INLINE_WASM = { SIMD_WASM_BASE64: 'wasm/qsign-simd.wasm', SCALAR_WASM_BASE64: 'wasm/qsign-scalar.wasm' };
-/** Where the embedded wasm is built once (its own build below); both trees import this one file. */
-const INLINE_WASM_FILE = resolve('dist/inline/wasm.js');
+const INLINE_MODULES = ['mlkem', 'mldsa', 'x25519', 'sha3'];
+/** Where each family's embedded wasm is built once (its own build below); both trees import these files. */
+const inlineWasmFile = (name) => resolve(`dist/inline/wasm-${name}.js`);
+const INLINE_WASM_FILES = new Map(INLINE_MODULES.map((m) => [inlineWasmFile(m), m]));
 const inlineWasm = {
   name: 'qsign-wasm-inline',
-  resolveId: (source) => (source === '#wasm-inline' ? '\0wasm-inline' : null),
+  resolveId: (source) =>
+    source.startsWith('#wasm-inline/') && INLINE_MODULES.includes(source.slice(13))
+      ? `\0wasm-inline-${source.slice(13)}`
+      : null,
   load(id) {
-    if (id !== '\0wasm-inline') return null;
-    return Object.entries(INLINE_WASM)
-      .map(([name, file]) => `export const ${name} = '${readFileSync(file).toString('base64')}';`)
-      .join('\n');
+    if (!id.startsWith('\0wasm-inline-')) return null;
+    const name = id.slice('\0wasm-inline-'.length);
+    const b64 = (v) => readFileSync(`wasm/qsign-${name}-${v}.wasm`).toString('base64');
+    return `export const SIMD_WASM_BASE64 = '${b64('simd')}';\nexport const SCALAR_WASM_BASE64 = '${b64('scalar')}';`;
   },
 };
 
@@ -108,18 +113,24 @@ const wasmAsWritten = {
 };
 
 /**
- * In the entry builds `#wasm-inline` is that file, external; each tree's `output.paths` names it relative to the one
- * module that imports it (src/inline.ts → dist/inline/index.js, dist/modules/inline/index.js).
+ * In the entry builds `#wasm-inline/<family>` is that family's file, external; each tree's `output.paths` names it
+ * relative to the one module that imports it (src/inline.ts → dist/inline/index.js, dist/modules/inline/index.js).
  */
 const inlineWasmShared = {
   name: 'qsign-wasm-inline-shared',
-  resolveId: (source) => (source === '#wasm-inline' ? { id: INLINE_WASM_FILE, external: true } : null),
+  resolveId: (source) =>
+    source.startsWith('#wasm-inline/') && INLINE_MODULES.includes(source.slice(13))
+      ? { id: inlineWasmFile(source.slice(13)), external: true }
+      : null,
 };
+/** `output.paths` for a tree whose src/inline.ts lands `up` below dist/inline/ ('.' or '../../inline'). */
+const inlinePaths = (up) => (id) => (INLINE_WASM_FILES.has(id) ? `${up}/wasm-${INLINE_WASM_FILES.get(id)}.js` : id);
 
 const common = {
   // Bare specifiers are the package's dependencies (or Node built-ins), `#wasm-source` is resolved
   // by the runtime through package.json "imports"; the .wasm files stay files beside dist/ (wasmAsWritten).
-  external: (id) => (id === '#wasm-inline' || id.startsWith('\0') || id.endsWith('.wasm') ? false : !/^[./]/.test(id)),
+  external: (id) =>
+    id.startsWith('#wasm-inline/') || id.startsWith('\0') || id.endsWith('.wasm') ? false : !/^[./]/.test(id),
   plugins: [wasmAsWritten, inlineWasmShared, typescript],
   treeshake: { moduleSideEffects: false },
   onwarn(warning, warn) {
@@ -148,7 +159,7 @@ export default [
     output: {
       ...output,
       chunkFileNames: 'chunks/[name]-[hash].js',
-      paths: { [INLINE_WASM_FILE]: './wasm.js' },
+      paths: inlinePaths('.'),
       // No experimentalMinChunkSize merging: it put the Node-only HTTP server (node:http) and audit file
       // (node:fs) into chunks that the portable dist/transit and dist/x509 load.
       // The embedded wasm (qsign-pqc/inline's dynamic import) is a file of its own (dist/inline/wasm.js, built
@@ -171,11 +182,16 @@ export default [
       dir: 'dist/modules',
       preserveModules: true,
       preserveModulesRoot: 'src',
-      paths: { [INLINE_WASM_FILE]: '../../inline/wasm.js' },
+      paths: inlinePaths('../../inline'),
     },
   },
   ...Object.entries(RUNTIME_ENTRIES).map(([name, file]) => ({ ...common, input: { [name]: file }, output })),
-  // The embedded wasm (qsign-pqc/inline's dynamic import) once, for both trees above: it was a chunk in each
-  // (2 × 210 KB of base64, ~130 KB of the packed tarball each).
-  { input: { 'inline/wasm': '#wasm-inline' }, plugins: [inlineWasm], output: { ...output, sourcemap: false } },
+  // Each family's embedded wasm (qsign-pqc/inline's dynamic imports) once, for both trees above: it was a chunk
+  // in each (2 × 210 KB of base64, ~130 KB of the packed tarball each), and one file per family so an app loads
+  // only the families it initializes.
+  {
+    input: Object.fromEntries(INLINE_MODULES.map((m) => [`inline/wasm-${m}`, `#wasm-inline/${m}`])),
+    plugins: [inlineWasm],
+    output: { ...output, sourcemap: false },
+  },
 ];

@@ -4,9 +4,9 @@
 // exports (no TypeScript layer), in alternating ~150 ms rounds, so load on
 // the machine hits both alike. Prints the median ops/s of each and B ÷ A.
 //
-//   git show HEAD:wasm/qsign-simd.wasm > /tmp/base.wasm     (the committed build as A)
+//   git show HEAD:wasm/qsign-mldsa-simd.wasm > /tmp/base.wasm   (the committed build as A; ML-KEM ops: qsign-mlkem-*)
 //   node scripts/build-wasm.mjs                              (your change as B)
-//   node bench/ab.mjs /tmp/base.wasm wasm/qsign-simd.wasm mldsa-sign [--level 65] [--rounds 16]
+//   node bench/ab.mjs /tmp/base.wasm wasm/qsign-mldsa-simd.wasm mldsa-sign [--level 65] [--rounds 16]
 //
 // --cpu times with this process's CPU time (for a loaded machine).
 // Operations: mldsa-keygen, mldsa-sign (1 KiB, hedged), mldsa-verify (1 KiB),

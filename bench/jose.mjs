@@ -98,9 +98,12 @@ function nobleVerifyJwt(token, pub, ml) {
 const sdk = await loadSdk();
 // The bundle lives in a temp dir, so hand init() the wasm bytes explicitly.
 await sdk.init({
+  // JWT verify needs only the ML-DSA module (one per family: src/wasm/loader.ts).
   wasm: {
-    simd: readFileSync(join(root, 'wasm/qsign-simd.wasm')),
-    scalar: readFileSync(join(root, 'wasm/qsign-scalar.wasm')),
+    'ml-dsa': {
+      simd: readFileSync(join(root, 'wasm/qsign-mldsa-simd.wasm')),
+      scalar: readFileSync(join(root, 'wasm/qsign-mldsa-scalar.wasm')),
+    },
   },
 });
 const rows = [];

@@ -28,11 +28,13 @@ import { summarize } from '../../bench/stats.mjs';
 import { createMLDSA65, createMLKEM768 } from '@oqs/liboqs-js';
 export async function measure(env) {
   await init();
-  // Our core instantiated directly, to call it without the SDK around it.
-  const x = (await WebAssembly.instantiate(await env.wasmBytes(), {})).instance.exports;
-  x._initialize?.();
-  const mem = () => new Uint8Array(x.memory.buffer);
-  const seed = x.qs_malloc(64), pk = x.qs_malloc(1952), sk = x.qs_malloc(4032);
+  // Our family modules (ML-DSA, ML-KEM) instantiated directly, to call them without the SDK around them.
+  const ourModule = async (name) => {
+    const x = (await WebAssembly.instantiate(await env.wasmBytes(name), {})).instance.exports;
+    x._initialize?.();
+    return { x, mem: () => new Uint8Array(x.memory.buffer), seed: x.qs_malloc(64), pk: x.qs_malloc(1952), sk: x.qs_malloc(4032) };
+  };
+  const ourDsa = await ourModule('mldsa'), ourKem = await ourModule('mlkem');
   // liboqs-js's emscripten modules, likewise called directly.
   const raw = async (glue, newFn, name) => {
     const M = await env.liboqsModule(glue);
@@ -44,7 +46,8 @@ export async function measure(env) {
   const dsa = await raw('ml-dsa-65', '_OQS_SIG_new', 'ML-DSA-65'), kem = await raw('ml-kem-768', '_OQS_KEM_new', 'ML-KEM-768');
   const oqsDsa = await createMLDSA65(), oqsKem = await createMLKEM768();
   let sink;
-  const set = (alg, pkLen, skLen, ours, lib, oursApi, libApi) => {
+  const set = (o, alg, pkLen, skLen, ours, lib, oursApi, libApi) => {
+    const { mem, seed, pk, sk } = o;
     const copy = (heap, p, s) => { sink = [heap.slice(p, p + pkLen), heap.slice(s, s + skLen)]; };
     const lp = lib.M._malloc(pkLen), ls = lib.M._malloc(skLen);
     return {
@@ -58,8 +61,8 @@ export async function measure(env) {
     };
   };
   const cases = {
-    ...set('ML-DSA-65', 1952, 4032, () => x.qs_mldsa_keypair(65, seed, pk, sk), { ...dsa, call: (p, s) => dsa.M._OQS_SIG_keypair(dsa.obj, p, s) }, () => ml_dsa65.keygen(), () => oqsDsa.generateKeyPair()),
-    ...set('ML-KEM-768', 1184, 2400, () => x.qs_mlkem_keypair(3, seed, pk, sk), { ...kem, call: (p, s) => kem.M._OQS_KEM_keypair(kem.obj, p, s) }, () => ml_kem768.keygen(), () => oqsKem.generateKeyPair()),
+    ...set(ourDsa, 'ML-DSA-65', 1952, 4032, () => ourDsa.x.qs_mldsa_keypair(65, ourDsa.seed, ourDsa.pk, ourDsa.sk), { ...dsa, call: (p, s) => dsa.M._OQS_SIG_keypair(dsa.obj, p, s) }, () => ml_dsa65.keygen(), () => oqsDsa.generateKeyPair()),
+    ...set(ourKem, 'ML-KEM-768', 1184, 2400, () => ourKem.x.qs_mlkem_keypair(3, ourKem.seed, ourKem.pk, ourKem.sk), { ...kem, call: (p, s) => kem.M._OQS_KEM_keypair(kem.obj, p, s) }, () => ml_kem768.keygen(), () => oqsKem.generateKeyPair()),
   };
   const rate = (fn, ms) => { const t0 = performance.now(); let n = 0; while (performance.now() - t0 < ms) fn(n++); return n / ((performance.now() - t0) / 1000); };
   for (const fn of Object.values(cases)) rate(fn, 300);
@@ -93,14 +96,14 @@ try {
       const liboqsModule = async (glue) =>
         (await import(pathToFileURL(join(root, LIBOQS_DIST, `${glue}.min.js`)).href)).default();
       results['Node 20'] = await measure({
-        wasmBytes: async () => readFileSync(join(root, 'wasm/qsign-simd.wasm')),
+        wasmBytes: async (name) => readFileSync(join(root, `wasm/qsign-${name}-simd.wasm`)),
         liboqsModule,
       });
     } else if (rt === 'chromium') {
       const file = join(dir, 'page.mjs');
       await bundle({
         contents: `import { measure } from '${join(dir, 'suite.ts')}';
-measure({ wasmBytes: async () => (await fetch('/wasm/qsign-simd.wasm')).arrayBuffer(), liboqsModule: async (glue) => { const url = \`/${LIBOQS_DIST}/\${glue}.min.js\`; return (await import(url)).default(); } })
+measure({ wasmBytes: async (name) => (await fetch('/wasm/qsign-' + name + '-simd.wasm')).arrayBuffer(), liboqsModule: async (glue) => { const url = \`/${LIBOQS_DIST}/\${glue}.min.js\`; return (await import(url)).default(); } })
   .then((r) => { globalThis.__result = r; }, (e) => { globalThis.__result = { error: String(e && e.stack || e) }; });`,
         outfile: file,
         platform: 'browser',

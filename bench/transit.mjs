@@ -45,7 +45,7 @@ async function load() {
           b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: 'w', namespace: 'w' }));
           b.onLoad({ filter: /.*/, namespace: 'w' }, () => ({
             loader: 'js',
-            contents: `export async function defaultWasmSource(v) { const { readFile } = await import('node:fs/promises'); return readFile(${JSON.stringify(join(root, 'wasm'))} + '/qsign-' + v + '.wasm'); }`,
+            contents: `import { readFileSync } from 'node:fs'; export function defaultModuleSource(m, v) { return new WebAssembly.Module(readFileSync(${JSON.stringify(join(root, 'wasm'))} + '/qsign-' + m + '-' + v + '.wasm')); }`,
           }));
         },
       },

@@ -22,10 +22,19 @@ const QUICK = process.argv.includes('--quick');
 const SAMPLES = QUICK ? 5 : 9;
 const SAMPLE_MS = QUICK ? 200 : 400;
 const CA_RUNS = QUICK ? 5 : 15;
-const WASM = {
-  simd: readFileSync(join(root, 'wasm/qsign-simd.wasm')),
-  scalar: readFileSync(join(root, 'wasm/qsign-scalar.wasm')),
-};
+// One module per family (ML-KEM, ML-DSA, X25519), both builds; plain hashing runs on ML-KEM's.
+const FAMILY_FILES = { 'ml-kem': 'mlkem', 'ml-dsa': 'mldsa', x25519: 'x25519' };
+const wasmPaths = (v) =>
+  Object.fromEntries(Object.entries(FAMILY_FILES).map(([f, m]) => [f, join(root, `wasm/qsign-${m}-${v}.wasm`)]));
+const WASM = Object.fromEntries(
+  Object.entries(FAMILY_FILES).map(([f, m]) => [
+    f,
+    {
+      simd: readFileSync(join(root, `wasm/qsign-${m}-simd.wasm`)),
+      scalar: readFileSync(join(root, `wasm/qsign-${m}-scalar.wasm`)),
+    },
+  ]),
+);
 const work = mkdtempSync(join(tmpdir(), 'qsign-bench-x509-'));
 
 async function loadSdk() {
@@ -133,7 +142,8 @@ try {
   );
   const cold = [];
   const script = `const m = await import(${JSON.stringify(pathToFileURL(outfile).href)}); const { readFileSync } = await import('node:fs');
-    await m.init({ wasm: { simd: readFileSync(${JSON.stringify(join(root, 'wasm/qsign-simd.wasm'))}), scalar: readFileSync(${JSON.stringify(join(root, 'wasm/qsign-scalar.wasm'))}) } });
+    const paths = ${JSON.stringify({ simd: wasmPaths('simd'), scalar: wasmPaths('scalar') })};
+    await m.init({ wasm: Object.fromEntries(Object.keys(paths.simd).map((f) => [f, { simd: readFileSync(paths.simd[f]), scalar: readFileSync(paths.scalar[f]) }])) });
     process.exitCode = await m.main(['ca','create','--out',process.argv[1]], { out: () => {}, err: () => {} });`;
   for (let i = 0; i < Math.max(3, CA_RUNS / 3); i++) {
     const t0 = performance.now();

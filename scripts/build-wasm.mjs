@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Builds native/ into standalone, import-free wasm modules, each in a SIMD128
-// and a scalar variant (the core, and SLH-DSA on its own), and records what
-// made them in wasm/build-info.json.
+// Builds native/ into standalone, import-free wasm modules, one per family
+// (ML-KEM, ML-DSA, X25519, SHA-3 alone, SLH-DSA), each in a SIMD128 and a
+// scalar variant, and records what made them in wasm/build-info.json.
 //
 //   node scripts/build-wasm.mjs            build and write wasm/
 //   node scripts/build-wasm.mjs --check    rebuild in a temp dir; fail if bytes differ from wasm/
@@ -51,37 +51,47 @@ const COMMON_FLAGS = [
 const VARIANTS = {
   // The SIMD build is -O2: measured within noise of -O3 on ML-KEM/ML-DSA (the
   // hot loops are explicit SIMD kernels, so -O3's extra unrolling buys little)
-  // and 1.2 KB smaller gzipped, which keeps the core under its 35 KB budget.
+  // and 1.2 KB smaller gzipped, which kept the former single core module under its 35 KB budget.
   // -mbulk-memory turns memcpy/memset (struct copies, qs_zeroize of the
   // ~60 KiB signing workspace) into memory.copy/fill: ML-DSA verify ~8%
   // faster and the module smaller. Every engine with SIMD128 has bulk memory;
   // the scalar fallback, meant for older engines, stays without it.
-  simd: { file: 'qsign-simd.wasm', flags: ['-O2', '-msimd128', '-mbulk-memory'] },
-  scalar: { file: 'qsign-scalar.wasm', flags: ['-O3'] },
+  simd: { flags: ['-O2', '-msimd128', '-mbulk-memory'] },
+  scalar: { flags: ['-O3'] },
 };
-// Families in dependency order; each is a folder of scalar sources whose
-// simd128/ twins replace them, file for file, in the SIMD build.
-// QSIGN_WASM_FAMILIES=common,fips202,mlkem lets one family be built alone
-// while another is mid-change (development only; the committed build has all).
-const FAMILIES = (process.env.QSIGN_WASM_FAMILIES ?? 'common,fips202,mlkem,mldsa,x25519').split(',');
-// Each module is built in both variants. The core (ML-KEM, ML-DSA, SHA-3,
-// X25519) keeps its file names; SLH-DSA is a module of its own, loaded on
-// first use, so apps that do not sign with it download nothing more. Its
-// `files` are paths under native/ (a folder takes all its .c files); SIMD
-// twins replace them as in the families.
+// One module per family, each standalone (its own memory, allocator and
+// copy of what it shares with the others), so an app instantiates only what
+// it uses: src/wasm/loader.ts loads them on first use. `files` are paths under
+// native/ (a folder takes all its .c files, minus `exclude`); in the SIMD
+// build a simd128/ twin replaces its scalar file, and SIMD-only helpers join.
+// No api.c or randombytes.c: the liboqs-shaped C API is for native callers,
+// the wasm exports are the exports.c files (randomness comes from the caller).
+const HEAP = ['common/qs_common.c', 'common/wasm_heap.c'];
+const KECCAK = ['fips202/keccak.c', 'fips202/exports.c'];
+// The 2-way SHAKE kernel: ML-KEM and ML-DSA expand their matrices with it.
+const KECCAK_X2 = ['fips202/keccakx2.c', 'fips202/x2_exports.c'];
 const MODULES = {
-  core: { outputKey: (v) => v, file: (v) => `qsign-${v}.wasm`, families: FAMILIES, flags: [] },
+  // ML-KEM with the SHA-3 it is built on (and exports, so plain hashing in an
+  // ML-KEM app needs no second module).
+  mlkem: { files: [...HEAP, ...KECCAK, ...KECCAK_X2, 'mlkem'], exclude: ['mlkem/api.c'], flags: [] },
+  mldsa: { files: [...HEAP, ...KECCAK, ...KECCAK_X2, 'mldsa'], exclude: ['mldsa/api.c'], flags: [] },
+  // X25519 for the hybrid KEMs, and SHA-3 alone for apps that only hash: no
+  // ML-DSA-87 stack frames to hold, so 2 MiB (stack, arena, heap) is plenty.
+  x25519: { files: [...HEAP, 'x25519'], flags: ['-sINITIAL_MEMORY=2097152'] },
+  sha3: { files: [...HEAP, ...KECCAK], flags: ['-sINITIAL_MEMORY=2097152'] },
+  // SLH-DSA: no wasm_heap.c (its exports.c has its own heap exports). 16 MiB:
+  // a pure SLH-DSA message is read twice, so it must sit in wasm memory whole
+  // (larger ones go through HashSLH-DSA).
   slhdsa: {
-    outputKey: (v) => `slhdsa-${v}`,
-    file: (v) => `qsign-slhdsa-${v}.wasm`,
-    // No api.c: the liboqs-shaped C API is for native callers, the wasm
-    // exports are exports.c. 16 MiB: a pure SLH-DSA message is read twice,
-    // so it must sit in wasm memory whole (larger ones go through HashSLH-DSA).
     files: ['common/qs_common.c', 'fips202/keccak.c', 'fips202/keccakx2.c', 'slhdsa'],
     exclude: ['slhdsa/api.c'],
     flags: ['-sINITIAL_MEMORY=16777216'],
   },
 };
+for (const [name, m] of Object.entries(MODULES)) {
+  m.outputKey = (v) => `${name}-${v}`;
+  m.file = (v) => `qsign-${name}-${v}.wasm`;
+}
 
 function fail(msg) {
   console.error(`build-wasm: ${msg}`);
@@ -122,44 +132,24 @@ function twinOf(variant, path) {
   return variant === 'simd' && existsSync(twin) ? twin : path;
 }
 
-function listSources(variant, module = MODULES.core) {
+function listSources(variant, module) {
   const files = [];
-  if (module.files) {
-    for (const f of module.files) {
-      const p = join(nativeDir, f);
-      const names = statSync(p).isDirectory()
-        ? readdirSync(p)
-            .filter((n) => n.endsWith('.c') && !module.exclude?.includes(`${f}/${n}`))
-            .sort()
-            .map((n) => join(p, n))
-        : [p];
-      for (const n of names) files.push(twinOf(variant, n));
-      const simdDir = join(p, 'simd128');
-      if (variant === 'simd' && statSync(p).isDirectory() && existsSync(simdDir)) {
-        for (const name of readdirSync(simdDir)
-          .filter((n) => n.endsWith('.c'))
-          .sort()) {
-          if (!existsSync(join(p, name))) files.push(join(simdDir, name));
-        }
-      }
-    }
-    return files;
-  }
-  for (const family of module.families) {
-    const dir = join(nativeDir, family);
-    if (!existsSync(dir)) continue;
-    const simdDir = join(dir, 'simd128');
-    for (const name of readdirSync(dir)
-      .filter((f) => f.endsWith('.c'))
-      .sort()) {
-      files.push(twinOf(variant, join(dir, name)));
-    }
+  for (const f of module.files) {
+    const p = join(nativeDir, f);
+    const names = statSync(p).isDirectory()
+      ? readdirSync(p)
+          .filter((n) => n.endsWith('.c') && !module.exclude?.includes(`${f}/${n}`))
+          .sort()
+          .map((n) => join(p, n))
+      : [p];
+    for (const n of names) files.push(twinOf(variant, n));
+    const simdDir = join(p, 'simd128');
     // SIMD-only helpers (no scalar twin) are compiled into the SIMD build only.
-    if (variant === 'simd' && existsSync(simdDir)) {
+    if (variant === 'simd' && statSync(p).isDirectory() && existsSync(simdDir)) {
       for (const name of readdirSync(simdDir)
-        .filter((f) => f.endsWith('.c'))
+        .filter((n) => n.endsWith('.c'))
         .sort()) {
-        if (!existsSync(join(dir, name))) files.push(join(simdDir, name));
+        if (!existsSync(join(p, name))) files.push(join(simdDir, name));
       }
     }
   }

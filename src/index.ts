@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export { init, backend, isInitialized, simdSupported } from './wasm/loader.js';
-export type { InitOptions, Backend, WasmSource } from './wasm/loader.js';
+export type { InitOptions, Backend, WasmSource, WasmSourceOrPair, WasmFamily } from './wasm/loader.js';
 export { QsignError, isQsignError, CoreErrorCodes } from './errors.js';
 export type { QsignErrorCode, QsignErrorCodeTables } from './errors.js';
 export { algorithms, findAlgorithm } from './registry.js';

@@ -36,8 +36,12 @@ for (const f of ['dist/index.js', 'dist/jose/index.js', 'dist/transit/index.js',
       `${f} is missing: build the SDK first with \`npm run setup\` (or \`npx tsc -p tsconfig.json\`), then run \`npm start\` again`,
     );
 }
-for (const f of ['wasm/qsign-simd.wasm', 'wasm/qsign-scalar.wasm']) {
-  if (!existsSync(join(root, f))) fail(`${f} is missing: run \`npm run build:wasm\``);
+// One wasm module per family and build (wasm/build-info.json lists them); the page fetches those init() loads.
+const infoFile = join(root, 'wasm', 'build-info.json');
+if (!existsSync(infoFile)) fail('wasm/build-info.json is missing: run `npm run build:wasm`');
+const wasmFiles = Object.values(JSON.parse(readFileSync(infoFile, 'utf8')).outputs).map((o) => o.file);
+for (const f of wasmFiles) {
+  if (!existsSync(join(root, 'wasm', f))) fail(`wasm/${f} is missing: run \`npm run build:wasm\``);
 }
 
 const dataDir = resolve(arg('--data') ?? process.env.QSIGN_DATA ?? join(process.cwd(), '.qsign-data'));
@@ -95,8 +99,7 @@ const STATIC = {
   '/assets/app.js': [join(wwwDir, 'app.js'), 'text/javascript; charset=utf-8'],
   '/assets/app.js.map': [join(wwwDir, 'app.js.map'), 'application/json'],
   // The bundle keeps the SDK's `new URL('../../wasm/…', import.meta.url)`; from /assets/app.js that is /wasm/….
-  '/wasm/qsign-simd.wasm': [join(root, 'wasm', 'qsign-simd.wasm'), 'application/wasm'],
-  '/wasm/qsign-scalar.wasm': [join(root, 'wasm', 'qsign-scalar.wasm'), 'application/wasm'],
+  ...Object.fromEntries(wasmFiles.map((f) => [`/wasm/${f}`, [join(root, 'wasm', f), 'application/wasm']])),
 };
 // Same-origin only; 'wasm-unsafe-eval' is what WebAssembly compilation needs under CSP.
 const CSP =

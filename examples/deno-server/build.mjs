@@ -30,5 +30,6 @@ await build({
   external: ['node:*', 'better-sqlite3'],
   logLevel: 'warning',
 });
-for (const v of ['simd', 'scalar']) copyFileSync(join(root, `wasm/qsign-${v}.wasm`), join(out, `qsign-${v}.wasm`));
-console.log(`${join(out, 'server.js')} (+ qsign-simd.wasm, qsign-scalar.wasm)`);
+const modules = ['mlkem', 'mldsa', 'x25519'].flatMap((m) => [`qsign-${m}-simd.wasm`, `qsign-${m}-scalar.wasm`]);
+for (const f of modules) copyFileSync(join(root, 'wasm', f), join(out, f));
+console.log(`${join(out, 'server.js')} (+ ${modules.join(', ')})`);

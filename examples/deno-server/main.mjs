@@ -13,13 +13,13 @@ import { init } from '../../dist/index.js';
 import { Keyring, memoryStore, generateMasterKey, AuditLog, memoryAuditSink } from '../../dist/transit/index.js';
 import { createQsignService, DEFAULT_USERS } from '../demo/core.mjs';
 
-// build.mjs copies both wasm builds next to the bundle; the SDK picks SIMD128 where the runtime validates it.
-await init({
-  wasm: {
-    simd: await Deno.readFile(new URL('./qsign-simd.wasm', import.meta.url)),
-    scalar: await Deno.readFile(new URL('./qsign-scalar.wasm', import.meta.url)),
-  },
+// build.mjs copies each family module's two builds next to the bundle; the SDK picks SIMD128 where the runtime
+// validates it (one choice for every module).
+const both = async (m) => ({
+  simd: await Deno.readFile(new URL(`./qsign-${m}-simd.wasm`, import.meta.url)),
+  scalar: await Deno.readFile(new URL(`./qsign-${m}-scalar.wasm`, import.meta.url)),
 });
+await init({ wasm: { 'ml-kem': await both('mlkem'), 'ml-dsa': await both('mldsa'), x25519: await both('x25519') } });
 
 const env = (k) => {
   try {

@@ -4,7 +4,7 @@
 // "workerd" condition).
 //   node examples/edge-transit/build.mjs OUTDIR  → OUTDIR/worker.js + the .wasm modules
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,9 +41,10 @@ export async function bundleEdgeTransit(outdir, entry = join(here, 'src/worker.t
     ignoreAnnotations: true,
     plugins: [plugin],
   });
-  // The workerd entry imports the core and the SLH-DSA modules statically.
-  for (const m of ['qsign', 'qsign-slhdsa'])
-    for (const v of ['simd', 'scalar']) copyFileSync(join(root, `wasm/${m}-${v}.wasm`), join(outdir, `${m}-${v}.wasm`));
+  // The workerd entry imports every family module statically (wasm/build-info.json lists them);
+  // each is instantiated on the first use of its family only.
+  const { outputs } = JSON.parse(readFileSync(join(root, 'wasm/build-info.json'), 'utf8'));
+  for (const { file } of Object.values(outputs)) copyFileSync(join(root, 'wasm', file), join(outdir, file));
   return outfile;
 }
 

@@ -4,7 +4,7 @@
 //   node examples/edge-verify/build.mjs workerd OUTDIR  → OUTDIR/worker.js + the .wasm modules (the workerd entry imports the core and SLH-DSA statically)
 //   node examples/edge-verify/build.mjs deno OUTDIR     → OUTDIR/deno.js (reads the .wasm from the repo)
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,7 +28,7 @@ export async function bundleEdgeVerify(target, outdir) {
       } else {
         b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: 'wasm-source', namespace: 'qsign' }));
         b.onLoad({ filter: /.*/, namespace: 'qsign' }, () => ({
-          contents: `export async function defaultWasmSource(v) { return Deno.readFile(${JSON.stringify(join(root, 'wasm'))} + '/qsign-' + v + '.wasm'); }`,
+          contents: `export function defaultModuleSource(m, v) { return Deno.readFileSync(${JSON.stringify(join(root, 'wasm'))} + '/qsign-' + m + '-' + v + '.wasm'); }`,
           loader: 'js',
         }));
       }
@@ -46,10 +46,12 @@ export async function bundleEdgeVerify(target, outdir) {
     conditions: workerd ? ['workerd', 'worker', 'browser'] : ['deno', 'import', 'default'],
     plugins: [plugin],
   });
-  if (workerd)
-    for (const v of ['simd', 'scalar'])
-      for (const m of ['qsign', 'qsign-slhdsa'])
-        copyFileSync(join(root, `wasm/${m}-${v}.wasm`), join(outdir, `${m}-${v}.wasm`));
+  // The workerd entry imports every family module statically (wasm/build-info.json lists them);
+  // a JWT verifier instantiates only ML-DSA's, on its first verify.
+  if (workerd) {
+    const { outputs } = JSON.parse(readFileSync(join(root, 'wasm/build-info.json'), 'utf8'));
+    for (const { file } of Object.values(outputs)) copyFileSync(join(root, 'wasm', file), join(outdir, file));
+  }
   return outfile;
 }
 

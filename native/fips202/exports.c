@@ -80,9 +80,3 @@ QS_EXPORT("qs_keccak_oneshot") int qs_keccak_oneshot(int kind, const uint8_t *in
   qs_scrub_stack(QS_SCRUB_KECCAK);
   return rc;
 }
-
-/* Wipes a heap range the TypeScript layer used for secrets. */
-QS_EXPORT("qs_wipe") void qs_wipe(void *p, size_t n) { qs_zeroize(p, n); }
-
-QS_EXPORT("qs_malloc") void *qs_malloc(size_t n) { return malloc(n); }
-QS_EXPORT("qs_free") void qs_free(void *p) { free(p); }

@@ -1,15 +1,26 @@
-// Node.js and Bun: the .wasm that sits beside the package. Where the runtime
-// offers process.getBuiltinModule (Node ≥ 20.16, Bun) it is read and compiled
-// synchronously: V8 compiles wasm functions lazily, so the compile is a decode
-// and validation pass (~2 ms for the SIMD build), and skipping fs/promises and
-// async compilation (each a few event-loop round trips) saves ~2.5 ms of a
-// ~20 ms cold start.
-export async function defaultWasmSource(variant: 'simd' | 'scalar'): Promise<Uint8Array | WebAssembly.Module> {
-  const url = new URL(`../../wasm/qsign-${variant}.wasm`, import.meta.url);
+// Node.js and Bun: the .wasm files that sit beside the package. Where the
+// runtime offers process.getBuiltinModule (Node ≥ 20.16, Bun) each family
+// module is read and compiled synchronously on its first use: V8 compiles wasm
+// functions lazily, so the compile is a decode and validation pass (~1 ms per
+// module), and skipping fs/promises and async compilation (each a few
+// event-loop round trips) saves ~2.5 ms of a ~20 ms cold start.
+type Variant = 'simd' | 'scalar';
+
+function read(file: string): WebAssembly.Module | Promise<Uint8Array> {
+  const url = new URL(`../../wasm/${file}`, import.meta.url);
   const fs = typeof process === 'undefined' ? undefined : process.getBuiltinModule?.('node:fs');
   if (fs) return new WebAssembly.Module(fs.readFileSync(url));
-  const { readFile } = await import('node:fs/promises');
-  return readFile(url);
+  return import('node:fs/promises').then(({ readFile }) => readFile(url));
+}
+
+/** Whether {@link defaultModuleSource} hands over a compiled Module (so init() can leave each to its first use). */
+export function modulesArriveSync(): boolean {
+  return typeof process !== 'undefined' && typeof process.getBuiltinModule === 'function';
+}
+
+/** A family module (wasm/qsign-<name>-<variant>.wasm): compiled synchronously where possible, else read async (init() awaits it). */
+export function defaultModuleSource(name: string, variant: Variant): WebAssembly.Module | Promise<Uint8Array> {
+  return read(`qsign-${name}-${variant}.wasm`);
 }
 
 /**
@@ -17,11 +28,6 @@ export async function defaultWasmSource(variant: 'simd' | 'scalar'): Promise<Uin
  * (the first SLH-DSA call then needs no `await`); otherwise the bytes, read
  * asynchronously (call `loadSlhDsa()` first there).
  */
-export function defaultSlhDsaSource(
-  variant: 'simd' | 'scalar',
-): WebAssembly.Module | Promise<Uint8Array | WebAssembly.Module> {
-  const url = new URL(`../../wasm/qsign-slhdsa-${variant}.wasm`, import.meta.url);
-  const fs = typeof process === 'undefined' ? undefined : process.getBuiltinModule?.('node:fs');
-  if (fs) return new WebAssembly.Module(fs.readFileSync(url));
-  return import('node:fs/promises').then(({ readFile }) => readFile(url));
+export function defaultSlhDsaSource(variant: Variant): WebAssembly.Module | Promise<Uint8Array> {
+  return read(`qsign-slhdsa-${variant}.wasm`);
 }

@@ -1,9 +1,13 @@
 import { QsignError } from '../errors.js';
 import { ensureBytes } from '../util/bytes.js';
-import { KeccakKind } from '../wasm/exports.js';
-import { withHeap } from '../wasm/heap.js';
-import { getExports } from '../wasm/loader.js';
+import { KeccakKind, type QsignExports } from '../wasm/exports.js';
+import { withHeap as withHeapOf, type Heap } from '../wasm/heap.js';
+import { getExports as getExportsOf } from '../wasm/loader.js';
 import { checkStatus } from '../wasm/status.js';
+// Plain hashing runs on the ML-KEM or ML-DSA module when one is loaded, else
+// on the SHA-3-only module (src/wasm/loader.ts); the choice is fixed once made.
+const withHeap = <T>(fn: (h: Heap) => T): T => withHeapOf('sha3', fn);
+const getExports = (): QsignExports => getExportsOf('sha3');
 
 /*
  * SHA-3 and SHAKE (FIPS 202) on the wasm Keccak, shaped like @noble/hashes:

@@ -3,7 +3,9 @@ import { ML_KEM } from '../registry/ml-kem.js';
 import { findIn, namesWithAliases } from '../registry/rows.js';
 import { equalBytes, randomBytes, wipe } from '../util/bytes.js';
 import { checkStatus } from '../wasm/status.js';
-import { withHeap } from '../wasm/heap.js';
+import { withHeap as withHeapOf, type Heap } from '../wasm/heap.js';
+// This family's module (src/wasm/loader.ts), instantiated on first use.
+const withHeap = <T>(fn: (h: Heap) => T): T => withHeapOf('ml-kem', fn);
 
 /*
  * ML-KEM (FIPS 203) on the wasm core, shaped like @noble/post-quantum's

@@ -1,9 +1,12 @@
 import { QsignError } from '../errors.js';
 import { ensureBytes, randomBytes } from '../util/bytes.js';
-import { KeccakKind } from '../wasm/exports.js';
-import { withHeap, type Heap } from '../wasm/heap.js';
-import { getExports } from '../wasm/loader.js';
+import { KeccakKind, type QsignExports } from '../wasm/exports.js';
+import { withHeap as withHeapOf, type Heap } from '../wasm/heap.js';
+import { getExports as getExportsOf } from '../wasm/loader.js';
 import { checkStatus } from '../wasm/status.js';
+// This family's module (src/wasm/loader.ts), instantiated on first use.
+const withHeap = <T>(fn: (h: Heap) => T): T => withHeapOf('ml-dsa', fn);
+const getExports = (): QsignExports => getExportsOf('ml-dsa');
 
 /*
  * ML-DSA (FIPS 204) on the wasm core, shaped like @noble/post-quantum 0.7.1's

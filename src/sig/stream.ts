@@ -1,8 +1,8 @@
 import { QsignError } from '../errors.js';
 import { ensureBytes } from '../util/bytes.js';
 import { KeccakKind, type QsignExports } from '../wasm/exports.js';
-import { withHeap } from '../wasm/heap.js';
-import { getExports } from '../wasm/loader.js';
+import { withHeap as withHeapOf, type Heap } from '../wasm/heap.js';
+import { getExports as getExportsOf } from '../wasm/loader.js';
 import { checkStatus } from '../wasm/status.js';
 import {
   ABSORB_CHUNK,
@@ -15,6 +15,9 @@ import {
   type MlDsaSignOptions,
   type MlDsaVerifyOptions,
 } from './mldsa.js';
+// This family's module (src/wasm/loader.ts), instantiated on first use.
+const withHeap = <T>(fn: (h: Heap) => T): T => withHeapOf('ml-dsa', fn);
+const getExports = (): QsignExports => getExportsOf('ml-dsa');
 
 /*
  * Streaming ML-DSA on external μ: μ = SHAKE256(tr ‖ 0x00 ‖ len(ctx) ‖ ctx ‖ M)

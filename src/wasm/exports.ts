@@ -1,5 +1,14 @@
 /**
- * The typed surface of the wasm module. Pointers and sizes are i32 offsets into
+ * The algorithm families, each in a wasm module of its own
+ * (wasm/qsign-{mlkem,mldsa,x25519,sha3}-{simd,scalar}.wasm), loaded on first
+ * use. `'sha3'` (plain SHA-3/SHAKE hashing) runs on the ML-KEM or ML-DSA
+ * module when one is loaded, else on the small SHA-3-only module.
+ */
+export type WasmFamily = 'sha3' | 'ml-kem' | 'ml-dsa' | 'x25519';
+
+/**
+ * The typed surface of the family modules: each has the heap exports and
+ * its own block (ML-KEM and ML-DSA also the fips202 ones they are built on). Pointers and sizes are i32 offsets into
  * `memory`; return codes are the QS_* values of native/common/qs_common.h,
  * mapped to errors by ./status.ts. One block per C family.
  */

@@ -1,5 +1,5 @@
 import { QsignError } from '../errors.js';
-import type { QsignExports } from './exports.js';
+import type { QsignExports, WasmFamily } from './exports.js';
 
 /**
  * Scoped scratch memory in the wasm heap. Every call into wasm copies its
@@ -30,7 +30,15 @@ interface Arena<X extends HeapExports = QsignExports> {
   base: number;
   top: number;
 }
-let arena: Arena | undefined;
+
+/**
+ * Each family module (ML-KEM, ML-DSA, X25519, SHA-3: src/wasm/loader.ts) has
+ * its own memory and so its own arena; a module serving several families
+ * (SHA-3 runs on the ML-KEM or ML-DSA module when one is loaded) shares one
+ * arena object among them, so nested scopes see one `top`.
+ */
+const arenas: Partial<Record<WasmFamily, Arena>> = {};
+let provide: ((family: WasmFamily) => void) | undefined;
 
 /**
  * Reserves the arena in a fresh instance, before anything else allocates:
@@ -46,20 +54,41 @@ export function reserveArena(x: QsignExports): number {
   return base;
 }
 
-/** Makes `base` (from {@link reserveArena}) the arena, with `x` as the exports scopes hand out. */
-export function attachArena(x: QsignExports, base: number): void {
-  arena = { x, base, top: base };
+/** A module's arena at `base` (from {@link reserveArena}), scopes handing out `x`; attach it with {@link attachArena}. */
+export function newArena(x: QsignExports, base: number): object {
+  return { x, base, top: base } satisfies Arena;
+}
+
+/** Makes `arena` (from {@link newArena}) the one scopes of `family` use; `undefined` detaches. */
+export function attachArena(family: WasmFamily, arena: object | undefined): void {
+  if (arena === undefined) delete arenas[family];
+  else arenas[family] = arena as Arena;
+}
+
+/** Registered by the loader: instantiates a family's module on first use (or throws why it cannot). */
+export function onMissingArena(fn: (family: WasmFamily) => void): void {
+  provide = fn;
 }
 
 function u8(x: HeapExports): Uint8Array {
   return new Uint8Array(x.memory.buffer);
 }
 
-/** Runs `fn` with a heap scope; see {@link Heap}. Scopes nest. */
-export function withHeap<T>(fn: (h: Heap) => T): T {
-  const a = arena;
+function arenaOf(family: WasmFamily): Arena {
+  if (!arenas[family]) provide?.(family);
+  const a = arenas[family];
   if (!a) throw new QsignError('ERR_NOT_INITIALIZED', 'qsign-pqc is not initialized: call `await init()` once before using the primitives');
-  return scope(a, ARENA_BYTES, fn);
+  return a;
+}
+
+/** Runs `fn` with a heap scope in the module of `family` (loading it on first use); see {@link Heap}. Scopes nest. */
+export function withHeap<T>(family: WasmFamily, fn: (h: Heap) => T): T {
+  return scope(arenaOf(family), ARENA_BYTES, fn);
+}
+
+/** The exports of the module serving `family`, loading it on first use. */
+export function familyExports(family: WasmFamily): QsignExports {
+  return arenaOf(family).x;
 }
 
 /**

@@ -16,7 +16,9 @@
  * Synchronous, like the other primitives: `await init()` first.
  */
 import { QsignError } from '../errors.js';
-import { withHeap } from '../wasm/heap.js';
+import { withHeap as withHeapOf, type Heap } from '../wasm/heap.js';
+// This family's module (src/wasm/loader.ts), instantiated on first use.
+const withHeap = <T>(fn: (h: Heap) => T): T => withHeapOf('x25519', fn);
 
 const P = (1n << 255n) - 19n;
 

@@ -2,7 +2,7 @@
 // config, loopback-only outbound) and the same handler under Deno.serve, both
 // verifying ML-DSA JWTs against a JWKS this test serves from 127.0.0.1.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
@@ -99,13 +99,8 @@ describe('edge-verify in workerd', () => {
         workers: [
           {
             name: 'verifier',
-            modules: [
-              'worker.js',
-              'qsign-simd.wasm',
-              'qsign-scalar.wasm',
-              'qsign-slhdsa-simd.wasm',
-              'qsign-slhdsa-scalar.wasm',
-            ].map((name) =>
+            // worker.js and every wasm module the build copied beside it (one per family and build).
+            modules: ['worker.js', ...readdirSync(out).filter((n) => n.endsWith('.wasm'))].map((name) =>
               name.endsWith('.wasm') ? { name, wasm: join(out, name) } : { name, esModule: join(out, name) },
             ),
             compatibilityDate: '2024-09-23',

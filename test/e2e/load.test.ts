@@ -197,7 +197,7 @@ describe('transit service under load (127.0.0.1)', () => {
         console.log(`profile ${c.name}: ${((performance.now() - t) / 3).toFixed(1)} ms`);
       }
     }
-    const mem = () => ({ rss: process.memoryUsage().rss, wasm: getExports().memory.buffer.byteLength });
+    const mem = () => ({ rss: process.memoryUsage().rss, wasm: getExports('ml-kem').memory.buffer.byteLength });
     const wrong: string[] = [];
     const counts = new Map<string, number>();
     let sent = 0,

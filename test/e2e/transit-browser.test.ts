@@ -93,7 +93,7 @@ beforeAll(async () => {
           b.onLoad({ filter: /.*/, namespace: 'w' }, () => ({
             loader: 'js',
             contents:
-              "export async function defaultWasmSource(v) { return fetch('/wasm/qsign-' + v + '.wasm'); }\n" +
+              "export function defaultModuleSource(m, v) { return fetch('/wasm/qsign-' + m + '-' + v + '.wasm'); }\n" +
               "export function defaultSlhDsaSource(v) { return fetch('/wasm/qsign-slhdsa-' + v + '.wasm'); }",
           }));
         },

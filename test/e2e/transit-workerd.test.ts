@@ -3,7 +3,7 @@
  * object per key, plus an index object), whose keyring stores into Durable Object storage (in memory here).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { constants, createCipheriv, createPublicKey, publicEncrypt, randomBytes as nodeRandom } from 'node:crypto';
@@ -67,13 +67,8 @@ export default {
       workers: [
         {
           name: 'transit',
-          modules: [
-            'worker.js',
-            'qsign-simd.wasm',
-            'qsign-scalar.wasm',
-            'qsign-slhdsa-simd.wasm',
-            'qsign-slhdsa-scalar.wasm',
-          ].map((name) =>
+          // worker.js and every wasm module the build copied beside it (one per family and build).
+          modules: ['worker.js', ...readdirSync(dir).filter((n) => n.endsWith('.wasm'))].map((name) =>
             name.endsWith('.wasm') ? { name, wasm: join(dir, name) } : { name, esModule: join(dir, name) },
           ),
           // As the example's wrangler.toml: native ML-DSA/ML-KEM in crypto.subtle.

@@ -28,10 +28,12 @@ export async function bundleForNode(contents: string, out: string): Promise<void
         setup(b) {
           b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: 'wasm-source', namespace: 'wasm-source' }));
           b.onLoad({ filter: /.*/, namespace: 'wasm-source' }, () => ({
-            // SLH-DSA's module is read synchronously, as the Node entry does (its objects are synchronous).
+            // Every module is read synchronously, as the Node entry does (the objects are synchronous).
             contents:
-              `export async function defaultWasmSource(v) { const { readFile } = await import('node:fs/promises'); return readFile(${JSON.stringify(join(repoRoot, 'wasm'))} + '/qsign-' + v + '.wasm'); }\n` +
-              `export function defaultSlhDsaSource(v) { return require('node:fs').readFileSync(${JSON.stringify(join(repoRoot, 'wasm'))} + '/qsign-slhdsa-' + v + '.wasm'); }`,
+              `import { readFileSync } from 'node:fs'; const dir = ${JSON.stringify(join(repoRoot, 'wasm'))};\n` +
+              `export function defaultModuleSource(m, v) { return new WebAssembly.Module(readFileSync(dir + '/qsign-' + m + '-' + v + '.wasm')); }\n` +
+              `export function defaultSlhDsaSource(v) { return new WebAssembly.Module(readFileSync(dir + '/qsign-slhdsa-' + v + '.wasm')); }\n` +
+              'export function modulesArriveSync() { return true; }',
             loader: 'js',
           }));
         },

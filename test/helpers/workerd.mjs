@@ -2,7 +2,7 @@
 // workerd process serving it on one loopback port. Plain JavaScript so the Node 20 runners and benches import
 // it without a TypeScript step; types in workerd.d.mts.
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,16 +17,19 @@ export const WORKERD = join(root, 'node_modules/@cloudflare/workerd-linux-64/bin
 /** Within the range this workerd build supports; recent enough for Response.json. */
 export const WORKERD_COMPAT_DATE = '2025-06-01';
 
-/** Our two wasm builds as wasm modules `wasm/<file>` (the name the workerd entry imports). */
-export const WASM_MODULES = [
-  'qsign-simd.wasm',
-  'qsign-scalar.wasm',
-  'qsign-slhdsa-simd.wasm',
-  'qsign-slhdsa-scalar.wasm',
-].map((f) => ({
-  name: `wasm/${f}`,
-  wasm: join(root, 'wasm', f),
-}));
+/**
+ * Every wasm module (each family, SIMD128 and scalar: wasm/build-info.json lists them) as a wasm module
+ * `wasm/<file>`, the name the workerd entry (src/entries/workerd.ts) imports statically.
+ */
+export const WASM_MODULES = Object.values(
+  JSON.parse(readFileSync(join(root, 'wasm', 'build-info.json'), 'utf8')).outputs,
+)
+  .map((o) => o.file)
+  .sort()
+  .map((f) => ({
+    name: `wasm/${f}`,
+    wasm: join(root, 'wasm', f),
+  }));
 
 const capnpString = (s) => JSON.stringify(s);
 

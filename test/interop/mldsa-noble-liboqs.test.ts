@@ -268,7 +268,7 @@ describe('wasm memory hygiene', () => {
   // Residue of secrets in wasm memory is checked by the differential test in
   // test/conformance/residue.test.ts (every export, both builds, every runtime).
   it('the wasm heap stays flat over many operations, including abandoned streams', () => {
-    const x = getExports();
+    const x = getExports('ml-dsa');
     const probe = () => {
       const p = x.qs_malloc(4096);
       x.qs_free(p);

@@ -191,7 +191,7 @@ describe('ML-KEM API contract', () => {
     const b = ml_kem768.keygen(seed);
     a.publicKey.fill(0);
     expect(hex(b.publicKey)).not.toBe(hex(a.publicKey));
-    expect(a.publicKey.buffer).not.toBe(getExports().memory.buffer);
+    expect(a.publicKey.buffer).not.toBe(getExports('ml-kem').memory.buffer);
   });
 });
 
@@ -274,8 +274,8 @@ function encode12(k: number, coeff: () => number): Uint8Array {
 describe('SIMD128 build vs scalar build, every output byte', () => {
   let simd: Raw, scalar: Raw;
   beforeAll(async () => {
-    simd = await raw('qsign-simd.wasm');
-    scalar = await raw('qsign-scalar.wasm');
+    simd = await raw('qsign-mlkem-simd.wasm');
+    scalar = await raw('qsign-mlkem-scalar.wasm');
   });
 
   it('agree on 6000 random and adversarial operations', () => {
@@ -330,7 +330,7 @@ describe('SIMD128 build vs scalar build, every output byte', () => {
 
 describe('wasm memory hygiene', () => {
   it('heap use stays flat over 100k operations (no leak, no growth)', () => {
-    const x = getExports();
+    const x = getExports('ml-kem');
     const before = x.memory.buffer.byteLength;
     const probe = x.qs_malloc(256 * 1024);
     x.qs_free(probe);

@@ -312,7 +312,7 @@ async function main() {
   } else shapeInputs.passed++;
   for (const [flag, flags] of Object.entries(FLAGS)) {
     const name = `shape${cap(flag)}`;
-    const bytesModule = { name: 'bytes/qsign-scalar.bin', data: join(root, 'wasm/qsign-scalar.wasm') };
+    const bytesModule = { name: 'bytes/qsign-scalar.bin', data: join(root, 'wasm/qsign-sha3-scalar.wasm') };
     services.push({
       name,
       label: `dist${flag === 'compat' ? '+nodejs_compat' : ''}`,

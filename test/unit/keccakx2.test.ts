@@ -8,7 +8,8 @@ import { shake128, shake256 } from '@noble/hashes/sha3.js';
 
 const RATE = { 1: 168, 2: 136 } as const;
 
-for (const file of ['qsign-simd.wasm', 'qsign-scalar.wasm']) {
+// The modules that link the 2-way kernel (ML-KEM and ML-DSA expand their matrices with it).
+for (const file of ['mlkem', 'mldsa'].flatMap((m) => [`qsign-${m}-simd.wasm`, `qsign-${m}-scalar.wasm`])) {
   describe(`2-way SHAKE on ${file}`, () => {
     it('both lanes equal one-way SHAKE128/256 for input lengths 0..600 and 1..3 output blocks', async () => {
       const bytes = readFileSync(fileURLToPath(new URL(`../../wasm/${file}`, import.meta.url)));

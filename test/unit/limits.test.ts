@@ -43,12 +43,12 @@ async function code(p: unknown): Promise<string> {
 
 describe('limits: wasm memory', () => {
   it('is fixed: memory.grow() is refused, the arena refuses oversize requests with ERR_INPUT_TOO_LARGE', async () => {
-    const mem = getExports().memory;
+    const mem = getExports('ml-dsa').memory;
     const before = mem.buffer.byteLength;
     expect(before).toBe(4 * 1024 * 1024);
     expect(() => mem.grow(1)).toThrow(RangeError);
     expect(mem.buffer.byteLength).toBe(before);
-    expect(await code(() => withHeap((h) => h.alloc(ARENA_BYTES + 1)))).toBe('ERR_INPUT_TOO_LARGE');
+    expect(await code(() => withHeap('ml-dsa', (h) => h.alloc(ARENA_BYTES + 1)))).toBe('ERR_INPUT_TOO_LARGE');
     // Large inputs still work where the API streams them through the arena in chunks.
     expect(sha3_256(new Uint8Array(3 * ARENA_BYTES)).length).toBe(32);
     const { publicKey, secretKey } = ml_dsa44.keygen(new Uint8Array(32).fill(1));
@@ -58,7 +58,7 @@ describe('limits: wasm memory', () => {
 
   const OPS = Number(process.env.QSIGN_SOAK_OPS ?? 60_000);
   it(`stays flat over ${OPS} mixed operations (hash, KEM, X-Wing, ML-DSA, streaming, bad inputs)`, () => {
-    const x = getExports();
+    const x = getExports('ml-kem');
     const kp = ml_kem768.keygen(new Uint8Array(64).fill(2));
     const { cipherText } = ml_kem768.encapsulate(kp.publicKey);
     const xw = xwing.keygen(new Uint8Array(32).fill(3));
@@ -96,7 +96,7 @@ describe('limits: wasm memory', () => {
         } else if (r === 95) ml_kem768.decapsulate(cipherText.subarray(1), kp.secretKey);
         else if (r === 96) ml_kem768.encapsulate(new Uint8Array(1184).fill(0xff));
         else if (r === 97) ml_dsa44.verify(sig.subarray(3), msg, dsa.publicKey);
-        else if (r === 98) withHeap((h) => h.alloc(ARENA_BYTES + 1));
+        else if (r === 98) withHeap('ml-kem', (h) => h.alloc(ARENA_BYTES + 1));
         else ml_dsa44.sign(msg, new Uint8Array(5));
       } catch (e) {
         if (!(e instanceof QsignError)) throw e;

@@ -1,8 +1,8 @@
-// Self-tests (src/wasm/selftest.ts): SHA-3 in init(), every other family
-// before its first use. A build whose ML-KEM (or ML-DSA, X25519) code is
-// broken must refuse that family with ERR_SELF_TEST_FAILED — on the first
-// call and every later one — while the healthy families keep working;
-// `eager` must refuse the whole build up front.
+// Self-tests (src/wasm/selftest.ts): SHA-3 when a family module is
+// instantiated, every other family before its first use. A module whose
+// ML-KEM (or ML-DSA, X25519) code is broken must refuse that family with
+// ERR_SELF_TEST_FAILED, on the first call and every later one, while the
+// other modules keep working; `eager` must refuse the module up front.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -40,10 +40,14 @@ function codeOf(f: () => unknown): string | undefined {
   return undefined;
 }
 
-for (const file of ['qsign-simd.wasm', 'qsign-scalar.wasm']) {
-  describe(`self-tests on ${file}`, () => {
-    it('a broken family fails on first use and stays failed; the others still work', async () => {
-      const raw = await rawExports(file);
+for (const v of ['simd', 'scalar']) {
+  // Each family is a module of its own: a broken one cannot take another down with it.
+  const kem = `qsign-mlkem-${v}.wasm`,
+    dsa = `qsign-mldsa-${v}.wasm`,
+    x25519 = `qsign-x25519-${v}.wasm`;
+  describe(`self-tests on the ${v} family modules`, () => {
+    it('a broken family fails on first use and stays failed; the other modules still work', async () => {
+      const raw = await rawExports(kem);
       const x = selfTestedExports(tampered(raw, 'qs_mlkem_keypair', 2), false);
       const seed = raw.qs_malloc(64),
         pk = raw.qs_malloc(1184),
@@ -51,13 +55,16 @@ for (const file of ['qsign-simd.wasm', 'qsign-scalar.wasm']) {
       expect(codeOf(() => x.qs_mlkem_keypair(3, seed, pk, sk))).toBe('ERR_SELF_TEST_FAILED');
       expect(codeOf(() => x.qs_mlkem_keypair(3, seed, pk, sk))).toBe('ERR_SELF_TEST_FAILED');
       expect(codeOf(() => x.qs_mlkem_encaps(3, pk, seed, sk, seed))).toBe('ERR_SELF_TEST_FAILED');
-      const dpk = raw.qs_malloc(1312),
-        dsk = raw.qs_malloc(2560);
-      expect(x.qs_mldsa_keypair(44, seed, dpk, dsk)).toBe(0);
+      const rawDsa = await rawExports(dsa);
+      const y = selfTestedExports(rawDsa, false);
+      const dseed = rawDsa.qs_malloc(32),
+        dpk = rawDsa.qs_malloc(1312),
+        dsk = rawDsa.qs_malloc(2560);
+      expect(y.qs_mldsa_keypair(44, dseed, dpk, dsk)).toBe(0);
     });
 
     it('a family that passes is handed to the raw exports (no wrapper left on the hot path)', async () => {
-      const raw = await rawExports(file);
+      const raw = await rawExports(kem);
       const x = selfTestedExports(raw, false);
       expect(x.qs_mlkem_decaps).not.toBe(raw.qs_mlkem_decaps);
       const seed = raw.qs_malloc(64),
@@ -65,17 +72,23 @@ for (const file of ['qsign-simd.wasm', 'qsign-scalar.wasm']) {
         sk = raw.qs_malloc(2400);
       expect(x.qs_mlkem_keypair(3, seed, pk, sk)).toBe(0);
       expect(x.qs_mlkem_decaps).toBe(raw.qs_mlkem_decaps);
-      expect(x.qs_mldsa_verify_mu).not.toBe(raw.qs_mldsa_verify_mu);
+      const rawDsa = await rawExports(dsa);
+      expect(selfTestedExports(rawDsa, false).qs_mldsa_verify_mu).not.toBe(rawDsa.qs_mldsa_verify_mu);
     });
 
-    it('eager mode and a broken SHA-3 refuse the build at once', async () => {
-      const raw = await rawExports(file);
-      expect(codeOf(() => selfTestedExports(tampered(raw, 'qs_mldsa_sign_msg', 7), true))).toBe('ERR_SELF_TEST_FAILED');
-      expect(codeOf(() => selfTestedExports(tampered(raw, 'qs_x25519', 0), true))).toBe('ERR_SELF_TEST_FAILED');
+    it('eager mode and a broken SHA-3 refuse the module at once', async () => {
+      const rawDsa = await rawExports(dsa);
+      expect(codeOf(() => selfTestedExports(tampered(rawDsa, 'qs_mldsa_sign_msg', 7), true))).toBe(
+        'ERR_SELF_TEST_FAILED',
+      );
+      const rawX = await rawExports(x25519);
+      expect(codeOf(() => selfTestedExports(tampered(rawX, 'qs_x25519', 0), true))).toBe('ERR_SELF_TEST_FAILED');
+      const raw = await rawExports(kem);
       expect(codeOf(() => selfTestedExports(tampered(raw, 'qs_keccak_oneshot', 3), false))).toBe(
         'ERR_SELF_TEST_FAILED',
       );
       expect(selfTestedExports(raw, true)).toBe(raw);
+      expect(selfTestedExports(rawX, true)).toBe(rawX);
     });
   });
 }

@@ -41,8 +41,8 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 describe('wasm X25519 vs @noble/curves and SIMD vs scalar build', () => {
   it('agrees on 2000 random (scalar, u) pairs, incl. u with bit 255 set and non-canonical u', async () => {
-    const simd = await loadBuild('qsign-simd.wasm');
-    const scalar = await loadBuild('qsign-scalar.wasm');
+    const simd = await loadBuild('qsign-x25519-simd.wasm');
+    const scalar = await loadBuild('qsign-x25519-scalar.wasm');
     const P = (1n << 255n) - 19n;
     for (let i = 0; i < 2000; i++) {
       const k = new Uint8Array(randomBytes(32));
@@ -64,8 +64,8 @@ describe('wasm X25519 vs @noble/curves and SIMD vs scalar build', () => {
   });
 
   it('base-point multiplication agrees on 1000 random scalars, and with qs_x25519(k, 9)', async () => {
-    const simd = await loadBuild('qsign-simd.wasm');
-    const scalar = await loadBuild('qsign-scalar.wasm');
+    const simd = await loadBuild('qsign-x25519-simd.wasm');
+    const scalar = await loadBuild('qsign-x25519-scalar.wasm');
     const nine = new Uint8Array(32);
     nine[0] = 9;
     for (let i = 0; i < 1000; i++) {
@@ -78,7 +78,7 @@ describe('wasm X25519 vs @noble/curves and SIMD vs scalar build', () => {
   });
 
   it('clamps the scalar: bits 0-2 and 255 are ignored, bit 254 forced', async () => {
-    const simd = await loadBuild('qsign-simd.wasm');
+    const simd = await loadBuild('qsign-x25519-simd.wasm');
     const u = noble.getPublicKey(new Uint8Array(32).fill(0x11));
     const k = new Uint8Array(randomBytes(32));
     const k2 = k.slice();

@@ -49,13 +49,13 @@ describe('fuzz harness', () => {
     ).rejects.toThrow(/took/);
   });
   it('sees a wasm heap leak and a dirty arena', () => {
-    const x = getExports();
-    const before = largestFreeBlock();
+    const x = getExports('ml-kem');
+    const before = largestFreeBlock('ml-kem');
     const p = x.qs_malloc(before - 1024);
-    expect(largestFreeBlock()).toBeLessThan(before);
+    expect(largestFreeBlock('ml-kem')).toBeLessThan(before);
     x.qs_free(p);
     // Freeing may coalesce into an even larger block than before; never smaller.
-    expect(largestFreeBlock()).toBeGreaterThanOrEqual(before);
+    expect(largestFreeBlock('ml-kem')).toBeGreaterThanOrEqual(before);
     expect(arenaWiped()).toBe(true);
   });
   it('round-trips corpus inputs and applies mutations', () => {

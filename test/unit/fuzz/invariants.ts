@@ -22,7 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { init } from '../../../src/index.js';
 import { QsignError } from '../../../src/errors.js';
-import { getExports } from '../../../src/wasm/loader.js';
+import { getExports, type WasmFamily } from '../../../src/wasm/loader.js';
+import type { QsignExports } from '../../../src/wasm/exports.js';
 import { withHeap, ARENA_BYTES } from '../../../src/wasm/heap.js';
 
 export const CORPUS_DIR = fileURLToPath(new URL('./corpus/', import.meta.url));
@@ -60,24 +61,48 @@ export function decodeInput(s: string): unknown {
 }
 
 // ---------------------------------------------------------------- probes
-/** Pointer the next arena allocation would get: equal before and after = arena empty. */
-export function arenaTop(): number {
-  return withHeap((h) => h.alloc(0));
+/**
+ * Each family is a wasm module of its own (src/wasm/loader.ts): the probes look at every one (SHA-3 may
+ * share the ML-KEM or ML-DSA module), instantiating them if a target has not yet.
+ */
+const PROBED: readonly WasmFamily[] = ['ml-kem', 'ml-dsa', 'x25519', 'sha3'];
+function probedModules(): { family: WasmFamily; x: QsignExports }[] {
+  const seen = new Set<QsignExports>();
+  const out: { family: WasmFamily; x: QsignExports }[] = [];
+  for (const family of PROBED) {
+    const x = getExports(family);
+    if (!seen.has(x)) out.push({ family, x });
+    seen.add(x);
+  }
+  return out;
 }
 
-/** True when the whole free arena (from its current top) is zero: scopes wiped what they used. */
+/** Pointers the next arena allocation of each module would get: equal before and after = arenas empty. */
+export function arenaTop(): string {
+  return probedModules()
+    .map(({ family }) => `${family}:${withHeap(family, (h) => h.alloc(0))}`)
+    .join(' ');
+}
+
+/** True when every module's whole free arena (from its current top) is zero: scopes wiped what they used. */
 export function arenaWiped(): boolean {
-  const top = arenaTop();
-  // top is the arena base rounded up to 16, so the last <16 bytes may belong
-  // to the allocator's next chunk header; stop short of them.
-  const mem = new Uint8Array(getExports().memory.buffer, top, ARENA_BYTES - 16);
-  for (let i = 0; i < mem.length; i++) if (mem[i] !== 0) return false;
-  return true;
+  return probedModules().every(({ family, x }) => {
+    const top = withHeap(family, (h) => h.alloc(0));
+    // top is the arena base rounded up to 16, so the last <16 bytes may belong
+    // to the allocator's next chunk header; stop short of them.
+    const mem = new Uint8Array(x.memory.buffer, top, ARENA_BYTES - 16);
+    for (let i = 0; i < mem.length; i++) if (mem[i] !== 0) return false;
+    return true;
+  });
 }
 
-/** Largest block qs_malloc can hand out (binary search, 64-byte granularity); a leak shrinks it. */
-export function largestFreeBlock(): number {
-  const x = getExports();
+/**
+ * Largest block qs_malloc can hand out in `family`'s module (binary search, 64-byte granularity), or the
+ * sum over every module when no family is named; a leak shrinks it.
+ */
+export function largestFreeBlock(family?: WasmFamily): number {
+  if (family === undefined) return probedModules().reduce((n, m) => n + largestFreeBlock(m.family), 0);
+  const x = getExports(family);
   const search = () => {
     let lo = 0,
       hi = x.memory.buffer.byteLength;
@@ -102,8 +127,9 @@ export function largestFreeBlock(): number {
   return best;
 }
 
+/** Bytes of linear memory over every module. */
 export function memoryBytes(): number {
-  return getExports().memory.buffer.byteLength;
+  return probedModules().reduce((n, { x }) => n + x.memory.buffer.byteLength, 0);
 }
 
 // ---------------------------------------------------------------- one input
