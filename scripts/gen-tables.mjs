@@ -92,6 +92,12 @@ function kemLanes(f) {
 }
 const kemV = kemLanes((v) => v);
 const kemQ = kemLanes(kemQ15);
+/**
+ * The ML-KEM SIMD lane tables (values and q15 companions). ntt_tables.h holds l4/l2 only: the inverse's
+ * i2/i4 rows are l2/l4 rows of the mirrored pair, lane pairs (or halves) reversed, and
+ * native/mlkem/simd128/ntt.c shuffles them so at load time (test/unit/generated-tables.test.ts checks that).
+ */
+export const MLKEM_SIMD_LANES = { v: kemV, q: kemQ };
 
 // ---------------------------------------------------------------- ML-DSA
 const DQ = 8380417n;
@@ -213,10 +219,6 @@ ${two('zv_l4', kemV.l4)}
 ${two('zq_l4', kemQ.l4)}
 ${two('zv_l2', kemV.l2)}
 ${two('zq_l2', kemQ.l2)}
-${two('zv_i2', kemV.i2)}
-${two('zq_i2', kemQ.i2)}
-${two('zv_i4', kemV.i4)}
-${two('zq_i4', kemQ.i4)}
 ${two('gamma_v', kemV.gamma)}
 ${two('gamma_q', kemQ.gamma)}
 #endif
