@@ -3,14 +3,15 @@
  * The generator of every constant table in native/: the NTT twiddles of
  * ML-KEM (FIPS 203 §4.3, ζ = 17) and ML-DSA (FIPS 204 Appendix B, ζ = 1753),
  * the lane-ordered SIMD128 copies of them with their rounding companions,
- * the ML-KEM SIMD rejection-sampling shuffles, and the Keccak-f[1600] round
- * constants (FIPS 202 §3.2.5). Everything is computed here by arithmetic.
+ * and the Keccak-f[1600] round constants (FIPS 202 §3.2.5). (The ML-KEM SIMD
+ * rejection-sampling shuffles are built at module initialisation, in
+ * native/mlkem/simd128/rej.c.) Everything is computed here by arithmetic.
  *
  *   node scripts/gen-tables.mjs           compare every table with native/ (exit 1 on a difference)
  *   node scripts/gen-tables.mjs --write   rewrite the header files that are wholly generated
  *
  * Tables that sit inside a .c file next to hand-written code are compared
- * value by value; the four headers that are nothing but tables are written
+ * value by value; the three headers that are nothing but tables are written
  * whole, byte for byte (test/unit/generated-tables.test.ts checks both).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -91,14 +92,12 @@ function kemLanes(f) {
 }
 const kemV = kemLanes((v) => v);
 const kemQ = kemLanes(kemQ15);
-
-/** rej_table.h: row m lists the byte indices (2j, 2j+1) of every i16 lane j set in m, then 0xff. */
-export const REJ_COMPACT = Array.from({ length: 256 }, (_, m) => {
-  const row = [];
-  for (let j = 0; j < 8; j++) if ((m >> j) & 1) row.push(2 * j, 2 * j + 1);
-  while (row.length < 16) row.push(255);
-  return row;
-});
+/**
+ * The ML-KEM SIMD lane tables (values and q15 companions). ntt_tables.h holds l4/l2 only: the inverse's
+ * i2/i4 rows are l2/l4 rows of the mirrored pair, lane pairs (or halves) reversed, and
+ * native/mlkem/simd128/ntt.c shuffles them so at load time (test/unit/generated-tables.test.ts checks that).
+ */
+export const MLKEM_SIMD_LANES = { v: kemV, q: kemQ };
 
 // ---------------------------------------------------------------- ML-DSA
 const DQ = 8380417n;
@@ -220,28 +219,8 @@ ${two('zv_l4', kemV.l4)}
 ${two('zq_l4', kemQ.l4)}
 ${two('zv_l2', kemV.l2)}
 ${two('zq_l2', kemQ.l2)}
-${two('zv_i2', kemV.i2)}
-${two('zq_i2', kemQ.i2)}
-${two('zv_i4', kemV.i4)}
-${two('zq_i4', kemQ.i4)}
 ${two('gamma_v', kemV.gamma)}
 ${two('gamma_q', kemQ.gamma)}
-#endif
-`;
-}
-
-export function rejTableHeader() {
-  return `/*
- * Compaction shuffles for the SIMD128 rejection sampler: row m lists, as
- * byte indices into an i16x8, the lanes whose bit is set in m, in order;
- * 0xff (out of range) makes wasm swizzle write zero.
- */
-#ifndef QS_MLKEM_SIMD_REJ_TABLE_H
-#define QS_MLKEM_SIMD_REJ_TABLE_H
-#include <stdint.h>
-static const uint8_t rej_compact[256][16] = {
-${rows2(REJ_COMPACT)}
-};
 #endif
 `;
 }
@@ -251,7 +230,6 @@ export const HEADERS = {
   'native/mldsa/zetas.h': mldsaZetasHeader,
   'native/mldsa/simd128/ntt_tables.h': mldsaSimdHeader,
   'native/mlkem/simd128/ntt_tables.h': mlkemSimdHeader,
-  'native/mlkem/simd128/rej_table.h': rejTableHeader,
 };
 
 /** Tables inside hand-written C files: [path, C name, values]. */

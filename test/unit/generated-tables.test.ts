@@ -15,6 +15,7 @@ import {
   MLDSA_ZETAS,
   MLDSA_SIMD,
   KECCAK_RC,
+  MLKEM_SIMD_LANES,
 } from '../../scripts/gen-tables.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -22,7 +23,7 @@ const read = (p: string): string => readFileSync(`${root}${p}`, 'utf8');
 
 describe('generated tables in native/', () => {
   it('regenerating every table reproduces native/ exactly', () => {
-    expect(Object.keys(HEADERS).length).toBe(4);
+    expect(Object.keys(HEADERS).length).toBe(3);
     expect(EMBEDDED.length).toBe(4);
     expect(differences()).toEqual([]);
   });
@@ -45,6 +46,25 @@ describe('generated tables in native/', () => {
       )
       .filter((x) => !checked.has(x));
     expect(unchecked).toEqual([]);
+  });
+
+  it("ML-KEM SIMD inverse NTT twiddles are the forward rows mirrored (ntt.c's REV2/REV4 shuffles, issue 23)", () => {
+    // The inverse len-2/len-4 tables are not shipped: ntt.c loads row 15 − j of the forward table and
+    // reverses its lane pairs (REV2: lanes 6,7,4,5,2,3,0,1) or halves (REV4: lanes 4..7, 0..3).
+    const rev2 = (r: number[]) => [6, 7, 4, 5, 2, 3, 0, 1].map((i) => r[i]);
+    const rev4 = (r: number[]) => [4, 5, 6, 7, 0, 1, 2, 3].map((i) => r[i]);
+    for (const t of [MLKEM_SIMD_LANES.v, MLKEM_SIMD_LANES.q] as Record<string, number[][]>[]) {
+      for (let j = 0; j < 16; j++) {
+        expect(rev2(t.l2![15 - j]!)).toEqual(t.i2![j]);
+        expect(rev4(t.l4![15 - j]!)).toEqual(t.i4![j]);
+      }
+    }
+    expect(read('native/mlkem/simd128/ntt.c')).toMatch(
+      /#define REV2\(p\) wasm_i16x8_shuffle\(LD\(p\), LD\(p\), 6, 7, 4, 5, 2, 3, 0, 1\)/,
+    );
+    expect(read('native/mlkem/simd128/ntt.c')).toMatch(
+      /#define REV4\(p\) wasm_i16x8_shuffle\(LD\(p\), LD\(p\), 4, 5, 6, 7, 0, 1, 2, 3\)/,
+    );
   });
 
   it('a one-value edit of a header or an embedded table is caught', () => {

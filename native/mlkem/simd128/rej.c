@@ -8,7 +8,25 @@
  */
 #include <wasm_simd128.h>
 #include "../mlkem.h"
-#include "rej_table.h"
+
+/* Compaction shuffles: row m lists, as byte indices into an i16x8, the lanes
+ * whose bit is set in m, in order; 0xff (out of range) makes swizzle write
+ * zero. Built once when the module initialises rather than shipped as 4 KiB
+ * of data segment (~700 B gzip of the ML-KEM module, issue 23). Public. */
+static uint8_t rej_compact[256][16];
+
+__attribute__((constructor)) static void rej_compact_init(void) {
+  for (unsigned m = 0; m < 256; m++) {
+    unsigned n = 0;
+    for (unsigned j = 0; j < 8; j++) {
+      if ((m >> j) & 1) {
+        rej_compact[m][n++] = (uint8_t)(2 * j);
+        rej_compact[m][n++] = (uint8_t)(2 * j + 1);
+      }
+    }
+    while (n < 16) rej_compact[m][n++] = 0xff;
+  }
+}
 
 unsigned qs_mlkem_rej_uniform(int16_t *r, unsigned need, const uint8_t *buf, unsigned buflen) {
   const v128_t spread = wasm_i8x16_make(0, 1, 1, 2, 3, 4, 4, 5, 6, 7, 7, 8, 9, 10, 10, 11);
