@@ -4,6 +4,7 @@ import { attachArena, familyExports, newArena, onMissingArena, reserveArena } fr
 import { selfTestedExports } from './selftest.js';
 import * as wasmSource from '#wasm-source';
 import { setEngineMode, type EngineMode } from './engine-mode.js';
+import { loadSha2 } from '../util/sha2.js';
 
 export type { WasmFamily } from './exports.js';
 
@@ -318,7 +319,8 @@ async function load(options: InitOptions): Promise<void> {
       adopt(s, instance, first);
     }
   }
-  await preload(s, options.families ?? FAMILIES, options.families !== undefined || s.eager);
+  // The HashML-DSA / HashSLH-DSA pre-hash's SHA-2 (a no-op where the runtime has it synchronously).
+  await Promise.all([preload(s, options.families ?? FAMILIES, options.families !== undefined || s.eager), loadSha2()]);
   state = s;
   activate(s);
   if (options.engine !== undefined) await setEngineMode(options.engine);
