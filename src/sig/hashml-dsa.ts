@@ -1,7 +1,8 @@
 import { QsignError } from '../errors.js';
+import { loadSha2, sha2 } from '../hash/sha2.js';
 import { sha3_224, sha3_256, sha3_384, sha3_512, shake128, shake256 } from '../hash/sha3.js';
+import { beforeReady } from '../wasm/loader.js';
 import { ensureBytes } from '../util/bytes.js';
-import { sha2 } from '../util/sha2.js';
 import {
   checkOptions,
   contextOf,
@@ -139,6 +140,7 @@ const SIGN_KEYS = ['context', 'extraEntropy', 'hash'];
 const VERIFY_KEYS = ['context', 'hash'];
 
 function makeHashMlDsa(level: MlDsaLevel): HashMlDsa {
+  beforeReady(loadSha2);
   const core = coreOf(level);
   const name = `HashML-DSA-${level}`;
   const phOf = (h: unknown): Prehash => PREHASHES[h === undefined ? 'SHA2-512' : prehashName(h)];
@@ -182,8 +184,8 @@ function makeHashMlDsa(level: MlDsaLevel): HashMlDsa {
 }
 
 /** HashML-DSA-44 (FIPS 204 §5.4); not interchangeable with ML-DSA-44. */
-export const hashml_dsa44: HashMlDsa = makeHashMlDsa(44);
+export const hashml_dsa44: HashMlDsa = /* @__PURE__ */ makeHashMlDsa(44);
 /** HashML-DSA-65 (FIPS 204 §5.4); not interchangeable with ML-DSA-65. */
-export const hashml_dsa65: HashMlDsa = makeHashMlDsa(65);
+export const hashml_dsa65: HashMlDsa = /* @__PURE__ */ makeHashMlDsa(65);
 /** HashML-DSA-87 (FIPS 204 §5.4); not interchangeable with ML-DSA-87. */
-export const hashml_dsa87: HashMlDsa = makeHashMlDsa(87);
+export const hashml_dsa87: HashMlDsa = /* @__PURE__ */ makeHashMlDsa(87);

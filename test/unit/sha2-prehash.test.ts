@@ -1,6 +1,6 @@
 import { sha224, sha256, sha384, sha512, sha512_224, sha512_256 } from '@noble/hashes/sha2.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Sha2Name } from '../../src/util/sha2.js';
+import type { Sha2Name } from '../../src/hash/sha2.js';
 
 /*
  * The pre-hash SHA-2 that replaced @noble/hashes/sha2 on the root import path
@@ -21,9 +21,9 @@ const MESSAGES = [
   Uint8Array.from({ length: 1000 }, (_, i) => i),
 ];
 
-async function fresh(): Promise<typeof import('../../src/util/sha2.js')> {
+async function fresh(): Promise<typeof import('../../src/hash/sha2.js')> {
   vi.resetModules();
-  return import('../../src/util/sha2.js');
+  return import('../../src/hash/sha2.js');
 }
 
 describe('SHA-2 pre-hash off the root import path', () => {

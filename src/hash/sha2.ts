@@ -8,9 +8,10 @@ import { QsignError } from '../errors.js';
  * `node:crypto` synchronously (process.getBuiltinModule: Node ≥ 20.16, Bun,
  * Deno) the digest comes from there, loaded on the first pre-hash; elsewhere
  * (browsers, Workers) init() imports @noble/hashes/sha2 on demand
- * ({@link loadSha2}), so the pre-hash stays synchronous after `await init()`.
- * It lives on floor 1 because init() (floor 2) loads it; it hashes public
- * data only (the message), like the noble functions it stands in for.
+ * ({@link loadSha2}, which the HashML-DSA / HashSLH-DSA objects hand to
+ * init() with `beforeReady`: an app bundling neither never references noble's
+ * SHA-2), so the pre-hash stays synchronous after `await init()`. It hashes
+ * public data only (the message), like the noble functions it stands in for.
  */
 
 /** The SHA-2 functions FIPS 204 §5.4.1 allows as pre-hash, named as in NIST ACVP. */
