@@ -1,6 +1,7 @@
-import { sha224, sha256, sha384, sha512, sha512_224, sha512_256 } from '@noble/hashes/sha2.js';
 import { QsignError } from '../errors.js';
+import { loadSha2, sha2 } from '../hash/sha2.js';
 import { sha3_224, sha3_256, sha3_384, sha3_512, shake128, shake256 } from '../hash/sha3.js';
+import { beforeReady } from '../wasm/loader.js';
 import { ensureBytes } from '../util/bytes.js';
 import {
   checkOptions,
@@ -46,12 +47,12 @@ export interface Prehash {
 
 /** Shared with HashSLH-DSA (./slhdsa.ts): FIPS 205 §10.2.2 allows the same functions. */
 export const PREHASHES: Readonly<Record<PrehashName, Prehash>> = {
-  'SHA2-256': { arc: 1, outLen: 32, fn: (m) => sha256(m) },
-  'SHA2-384': { arc: 2, outLen: 48, fn: (m) => sha384(m) },
-  'SHA2-512': { arc: 3, outLen: 64, fn: (m) => sha512(m) },
-  'SHA2-224': { arc: 4, outLen: 28, fn: (m) => sha224(m) },
-  'SHA2-512/224': { arc: 5, outLen: 28, fn: (m) => sha512_224(m) },
-  'SHA2-512/256': { arc: 6, outLen: 32, fn: (m) => sha512_256(m) },
+  'SHA2-256': { arc: 1, outLen: 32, fn: (m) => sha2('SHA2-256', m) },
+  'SHA2-384': { arc: 2, outLen: 48, fn: (m) => sha2('SHA2-384', m) },
+  'SHA2-512': { arc: 3, outLen: 64, fn: (m) => sha2('SHA2-512', m) },
+  'SHA2-224': { arc: 4, outLen: 28, fn: (m) => sha2('SHA2-224', m) },
+  'SHA2-512/224': { arc: 5, outLen: 28, fn: (m) => sha2('SHA2-512/224', m) },
+  'SHA2-512/256': { arc: 6, outLen: 32, fn: (m) => sha2('SHA2-512/256', m) },
   'SHA3-224': { arc: 7, outLen: 28, fn: (m) => sha3_224(m) },
   'SHA3-256': { arc: 8, outLen: 32, fn: (m) => sha3_256(m) },
   'SHA3-384': { arc: 9, outLen: 48, fn: (m) => sha3_384(m) },
@@ -139,6 +140,7 @@ const SIGN_KEYS = ['context', 'extraEntropy', 'hash'];
 const VERIFY_KEYS = ['context', 'hash'];
 
 function makeHashMlDsa(level: MlDsaLevel): HashMlDsa {
+  beforeReady(loadSha2);
   const core = coreOf(level);
   const name = `HashML-DSA-${level}`;
   const phOf = (h: unknown): Prehash => PREHASHES[h === undefined ? 'SHA2-512' : prehashName(h)];
@@ -182,8 +184,8 @@ function makeHashMlDsa(level: MlDsaLevel): HashMlDsa {
 }
 
 /** HashML-DSA-44 (FIPS 204 §5.4); not interchangeable with ML-DSA-44. */
-export const hashml_dsa44: HashMlDsa = makeHashMlDsa(44);
+export const hashml_dsa44: HashMlDsa = /* @__PURE__ */ makeHashMlDsa(44);
 /** HashML-DSA-65 (FIPS 204 §5.4); not interchangeable with ML-DSA-65. */
-export const hashml_dsa65: HashMlDsa = makeHashMlDsa(65);
+export const hashml_dsa65: HashMlDsa = /* @__PURE__ */ makeHashMlDsa(65);
 /** HashML-DSA-87 (FIPS 204 §5.4); not interchangeable with ML-DSA-87. */
-export const hashml_dsa87: HashMlDsa = makeHashMlDsa(87);
+export const hashml_dsa87: HashMlDsa = /* @__PURE__ */ makeHashMlDsa(87);

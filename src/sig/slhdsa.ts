@@ -3,6 +3,8 @@ import { algorithms, type AlgorithmInfo, type SlhDsaSizes } from '../registry.js
 import { ensureBytes, randomBytes } from '../util/bytes.js';
 import { withOwnHeap } from '../wasm/heap.js';
 import { slhDsaExports } from '../wasm/slhdsa-loader.js';
+import { loadSha2 } from '../hash/sha2.js';
+import { beforeReady } from '../wasm/loader.js';
 import { checkStatus } from '../wasm/status.js';
 import { PREHASHES, oidOf, prehashName, type Prehash, type PrehashName } from './hashml-dsa.js';
 import { checkOptions, contextOf, purePrefix, prehashPrefix, type PrehashFunction } from './mldsa.js';
@@ -330,6 +332,7 @@ function makeSlhDsa(core: SlhDsaCore): SlhDsa {
 }
 
 function makeHashSlhDsa(core: SlhDsaCore, defaultHash: PrehashName): HashSlhDsa {
+  beforeReady(loadSha2);
   const name = `Hash${core.p.name}`;
   const phOf = (h: unknown): Prehash => PREHASHES[h === undefined ? defaultHash : prehashName(h)];
   const digestOf = (ph: Prehash, d: unknown): Uint8Array => ensureBytes('digest', d, ph.outLen);

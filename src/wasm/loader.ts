@@ -292,6 +292,17 @@ async function preload(s: State, families: readonly WasmFamily[], now: boolean):
   }));
 }
 
+const readyTasks = new Set<() => Promise<void>>();
+
+/**
+ * @internal A task init() awaits beside the wasm modules, registered by the code that needs it when that code
+ * is created (e.g. the HashML-DSA objects: the SHA-2 their pre-hash needs, where the runtime has none
+ * synchronously), so apps that bundle no such code load nothing for it.
+ */
+export function beforeReady(task: () => Promise<void>): void {
+  readyTasks.add(task);
+}
+
 async function load(options: InitOptions): Promise<void> {
   const simd = options.simd ?? simdSupported();
   if (simd && !simdSupported()) {
@@ -318,7 +329,7 @@ async function load(options: InitOptions): Promise<void> {
       adopt(s, instance, first);
     }
   }
-  await preload(s, options.families ?? FAMILIES, options.families !== undefined || s.eager);
+  await Promise.all([preload(s, options.families ?? FAMILIES, options.families !== undefined || s.eager), ...[...readyTasks].map((t) => t())]);
   state = s;
   activate(s);
   if (options.engine !== undefined) await setEngineMode(options.engine);

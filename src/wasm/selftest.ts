@@ -8,7 +8,9 @@ import { withOwnHeap } from './heap.js';
  * refused rather than used. SHA-3 is tested when its module is instantiated; each other family
  * before its first use (FIPS 140-3 lets a cryptographic algorithm self-test
  * run at any time before the algorithm's first use), because testing all of
- * them up front doubled the cold start of an app that needs one. With
+ * them up front doubled the cold start of an app that needs one; ML-KEM's
+ * test runs in stages (keygen, encaps, decaps), each before the first use of
+ * the functions that need it. With
  * init({ selfTest: 'eager' }) everything runs in init().
  */
 
@@ -33,13 +35,31 @@ function keccakKat(x: QsignExports): void {
   });
 }
 
+/** ML-KEM's self-test in stages, each run before the first use of the functions that need it. */
+const MLKEM_KEYGEN = 1, MLKEM_ENCAPS = 2, MLKEM_FULL = 3;
+
 /**
- * ML-KEM-768 (FIPS 203): keygen from seed 00..3f, encaps with m = 40..5f,
- * decaps, and decaps of a ciphertext with one bit flipped (implicit
- * rejection). Expected values from @noble/post-quantum, which passes every
- * ACVP/Wycheproof ML-KEM vector; hashes keep the constants short.
+ * The stage an ML-KEM export needs: a keypair needs the keygen KAT only, an
+ * encapsulation also the encaps KAT, everything else the full test. Testing
+ * encaps and both decaps paths before the first keypair cost ~2.8 ms of a
+ * ~17 ms Node 20 cold start (issue 23), in not-yet-optimized wasm, for an
+ * app that may only make keys; keygen alone runs most of the code a
+ * miscompiled SIMD build would break (SHAKE/SHA-3, sampling, NTT, encoding).
  */
-function mlkemKat(x: QsignExports): void {
+function mlkemStage(name: string): number {
+  if (name === 'qs_mlkem_keypair') return MLKEM_KEYGEN;
+  if (name === 'qs_mlkem_encaps' || name === 'qs_mlkem_check_pk') return MLKEM_ENCAPS;
+  return MLKEM_FULL;
+}
+
+/**
+ * ML-KEM-768 (FIPS 203) up to `stage`: keygen from seed 00..3f; then encaps
+ * with m = 40..5f; then decaps, and decaps of a ciphertext with one bit
+ * flipped (implicit rejection). Expected values from @noble/post-quantum,
+ * which passes every ACVP/Wycheproof ML-KEM vector; hashes keep the
+ * constants short.
+ */
+function mlkemKat(x: QsignExports, stage: number = MLKEM_FULL): void {
   withOwnHeap(x, KAT_HEAP_BYTES, (h) => {
     const k = 3, pkLen = 384 * k + 32, skLen = 768 * k + 96, ctLen = 32 * (10 * k + 4);
     const seed = h.put(Uint8Array.from({ length: 64 }, (_, i) => i));
@@ -52,9 +72,11 @@ function mlkemKat(x: QsignExports): void {
     if (x.qs_mlkem_keypair(k, seed, pk, sk) !== 0) throw new QsignError('ERR_SELF_TEST_FAILED', 'ML-KEM keygen failed');
     expectHex('ML-KEM-768 keygen pk', sha3(pk, pkLen), 'a24e16d8f8f9383a95b77050f4d9fd2f5733eec1d63ef3c23ebf9918173669a7');
     expectHex('ML-KEM-768 keygen sk', sha3(sk, skLen), '1149f17c3c4ac6ab1e3e2d9d8bd0171355ac0fa31bb8855c48ceade874c0864b');
+    if (stage < MLKEM_ENCAPS) return;
     if (x.qs_mlkem_encaps(k, pk, msg, ct, ss) !== 0) throw new QsignError('ERR_SELF_TEST_FAILED', 'ML-KEM encaps failed');
     expectHex('ML-KEM-768 encaps ct', sha3(ct, ctLen), 'b4cfbd24cef67afd3764276c6980e0f88f8e9ca57f59b7f12fe1a9c1e72f4710');
     expectHex('ML-KEM-768 encaps ss', h.read(ss, 32), '9cddd089ffe70e3996e76f7c8d06746df34d07e8657bc0fcf2bb0e1c3084aea1');
+    if (stage < MLKEM_FULL) return;
     if (x.qs_mlkem_decaps(k, sk, ct, ss2) !== 0) throw new QsignError('ERR_SELF_TEST_FAILED', 'ML-KEM decaps failed');
     expectHex('ML-KEM-768 decaps', h.read(ss2, 32), '9cddd089ffe70e3996e76f7c8d06746df34d07e8657bc0fcf2bb0e1c3084aea1');
     h.view()[ct] ^= 1;
@@ -107,8 +129,15 @@ function x25519Kat(x: QsignExports): void {
 }
 
 /** The families tested on first use: the exports they own (by name prefix) and their KAT. */
-const FAMILIES: ReadonlyArray<{ name: string; prefix: string; marker: string; kat: (x: QsignExports) => void }> = [
-  { name: 'ML-KEM', prefix: 'qs_mlkem_', marker: 'qs_mlkem_keypair', kat: mlkemKat },
+/** `kat` runs the family's known answers up to `stage` (all without one); `stageOf` names the stage an export needs (1 when absent). */
+const FAMILIES: ReadonlyArray<{
+  name: string;
+  prefix: string;
+  marker: string;
+  kat: (x: QsignExports, stage?: number) => void;
+  stageOf?: (name: string) => number;
+}> = [
+  { name: 'ML-KEM', prefix: 'qs_mlkem_', marker: 'qs_mlkem_keypair', kat: mlkemKat, stageOf: mlkemStage },
   { name: 'ML-DSA', prefix: 'qs_mldsa_', marker: 'qs_mldsa_keypair', kat: mldsaKat },
   { name: 'X25519', prefix: 'qs_x25519', marker: 'qs_x25519', kat: x25519Kat },
 ];
@@ -140,16 +169,26 @@ export function selfTestedExports(raw: QsignExports, eager: boolean): QsignExpor
   const source = raw as unknown as Record<string, unknown>;
   for (const f of FAMILIES) {
     const names = Object.keys(source).filter((n) => n.startsWith(f.prefix) && typeof source[n] === 'function');
+    const stageOf = f.stageOf ?? ((): number => 1);
     let failed: QsignError | undefined;
-    const firstUse = (): void => {
-      if (failed) throw failed;
-      try { f.kat(raw); } catch (cause) { failed = failure(f.name, cause); throw failed; }
-      for (const n of names) gated[n] = source[n];
-    };
-    for (const n of names) {
+    let passed = 0;
+    const gate = (n: string): void => {
       const fn = source[n] as (...a: number[]) => number;
-      gated[n] = (...args: number[]) => { firstUse(); return fn(...args); };
-    }
+      gated[n] = (...args: number[]) => { firstUse(stageOf(n)); return fn(...args); };
+    };
+    const firstUse = (stage: number): void => {
+      if (failed) throw failed;
+      if (passed < stage) {
+        try { f.kat(raw, stage); } catch (cause) {
+          failed = failure(f.name, cause);
+          for (const n of names) gate(n); // a later stage failing takes back what an earlier one handed over
+          throw failed;
+        }
+        passed = stage;
+      }
+      for (const n of names) if (stageOf(n) <= passed) gated[n] = source[n];
+    };
+    for (const n of names) gate(n);
   }
   return gated as unknown as QsignExports;
 }

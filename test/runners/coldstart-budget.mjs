@@ -12,8 +12,19 @@
 // times, and the best ratio counts (noise can make a fast build look slow, a
 // real regression stays over in every try). The script must also exit on its
 // own (nothing left running): a run that has not exited 2 s after its result fails.
+// Besides the ratio, qsign's own time over empty has a budget (--max-over, ms CPU),
+// the issue's ≤ 15 ms. Measured 2026-12-07 on this shared 2-core machine (cold2),
+// medians per try: +19.7–21.0 ms before (this suite fails it), +14.9–18.2 ms after
+// taking SHA-2 off the root import and staging the ML-KEM self-test, best of three
+// tries 14.9–16.1: at the target, inside the tolerance. What is left, per phase
+// (CPU ms, medians): import ~8.5 (resolving, reading and compiling dist/index.js,
+// the core chunk and the wasm-source entry ~6; the core chunk's top level ~2.3:
+// registry rows 0.6, SLH-DSA objects 0.5, HashML-DSA 0.3), init ~0.4, first
+// keypair ~7.7 (the first globalThis.crypto.getRandomValues ~2.5, which noble pays
+// too; read, compile and instantiate of the ML-KEM module plus its SHA-3 KAT ~2;
+// the keygen KAT ~1.5; the keypair ~0.6).
 //
-//   node test/runners/coldstart-budget.mjs [--rounds 12] [--tries 3] [--target 0.5] [--tolerance 0.1] [--tarball old.tgz]
+//   node test/runners/coldstart-budget.mjs [--rounds 12] [--tries 3] [--target 0.5] [--max-over 15] [--tolerance 0.1] [--tarball old.tgz]
 // Last line: "coldstart-budget: N passed, N failed". bench/coldstart.mjs has the full table.
 import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +40,7 @@ const opt = (n, d) => {
 const ROUNDS = opt('--rounds', 9);
 const TRIES = opt('--tries', 3);
 const TARGET = opt('--target', 0.5);
+const MAX_OVER = opt('--max-over', 15);
 // As bench/quick.mjs: fails only above target × (1 + tolerance); between the two it passes, marked OVER TARGET.
 const TOLERANCE = opt('--tolerance', 0.1);
 const started = Date.now();
@@ -84,12 +96,14 @@ try {
     const cpu = { empty: [], qsign: [], noble: [] };
     for (let r = 0; r < ROUNDS; r++) for (const name of Object.keys(SCRIPTS)) cpu[name].push(await timed(name));
     const m = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, median(v)]));
-    const ratio = (m.qsign - m.empty) / (m.noble - m.empty);
+    const over = m.qsign - m.empty;
+    const ratio = over / (m.noble - m.empty);
     console.log(
       `  try ${t + 1}: empty ${m.empty.toFixed(1)} ms CPU; to the first ML-KEM-768 keypair qsign +${(m.qsign - m.empty).toFixed(1)} ms, noble +${(m.noble - m.empty).toFixed(1)} ms over empty: ratio ${ratio.toFixed(2)}`,
     );
-    if (!best || ratio < best.ratio) best = { ...m, ratio };
-    if (ratio <= TARGET) break;
+    if (!best || over / MAX_OVER + ratio / TARGET < best.over / MAX_OVER + best.ratio / TARGET)
+      best = { ...m, ratio, over };
+    if (ratio <= TARGET && over <= MAX_OVER) break;
   }
 } catch (e) {
   failure = e.message;
@@ -97,11 +111,11 @@ try {
   rmSync(app, { recursive: true, force: true });
 }
 
-const ok = !failure && best.ratio <= TARGET * (1 + TOLERANCE);
+const ok = !failure && best.ratio <= TARGET * (1 + TOLERANCE) && best.over <= MAX_OVER * (1 + TOLERANCE);
 console.log(
   failure
     ? `  FAIL cold start: ${failure}`
-    : `  ${ok ? 'ok  ' : 'FAIL'} Node ${process.versions.node} cold start of the installed package: ${best.ratio.toFixed(2)}× @noble/post-quantum's time over an empty process (target ≤ ${TARGET}×${best?.ratio > TARGET ? `: OVER TARGET, within the ${TOLERANCE * 100} % tolerance` : ''}), CPU time, median of ${ROUNDS} interleaved rounds`,
+    : `  ${ok ? 'ok  ' : 'FAIL'} Node ${process.versions.node} cold start of the installed package: +${best.over.toFixed(1)} ms over an empty process (target ≤ ${MAX_OVER} ms${best.over > MAX_OVER ? ': OVER TARGET' : ''}), ${best.ratio.toFixed(2)}× @noble/post-quantum's time over empty (target ≤ ${TARGET}×${best.ratio > TARGET ? ': OVER TARGET' : ''}), CPU time, median of ${ROUNDS} interleaved rounds; fails above ${TOLERANCE * 100} % over a target`,
 );
 console.log(`coldstart-budget: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(`${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed`);

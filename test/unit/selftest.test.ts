@@ -71,9 +71,54 @@ for (const v of ['simd', 'scalar']) {
         pk = raw.qs_malloc(1184),
         sk = raw.qs_malloc(2400);
       expect(x.qs_mlkem_keypair(3, seed, pk, sk)).toBe(0);
+      expect(x.qs_mlkem_keypair).toBe(raw.qs_mlkem_keypair);
+      const ct = raw.qs_malloc(1088),
+        ss = raw.qs_malloc(32);
+      expect(x.qs_mlkem_encaps(3, pk, seed, ct, ss)).toBe(0);
+      expect(x.qs_mlkem_decaps(3, sk, ct, ss)).toBe(0);
       expect(x.qs_mlkem_decaps).toBe(raw.qs_mlkem_decaps);
       const rawDsa = await rawExports(dsa);
       expect(selfTestedExports(rawDsa, false).qs_mldsa_verify_mu).not.toBe(rawDsa.qs_mldsa_verify_mu);
+    });
+
+    it('the first ML-KEM keypair runs only the keygen self-test (issue 23 cold start); encaps and decaps test themselves on their first use', async () => {
+      const raw = await rawExports(kem);
+      const calls = { qs_mlkem_encaps: 0, qs_mlkem_decaps: 0 };
+      const counted = { ...raw } as QsignExports;
+      for (const n of Object.keys(calls) as Array<keyof typeof calls>) {
+        const fn = raw[n] as unknown as (...a: number[]) => number;
+        (counted as unknown as Record<string, unknown>)[n] = (...a: number[]) => (calls[n]++, fn(...a));
+      }
+      const x = selfTestedExports(counted, false);
+      const seed = raw.qs_malloc(64),
+        pk = raw.qs_malloc(1184),
+        sk = raw.qs_malloc(2400),
+        ct = raw.qs_malloc(1088),
+        ss = raw.qs_malloc(32);
+      expect(x.qs_mlkem_keypair(3, seed, pk, sk)).toBe(0);
+      expect(calls).toEqual({ qs_mlkem_encaps: 0, qs_mlkem_decaps: 0 });
+      expect(x.qs_mlkem_encaps(3, pk, seed, ct, ss)).toBe(0);
+      expect(calls.qs_mlkem_encaps).toBeGreaterThan(1); // the encaps KAT, then the call
+      expect(calls.qs_mlkem_decaps).toBe(0);
+      expect(x.qs_mlkem_decaps(3, sk, ct, ss)).toBe(0);
+      expect(calls.qs_mlkem_decaps).toBeGreaterThan(1);
+    });
+
+    it('a broken ML-KEM decaps passes keygen but is refused at the first decapsulate, and then the whole family is', async () => {
+      const raw = await rawExports(kem);
+      const x = selfTestedExports(tampered(raw, 'qs_mlkem_decaps', 3), false);
+      const seed = raw.qs_malloc(64),
+        pk = raw.qs_malloc(1184),
+        sk = raw.qs_malloc(2400),
+        ct = raw.qs_malloc(1088),
+        ss = raw.qs_malloc(32);
+      expect(x.qs_mlkem_keypair(3, seed, pk, sk)).toBe(0);
+      expect(codeOf(() => x.qs_mlkem_decaps(3, sk, ct, ss))).toBe('ERR_SELF_TEST_FAILED');
+      expect(codeOf(() => x.qs_mlkem_keypair(3, seed, pk, sk))).toBe('ERR_SELF_TEST_FAILED');
+      expect(codeOf(() => x.qs_mlkem_encaps(3, pk, seed, ct, ss))).toBe('ERR_SELF_TEST_FAILED');
+      const y = selfTestedExports(tampered(raw, 'qs_mlkem_encaps', 3), false);
+      expect(y.qs_mlkem_keypair(3, seed, pk, sk)).toBe(0);
+      expect(codeOf(() => y.qs_mlkem_encaps(3, pk, seed, ct, ss))).toBe('ERR_SELF_TEST_FAILED');
     });
 
     it('eager mode and a broken SHA-3 refuse the module at once', async () => {
