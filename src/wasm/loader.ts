@@ -173,13 +173,41 @@ function arriveSync(): boolean {
   return typeof fn === 'function' && fn();
 }
 
-/** The runtime entry's default source of a family module (`#wasm-source`). */
-function defaultSource(family: WasmFamily, variant: Variant): SyncOrAsync {
+/** A family's module source for a build, as `#wasm-source/<module>` exports it (`moduleSource`). */
+export type ModuleSource = (variant: Variant) => SyncOrAsync;
+
+/**
+ * Each family's source, registered by that family's own code (src/kem/mlkem.ts registers ML-KEM's from
+ * `#wasm-source/mlkem`, and so on): a bundle reaches the `.wasm` imports or URLs of the families it uses,
+ * and only those (a Worker uploads, a browser build emits, nothing else).
+ */
+const registered: Partial<Record<WasmFamily, ModuleSource>> = {};
+
+/** @internal Called once by each family's code with its `#wasm-source/<module>` `moduleSource`. */
+export function registerModuleSource(family: WasmFamily, source: ModuleSource): void {
+  registered[family] ??= source;
+}
+
+/** A custom `#wasm-source` (a bundler alias, a test stub) with a defaultModuleSource serves every family itself. */
+function customSource(): ((m: string, v: Variant) => SyncOrAsync) | undefined {
   const fn = (wasmSource as { defaultModuleSource?: (m: string, v: Variant) => SyncOrAsync }).defaultModuleSource;
-  if (typeof fn !== 'function') {
-    throw new Error('this build\'s #wasm-source has no defaultModuleSource; pass init({ wasm }) the wasm/qsign-*-*.wasm sources');
+  return typeof fn === 'function' ? fn : undefined;
+}
+
+/** The families init() loads when not told which: every family whose code is in this bundle. */
+function defaultFamilies(): WasmFamily[] {
+  return customSource() ? [...FAMILIES] : FAMILIES.filter((f) => registered[f]);
+}
+
+/** The default source of a family module: a custom `#wasm-source`'s, else the family's `#wasm-source/<module>`. */
+function defaultSource(family: WasmFamily, variant: Variant): SyncOrAsync {
+  const custom = customSource();
+  if (custom) return custom(MODULE_OF[family], variant);
+  const own = registered[family];
+  if (!own) {
+    throw new Error(`no ${NAME[family]} code in this bundle registered its module; pass init({ wasm }) the wasm/qsign-${MODULE_OF[family]}-*.wasm sources`);
   }
-  return fn(MODULE_OF[family], variant);
+  return own(variant);
 }
 
 function loadFailed(family: WasmFamily, variant: Variant, cause: unknown): QsignError {
@@ -318,7 +346,7 @@ async function load(options: InitOptions): Promise<void> {
       adopt(s, instance, first);
     }
   }
-  await preload(s, options.families ?? FAMILIES, options.families !== undefined || s.eager);
+  await preload(s, options.families ?? defaultFamilies(), options.families !== undefined || s.eager);
   state = s;
   activate(s);
   if (options.engine !== undefined) await setEngineMode(options.engine);
