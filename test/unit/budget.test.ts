@@ -312,6 +312,16 @@ describe('consumer bundle budgets (rollup)', () => {
   it('registry split: the JWT-verify bundle carries no SLH-DSA, CMS or hybrid rows', () => {
     expect(rowsOf('jose-verify')).toMatchObject({ mldsa: true, slhdsa: false, cms: false, hybrid: false });
   });
+  // Each family's `new URL('…wasm', import.meta.url)` sits in its own `#wasm-source/<module>` file (issue 23
+  // item 2), so a browser bundler emits only the assets of the families the app uses.
+  const wasmUrls = (name: string) =>
+    [...new Set([...built.get(name)!.code.matchAll(/qsign-(\w+)-(?:simd|scalar)\.wasm/g)].map((m) => m[1]))].sort();
+  it("browser bundles reference only their families' wasm: ML-KEM only → mlkem, ML-DSA only → mldsa", () => {
+    expect(wasmUrls('core-kem')).toEqual(['mlkem']);
+    expect(wasmUrls('core-dsa')).toEqual(['mldsa']);
+    expect(wasmUrls('core-hash')).toEqual(['sha3']);
+    expect(wasmUrls('jose-verify')).toEqual(['mldsa']);
+  });
   // The engine's ML-KEM half (engine/wasm-kem.ts, engine/probe-kem.ts) sits apart from its ML-DSA half, so the
   // JWT path reaches no ML-KEM wrapper (and in a Worker no ML-KEM wasm: see the edge tests below).
   it('jose verify pulls in no ML-KEM wrapper module (dist/kem/)', () => {
