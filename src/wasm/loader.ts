@@ -167,9 +167,16 @@ function addExplicit(s: State, w: Partial<Record<WasmFamily, WasmSourceOrPair>>)
   }
 }
 
+/**
+ * The runtime entry's hooks as a plain object: a custom `#wasm-source` may lack any of them, and the built-in
+ * ones no longer export defaultModuleSource; a static `wasmSource.x` of a missing export fails webpack's build.
+ */
+const hooks: { modulesArriveSync?: () => boolean; defaultModuleSource?: (m: string, v: Variant) => SyncOrAsync } =
+  wasmSource;
+
 /** Whether the runtime entry hands over modules synchronously (`#wasm-source` modulesArriveSync; a custom one without it: no). */
 function arriveSync(): boolean {
-  const fn = (wasmSource as { modulesArriveSync?: () => boolean }).modulesArriveSync;
+  const fn = hooks.modulesArriveSync;
   return typeof fn === 'function' && fn();
 }
 
@@ -190,7 +197,7 @@ export function registerModuleSource(family: WasmFamily, source: ModuleSource): 
 
 /** A custom `#wasm-source` (a bundler alias, a test stub) with a defaultModuleSource serves every family itself. */
 function customSource(): ((m: string, v: Variant) => SyncOrAsync) | undefined {
-  const fn = (wasmSource as { defaultModuleSource?: (m: string, v: Variant) => SyncOrAsync }).defaultModuleSource;
+  const fn = hooks.defaultModuleSource;
   return typeof fn === 'function' ? fn : undefined;
 }
 

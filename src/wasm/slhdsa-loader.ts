@@ -11,7 +11,9 @@ import { moduleSource } from '#wasm-source/slhdsa';
 
 type SlhSource = WebAssembly.Module | Uint8Array | Promise<WasmSource | Uint8Array | WebAssembly.Module>;
 function defaultSlhDsaSource(variant: Variant): SlhSource {
-  const fn = (wasmSource as { defaultSlhDsaSource?: (v: Variant) => SlhSource }).defaultSlhDsaSource;
+  // Read off a plain object: a static `wasmSource.defaultSlhDsaSource` of a missing export fails webpack's build.
+  const hooks = wasmSource as unknown as { defaultSlhDsaSource?: (v: Variant) => SlhSource };
+  const fn = hooks.defaultSlhDsaSource;
   return typeof fn === 'function' ? fn(variant) : (moduleSource(variant) as SlhSource);
 }
 
