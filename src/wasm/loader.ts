@@ -171,8 +171,11 @@ function addExplicit(s: State, w: Partial<Record<WasmFamily, WasmSourceOrPair>>)
  * The runtime entry's hooks as a plain object: a custom `#wasm-source` may lack any of them, and the built-in
  * ones no longer export defaultModuleSource; a static `wasmSource.x` of a missing export fails webpack's build.
  */
-const hooks: { modulesArriveSync?: () => boolean; defaultModuleSource?: (m: string, v: Variant) => SyncOrAsync } =
-  wasmSource;
+const hooks: {
+  modulesArriveSync?: () => boolean;
+  defaultModuleSource?: (m: string, v: Variant) => SyncOrAsync;
+  readModule?: (m: string, v: Variant) => SyncOrAsync;
+} = wasmSource;
 
 /** Whether the runtime entry hands over modules synchronously (`#wasm-source` modulesArriveSync; a custom one without it: no). */
 function arriveSync(): boolean {
@@ -201,6 +204,14 @@ function customSource(): ((m: string, v: Variant) => SyncOrAsync) | undefined {
   return typeof fn === 'function' ? fn : undefined;
 }
 
+/**
+ * Where reading a module costs nothing until asked (Node, Bun, Deno: `readModule` of the runtime entry), any
+ * family can be loaded, imported by this process's code or not (floor 2's getExports, the residue probes).
+ */
+function readAnyModule(): ((m: string, v: Variant) => SyncOrAsync) | undefined {
+  return typeof hooks.readModule === 'function' ? hooks.readModule : undefined;
+}
+
 /** The families init() loads when not told which: every family whose code is in this bundle. */
 function defaultFamilies(): WasmFamily[] {
   return customSource() ? [...FAMILIES] : FAMILIES.filter((f) => registered[f]);
@@ -211,6 +222,8 @@ function defaultSource(family: WasmFamily, variant: Variant): SyncOrAsync {
   const custom = customSource();
   if (custom) return custom(MODULE_OF[family], variant);
   const own = registered[family];
+  const any = readAnyModule();
+  if (!own && any) return any(MODULE_OF[family], variant);
   if (!own) {
     throw new Error(`no ${NAME[family]} code in this bundle registered its module; pass init({ wasm }) the wasm/qsign-${MODULE_OF[family]}-*.wasm sources`);
   }
