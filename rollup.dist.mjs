@@ -35,16 +35,20 @@ export const ENTRIES = {
 const PUBLIC = Object.keys(ENTRIES).filter((name) => name.endsWith('index'));
 
 /**
- * Runtime wasm sources: package.json "imports" `#wasm-source`. Built on their own (no chunk merging):
+ * Runtime wasm sources: package.json "imports" `#wasm-source` and `#wasm-source/<module>`. Built on their own (no chunk merging):
  * each must stay a standalone file in dist/entries/, since its `../../wasm/` URL or static .wasm import
  * is relative to that file and only the runtime's own entry may be loaded (Node cannot import a .wasm).
  */
-export const RUNTIME_ENTRIES = {
-  'entries/node': 'src/entries/node.ts',
-  'entries/browser': 'src/entries/browser.ts',
-  'entries/deno': 'src/entries/deno.ts',
-  'entries/workerd': 'src/entries/workerd.ts',
-};
+export const RUNTIME_ENTRIES = Object.fromEntries(
+  ['node', 'browser', 'deno', 'workerd'].flatMap((runtime) => [
+    [`entries/${runtime}`, `src/entries/${runtime}.ts`],
+    // `#wasm-source/<module>`: one file per family module, imported by that family's code only.
+    ...['mlkem', 'mldsa', 'x25519', 'sha3', 'slhdsa'].map((m) => [
+      `entries/${runtime}-${m}`,
+      `src/entries/${runtime}-${m}.ts`,
+    ]),
+  ]),
+);
 
 /**
  * TypeScript → JavaScript per file with esbuild (types are tsc's job; the tsconfig's isolatedModules

@@ -5,7 +5,14 @@ export default defineConfig({
   resolve: {
     // Tests run the TypeScript sources; the runtime picks its wasm source the
     // way the published package does under the `node` condition.
-    alias: { '#wasm-source': fileURLToPath(new URL('./src/entries/node.ts', import.meta.url)) },
+    // `#wasm-source/<module>` (each family's module, imported by that family's code) likewise.
+    alias: [
+      { find: /^#wasm-source$/, replacement: fileURLToPath(new URL('./src/entries/node.ts', import.meta.url)) },
+      {
+        find: /^#wasm-source\/(\w+)$/,
+        replacement: fileURLToPath(new URL('./src/entries/node-$1.ts', import.meta.url)),
+      },
+    ],
   },
   test: {
     // The folders of docs/architecture.md's "Tests" section (test/unit/layout.test.ts keeps files in them).

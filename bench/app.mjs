@@ -153,6 +153,30 @@ function packageWasmModules(app, modules) {
 }
 
 /**
+ * esbuild plugin for workerd: the package's workerd entry imports only the SIMD128 builds (src/entries/workerd.ts),
+ * so the scalar copy (SCALAR_ALIAS) gets, as each family's `#wasm-source/<module>`, a module that imports that
+ * family's scalar build from its own wasm/ (what an app passes with init({ wasm }) where SIMD is missing).
+ */
+function scalarCopyModules(app) {
+  const copy = join(app, 'node_modules', SCALAR_ALIAS);
+  return {
+    name: 'bench-scalar-copy-modules',
+    setup(b) {
+      b.onResolve({ filter: /^#wasm-source\/\w+$/ }, (args) =>
+        resolve(args.importer).startsWith(copy + sep)
+          ? { path: args.path.slice('#wasm-source/'.length), namespace: 'bench-scalar-copy' }
+          : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'bench-scalar-copy' }, (args) => ({
+        resolveDir: join(copy, 'dist/entries'),
+        loader: 'js',
+        contents: `import scalar from '../../wasm/qsign-${args.path}-scalar.wasm';\nexport const moduleSource = () => scalar;`,
+      }));
+    },
+  };
+}
+
+/**
  * Builds `contents` (an entry that imports './suite.ts', resolved from bench/) for `target` (node, deno, bun,
  * browser, workerd) into `outfile` inside the app. Resolves esbuild's result (metafile included) plus
  * `wasmModules` (workerd: [{ name, wasm }] for test/helpers/workerd.mjs). Fails if any input comes from
@@ -167,6 +191,7 @@ export async function bundleSuite(pkg, { target, contents, outfile }) {
     : [
         packagesFromApp(pkg.app, t.external ?? []),
         target === 'browser' ? packageWasmUrls(pkg.app) : packageWasmModules(pkg.app, wasm),
+        ...(target === 'workerd' ? [scalarCopyModules(pkg.app)] : []),
       ];
   const r = await build({
     stdin: { contents, resolveDir: BENCH, sourcefile: 'bench-entry.ts', loader: 'ts' },

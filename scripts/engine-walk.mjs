@@ -141,10 +141,13 @@ try {
   }
   symlinkSync(join(root, 'wasm'), join(work, 'wasm'));
   symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'));
-  // The copy resolves `#wasm-source` (loader.ts, slhdsa-loader.ts) as Node would: to the Node entry.
+  // The copy resolves `#wasm-source` and `#wasm-source/<module>` as Node would: to the Node entry.
   writeFileSync(
     join(work, 'package.json'),
-    JSON.stringify({ type: 'module', imports: { '#wasm-source': './src/entries/node.ts' } }),
+    JSON.stringify({
+      type: 'module',
+      imports: { '#wasm-source': './src/entries/node.ts', '#wasm-source/*': './src/entries/node-*.ts' },
+    }),
   );
   writeFileSync(
     join(work, 'walk.ts'),

@@ -2,14 +2,22 @@
 // Bundles the example from this checkout for workerd (wrangler users need
 // none of this: `wrangler deploy` resolves qsign-pqc/transit under the
 // "workerd" condition).
-//   node examples/edge-transit/build.mjs OUTDIR  → OUTDIR/worker.js + the .wasm modules
+//   node examples/edge-transit/build.mjs OUTDIR  → OUTDIR/worker.js + the .wasm modules it imports
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = resolve(here, '../..');
+
+/** The .wasm files (basenames) the bundled script imports, from esbuild's metafile. */
+const importedWasm = (metafile) =>
+  Object.values(metafile.outputs)
+    .flatMap((o) => o.imports)
+    .map((i) => i.path)
+    .filter((p) => p.endsWith('.wasm'))
+    .map((p) => basename(p));
 
 /**
  * Bundles the worker into `outdir`; returns the worker.js path. `entry` defaults to src/worker.ts (tests pass
@@ -23,12 +31,16 @@ export async function bundleEdgeTransit(outdir, entry = join(here, 'src/worker.t
       // From a checkout the SDK is the TypeScript source, not dist/.
       b.onResolve({ filter: /^qsign-pqc\/transit$/ }, () => ({ path: join(root, 'src/transit/index.ts') }));
       b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: join(root, 'src/entries/workerd.ts') }));
+      // Each family's module source (`#wasm-source/<module>`), imported by that family's code only.
+      b.onResolve({ filter: /^#wasm-source\/\w+$/ }, (a) => ({
+        path: join(root, 'src/entries', `workerd-${a.path.slice('#wasm-source/'.length)}.ts`),
+      }));
       // wasm stays a module import that workerd (or wrangler) compiles ahead of time.
       b.onResolve({ filter: /\.wasm$/ }, (a) => ({ path: `./${basename(a.path)}`, external: true }));
     },
   };
   const outfile = join(outdir, 'worker.js');
-  await build({
+  const { metafile } = await build({
     entryPoints: [entry],
     bundle: true,
     format: 'esm',
@@ -40,11 +52,10 @@ export async function bundleEdgeTransit(outdir, entry = join(here, 'src/worker.t
     // The package is marked side-effect free; keep the whole module graph.
     ignoreAnnotations: true,
     plugins: [plugin],
+    metafile: true,
   });
-  // The workerd entry imports every family module statically (wasm/build-info.json lists them);
-  // each is instantiated on the first use of its family only.
-  const { outputs } = JSON.parse(readFileSync(join(root, 'wasm/build-info.json'), 'utf8'));
-  for (const { file } of Object.values(outputs)) copyFileSync(join(root, 'wasm', file), join(outdir, file));
+  // Copy the .wasm modules the script imports: each family's code imports its own module (SIMD128 build only).
+  for (const file of importedWasm(metafile)) copyFileSync(join(root, 'wasm', file), join(outdir, file));
   return outfile;
 }
 

@@ -9,7 +9,8 @@
  */
 import { init, isInitialized } from '../wasm/loader.js';
 import { ENGINE_ALGORITHMS, type EngineAlgorithm } from './native.js';
-import { probeAll, knownCapability, type NativeAlgorithmCapability } from './probe.js';
+import { knownCapability, type NativeAlgorithmCapability } from './probe.js';
+import { probeAll } from './probe-kem.js';
 import { engineMode, onEngineMode, type EngineMode } from '../wasm/engine-mode.js';
 import { runtimeInfo, nativeSubtle, type RuntimeInfo } from './runtime.js';
 

@@ -4,7 +4,8 @@
  * It references only the ML-KEM wrappers.
  */
 import { unsupported, encapsulateNatively, decapsulateNatively, type KemAlgorithm } from './native.js';
-import { probeKemAlgorithm, type NativeAlgorithmCapability } from './probe.js';
+import type { NativeAlgorithmCapability } from './probe.js';
+import { probeKemAlgorithm } from './probe-kem.js';
 import { engineMode } from '../wasm/engine-mode.js';
 import {
   run,
@@ -17,7 +18,7 @@ import {
   type KeyPair,
 } from './router.js';
 import { isCryptoKey } from './runtime.js';
-import { WASM_KEMS, encapsulateInWasm, decapsulateInWasm } from './wasm.js';
+import { WASM_KEMS, encapsulateInWasm, decapsulateInWasm } from './wasm-kem.js';
 
 /** Resolves a KEM algorithm name or alias to its canonical name. */
 export function kemAlgorithm(name: string): KemAlgorithm {

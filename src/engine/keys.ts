@@ -29,7 +29,7 @@ import {
   isKem,
   type EngineAlgorithm,
 } from './native.js';
-import { probeAlgorithm } from './probe.js';
+import { probeAlgorithm } from './probe-kem.js';
 import { engineAlgorithm } from './router.js';
 import { isCryptoKey } from './runtime.js';
 

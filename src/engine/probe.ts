@@ -20,24 +20,19 @@
  * 203/204 is treated as lacking it.
  */
 import {
-  ENGINE_ALGORITHMS,
-  isKem,
   importSeed,
   publicOf,
   exportRaw,
   nativeSign,
   nativeVerify,
-  nativeEncapsulate,
-  nativeDecapsulate,
   nativeGenerate,
   importPublic,
   type EngineAlgorithm,
-  type KemAlgorithm,
   type SignatureAlgorithm,
 } from './native.js';
 import { nativeSubtle } from './runtime.js';
 import { equalBytes } from '../util/bytes.js';
-import { WASM_KEMS, WASM_SIGS } from './wasm.js';
+import { WASM_SIGS } from './wasm.js';
 
 /** Native support for one algorithm; every flag was established by running it. */
 export interface NativeAlgorithmCapability {
@@ -65,7 +60,7 @@ export interface NativeAlgorithmCapability {
   readonly notes: readonly string[];
 }
 
-const NONE: NativeAlgorithmCapability = Object.freeze({
+export const NONE: NativeAlgorithmCapability = Object.freeze({
   probed: false,
   generateKey: false,
   importSeed: false,
@@ -85,11 +80,11 @@ export let probeEpoch = 0;
 const running = new Map<EngineAlgorithm, Promise<NativeAlgorithmCapability>>();
 
 /** Deterministic probe inputs: a visible pattern, so a failing probe is easy to replay. */
-function pattern(n: number, start: number): Uint8Array {
+export function pattern(n: number, start: number): Uint8Array {
   return Uint8Array.from({ length: n }, (_, i) => (start + i) & 0xff);
 }
 
-async function step(notes: string[], name: string, f: () => Promise<boolean>): Promise<boolean> {
+export async function step(notes: string[], name: string, f: () => Promise<boolean>): Promise<boolean> {
   try {
     if (await f()) return true;
     notes.push(`${name}: result disagrees with the wasm engine`);
@@ -156,56 +151,7 @@ async function probeSignature(alg: SignatureAlgorithm): Promise<NativeAlgorithmC
   });
 }
 
-async function probeKem(alg: KemAlgorithm): Promise<NativeAlgorithmCapability> {
-  const notes: string[] = [];
-  const wasm = WASM_KEMS[alg];
-  const seed = pattern(64, 1);
-  const ours = wasm.keygen(seed);
-  let sk: CryptoKey | undefined, pk: CryptoKey | undefined;
-  const importOk = await step(notes, 'importKey(raw-seed)', async () => {
-    sk = await importSeed(alg, seed, true);
-    pk = await publicOf(alg, sk);
-    return equalBytes(await exportRaw(pk, 'raw-public'), ours.publicKey);
-  });
-  if (!importOk || !sk || !pk) return freeze({ ...NONE, probed: true, notes });
-  const k = sk,
-    p = pk;
-  const [exportSeed, rawPublic, encapsulate, decapsulate, generateKey] = await Promise.all([
-    step(notes, 'exportKey(raw-seed)', async () => equalBytes(await exportRaw(k, 'raw-seed'), seed)),
-    step(notes, 'importKey(raw-public)', async () => (await importPublic(alg, ours.publicKey)).type === 'public'),
-    step(notes, 'encapsulateBits', async () => {
-      const r = await nativeEncapsulate(alg, p);
-      return equalBytes(wasm.decapsulate(r.cipherText, ours.secretKey), r.sharedSecret);
-    }),
-    step(notes, 'decapsulateBits', async () => {
-      const r = wasm.encapsulate(ours.publicKey);
-      return equalBytes(await nativeDecapsulate(alg, k, r.cipherText), r.sharedSecret);
-    }),
-    step(notes, 'generateKey', async () => {
-      const kp = await nativeGenerate(alg, false);
-      const r = await nativeEncapsulate(alg, kp.publicKey);
-      return (
-        kp.privateKey.extractable === false &&
-        equalBytes(await nativeDecapsulate(alg, kp.privateKey, r.cipherText), r.sharedSecret)
-      );
-    }),
-  ]);
-  return freeze({
-    probed: true,
-    generateKey,
-    importSeed: true,
-    exportSeed,
-    rawPublic,
-    sign: false,
-    verify: false,
-    context: false,
-    encapsulate,
-    decapsulate,
-    notes,
-  });
-}
-
-function freeze(c: Omit<NativeAlgorithmCapability, 'notes'> & { notes: string[] }): NativeAlgorithmCapability {
+export function freeze(c: Omit<NativeAlgorithmCapability, 'notes'> & { notes: string[] }): NativeAlgorithmCapability {
   return Object.freeze({ ...c, notes: Object.freeze([...c.notes]) });
 }
 
@@ -213,7 +159,10 @@ function freeze(c: Omit<NativeAlgorithmCapability, 'notes'> & { notes: string[] 
  * Memoizes one algorithm's probe (concurrent callers share the run). Needs
  * the wasm core loaded (the cross-checks use it); never rejects otherwise.
  */
-function memo(alg: EngineAlgorithm, run: () => Promise<NativeAlgorithmCapability>): Promise<NativeAlgorithmCapability> {
+export function memo(
+  alg: EngineAlgorithm,
+  run: () => Promise<NativeAlgorithmCapability>,
+): Promise<NativeAlgorithmCapability> {
   const done = results.get(alg);
   if (done) return Promise.resolve(done);
   let p = running.get(alg);
@@ -243,21 +192,6 @@ function memo(alg: EngineAlgorithm, run: () => Promise<NativeAlgorithmCapability
 /** Probes one ML-DSA parameter set; references only the ML-DSA wrappers. */
 export function probeSignatureAlgorithm(alg: SignatureAlgorithm): Promise<NativeAlgorithmCapability> {
   return memo(alg, () => probeSignature(alg));
-}
-
-/** Probes one ML-KEM parameter set; references only the ML-KEM wrappers. */
-export function probeKemAlgorithm(alg: KemAlgorithm): Promise<NativeAlgorithmCapability> {
-  return memo(alg, () => probeKem(alg));
-}
-
-/** Probes either kind (pulls in both halves: for key import and probeAll, not for the call path). */
-export function probeAlgorithm(alg: EngineAlgorithm): Promise<NativeAlgorithmCapability> {
-  return isKem(alg) ? probeKemAlgorithm(alg as KemAlgorithm) : probeSignatureAlgorithm(alg as SignatureAlgorithm);
-}
-
-/** Probes every algorithm (in parallel). */
-export async function probeAll(): Promise<void> {
-  await Promise.all(ENGINE_ALGORITHMS.map((a) => probeAlgorithm(a)));
 }
 
 /** What is known so far about `alg` (sync; `probed: false` before its probe ran). */

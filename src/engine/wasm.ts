@@ -3,11 +3,12 @@
  * face. The tables are shared with the probe (it cross-checks native
  * against them); the operations below are what the router dispatches to,
  * each taking the key forms the engine accepts (a seed is expanded here,
- * and the expanded copy wiped before returning).
+ * and the expanded copy wiped before returning). The KEM half is
+ * engine/wasm-kem.ts: a signature-only app (a JWT verifier) never reaches the
+ * ML-KEM code, nor its wasm module (#wasm-source/mlkem, a Worker upload).
  */
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '../sig/index.js';
-import { ml_kem512, ml_kem768, ml_kem1024 } from '../kem/index.js';
-import type { KemAlgorithm, SignatureAlgorithm } from './native.js';
+import type { SignatureAlgorithm } from './native.js';
 
 /** The slice of the primitives' (noble-shaped) API the engine relies on. */
 export interface WasmSignature {
@@ -32,14 +33,9 @@ export const WASM_SIGS: Readonly<Record<SignatureAlgorithm, WasmSignature>> = {
   'ML-DSA-65': ml_dsa65,
   'ML-DSA-87': ml_dsa87,
 };
-export const WASM_KEMS: Readonly<Record<KemAlgorithm, WasmKem>> = {
-  'ML-KEM-512': ml_kem512,
-  'ML-KEM-768': ml_kem768,
-  'ML-KEM-1024': ml_kem1024,
-};
 
 /** Runs `f` on the expanded secret key of `key` (expanding a seed for just this call). */
-function withExpanded<T>(prim: WasmSignature | WasmKem, key: Uint8Array, f: (expanded: Uint8Array) => T): T {
+export function withExpanded<T>(prim: WasmSignature | WasmKem, key: Uint8Array, f: (expanded: Uint8Array) => T): T {
   if (key.length !== prim.lengths.seed) return f(key);
   const expanded = prim.keygen(key).secretKey;
   try {
@@ -68,20 +64,6 @@ export function verifyInWasm(
   opts: { context?: Uint8Array },
 ): boolean {
   return WASM_SIGS[alg].verify(signature, message, key, opts);
-}
-
-export function encapsulateInWasm(
-  alg: KemAlgorithm,
-  key: Uint8Array,
-  msg?: Uint8Array,
-): { cipherText: Uint8Array; sharedSecret: Uint8Array } {
-  return WASM_KEMS[alg].encapsulate(key, msg);
-}
-
-/** Decapsulates with expanded secret-key bytes or the 64-byte seed d‖z. */
-export function decapsulateInWasm(alg: KemAlgorithm, key: Uint8Array, cipherText: Uint8Array): Uint8Array {
-  const prim = WASM_KEMS[alg];
-  return withExpanded(prim, key, (dk) => prim.decapsulate(cipherText, dk));
 }
 
 /** Key generation on wasm: the expanded pair, or seed output (a fresh seed when none is given). */

@@ -13,21 +13,15 @@ function read(file: string): WebAssembly.Module | Promise<Uint8Array> {
   return import('node:fs/promises').then(({ readFile }) => readFile(url));
 }
 
-/** Whether {@link defaultModuleSource} hands over a compiled Module (so init() can leave each to its first use). */
+/** Whether {@link readModule} hands over a compiled Module (so init() can leave each to its first use). */
 export function modulesArriveSync(): boolean {
   return typeof process !== 'undefined' && typeof process.getBuiltinModule === 'function';
 }
 
-/** A family module (wasm/qsign-<name>-<variant>.wasm): compiled synchronously where possible, else read async (init() awaits it). */
-export function defaultModuleSource(name: string, variant: Variant): WebAssembly.Module | Promise<Uint8Array> {
-  return read(`qsign-${name}-${variant}.wasm`);
-}
-
 /**
- * The SLH-DSA module, compiled synchronously where the runtime allows it
- * (the first SLH-DSA call then needs no `await`); otherwise the bytes, read
- * asynchronously (call `loadSlhDsa()` first there).
+ * A family module (wasm/qsign-<name>-<variant>.wasm; node-<family>.ts, reached as `#wasm-source/<family>`):
+ * compiled synchronously where possible, else read async (init() awaits it; SLH-DSA needs `loadSlhDsa()`).
  */
-export function defaultSlhDsaSource(variant: Variant): WebAssembly.Module | Promise<Uint8Array> {
-  return read(`qsign-slhdsa-${variant}.wasm`);
+export function readModule(name: string, variant: Variant): WebAssembly.Module | Promise<Uint8Array> {
+  return read(`qsign-${name}-${variant}.wasm`);
 }

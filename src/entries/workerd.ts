@@ -1,38 +1,27 @@
 // Cloudflare Workers forbid compiling wasm from bytes at run time, so the
 // modules are imported statically: wrangler and workerd hand us a compiled
 // WebAssembly.Module for each, which instantiates synchronously on first use.
-import mlkemSimd from '../../wasm/qsign-mlkem-simd.wasm';
-import mlkemScalar from '../../wasm/qsign-mlkem-scalar.wasm';
-import mldsaSimd from '../../wasm/qsign-mldsa-simd.wasm';
-import mldsaScalar from '../../wasm/qsign-mldsa-scalar.wasm';
-import x25519Simd from '../../wasm/qsign-x25519-simd.wasm';
-import x25519Scalar from '../../wasm/qsign-x25519-scalar.wasm';
-import sha3Simd from '../../wasm/qsign-sha3-simd.wasm';
-import sha3Scalar from '../../wasm/qsign-sha3-scalar.wasm';
-import slhDsaSimd from '../../wasm/qsign-slhdsa-simd.wasm';
-import slhDsaScalar from '../../wasm/qsign-slhdsa-scalar.wasm';
-
-const MODULES: Record<string, [simd: WebAssembly.Module, scalar: WebAssembly.Module]> = {
-  mlkem: [mlkemSimd, mlkemScalar],
-  mldsa: [mldsaSimd, mldsaScalar],
-  x25519: [x25519Simd, x25519Scalar],
-  sha3: [sha3Simd, sha3Scalar],
-  slhdsa: [slhDsaSimd, slhDsaScalar],
-};
+// Each family's import sits in a file of its own (workerd-<family>.ts, reached
+// as `#wasm-source/<family>` from that family's code only): a Worker uploads
+// the modules of the families it uses, nothing else.
+//
+// Only the SIMD128 builds: workerd is V8, where WebAssembly SIMD128 has been on
+// since V8 9.1 with no compatibility flag or date to turn it off, so a scalar
+// build would be uploaded by every Worker and never run (it would double the
+// upload: the edge JWT verifier's 20 KB gz ML-DSA module). init() still probes
+// SIMD; where it is missing, or with init({ simd: false }), pass the scalar
+// modules yourself: init({ simd: false, wasm: { 'ml-dsa': { scalar } } }).
 
 /** The modules are imported already compiled: init() leaves each to its first use. */
 export function modulesArriveSync(): boolean {
   return true;
 }
 
-/** A family module (wasm/qsign-<name>-<variant>.wasm). */
-export function defaultModuleSource(name: string, variant: 'simd' | 'scalar'): WebAssembly.Module {
-  const pair = MODULES[name];
-  if (!pair) throw new Error(`no wasm module named ${name}`);
-  return pair[variant === 'simd' ? 0 : 1];
-}
-
-/** The SLH-DSA module (instantiated on first use; a Module instantiates synchronously). */
-export function defaultSlhDsaSource(variant: 'simd' | 'scalar'): WebAssembly.Module {
-  return defaultModuleSource('slhdsa', variant);
+/** `simd` for the SIMD128 build; asking for the scalar one says how to pass it. */
+export function simdBuildOnly(name: string, simd: WebAssembly.Module, variant: 'simd' | 'scalar'): WebAssembly.Module {
+  if (variant === 'simd') return simd;
+  throw new Error(
+    `the workerd entry imports only the SIMD128 build of wasm/qsign-${name}-*.wasm; import ` +
+      `wasm/qsign-${name}-scalar.wasm in the Worker and pass it to init({ wasm })`,
+  );
 }

@@ -2,10 +2,13 @@ import { QsignError } from '../errors.js';
 import { ensureBytes } from '../util/bytes.js';
 import { KeccakKind, type QsignExports } from '../wasm/exports.js';
 import { withHeap as withHeapOf, type Heap } from '../wasm/heap.js';
-import { getExports as getExportsOf } from '../wasm/loader.js';
+import { moduleSource } from '#wasm-source/sha3';
+import { getExports as getExportsOf, registerModuleSource } from '../wasm/loader.js';
 import { checkStatus } from '../wasm/status.js';
 // Plain hashing runs on the ML-KEM or ML-DSA module when one is loaded, else
 // on the SHA-3-only module (src/wasm/loader.ts); the choice is fixed once made.
+// This family's module (instantiated on first use), and only it, enters a bundle with this code (loader.ts registerModuleSource).
+registerModuleSource('sha3', moduleSource);
 const withHeap = <T>(fn: (h: Heap) => T): T => withHeapOf('sha3', fn);
 const getExports = (): QsignExports => getExportsOf('sha3');
 

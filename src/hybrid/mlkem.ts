@@ -17,7 +17,8 @@
 import { QsignError, type QsignErrorCode } from '../errors.js';
 import { findAlgorithm } from '../registry.js';
 import { decapsulate, encapsulate, kemKeygen } from '../engine/kem.js';
-import { WASM_KEMS, type WasmKem } from '../engine/wasm.js';
+import type { WasmKem } from '../engine/wasm.js';
+import { WASM_KEMS } from '../engine/wasm-kem.js';
 
 export type MlKemName = 'ML-KEM-512' | 'ML-KEM-768' | 'ML-KEM-1024';
 

@@ -4,7 +4,10 @@ import { findIn, namesWithAliases } from '../registry/rows.js';
 import { equalBytes, randomBytes, wipe } from '../util/bytes.js';
 import { checkStatus } from '../wasm/status.js';
 import { withHeap as withHeapOf, type Heap } from '../wasm/heap.js';
-// This family's module (src/wasm/loader.ts), instantiated on first use.
+import { moduleSource } from '#wasm-source/mlkem';
+import { registerModuleSource } from '../wasm/loader.js';
+// This family's module (instantiated on first use), and only it, enters a bundle with this code (loader.ts registerModuleSource).
+registerModuleSource('ml-kem', moduleSource);
 const withHeap = <T>(fn: (h: Heap) => T): T => withHeapOf('ml-kem', fn);
 
 /*

@@ -2,7 +2,8 @@ import { QsignError } from '../errors.js';
 import { ensureBytes } from '../util/bytes.js';
 import { KeccakKind, type QsignExports } from '../wasm/exports.js';
 import { withHeap as withHeapOf, type Heap } from '../wasm/heap.js';
-import { getExports as getExportsOf } from '../wasm/loader.js';
+import { moduleSource } from '#wasm-source/mldsa';
+import { getExports as getExportsOf, registerModuleSource } from '../wasm/loader.js';
 import { checkStatus } from '../wasm/status.js';
 import {
   ABSORB_CHUNK,
@@ -15,7 +16,8 @@ import {
   type MlDsaSignOptions,
   type MlDsaVerifyOptions,
 } from './mldsa.js';
-// This family's module (src/wasm/loader.ts), instantiated on first use.
+// This family's module (instantiated on first use), and only it, enters a bundle with this code (loader.ts registerModuleSource).
+registerModuleSource('ml-dsa', moduleSource);
 const withHeap = <T>(fn: (h: Heap) => T): T => withHeapOf('ml-dsa', fn);
 const getExports = (): QsignExports => getExportsOf('ml-dsa');
 

@@ -167,19 +167,67 @@ function addExplicit(s: State, w: Partial<Record<WasmFamily, WasmSourceOrPair>>)
   }
 }
 
+/**
+ * The runtime entry's hooks as a plain object: a custom `#wasm-source` may lack any of them, and the built-in
+ * ones no longer export defaultModuleSource; a static `wasmSource.x` of a missing export fails webpack's build.
+ */
+const hooks: {
+  modulesArriveSync?: () => boolean;
+  defaultModuleSource?: (m: string, v: Variant) => SyncOrAsync;
+  readModule?: (m: string, v: Variant) => SyncOrAsync;
+} = wasmSource;
+
 /** Whether the runtime entry hands over modules synchronously (`#wasm-source` modulesArriveSync; a custom one without it: no). */
 function arriveSync(): boolean {
-  const fn = (wasmSource as { modulesArriveSync?: () => boolean }).modulesArriveSync;
+  const fn = hooks.modulesArriveSync;
   return typeof fn === 'function' && fn();
 }
 
-/** The runtime entry's default source of a family module (`#wasm-source`). */
+/** A family's module source for a build, as `#wasm-source/<module>` exports it (`moduleSource`). */
+export type ModuleSource = (variant: Variant) => SyncOrAsync;
+
+/**
+ * Each family's source, registered by that family's own code (src/kem/mlkem.ts registers ML-KEM's from
+ * `#wasm-source/mlkem`, and so on): a bundle reaches the `.wasm` imports or URLs of the families it uses,
+ * and only those (a Worker uploads, a browser build emits, nothing else).
+ */
+const registered: Partial<Record<WasmFamily, ModuleSource>> = {};
+
+/** @internal Called once by each family's code with its `#wasm-source/<module>` `moduleSource`. */
+export function registerModuleSource(family: WasmFamily, source: ModuleSource): void {
+  registered[family] ??= source;
+}
+
+/** A custom `#wasm-source` (a bundler alias, a test stub) with a defaultModuleSource serves every family itself. */
+function customSource(): ((m: string, v: Variant) => SyncOrAsync) | undefined {
+  const fn = hooks.defaultModuleSource;
+  return typeof fn === 'function' ? fn : undefined;
+}
+
+/**
+ * Where reading a module costs nothing until asked (Node, Bun, Deno: `readModule` of the runtime entry), any
+ * family can be loaded, imported by this process's code or not (floor 2's getExports, the residue probes).
+ */
+function readAnyModule(): ((m: string, v: Variant) => SyncOrAsync) | undefined {
+  return typeof hooks.readModule === 'function' ? hooks.readModule : undefined;
+}
+
+/** The families init() loads when not told which: every family whose code is in this bundle. */
+function defaultFamilies(): WasmFamily[] {
+  return customSource() ? [...FAMILIES] : FAMILIES.filter((f) => registered[f]);
+}
+
+/** The default source of a family module: a custom `#wasm-source`'s, else the family's `#wasm-source/<module>`. */
 function defaultSource(family: WasmFamily, variant: Variant): SyncOrAsync {
-  const fn = (wasmSource as { defaultModuleSource?: (m: string, v: Variant) => SyncOrAsync }).defaultModuleSource;
-  if (typeof fn !== 'function') {
-    throw new Error('this build\'s #wasm-source has no defaultModuleSource; pass init({ wasm }) the wasm/qsign-*-*.wasm sources');
+  const custom = customSource();
+  if (custom) return custom(MODULE_OF[family], variant);
+  const own = registered[family];
+  const any = readAnyModule();
+  if (!own && any) return any(MODULE_OF[family], variant);
+  if (!own) {
+    throw new Error(`no ${NAME[family]} code in this bundle registered its module; pass init({ wasm }) the wasm/qsign-${MODULE_OF[family]}-*.wasm sources`);
   }
-  return fn(MODULE_OF[family], variant);
+  return own(variant);
 }
 
 function loadFailed(family: WasmFamily, variant: Variant, cause: unknown): QsignError {
@@ -329,7 +377,10 @@ async function load(options: InitOptions): Promise<void> {
       adopt(s, instance, first);
     }
   }
-  await Promise.all([preload(s, options.families ?? FAMILIES, options.families !== undefined || s.eager), ...[...readyTasks].map((t) => t())]);
+  await Promise.all([
+    preload(s, options.families ?? defaultFamilies(), options.families !== undefined || s.eager),
+    ...[...readyTasks].map((t) => t()),
+  ]);
   state = s;
   activate(s);
   if (options.engine !== undefined) await setEngineMode(options.engine);

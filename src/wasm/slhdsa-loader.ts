@@ -3,18 +3,18 @@ import { toHex as hex } from '../util/codec.js';
 import type { SlhDsaExports } from './exports.js';
 import { withOwnHeap } from './heap.js';
 import { backend, type WasmSource } from './loader.js';
-// A namespace import: a custom `#wasm-source` (a bundler alias, a test stub)
-// that predates SLH-DSA has no defaultSlhDsaSource, and a named import would
-// fail the whole build; here it only makes SLH-DSA need loadSlhDsa({ wasm }).
+// A namespace import: a custom `#wasm-source` (a bundler alias, a test stub) may serve SLH-DSA through
+// defaultSlhDsaSource; otherwise its own `#wasm-source/slhdsa`, which only this module imports (an app
+// that does not use SLH-DSA bundles, uploads or emits none of it).
 import * as wasmSource from '#wasm-source';
+import { moduleSource } from '#wasm-source/slhdsa';
 
 type SlhSource = WebAssembly.Module | Uint8Array | Promise<WasmSource | Uint8Array | WebAssembly.Module>;
 function defaultSlhDsaSource(variant: Variant): SlhSource {
-  const fn = (wasmSource as { defaultSlhDsaSource?: (v: Variant) => SlhSource }).defaultSlhDsaSource;
-  if (typeof fn !== 'function') {
-    throw new Error('this build\'s #wasm-source has no SLH-DSA module; pass loadSlhDsa({ wasm }) the wasm/qsign-slhdsa-*.wasm source');
-  }
-  return fn(variant);
+  // Read off a plain object: a static `wasmSource.defaultSlhDsaSource` of a missing export fails webpack's build.
+  const hooks = wasmSource as unknown as { defaultSlhDsaSource?: (v: Variant) => SlhSource };
+  const fn = hooks.defaultSlhDsaSource;
+  return typeof fn === 'function' ? fn(variant) : (moduleSource(variant) as SlhSource);
 }
 
 /*

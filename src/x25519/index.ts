@@ -17,7 +17,10 @@
  */
 import { QsignError } from '../errors.js';
 import { withHeap as withHeapOf, type Heap } from '../wasm/heap.js';
-// This family's module (src/wasm/loader.ts), instantiated on first use.
+import { moduleSource } from '#wasm-source/x25519';
+import { registerModuleSource } from '../wasm/loader.js';
+// This family's module (instantiated on first use), and only it, enters a bundle with this code (loader.ts registerModuleSource).
+registerModuleSource('x25519', moduleSource);
 const withHeap = <T>(fn: (h: Heap) => T): T => withHeapOf('x25519', fn);
 
 const P = (1n << 255n) - 19n;

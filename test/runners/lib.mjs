@@ -79,12 +79,15 @@ export function entrySource(mode, finish) {
 /** `finish` for runtimes with a console and a process: print the tagged result line. */
 export const PRINT_RESULT = `console.log(${JSON.stringify(RESULT_TAG)} + JSON.stringify(await runSuite()));`;
 
-/** esbuild plugin: `#wasm-source` → one src/entries/*.ts, as the package.json imports map does for dist/. */
+/** esbuild plugin: `#wasm-source` (and `#wasm-source/<module>`) → src/entries/*.ts, as the package.json imports map does for dist/. */
 function wasmSourcePlugin(entry) {
   return {
     name: 'qsign-wasm-source',
     setup(b) {
       b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: join(root, 'src/entries', `${entry}.ts`) }));
+      b.onResolve({ filter: /^#wasm-source\/\w+$/ }, (a) => ({
+        path: join(root, 'src/entries', `${entry}-${a.path.slice('#wasm-source/'.length)}.ts`),
+      }));
     },
   };
 }

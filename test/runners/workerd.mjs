@@ -163,6 +163,7 @@ export default {
 const SHAPE_WORKER = `
 import { init, backend, sha3_256 } from 'qsign-pqc';
 import bytes from 'qsign-bytes:scalar';
+import sha3Scalar from './wasm/qsign-sha3-scalar.wasm';
 const ABC = '3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532';
 const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const DISALLOWED = /Wasm code generation disallowed by embedder/;
@@ -194,8 +195,14 @@ async function shape(env) {
     assert(backend() === 'simd128', 'backend ' + backend());
     assert(hex(sha3_256(new TextEncoder().encode('abc'))) === ABC, 'wrong sha3_256');
   });
-  await check('init({ simd: false }) loads the statically imported scalar module', async () => {
+  await check('the workerd entry ships no scalar build: init({ simd: false }) says to pass it', async () => {
     await init({ simd: false, force: true });
+    let err;
+    try { sha3_256(new TextEncoder().encode('abc')); } catch (e) { err = e; }
+    assert(err && err.code === 'ERR_WASM_LOAD_FAILED' && /only the SIMD128 build/.test(err.message), 'got ' + (err && (err.code + ': ' + err.message)));
+  });
+  await check('init({ simd: false, wasm }) runs the scalar module the Worker passes', async () => {
+    await init({ simd: false, force: true, wasm: { sha3: sha3Scalar } });
     assert(backend() === 'scalar', 'backend ' + backend());
     assert(hex(sha3_256(new TextEncoder().encode('abc'))) === ABC, 'wrong sha3_256');
   });
@@ -220,6 +227,37 @@ export default {
     return env[name].fetch(request);
   },
 };`;
+
+/**
+ * The workerd entry (src/entries/workerd*.ts) imports only the SIMD128 builds; the suite also runs the scalar
+ * build (the scalar pass, and init({ simd: false }) in every pass), so it passes both builds of every family
+ * explicitly, through a custom `#wasm-source` (the documented way to supply modules a bundle does not import):
+ * static imports of all ten modules, which workerd hands over compiled.
+ */
+const bothBuildsSource = {
+  name: 'qsign-both-builds',
+  setup(b) {
+    const names = ['mlkem', 'mldsa', 'x25519', 'sha3', 'slhdsa'];
+    b.onResolve({ filter: /^#wasm-source$/ }, () => ({ path: 'both', namespace: 'qsign-both-builds' }));
+    b.onResolve({ filter: /^#wasm-source\/\w+$/ }, (a) => ({
+      path: join(root, 'src/entries', `workerd-${a.path.slice('#wasm-source/'.length)}.ts`),
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'qsign-both-builds' }, () => ({
+      resolveDir: join(root, 'src/entries'),
+      loader: 'js',
+      contents: [
+        `export { modulesArriveSync } from './workerd.ts';`,
+        ...names.flatMap((n) => [
+          `import ${n}Simd from '../../wasm/qsign-${n}-simd.wasm';`,
+          `import ${n}Scalar from '../../wasm/qsign-${n}-scalar.wasm';`,
+        ]),
+        `const M = { ${names.map((n) => `${n}: { simd: ${n}Simd, scalar: ${n}Scalar }`).join(', ')} };`,
+        `export function defaultModuleSource(name, variant) { return M[name][variant]; }`,
+        `export function defaultSlhDsaSource(variant) { return M.slhdsa[variant]; }`,
+      ].join('\n'),
+    }));
+  },
+};
 
 /** esbuild plugin for the shape worker: the package by its name, the bytes as an external data module. */
 const shapePlugin = {
@@ -258,8 +296,7 @@ async function main() {
       outfile: file,
       platform: 'neutral',
       conditions: ['workerd', 'worker', 'browser', 'import', 'module', 'default'],
-      entry: 'workerd',
-      plugins: [externalWasmPlugin],
+      plugins: [bothBuildsSource, externalWasmPlugin],
     });
     for (const [flag, flags] of Object.entries(SUITE_FLAGS)) {
       const name = `suite${cap(mode)}${cap(flag)}`;
@@ -293,7 +330,7 @@ async function main() {
     failed: 0,
     failures: [],
   };
-  for (const want of ['dist/index.js', 'dist/entries/workerd.js']) {
+  for (const want of ['dist/index.js', 'dist/entries/workerd.js', 'dist/entries/workerd-sha3.js']) {
     if (inputs.includes(want)) shapeInputs.passed++;
     else {
       shapeInputs.failed++;

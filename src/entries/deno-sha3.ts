@@ -1,0 +1,7 @@
+// SHA-3's module (`#wasm-source/sha3`), read from the package's wasm/ on first use.
+import { readModule } from './deno.js';
+
+/** The SHA-3 module (wasm/qsign-sha3-<variant>.wasm). */
+export function moduleSource(variant: 'simd' | 'scalar'): Uint8Array {
+  return readModule('sha3', variant);
+}

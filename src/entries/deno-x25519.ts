@@ -1,0 +1,7 @@
+// X25519's module (`#wasm-source/x25519`), read from the package's wasm/ on first use.
+import { readModule } from './deno.js';
+
+/** The X25519 module (wasm/qsign-x25519-<variant>.wasm). */
+export function moduleSource(variant: 'simd' | 'scalar'): Uint8Array {
+  return readModule('x25519', variant);
+}

@@ -1,0 +1,7 @@
+// SLH-DSA's module (`#wasm-source/slhdsa`), read from the package's wasm/ on first use.
+import { readModule } from './node.js';
+
+/** The SLH-DSA module (wasm/qsign-slhdsa-<variant>.wasm). */
+export function moduleSource(variant: 'simd' | 'scalar'): WebAssembly.Module | Promise<Uint8Array> {
+  return readModule('slhdsa', variant);
+}
