@@ -19,7 +19,7 @@
  */
 import { publicKeyFromSecretKey, setupBaseR, setupBaseS, suite, type CipherSuite } from '../hybrid/index.js';
 import { QsignError } from '../errors.js';
-import { algorithm, type AlgorithmName } from '../registry.js';
+import { algorithmByTransitType } from '../registry.js';
 import { concatBytes, utf8 } from '../util/bytes.js';
 import { transitError, TransitErrorCodes } from './errors.js';
 
@@ -39,18 +39,18 @@ interface KemSpec {
   nrand: number;
 }
 
-function kemSpec(name: AlgorithmName): KemSpec {
-  const a = algorithm(name);
+/** The transit KEM key types; which algorithm each is, and its sizes, come from the registry's `transitType`. */
+const KEM_KEY_TYPES: readonly KemKeyType[] = ['ml-kem-768', 'ml-kem-1024', 'xwing'];
+
+function kemSpec(type: KemKeyType): KemSpec {
+  const a = algorithmByTransitType(type);
+  if (!a?.hpkeKem) throw new Error(`the registry has no HPKE KEM with transit type ${type}`);
   const z = a.sizes;
-  return { id: a.hpkeKem!, nsk: z.seed!, npk: z.publicKey!, nenc: z.cipherText!, nrand: z.encapsRand! };
+  return { id: a.hpkeKem, nsk: z.seed!, npk: z.publicKey!, nenc: z.cipherText!, nrand: z.encapsRand! };
 }
 
 /** The transit KEM key types, their HPKE ids and sizes read from the registry. */
-export const KEMS: Record<KemKeyType, KemSpec> = {
-  'ml-kem-768': kemSpec('ML-KEM-768'),
-  'ml-kem-1024': kemSpec('ML-KEM-1024'),
-  xwing: kemSpec('X-Wing'),
-};
+export const KEMS = Object.fromEntries(KEM_KEY_TYPES.map((t) => [t, kemSpec(t)])) as Record<KemKeyType, KemSpec>;
 
 const SUITES = new Map<KemKeyType, CipherSuite>();
 function suiteOf(type: KemKeyType): CipherSuite {
