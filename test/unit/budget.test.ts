@@ -435,12 +435,10 @@ describe('edge JWT-verify Worker download (JS + wasm)', () => {
     expect(edge.minified!.js + wasmTotal).toBeLessThanOrEqual(EDGE_TOTAL_TARGET_GZIP);
   });
 
-  // Known gap (docs/performance.md): wrangler's module collector uploads every .wasm esbuild resolves, including
-  // those only tree-shaken code reaches. jose's default SPKI/PKCS#8 codec (src/jose/keys.ts) imports the X.509 key
-  // layer lazily, and src/x509/keys.ts imports ML-KEM, SHA-3 and SLH-DSA: the graph reaches their modules though the
-  // script imports none. `it.fails` passes while that edge is there and turns red once it is cut, as a reminder to
-  // flip it to a plain `it`.
-  it.fails('nothing but the imported modules is reached (what `wrangler deploy` would upload)', () => {
+  // wrangler's module collector uploads every .wasm esbuild resolves, including those only tree-shaken code reaches:
+  // jose's default SPKI/PKCS#8 codec must reach the ML-DSA key codec only (src/x509/keys-core.ts), never the
+  // ML-KEM, SHA-3 or SLH-DSA modules the full X.509 key layer plugs in.
+  it('nothing but the imported modules is reached (what `wrangler deploy` would upload)', () => {
     console.log(`edge-verify worker: esbuild resolves ${[...edge.minified!.resolved].join(', ')}`);
     expect([...edge.minified!.resolved].sort()).toEqual([...edge.minified!.imports.keys()].sort());
   });
