@@ -357,7 +357,7 @@ export async function exportRaw(key: AkpKey, format: 'seed' | 'public'): Promise
 }
 
 // --- SPKI / PKCS#8 seam -----------------------------------------------------
-// DER lives in the X.509 layer (src/x509/keys.ts); this module must not grow
+// DER lives in the X.509 layer (src/x509/keys-core.ts); this module must not grow
 // a second ASN.1 codec. By default that layer is loaded lazily on first use
 // (so JWT-only bundles do not carry it); registerKeyCodec() can replace it.
 
@@ -407,12 +407,18 @@ export function registerKeyCodec(c: KeyCodec | null | undefined): void {
 async function x509Codec(): Promise<KeyCodec> {
   // x509's decoders expand keys synchronously on the wasm core.
   await init();
-  const x = await import('../x509/keys.js');
+  // The ML-DSA half of the X.509 key layer: it reaches no ML-KEM, SHA-3 or SLH-DSA module, so an edge Worker
+  // bundle of JOSE ships the ML-DSA wasm only (issue 23 item 2).
+  const x = await import('../x509/keys-core.js');
   type KA = Parameters<typeof x.encodeSPKI>[0];
   return {
     decodeSPKI: (i) => x.decodeSPKI(i),
     decodePKCS8: (i) => {
-      const d = x.decodePKCS8(i);
+      // Every JOSE algorithm is ML-DSA: another family's key is the wrong key (as checkAlg would say once it
+      // was decoded), refused before the codec would need that family's code to expand it.
+      const d = x.decodePrivateKeyInfo(i, (alg) => {
+        if (!x.isMlDsaAlgorithm(alg)) throw new JWKInvalid(`key is ${alg}, expected an ML-DSA key`);
+      });
       wipe(d.secretKey);
       // RFC 9964 keys are seeds; an expanded-only key cannot become one.
       if (!d.seed)

@@ -20,6 +20,9 @@ import {
   decodeProtectedHeader,
   secs,
   importSPKI,
+  importPKCS8,
+  exportSPKI,
+  exportPKCS8,
   registerKeyCodec,
   createLocalJWKSet,
   JoseErrorCodes,
@@ -30,6 +33,7 @@ import {
   type AkpJWK,
 } from '../../src/jose/index.js';
 import { QsignError } from '../../src/errors.js';
+import { encodePKCS8Pem, encodeSPKIPem, generateKey, keySizes } from '../../src/x509/keys.js';
 import fc from 'fast-check';
 import { readFileSync, readdirSync } from 'node:fs';
 
@@ -160,6 +164,32 @@ describe('keys', () => {
     } finally {
       registerKeyCodec(undefined);
     }
+  });
+});
+
+describe('default SPKI/PKCS#8 codec (the X.509 key core, issue 23 item 2)', () => {
+  it('round-trips ML-DSA keys and refuses ML-KEM and SLH-DSA keys with ERR_JWK_INVALID', async () => {
+    const spki = await exportSPKI(k65.publicKey);
+    const pkcs8 = await exportPKCS8(k65.privateKey);
+    expect((await importSPKI(spki, 'ML-DSA-65')).kid).toBe(k65.publicKey.kid);
+    expect((await importPKCS8(pkcs8, 'ML-DSA-65')).kid).toBe(k65.privateKey.kid);
+    expect(await code(importPKCS8(pkcs8, 'ML-DSA-44'))).toBe('ERR_JWK_INVALID');
+
+    const kem = generateKey('ML-KEM-768');
+    expect(await code(importSPKI(encodeSPKIPem('ML-KEM-768', kem.publicKey), 'ML-DSA-65'))).toBe('ERR_JWK_INVALID');
+    for (const form of ['seed', 'both'] as const)
+      expect(await code(importPKCS8(encodePKCS8Pem('ML-KEM-768', kem, { form }), 'ML-DSA-65'))).toBe('ERR_JWK_INVALID');
+    // SLH-DSA framed without its wasm: the key bytes only need the right lengths to reach the algorithm check.
+    const slh = 'SLH-DSA-SHA2-128f' as const;
+    const sizes = keySizes(slh);
+    const slhKey = {
+      alg: slh,
+      form: 'expanded' as const,
+      secretKey: new Uint8Array(sizes.secretKey).fill(7),
+      publicKey: new Uint8Array(sizes.publicKey).fill(7),
+    };
+    expect(await code(importSPKI(encodeSPKIPem(slh, slhKey.publicKey), 'ML-DSA-65'))).toBe('ERR_JWK_INVALID');
+    expect(await code(importPKCS8(encodePKCS8Pem(slh, slhKey), 'ML-DSA-65'))).toBe('ERR_JWK_INVALID');
   });
 });
 
