@@ -57,7 +57,7 @@ export function installPackage({ tarball, label = 'bench' } = {}) {
     sha256: createHash('sha256').update(readFileSync(file)).digest('hex'),
     source: given ? `--tarball ${given}` : `npm pack of ${checkoutRevision()}`,
   };
-  return { app, tarball: file, ...info, info, remove: () => rmSync(app, { recursive: true, force: true }) };
+  return { app, ...info, tarball: file, info, remove: () => rmSync(app, { recursive: true, force: true }) };
 }
 
 /** The commit this checkout is at, `-dirty` with uncommitted changes (the sha256 is what identifies the tarball). */
