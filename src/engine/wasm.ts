@@ -9,6 +9,7 @@
  */
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '../sig/index.js';
 import type { SignatureAlgorithm } from './native.js';
+import { randomBytes } from '../util/bytes.js';
 
 /** The slice of the primitives' (noble-shaped) API the engine relies on. */
 export interface WasmSignature {
@@ -73,7 +74,7 @@ export function keygenInWasm(
   output: 'expanded' | 'seed',
 ): { publicKey: Uint8Array; secretKey: Uint8Array } {
   if (output === 'expanded') return prim.keygen(seed);
-  const s = seed ? seed.slice() : globalThis.crypto.getRandomValues(new Uint8Array(prim.lengths.seed));
+  const s = seed ? seed.slice() : randomBytes(prim.lengths.seed);
   const pair = prim.keygen(s);
   pair.secretKey.fill(0);
   return { publicKey: pair.publicKey, secretKey: s };

@@ -39,10 +39,16 @@ function getBuiltin(): ((id: string) => unknown) | undefined {
   return typeof p?.getBuiltinModule === 'function' ? p.getBuiltinModule.bind(p) : undefined;
 }
 
-/** Workers may offer process.getBuiltinModule (nodejs_compat) without every SHA-2 variant: they take noble. */
+/**
+ * Workers may offer process.getBuiltinModule (nodejs_compat) without every SHA-2 variant: they take noble.
+ * Deno 2 has it, but builds its Node compatibility layer on the first touch of globalThis.process (measured
+ * 13 ms of a ~35 ms Deno cold start, in init()): there the touch waits for the first pre-hash.
+ */
 function runtimeMayServe(): boolean {
-  const ua = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent;
-  return getBuiltin() !== undefined && ua !== 'Cloudflare-Workers';
+  const g = globalThis as { navigator?: { userAgent?: string }; Deno?: { version?: { deno?: string } } };
+  if (g.navigator?.userAgent === 'Cloudflare-Workers') return false;
+  if (g.Deno) return Number.parseInt(g.Deno.version?.deno ?? '', 10) >= 2;
+  return getBuiltin() !== undefined;
 }
 
 function fromRuntime(): Record<Sha2Name, Digest> | undefined {

@@ -36,20 +36,43 @@ function lengthText(length?: number | readonly number[]): string {
 
 // crypto.getRandomValues costs ~4.5 µs per call in Node 20 whatever the size
 // (measured), a twentieth of an ML-DSA-65 keygen and a tenth of an ML-KEM-768
-// one, so draws of up to 256 bytes come from a 4 KiB pool. Each slice is wiped
+// one, so draws of up to 256 bytes come from a pool. Each slice is wiped
 // from the pool as it is handed out: no byte is handed out twice, and the pool
-// holds only bytes nobody has been given.
-const POOL_BYTES = 4096;
+// holds only bytes nobody has been given. 16 KiB: a refill from the kernel
+// (below) costs ~15 µs, ~0.1 µs per 64-byte draw.
+const POOL_BYTES = 16384;
 const POOLED_MAX = 256;
 let pool: Uint8Array | undefined;
 let poolAt = POOL_BYTES;
 
-/** Cryptographically secure random bytes from the platform (Web Crypto). */
+// A runtime entry's own source, tried before Web Crypto: Node's reads the kernel's generator (src/entries/node.ts
+// randomSource; its first crypto.getRandomValues costs ~2.3 ms of a cold start). The loader passes it in on
+// init(), so bundles for other runtimes carry none of it. A source that fails once is dropped: Web Crypto is
+// always right.
+let platformFill: ((buf: Uint8Array) => boolean) | undefined;
+
+/** @internal The runtime entry's random source (init() passes `#wasm-source`'s randomSource()), or none. */
+export function usePlatformRandom(fill: ((buf: Uint8Array) => boolean) | undefined): void {
+  platformFill = fill;
+}
+
+function fillRandom(buf: Uint8Array): void {
+  if (platformFill?.(buf)) return;
+  platformFill = undefined;
+  // getRandomValues refuses more than 65536 bytes per call.
+  for (let i = 0; i < buf.length; i += 65536)
+    globalThis.crypto.getRandomValues(buf.subarray(i, Math.min(buf.length, i + 65536)));
+}
+
+/**
+ * Cryptographically secure random bytes from the platform: Web Crypto, or after init() in Node.js on Linux the
+ * kernel's generator Web Crypto draws on (src/entries/node.ts randomSource).
+ */
 export function randomBytes(n: number): Uint8Array {
   if (n <= POOLED_MAX) {
     pool ??= new Uint8Array(POOL_BYTES);
     if (poolAt + n > POOL_BYTES) {
-      globalThis.crypto.getRandomValues(pool);
+      fillRandom(pool);
       poolAt = 0;
     }
     const out = pool.slice(poolAt, poolAt + n);
@@ -58,8 +81,7 @@ export function randomBytes(n: number): Uint8Array {
     return out;
   }
   const out = new Uint8Array(n);
-  // getRandomValues refuses more than 65536 bytes per call.
-  for (let i = 0; i < n; i += 65536) globalThis.crypto.getRandomValues(out.subarray(i, Math.min(n, i + 65536)));
+  fillRandom(out);
   return out;
 }
 

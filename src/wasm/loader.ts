@@ -4,6 +4,7 @@ import { attachArena, familyExports, newArena, onMissingArena, reserveArena } fr
 import { selfTestedExports } from './selftest.js';
 import * as wasmSource from '#wasm-source';
 import { setEngineMode, type EngineMode } from './engine-mode.js';
+import { usePlatformRandom } from '../util/bytes.js';
 
 export type { WasmFamily } from './exports.js';
 
@@ -175,6 +176,7 @@ const hooks: {
   modulesArriveSync?: () => boolean;
   defaultModuleSource?: (m: string, v: Variant) => SyncOrAsync;
   readModule?: (m: string, v: Variant) => SyncOrAsync;
+  randomSource?: () => ((buf: Uint8Array) => boolean) | undefined;
 } = wasmSource;
 
 /** Whether the runtime entry hands over modules synchronously (`#wasm-source` modulesArriveSync; a custom one without it: no). */
@@ -352,6 +354,7 @@ export function beforeReady(task: () => Promise<void>): void {
 }
 
 async function load(options: InitOptions): Promise<void> {
+  usePlatformRandom(hooks.randomSource?.());
   const simd = options.simd ?? simdSupported();
   if (simd && !simdSupported()) {
     throw new QsignError('ERR_WASM_LOAD_FAILED', 'init({ simd: true }) was requested but this runtime does not support WebAssembly SIMD128; omit `simd` to pick automatically');

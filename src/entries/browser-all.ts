@@ -1,0 +1,11 @@
+// Browsers and unknown runtimes (the "default" condition) loading the package unbundled (dist/index.js and the other dist/ entry points): every
+// family's source and the runtime's own exports in one file, `#wasm-source/all`. rollup.dist.mjs points the dist/
+// tree's `#wasm-source` and `#wasm-source/<family>` imports here: a Node cold start resolves, reads and compiles
+// each file it imports (~0.3 ms each, the five per-family files ~1.5 ms of a ~15 ms budget), and unbundled every
+// family's file is loaded anyway. The per-family files stay for bundlers (dist/modules/), which drop unused ones.
+export * from './browser.js';
+export { moduleSource as mlkemSource } from './browser-mlkem.js';
+export { moduleSource as mldsaSource } from './browser-mldsa.js';
+export { moduleSource as x25519Source } from './browser-x25519.js';
+export { moduleSource as sha3Source } from './browser-sha3.js';
+export { moduleSource as slhdsaSource } from './browser-slhdsa.js';
