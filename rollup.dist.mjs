@@ -48,8 +48,8 @@ export const RUNTIME_ENTRIES = Object.fromEntries(
       `src/entries/${runtime}-${m}.ts`,
     ]),
     // `#wasm-source/all`: the runtime's entry and every family in one file, for the unbundled dist/ tree
-    // (allFamiliesOneFile). Workers load dist/modules/ only.
-    ...(runtime === 'workerd' ? [] : [[`entries/${runtime}-all`, `src/entries/${runtime}-all.ts`]]),
+    // (allFamiliesOneFile).
+    [`entries/${runtime}-all`, `src/entries/${runtime}-all.ts`],
   ]),
 );
 

@@ -13,19 +13,14 @@
 // real regression stays over in every try). The script must also exit on its
 // own (nothing left running): a run that has not exited 2 s after its result fails.
 // Besides the ratio, qsign's own time over empty has a budget (--max-over, ms CPU),
-// the issue's ≤ 15 ms. Measured 2026-12-07 on this shared 2-core machine (cold2),
-// medians per try: +19.7–21.0 ms before (this suite fails it), +14.9–18.2 ms after
-// taking SHA-2 off the root import and staging the ML-KEM self-test, best of three
-// tries 14.9–16.1 (16.9–20.3 per try in a clean-clone CI run beside a full bench run): at the
-// target at best, not robustly under it. What is left, per phase
-// (CPU ms, medians): import ~8.5 (resolving, reading and compiling dist/index.js,
-// the core chunk and the wasm-source entry ~6; the core chunk's top level ~2.3:
-// registry rows 0.6, SLH-DSA objects 0.5, HashML-DSA 0.3), init ~0.4, first
-// keypair ~7.7 (the first globalThis.crypto.getRandomValues ~2.5, which noble pays
-// too; read, compile and instantiate of the ML-KEM module plus its SHA-3 KAT ~2;
-// the keygen KAT ~1.5; the keypair ~0.6).
+// the issue's ≤ 15 ms, judged like the ratio: over target passes marked OVER TARGET
+// within the tolerance, and fails above it (15 ms × 1.1). Measured 2026-12-07 on this
+// 2-core machine: +19.7–21.0 ms before the SHA-2 and staged self-test changes, +14.9–18.2
+// after, +11.9 (0.30× noble) since the unbundled build imports one runtime file and
+// Node on Linux takes its randomness from the kernel instead of loading webcrypto
+// (docs/performance.md "Cold start" has the breakdown per phase).
 //
-//   node test/runners/coldstart-budget.mjs [--rounds 12] [--tries 3] [--target 0.5] [--max-over 15] [--over-ceiling 20] [--tolerance 0.1] [--tarball old.tgz]
+//   node test/runners/coldstart-budget.mjs [--rounds 9] [--tries 3] [--target 0.5] [--max-over 15] [--tolerance 0.1] [--tarball old.tgz]
 // Last line: "coldstart-budget: N passed, N failed". bench/coldstart.mjs has the full table.
 import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -42,12 +37,7 @@ const ROUNDS = opt('--rounds', 9);
 const TRIES = opt('--tries', 3);
 const TARGET = opt('--target', 0.5);
 const MAX_OVER = opt('--max-over', 15);
-// The ≤ 15 ms target is not met robustly (best tries 14.9–17 ms here, more under load), so the absolute time
-// fails only above this ceiling: a regression guard near what the build before the SHA-2 and self-test changes
-// measured (+19.7–21.0 ms; the ratio target catches that build too). Over MAX_OVER and under the ceiling passes,
-// marked OVER TARGET (issue 23 stays open on it).
-const OVER_CEILING = opt('--over-ceiling', 20);
-// As bench/quick.mjs: fails only above target × (1 + tolerance); between the two it passes, marked OVER TARGET.
+// As bench/quick.mjs: each target fails only above target × (1 + tolerance); between the two it passes, marked OVER TARGET.
 const TOLERANCE = opt('--tolerance', 0.1);
 const started = Date.now();
 
@@ -117,11 +107,11 @@ try {
   rmSync(app, { recursive: true, force: true });
 }
 
-const ok = !failure && best.ratio <= TARGET * (1 + TOLERANCE) && best.over <= OVER_CEILING;
+const ok = !failure && best.ratio <= TARGET * (1 + TOLERANCE) && best.over <= MAX_OVER * (1 + TOLERANCE);
 console.log(
   failure
     ? `  FAIL cold start: ${failure}`
-    : `  ${ok ? 'ok  ' : 'FAIL'} Node ${process.versions.node} cold start of the installed package: +${best.over.toFixed(1)} ms over an empty process (target ≤ ${MAX_OVER} ms${best.over > MAX_OVER ? ': OVER TARGET' : ''}), ${best.ratio.toFixed(2)}× @noble/post-quantum's time over empty (target ≤ ${TARGET}×${best.ratio > TARGET ? ': OVER TARGET' : ''}), CPU time, median of ${ROUNDS} interleaved rounds; fails above ${TOLERANCE * 100} % over the ratio target or ${OVER_CEILING} ms over empty`,
+    : `  ${ok ? 'ok  ' : 'FAIL'} Node ${process.versions.node} cold start of the installed package: +${best.over.toFixed(1)} ms over an empty process (target ≤ ${MAX_OVER} ms${best.over > MAX_OVER ? ': OVER TARGET' : ''}), ${best.ratio.toFixed(2)}× @noble/post-quantum's time over empty (target ≤ ${TARGET}×${best.ratio > TARGET ? ': OVER TARGET' : ''}), CPU time, median of ${ROUNDS} interleaved rounds; fails above ${TOLERANCE * 100} % over either target`,
 );
 console.log(`coldstart-budget: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(`${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed`);
