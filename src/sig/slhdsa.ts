@@ -447,3 +447,26 @@ export const hash_slh_dsa_shake_192f: HashSlhDsa = /* @__PURE__ */ hashed('SLH-D
 export const hash_slh_dsa_shake_256s: HashSlhDsa = /* @__PURE__ */ hashed('SLH-DSA-SHAKE-256s');
 /** HashSLH-DSA-SHAKE-256f, SHAKE256 by default (OID …3.46). */
 export const hash_slh_dsa_shake_256f: HashSlhDsa = /* @__PURE__ */ hashed('SLH-DSA-SHAKE-256f');
+
+const PURE_SETS: readonly SlhDsa[] = [
+  slh_dsa_sha2_128s,
+  slh_dsa_sha2_128f,
+  slh_dsa_sha2_192s,
+  slh_dsa_sha2_192f,
+  slh_dsa_sha2_256s,
+  slh_dsa_sha2_256f,
+  slh_dsa_shake_128s,
+  slh_dsa_shake_128f,
+  slh_dsa_shake_192s,
+  slh_dsa_shake_192f,
+  slh_dsa_shake_256s,
+  slh_dsa_shake_256f,
+];
+
+/**
+ * @internal The pure SLH-DSA object of a registry set name (`SLH-DSA-SHA2-128s`), or undefined: the one lookup
+ * the X.509, CMS and transit layers use (its wasm module still needs `loadSlhDsa()` before use).
+ */
+export function slhDsaByName(name: string): SlhDsa | undefined {
+  return PURE_SETS.find((o) => o.name === name);
+}

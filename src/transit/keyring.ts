@@ -13,7 +13,7 @@
  */
 import { sign as engineSign, signatureKeygen, verify as engineVerify } from '../engine/signature.js';
 import { QsignError } from '../errors.js';
-import * as slhDsaSets from '../sig/slhdsa.js';
+import { slhDsaByName } from '../sig/slhdsa.js';
 import type { SlhDsa } from '../sig/slhdsa.js';
 import { loadSlhDsa } from '../wasm/slhdsa-loader.js';
 import { init, isInitialized } from '../wasm/loader.js';
@@ -188,10 +188,7 @@ async function slhDsaOf(t: SlhDsaKeyType): Promise<SlhDsa> {
   if (!isInitialized()) await init();
   await loadSlhDsa();
   const name = sigAlg(t);
-  return Object.values(slhDsaSets).find(
-    (o): o is SlhDsa =>
-      typeof o === 'object' && o !== null && 'info' in o && o.info.type === 'slh-dsa' && o.name === name,
-  )!;
+  return slhDsaByName(name)!;
 }
 
 /** A signature key type's key pair from its seed: ML-DSA ξ (32 B) through the engine, SLH-DSA SK.seed‖SK.prf‖PK.seed. */

@@ -7,47 +7,15 @@
  * functions do, there). X.509 (RFC 9909 §4) and CMS (RFC 9814 §4) use pure
  * SLH-DSA with the empty context.
  */
-import {
-  slh_dsa_sha2_128f,
-  slh_dsa_sha2_128s,
-  slh_dsa_sha2_192f,
-  slh_dsa_sha2_192s,
-  slh_dsa_sha2_256f,
-  slh_dsa_sha2_256s,
-  slh_dsa_shake_128f,
-  slh_dsa_shake_128s,
-  slh_dsa_shake_192f,
-  slh_dsa_shake_192s,
-  slh_dsa_shake_256f,
-  slh_dsa_shake_256s,
-  type SlhDsa,
-} from '../sig/slhdsa.js';
+import { slhDsaByName as lookup, type SlhDsa } from '../sig/slhdsa.js';
 import { loadSlhDsa } from '../sig/index.js';
 import { sign as engineSign, verify as engineVerify } from '../engine/signature.js';
 import type { SignatureAlgorithm } from '../engine/native.js';
 import type { SlhDsaName } from '../registry.js';
 
-let byName: Map<string, SlhDsa> | undefined;
-
 /** The SLH-DSA object of a canonical set name (e.g. `SLH-DSA-SHA2-128s`). */
 export function slhDsaByName(name: SlhDsaName): SlhDsa {
-  byName ??= new Map(
-    [
-      slh_dsa_sha2_128s,
-      slh_dsa_sha2_128f,
-      slh_dsa_sha2_192s,
-      slh_dsa_sha2_192f,
-      slh_dsa_sha2_256s,
-      slh_dsa_sha2_256f,
-      slh_dsa_shake_128s,
-      slh_dsa_shake_128f,
-      slh_dsa_shake_192s,
-      slh_dsa_shake_192f,
-      slh_dsa_shake_256s,
-      slh_dsa_shake_256f,
-    ].map((o) => [o.name, o]),
-  );
-  return byName.get(name)!;
+  return lookup(name)!;
 }
 
 const isSlh = (alg: string): alg is SlhDsaName => alg.startsWith('SLH-DSA-');
