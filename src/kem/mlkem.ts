@@ -6,8 +6,12 @@ import { checkStatus } from '../wasm/status.js';
 import { withHeap as withHeapOf, type Heap } from '../wasm/heap.js';
 import { moduleSource } from '#wasm-source/mlkem';
 import { registerModuleSource } from '../wasm/loader.js';
-// This family's module (instantiated on first use), and only it, enters a bundle with this code (loader.ts registerModuleSource).
+import { registerSelfTest } from '../wasm/selftest.js';
+import { MLKEM_SELF_TEST } from './mlkem-selftest.js';
+// This family's module (instantiated on first use) and its self-test, and only they, enter a bundle with this code
+// (loader.ts registerModuleSource, selftest.ts registerSelfTest).
 registerModuleSource('ml-kem', moduleSource);
+registerSelfTest(MLKEM_SELF_TEST);
 const withHeap = <T>(fn: (h: Heap) => T): T => withHeapOf('ml-kem', fn);
 
 /*

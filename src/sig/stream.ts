@@ -4,6 +4,8 @@ import { KeccakKind, type QsignExports } from '../wasm/exports.js';
 import { withHeap as withHeapOf, type Heap } from '../wasm/heap.js';
 import { moduleSource } from '#wasm-source/mldsa';
 import { getExports as getExportsOf, registerModuleSource } from '../wasm/loader.js';
+import { registerSelfTest } from '../wasm/selftest.js';
+import { MLDSA_SELF_TEST } from './mldsa-selftest.js';
 import { checkStatus } from '../wasm/status.js';
 import {
   ABSORB_CHUNK,
@@ -16,8 +18,10 @@ import {
   type MlDsaSignOptions,
   type MlDsaVerifyOptions,
 } from './mldsa.js';
-// This family's module (instantiated on first use), and only it, enters a bundle with this code (loader.ts registerModuleSource).
+// This family's module (instantiated on first use) and its self-test, and only they, enter a bundle with this code
+// (loader.ts registerModuleSource, selftest.ts registerSelfTest).
 registerModuleSource('ml-dsa', moduleSource);
+registerSelfTest(MLDSA_SELF_TEST);
 const withHeap = <T>(fn: (h: Heap) => T): T => withHeapOf('ml-dsa', fn);
 const getExports = (): QsignExports => getExportsOf('ml-dsa');
 

@@ -19,8 +19,12 @@ import { QsignError } from '../errors.js';
 import { withHeap as withHeapOf, type Heap } from '../wasm/heap.js';
 import { moduleSource } from '#wasm-source/x25519';
 import { registerModuleSource } from '../wasm/loader.js';
-// This family's module (instantiated on first use), and only it, enters a bundle with this code (loader.ts registerModuleSource).
+import { registerSelfTest } from '../wasm/selftest.js';
+import { X25519_SELF_TEST } from './selftest.js';
+// This family's module (instantiated on first use) and its self-test, and only they, enter a bundle with this code
+// (loader.ts registerModuleSource, selftest.ts registerSelfTest).
 registerModuleSource('x25519', moduleSource);
+registerSelfTest(X25519_SELF_TEST);
 const withHeap = <T>(fn: (h: Heap) => T): T => withHeapOf('x25519', fn);
 
 const P = (1n << 255n) - 19n;

@@ -3,12 +3,14 @@
 // ML-KEM (or ML-DSA, X25519) code is broken must refuse that family with
 // ERR_SELF_TEST_FAILED, on the first call and every later one, while the
 // other modules keep working; `eager` must refuse the module up front.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { selfTestedExports } from '../../src/wasm/selftest.js';
 import type { QsignExports } from '../../src/wasm/exports.js';
 import { init, ml_kem768, ml_dsa44 } from '../../src/index.js';
+// X25519's code registers its self-test (hybrid apps import it; the root does not).
+import { x25519Raw } from '../../src/x25519/index.js';
 
 async function rawExports(file: string): Promise<QsignExports> {
   const bytes = readFileSync(fileURLToPath(new URL(`../../wasm/${file}`, import.meta.url)));
@@ -144,5 +146,24 @@ describe('init({ selfTest })', () => {
     expect(ml_kem768.keygen(new Uint8Array(64)).publicKey.length).toBe(1184);
     await init({ force: true });
     expect(ml_dsa44.keygen(new Uint8Array(32)).publicKey.length).toBe(1312);
+  });
+});
+
+describe("self-tests are registered by each family's own code", () => {
+  it('a family whose test no code has registered stays gated, even eager, and refuses its first call', async () => {
+    // A fresh copy of the self-test module, as in a bundle where the X25519 code has not been loaded yet
+    // (a dynamic import still to come): X25519's exports must not run untested.
+    vi.resetModules();
+    const fresh = await import('../../src/wasm/selftest.js');
+    const raw = await rawExports('qsign-x25519-simd.wasm');
+    const gated = fresh.selfTestedExports(raw, true);
+    expect(gated).not.toBe(raw);
+    const out = raw.qs_malloc(32);
+    expect(codeOf(() => gated.qs_x25519_base(out, out))).toBe('ERR_SELF_TEST_FAILED');
+    // Registered (as src/x25519/index.ts does on import), the same module passes.
+    const { X25519_SELF_TEST } = await import('../../src/x25519/selftest.js');
+    fresh.registerSelfTest(X25519_SELF_TEST);
+    expect(fresh.selfTestedExports(raw, true)).toBe(raw);
+    expect(typeof x25519Raw).toBe('function');
   });
 });
