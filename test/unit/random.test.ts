@@ -2,9 +2,11 @@
 // every byte handed out must be fresh — no two draws may overlap, across
 // pool refills too — and sizes on both sides of the pooling limit work.
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { buildSync } from 'esbuild';
 import { randomSource as kernelRandomSource } from '../../src/entries/node.js';
 import { randomBytes } from '../../src/util/bytes.js';
 
@@ -32,6 +34,37 @@ describe('randomBytes', () => {
     expect(big.length).toBe(70_000);
     expect(big.some((x) => x !== 0)).toBe(true);
     expect(randomBytes(257).length).toBe(257);
+  });
+  it('pool bytes never survive into a Node.js startup snapshot (every process started from it would replay them)', () => {
+    // An app that draws randomness while its snapshot is built (an AuditLog's HMAC key at start-up, say) left the
+    // rest of the pool in the snapshot: every process started from it drew the same bytes (the same ML-KEM keys,
+    // AES-GCM nonces) until the pool ran out.
+    const dir = mkdtempSync(join(tmpdir(), 'qsign-snapshot-'));
+    try {
+      writeFileSync(
+        join(dir, 'entry.mjs'),
+        `import { randomBytes } from ${JSON.stringify(resolve('src/util/bytes.ts'))};
+        randomBytes(32);
+        require('node:v8').startupSnapshot.setDeserializeMainFunction(() =>
+          console.log(Buffer.from(randomBytes(64)).toString('hex')));`,
+      );
+      buildSync({
+        entryPoints: [join(dir, 'entry.mjs')],
+        outfile: join(dir, 'entry.cjs'),
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        logLevel: 'error',
+      });
+      const blob = join(dir, 'snap.blob');
+      execFileSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', join(dir, 'entry.cjs')]);
+      const run = () => execFileSync(process.execPath, ['--snapshot-blob', blob], { encoding: 'utf8' }).trim();
+      const first = run();
+      expect(first).toMatch(/^[0-9a-f]{128}$/);
+      expect(run()).not.toBe(first);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('returns copies the caller may wipe without touching later draws', () => {
     const a = randomBytes(32);
