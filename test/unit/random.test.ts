@@ -1,10 +1,10 @@
 // randomBytes (src/util/bytes.ts) draws small requests from a 16 KiB pool:
 // every byte handed out must be fresh — no two draws may overlap, across
 // pool refills too — and sizes on both sides of the pooling limit work.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 import { randomSource as kernelRandomSource } from '../../src/entries/node.js';
@@ -99,6 +99,23 @@ describe('kernel random source (Node.js on Linux)', () => {
       expect(kernelRandomSource(join(dir, 'random'))!(buf)).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('applies only where the kernel release reads as Linux ≥ 5.6: one it cannot read counts as older', () => {
+    // Before 5.6 /dev/random is the entropy-counting pool: non-blocking reads come up short and drain the
+    // estimate other processes wait on. A release string that did not parse (NaN) passed the version check.
+    const release = vi.spyOn(os, 'release');
+    try {
+      for (const r of ['', 'unknown', 'v6.1.0', '4.19.0-25-amd64', '5.5.19']) {
+        release.mockReturnValue(r);
+        expect(kernelRandomSource(), r).toBeUndefined();
+      }
+      for (const r of ['5.6.0', '5.15.0-1051-azure', '6.18.44-fc-v1300']) {
+        release.mockReturnValue(r);
+        expect(kernelRandomSource(), r).toBeTypeOf('function');
+      }
+    } finally {
+      release.mockRestore();
     }
   });
   it('refuses another character device (/dev/zero, /dev/urandom) and a missing path', () => {
