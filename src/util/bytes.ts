@@ -59,8 +59,9 @@ export function usePlatformRandom(fill: ((buf: Uint8Array) => boolean) | undefin
 // A Node.js startup snapshot (node --build-snapshot, a single executable's useSnapshot) keeps the heap as built:
 // pool bytes left in it would be handed out again, identically, by every process started from it (the same keys
 // and nonces). While one is being built nothing is pooled. v8.startupSnapshot.isBuildingSnapshot() would say so
-// exactly, but loading node:v8 costs ~1.3 ms of a cold start; the build's own flags say it for next to nothing. Deno has no
-// such snapshot and builds its Node layer on the first touch of globalThis.process (~13 ms): it is not asked.
+// exactly, but loading node:v8 costs ~1.3 ms of a cold start; the build's own flags say it for next to nothing.
+// Deno has no such snapshot and builds its Node layer on the first touch of globalThis.process (~13 ms): it is
+// not asked.
 const SNAPSHOT_BUILD_FLAGS = [
   '--build-snapshot',
   '--build-snapshot-config',
