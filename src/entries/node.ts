@@ -42,8 +42,10 @@ const LINUX_DEV_RANDOM = (1 << 8) | 8;
  * Node.js on Linux ≥ 5.6: the kernel's generator, read from /dev/random without blocking. Node's first
  * crypto.getRandomValues loads its webcrypto, hash and stream modules (~2.3 ms of CPU, a sixth of a cold start
  * to the first keypair; issue 23); fs is loaded already. Since Linux 5.6 /dev/random is the getrandom()
- * generator, which blocks only until the kernel's CRNG is seeded: a non-blocking read that returns bytes
- * returns seeded output, and one that cannot (EAGAIN before seeding) fails. Returns a filler that reports
+ * generator, which blocks only until the kernel's CRNG is seeded: a read that returns bytes returns seeded
+ * output. Kernels with "random: restore O_NONBLOCK support" (2022, backported to stable) fail a non-blocking
+ * read before seeding (EAGAIN: Web Crypto then); 5.6 up to it ignore O_NONBLOCK there and wait for the seed,
+ * as getrandom(), which Web Crypto's OpenSSL seeds from, would. Returns a filler that reports
  * whether it filled the whole buffer, or undefined where this does not apply (other runtimes and systems,
  * older kernels whose /dev/random is the entropy-counting pool). init() hands it to randomBytes
  * (src/util/bytes.ts usePlatformRandom); `device` is for its tests.
@@ -54,7 +56,8 @@ export function randomSource(device = '/dev/random'): ((buf: Uint8Array) => bool
   if (p?.platform !== 'linux' || p.versions?.bun) return;
   const os = p.getBuiltinModule?.('node:os') as { release(): string } | undefined;
   const [major = 0, minor = 0] = (os?.release() ?? '').split('.').map(Number);
-  if (major < 5 || (major === 5 && minor < 6)) return;
+  // Written as "is new enough" so that a release that does not parse (NaN) counts as older.
+  if (!(major > 5 || (major === 5 && minor >= 6))) return;
   const fs = p.getBuiltinModule?.('node:fs') as KernelRandomFs | undefined;
   if (!fs) return;
   return (buf) => {

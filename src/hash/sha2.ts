@@ -41,19 +41,23 @@ function getBuiltin(): ((id: string) => unknown) | undefined {
 
 /**
  * Workers may offer process.getBuiltinModule (nodejs_compat) without every SHA-2 variant: they take noble.
- * Deno 2 has it, but builds its Node compatibility layer on the first touch of globalThis.process (measured
- * 13 ms of a ~35 ms Deno cold start, in init()): there the touch waits for the first pre-hash.
+ * Deno has it from 2.1 (denoland/deno#26833; 2.0.x has none), but builds its Node compatibility layer on the
+ * first touch of globalThis.process (measured 13 ms of a ~35 ms Deno cold start, in init()): there its version
+ * answers, and the touch waits for the first pre-hash.
  */
 function runtimeMayServe(): boolean {
   const g = globalThis as { navigator?: { userAgent?: string }; Deno?: { version?: { deno?: string } } };
   if (g.navigator?.userAgent === 'Cloudflare-Workers') return false;
-  if (g.Deno) return Number.parseInt(g.Deno.version?.deno ?? '', 10) >= 2;
+  if (g.Deno) {
+    const [major = 0, minor = 0] = (g.Deno.version?.deno ?? '').split('.').map(Number);
+    return major > 2 || (major === 2 && minor >= 1);
+  }
   return getBuiltin() !== undefined;
 }
 
 function fromRuntime(): Record<Sha2Name, Digest> | undefined {
   if (!runtimeMayServe()) return undefined;
-  const crypto = getBuiltin()!('node:crypto') as RuntimeCrypto | undefined;
+  const crypto = getBuiltin()?.('node:crypto') as RuntimeCrypto | undefined;
   const have = crypto?.getHashes?.();
   if (!crypto || !have || !Object.values(RUNTIME_NAME).every((n) => have.includes(n))) return undefined;
   const digest =

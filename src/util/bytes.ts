@@ -56,6 +56,25 @@ export function usePlatformRandom(fill: ((buf: Uint8Array) => boolean) | undefin
   platformFill = fill;
 }
 
+// A Node.js startup snapshot (node --build-snapshot, a single executable's useSnapshot) keeps the heap as built:
+// pool bytes left in it would be handed out again, identically, by every process started from it (the same keys
+// and nonces). While one is being built nothing is pooled. v8.startupSnapshot.isBuildingSnapshot() would say so
+// exactly, but loading node:v8 costs ~1.3 ms of a cold start; the build's own flags say it for next to nothing.
+// Deno has no such snapshot and builds its Node layer on the first touch of globalThis.process (~13 ms): it is
+// not asked.
+const SNAPSHOT_BUILD_FLAGS = [
+  '--build-snapshot',
+  '--build-snapshot-config',
+  '--experimental-sea-config',
+  '--build-sea',
+];
+function buildingSnapshot(): boolean {
+  const g = globalThis as { Deno?: unknown; process?: { execArgv?: readonly string[] } };
+  if (g.Deno !== undefined) return false;
+  // Compared as strings: a regular expression's first use costs ~60 µs (compiling it) in a cold start.
+  return g.process?.execArgv?.some((flag) => SNAPSHOT_BUILD_FLAGS.includes(flag.split('=', 1)[0]!)) === true;
+}
+
 function fillRandom(buf: Uint8Array): void {
   if (platformFill?.(buf)) return;
   platformFill = undefined;
@@ -69,7 +88,8 @@ function fillRandom(buf: Uint8Array): void {
  * kernel's generator Web Crypto draws on (src/entries/node.ts randomSource).
  */
 export function randomBytes(n: number): Uint8Array {
-  if (n <= POOLED_MAX) {
+  // Only a refill asks whether a snapshot is being built: while one is, the pool stays empty.
+  if (n <= POOLED_MAX && (poolAt + n <= POOL_BYTES || !buildingSnapshot())) {
     pool ??= new Uint8Array(POOL_BYTES);
     if (poolAt + n > POOL_BYTES) {
       fillRandom(pool);

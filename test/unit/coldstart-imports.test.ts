@@ -73,4 +73,29 @@ describe('root import path (cold start)', () => {
     });
     expect(Number(out.trim())).toBe(0);
   });
+  it('Deno without process.getBuiltinModule (2.0.x): HashML-DSA pre-hashes after init() (no TypeError)', () => {
+    // Deno gained process.getBuiltinModule in 2.1 (denoland/deno#26833). Taking "Deno ≥ 2" for "has it" skipped
+    // loading noble's SHA-2 in init() and then called the missing function on the first pre-hash. This Deno is
+    // made to look like 2.0.6: the version it reports, and no getBuiltinModule.
+    const dir = join(root, '.cache/coldstart-deno');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'deno20.mjs'),
+      `Object.defineProperty(Deno, 'version', { value: { ...Deno.version, deno: '2.0.6' } });
+      delete globalThis.process.getBuiltinModule;
+      const q = await import('../../dist/index.js');
+      await q.init();
+      const { publicKey, secretKey } = q.hashml_dsa44.keygen();
+      const msg = new TextEncoder().encode('pre-hashed');
+      const ok = ['SHA2-256', 'SHA2-512/224'].map((hash) =>
+        q.hashml_dsa44.verify(q.hashml_dsa44.sign(msg, secretKey, { hash }), msg, publicKey, { hash }));
+      console.log(JSON.stringify(ok));`,
+    );
+    const env = { ...process.env, DENO_DIR: join(root, '.cache/deno'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
+    const out = execFileSync(BIN.deno, ['run', '--allow-read', '--no-prompt', join(dir, 'deno20.mjs')], {
+      encoding: 'utf8',
+      env,
+    });
+    expect(JSON.parse(out.trim())).toEqual([true, true]);
+  });
 });

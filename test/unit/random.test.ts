@@ -1,10 +1,12 @@
 // randomBytes (src/util/bytes.ts) draws small requests from a 16 KiB pool:
 // every byte handed out must be fresh — no two draws may overlap, across
 // pool refills too — and sizes on both sides of the pooling limit work.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import os, { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildSync } from 'esbuild';
 import { randomSource as kernelRandomSource } from '../../src/entries/node.js';
 import { randomBytes } from '../../src/util/bytes.js';
 
@@ -32,6 +34,37 @@ describe('randomBytes', () => {
     expect(big.length).toBe(70_000);
     expect(big.some((x) => x !== 0)).toBe(true);
     expect(randomBytes(257).length).toBe(257);
+  });
+  it('pool bytes never survive into a Node.js startup snapshot (every process started from it would replay them)', () => {
+    // An app that draws randomness while its snapshot is built (an AuditLog's HMAC key at start-up, say) left the
+    // rest of the pool in the snapshot: every process started from it drew the same bytes (the same ML-KEM keys,
+    // AES-GCM nonces) until the pool ran out.
+    const dir = mkdtempSync(join(tmpdir(), 'qsign-snapshot-'));
+    try {
+      writeFileSync(
+        join(dir, 'entry.mjs'),
+        `import { randomBytes } from ${JSON.stringify(resolve('src/util/bytes.ts'))};
+        randomBytes(32);
+        require('node:v8').startupSnapshot.setDeserializeMainFunction(() =>
+          console.log(Buffer.from(randomBytes(64)).toString('hex')));`,
+      );
+      buildSync({
+        entryPoints: [join(dir, 'entry.mjs')],
+        outfile: join(dir, 'entry.cjs'),
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        logLevel: 'error',
+      });
+      const blob = join(dir, 'snap.blob');
+      execFileSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', join(dir, 'entry.cjs')]);
+      const run = () => execFileSync(process.execPath, ['--snapshot-blob', blob], { encoding: 'utf8' }).trim();
+      const first = run();
+      expect(first).toMatch(/^[0-9a-f]{128}$/);
+      expect(run()).not.toBe(first);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('returns copies the caller may wipe without touching later draws', () => {
     const a = randomBytes(32);
@@ -66,6 +99,23 @@ describe('kernel random source (Node.js on Linux)', () => {
       expect(kernelRandomSource(join(dir, 'random'))!(buf)).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('applies only where the kernel release reads as Linux ≥ 5.6: one it cannot read counts as older', () => {
+    // Before 5.6 /dev/random is the entropy-counting pool: non-blocking reads come up short and drain the
+    // estimate other processes wait on. A release string that did not parse (NaN) passed the version check.
+    const release = vi.spyOn(os, 'release');
+    try {
+      for (const r of ['', 'unknown', 'v6.1.0', '4.19.0-25-amd64', '5.5.19']) {
+        release.mockReturnValue(r);
+        expect(kernelRandomSource(), r).toBeUndefined();
+      }
+      for (const r of ['5.6.0', '5.15.0-1051-azure', '6.18.44-fc-v1300']) {
+        release.mockReturnValue(r);
+        expect(kernelRandomSource(), r).toBeTypeOf('function');
+      }
+    } finally {
+      release.mockRestore();
     }
   });
   it('refuses another character device (/dev/zero, /dev/urandom) and a missing path', () => {
