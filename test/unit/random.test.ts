@@ -1,4 +1,4 @@
-// randomBytes (src/util/bytes.ts) draws small requests from a 16 KiB pool:
+// randomBytes (src/util/bytes.ts) draws small requests from a 4 KiB pool:
 // every byte handed out must be fresh — no two draws may overlap, across
 // pool refills too — and sizes on both sides of the pooling limit work.
 import { describe, expect, it, vi } from 'vitest';
