@@ -39,21 +39,20 @@ const PUBLIC = Object.keys(ENTRIES).filter((name) => name.endsWith('index'));
  * each must stay a standalone file in dist/entries/, since its `../../wasm/` URL or static .wasm import
  * is relative to that file and only the runtime's own entry may be loaded (Node cannot import a .wasm).
  */
+/** The family modules each runtime serves as `#wasm-source/<module>` (src/entries/<runtime>-<module>.ts). */
+const FAMILY_MODULES = ['mlkem', 'mldsa', 'x25519', 'sha3', 'slhdsa'];
+
 export const RUNTIME_ENTRIES = Object.fromEntries(
   ['node', 'browser', 'deno', 'workerd'].flatMap((runtime) => [
     [`entries/${runtime}`, `src/entries/${runtime}.ts`],
     // `#wasm-source/<module>`: one file per family module, imported by that family's code only.
-    ...['mlkem', 'mldsa', 'x25519', 'sha3', 'slhdsa'].map((m) => [
-      `entries/${runtime}-${m}`,
-      `src/entries/${runtime}-${m}.ts`,
-    ]),
+    ...FAMILY_MODULES.map((m) => [`entries/${runtime}-${m}`, `src/entries/${runtime}-${m}.ts`]),
     // `#wasm-source/all`: the runtime's entry and every family in one file, for the unbundled dist/ tree
     // (allFamiliesOneFile).
     [`entries/${runtime}-all`, `src/entries/${runtime}-all.ts`],
   ]),
 );
 
-const FAMILY_SOURCE = /^#wasm-source\/(mlkem|mldsa|x25519|sha3|slhdsa)$/;
 /**
  * The dist/ tree (runtimes loading the package unbundled) imports one runtime file, `#wasm-source/all`, instead
  * of `#wasm-source` and five `#wasm-source/<family>` files: a Node 20 cold start spent ~1.5 ms resolving,
@@ -64,8 +63,8 @@ const allFamiliesOneFile = {
   name: 'qsign-wasm-source-all',
   resolveId(source) {
     if (source === '#wasm-source') return { id: '#wasm-source/all', external: true };
-    const family = FAMILY_SOURCE.exec(source)?.[1];
-    return family ? `\0wasm-source-${family}` : null;
+    const family = source.startsWith('#wasm-source/') ? source.slice('#wasm-source/'.length) : undefined;
+    return family && FAMILY_MODULES.includes(family) ? `\0wasm-source-${family}` : null;
   },
   load(id) {
     if (!id.startsWith('\0wasm-source-')) return null;
